@@ -1,0 +1,26 @@
+/* at-cli.h — atelier-cli's commands. Each returns the process exit status. */
+#pragma once
+
+#include "at-core.h"
+
+G_BEGIN_DECLS
+
+enum {
+  AT_CLI_OK = 0,
+  AT_CLI_FAILED = 1,
+  AT_CLI_USAGE = 2,
+};
+
+int  at_cli_catalog_init  (int argc, char **argv);
+int  at_cli_catalog_info  (int argc, char **argv);
+int  at_cli_catalog_check (int argc, char **argv);
+int  at_cli_demo          (int argc, char **argv);
+
+/* shared by the commands */
+gboolean at_cli_parse      (GOptionContext  *context,
+                            int             *argc,
+                            char          ***argv);
+int      at_cli_fail       (const GError    *error);
+char    *at_cli_catalog_path (const char    *option);
+
+G_END_DECLS

@@ -1,0 +1,115 @@
+/* atelier-cli.c — the headless front door to libatelier-core.
+ *
+ * `atelier-cli COMMAND [SUBCOMMAND] [OPTIONS]`; exit status 0 on success,
+ * 1 when the work failed (the message says why), 2 on a usage error.
+ */
+#define G_LOG_DOMAIN "atelier-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <glib/gi18n.h>
+
+#include "at-cli.h"
+
+typedef struct
+{
+  const char *group;
+  const char *name;
+  int       (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "catalog", "init",  at_cli_catalog_init,  N_("Create a new, empty catalog") },
+  { "catalog", "info",  at_cli_catalog_info,  N_("Show the schema version and the row count of every table") },
+  { "catalog", "check", at_cli_catalog_check, N_("Check the catalog’s integrity and foreign keys") },
+  { NULL,      "demo",  at_cli_demo,          N_("Fill a catalog with a sample studio and real photo files") },
+};
+
+static void
+print_help (FILE *out)
+{
+  fprintf (out, "%s\n\n%s\n", _("Usage: atelier-cli COMMAND [OPTIONS]"), _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *name = commands[i].group
+        ? g_strdup_printf ("%s %s", commands[i].group, commands[i].name)
+        : g_strdup (commands[i].name);
+      fprintf (out, "  %-16s %s\n", name, _(commands[i].summary));
+    }
+  fprintf (out, "\n%s\n", _("Run “atelier-cli COMMAND --help” for a command’s options."));
+}
+
+gboolean
+at_cli_parse (GOptionContext   *context,
+              int              *argc,
+              char           ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("atelier-cli: %s\n", error->message);
+      return FALSE;
+    }
+  if (*argc > 1)
+    {
+      g_printerr ("atelier-cli: %s “%s”\n", _("unexpected argument"), (*argv)[1]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+at_cli_fail (const GError *error)
+{
+  g_printerr ("atelier-cli: %s\n", error->message);
+  return AT_CLI_FAILED;
+}
+
+char *
+at_cli_catalog_path (const char *option)
+{
+  return option ? g_strdup (option) : at_paths_default_catalog ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("atelier-cli");
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+      g_str_equal (argv[1], "help"))
+    {
+      print_help (stdout);
+      return argc < 2 ? AT_CLI_USAGE : AT_CLI_OK;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      g_print ("atelier-cli %s (catalog schema %d)\n", PACKAGE_VERSION, AT_CATALOG_SCHEMA_VERSION);
+      return AT_CLI_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      const Command *c = &commands[i];
+
+      if (c->group == NULL && g_str_equal (argv[1], c->name))
+        return c->run (argc - 1, argv + 1);
+      if (c->group != NULL && g_str_equal (argv[1], c->group) && argc >= 3 &&
+          g_str_equal (argv[2], c->name))
+        return c->run (argc - 2, argv + 2);
+    }
+
+  g_printerr ("atelier-cli: %s “%s%s%s”\n\n", _("unknown command"), argv[1],
+              argc >= 3 ? " " : "", argc >= 3 ? argv[2] : "");
+  print_help (stderr);
+  return AT_CLI_USAGE;
+}

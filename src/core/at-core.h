@@ -1,0 +1,15 @@
+/* at-core.h — libatelier-core: everything Atelier does without a display.
+ * Never includes GTK, GDK or libadwaita (the build checks). */
+#pragma once
+
+#include "at-catalog.h"
+#include "at-catalog-report.h"
+#include "at-checksum.h"
+#include "at-customer.h"
+#include "at-demo.h"
+#include "at-paths.h"
+#include "at-photo.h"
+#include "at-photo-list.h"
+#include "at-project.h"
+#include "at-uuid.h"
+#include "at-vips.h"

@@ -1,0 +1,25 @@
+/* at-catalog-error.h — the AT_CATALOG_ERROR domain. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define AT_CATALOG_ERROR (at_catalog_error_quark ())
+
+typedef enum {
+  AT_CATALOG_ERROR_FAILED,
+  AT_CATALOG_ERROR_NOT_FOUND,
+  AT_CATALOG_ERROR_NOT_A_CATALOG,
+  AT_CATALOG_ERROR_CORRUPT,
+  AT_CATALOG_ERROR_READ_ONLY,
+  AT_CATALOG_ERROR_TOO_NEW,
+  AT_CATALOG_ERROR_BUSY,
+  AT_CATALOG_ERROR_DISK_FULL,
+  AT_CATALOG_ERROR_CONSTRAINT,
+  AT_CATALOG_ERROR_CLOSED,
+} AtCatalogError;
+
+GQuark at_catalog_error_quark (void);
+
+G_END_DECLS

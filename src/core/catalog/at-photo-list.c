@@ -1,0 +1,271 @@
+/* at-photo-list.c — AtPhotoList: photos in capture order, a page at a time.
+ *
+ * Only the count is known up front; get_item() reads the page holding the
+ * position (one indexed query) and keeps a bounded set of recent pages, so a
+ * 100 000-photo library costs the memory of the screens actually visited.
+ * Lives on one thread (the one that made it) and uses that thread's reader.
+ */
+#define G_LOG_DOMAIN "atelier-catalog"
+
+#include "config.h"
+
+#include "at-photo.h"
+#include "at-photo-list.h"
+
+/* Pages kept: enough for fast scrolling back and forth over a few screens. */
+#define MAX_PAGES 16
+
+struct _AtPhotoList
+{
+  GObject     parent_instance;
+  AtCatalog  *catalog;
+  guint       n_items;
+  GHashTable *pages;   /* page index -> GPtrArray of AtPhoto */
+  GQueue      lru;     /* page indexes, most recent first */
+};
+
+static void at_photo_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AtPhotoList, at_photo_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, at_photo_list_model_init))
+
+enum { PROP_0, PROP_CATALOG, PROP_N_ITEMS, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static guint
+count_photos (AtPhotoList *self)
+{
+  g_autoptr(GError) error = NULL;
+  AtSqlConn *conn = at_catalog_get_reader (self->catalog, &error);
+  gint64 n = -1;
+
+  if (conn != NULL)
+    n = at_sql_query_int (conn, "SELECT count(*) FROM photos WHERE deleted_at IS NULL", &error);
+  if (n < 0)
+    {
+      g_warning ("Could not count photos: %s", error->message);
+      return 0;
+    }
+  return (guint) n;
+}
+
+static void
+drop_pages (AtPhotoList *self)
+{
+  g_hash_table_remove_all (self->pages);
+  g_queue_clear (&self->lru);
+}
+
+static GPtrArray *
+load_page (AtPhotoList *self,
+           guint        page)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  AtSqlConn *conn = at_catalog_get_reader (self->catalog, &error);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (conn == NULL ||
+      (stmt = at_sql_conn_prepare (conn,
+                                   "SELECT " AT_PHOTO_COLUMNS " FROM photos "
+                                   "WHERE deleted_at IS NULL "
+                                   "ORDER BY capture_time, id LIMIT ?1 OFFSET ?2",
+                                   &error)) == NULL)
+    {
+      g_warning ("Could not read photos: %s", error->message);
+      return NULL;
+    }
+  sqlite3_bind_int (stmt, 1, AT_PHOTO_LIST_PAGE_SIZE);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) page * AT_PHOTO_LIST_PAGE_SIZE);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (items, at_photo_new_from_stmt (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    g_warning ("Reading photos stopped: %s", sqlite3_errmsg (at_sql_conn_get_db (conn)));
+  return g_steal_pointer (&items);
+}
+
+static GType
+at_photo_list_get_item_type (GListModel *model)
+{
+  return AT_TYPE_PHOTO;
+}
+
+static guint
+at_photo_list_get_n_items (GListModel *model)
+{
+  return AT_PHOTO_LIST (model)->n_items;
+}
+
+static gpointer
+at_photo_list_get_item (GListModel *model,
+                        guint       position)
+{
+  AtPhotoList *self = AT_PHOTO_LIST (model);
+  guint page = position / AT_PHOTO_LIST_PAGE_SIZE;
+  guint offset = position % AT_PHOTO_LIST_PAGE_SIZE;
+  GPtrArray *items;
+
+  if (position >= self->n_items)
+    return NULL;
+
+  items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
+  if (items != NULL)
+    {
+      g_queue_remove (&self->lru, GUINT_TO_POINTER (page));
+      g_queue_push_head (&self->lru, GUINT_TO_POINTER (page));
+    }
+  else
+    {
+      if ((items = load_page (self, page)) == NULL)
+        return NULL;
+      g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), items);
+      g_queue_push_head (&self->lru, GUINT_TO_POINTER (page));
+      while (g_queue_get_length (&self->lru) > MAX_PAGES)
+        g_hash_table_remove (self->pages, g_queue_pop_tail (&self->lru));
+    }
+
+  /* The table can shrink under us between a change and its signal. */
+  if (offset >= items->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (items, offset));
+}
+
+static void
+at_photo_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = at_photo_list_get_item_type;
+  iface->get_n_items = at_photo_list_get_n_items;
+  iface->get_item = at_photo_list_get_item;
+}
+
+/**
+ * at_photo_list_reload:
+ *
+ * Re-reads the count and forgets cached pages; views re-fetch what they show.
+ */
+void
+at_photo_list_reload (AtPhotoList *self)
+{
+  guint old_n, new_n;
+
+  g_return_if_fail (AT_IS_PHOTO_LIST (self));
+
+  old_n = self->n_items;
+  new_n = count_photos (self);
+  drop_pages (self);
+  self->n_items = new_n;
+  if (old_n != 0 || new_n != 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, new_n);
+  if (old_n != new_n)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+static void
+photos_changed_cb (AtCatalog   *catalog,
+                   const char  *table,
+                   AtPhotoList *self)
+{
+  at_photo_list_reload (self);
+}
+
+static void
+at_photo_list_constructed (GObject *object)
+{
+  AtPhotoList *self = AT_PHOTO_LIST (object);
+
+  G_OBJECT_CLASS (at_photo_list_parent_class)->constructed (object);
+  g_signal_connect_object (self->catalog, "changed::photos",
+                           G_CALLBACK (photos_changed_cb), self, 0);
+  self->n_items = count_photos (self);
+}
+
+static void
+at_photo_list_finalize (GObject *object)
+{
+  AtPhotoList *self = AT_PHOTO_LIST (object);
+
+  drop_pages (self);
+  g_hash_table_unref (self->pages);
+  g_clear_object (&self->catalog);
+  G_OBJECT_CLASS (at_photo_list_parent_class)->finalize (object);
+}
+
+static void
+at_photo_list_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  AtPhotoList *self = AT_PHOTO_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_CATALOG: g_value_set_object (value, self->catalog); break;
+    case PROP_N_ITEMS: g_value_set_uint (value, self->n_items); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+at_photo_list_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  AtPhotoList *self = AT_PHOTO_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_CATALOG: self->catalog = g_value_dup_object (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+at_photo_list_class_init (AtPhotoListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = at_photo_list_constructed;
+  object_class->finalize = at_photo_list_finalize;
+  object_class->get_property = at_photo_list_get_property;
+  object_class->set_property = at_photo_list_set_property;
+
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, AT_TYPE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_ITEMS] =
+    g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+at_photo_list_init (AtPhotoList *self)
+{
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  g_queue_init (&self->lru);
+}
+
+AtPhotoList *
+at_photo_list_new (AtCatalog *catalog)
+{
+  g_return_val_if_fail (AT_IS_CATALOG (catalog), NULL);
+  return g_object_new (AT_TYPE_PHOTO_LIST, "catalog", catalog, NULL);
+}
+
+AtCatalog *
+at_photo_list_get_catalog (AtPhotoList *self)
+{
+  g_return_val_if_fail (AT_IS_PHOTO_LIST (self), NULL);
+  return self->catalog;
+}
+
+guint
+at_photo_list_get_n_cached_pages (AtPhotoList *self)
+{
+  g_return_val_if_fail (AT_IS_PHOTO_LIST (self), 0);
+  return g_hash_table_size (self->pages);
+}

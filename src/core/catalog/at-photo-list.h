@@ -1,0 +1,20 @@
+/* at-photo-list.h — the catalog's photos as a GListModel paged from SQLite. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "at-catalog.h"
+
+G_BEGIN_DECLS
+
+#define AT_PHOTO_LIST_PAGE_SIZE 256
+
+#define AT_TYPE_PHOTO_LIST (at_photo_list_get_type ())
+G_DECLARE_FINAL_TYPE (AtPhotoList, at_photo_list, AT, PHOTO_LIST, GObject)
+
+AtPhotoList *at_photo_list_new            (AtCatalog   *catalog);
+AtCatalog   *at_photo_list_get_catalog    (AtPhotoList *self);
+void         at_photo_list_reload         (AtPhotoList *self);
+guint        at_photo_list_get_n_cached_pages (AtPhotoList *self);
+
+G_END_DECLS

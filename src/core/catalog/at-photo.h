@@ -1,0 +1,34 @@
+/* at-photo.h — one row of `photos`, as an immutable object for list models. */
+#pragma once
+
+#include <glib-object.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+/* The columns at_photo_new_from_stmt() reads, in order. */
+#define AT_PHOTO_COLUMNS \
+  "id, file_name, original_name, library_path, capture_time, capture_offset, " \
+  "camera_make, camera_model, body_serial, width, height, rating, color_label, picked, project_id"
+
+#define AT_TYPE_PHOTO (at_photo_get_type ())
+G_DECLARE_FINAL_TYPE (AtPhoto, at_photo, AT, PHOTO, GObject)
+
+AtPhoto    *at_photo_new_from_stmt       (sqlite3_stmt *stmt);
+const char *at_photo_get_id              (AtPhoto *self);
+const char *at_photo_get_file_name       (AtPhoto *self);
+const char *at_photo_get_original_name   (AtPhoto *self);
+const char *at_photo_get_library_path    (AtPhoto *self);
+const char *at_photo_get_capture_time    (AtPhoto *self);
+const char *at_photo_get_capture_offset  (AtPhoto *self);
+const char *at_photo_get_camera_model    (AtPhoto *self);
+const char *at_photo_get_body_serial     (AtPhoto *self);
+const char *at_photo_get_project_id      (AtPhoto *self);
+int         at_photo_get_width           (AtPhoto *self);
+int         at_photo_get_height          (AtPhoto *self);
+int         at_photo_get_rating          (AtPhoto *self);
+const char *at_photo_get_color_label     (AtPhoto *self);
+gboolean    at_photo_get_picked          (AtPhoto *self);
+char       *at_photo_dup_local_capture_label (AtPhoto *self);
+
+G_END_DECLS
