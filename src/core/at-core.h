@@ -11,5 +11,6 @@
 #include "at-photo.h"
 #include "at-photo-list.h"
 #include "at-project.h"
+#include "at-studio-summary.h"
 #include "at-uuid.h"
 #include "at-vips.h"

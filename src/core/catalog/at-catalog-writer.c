@@ -40,7 +40,10 @@ struct _AtCatalogWriter
   GThread            *thread;
   AtCatalogCommitted  committed;
   gpointer            committed_data;
+  gboolean            free_on_exit;  /* freed from its own thread, see below */
 };
+
+static void writer_free_resources (AtCatalogWriter *self);
 
 static void
 write_op_complete (WriteOp *op)
@@ -182,6 +185,8 @@ writer_thread (gpointer data)
         }
       run_batch (self, batch);
     }
+  if (self->free_on_exit)
+    writer_free_resources (self);
   return NULL;
 }
 
@@ -267,6 +272,18 @@ at_catalog_writer_run_sync (AtCatalogWriter    *self,
   return ok;
 }
 
+static void
+writer_free_resources (AtCatalogWriter *self)
+{
+  g_async_queue_unref (self->queue);
+  at_sql_conn_free (self->conn);
+  g_free (self);
+}
+
+/* Finishes the queued writes, then stops the thread. The last reference to
+ * the catalog can be dropped on the writer thread itself (a GTask completed
+ * there holds one); that thread cannot join itself, so it is told to free
+ * the writer when its loop ends. */
 void
 at_catalog_writer_free (AtCatalogWriter *self)
 {
@@ -276,9 +293,14 @@ at_catalog_writer_free (AtCatalogWriter *self)
     return;
   quit = g_new0 (WriteOp, 1);
   quit->quit = TRUE;
+  if (g_thread_self () == self->thread)
+    {
+      self->free_on_exit = TRUE;
+      g_thread_unref (self->thread);
+      g_async_queue_push (self->queue, quit);
+      return;
+    }
   g_async_queue_push (self->queue, quit);
   g_thread_join (self->thread);
-  g_async_queue_unref (self->queue);
-  at_sql_conn_free (self->conn);
-  g_free (self);
+  writer_free_resources (self);
 }

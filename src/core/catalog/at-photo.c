@@ -162,7 +162,7 @@ gboolean at_photo_get_picked (AtPhoto *self)            { g_return_val_if_fail (
  *
  * Returns: (transfer full) (nullable): the capture time as the photographer
  * saw it on the camera (UTC shifted by the recorded offset), e.g.
- * "Sat 13 Jun 2026, 14:32:05".
+ * "13 Jun 2026 14:32:05.18".
  */
 char *
 at_photo_dup_local_capture_label (AtPhoto *self)
@@ -170,6 +170,7 @@ at_photo_dup_local_capture_label (AtPhoto *self)
   g_autoptr(GDateTime) utc = NULL;
   g_autoptr(GDateTime) local = NULL;
   g_autoptr(GTimeZone) tz = NULL;
+  g_autofree char *day = NULL;
 
   g_return_val_if_fail (AT_IS_PHOTO (self), NULL);
 
@@ -180,5 +181,7 @@ at_photo_dup_local_capture_label (AtPhoto *self)
     return NULL;
   tz = self->capture_offset ? g_time_zone_new_identifier (self->capture_offset) : NULL;
   local = tz ? g_date_time_to_timezone (utc, tz) : g_date_time_ref (utc);
-  return g_date_time_format (local, "%a %e %b %Y, %H:%M:%S");
+  day = g_date_time_format (local, "%e %b %Y %H:%M:%S");
+  /* hundredths tell the frames of a burst apart */
+  return g_strdup_printf ("%s.%02d", g_strstrip (day), g_date_time_get_microsecond (local) / 10000);
 }

@@ -1,0 +1,18 @@
+/* at-library-page.h — the Library section: every photo in the catalog. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "at-core.h"
+
+G_BEGIN_DECLS
+
+#define AT_TYPE_LIBRARY_PAGE (at_library_page_get_type ())
+G_DECLARE_FINAL_TYPE (AtLibraryPage, at_library_page, AT, LIBRARY_PAGE, AdwBin)
+
+void         at_library_page_set_catalog (AtLibraryPage *self,
+                                          AtCatalog     *catalog);
+GListModel  *at_library_page_get_photos  (AtLibraryPage *self);
+GtkGridView *at_library_page_get_grid    (AtLibraryPage *self);
+
+G_END_DECLS

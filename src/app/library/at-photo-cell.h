@@ -1,0 +1,18 @@
+/* at-photo-cell.h — one photo in the library grid. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "at-core.h"
+
+G_BEGIN_DECLS
+
+#define AT_TYPE_PHOTO_CELL (at_photo_cell_get_type ())
+G_DECLARE_FINAL_TYPE (AtPhotoCell, at_photo_cell, AT, PHOTO_CELL, GtkWidget)
+
+GtkWidget  *at_photo_cell_new       (void);
+void        at_photo_cell_set_photo (AtPhotoCell *self,
+                                     AtPhoto     *photo);
+const char *at_photo_cell_get_name  (AtPhotoCell *self);
+
+G_END_DECLS

@@ -1,0 +1,218 @@
+/* test-window.c — the real window under Xvfb, on a real demo catalog.
+ *
+ * Visits every section, checks what it shows against the catalog, and
+ * saves a PNG of each into $AT_SCREENSHOT_DIR for people to look at.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "at-application.h"
+#include "at-library-page.h"
+#include "at-photo-cell.h"
+#include "at-test-util.h"
+#include "at-window.h"
+
+#define N_PHOTOS 60
+
+static AtApplication *app;
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *dir = g_getenv ("AT_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_cmpint (width, >, 0);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+collect_cells (GtkWidget *widget,
+               GPtrArray *names)
+{
+  if (AT_IS_PHOTO_CELL (widget) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (names, g_strdup (at_photo_cell_get_name (AT_PHOTO_CELL (widget))));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_cells (c, names);
+}
+
+static AtWindow *
+new_window (AtCatalog *catalog)
+{
+  AtWindow *window = at_window_new (app, catalog);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  at_test_run_main_loop (600);
+  return window;
+}
+
+static void
+test_sections (void)
+{
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, N_PHOTOS);
+  AtWindow *window = new_window (catalog);
+  g_autofree char *expected = NULL;
+  guint n_sections;
+  const char *const *sections = at_window_list_sections (&n_sections);
+
+  g_assert_cmpuint (n_sections, ==, 9);
+
+  /* the header counts what the catalog holds */
+  expected = g_strdup_printf ("%" G_GINT64_FORMAT " photos · %" G_GINT64_FORMAT " projects · %"
+                              G_GINT64_FORMAT " customers",
+                              at_test_sql_int (catalog, "SELECT count(*) FROM photos"),
+                              at_test_sql_int (catalog, "SELECT count(*) FROM projects"),
+                              at_test_sql_int (catalog, "SELECT count(*) FROM customers"));
+  g_assert_cmpstr (at_window_get_subtitle (window), ==, expected);
+  g_assert_cmpstr (expected, ==, "60 photos · 6 projects · 6 customers");
+
+  for (guint i = 0; i < n_sections; i++)
+    {
+      g_autofree char *shot = g_strdup_printf ("section-%u-%s.png", i + 1, sections[i]);
+      GtkWidget *page;
+
+      /* the Alt+number shortcut, as a user would */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.section", "s", sections[i]));
+      at_test_run_main_loop (350);
+      g_assert_cmpstr (at_window_get_section (window), ==, sections[i]);
+      page = at_window_get_section_page (window, sections[i]);
+      g_assert_true (gtk_widget_get_mapped (page));
+      if (ADW_IS_STATUS_PAGE (page))
+        {
+          g_assert_nonnull (adw_status_page_get_title (ADW_STATUS_PAGE (page)));
+          g_assert_cmpuint (strlen (adw_status_page_get_description (ADW_STATUS_PAGE (page))), >, 60);
+        }
+      save_screenshot (GTK_WIDGET (window), shot);
+    }
+
+  /* Schedule and Contracts state what the catalog holds */
+  {
+    g_autofree char *slots = g_strdup_printf ("%" G_GINT64_FORMAT " shooting slots",
+                                              at_test_sql_int (catalog, "SELECT count(*) FROM shooting_schedules"));
+    g_autofree char *contracts = g_strdup_printf ("%" G_GINT64_FORMAT " contracts, %" G_GINT64_FORMAT " payments outstanding",
+                                                  at_test_sql_int (catalog, "SELECT count(*) FROM contracts"),
+                                                  at_test_sql_int (catalog, "SELECT count(*) FROM payments WHERE status = 'pending'"));
+    AdwStatusPage *schedule = ADW_STATUS_PAGE (at_window_get_section_page (window, "schedule"));
+    AdwStatusPage *contract = ADW_STATUS_PAGE (at_window_get_section_page (window, "contracts"));
+    g_assert_nonnull (strstr (adw_status_page_get_description (schedule), slots));
+    g_assert_nonnull (strstr (adw_status_page_get_description (contract), contracts));
+  }
+
+  /* the Library grid shows the catalog's photos, first shot first */
+  {
+    AtLibraryPage *library = AT_LIBRARY_PAGE (at_window_get_section_page (window, "library"));
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *first = at_test_sql_text (catalog, "SELECT file_name FROM photos ORDER BY capture_time, id LIMIT 1");
+    GListModel *model;
+
+    at_window_set_section (window, "library");
+    at_test_run_main_loop (400);
+    model = G_LIST_MODEL (gtk_grid_view_get_model (at_library_page_get_grid (library)));
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, N_PHOTOS);
+    collect_cells (GTK_WIDGET (library), names);
+    g_assert_cmpuint (names->len, >=, 8);
+    g_assert_true (g_ptr_array_find_with_equal_func (names, first, g_str_equal, NULL));
+    save_screenshot (GTK_WIDGET (window), "library-grid.png");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  at_test_run_main_loop (100);
+  g_clear_object (&catalog);
+  at_test_rm_rf (dir);
+}
+
+static void
+test_empty_catalog (void)
+{
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "empty.atelier", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtCatalog) catalog = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
+  AtWindow *window;
+  GtkWidget *library;
+
+  g_assert_no_error (error);
+  window = new_window (catalog);
+  at_window_set_section (window, "library");
+  at_test_run_main_loop (300);
+  g_assert_cmpstr (at_window_get_subtitle (window), ==, "0 photos · 0 projects · 0 customers");
+  library = at_window_get_section_page (window, "library");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (adw_bin_get_child (ADW_BIN (library)))), ==, "empty");
+  save_screenshot (GTK_WIDGET (window), "library-empty.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  at_test_run_main_loop (100);
+  g_clear_object (&catalog);
+  at_test_rm_rf (dir);
+}
+
+/* A catalog that could not be opened: the window says so, nothing else works. */
+static void
+test_no_catalog (void)
+{
+  AtWindow *window = new_window (NULL);
+
+  g_assert_cmpstr (at_window_get_section (window), ==, "no-catalog");
+  at_window_show_error (window, "Cannot Open the Catalog",
+                        "“/tmp/wedding.txt” is not an Atelier catalog: it is not an SQLite database.");
+  at_test_run_main_loop (400);
+  save_screenshot (GTK_WIDGET (window), "no-catalog.png");
+  {
+    g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+    GtkWidget *dialog = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+        if (ADW_IS_MESSAGE_DIALOG (w))
+          dialog = GTK_WIDGET (w);
+      }
+    g_assert_nonnull (dialog);
+    g_assert_true (gtk_widget_get_mapped (dialog));
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "not an SQLite database"));
+    save_screenshot (dialog, "no-catalog-dialog.png");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  at_test_run_main_loop (100);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  app = at_application_new ();
+  /* registering runs startup: libadwaita, the style sheet, the accels */
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (at_vips_init (NULL));
+
+  g_test_add_func ("/app/sections", test_sections);
+  g_test_add_func ("/app/empty-catalog", test_empty_catalog);
+  g_test_add_func ("/app/no-catalog", test_no_catalog);
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}

@@ -1,0 +1,420 @@
+/* test-catalog.c — opening, schema, writer, and refusing bad files untouched. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "at-test-util.h"
+
+static const char *const expected_tables[] = {
+  "studios", "staff", "customers", "packages", "contracts", "payments", "projects",
+  "shooting_schedules", "photographer_availability", "project_milestones", "ingest_sessions",
+  "ingest_files", "photos", "photo_files", "albums", "album_items", "photo_versions", "people",
+  "faces", "face_tags", "reference_faces", "consents", "proof_sessions", "proof_selections",
+  "editing_jobs", "editing_items", "export_recipes", "deliverables", "delivery_items",
+  "backup_records", "uploads", "jobs", "audit_log", "schedule_assistants", "schema_migrations",
+};
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->dir = at_test_make_tmpdir ();
+  f->path = g_build_filename (f->dir, "catalog.atelier", NULL);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  at_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+static AtCatalog *
+create_catalog (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  AtCatalog *catalog = at_catalog_open (f->path, AT_CATALOG_OPEN_CREATE, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (catalog);
+  return catalog;
+}
+
+static gboolean
+has_column (AtCatalog *catalog, const char *table, const char *column)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM pragma_table_info('%s') WHERE name = '%s'",
+                                          table, column);
+  return at_test_sql_int (catalog, sql) == 1;
+}
+
+static void
+test_init_schema (Fixture *f, gconstpointer data)
+{
+  g_autoptr(AtCatalog) catalog = create_catalog (f);
+  g_autoptr(GPtrArray) counts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *journal = NULL;
+
+  g_assert_cmpint (at_catalog_get_schema_version (catalog), ==, AT_CATALOG_SCHEMA_VERSION);
+  g_assert_cmpint (at_test_sql_int (catalog, "PRAGMA user_version"), ==, AT_CATALOG_SCHEMA_VERSION);
+  g_assert_cmpint (at_test_sql_int (catalog, "PRAGMA application_id"), ==, AT_CATALOG_APPLICATION_ID);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM schema_migrations"), ==, AT_CATALOG_SCHEMA_VERSION);
+  journal = at_test_sql_text (catalog, "PRAGMA journal_mode");
+  g_assert_cmpstr (journal, ==, "wal");
+
+  counts = at_catalog_count_rows (catalog, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts->len, ==, G_N_ELEMENTS (expected_tables));
+  for (guint i = 0; i < G_N_ELEMENTS (expected_tables); i++)
+    {
+      gboolean found = FALSE;
+      for (guint j = 0; j < counts->len; j++)
+        {
+          AtTableCount *c = g_ptr_array_index (counts, j);
+          if (g_str_equal (c->table, expected_tables[i]))
+            {
+              found = TRUE;
+              g_assert_cmpint (c->rows, ==, g_str_equal (c->table, "schema_migrations") ? 1 : 0);
+            }
+        }
+      g_assert_true (found);
+      if (g_str_equal (expected_tables[i], "schema_migrations"))
+        continue;
+      /* what field-by-field sync needs from every table */
+      g_assert_true (has_column (catalog, expected_tables[i], "id"));
+      g_assert_true (has_column (catalog, expected_tables[i], "updated_at"));
+      g_assert_true (has_column (catalog, expected_tables[i], "deleted_at"));
+      {
+        g_autofree char *trigger = g_strdup_printf ("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                                                    "AND name = '%s_touch'", expected_tables[i]);
+        g_assert_cmpint (at_test_sql_int (catalog, trigger), ==, 1);
+      }
+    }
+}
+
+static void
+test_reopen (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtCatalog) again = NULL;
+
+  g_object_unref (create_catalog (f));
+  again = at_catalog_open (f->path, AT_CATALOG_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  /* no second migration on reopen */
+  g_assert_cmpint (at_test_sql_int (again, "SELECT count(*) FROM schema_migrations"), ==, 1);
+}
+
+typedef struct
+{
+  const char *id;
+  const char *name;
+  int         rating;
+} Insert;
+
+static gboolean
+insert_studio (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Insert *ins = data;
+  return at_sql_exec_bound (conn, error, "INSERT INTO studios (id, name) VALUES (?1, ?2)", "tt", ins->id, ins->name);
+}
+
+static gboolean
+update_studio_name (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Insert *ins = data;
+  return at_sql_exec_bound (conn, error, "UPDATE studios SET name = ?2 WHERE id = ?1", "tt", ins->id, ins->name);
+}
+
+static gboolean
+insert_bad_photo (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Insert *ins = data;
+  return at_sql_exec_bound (conn, error,
+                            "INSERT INTO photos (id, content_hash, file_size, original_name, file_name, library_path, rating) "
+                            "VALUES (?1, 'h', 1, 'a.jpg', 'a.jpg', ?1, ?2)", "ti", ins->id, ins->rating);
+}
+
+static gboolean
+insert_orphan_staff (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Insert *ins = data;
+  return at_sql_exec_bound (conn, error,
+                            "INSERT INTO staff (id, studio_id, full_name, role) VALUES (?1, 'no-such-studio', 'X', 'editor')",
+                            "t", ins->id);
+}
+
+static void
+test_constraints_and_touch (Fixture *f, gconstpointer data)
+{
+  g_autoptr(AtCatalog) catalog = create_catalog (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = at_uuid_v7_new ();
+  g_autofree char *before = NULL, *after = NULL;
+  Insert ins = { id, "Studio One", 0 };
+
+  g_assert_true (at_catalog_write_sync (catalog, "studios", insert_studio, &ins, &error));
+  g_assert_no_error (error);
+  before = at_test_sql_text (catalog, "SELECT updated_at FROM studios");
+  g_usleep (5000);
+  ins.name = "Studio Two";
+  g_assert_true (at_catalog_write_sync (catalog, "studios", update_studio_name, &ins, &error));
+  after = at_test_sql_text (catalog, "SELECT updated_at FROM studios");
+  g_assert_cmpstr (before, <, after);
+
+  /* CHECK: a rating of 7 does not exist */
+  {
+    g_autofree char *pid = at_uuid_v7_new ();
+    Insert bad = { pid, NULL, 7 };
+    g_assert_false (at_catalog_write_sync (catalog, "photos", insert_bad_photo, &bad, &error));
+    g_assert_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_CONSTRAINT);
+    g_clear_error (&error);
+  }
+  /* FOREIGN KEY: staff of a studio that does not exist */
+  {
+    g_autofree char *sid = at_uuid_v7_new ();
+    Insert orphan = { sid, NULL, 0 };
+    g_assert_false (at_catalog_write_sync (catalog, "staff", insert_orphan_staff, &orphan, &error));
+    g_assert_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_CONSTRAINT);
+  }
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM photos"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM staff"), ==, 0);
+}
+
+typedef struct
+{
+  guint done;
+  guint failed;
+  guint changed;
+} AsyncState;
+
+static void
+write_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AsyncState *st = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!at_catalog_write_finish (AT_CATALOG (source), result, &error))
+    st->failed++;
+  st->done++;
+}
+
+static void
+changed_cb (AtCatalog *catalog, const char *table, AsyncState *st)
+{
+  g_assert_cmpstr (table, ==, "studios");
+  st->changed++;
+}
+
+static void
+free_insert (gpointer data)
+{
+  Insert *ins = data;
+  g_free ((char *) ins->id);
+  g_free ((char *) ins->name);
+  g_free (ins);
+}
+
+/* Many queued writes share transactions; one that fails is rolled back
+ * alone, and "changed" arrives on the main context after the commit. */
+static void
+test_writer_batches (Fixture *f, gconstpointer data)
+{
+  g_autoptr(AtCatalog) catalog = create_catalog (f);
+  AsyncState st = { 0 };
+  const guint n = 300;
+
+  g_signal_connect (catalog, "changed::studios", G_CALLBACK (changed_cb), &st);
+  for (guint i = 0; i < n; i++)
+    {
+      Insert *ins = g_new0 (Insert, 1);
+      /* write 150 reuses the key of write 149: a primary key violation */
+      ins->id = i == 150 ? g_strdup_printf ("key-%u", i - 1) : g_strdup_printf ("key-%u", i);
+      ins->name = g_strdup_printf ("Studio %u", i);
+      at_catalog_write_async (catalog, "studios", insert_studio, ins, free_insert, NULL, write_done_cb, &st);
+    }
+  while (st.done < n || st.changed == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (st.failed, ==, 1);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM studios"), ==, n - 1);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM studios WHERE name = 'Studio 150'"), ==, 0);
+  /* batched: fewer commits than writes (each commit emits one "changed") */
+  at_test_run_main_loop (50);
+  g_assert_cmpuint (st.changed, >=, 1);
+  g_assert_cmpuint (st.changed, <, n);
+}
+
+static void
+test_cancelled_write (Fixture *f, gconstpointer data)
+{
+  g_autoptr(AtCatalog) catalog = create_catalog (f);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  AsyncState st = { 0 };
+  Insert *ins = g_new0 (Insert, 1);
+
+  ins->id = g_strdup ("cancelled");
+  ins->name = g_strdup ("never");
+  g_cancellable_cancel (cancellable);
+  at_catalog_write_async (catalog, "studios", insert_studio, ins, free_insert, cancellable, write_done_cb, &st);
+  while (st.done < 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (st.failed, ==, 1);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM studios"), ==, 0);
+}
+
+static gpointer
+reader_thread (gpointer data)
+{
+  return at_catalog_get_reader (AT_CATALOG (data), NULL);
+}
+
+static void
+test_reader_per_thread (Fixture *f, gconstpointer data)
+{
+  g_autoptr(AtCatalog) catalog = create_catalog (f);
+  AtSqlConn *mine = at_catalog_get_reader (catalog, NULL);
+  GThread *t = g_thread_new ("reader", reader_thread, catalog);
+  AtSqlConn *theirs = g_thread_join (t);
+
+  g_assert_nonnull (mine);
+  g_assert_nonnull (theirs);
+  g_assert_true (mine != theirs);
+  g_assert_true (at_catalog_get_reader (catalog, NULL) == mine);
+  /* readers cannot write */
+  g_assert_false (at_sql_conn_exec (mine, "INSERT INTO studios (id, name) VALUES ('x', 'y')", NULL));
+}
+
+/* ---- bad input: a clear error, and the file exactly as it was ---- */
+
+static void
+assert_refused_untouched (const char *path, AtCatalogOpenFlags flags, int code, const char *needle)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = g_file_test (path, G_FILE_TEST_EXISTS) ? at_test_hash_file (path) : NULL;
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  gboolean had_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
+  g_autoptr(AtCatalog) catalog = at_catalog_open (path, flags, &error);
+  g_autofree char *after = NULL;
+
+  g_assert_null (catalog);
+  g_assert_error (error, AT_CATALOG_ERROR, code);
+  g_assert_nonnull (strstr (error->message, needle));
+  if (before != NULL)
+    {
+      after = at_test_hash_file (path);
+      g_assert_cmpstr (before, ==, after);
+    }
+  else
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  if (!had_wal)
+    {
+      g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+    }
+}
+
+static void
+test_bad_not_sqlite (Fixture *f, gconstpointer data)
+{
+  g_assert_true (g_file_set_contents (f->path, "Dear client, here are your photos.\n", -1, NULL));
+  assert_refused_untouched (f->path, AT_CATALOG_OPEN_DEFAULT, AT_CATALOG_ERROR_NOT_A_CATALOG, "not an SQLite database");
+  assert_refused_untouched (f->path, AT_CATALOG_OPEN_CREATE, AT_CATALOG_ERROR_NOT_A_CATALOG, "not an SQLite database");
+}
+
+static void
+test_bad_other_sqlite (Fixture *f, gconstpointer data)
+{
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE recipes (name TEXT)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  assert_refused_untouched (f->path, AT_CATALOG_OPEN_CREATE, AT_CATALOG_ERROR_NOT_A_CATALOG, "another application");
+}
+
+static void
+test_bad_read_only (Fixture *f, gconstpointer data)
+{
+  g_object_unref (create_catalog (f));
+  g_assert_cmpint (g_chmod (f->path, 0444), ==, 0);
+  assert_refused_untouched (f->path, AT_CATALOG_OPEN_DEFAULT, AT_CATALOG_ERROR_READ_ONLY, "read-only");
+}
+
+static void
+test_bad_newer_schema (Fixture *f, gconstpointer data)
+{
+  sqlite3 *db;
+
+  g_object_unref (create_catalog (f));
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  assert_refused_untouched (f->path, AT_CATALOG_OPEN_DEFAULT, AT_CATALOG_ERROR_TOO_NEW, "newer Atelier");
+}
+
+static void
+test_bad_missing (Fixture *f, gconstpointer data)
+{
+  assert_refused_untouched (f->path, AT_CATALOG_OPEN_DEFAULT, AT_CATALOG_ERROR_NOT_FOUND, "catalog init");
+}
+
+static void
+test_bad_empty_file (Fixture *f, gconstpointer data)
+{
+  g_assert_true (g_file_set_contents (f->path, "", 0, NULL));
+  assert_refused_untouched (f->path, AT_CATALOG_OPEN_DEFAULT, AT_CATALOG_ERROR_NOT_A_CATALOG, "empty file");
+}
+
+static void
+test_check_finds_problems (Fixture *f, gconstpointer data)
+{
+  g_autoptr(AtCatalog) catalog = create_catalog (f);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  problems = at_catalog_check (catalog, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+
+  /* another program, with foreign keys off, leaves an orphan behind */
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO staff (id, studio_id, full_name, role) "
+                                     "VALUES ('s1', 'gone', 'Ghost', 'editor')", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  problems = at_catalog_check (catalog, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "staff"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/catalog/init-schema", test_init_schema);
+  ADD ("/catalog/reopen", test_reopen);
+  ADD ("/catalog/constraints-and-touch", test_constraints_and_touch);
+  ADD ("/catalog/writer-batches", test_writer_batches);
+  ADD ("/catalog/cancelled-write", test_cancelled_write);
+  ADD ("/catalog/reader-per-thread", test_reader_per_thread);
+  ADD ("/catalog/check-finds-problems", test_check_finds_problems);
+  ADD ("/catalog/bad/not-sqlite", test_bad_not_sqlite);
+  ADD ("/catalog/bad/other-sqlite", test_bad_other_sqlite);
+  ADD ("/catalog/bad/read-only", test_bad_read_only);
+  ADD ("/catalog/bad/newer-schema", test_bad_newer_schema);
+  ADD ("/catalog/bad/missing", test_bad_missing);
+  ADD ("/catalog/bad/empty-file", test_bad_empty_file);
+#undef ADD
+  return g_test_run ();
+}
