@@ -176,7 +176,7 @@ test_no_catalog (void)
   at_test_run_main_loop (400);
   save_screenshot (GTK_WIDGET (window), "no-catalog.png");
   {
-    g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+    GListModel *toplevels = gtk_window_get_toplevels (); /* (transfer none) */
     GtkWidget *dialog = NULL;
 
     for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
