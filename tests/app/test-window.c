@@ -53,6 +53,20 @@ collect_cells (GtkWidget *widget,
     collect_cells (c, names);
 }
 
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_mapped (GTK_WIDGET (w)))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
 static AtWindow *
 new_window (AtCatalog *catalog)
 {
@@ -176,23 +190,65 @@ test_no_catalog (void)
   at_test_run_main_loop (400);
   save_screenshot (GTK_WIDGET (window), "no-catalog.png");
   {
-    GListModel *toplevels = gtk_window_get_toplevels (); /* (transfer none) */
-    GtkWidget *dialog = NULL;
+    GtkWidget *dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
 
-    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-      {
-        g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-        if (ADW_IS_MESSAGE_DIALOG (w))
-          dialog = GTK_WIDGET (w);
-      }
     g_assert_nonnull (dialog);
-    g_assert_true (gtk_widget_get_mapped (dialog));
     g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "not an SQLite database"));
     save_screenshot (dialog, "no-catalog-dialog.png");
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
   gtk_window_destroy (GTK_WINDOW (window));
   at_test_run_main_loop (100);
+}
+
+/* Preferences, the shortcuts window, and a library folder that went away. */
+static void
+test_dialogs (void)
+{
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "c.atelier", NULL);
+  g_autofree char *gone = g_build_filename (dir, "EXTERNAL_SSD", "Atelier Library", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtCatalog) catalog = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
+  GSettings *settings = at_application_get_settings (app);
+  AtWindow *window;
+  GtkWidget *prefs, *shortcuts, *dialog;
+
+  g_assert_no_error (error);
+  window = new_window (catalog);
+
+  g_settings_set_string (settings, "backup-folder", dir);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  at_test_run_main_loop (500);
+  prefs = find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (prefs);
+  save_screenshot (prefs, "preferences.png");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  at_test_run_main_loop (500);
+  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+  save_screenshot (shortcuts, "shortcuts.png");
+  gtk_window_close (GTK_WINDOW (shortcuts));
+
+  g_settings_set_string (settings, "library-folder", gone);
+  at_window_check_library (window);
+  at_test_run_main_loop (400);
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "does not exist"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), gone));
+  g_assert_false (g_file_test (gone, G_FILE_TEST_EXISTS));
+  save_screenshot (dialog, "library-missing-dialog.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_settings_reset (settings, "library-folder");
+  g_settings_reset (settings, "backup-folder");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  at_test_run_main_loop (100);
+  g_clear_object (&catalog);
+  at_test_rm_rf (dir);
 }
 
 int
@@ -212,6 +268,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/sections", test_sections);
   g_test_add_func ("/app/empty-catalog", test_empty_catalog);
   g_test_add_func ("/app/no-catalog", test_no_catalog);
+  g_test_add_func ("/app/dialogs", test_dialogs);
   status = g_test_run ();
   g_clear_object (&app);
   return status;
