@@ -14,7 +14,7 @@ mkdir -p "$dir/library"
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 start=$(date +%s%N)
-"$cli" demo --catalog "$dir/catalog.atelier" --library "$dir/library" --photos "$n" 2>/dev/null | head -2
+"$cli" demo --catalog "$dir/catalog.atelier" --library "$dir/library" --photos "$n" >"$dir/demo.log" 2>&1
 demo_ms=$(ms "$start")
 
 start=$(date +%s%N)

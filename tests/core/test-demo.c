@@ -64,6 +64,26 @@ test_demo_files_match_rows (void)
   g_assert_no_error (error);
   g_assert_cmpuint (problems->len, ==, 0);
 
+  /* the row objects for projects and customers */
+  {
+    g_autoptr(GListModel) projects = at_project_load_all (catalog, &error);
+    g_autoptr(GListModel) customers = at_customer_load_all (catalog, &error);
+    g_autoptr(AtProject) first = NULL;
+    g_autoptr(AtCustomer) elin = NULL;
+    g_autofree char *name = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (projects), ==, 6);
+    g_assert_cmpuint (g_list_model_get_n_items (customers), ==, 6);
+    first = g_list_model_get_item (projects, 0);
+    g_assert_cmpstr (at_project_get_event_date (first), ==, "2026-04-18");  /* soonest first */
+    g_assert_cmpstr (at_project_get_status (first), ==, "delivered");
+    elin = g_list_model_get_item (customers, 1);   /* by name: Amira, Elin, … */
+    name = at_customer_dup_display_name (elin);
+    g_assert_cmpstr (name, ==, "Elin Lindqvist & Daniel Okafor");
+    g_assert_cmpstr (at_customer_get_lead_status (elin), ==, "contracted");
+  }
+
   /* A second demo into the same catalog and library is refused, and no file changes. */
   {
     g_autofree char *one = at_test_sql_text (catalog, "SELECT library_path FROM photos LIMIT 1");

@@ -465,3 +465,39 @@ at_catalog_write_sync (AtCatalog           *self,
     }
   return at_catalog_writer_run_sync (self->writer, tables, func, user_data, error);
 }
+
+/**
+ * at_catalog_load_list:
+ * @sql: a query without parameters
+ *
+ * For small tables (projects, customers): every row into a GListStore.
+ * Large collections page instead (see AtPhotoList).
+ *
+ * Returns: (transfer full): the objects @from_row made, in query order
+ */
+GListModel *
+at_catalog_load_list (AtCatalog         *self,
+                      const char        *sql,
+                      GType              item_type,
+                      AtCatalogRowFunc   from_row,
+                      GError           **error)
+{
+  g_autoptr(GListStore) store = g_list_store_new (item_type);
+  AtSqlConn *conn = at_catalog_get_reader (self, error);
+  g_autoptr(AtSqlStmt) stmt = NULL;
+  int rc;
+
+  if (conn == NULL || (stmt = at_sql_conn_prepare (conn, sql, error)) == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GObject) item = from_row (stmt);
+      g_list_store_append (store, item);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the catalog"), error);
+      return NULL;
+    }
+  return G_LIST_MODEL (g_steal_pointer (&store));
+}

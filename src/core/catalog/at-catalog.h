@@ -58,4 +58,13 @@ gboolean    at_catalog_write_sync         (AtCatalog           *self,
                                            GError             **error);
 void        at_catalog_close              (AtCatalog           *self);
 
+/* Builds one object from the row a statement is on. */
+typedef gpointer (*AtCatalogRowFunc) (sqlite3_stmt *stmt);
+
+GListModel *at_catalog_load_list          (AtCatalog           *self,
+                                           const char          *sql,
+                                           GType                item_type,
+                                           AtCatalogRowFunc     from_row,
+                                           GError             **error);
+
 G_END_DECLS

@@ -81,37 +81,30 @@ at_customer_dup_display_name (AtCustomer *self)
   return g_strdup_printf ("%s & %s", self->primary_name, self->partner_name);
 }
 
+static gpointer
+customer_from_row (sqlite3_stmt *stmt)
+{
+  AtCustomer *c = g_object_new (AT_TYPE_CUSTOMER, NULL);
+
+  c->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  c->primary_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  c->partner_name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  c->email = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  c->lead_status = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  return c;
+}
+
+/**
+ * at_customer_load_all:
+ *
+ * Returns: (transfer full): live customers by name
+ */
 GListModel *
 at_customer_load_all (AtCatalog  *catalog,
                       GError    **error)
 {
-  g_autoptr(GListStore) store = g_list_store_new (AT_TYPE_CUSTOMER);
-  AtSqlConn *conn = at_catalog_get_reader (catalog, error);
-  g_autoptr(AtSqlStmt) stmt = NULL;
-  int rc;
-
-  if (conn == NULL)
-    return NULL;
-  stmt = at_sql_conn_prepare (conn,
-      "SELECT id, primary_name, partner_name, email, lead_status FROM customers "
-      "WHERE deleted_at IS NULL ORDER BY primary_name", error);
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      AtCustomer *c = g_object_new (AT_TYPE_CUSTOMER, NULL);
-      c->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      c->primary_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      c->partner_name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      c->email = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      c->lead_status = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      g_list_store_append (store, c);
-      g_object_unref (c);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      at_sql_set_error (at_sql_conn_get_db (conn), rc, "Could not read customers", error);
-      return NULL;
-    }
-  return G_LIST_MODEL (g_steal_pointer (&store));
+  return at_catalog_load_list (catalog,
+                               "SELECT id, primary_name, partner_name, email, lead_status FROM customers "
+                               "WHERE deleted_at IS NULL ORDER BY primary_name",
+                               AT_TYPE_CUSTOMER, customer_from_row, error);
 }

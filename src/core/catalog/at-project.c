@@ -81,6 +81,21 @@ const char *at_project_get_status (AtProject *self)       { g_return_val_if_fail
 const char *at_project_get_event_date (AtProject *self)   { g_return_val_if_fail (AT_IS_PROJECT (self), NULL); return self->event_date; }
 const char *at_project_get_venue (AtProject *self)        { g_return_val_if_fail (AT_IS_PROJECT (self), NULL); return self->venue; }
 
+static gpointer
+project_from_row (sqlite3_stmt *stmt)
+{
+  AtProject *p = g_object_new (AT_TYPE_PROJECT, NULL);
+
+  p->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  p->number = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  p->name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  p->project_type = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  p->status = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  p->event_date = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  p->venue = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+  return p;
+}
+
 /**
  * at_project_load_all:
  *
@@ -90,35 +105,8 @@ GListModel *
 at_project_load_all (AtCatalog  *catalog,
                      GError    **error)
 {
-  g_autoptr(GListStore) store = g_list_store_new (AT_TYPE_PROJECT);
-  AtSqlConn *conn = at_catalog_get_reader (catalog, error);
-  g_autoptr(AtSqlStmt) stmt = NULL;
-  int rc;
-
-  if (conn == NULL)
-    return NULL;
-  stmt = at_sql_conn_prepare (conn,
-      "SELECT id, project_number, name, project_type, status, event_date, venue FROM projects "
-      "WHERE deleted_at IS NULL ORDER BY event_date, name", error);
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      AtProject *p = g_object_new (AT_TYPE_PROJECT, NULL);
-      p->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      p->number = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      p->name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      p->project_type = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      p->status = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      p->event_date = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-      p->venue = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
-      g_list_store_append (store, p);
-      g_object_unref (p);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      at_sql_set_error (at_sql_conn_get_db (conn), rc, "Could not read projects", error);
-      return NULL;
-    }
-  return G_LIST_MODEL (g_steal_pointer (&store));
+  return at_catalog_load_list (catalog,
+                               "SELECT id, project_number, name, project_type, status, event_date, venue "
+                               "FROM projects WHERE deleted_at IS NULL ORDER BY event_date, name",
+                               AT_TYPE_PROJECT, project_from_row, error);
 }
