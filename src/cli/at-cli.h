@@ -15,6 +15,7 @@ int  at_cli_catalog_init  (int argc, char **argv);
 int  at_cli_catalog_info  (int argc, char **argv);
 int  at_cli_catalog_check (int argc, char **argv);
 int  at_cli_demo          (int argc, char **argv);
+int  at_cli_ingest        (int argc, char **argv);
 
 /* shared by the commands */
 gboolean at_cli_parse      (GOptionContext  *context,

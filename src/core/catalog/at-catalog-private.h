@@ -24,6 +24,12 @@ void             at_catalog_writer_push     (AtCatalogWriter    *writer,
                                              gpointer            user_data,
                                              GDestroyNotify      destroy,
                                              GTask              *task);
+void             at_catalog_writer_push_detached (AtCatalogWriter *writer,
+                                                  const char      *tables,
+                                                  AtCatalogWriteFunc func,
+                                                  gpointer         user_data,
+                                                  GDestroyNotify   destroy);
+GError          *at_catalog_writer_take_detached_error (AtCatalogWriter *writer);
 gboolean         at_catalog_writer_run_sync (AtCatalogWriter    *writer,
                                              const char         *tables,
                                              AtCatalogWriteFunc  func,

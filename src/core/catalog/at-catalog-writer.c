@@ -24,6 +24,7 @@ typedef struct
   gpointer           user_data;
   GDestroyNotify     destroy;
   GTask             *task;   /* async caller, or NULL */
+  gboolean           detached; /* nobody waits; a failure is kept for the next flush */
   /* sync caller */
   GMutex            *mutex;
   GCond             *cond;
@@ -41,16 +42,34 @@ struct _AtCatalogWriter
   AtCatalogCommitted  committed;
   gpointer            committed_data;
   gboolean            free_on_exit;  /* freed from its own thread, see below */
+  GMutex              detached_lock;
+  GError             *detached_error; /* (mutex detached_lock) first failure of a detached write */
 };
 
 static void writer_free_resources (AtCatalogWriter *self);
 
 static void
-write_op_complete (WriteOp *op)
+write_op_complete (AtCatalogWriter *self,
+                   WriteOp         *op)
 {
   if (op->destroy != NULL)
     op->destroy (op->user_data);
   op->destroy = NULL;
+
+  if (op->detached)
+    {
+      if (!op->ok)
+        {
+          g_mutex_lock (&self->detached_lock);
+          if (self->detached_error == NULL)
+            self->detached_error = g_steal_pointer (&op->error);
+          g_mutex_unlock (&self->detached_lock);
+        }
+      g_clear_error (&op->error);
+      g_strfreev (op->tables);
+      g_free (op);
+      return;
+    }
 
   if (op->task != NULL)
     {
@@ -86,7 +105,7 @@ run_batch (AtCatalogWriter *self,
           WriteOp *op = g_ptr_array_index (batch, i);
           op->ok = FALSE;
           op->error = g_error_copy (begin_error);
-          write_op_complete (op);
+          write_op_complete (self, op);
         }
       return;
     }
@@ -153,7 +172,7 @@ run_batch (AtCatalogWriter *self,
     }
 
   for (guint i = 0; i < batch->len; i++)
-    write_op_complete (g_ptr_array_index (batch, i));
+    write_op_complete (self, g_ptr_array_index (batch, i));
 }
 
 static gpointer
@@ -201,6 +220,7 @@ at_catalog_writer_new (AtSqlConn          *conn,
   self->queue = g_async_queue_new ();
   self->committed = committed;
   self->committed_data = committed_data;
+  g_mutex_init (&self->detached_lock);
   self->thread = g_thread_new ("atelier-catalog-writer", writer_thread, self);
   return self;
 }
@@ -232,6 +252,32 @@ at_catalog_writer_push (AtCatalogWriter    *self,
 
   op->task = g_object_ref (task);
   g_async_queue_push (self->queue, op);
+}
+
+/* Queues a write nobody waits for; writes run in queue order, so a later
+ * run_sync() returns only after this one has committed (or failed). */
+void
+at_catalog_writer_push_detached (AtCatalogWriter    *self,
+                                 const char         *tables,
+                                 AtCatalogWriteFunc  func,
+                                 gpointer            user_data,
+                                 GDestroyNotify      destroy)
+{
+  WriteOp *op = write_op_new (tables, func, user_data, destroy);
+
+  op->detached = TRUE;
+  g_async_queue_push (self->queue, op);
+}
+
+GError *
+at_catalog_writer_take_detached_error (AtCatalogWriter *self)
+{
+  GError *error;
+
+  g_mutex_lock (&self->detached_lock);
+  error = g_steal_pointer (&self->detached_error);
+  g_mutex_unlock (&self->detached_lock);
+  return error;
 }
 
 gboolean
@@ -275,6 +321,10 @@ at_catalog_writer_run_sync (AtCatalogWriter    *self,
 static void
 writer_free_resources (AtCatalogWriter *self)
 {
+  if (self->detached_error != NULL)
+    g_warning ("A catalog write nobody waited for failed: %s", self->detached_error->message);
+  g_clear_error (&self->detached_error);
+  g_mutex_clear (&self->detached_lock);
   g_async_queue_unref (self->queue);
   at_sql_conn_free (self->conn);
   g_free (self);

@@ -501,3 +501,58 @@ at_catalog_load_list (AtCatalog         *self,
     }
   return G_LIST_MODEL (g_steal_pointer (&store));
 }
+
+/**
+ * at_catalog_write_detached:
+ *
+ * Queues a write and returns at once, for worker threads that stream many
+ * small writes (an ingest journal). Writes commit in the order they were
+ * queued; at_catalog_flush() waits for them and reports the first failure.
+ */
+void
+at_catalog_write_detached (AtCatalog          *self,
+                           const char         *tables,
+                           AtCatalogWriteFunc  func,
+                           gpointer            user_data,
+                           GDestroyNotify      destroy)
+{
+  g_return_if_fail (AT_IS_CATALOG (self));
+  g_return_if_fail (func != NULL);
+
+  if (self->writer == NULL)
+    {
+      if (destroy != NULL)
+        destroy (user_data);
+      return;
+    }
+  at_catalog_writer_push_detached (self->writer, tables, func, user_data, destroy);
+}
+
+static gboolean
+nothing_to_write (AtSqlConn *conn, gpointer user_data, GError **error)
+{
+  return TRUE;
+}
+
+/**
+ * at_catalog_flush:
+ *
+ * Waits until every write queued so far has committed. Fails with the
+ * first error of a detached write since the last flush.
+ */
+gboolean
+at_catalog_flush (AtCatalog  *self,
+                  GError    **error)
+{
+  GError *detached;
+
+  if (!at_catalog_write_sync (self, NULL, nothing_to_write, NULL, error))
+    return FALSE;
+  detached = self->writer ? at_catalog_writer_take_detached_error (self->writer) : NULL;
+  if (detached != NULL)
+    {
+      g_propagate_error (error, detached);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -56,6 +56,13 @@ gboolean    at_catalog_write_sync         (AtCatalog           *self,
                                            AtCatalogWriteFunc   func,
                                            gpointer             user_data,
                                            GError             **error);
+void        at_catalog_write_detached     (AtCatalog           *self,
+                                           const char          *tables,
+                                           AtCatalogWriteFunc   func,
+                                           gpointer             user_data,
+                                           GDestroyNotify       destroy);
+gboolean    at_catalog_flush              (AtCatalog           *self,
+                                           GError             **error);
 void        at_catalog_close              (AtCatalog           *self);
 
 /* Builds one object from the row a statement is on. */

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "at-catalog-error.h"
@@ -179,6 +180,14 @@ at_sql_exec_bound (AtSqlConn   *conn,
 
   if (stmt == NULL)
     return FALSE;
+  /* a wrong type string would read the wrong arguments: fail loudly instead */
+  if ((int) strlen (types) != sqlite3_bind_parameter_count (stmt))
+    {
+      g_critical ("at_sql_exec_bound: %d parameters in “%s” but types “%s”",
+                  sqlite3_bind_parameter_count (stmt), sql, types);
+      g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_FAILED, "internal error: parameter mismatch");
+      return FALSE;
+    }
   va_start (args, types);
   for (int i = 0; types[i] != '\0'; i++)
     {

@@ -1,0 +1,755 @@
+/* at-ingest-job.c — runs an ingest: plan each card, then copy capture by capture.
+ *
+ * Planning scans a source, reads each capture's metadata, names it and
+ * records every file in the journal (or finds the journal of an earlier,
+ * unfinished run of the same card and library, and picks it up). Then each
+ * capture is copied (read once, written to library and backup), verified,
+ * and cataloged. A file counts as imported only once cataloged.
+ *
+ * Resuming after a crash or a pulled card: a file whose final name exists
+ * is hashed against the card; an equal copy is adopted instead of copied
+ * again, and a different one is someone else's file, so ours gets a
+ * suffix. Stale NAME.partial files are removed.
+ */
+#define G_LOG_DOMAIN "atelier-ingest"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "at-ingest-copy.h"
+#include "at-ingest-error.h"
+#include "at-ingest-job.h"
+#include "at-ingest-journal.h"
+#include "at-ingest-scan.h"
+#include "at-ingest-template.h"
+#include "at-paths.h"
+
+#define BUFFER_SIZE (4 << 20)
+
+typedef struct
+{
+  AtCatalog              *catalog;
+  const AtIngestOptions  *opt;
+  char                   *project_id;
+  char                   *job_code;
+  const char             *file_template;
+  const char             *folder_template;
+  AtIngestProgressFunc    progress;
+  gpointer                progress_data;
+  AtIngestProgress        p;
+  gint64                  last_report;
+  AtIngestSummary        *summary;
+  GCancellable           *cancellable;
+  guint8                 *buffer;
+  GHashTable             *planned_paths;  /* library-relative paths planned in this run */
+} Run;
+
+void
+at_ingest_options_init (AtIngestOptions *o)
+{
+  memset (o, 0, sizeof *o);
+  o->day_start_hour = 3;
+  o->verify = TRUE;
+}
+
+void
+at_ingest_options_clear (AtIngestOptions *o)
+{
+  g_free (o->library);
+  g_free (o->backup);
+  g_free (o->project);
+  g_free (o->file_template);
+  g_free (o->folder_template);
+  g_clear_pointer (&o->clock_offsets, g_hash_table_unref);
+  memset (o, 0, sizeof *o);
+}
+
+void
+at_ingest_summary_clear (AtIngestSummary *s)
+{
+  g_clear_pointer (&s->problems, g_ptr_array_unref);
+  memset (s, 0, sizeof *s);
+}
+
+static void
+problem (Run        *run,
+         const char *path,
+         const char *message)
+{
+  g_ptr_array_add (run->summary->problems, g_strdup_printf ("%s: %s", path, message));
+}
+
+static void
+report (Run        *run,
+        const char *current,
+        gboolean    force)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (run->progress == NULL || (!force && now - run->last_report < 200000))
+    return;
+  run->last_report = now;
+  run->p.current = current;
+  run->progress (&run->p, run->progress_data);
+}
+
+static void
+copy_progress_cb (guint64  bytes,
+                  gpointer data)
+{
+  Run *run = data;
+
+  run->p.bytes_done += bytes;
+  run->summary->bytes += bytes;
+  report (run, run->p.current, FALSE);
+}
+
+/* ---- planning ---- */
+
+static gint64
+clock_offset (Run        *run,
+              const char *serial)
+{
+  gint64 *seconds;
+
+  if (serial == NULL || run->opt->clock_offsets == NULL)
+    return 0;
+  seconds = g_hash_table_lookup (run->opt->clock_offsets, serial);
+  return seconds ? *seconds : 0;
+}
+
+/* Capture time as stored (UTC) and as named (the camera's wall time). */
+static void
+capture_times (Run            *run,
+               AtJournalGroup *g,
+               gint64         *local_unix)
+{
+  gint64 shift = clock_offset (run, g->meta.serial);
+  g_autoptr(GDateTime) utc = NULL;
+  g_autofree char *stamp = NULL;
+  int offset_min;
+
+  if (g->has_meta && g->meta.has_capture_time)
+    {
+      *local_unix = g->meta.local_unix + shift;
+      if (g->meta.has_offset)
+        offset_min = g->meta.offset_minutes;
+      else
+        {
+          /* no offset recorded: the camera was on this workstation's time zone */
+          g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+          int interval = g_time_zone_find_interval (tz, G_TIME_TYPE_STANDARD, *local_unix);
+          offset_min = interval >= 0 ? g_time_zone_get_offset (tz, interval) / 60 : 0;
+        }
+      g->meta.has_offset = TRUE;
+      g->meta.offset_minutes = offset_min;
+      utc = g_date_time_new_from_unix_utc (*local_unix - (gint64) offset_min * 60);
+      stamp = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+      g->capture_utc = g_strdup_printf ("%s.%03dZ", stamp, g->meta.subsec_ms);
+      g->capture_offset = at_metadata_dup_offset_string (&g->meta);
+    }
+  else
+    {
+      /* no capture time (video, broken EXIF): name by the file's time */
+      g_autoptr(GDateTime) m = g_date_time_new_from_unix_local (g->group->primary->mtime);
+      *local_unix = g->group->primary->mtime + g_date_time_get_utc_offset (m) / G_TIME_SPAN_SECOND + shift;
+    }
+}
+
+/* The primary's metadata, else a sibling's: a RAW exiv2 cannot parse
+ * usually travels with a JPEG from the same shutter press. */
+static gboolean
+read_group_metadata (AtJournalGroup  *g,
+                     GError         **error)
+{
+  for (guint i = 0; i < g->group->files->len; i++)
+    {
+      AtSourceFile *f = g_ptr_array_index (g->group->files, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (i > 0 && !g_str_equal (f->role, "jpeg") && !g_str_equal (f->role, "heif") && !g_str_equal (f->role, "raw"))
+        continue;
+      at_metadata_clear (&g->meta);
+      if (at_metadata_read (f->path, &g->meta, &local_error))
+        return TRUE;
+      if (i == 0)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+  return FALSE;
+}
+
+static gboolean
+name_taken (Run         *run,
+            AtSqlConn   *reader,
+            const char  *rel)
+{
+  g_autofree char *lib = g_build_filename (run->opt->library, rel, NULL);
+  g_autofree char *bak = run->opt->backup ? g_build_filename (run->opt->backup, rel, NULL) : NULL;
+
+  return g_hash_table_contains (run->planned_paths, rel) ||
+         g_file_test (lib, G_FILE_TEST_EXISTS) ||
+         (bak != NULL && g_file_test (bak, G_FILE_TEST_EXISTS)) ||
+         at_journal_path_taken (reader, rel, NULL);
+}
+
+static AtJournalFile *
+new_file (AtSourceFile *src,
+          const char   *state)
+{
+  AtJournalFile *f = g_new0 (AtJournalFile, 1);
+
+  at_uuid_v7_generate (f->id);
+  f->src = src;
+  f->state = g_strdup (state);
+  return f;
+}
+
+static gboolean
+plan_new_group (Run             *run,
+                AtSqlConn       *reader,
+                AtJournalGroup  *g,
+                guint            seq,
+                GHashTable      *dayseqs,
+                GError         **error)
+{
+  g_autoptr(GError) meta_error = NULL;
+  g_autofree char *stem = NULL, *folder = NULL, *eventday = NULL, *dup = NULL;
+  AtSourceFile *primary = g->group->primary;
+  AtTemplateContext ctx = { 0 };
+  gpointer count;
+  guint suffix;
+
+  g->has_meta = read_group_metadata (g, &meta_error);
+  if (!g->has_meta && (g_str_equal (primary->role, "jpeg") || g_str_equal (primary->role, "raw") ||
+                       g_str_equal (primary->role, "heif")))
+    problem (run, primary->path, meta_error->message);
+  capture_times (run, g, &ctx.local_unix);
+
+  /* already imported? the pre-key first, the hash of the card's bytes to be sure */
+  if (at_journal_find_duplicate (reader, primary->size, g->capture_utc, g->meta.serial, NULL, NULL, NULL))
+    {
+      g_autofree char *hash = at_ingest_hash_file (primary->path, run->buffer, BUFFER_SIZE, run->cancellable, error);
+      if (hash == NULL)
+        return FALSE;
+      if (at_journal_find_duplicate (reader, primary->size, g->capture_utc, g->meta.serial, hash, &dup, NULL))
+        {
+          for (guint i = 0; i < g->group->files->len; i++)
+            {
+              AtJournalFile *f = new_file (g_ptr_array_index (g->group->files, i), "skipped");
+              f->error = g_strdup_printf (_("already in the library as %s"), dup);
+              g_ptr_array_add (g->files, f);
+            }
+          return TRUE;
+        }
+    }
+
+  {
+    g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc (ctx.local_unix - run->opt->day_start_hour * 3600);
+    eventday = g_date_time_format (t, "%Y-%m-%d");
+  }
+  count = g_hash_table_lookup (dayseqs, eventday);
+  ctx.dayseq = GPOINTER_TO_UINT (count) + 1;
+  g_hash_table_insert (dayseqs, g_strdup (eventday), GUINT_TO_POINTER (ctx.dayseq));
+  ctx.subsec_ms = g->meta.subsec_ms;
+  ctx.day_start_hour = run->opt->day_start_hour;
+  ctx.original = primary->stem;
+  ctx.model = g->meta.model;
+  ctx.serial = g->meta.serial;
+  ctx.job = run->job_code;
+  ctx.seq = seq;
+  stem = at_ingest_template_expand (run->file_template, &ctx);
+  folder = at_ingest_template_expand (run->folder_template, &ctx);
+
+  /* one suffix for the whole capture, so RAW and JPEG keep one name */
+  for (suffix = 0; ; suffix++)
+    {
+      gboolean free_name = TRUE;
+      for (guint i = 0; free_name && i < g->group->files->len; i++)
+        {
+          AtSourceFile *src = g_ptr_array_index (g->group->files, i);
+          g_autofree char *name = g_strdup_printf ("%s.%s", stem, *src->ext ? src->ext : "bin");
+          g_autofree char *named = at_ingest_suffixed_name (name, suffix);
+          g_autofree char *rel = g_build_filename (folder, named, NULL);
+          free_name = !name_taken (run, reader, rel);
+        }
+      if (free_name)
+        break;
+    }
+  for (guint i = 0; i < g->group->files->len; i++)
+    {
+      AtSourceFile *src = g_ptr_array_index (g->group->files, i);
+      AtJournalFile *f = new_file (src, "planned");
+      g_autofree char *name = g_strdup_printf ("%s.%s", stem, *src->ext ? src->ext : "bin");
+      g_autofree char *named = at_ingest_suffixed_name (name, suffix);
+
+      f->lib_rel = g_build_filename (folder, named, NULL);
+      f->bak_rel = run->opt->backup ? g_strdup (f->lib_rel) : NULL;
+      g_hash_table_add (run->planned_paths, g_strdup (f->lib_rel));
+      g_ptr_array_add (g->files, f);
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+plan_source (Run                *run,
+             AtJournalSession   *session,
+             GPtrArray          *captures,
+             GHashTable         *journal,
+             GError            **error)
+{
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) at_journal_group_free);
+  g_autoptr(GHashTable) dayseqs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  AtSqlConn *reader = at_catalog_get_reader (run->catalog, error);
+  guint seq = 0;
+
+  if (reader == NULL)
+    return NULL;
+  for (guint i = 0; i < captures->len; i++)
+    {
+      AtCaptureGroup *cap = g_ptr_array_index (captures, i);
+      AtJournalFile *known = g_hash_table_lookup (journal, cap->primary->path);
+      AtJournalGroup *g = g_new0 (AtJournalGroup, 1);
+
+      g->group = cap;
+      g->files = g_ptr_array_new_with_free_func ((GDestroyNotify) at_journal_file_free);
+      g_ptr_array_add (groups, g);
+      seq++;
+
+      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+        return NULL;
+      if (known == NULL)
+        {
+          if (!plan_new_group (run, reader, g, seq, dayseqs, error))
+            return NULL;
+          at_journal_write_planned (run->catalog, session->id, g);
+          continue;
+        }
+
+      /* picked up from an earlier run: the journal knows the names */
+      for (guint k = 0; k < cap->files->len; k++)
+        {
+          AtSourceFile *src = g_ptr_array_index (cap->files, k);
+          AtJournalFile *f = g_hash_table_lookup (journal, src->path);
+          if (f != NULL)
+            {
+              g_hash_table_steal (journal, src->path);
+              f->src = src;
+              g_ptr_array_add (g->files, f);
+            }
+        }
+      if (!g_str_equal (known->state, "cataloged") && !g_str_equal (known->state, "skipped"))
+        {
+          g_autoptr(GError) ignored = NULL;
+          gint64 local_unix;
+          g->has_meta = read_group_metadata (g, &ignored);
+          capture_times (run, g, &local_unix);
+        }
+    }
+  return g_steal_pointer (&groups);
+}
+
+/* ---- copying ---- */
+
+static gboolean
+check_space (Run         *run,
+             GPtrArray   *groups,
+             GError     **error)
+{
+  const char *dests[2] = { run->opt->library, run->opt->backup };
+  guint64 needed = 0;
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      AtJournalGroup *g = g_ptr_array_index (groups, i);
+      for (guint k = 0; k < g->files->len; k++)
+        {
+          AtJournalFile *f = g_ptr_array_index (g->files, k);
+          if (g_str_equal (f->state, "planned") || g_str_equal (f->state, "copying") ||
+              g_str_equal (f->state, "failed"))
+            needed += f->src->size;
+        }
+    }
+  for (guint d = 0; d < G_N_ELEMENTS (dests); d++)
+    {
+      struct statvfs st;
+      guint64 avail;
+
+      if (dests[d] == NULL || statvfs (dests[d], &st) != 0)
+        continue;
+      if (st.f_flag & ST_RDONLY)
+        {
+          g_set_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_DEST_READ_ONLY,
+                       _("The %s drive “%s” is read-only; nothing was copied."),
+                       d == 0 ? _("library") : _("backup"), dests[d]);
+          return FALSE;
+        }
+      avail = (guint64) st.f_bavail * st.f_frsize;
+      if (avail < needed + (16 << 20))
+        {
+          g_autofree char *need_s = g_format_size (needed);
+          g_autofree char *avail_s = g_format_size (avail);
+          g_set_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_DEST_FULL,
+                       _("The %s drive “%s” has %s free, and these cards need %s; nothing was copied."),
+                       d == 0 ? _("library") : _("backup"), dests[d], avail_s, need_s);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Adopts a copy an interrupted run already published: NAME or NAME_n with
+ * the card's bytes. Removes our stale NAME.partial either way. */
+static char *
+find_published_copy (const char  *root,
+                     const char  *rel,
+                     const char  *hash,
+                     guint8      *buffer)
+{
+  g_autofree char *dir = g_path_get_dirname (rel);
+  g_autofree char *name = g_path_get_basename (rel);
+  g_autofree char *partial = g_strdup_printf ("%s/%s/%s.partial", root, dir, name);
+
+  g_unlink (partial);
+  for (guint k = 0; k < 10000; k++)
+    {
+      g_autofree char *candidate = at_ingest_suffixed_name (name, k);
+      g_autofree char *crel = g_build_filename (dir, candidate, NULL);
+      g_autofree char *path = g_build_filename (root, crel, NULL);
+      g_autofree char *found = NULL;
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        return NULL;
+      found = at_ingest_hash_file (path, buffer, BUFFER_SIZE, NULL, NULL);
+      if (g_strcmp0 (found, hash) == 0)
+        return g_steal_pointer (&crel);
+    }
+  return NULL;
+}
+
+static gboolean
+copy_file (Run            *run,
+           AtJournalFile  *f,
+           GError        **error)
+{
+  const char *roots[AT_INGEST_MAX_DESTS] = { run->opt->library, run->opt->backup };
+  char **rels[AT_INGEST_MAX_DESTS] = { &f->lib_rel, &f->bak_rel };
+  AtCopyDest dests[AT_INGEST_MAX_DESTS] = { { 0 } };
+  char *dest_dirs[AT_INGEST_MAX_DESTS] = { NULL, };
+  guint which[AT_INGEST_MAX_DESTS];
+  guint n_roots = run->opt->backup ? 2 : 1, n = 0;
+  g_autofree char *hash = NULL;
+  guint64 size = 0;
+  gboolean ok = TRUE;
+
+  run->p.current = f->src->path;
+  g_free (f->state);
+  f->state = g_strdup ("copying");
+  at_journal_write_state (run->catalog, f);
+
+  /* resume: an interrupted run may have published our copy already */
+  {
+    gboolean any = FALSE;
+    for (guint d = 0; d < n_roots; d++)
+      {
+        g_autofree char *abs = g_build_filename (roots[d], *rels[d], NULL);
+        g_autofree char *partial = g_strconcat (abs, ".partial", NULL);
+        any = any || g_file_test (abs, G_FILE_TEST_EXISTS);
+        g_unlink (partial);
+      }
+    if (any)
+      {
+        if (f->hash == NULL &&
+            (f->hash = at_ingest_hash_file (f->src->path, run->buffer, BUFFER_SIZE, run->cancellable, error)) == NULL)
+          return FALSE;
+        for (guint d = 0; d < n_roots; d++)
+          {
+            char *adopted = find_published_copy (roots[d], *rels[d], f->hash, run->buffer);
+            if (adopted != NULL)
+              {
+                g_free (*rels[d]);
+                *rels[d] = adopted;
+                roots[d] = NULL;   /* this destination is done */
+              }
+          }
+      }
+  }
+
+  for (guint d = 0; d < n_roots; d++)
+    {
+      if (roots[d] == NULL)
+        continue;
+      dest_dirs[n] = g_build_filename (roots[d], *rels[d], NULL);
+      {
+        char *slash = strrchr (dest_dirs[n], '/');
+        *slash = '\0';
+        dests[n].dir = dest_dirs[n];
+        dests[n].name = g_strdup (slash + 1);
+      }
+      which[n++] = d;
+    }
+
+  if (n > 0)
+    {
+      ok = at_ingest_copy_file (f->src->path, dests, n, run->buffer, BUFFER_SIZE, &hash, &size,
+                                copy_progress_cb, run, run->cancellable, error);
+      if (ok && f->hash != NULL && !g_str_equal (f->hash, hash))
+        {
+          g_set_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_FAILED,
+                       _("“%s” changed on the card while it was being imported."), f->src->path);
+          ok = FALSE;
+        }
+      for (guint i = 0; ok && i < n; i++)
+        {
+          g_autofree char *dir = g_path_get_dirname (*rels[which[i]]);
+          g_autofree char *rel = g_build_filename (dir, dests[i].name, NULL);
+          if (dests[i].collided)
+            {
+              g_autofree char *msg = g_strdup_printf (_("the name was taken, saved as %s"), rel);
+              problem (run, f->src->path, msg);
+            }
+          g_free (*rels[which[i]]);
+          *rels[which[i]] = g_steal_pointer (&rel);
+        }
+      if (ok && f->hash == NULL)
+        f->hash = g_steal_pointer (&hash);
+    }
+  else
+    run->p.bytes_done += f->src->size;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_free (dest_dirs[i]);
+      g_free (dests[i].name);
+      g_free (dests[i].path);
+    }
+  if (!ok)
+    return FALSE;
+
+  g_free (f->state);
+  f->state = g_strdup ("copied");
+  at_journal_write_state (run->catalog, f);
+
+  if (run->opt->verify)
+    for (guint d = 0; d < n_roots; d++)
+      {
+        const char *root = d == 0 ? run->opt->library : run->opt->backup;
+        g_autofree char *abs = g_build_filename (root, *rels[d], NULL);
+        if (!at_ingest_verify_file (abs, f->hash, run->buffer, BUFFER_SIZE, run->cancellable, error))
+          {
+            /* our own copy, and wrong: it must not stand as the photo */
+            if (g_error_matches (*error, AT_INGEST_ERROR, AT_INGEST_ERROR_VERIFY_FAILED))
+              g_unlink (abs);
+            return FALSE;
+          }
+      }
+  g_free (f->state);
+  f->state = g_strdup ("verified");
+  at_journal_write_state (run->catalog, f);
+  return TRUE;
+}
+
+static gboolean
+is_fatal (const GError *error)
+{
+  return g_error_matches (error, AT_INGEST_ERROR, AT_INGEST_ERROR_SOURCE_GONE) ||
+         g_error_matches (error, AT_INGEST_ERROR, AT_INGEST_ERROR_DEST_FULL) ||
+         g_error_matches (error, AT_INGEST_ERROR, AT_INGEST_ERROR_DEST_READ_ONLY) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static gboolean
+copy_group (Run             *run,
+            AtJournalSession *session,
+            AtJournalGroup  *g,
+            GError         **error)
+{
+  gboolean all_verified = TRUE;
+
+  for (guint i = 0; i < g->files->len; i++)
+    {
+      AtJournalFile *f = g_ptr_array_index (g->files, i);
+      g_autoptr(GError) file_error = NULL;
+
+      if (g_str_equal (f->state, "skipped"))
+        {
+          run->summary->skipped_duplicate++;
+          run->p.files_done++;
+          run->p.bytes_done += f->src->size;
+          continue;
+        }
+      if (g_str_equal (f->state, "cataloged"))
+        {
+          run->p.files_done++;
+          run->p.bytes_done += f->src->size;
+          continue;
+        }
+      if (!g_str_equal (f->state, "verified") && !copy_file (run, f, &file_error))
+        {
+          all_verified = FALSE;
+          if (is_fatal (file_error))
+            {
+              g_propagate_error (error, g_steal_pointer (&file_error));
+              return FALSE;
+            }
+          problem (run, f->src->path, file_error->message);
+          run->summary->failed++;
+          g_free (f->state);
+          f->state = g_strdup ("failed");
+          g_free (f->error);
+          f->error = g_strdup (file_error->message);
+          at_journal_write_state (run->catalog, f);
+        }
+      run->p.files_done++;
+      report (run, f->src->path, FALSE);
+    }
+
+  if (all_verified && !g_str_equal (((AtJournalFile *) g_ptr_array_index (g->files, 0))->state, "cataloged") &&
+      !g_str_equal (((AtJournalFile *) g_ptr_array_index (g->files, 0))->state, "skipped"))
+    {
+      at_journal_write_catalog (run->catalog, session->id, run->project_id, g);
+      run->summary->photos++;
+      run->summary->copied += g->files->len;
+    }
+  return TRUE;
+}
+
+static gboolean
+ingest_source (Run         *run,
+               const char  *source,
+               GError     **error)
+{
+  g_autoptr(GPtrArray) captures = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GHashTable) journal = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify) at_journal_file_free);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *root = g_canonicalize_filename (source, NULL);
+  g_autofree char *label = g_path_get_basename (root);
+  AtJournalSession session = {
+    .project_id = run->project_id, .source_path = root, .source_label = label,
+    .library = run->opt->library, .backup = run->opt->backup,
+    .file_template = run->file_template, .folder_template = run->folder_template,
+  };
+  AtSqlConn *reader;
+  gboolean resumed;
+
+  captures = at_ingest_scan (root, run->cancellable, error);
+  if (captures == NULL)
+    return FALSE;
+  if ((reader = at_catalog_get_reader (run->catalog, error)) == NULL ||
+      !at_journal_find_session (reader, &session, error))
+    return FALSE;
+  resumed = session.id[0] != '\0';
+  if (resumed && !at_journal_load_files (reader, session.id, journal, error))
+    return FALSE;
+  if (!resumed)
+    at_uuid_v7_generate (session.id);
+  at_journal_write_session (run->catalog, &session, !resumed);
+
+  groups = plan_source (run, &session, captures, journal, error);
+  if (groups == NULL)
+    return FALSE;
+  for (guint i = 0; i < groups->len; i++)
+    {
+      AtJournalGroup *g = g_ptr_array_index (groups, i);
+      run->p.files_total += g->files->len;
+      for (guint k = 0; k < g->files->len; k++)
+        run->p.bytes_total += ((AtJournalFile *) g_ptr_array_index (g->files, k))->src->size;
+    }
+  run->summary->files_total = run->p.files_total;
+  report (run, root, TRUE);
+
+  if (!check_space (run, groups, &local_error))
+    goto failed;
+  for (guint i = 0; i < groups->len; i++)
+    if (!copy_group (run, &session, g_ptr_array_index (groups, i), &local_error))
+      goto failed;
+
+  /* the journal must be on disk before the session may say "completed" */
+  if (!at_catalog_flush (run->catalog, &local_error))
+    goto failed;
+  at_journal_write_finish (run->catalog, session.id,
+                           run->summary->failed > 0 ? "failed" : "completed", NULL);
+  return at_catalog_flush (run->catalog, error);
+
+failed:
+  at_journal_write_finish (run->catalog, session.id,
+                           g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? "cancelled" : "failed",
+                           local_error->message);
+  at_catalog_flush (run->catalog, NULL);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/**
+ * at_ingest_run:
+ * @sources: card mount points or folders
+ *
+ * Imports every source into the library (and backup). Blocks; run it on a
+ * worker thread from the UI. Returns %TRUE only when every file of every
+ * source is verified and cataloged, or was already in the library.
+ */
+gboolean
+at_ingest_run (AtCatalog              *catalog,
+               const char *const      *sources,
+               const AtIngestOptions  *options,
+               AtIngestProgressFunc    progress,
+               gpointer                progress_data,
+               AtIngestSummary        *summary,
+               GCancellable           *cancellable,
+               GError                **error)
+{
+  g_autofree guint8 *buffer = NULL;
+  g_autoptr(GHashTable) planned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint64 started = g_get_monotonic_time ();
+  Run run = { 0 };
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (AT_IS_CATALOG (catalog), FALSE);
+  g_return_val_if_fail (sources != NULL && options != NULL && summary != NULL, FALSE);
+
+  memset (summary, 0, sizeof *summary);
+  summary->problems = g_ptr_array_new_with_free_func (g_free);
+
+  run.catalog = catalog;
+  run.opt = options;
+  run.file_template = options->file_template ? options->file_template : AT_INGEST_DEFAULT_FILE_TEMPLATE;
+  run.folder_template = options->folder_template ? options->folder_template : AT_INGEST_DEFAULT_FOLDER_TEMPLATE;
+  if (!at_ingest_template_validate (run.file_template, run.folder_template, error) ||
+      !at_paths_check_directory (options->library, _("library"), error) ||
+      (options->backup != NULL && !at_paths_check_directory (options->backup, _("backup"), error)))
+    return FALSE;
+  if (options->project != NULL &&
+      !at_journal_resolve_project (catalog, options->project, &run.project_id, &run.job_code, error))
+    return FALSE;
+
+  buffer = g_malloc (BUFFER_SIZE);
+  run.buffer = buffer;
+  run.progress = progress;
+  run.progress_data = progress_data;
+  run.summary = summary;
+  run.cancellable = cancellable;
+  run.planned_paths = planned;
+
+  for (guint i = 0; ok && sources[i] != NULL; i++)
+    ok = ingest_source (&run, sources[i], error);
+
+  report (&run, NULL, TRUE);
+  summary->seconds = (g_get_monotonic_time () - started) / 1e6;
+  g_free (run.project_id);
+  g_free (run.job_code);
+  if (ok && summary->failed > 0)
+    {
+      g_set_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_FAILED,
+                   g_dngettext (GETTEXT_PACKAGE, "%u file could not be imported; see the problems listed.",
+                                "%u files could not be imported; see the problems listed.", summary->failed),
+                   summary->failed);
+      return FALSE;
+    }
+  return ok;
+}
