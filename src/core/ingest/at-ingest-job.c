@@ -289,6 +289,13 @@ plan_new_group (Run             *run,
 
       f->lib_rel = g_build_filename (folder, named, NULL);
       f->bak_rel = run->opt->backup ? g_strdup (f->lib_rel) : NULL;
+      if (suffix > 0)
+        {
+          g_autofree char *msg = NULL;
+          f->collided_with = g_build_filename (folder, name, NULL);
+          msg = g_strdup_printf (_("%s was taken, so this is saved as %s"), f->collided_with, f->lib_rel);
+          problem (run, src->path, msg);
+        }
       g_hash_table_add (run->planned_paths, g_strdup (f->lib_rel));
       g_ptr_array_add (g->files, f);
     }
@@ -605,7 +612,8 @@ copy_group (Run             *run,
           at_journal_write_state (run->catalog, f);
         }
       run->p.files_done++;
-      report (run, f->src->path, FALSE);
+      /* every finished file is reported; only byte progress is throttled */
+      report (run, f->src->path, TRUE);
     }
 
   if (all_verified && !g_str_equal (((AtJournalFile *) g_ptr_array_index (g->files, 0))->state, "cataloged") &&

@@ -21,6 +21,7 @@ at_journal_file_free (AtJournalFile *file)
   g_free (file->bak_rel);
   g_free (file->hash);
   g_free (file->error);
+  g_free (file->collided_with);
   g_free (file);
 }
 
@@ -298,6 +299,7 @@ at_journal_write_finish (AtCatalog  *catalog,
 typedef struct
 {
   char    *id, *session_id, *source_path, *mtime, *group, *state, *lib_rel, *bak_rel, *hash, *error, *role;
+  char    *collided;
   guint64  size;
 } FileRow;
 
@@ -306,7 +308,7 @@ file_row_free (FileRow *r)
 {
   g_free (r->id); g_free (r->session_id); g_free (r->source_path); g_free (r->mtime);
   g_free (r->group); g_free (r->state); g_free (r->lib_rel); g_free (r->bak_rel);
-  g_free (r->hash); g_free (r->error); g_free (r->role);
+  g_free (r->hash); g_free (r->error); g_free (r->role); g_free (r->collided);
   g_free (r);
 }
 
@@ -329,6 +331,7 @@ file_row_new (const char    *session_id,
   r->hash = g_strdup (f->hash);
   r->error = g_strdup (f->error);
   r->role = g_strdup (f->src->role);
+  r->collided = g_strdup (f->collided_with);
   r->size = f->src->size;
   return r;
 }
@@ -343,10 +346,10 @@ write_planned (AtSqlConn *conn, gpointer data, GError **error)
       FileRow *r = g_ptr_array_index (rows, i);
       if (!at_sql_exec_bound (conn, error,
             "INSERT INTO ingest_files (id, session_id, source_path, source_size, source_mtime, capture_group, "
-            "role, state, library_path, backup_path, content_hash, error) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            "tttltttttttt", r->id, r->session_id, r->source_path, (gint64) r->size, r->mtime, r->group,
-            r->role, r->state, r->lib_rel, r->bak_rel, r->hash, r->error))
+            "role, state, library_path, backup_path, content_hash, error, collided_with) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            "tttltttttttt" "t", r->id, r->session_id, r->source_path, (gint64) r->size, r->mtime, r->group,
+            r->role, r->state, r->lib_rel, r->bak_rel, r->hash, r->error, r->collided))
         return FALSE;
     }
   return TRUE;

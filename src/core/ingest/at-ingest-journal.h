@@ -23,6 +23,7 @@ typedef struct
   char         *bak_rel;   /* backup-relative path, or NULL */
   char         *hash;
   char         *error;
+  char         *collided_with;  /* the taken path this file's name had to step around */
 } AtJournalFile;
 
 typedef struct

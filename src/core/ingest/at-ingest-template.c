@@ -8,7 +8,7 @@
  * {job} expands to "_CODE" when there is a job code and to "" otherwise.
  *
  * A file template must single out one capture: it needs {seq}, or
- * {original} with {serial} and the date, or the full time to the
+ * {original} with {serial}, the date and {time}, or the full time to the
  * millisecond with {serial}. Collisions are still possible across sessions
  * and are handled when files are published (a suffix, never an overwrite).
  */
@@ -113,17 +113,20 @@ at_ingest_template_validate (const char  *file_template,
              g_hash_table_contains (d, "eventdate") || g_hash_table_contains (f, "eventdate") ||
              (g_hash_table_contains (f, "year") && g_hash_table_contains (f, "month") &&
               g_hash_table_contains (f, "day"));
+  /* A file number recurs only after 9999 frames (never within a second);
+   * a serial tells bodies apart; the date the days. */
   if (g_hash_table_contains (f, "seq") ||
       (g_hash_table_contains (f, "dayseq") && has_date) ||
-      (g_hash_table_contains (f, "original") && g_hash_table_contains (f, "serial") && has_date) ||
+      (g_hash_table_contains (f, "original") && g_hash_table_contains (f, "serial") &&
+       g_hash_table_contains (f, "time") && has_date) ||
       (g_hash_table_contains (f, "time") && g_hash_table_contains (f, "subsec") &&
        g_hash_table_contains (f, "serial") && has_date))
     return TRUE;
 
   g_set_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_BAD_TEMPLATE,
                _("The file name template “%s” can give two photos the same name: two cameras both "
-                 "number their files IMG_0001, and counters restart. Add {seq}, or {original} with "
-                 "{serial} and {date}, or {time}{subsec} with {serial} and {date}."),
+                 "number their files IMG_0001, and counters restart after 9999. Add {seq}, or use "
+                 "{original} with {serial}, {date} and {time}, or {time}{subsec} with {serial} and {date}."),
                file_template);
   return FALSE;
 }

@@ -1,0 +1,344 @@
+/* test-ingest.c — the ingest engine on real card trees and real folders. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "at-test-card.h"
+#include "at-test-util.h"
+
+typedef struct
+{
+  char      *dir;
+  char      *library;
+  char      *backup;
+  AtCatalog *catalog;
+  AtIngestOptions options;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = at_test_make_tmpdir ();
+  f->library = g_build_filename (f->dir, "Library", NULL);
+  f->backup = g_build_filename (f->dir, "Backup SSD", NULL);
+  g_assert_cmpint (g_mkdir (f->library, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (f->backup, 0755), ==, 0);
+  path = g_build_filename (f->dir, "catalog.atelier", NULL);
+  f->catalog = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  at_ingest_options_init (&f->options);
+  f->options.library = g_strdup (f->library);
+  f->options.backup = g_strdup (f->backup);
+  f->options.project = g_strdup ("Lindqvist & Okafor wedding");
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->catalog);
+  at_ingest_options_clear (&f->options);
+  at_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->library);
+  g_free (f->backup);
+}
+
+static gboolean
+ingest (Fixture         *f,
+        const char      *source,
+        AtIngestSummary *summary,
+        GError         **error)
+{
+  const char *sources[] = { source, NULL };
+  return at_ingest_run (f->catalog, sources, &f->options, NULL, NULL, summary, NULL, error);
+}
+
+/* Every file of the card is in the library once and in the backup once,
+ * byte for byte, nothing else is there, and no .partial is left. */
+static void
+assert_card_imported (Fixture *f, const char *card, guint n_files)
+{
+  g_autoptr(GHashTable) src = at_test_hash_tree (card, TRUE);
+  const char *roots[] = { f->library, f->backup };
+
+  for (guint r = 0; r < G_N_ELEMENTS (roots); r++)
+    {
+      g_autoptr(GHashTable) dst = at_test_hash_tree (roots[r], FALSE);
+      GHashTableIter iter;
+      gpointer key, value;
+      guint total = 0;
+
+      g_hash_table_iter_init (&iter, src);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (dst, key)), ==, GPOINTER_TO_UINT (value));
+      g_hash_table_iter_init (&iter, dst);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        total += GPOINTER_TO_UINT (value);
+      g_assert_cmpuint (total, ==, n_files);
+    }
+}
+
+static void
+test_basic (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  AtTestCardInfo info;
+  AtIngestSummary summary;
+  g_autofree char *card = at_test_card_make (f->dir, "EOS_DIGITAL", 10, 300 * 1024,
+                                             AT_TEST_CARD_RAW | AT_TEST_CARD_SIDECARS | AT_TEST_CARD_ROLLOVER |
+                                             AT_TEST_CARD_CORRUPT | AT_TEST_CARD_ODD | AT_TEST_CARD_JUNK, &info);
+
+  g_assert_true (ingest (f, card, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.files_total, ==, info.n_files);
+  g_assert_cmpuint (summary.copied, ==, info.n_files);
+  g_assert_cmpuint (summary.photos, ==, info.n_captures);
+  g_assert_cmpuint (summary.failed, ==, 0);
+  g_assert_cmpuint (summary.skipped_duplicate, ==, 0);
+  assert_card_imported (f, card, info.n_files);
+
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos"), ==, info.n_captures);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photo_files"), ==, info.n_files);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM ingest_files WHERE state <> 'cataloged'"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM ingest_sessions WHERE status = 'completed'"), ==, 1);
+  /* the RAW stands for its capture, and its JPEG and XMP share its name */
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos WHERE file_format = 'raw'"), ==, 10);
+  g_assert_cmpint (at_test_sql_int (f->catalog,
+      "SELECT count(*) FROM photo_files a JOIN photo_files b ON a.photo_id = b.photo_id AND a.id <> b.id "
+      "WHERE substr(a.file_name, 1, instr(a.file_name, '.')) <> substr(b.file_name, 1, instr(b.file_name, '.'))"), ==, 0);
+  /* capture times from EXIF, in UTC, with the camera's offset and sub-seconds */
+  {
+    g_autofree char *t = at_test_sql_text (f->catalog, "SELECT capture_time || ' ' || capture_offset FROM photos "
+                                                       "WHERE original_name = 'IMG_0001.CR3'");
+    g_assert_cmpstr (t, ==, "2026-06-13T12:00:00.000Z +02:00");
+  }
+  /* two bodies, same numbers: all kept apart */
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos WHERE original_name = 'IMG_0001.JPG'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(DISTINCT body_serial) FROM photos"), ==, 2);
+  /* the corrupt files are copied and verified; only their metadata is reported */
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos WHERE original_name LIKE 'IMG_424%'"), ==, 2);
+  {
+    gboolean reported = FALSE;
+    for (guint i = 0; i < summary.problems->len; i++)
+      reported |= strstr (g_ptr_array_index (summary.problems, i), "IMG_4243.JPG") != NULL;
+    g_assert_true (reported);
+  }
+  /* the project was created and the photos belong to it */
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos p JOIN projects j ON j.id = p.project_id "
+                                                "WHERE j.name = 'Lindqvist & Okafor wedding'"), ==, info.n_captures);
+  problems = at_catalog_check (f->catalog, &error);
+  g_assert_cmpuint (problems->len, ==, 0);
+  at_ingest_summary_clear (&summary);
+
+  /* the same card again: nothing new, nothing touched */
+  g_assert_true (ingest (f, card, &summary, &error));
+  g_assert_cmpuint (summary.copied, ==, 0);
+  g_assert_cmpuint (summary.skipped_duplicate, ==, info.n_files);
+  assert_card_imported (f, card, info.n_files);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos"), ==, info.n_captures);
+  at_ingest_summary_clear (&summary);
+}
+
+/* Dual-slot body writing the same files to two cards: one copy. */
+static void
+test_mirrored_slots (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestCardInfo info;
+  AtIngestSummary summary;
+  g_autofree char *slot1 = at_test_card_make (f->dir, "SLOT1", 6, 64 * 1024, AT_TEST_CARD_RAW, &info);
+  g_autofree char *slot2 = g_build_filename (f->dir, "SLOT2", NULL);
+  g_autofree char *cmd = g_strdup_printf ("cp -a '%s' '%s'", slot1, slot2);
+  const char *sources[] = { slot1, slot2, NULL };
+
+  g_assert_cmpint (system (cmd), ==, 0);
+  g_assert_true (at_ingest_run (f->catalog, sources, &f->options, NULL, NULL, &summary, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.copied, ==, info.n_files);
+  g_assert_cmpuint (summary.skipped_duplicate, ==, info.n_files);
+  assert_card_imported (f, slot1, info.n_files);
+  at_ingest_summary_clear (&summary);
+}
+
+/* A name already taken in the library is never overwritten. */
+static void
+test_collision (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestCardInfo info;
+  AtIngestSummary summary;
+  g_autofree char *card = at_test_card_make (f->dir, "CARD", 2, 0, 0, &info);
+  g_autofree char *dir = g_build_filename (f->library, "2026", "2026-06-13", NULL);
+  g_autofree char *taken = g_build_filename (dir, "IMG_0001_032021001234.jpg", NULL);
+  g_autofree char *bak_dir = g_build_filename (f->backup, "2026", "2026-06-13", NULL);
+  g_autofree char *theirs = NULL;
+
+  g_free (f->options.file_template);
+  f->options.file_template = g_strdup ("{original}_{serial}");
+  g_free (f->options.folder_template);
+  f->options.folder_template = g_strdup ("{year}/{eventdate}");
+  /* that template cannot tell a 9999 → 0001 rollover apart: refused */
+  g_assert_false (ingest (f, card, &summary, &error));
+  g_assert_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_BAD_TEMPLATE);
+  g_assert_nonnull (strstr (error->message, "same name"));
+  g_clear_error (&error);
+
+  g_free (f->options.file_template);
+  f->options.file_template = g_strdup ("{original}_{serial}_{time}");
+  g_free (taken);
+  taken = g_build_filename (dir, "IMG_0001_032021001234_140000.jpg", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (taken, "the editor's retouched version", -1, NULL));
+  theirs = at_test_hash_file (taken);
+
+  g_assert_true (ingest (f, card, &summary, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *after = at_test_hash_file (taken);
+    g_autofree char *ours = g_build_filename (dir, "IMG_0001_032021001234_140000_1.jpg", NULL);
+    g_autofree char *recorded = at_test_sql_text (f->catalog, "SELECT collided_with FROM ingest_files WHERE collided_with IS NOT NULL");
+    g_assert_cmpstr (after, ==, theirs);
+    g_assert_true (g_file_test (ours, G_FILE_TEST_EXISTS));
+    g_assert_cmpstr (recorded, ==, "2026/2026-06-13/IMG_0001_032021001234_140000.jpg");
+  }
+  g_assert_true (g_file_test (bak_dir, G_FILE_TEST_IS_DIR));
+  at_ingest_summary_clear (&summary);
+}
+
+/* The card goes away mid-ingest; put back, the run resumes and completes. */
+typedef struct
+{
+  const char *card;
+  const char *gone;
+  guint       after;
+  gboolean    pulled;
+} Puller;
+
+static void
+pull_card_cb (const AtIngestProgress *p, gpointer data)
+{
+  Puller *puller = data;
+
+  if (!puller->pulled && p->files_done >= puller->after)
+    {
+      g_assert_cmpint (g_rename (puller->card, puller->gone), ==, 0);
+      puller->pulled = TRUE;
+    }
+}
+
+static void
+test_source_vanishes (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestCardInfo info;
+  AtIngestSummary summary;
+  g_autofree char *card = at_test_card_make (f->dir, "PULLED", 8, 256 * 1024, AT_TEST_CARD_RAW, &info);
+  g_autofree char *gone = g_strconcat (card, ".gone", NULL);
+  const char *sources[] = { card, NULL };
+  Puller puller = { card, gone, 5, FALSE };
+  g_autoptr(GHashTable) lib = NULL;
+
+  g_assert_false (at_ingest_run (f->catalog, sources, &f->options, pull_card_cb, &puller, &summary, NULL, &error));
+  g_assert_true (puller.pulled);
+  g_assert_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_SOURCE_GONE);
+  g_clear_error (&error);
+  at_ingest_summary_clear (&summary);
+
+  /* what is cataloged is whole and verified; nothing half-written anywhere */
+  lib = at_test_hash_tree (f->library, FALSE);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photo_files"), <, info.n_files);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM ingest_sessions WHERE status = 'failed'"), ==, 1);
+  {
+    g_autofree char *cmd = g_strdup_printf ("find '%s' '%s' -name '*.partial' | grep -q .", f->library, f->backup);
+    g_assert_cmpint (system (cmd), !=, 0);
+  }
+
+  g_assert_cmpint (g_rename (gone, card), ==, 0);
+  g_assert_true (ingest (f, card, &summary, &error));
+  g_assert_no_error (error);
+  assert_card_imported (f, card, info.n_files);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos"), ==, info.n_captures);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM ingest_sessions"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM ingest_sessions WHERE status = 'completed'"), ==, 1);
+  at_ingest_summary_clear (&summary);
+}
+
+static void
+test_bad_destinations (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  AtIngestSummary summary;
+  AtTestCardInfo info;
+  g_autofree char *card = at_test_card_make (f->dir, "CARD", 2, 0, 0, &info);
+  g_autofree char *missing = g_build_filename (f->dir, "UNPLUGGED", NULL);
+  g_autofree char *empty = g_build_filename (f->dir, "EMPTY", NULL);
+
+  g_free (f->options.backup);
+  f->options.backup = g_strdup (missing);
+  g_assert_false (ingest (f, card, &summary, &error));
+  g_assert_nonnull (strstr (error->message, "backup"));
+  g_assert_nonnull (strstr (error->message, missing));
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM ingest_files"), ==, 0);
+  g_clear_error (&error);
+
+  g_free (f->options.backup);
+  f->options.backup = g_strdup (f->backup);
+  g_assert_cmpint (g_mkdir (empty, 0755), ==, 0);
+  g_assert_false (ingest (f, empty, &summary, &error));
+  g_assert_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_NO_MEDIA);
+  at_ingest_summary_clear (&summary);
+}
+
+static void
+test_templates (void)
+{
+  g_autoptr(GError) error = NULL;
+  AtTemplateContext ctx = {
+    .local_unix = 1781400725, /* 2026-06-14 01:32:05 wall time: after midnight, before 03:00 */
+    .subsec_ms = 42, .day_start_hour = 3, .original = "IMG_0001", .model = "Canon EOS R5",
+    .serial = "032021001234", .job = "LO001", .seq = 7, .dayseq = 3,
+  };
+  g_autofree char *name = at_ingest_template_expand ("{date}-{time}{subsec}_{model}_{original}_{seq}", &ctx);
+  g_autofree char *folder = at_ingest_template_expand ("{year}/{eventdate}{job}", &ctx);
+  g_autofree char *odd = at_ingest_sanitize_component ("a/b\\c:d*e?f\"g<h>i|j k.");
+
+  g_assert_cmpstr (name, ==, "20260614-013205.042_Canon-EOS-R5_IMG_0001_0007");
+  /* the reception after midnight still belongs to the wedding day */
+  g_assert_cmpstr (folder, ==, "2026/2026-06-13_LO001");
+  g_assert_cmpstr (odd, ==, "a_b_c_d_e_f_g_h_i_j-k");
+
+  g_assert_true (at_ingest_template_validate ("{date}_{seq}", "{year}", &error));
+  g_assert_true (at_ingest_template_validate ("{original}_{serial}_{date}{time}", NULL, &error));
+  g_assert_false (at_ingest_template_validate ("{original}_{serial}_{date}", NULL, &error));
+  g_clear_error (&error);
+  g_assert_false (at_ingest_template_validate ("{original}", NULL, &error));
+  g_assert_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_BAD_TEMPLATE);
+  g_clear_error (&error);
+  g_assert_false (at_ingest_template_validate ("{date}_{shutter}", NULL, &error));
+  g_assert_nonnull (strstr (error->message, "{shutter}"));
+  g_clear_error (&error);
+  g_assert_false (at_ingest_template_validate ("{seq}", "../outside", &error));
+  g_clear_error (&error);
+  g_assert_false (at_ingest_template_validate ("{seq", NULL, &error));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (at_vips_init (NULL));
+  g_test_add_func ("/ingest/templates", test_templates);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/ingest/basic-and-reinsert", test_basic);
+  ADD ("/ingest/mirrored-slots", test_mirrored_slots);
+  ADD ("/ingest/collision", test_collision);
+  ADD ("/ingest/source-vanishes", test_source_vanishes);
+  ADD ("/ingest/bad-destinations", test_bad_destinations);
+#undef ADD
+  return g_test_run ();
+}
