@@ -17,6 +17,7 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  at_log_install_writer ();
   app = at_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

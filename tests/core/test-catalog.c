@@ -12,6 +12,7 @@ static const char *const expected_tables[] = {
   "faces", "face_tags", "reference_faces", "consents", "proof_sessions", "proof_selections",
   "editing_jobs", "editing_items", "export_recipes", "deliverables", "delivery_items",
   "backup_records", "uploads", "jobs", "audit_log", "schedule_assistants", "schema_migrations",
+  "previews",
 };
 
 typedef struct
@@ -81,7 +82,7 @@ test_init_schema (Fixture *f, gconstpointer data)
           if (g_str_equal (c->table, expected_tables[i]))
             {
               found = TRUE;
-              g_assert_cmpint (c->rows, ==, g_str_equal (c->table, "schema_migrations") ? 1 : 0);
+              g_assert_cmpint (c->rows, ==, g_str_equal (c->table, "schema_migrations") ? AT_CATALOG_SCHEMA_VERSION : 0);
             }
         }
       g_assert_true (found);
@@ -109,7 +110,36 @@ test_reopen (Fixture *f, gconstpointer data)
   again = at_catalog_open (f->path, AT_CATALOG_OPEN_DEFAULT, &error);
   g_assert_no_error (error);
   /* no second migration on reopen */
-  g_assert_cmpint (at_test_sql_int (again, "SELECT count(*) FROM schema_migrations"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (again, "SELECT count(*) FROM schema_migrations"), ==, AT_CATALOG_SCHEMA_VERSION);
+}
+
+/* A catalog written at schema v1, with data, opens migrated to the current
+ * version and keeps its rows. */
+static void
+test_migrate_forward (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtCatalog) again = NULL;
+  sqlite3 *db;
+
+  {
+    g_autoptr(AtCatalog) catalog = at_test_demo_catalog (f->dir, 5);
+    g_free (f->path);
+    f->path = g_strdup (at_catalog_get_path (catalog));
+  }
+  /* take it back to v1: what an older Atelier left on disk */
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE previews; DELETE FROM schema_migrations WHERE version > 1; "
+                                     "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  again = at_catalog_open (f->path, AT_CATALOG_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (at_test_sql_int (again, "PRAGMA user_version"), ==, AT_CATALOG_SCHEMA_VERSION);
+  g_assert_cmpint (at_test_sql_int (again, "SELECT max(version) FROM schema_migrations"), ==, AT_CATALOG_SCHEMA_VERSION);
+  g_assert_cmpint (at_test_sql_int (again, "SELECT count(*) FROM previews"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (again, "SELECT count(*) FROM sqlite_master WHERE name = 'previews_touch'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (again, "SELECT count(*) FROM photos"), ==, 5);
 }
 
 typedef struct
@@ -404,6 +434,7 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/catalog/init-schema", test_init_schema);
   ADD ("/catalog/reopen", test_reopen);
+  ADD ("/catalog/migrate-forward", test_migrate_forward);
   ADD ("/catalog/constraints-and-touch", test_constraints_and_touch);
   ADD ("/catalog/writer-batches", test_writer_batches);
   ADD ("/catalog/cancelled-write", test_cancelled_write);

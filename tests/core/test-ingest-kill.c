@@ -91,18 +91,25 @@ test_kill_and_resume (void)
   for (guint trial = 0; trial < TRIALS; trial++)
     {
       guint kills = (guint) g_rand_int_range (rand, 1, 4);
+      gint64 window = full_us;
+      guint hits = 0;
 
-      for (guint k = 0; k < kills; k++)
+      /* until the wanted number of kills landed on a running ingest; a run
+       * that finished first narrows the window */
+      while (hits < kills)
         {
           g_autoptr(GSubprocess) p = spawn_ingest (card, catalog_path, library, backup);
-          guint delay_us = (guint) g_rand_int_range (rand, 1000, (gint32) MAX (2000, full_us));
+          guint delay_us = (guint) g_rand_int_range (rand, 1000, (gint32) MAX (2000, window));
 
           g_usleep (delay_us);
           g_subprocess_send_signal (p, SIGKILL);
           g_subprocess_wait (p, NULL, NULL);
           if (g_subprocess_get_if_signaled (p) && g_subprocess_get_term_sig (p) == SIGKILL)
-            killed++;
+            hits++;
+          else
+            window = MAX (2000, window / 2);
         }
+      killed += hits;
 
       {
         g_autoptr(GSubprocess) p = spawn_ingest (card, catalog_path, library, backup);

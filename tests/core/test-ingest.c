@@ -33,6 +33,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->options.library = g_strdup (f->library);
   f->options.backup = g_strdup (f->backup);
   f->options.project = g_strdup ("Lindqvist & Okafor wedding");
+  f->options.cache_dir = g_build_filename (f->dir, "cache", NULL);
 }
 
 static void
@@ -132,6 +133,20 @@ test_basic (Fixture *f, gconstpointer data)
                                                 "WHERE j.name = 'Lindqvist & Okafor wedding'"), ==, info.n_captures);
   problems = at_catalog_check (f->catalog, &error);
   g_assert_cmpuint (problems->len, ==, 0);
+
+  /* thumbnails and previews, from the JPEG when the RAW has no usable preview;
+   * the two corrupt files get none and say so */
+  g_assert_cmpuint (summary.previews, ==, info.n_captures - 2);
+  g_assert_cmpfloat (summary.first_preview_seconds, >, 0);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM previews"), ==, info.n_captures - 2);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT max(max(thumb_width, thumb_height)) FROM previews"), <=, AT_THUMB_SIZE);
+  {
+    g_autofree char *hash = at_test_sql_text (f->catalog, "SELECT content_hash FROM photos WHERE original_name = 'IMG_0002.JPG' LIMIT 1");
+    g_autofree char *thumb = at_preview_path (f->options.cache_dir, hash, AT_PREVIEW_THUMB);
+    g_autoptr(VipsImage) image = vips_image_new_from_file (thumb, NULL);
+    g_assert_nonnull (image);
+    g_assert_cmpint (MAX (vips_image_get_width (image), vips_image_get_height (image)), ==, 320);  /* never enlarged */
+  }
   at_ingest_summary_clear (&summary);
 
   /* the same card again: nothing new, nothing touched */
@@ -331,6 +346,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  at_test_allow_vips_warnings ();
   g_assert_true (at_vips_init (NULL));
   g_test_add_func ("/ingest/templates", test_templates);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)

@@ -17,6 +17,7 @@
 
 static const char *const migrations[] = {
   "0001-initial.sql",
+  "0002-previews.sql",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_CATALOG_SCHEMA_VERSION);

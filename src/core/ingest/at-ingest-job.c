@@ -28,6 +28,7 @@
 #include "at-ingest-scan.h"
 #include "at-ingest-template.h"
 #include "at-paths.h"
+#include "at-preview.h"
 
 #define BUFFER_SIZE (4 << 20)
 
@@ -47,7 +48,17 @@ typedef struct
   GCancellable           *cancellable;
   guint8                 *buffer;
   GHashTable             *planned_paths;  /* library-relative paths planned in this run */
+  GThreadPool            *previews;       /* makes thumbnails while copying goes on */
+  char                   *cache_dir;
+  gint64                  started;
+  GMutex                  lock;           /* summary fields the preview worker touches */
 } Run;
+
+typedef struct
+{
+  char *hash;
+  GPtrArray *files;   /* library paths to try, best first */
+} PreviewJob;
 
 void
 at_ingest_options_init (AtIngestOptions *o)
@@ -55,6 +66,7 @@ at_ingest_options_init (AtIngestOptions *o)
   memset (o, 0, sizeof *o);
   o->day_start_hour = 3;
   o->verify = TRUE;
+  o->previews = TRUE;
 }
 
 void
@@ -65,6 +77,7 @@ at_ingest_options_clear (AtIngestOptions *o)
   g_free (o->project);
   g_free (o->file_template);
   g_free (o->folder_template);
+  g_free (o->cache_dir);
   g_clear_pointer (&o->clock_offsets, g_hash_table_unref);
   memset (o, 0, sizeof *o);
 }
@@ -81,7 +94,107 @@ problem (Run        *run,
          const char *path,
          const char *message)
 {
+  g_mutex_lock (&run->lock);
   g_ptr_array_add (run->summary->problems, g_strdup_printf ("%s: %s", path, message));
+  g_mutex_unlock (&run->lock);
+}
+
+/* ---- previews, on their own thread while copying goes on ---- */
+
+typedef struct
+{
+  char            *hash;
+  AtPreviewResult  r;
+} PreviewRow;
+
+static gboolean
+write_preview (AtSqlConn *conn, gpointer data, GError **error)
+{
+  PreviewRow *row = data;
+  char id[AT_UUID_STRING_LEN + 1];
+
+  at_uuid_v7_generate (id);
+  return at_sql_exec_bound (conn, error,
+      "INSERT INTO previews (id, content_hash, source, thumb_width, thumb_height, preview_width, preview_height) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (content_hash) DO UPDATE SET source = excluded.source, "
+      "thumb_width = excluded.thumb_width, thumb_height = excluded.thumb_height, "
+      "preview_width = excluded.preview_width, preview_height = excluded.preview_height, deleted_at = NULL",
+      "tttiiii", id, row->hash, row->r.embedded ? "embedded" : "decoded", row->r.thumb_width,
+      row->r.thumb_height, row->r.preview_width, row->r.preview_height);
+}
+
+static void
+preview_row_free (PreviewRow *row)
+{
+  g_free (row->hash);
+  g_free (row);
+}
+
+static void
+preview_job_free (PreviewJob *job)
+{
+  g_free (job->hash);
+  g_ptr_array_unref (job->files);
+  g_free (job);
+}
+
+static void
+make_preview (gpointer data,
+              gpointer user_data)
+{
+  PreviewJob *job = data;
+  Run *run = user_data;
+  g_autoptr(GError) error = NULL;
+  PreviewRow *row = g_new0 (PreviewRow, 1);
+  gboolean ok = FALSE;
+
+  /* the library copy, not the card: the card's bandwidth is for copying */
+  for (guint i = 0; !ok && i < job->files->len; i++)
+    {
+      g_clear_error (&error);
+      ok = at_preview_make (g_ptr_array_index (job->files, i), job->hash, run->cache_dir, &row->r, &error);
+    }
+  if (!ok)
+    {
+      problem (run, g_ptr_array_index (job->files, 0), error->message);
+      g_free (row);
+    }
+  else
+    {
+      row->hash = g_strdup (job->hash);
+      at_catalog_write_detached (run->catalog, "previews", write_preview, row, (GDestroyNotify) preview_row_free);
+      g_mutex_lock (&run->lock);
+      if (run->summary->previews++ == 0)
+        run->summary->first_preview_seconds = (g_get_monotonic_time () - run->started) / 1e6;
+      g_mutex_unlock (&run->lock);
+    }
+  preview_job_free (job);
+}
+
+static void
+queue_preview (Run            *run,
+               AtJournalGroup *g)
+{
+  PreviewJob *job;
+
+  if (run->previews == NULL)
+    return;
+  job = g_new0 (PreviewJob, 1);
+  job->hash = g_strdup (((AtJournalFile *) g_ptr_array_index (g->files, 0))->hash);
+  job->files = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < g->files->len; i++)
+    {
+      AtJournalFile *f = g_ptr_array_index (g->files, i);
+      if (g_str_equal (f->src->role, "raw") || g_str_equal (f->src->role, "jpeg") ||
+          g_str_equal (f->src->role, "heif"))
+        g_ptr_array_add (job->files, g_build_filename (run->opt->library, f->lib_rel, NULL));
+    }
+  if (job->files->len == 0)
+    {
+      preview_job_free (job);
+      return;
+    }
+  g_thread_pool_push (run->previews, job, NULL);
 }
 
 static void
@@ -620,6 +733,7 @@ copy_group (Run             *run,
       !g_str_equal (((AtJournalFile *) g_ptr_array_index (g->files, 0))->state, "skipped"))
     {
       at_journal_write_catalog (run->catalog, session->id, run->project_id, g);
+      queue_preview (run, g);
       run->summary->photos++;
       run->summary->copied += g->files->len;
     }
@@ -715,6 +829,7 @@ at_ingest_run (AtCatalog              *catalog,
   g_autofree guint8 *buffer = NULL;
   g_autoptr(GHashTable) planned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gint64 started = g_get_monotonic_time ();
+  g_autofree char *cache_dir = NULL;
   Run run = { 0 };
   gboolean ok = TRUE;
 
@@ -743,9 +858,27 @@ at_ingest_run (AtCatalog              *catalog,
   run.summary = summary;
   run.cancellable = cancellable;
   run.planned_paths = planned;
+  run.started = started;
+  g_mutex_init (&run.lock);
+  if (options->previews)
+    {
+      cache_dir = options->cache_dir ? g_strdup (options->cache_dir) : at_preview_default_cache_dir ();
+      run.cache_dir = cache_dir;
+      /* one thread: on two cores the other one is copying */
+      run.previews = g_thread_pool_new (make_preview, &run, 1, FALSE, NULL);
+    }
 
   for (guint i = 0; ok && sources[i] != NULL; i++)
     ok = ingest_source (&run, sources[i], error);
+
+  if (run.previews != NULL)
+    {
+      /* previews of what was cataloged are worth finishing even after a failure */
+      g_thread_pool_free (run.previews, FALSE, TRUE);
+      if (!at_catalog_flush (catalog, ok ? error : NULL))
+        ok = FALSE;
+    }
+  g_mutex_clear (&run.lock);
 
   report (&run, NULL, TRUE);
   summary->seconds = (g_get_monotonic_time () - started) / 1e6;

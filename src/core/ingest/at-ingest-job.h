@@ -15,6 +15,8 @@ typedef struct
   int         day_start_hour;   /* the event day starts here; default 3 */
   gboolean    verify;           /* read every copy back (default TRUE) */
   GHashTable *clock_offsets;    /* body serial -> gint64 seconds to add (boxed) */
+  gboolean    previews;         /* make thumbnails and previews while copying (default TRUE) */
+  char       *cache_dir;        /* where they go; NULL: at_preview_default_cache_dir() */
 } AtIngestOptions;
 
 typedef struct
@@ -26,6 +28,8 @@ typedef struct
   guint    photos;             /* captures cataloged by this run */
   guint64  bytes;              /* bytes read from the sources */
   double   seconds;
+  guint    previews;           /* thumbnails + previews made */
+  double   first_preview_seconds; /* from the start to the first thumbnail, or 0 */
   GPtrArray *problems;         /* "path: message" for every file with a problem */
 } AtIngestSummary;
 

@@ -1,0 +1,169 @@
+/* at-preview.c — a thumbnail and a preview for a photo, as fast as the file allows.
+ *
+ * RAW files carry the camera's own JPEG rendering; when exiv2 finds one big
+ * enough, it is decoded (libvips shrinks JPEGs while loading) instead of
+ * the RAW data. Other files go through vips_thumbnail(), which also shrinks
+ * on load. The thumbnail is made from the preview in memory, so the file is
+ * read once. Results are keyed by content hash: equal bytes, one preview.
+ */
+#define G_LOG_DOMAIN "atelier-media"
+
+#include "config.h"
+
+#include <string.h>
+#include <gexiv2/gexiv2.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "at-preview.h"
+#include "at-vips.h"
+
+/* the embedded JPEG must be at least this big to stand in for the file */
+#define MIN_EMBEDDED 1024
+
+char *
+at_preview_default_cache_dir (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "atelier", NULL);
+}
+
+char *
+at_preview_path (const char    *cache_dir,
+                 const char    *content_hash,
+                 AtPreviewKind  kind)
+{
+  g_autofree char *shard = g_strndup (content_hash, 2);
+  g_autofree char *name = g_strconcat (content_hash, ".jpg", NULL);
+
+  return g_build_filename (cache_dir, kind == AT_PREVIEW_THUMB ? "thumbs" : "previews", shard, name, NULL);
+}
+
+/* The largest embedded JPEG, when it is big enough; NULL otherwise. */
+static GBytes *
+embedded_jpeg (const char *file,
+               int        *orientation)
+{
+  g_autoptr(GExiv2Metadata) m = gexiv2_metadata_new ();
+  GExiv2PreviewProperties **props;
+  GExiv2PreviewProperties *best = NULL;
+  g_autoptr(GExiv2PreviewImage) image = NULL;
+  const guint8 *data;
+  guint32 size = 0;
+
+  if (!gexiv2_metadata_open_path (m, file, NULL))
+    return NULL;
+  *orientation = CLAMP ((int) gexiv2_metadata_try_get_orientation (m, NULL), 1, 8);
+  props = gexiv2_metadata_get_preview_properties (m);
+  for (guint i = 0; props != NULL && props[i] != NULL; i++)
+    {
+      guint32 w = gexiv2_preview_properties_get_width (props[i]);
+      guint32 h = gexiv2_preview_properties_get_height (props[i]);
+      if (g_strcmp0 (gexiv2_preview_properties_get_mime_type (props[i]), "image/jpeg") == 0 &&
+          MAX (w, h) >= MIN_EMBEDDED &&
+          (best == NULL || w * h > gexiv2_preview_properties_get_width (best) * gexiv2_preview_properties_get_height (best)))
+        best = props[i];
+    }
+  if (best == NULL)
+    return NULL;
+  image = gexiv2_metadata_try_get_preview_image (m, best, NULL);
+  if (image == NULL || (data = gexiv2_preview_image_get_data (image, &size)) == NULL || size == 0)
+    return NULL;
+  return g_bytes_new (data, size);
+}
+
+static gboolean
+save_jpeg (VipsImage   *image,
+           const char  *path,
+           GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *partial = g_strconcat (path, ".partial", NULL);
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, AT_MEDIA_ERROR, AT_MEDIA_ERROR_FAILED,
+                   _("Cannot create the preview folder “%s”"), dir);
+      return FALSE;
+    }
+  if (vips_jpegsave (image, partial, "Q", 82, "strip", TRUE, "optimize_coding", TRUE, NULL) != 0)
+    {
+      g_unlink (partial);
+      return at_vips_set_error (error, _("Could not write a preview"));
+    }
+  /* a cache: a lost preview is made again, so no fsync */
+  if (g_rename (partial, path) != 0)
+    {
+      g_unlink (partial);
+      g_set_error (error, AT_MEDIA_ERROR, AT_MEDIA_ERROR_FAILED, _("Could not store the preview “%s”"), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+at_preview_make (const char       *file,
+                 const char       *content_hash,
+                 const char       *cache_dir,
+                 AtPreviewResult  *result,
+                 GError          **error)
+{
+  g_autoptr(GBytes) embedded = NULL;
+  g_autoptr(VipsImage) large = NULL;
+  g_autoptr(VipsImage) thumb = NULL;
+  g_autofree char *large_path = at_preview_path (cache_dir, content_hash, AT_PREVIEW_LARGE);
+  g_autofree char *thumb_path = at_preview_path (cache_dir, content_hash, AT_PREVIEW_THUMB);
+  const char *dot = strrchr (file, '.');
+  gboolean is_jpeg = dot && (g_ascii_strcasecmp (dot, ".jpg") == 0 || g_ascii_strcasecmp (dot, ".jpeg") == 0);
+  int orientation = 1;
+
+  if (!at_vips_init (error))
+    return FALSE;
+  memset (result, 0, sizeof *result);
+
+  if (!is_jpeg)
+    embedded = embedded_jpeg (file, &orientation);
+  if (embedded != NULL)
+    {
+      g_autoptr(VipsImage) shrunk = NULL;
+      gsize len;
+      const void *data = g_bytes_get_data (embedded, &len);
+
+      /* embedded JPEGs rarely carry the orientation: apply the RAW's */
+      if (vips_thumbnail_buffer ((void *) data, len, &shrunk, AT_PREVIEW_SIZE, "height", AT_PREVIEW_SIZE,
+                                 "size", VIPS_SIZE_DOWN, "no_rotate", TRUE,
+                                 "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL) == 0)
+        {
+          vips_image_set_int (shrunk, VIPS_META_ORIENTATION, orientation);
+          if (vips_autorot (shrunk, &large, NULL) != 0)
+            g_clear_object (&large);
+          result->embedded = large != NULL;
+        }
+      vips_error_clear ();
+    }
+  if (large == NULL)
+    {
+      /* a damaged file is an error for this photo, not a grey half-picture */
+      if (vips_thumbnail (file, &large, AT_PREVIEW_SIZE, "height", AT_PREVIEW_SIZE, "size", VIPS_SIZE_DOWN,
+                          "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL) != 0)
+        return at_vips_set_error (error, _("No preview could be made"));
+    }
+
+  /* keep the pixels: both sizes come from one decode */
+  {
+    VipsImage *mem = vips_image_copy_memory (large);
+    if (mem == NULL)
+      return at_vips_set_error (error, _("No preview could be made"));
+    g_object_unref (large);
+    large = mem;
+  }
+  if (vips_thumbnail_image (large, &thumb, AT_THUMB_SIZE, "height", AT_THUMB_SIZE, "size", VIPS_SIZE_DOWN, NULL) != 0)
+    return at_vips_set_error (error, _("No thumbnail could be made"));
+  if (!save_jpeg (large, large_path, error) || !save_jpeg (thumb, thumb_path, error))
+    return FALSE;
+
+  result->preview_width = vips_image_get_width (large);
+  result->preview_height = vips_image_get_height (large);
+  result->thumb_width = vips_image_get_width (thumb);
+  result->thumb_height = vips_image_get_height (thumb);
+  return TRUE;
+}
