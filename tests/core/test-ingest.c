@@ -342,6 +342,59 @@ test_templates (void)
   g_assert_false (at_ingest_template_validate ("{seq", NULL, &error));
 }
 
+/* What the Ingest page shows for a card: new versus already imported. */
+static void
+counted_cb (GObject *source, GParamSpec *pspec, gboolean *done)
+{
+  *done = TRUE;
+}
+
+static void
+test_counts_and_sources (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtCardMonitor) monitor = at_card_monitor_new (f->catalog);
+  g_autoptr(AtIngestSource) source = NULL;
+  g_autofree char *plain = g_build_filename (f->dir, "Downloads", NULL);
+  AtIngestCounts counts;
+  AtIngestSummary summary;
+  AtTestCardInfo info;
+  g_autofree char *card = at_test_card_make (f->dir, "EOS_R6", 5, 32 * 1024, AT_TEST_CARD_RAW | AT_TEST_CARD_SIDECARS, &info);
+  gboolean done = FALSE;
+
+  g_assert_true (at_card_monitor_is_card (card));
+  g_assert_cmpint (g_mkdir (plain, 0755), ==, 0);
+  g_assert_false (at_card_monitor_is_card (plain));
+
+  g_assert_true (at_ingest_count (f->catalog, card, &counts, NULL, &error));
+  g_assert_cmpuint (counts.files, ==, info.n_files);
+  g_assert_cmpuint (counts.captures, ==, info.n_captures);
+  g_assert_cmpuint (counts.captures_new, ==, info.n_captures);
+  g_assert_cmpuint (counts.captures_imported, ==, 0);
+
+  /* a folder added by hand is counted on a worker, result on this thread */
+  source = at_card_monitor_add_folder (monitor, card);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (monitor)), >=, 1);
+  g_signal_connect (source, "notify::counted", G_CALLBACK (counted_cb), &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (at_ingest_source_get_error (source));
+  g_assert_cmpuint (at_ingest_source_get_counts (source)->captures_new, ==, info.n_captures);
+  g_assert_cmpstr (at_ingest_source_get_label (source), ==, "EOS_R6");
+
+  g_assert_true (ingest (f, card, &summary, &error));
+  at_ingest_summary_clear (&summary);
+  g_assert_true (at_ingest_count (f->catalog, card, &counts, NULL, &error));
+  g_assert_cmpuint (counts.captures_new, ==, 0);
+  g_assert_cmpuint (counts.captures_imported, ==, info.n_captures);
+
+  done = FALSE;
+  at_ingest_source_recount (source, f->catalog);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (at_ingest_source_get_counts (source)->captures_imported, ==, info.n_captures);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -355,6 +408,7 @@ main (int argc, char **argv)
   ADD ("/ingest/collision", test_collision);
   ADD ("/ingest/source-vanishes", test_source_vanishes);
   ADD ("/ingest/bad-destinations", test_bad_destinations);
+  ADD ("/ingest/counts-and-sources", test_counts_and_sources);
 #undef ADD
   return g_test_run ();
 }

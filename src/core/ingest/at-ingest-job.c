@@ -21,6 +21,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "at-ingest-capture.h"
 #include "at-ingest-copy.h"
 #include "at-ingest-error.h"
 #include "at-ingest-job.h"
@@ -236,64 +237,13 @@ clock_offset (Run        *run,
   return seconds ? *seconds : 0;
 }
 
-/* Capture time as stored (UTC) and as named (the camera's wall time). */
 static void
 capture_times (Run            *run,
                AtJournalGroup *g,
                gint64         *local_unix)
 {
-  gint64 shift = clock_offset (run, g->meta.serial);
-  g_autoptr(GDateTime) utc = NULL;
-  g_autofree char *stamp = NULL;
-  int offset_min;
-
-  if (g->has_meta && g->meta.has_capture_time)
-    {
-      *local_unix = g->meta.local_unix + shift;
-      if (g->meta.has_offset)
-        offset_min = g->meta.offset_minutes;
-      else
-        {
-          /* no offset recorded: the camera was on this workstation's time zone */
-          g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
-          int interval = g_time_zone_find_interval (tz, G_TIME_TYPE_STANDARD, *local_unix);
-          offset_min = interval >= 0 ? g_time_zone_get_offset (tz, interval) / 60 : 0;
-        }
-      g->meta.has_offset = TRUE;
-      g->meta.offset_minutes = offset_min;
-      utc = g_date_time_new_from_unix_utc (*local_unix - (gint64) offset_min * 60);
-      stamp = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
-      g->capture_utc = g_strdup_printf ("%s.%03dZ", stamp, g->meta.subsec_ms);
-      g->capture_offset = at_metadata_dup_offset_string (&g->meta);
-    }
-  else
-    {
-      /* no capture time (video, broken EXIF): name by the file's time */
-      g_autoptr(GDateTime) m = g_date_time_new_from_unix_local (g->group->primary->mtime);
-      *local_unix = g->group->primary->mtime + g_date_time_get_utc_offset (m) / G_TIME_SPAN_SECOND + shift;
-    }
-}
-
-/* The primary's metadata, else a sibling's: a RAW exiv2 cannot parse
- * usually travels with a JPEG from the same shutter press. */
-static gboolean
-read_group_metadata (AtJournalGroup  *g,
-                     GError         **error)
-{
-  for (guint i = 0; i < g->group->files->len; i++)
-    {
-      AtSourceFile *f = g_ptr_array_index (g->group->files, i);
-      g_autoptr(GError) local_error = NULL;
-
-      if (i > 0 && !g_str_equal (f->role, "jpeg") && !g_str_equal (f->role, "heif") && !g_str_equal (f->role, "raw"))
-        continue;
-      at_metadata_clear (&g->meta);
-      if (at_metadata_read (f->path, &g->meta, &local_error))
-        return TRUE;
-      if (i == 0)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-    }
-  return FALSE;
+  at_capture_times (&g->meta, g->has_meta, g->group->primary->mtime, clock_offset (run, g->meta.serial),
+                    local_unix, &g->capture_utc, &g->capture_offset);
 }
 
 static gboolean
@@ -337,7 +287,7 @@ plan_new_group (Run             *run,
   gpointer count;
   guint suffix;
 
-  g->has_meta = read_group_metadata (g, &meta_error);
+  g->has_meta = at_capture_read_metadata (g->group, &g->meta, &meta_error);
   if (!g->has_meta && (g_str_equal (primary->role, "jpeg") || g_str_equal (primary->role, "raw") ||
                        g_str_equal (primary->role, "heif")))
     problem (run, primary->path, meta_error->message);
@@ -466,7 +416,7 @@ plan_source (Run                *run,
         {
           g_autoptr(GError) ignored = NULL;
           gint64 local_unix;
-          g->has_meta = read_group_metadata (g, &ignored);
+          g->has_meta = at_capture_read_metadata (g->group, &g->meta, &ignored);
           capture_times (run, g, &local_unix);
         }
     }
