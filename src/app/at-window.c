@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "at-window.h"
+#include "at-ingest-page.h"
 #include "at-library-page.h"
 
 typedef struct
@@ -48,6 +49,7 @@ struct _AtWindow
   GtkWidget       *content_box;
   AdwWindowTitle  *content_title;
   GtkStack        *stack;
+  AtIngestPage    *ingest_page;
   AtLibraryPage   *library_page;
   AdwStatusPage   *schedule_page;
   AdwStatusPage   *contracts_page;
@@ -307,7 +309,9 @@ setup (AtWindow *self)
       g_autofree char *base = g_path_get_basename (at_catalog_get_path (self->catalog));
       gtk_label_set_label (self->catalog_label, base);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->catalog_label), at_catalog_get_path (self->catalog));
+      g_autofree char *library = at_application_dup_library_folder (self->app);
       at_library_page_set_catalog (self->library_page, self->catalog);
+      at_ingest_page_setup (self->ingest_page, self->catalog, self->settings, library, NULL);
       g_signal_connect_object (self->catalog, "changed", G_CALLBACK (catalog_changed_cb), self, 0);
       at_window_refresh_counts (self);
     }
@@ -340,6 +344,7 @@ at_window_class_init (AtWindowClass *klass)
 
   object_class->finalize = at_window_finalize;
 
+  g_type_ensure (AT_TYPE_INGEST_PAGE);
   g_type_ensure (AT_TYPE_LIBRARY_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/at-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtWindow, toast_overlay);
@@ -349,6 +354,7 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, content_box);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, ingest_page);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, library_page);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, schedule_page);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, contracts_page);

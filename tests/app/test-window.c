@@ -8,8 +8,10 @@
 #include <glib/gstdio.h>
 
 #include "at-application.h"
+#include "at-ingest-page.h"
 #include "at-library-page.h"
 #include "at-photo-cell.h"
+#include "at-test-card.h"
 #include "at-test-util.h"
 #include "at-window.h"
 
@@ -33,8 +35,17 @@ save_screenshot (GtkWidget  *widget,
   g_assert_nonnull (dir);
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
   g_assert_cmpint (width, >, 0);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* a widget that has not been drawn since it changed has no render node yet */
+  for (int tries = 0; node == NULL && tries < 40; tries++)
+    {
+      if (snapshot == NULL)
+        {
+          at_test_run_main_loop (25);
+          snapshot = gtk_snapshot_new ();
+        }
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -251,6 +262,60 @@ test_dialogs (void)
   at_test_rm_rf (dir);
 }
 
+/* A card folder imported from the Ingest page, watched while it lands. */
+static void
+test_ingest_page (void)
+{
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "c.atelier", NULL);
+  g_autofree char *library = g_build_filename (dir, "Library", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtCatalog) catalog = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
+  GSettings *settings = at_application_get_settings (app);
+  AtTestCardInfo info;
+  g_autofree char *card = at_test_card_make (dir, "EOS_R5", 14, 6 << 20, AT_TEST_CARD_RAW | AT_TEST_CARD_SIDECARS, &info);
+  AtWindow *window;
+  AtIngestPage *page;
+  gboolean mid_shot = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (library, 0755), ==, 0);
+  g_settings_set_string (settings, "library-folder", library);
+  window = new_window (catalog);
+  at_window_set_section (window, "ingest");
+  page = AT_INGEST_PAGE (at_window_get_section_page (window, "ingest"));
+  at_ingest_page_add_folder (page, card);
+  g_assert_cmpuint (at_ingest_page_get_n_sources (page), >=, 1);
+  at_test_run_main_loop (1500);   /* counting runs on a worker */
+  save_screenshot (GTK_WIDGET (window), "ingest-setup.png");
+
+  at_ingest_page_start (page);
+  g_assert_true (at_ingest_page_is_running (page));
+  while (at_ingest_page_is_running (page))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (!mid_shot && g_list_model_get_n_items (at_ingest_page_get_landed (page)) >= 1)
+        {
+          save_screenshot (GTK_WIDGET (window), "ingest-running.png");
+          mid_shot = TRUE;
+        }
+    }
+  at_test_run_main_loop (300);
+  save_screenshot (GTK_WIDGET (window), "ingest-done.png");
+  g_assert_true (mid_shot);
+  g_assert_cmpuint (g_list_model_get_n_items (at_ingest_page_get_landed (page)), ==, info.n_captures);
+  g_assert_nonnull (strstr (at_ingest_page_get_result (page), "28 photos copied and verified"));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM photos"), ==, info.n_captures);
+  /* the Library and the header counted them too */
+  g_assert_nonnull (strstr (at_window_get_subtitle (window), "28 photos"));
+
+  g_settings_reset (settings, "library-folder");
+  gtk_window_destroy (GTK_WINDOW (window));
+  at_test_run_main_loop (100);
+  g_clear_object (&catalog);
+  at_test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -258,6 +323,7 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  at_test_allow_vips_warnings ();
   gtk_init ();
   app = at_application_new ();
   /* registering runs startup: libadwaita, the style sheet, the accels */
@@ -269,6 +335,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/empty-catalog", test_empty_catalog);
   g_test_add_func ("/app/no-catalog", test_no_catalog);
   g_test_add_func ("/app/dialogs", test_dialogs);
+  g_test_add_func ("/app/ingest", test_ingest_page);
   status = g_test_run ();
   g_clear_object (&app);
   return status;

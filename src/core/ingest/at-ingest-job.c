@@ -58,6 +58,7 @@ typedef struct
 typedef struct
 {
   char *hash;
+  char *name;         /* the capture's published file name */
   GPtrArray *files;   /* library paths to try, best first */
 } PreviewJob;
 
@@ -135,6 +136,7 @@ static void
 preview_job_free (PreviewJob *job)
 {
   g_free (job->hash);
+  g_free (job->name);
   g_ptr_array_unref (job->files);
   g_free (job);
 }
@@ -168,6 +170,8 @@ make_preview (gpointer data,
       if (run->summary->previews++ == 0)
         run->summary->first_preview_seconds = (g_get_monotonic_time () - run->started) / 1e6;
       g_mutex_unlock (&run->lock);
+      if (run->opt->preview_ready != NULL)
+        run->opt->preview_ready (job->hash, job->name, run->opt->preview_data);
     }
   preview_job_free (job);
 }
@@ -182,6 +186,7 @@ queue_preview (Run            *run,
     return;
   job = g_new0 (PreviewJob, 1);
   job->hash = g_strdup (((AtJournalFile *) g_ptr_array_index (g->files, 0))->hash);
+  job->name = g_path_get_basename (((AtJournalFile *) g_ptr_array_index (g->files, 0))->lib_rel);
   job->files = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < g->files->len; i++)
     {

@@ -5,6 +5,11 @@
 
 G_BEGIN_DECLS
 
+/* Called from the preview thread when a capture's thumbnail is in the cache. */
+typedef void (*AtIngestPreviewFunc)  (const char             *content_hash,
+                                      const char             *file_name,
+                                      gpointer                user_data);
+
 typedef struct
 {
   char       *library;          /* must exist */
@@ -17,6 +22,8 @@ typedef struct
   GHashTable *clock_offsets;    /* body serial -> gint64 seconds to add (boxed) */
   gboolean    previews;         /* make thumbnails and previews while copying (default TRUE) */
   char       *cache_dir;        /* where they go; NULL: at_preview_default_cache_dir() */
+  AtIngestPreviewFunc preview_ready;  /* optional, for a grid that fills while copying */
+  gpointer    preview_data;
 } AtIngestOptions;
 
 typedef struct
