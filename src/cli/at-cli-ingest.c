@@ -16,7 +16,7 @@
 static char *opt_catalog, *opt_library, *opt_backup, *opt_project, *opt_template, *opt_folder_template;
 static char **opt_clock_offsets;
 static int opt_day_start = 3;
-static gboolean opt_json, opt_no_verify;
+static gboolean opt_json, opt_no_verify, opt_no_previews;
 
 static const GOptionEntry entries[] = {
   { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &opt_catalog, N_("The catalog file (default: the workstation’s catalog)"), N_("PATH") },
@@ -28,6 +28,7 @@ static const GOptionEntry entries[] = {
   { "day-start", 0, 0, G_OPTION_ARG_INT, &opt_day_start, N_("Hour the event day starts (default 3)"), N_("HOUR") },
   { "clock-offset", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_clock_offsets, N_("Correct a camera clock: body serial and seconds to add"), N_("SERIAL=SECONDS") },
   { "no-verify", 0, 0, G_OPTION_ARG_NONE, &opt_no_verify, N_("Skip reading the copies back (not recommended)"), NULL },
+  { "no-previews", 0, 0, G_OPTION_ARG_NONE, &opt_no_previews, N_("Do not make thumbnails and previews"), NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print a JSON summary"), NULL },
   { NULL }
 };
@@ -137,6 +138,10 @@ print_json (IngestRun *r)
   json_builder_add_int_value (b, (gint64) r->summary.bytes);
   json_builder_set_member_name (b, "seconds");
   json_builder_add_double_value (b, r->summary.seconds);
+  json_builder_set_member_name (b, "previews");
+  json_builder_add_int_value (b, r->summary.previews);
+  json_builder_set_member_name (b, "first_preview_seconds");
+  json_builder_add_double_value (b, r->summary.first_preview_seconds);
   json_builder_set_member_name (b, "error");
   if (r->error != NULL)
     json_builder_add_string_value (b, r->error->message);
@@ -196,6 +201,7 @@ at_cli_ingest (int    argc,
   r.options.folder_template = g_strdup (opt_folder_template);
   r.options.day_start_hour = opt_day_start;
   r.options.verify = !opt_no_verify;
+  r.options.previews = !opt_no_previews;
   if (!parse_clock_offsets (&r.options.clock_offsets, &error))
     {
       g_printerr ("atelier-cli: %s\n", error->message);

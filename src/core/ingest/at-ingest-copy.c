@@ -7,6 +7,7 @@
  * what the drive holds, not what the kernel remembers.
  */
 #define G_LOG_DOMAIN "atelier-ingest"
+#define _GNU_SOURCE
 
 #include "config.h"
 
@@ -250,11 +251,17 @@ at_ingest_copy_file (const char      *source,
         break;
       XXH3_128bits_update (state, buffer, (size_t) n);
       for (guint i = 0; i < n_dests; i++)
-        if (!at_durable_write_all (fds[i], buffer, (gsize) n, &errsv))
-          {
-            set_dest_error (error, errsv, dests[i].dir);
-            goto out;
-          }
+        {
+          if (!at_durable_write_all (fds[i], buffer, (gsize) n, &errsv))
+            {
+              set_dest_error (error, errsv, dests[i].dir);
+              goto out;
+            }
+          /* start writing this chunk out now, without waiting: the fsync at
+           * the end then finds little left, and the drive works while the
+           * card is read */
+          sync_file_range (fds[i], (off64_t) total, n, SYNC_FILE_RANGE_WRITE);
+        }
       total += (guint64) n;
       if (progress != NULL)
         progress ((guint64) n, progress_data);
