@@ -26,41 +26,12 @@
 #include "at-ingest-error.h"
 #include "at-ingest-job.h"
 #include "at-ingest-journal.h"
+#include "at-ingest-run.h"
 #include "at-ingest-scan.h"
 #include "at-ingest-template.h"
 #include "at-paths.h"
 #include "at-preview.h"
 
-#define BUFFER_SIZE (4 << 20)
-
-typedef struct
-{
-  AtCatalog              *catalog;
-  const AtIngestOptions  *opt;
-  char                   *project_id;
-  char                   *job_code;
-  const char             *file_template;
-  const char             *folder_template;
-  AtIngestProgressFunc    progress;
-  gpointer                progress_data;
-  AtIngestProgress        p;
-  gint64                  last_report;
-  AtIngestSummary        *summary;
-  GCancellable           *cancellable;
-  guint8                 *buffer;
-  GHashTable             *planned_paths;  /* library-relative paths planned in this run */
-  GThreadPool            *previews;       /* makes thumbnails while copying goes on */
-  char                   *cache_dir;
-  gint64                  started;
-  GMutex                  lock;           /* summary fields the preview worker touches */
-} Run;
-
-typedef struct
-{
-  char *hash;
-  char *name;         /* the capture's published file name */
-  GPtrArray *files;   /* library paths to try, best first */
-} PreviewJob;
 
 void
 at_ingest_options_init (AtIngestOptions *o)
@@ -91,116 +62,14 @@ at_ingest_summary_clear (AtIngestSummary *s)
   memset (s, 0, sizeof *s);
 }
 
-static void
-problem (Run        *run,
+void
+at_ingest_run_problem (Run        *run,
          const char *path,
          const char *message)
 {
   g_mutex_lock (&run->lock);
   g_ptr_array_add (run->summary->problems, g_strdup_printf ("%s: %s", path, message));
   g_mutex_unlock (&run->lock);
-}
-
-/* ---- previews, on their own thread while copying goes on ---- */
-
-typedef struct
-{
-  char            *hash;
-  AtPreviewResult  r;
-} PreviewRow;
-
-static gboolean
-write_preview (AtSqlConn *conn, gpointer data, GError **error)
-{
-  PreviewRow *row = data;
-  char id[AT_UUID_STRING_LEN + 1];
-
-  at_uuid_v7_generate (id);
-  return at_sql_exec_bound (conn, error,
-      "INSERT INTO previews (id, content_hash, source, thumb_width, thumb_height, preview_width, preview_height) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (content_hash) DO UPDATE SET source = excluded.source, "
-      "thumb_width = excluded.thumb_width, thumb_height = excluded.thumb_height, "
-      "preview_width = excluded.preview_width, preview_height = excluded.preview_height, deleted_at = NULL",
-      "tttiiii", id, row->hash, row->r.embedded ? "embedded" : "decoded", row->r.thumb_width,
-      row->r.thumb_height, row->r.preview_width, row->r.preview_height);
-}
-
-static void
-preview_row_free (PreviewRow *row)
-{
-  g_free (row->hash);
-  g_free (row);
-}
-
-static void
-preview_job_free (PreviewJob *job)
-{
-  g_free (job->hash);
-  g_free (job->name);
-  g_ptr_array_unref (job->files);
-  g_free (job);
-}
-
-static void
-make_preview (gpointer data,
-              gpointer user_data)
-{
-  PreviewJob *job = data;
-  Run *run = user_data;
-  g_autoptr(GError) error = NULL;
-  PreviewRow *row = g_new0 (PreviewRow, 1);
-  gboolean ok = FALSE;
-
-  /* the library copy, not the card: the card's bandwidth is for copying */
-  for (guint i = 0; !ok && i < job->files->len; i++)
-    {
-      g_clear_error (&error);
-      ok = at_preview_make (g_ptr_array_index (job->files, i), job->hash, run->cache_dir, &row->r, &error);
-    }
-  if (!ok)
-    {
-      problem (run, g_ptr_array_index (job->files, 0), error->message);
-      g_free (row);
-    }
-  else
-    {
-      row->hash = g_strdup (job->hash);
-      at_catalog_write_detached (run->catalog, "previews", write_preview, row, (GDestroyNotify) preview_row_free);
-      g_mutex_lock (&run->lock);
-      if (run->summary->previews++ == 0)
-        run->summary->first_preview_seconds = (g_get_monotonic_time () - run->started) / 1e6;
-      g_mutex_unlock (&run->lock);
-      if (run->opt->preview_ready != NULL)
-        run->opt->preview_ready (job->hash, job->name, run->opt->preview_data);
-    }
-  preview_job_free (job);
-}
-
-static void
-queue_preview (Run            *run,
-               AtJournalGroup *g)
-{
-  PreviewJob *job;
-
-  if (run->previews == NULL)
-    return;
-  job = g_new0 (PreviewJob, 1);
-  job->hash = g_strdup (((AtJournalFile *) g_ptr_array_index (g->files, 0))->hash);
-  job->name = g_path_get_basename (((AtJournalFile *) g_ptr_array_index (g->files, 0))->lib_rel);
-  job->files = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < g->files->len; i++)
-    {
-      AtJournalFile *f = g_ptr_array_index (g->files, i);
-      if (g_str_equal (f->src->role, "raw") || g_str_equal (f->src->role, "jpeg") ||
-          g_str_equal (f->src->role, "heif"))
-        g_ptr_array_add (job->files, g_build_filename (run->opt->library, f->lib_rel, NULL));
-    }
-  if (job->files->len == 0)
-    {
-      preview_job_free (job);
-      return;
-    }
-  g_thread_pool_push (run->previews, job, NULL);
 }
 
 static void
@@ -226,206 +95,6 @@ copy_progress_cb (guint64  bytes,
   run->p.bytes_done += bytes;
   run->summary->bytes += bytes;
   report (run, run->p.current, FALSE);
-}
-
-/* ---- planning ---- */
-
-static gint64
-clock_offset (Run        *run,
-              const char *serial)
-{
-  gint64 *seconds;
-
-  if (serial == NULL || run->opt->clock_offsets == NULL)
-    return 0;
-  seconds = g_hash_table_lookup (run->opt->clock_offsets, serial);
-  return seconds ? *seconds : 0;
-}
-
-static void
-capture_times (Run            *run,
-               AtJournalGroup *g,
-               gint64         *local_unix)
-{
-  at_capture_times (&g->meta, g->has_meta, g->group->primary->mtime, clock_offset (run, g->meta.serial),
-                    local_unix, &g->capture_utc, &g->capture_offset);
-}
-
-static gboolean
-name_taken (Run         *run,
-            AtSqlConn   *reader,
-            const char  *rel)
-{
-  g_autofree char *lib = g_build_filename (run->opt->library, rel, NULL);
-  g_autofree char *bak = run->opt->backup ? g_build_filename (run->opt->backup, rel, NULL) : NULL;
-
-  return g_hash_table_contains (run->planned_paths, rel) ||
-         g_file_test (lib, G_FILE_TEST_EXISTS) ||
-         (bak != NULL && g_file_test (bak, G_FILE_TEST_EXISTS)) ||
-         at_journal_path_taken (reader, rel, NULL);
-}
-
-static AtJournalFile *
-new_file (AtSourceFile *src,
-          const char   *state)
-{
-  AtJournalFile *f = g_new0 (AtJournalFile, 1);
-
-  at_uuid_v7_generate (f->id);
-  f->src = src;
-  f->state = g_strdup (state);
-  return f;
-}
-
-static gboolean
-plan_new_group (Run             *run,
-                AtSqlConn       *reader,
-                AtJournalGroup  *g,
-                guint            seq,
-                GHashTable      *dayseqs,
-                GError         **error)
-{
-  g_autoptr(GError) meta_error = NULL;
-  g_autofree char *stem = NULL, *folder = NULL, *eventday = NULL, *dup = NULL;
-  AtSourceFile *primary = g->group->primary;
-  AtTemplateContext ctx = { 0 };
-  gpointer count;
-  guint suffix;
-
-  g->has_meta = at_capture_read_metadata (g->group, &g->meta, &meta_error);
-  if (!g->has_meta && (g_str_equal (primary->role, "jpeg") || g_str_equal (primary->role, "raw") ||
-                       g_str_equal (primary->role, "heif")))
-    problem (run, primary->path, meta_error->message);
-  capture_times (run, g, &ctx.local_unix);
-
-  /* already imported? the pre-key first, the hash of the card's bytes to be sure */
-  if (at_journal_find_duplicate (reader, primary->size, g->capture_utc, g->meta.serial, NULL, NULL, NULL))
-    {
-      g_autofree char *hash = at_ingest_hash_file (primary->path, run->buffer, BUFFER_SIZE, run->cancellable, error);
-      if (hash == NULL)
-        return FALSE;
-      if (at_journal_find_duplicate (reader, primary->size, g->capture_utc, g->meta.serial, hash, &dup, NULL))
-        {
-          for (guint i = 0; i < g->group->files->len; i++)
-            {
-              AtJournalFile *f = new_file (g_ptr_array_index (g->group->files, i), "skipped");
-              f->error = g_strdup_printf (_("already in the library as %s"), dup);
-              g_ptr_array_add (g->files, f);
-            }
-          return TRUE;
-        }
-    }
-
-  {
-    g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc (ctx.local_unix - run->opt->day_start_hour * 3600);
-    eventday = g_date_time_format (t, "%Y-%m-%d");
-  }
-  count = g_hash_table_lookup (dayseqs, eventday);
-  ctx.dayseq = GPOINTER_TO_UINT (count) + 1;
-  g_hash_table_insert (dayseqs, g_strdup (eventday), GUINT_TO_POINTER (ctx.dayseq));
-  ctx.subsec_ms = g->meta.subsec_ms;
-  ctx.day_start_hour = run->opt->day_start_hour;
-  ctx.original = primary->stem;
-  ctx.model = g->meta.model;
-  ctx.serial = g->meta.serial;
-  ctx.job = run->job_code;
-  ctx.seq = seq;
-  stem = at_ingest_template_expand (run->file_template, &ctx);
-  folder = at_ingest_template_expand (run->folder_template, &ctx);
-
-  /* one suffix for the whole capture, so RAW and JPEG keep one name */
-  for (suffix = 0; ; suffix++)
-    {
-      gboolean free_name = TRUE;
-      for (guint i = 0; free_name && i < g->group->files->len; i++)
-        {
-          AtSourceFile *src = g_ptr_array_index (g->group->files, i);
-          g_autofree char *name = g_strdup_printf ("%s.%s", stem, *src->ext ? src->ext : "bin");
-          g_autofree char *named = at_ingest_suffixed_name (name, suffix);
-          g_autofree char *rel = g_build_filename (folder, named, NULL);
-          free_name = !name_taken (run, reader, rel);
-        }
-      if (free_name)
-        break;
-    }
-  for (guint i = 0; i < g->group->files->len; i++)
-    {
-      AtSourceFile *src = g_ptr_array_index (g->group->files, i);
-      AtJournalFile *f = new_file (src, "planned");
-      g_autofree char *name = g_strdup_printf ("%s.%s", stem, *src->ext ? src->ext : "bin");
-      g_autofree char *named = at_ingest_suffixed_name (name, suffix);
-
-      f->lib_rel = g_build_filename (folder, named, NULL);
-      f->bak_rel = run->opt->backup ? g_strdup (f->lib_rel) : NULL;
-      if (suffix > 0)
-        {
-          g_autofree char *msg = NULL;
-          f->collided_with = g_build_filename (folder, name, NULL);
-          msg = g_strdup_printf (_("%s was taken, so this is saved as %s"), f->collided_with, f->lib_rel);
-          problem (run, src->path, msg);
-        }
-      g_hash_table_add (run->planned_paths, g_strdup (f->lib_rel));
-      g_ptr_array_add (g->files, f);
-    }
-  return TRUE;
-}
-
-static GPtrArray *
-plan_source (Run                *run,
-             AtJournalSession   *session,
-             GPtrArray          *captures,
-             GHashTable         *journal,
-             GError            **error)
-{
-  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) at_journal_group_free);
-  g_autoptr(GHashTable) dayseqs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  AtSqlConn *reader = at_catalog_get_reader (run->catalog, error);
-  guint seq = 0;
-
-  if (reader == NULL)
-    return NULL;
-  for (guint i = 0; i < captures->len; i++)
-    {
-      AtCaptureGroup *cap = g_ptr_array_index (captures, i);
-      AtJournalFile *known = g_hash_table_lookup (journal, cap->primary->path);
-      AtJournalGroup *g = g_new0 (AtJournalGroup, 1);
-
-      g->group = cap;
-      g->files = g_ptr_array_new_with_free_func ((GDestroyNotify) at_journal_file_free);
-      g_ptr_array_add (groups, g);
-      seq++;
-
-      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
-        return NULL;
-      if (known == NULL)
-        {
-          if (!plan_new_group (run, reader, g, seq, dayseqs, error))
-            return NULL;
-          at_journal_write_planned (run->catalog, session->id, g);
-          continue;
-        }
-
-      /* picked up from an earlier run: the journal knows the names */
-      for (guint k = 0; k < cap->files->len; k++)
-        {
-          AtSourceFile *src = g_ptr_array_index (cap->files, k);
-          AtJournalFile *f = g_hash_table_lookup (journal, src->path);
-          if (f != NULL)
-            {
-              g_hash_table_steal (journal, src->path);
-              f->src = src;
-              g_ptr_array_add (g->files, f);
-            }
-        }
-      if (!g_str_equal (known->state, "cataloged") && !g_str_equal (known->state, "skipped"))
-        {
-          g_autoptr(GError) ignored = NULL;
-          gint64 local_unix;
-          g->has_meta = at_capture_read_metadata (g->group, &g->meta, &ignored);
-          capture_times (run, g, &local_unix);
-        }
-    }
-  return g_steal_pointer (&groups);
 }
 
 /* ---- copying ---- */
@@ -585,7 +254,7 @@ copy_file (Run            *run,
           if (dests[i].collided)
             {
               g_autofree char *msg = g_strdup_printf (_("the name was taken, saved as %s"), rel);
-              problem (run, f->src->path, msg);
+              at_ingest_run_problem (run, f->src->path, msg);
             }
           g_free (*rels[which[i]]);
           *rels[which[i]] = g_steal_pointer (&rel);
@@ -671,7 +340,7 @@ copy_group (Run             *run,
               g_propagate_error (error, g_steal_pointer (&file_error));
               return FALSE;
             }
-          problem (run, f->src->path, file_error->message);
+          at_ingest_run_problem (run, f->src->path, file_error->message);
           run->summary->failed++;
           g_free (f->state);
           f->state = g_strdup ("failed");
@@ -688,7 +357,7 @@ copy_group (Run             *run,
       !g_str_equal (((AtJournalFile *) g_ptr_array_index (g->files, 0))->state, "skipped"))
     {
       at_journal_write_catalog (run->catalog, session->id, run->project_id, g);
-      queue_preview (run, g);
+      at_ingest_previews_queue (run, g);
       run->summary->photos++;
       run->summary->copied += g->files->len;
     }
@@ -728,7 +397,7 @@ ingest_source (Run         *run,
     at_uuid_v7_generate (session.id);
   at_journal_write_session (run->catalog, &session, !resumed);
 
-  groups = plan_source (run, &session, captures, journal, error);
+  groups = at_ingest_plan_source (run, &session, captures, journal, error);
   if (groups == NULL)
     return FALSE;
   for (guint i = 0; i < groups->len; i++)
@@ -820,7 +489,7 @@ at_ingest_run (AtCatalog              *catalog,
       cache_dir = options->cache_dir ? g_strdup (options->cache_dir) : at_preview_default_cache_dir ();
       run.cache_dir = cache_dir;
       /* one thread: on two cores the other one is copying */
-      run.previews = g_thread_pool_new (make_preview, &run, 1, FALSE, NULL);
+      run.previews = g_thread_pool_new (at_ingest_previews_make, &run, 1, FALSE, NULL);
     }
 
   for (guint i = 0; ok && sources[i] != NULL; i++)

@@ -1,0 +1,49 @@
+/* at-ingest-run.h — the state of one ingest run, shared by the files of
+ * ingest/ that plan it (at-ingest-plan.c), copy it (at-ingest-job.c) and
+ * make its previews (at-ingest-previews.c). Internal to ingest/. */
+#pragma once
+
+#include "at-ingest-job.h"
+#include "at-ingest-journal.h"
+
+G_BEGIN_DECLS
+
+#define BUFFER_SIZE (4 << 20)
+
+typedef struct
+{
+  AtCatalog              *catalog;
+  const AtIngestOptions  *opt;
+  char                   *project_id;
+  char                   *job_code;
+  const char             *file_template;
+  const char             *folder_template;
+  AtIngestProgressFunc    progress;
+  gpointer                progress_data;
+  AtIngestProgress        p;
+  gint64                  last_report;
+  AtIngestSummary        *summary;
+  GCancellable           *cancellable;
+  guint8                 *buffer;
+  GHashTable             *planned_paths;  /* library-relative paths planned in this run */
+  GThreadPool            *previews;       /* makes thumbnails while copying goes on */
+  char                   *cache_dir;
+  gint64                  started;
+  GMutex                  lock;           /* summary fields the preview worker touches */
+} Run;
+
+
+void       at_ingest_run_problem    (Run               *run,
+                                     const char        *path,
+                                     const char        *message);
+GPtrArray *at_ingest_plan_source    (Run               *run,
+                                     AtJournalSession  *session,
+                                     GPtrArray         *captures,
+                                     GHashTable        *journal,
+                                     GError           **error);
+void       at_ingest_previews_make  (gpointer           job,
+                                     gpointer           run);
+void       at_ingest_previews_queue (Run               *run,
+                                     AtJournalGroup    *group);
+
+G_END_DECLS
