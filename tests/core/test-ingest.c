@@ -272,11 +272,23 @@ test_source_vanishes (Fixture *f, gconstpointer data)
     g_assert_cmpint (system (cmd), !=, 0);
   }
 
+  /* while the card was out, the camera wrote a voice memo sidecar for a
+   * capture that is journaled but not imported yet: it joins its capture */
+  {
+    g_autofree char *memo = g_build_filename (gone, "DCIM", "100EOSR6", "IMG_0008.WAV", NULL);
+    g_assert_true (g_file_set_contents (memo, "RIFF\0\0\0\0WAVE late memo", 20, NULL));
+  }
   g_assert_cmpint (g_rename (gone, card), ==, 0);
   g_assert_true (ingest (f, card, &summary, &error));
   g_assert_no_error (error);
-  assert_card_imported (f, card, info.n_files);
+  assert_card_imported (f, card, info.n_files + 1);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photo_files WHERE role = 'audio'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->catalog,
+      "SELECT count(*) FROM photo_files a JOIN photo_files b ON a.photo_id = b.photo_id "
+      "WHERE a.role = 'audio' AND b.role = 'jpeg' AND substr(a.file_name, 1, length(a.file_name) - 3) = "
+      "substr(b.file_name, 1, length(b.file_name) - 3)"), ==, 1);
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos"), ==, info.n_captures);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photo_files"), ==, info.n_files + 1);
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM ingest_sessions"), ==, 1);
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM ingest_sessions WHERE status = 'completed'"), ==, 1);
   at_ingest_summary_clear (&summary);

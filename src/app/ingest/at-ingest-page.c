@@ -136,7 +136,7 @@ create_source_row (gpointer item,
   GtkWidget *row = at_source_row_new (item);
 
   g_signal_connect_swapped (row, "toggled", G_CALLBACK (update_start), self);
-  g_signal_connect_swapped (item, "notify::counted", G_CALLBACK (update_start), self);
+  g_signal_connect_object (item, "notify::counted", G_CALLBACK (update_start), self, G_CONNECT_SWAPPED);
   return row;
 }
 

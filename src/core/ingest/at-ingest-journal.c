@@ -355,15 +355,18 @@ write_planned (AtSqlConn *conn, gpointer data, GError **error)
   return TRUE;
 }
 
+/* Journals @only, or every file of @group when @only is NULL. */
 void
 at_journal_write_planned (AtCatalog      *catalog,
                           const char     *session_id,
-                          AtJournalGroup *group)
+                          AtJournalGroup *group,
+                          AtJournalFile  *only)
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) file_row_free);
 
   for (guint i = 0; i < group->files->len; i++)
-    g_ptr_array_add (rows, file_row_new (session_id, group, g_ptr_array_index (group->files, i)));
+    if (only == NULL || g_ptr_array_index (group->files, i) == only)
+      g_ptr_array_add (rows, file_row_new (session_id, group, g_ptr_array_index (group->files, i)));
   at_catalog_write_detached (catalog, "ingest_files", write_planned, rows, (GDestroyNotify) g_ptr_array_unref);
 }
 

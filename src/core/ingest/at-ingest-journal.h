@@ -81,7 +81,8 @@ void      at_journal_write_session   (AtCatalog       *catalog,
                                       gboolean         create);
 void      at_journal_write_planned   (AtCatalog       *catalog,
                                       const char      *session_id,
-                                      AtJournalGroup  *group);
+                                      AtJournalGroup  *group,
+                                      AtJournalFile   *only);
 void      at_journal_write_state     (AtCatalog       *catalog,
                                       AtJournalFile   *file);
 void      at_journal_write_catalog   (AtCatalog       *catalog,

@@ -191,7 +191,7 @@ at_ingest_plan_source (Run                *run,
         {
           if (!plan_new_group (run, reader, g, seq, dayseqs, error))
             return NULL;
-          at_journal_write_planned (run->catalog, session->id, g);
+          at_journal_write_planned (run->catalog, session->id, g, NULL);
           continue;
         }
 
@@ -199,12 +199,32 @@ at_ingest_plan_source (Run                *run,
       for (guint k = 0; k < cap->files->len; k++)
         {
           AtSourceFile *src = g_ptr_array_index (cap->files, k);
-          AtJournalFile *f = g_hash_table_lookup (journal, src->path);
-          if (f != NULL)
+          gpointer key = NULL, value = NULL;
+
+          if (g_hash_table_steal_extended (journal, src->path, &key, &value))
             {
-              g_hash_table_steal (journal, src->path);
+              AtJournalFile *f = value;
+              g_free (key);
               f->src = src;
               g_ptr_array_add (g->files, f);
+            }
+          else if (known->lib_rel != NULL)
+            {
+              /* a file that was not on the card last time (a sidecar written
+               * since): it joins its capture under the capture's name */
+              AtJournalFile *f = new_file (src, "planned");
+              g_autofree char *dir = g_path_get_dirname (known->lib_rel);
+              g_autofree char *base = g_path_get_basename (known->lib_rel);
+              char *dot = strrchr (base, '.');
+              g_autofree char *name = NULL;
+
+              if (dot != NULL)
+                *dot = '\0';
+              name = g_strdup_printf ("%s.%s", base, *src->ext ? src->ext : "bin");
+              f->lib_rel = g_build_filename (dir, name, NULL);
+              f->bak_rel = run->opt->backup ? g_strdup (f->lib_rel) : NULL;
+              g_ptr_array_add (g->files, f);
+              at_journal_write_planned (run->catalog, session->id, g, f);
             }
         }
       if (!g_str_equal (known->state, "cataloged") && !g_str_equal (known->state, "skipped"))
