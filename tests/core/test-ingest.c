@@ -354,6 +354,29 @@ test_templates (void)
   g_assert_false (at_ingest_template_validate ("{seq", NULL, &error));
 }
 
+/* RAW files with the camera's JPEG inside: the preview comes from it. */
+static void
+test_embedded_previews (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestCardInfo info;
+  AtIngestSummary summary;
+  g_autofree char *card = at_test_card_make (f->dir, "EOS_R5", 3, 0, AT_TEST_CARD_EMBEDDED, &info);
+
+  g_assert_true (ingest (f, card, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.previews, ==, info.n_captures);
+  /* the DNG stands for its capture, with the time from its own EXIF */
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos WHERE file_format = 'raw'"), ==, 3);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos WHERE file_format = 'raw' "
+                                                "AND capture_time LIKE '2026-06-13T12:00:0%' AND body_serial = '032021001234'"), ==, 3);
+  /* embedded 1600 px previews, not the 600 px TIFF image around them */
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM previews p JOIN photos ph ON ph.content_hash = p.content_hash "
+                                                "WHERE ph.file_format = 'raw' AND p.source = 'embedded' AND p.preview_width = 1600 "
+                                                "AND p.thumb_width = 400"), ==, 3);
+  at_ingest_summary_clear (&summary);
+}
+
 /* What the Ingest page shows for a card: new versus already imported. */
 static void
 counted_cb (GObject *source, GParamSpec *pspec, gboolean *done)
@@ -421,6 +444,7 @@ main (int argc, char **argv)
   ADD ("/ingest/source-vanishes", test_source_vanishes);
   ADD ("/ingest/bad-destinations", test_bad_destinations);
   ADD ("/ingest/counts-and-sources", test_counts_and_sources);
+  ADD ("/ingest/embedded-previews", test_embedded_previews);
 #undef ADD
   return g_test_run ();
 }
