@@ -65,6 +65,27 @@ t0=$(date +%s%N); VIPS_CONCURRENCY=1 vipsthumbnail -s 400 -o "$dir/thumbs/%s.jpg
 drop
 ours=$(_build/bench/bench-previews "$dir/previews" "${jpegs[@]}" | awk '/^seconds/ {print $2}')
 
+# RAW stand-ins the way cameras make them: a full-size image (6000x4000,
+# TIFF with JPEG tiles) and the camera's 1620x1080 JPEG embedded (exiv2 -it).
+if [ ! -f "$dir/raws/.made" ]; then
+  mkdir -p "$dir/raws"
+  vips gaussnoise "$dir/noise.v" 6000 4000 --mean 128 --sigma 40
+  vips colourspace "$dir/noise.v" "$dir/noise3.v" srgb
+  vips gaussnoise "$dir/small.v" 1620 1080 --mean 128 --sigma 40
+  for i in $(seq 1 12); do
+    vips tiffsave "$dir/noise3.v" "$dir/raws/R$i.tif" --compression jpeg --Q 90 --tile
+    vips jpegsave "$dir/small.v" "$dir/raws/R$i-thumb.jpg" --Q 90
+    (cd "$dir/raws" && exiv2 -it "R$i.tif" && rm "R$i-thumb.jpg" && mv "R$i.tif" "R$i.dng")
+  done
+  rm -f "$dir"/noise*.v "$dir/small.v"
+  touch "$dir/raws/.made"
+fi
+raws=("$dir"/raws/*.dng)
+rm -rf "$dir/thumbs"; mkdir -p "$dir/thumbs"; drop
+t0=$(date +%s%N); VIPS_CONCURRENCY=1 vipsthumbnail -s 400 -o "$dir/thumbs/%s.jpg" "${raws[@]}"; vt_raw_s=$(secs "$t0" "$(date +%s%N)")
+drop
+ours_raw=$(_build/bench/bench-previews "$dir/previews" "${raws[@]}" | awk '/^seconds/ {print $2}')
+
 echo "card: $(( bytes / 1000000 )) MB in $(ls "$card" | wc -l) files"
 echo "cp -r card A && cp -r card B && sync:   ${cp_s} s"
 echo "atelier-cli ingest (+backup, verified, previews): ${ing_s} s   ratio $(awk -v a="$ing_s" -v b="$cp_s" 'BEGIN{printf "%.2f", a/b}')"
@@ -73,4 +94,6 @@ echo "atelier-cli ingest --no-previews --no-verify:     ${nov_s} s   ratio $(awk
 echo "first thumbnail after start:            ${first} s (goal < 1 s)"
 echo "vipsthumbnail (400 px) on ${#jpegs[@]} JPEGs:      ${vt_s} s"
 echo "at_preview_make (400 + 2048 px):        ${ours} s   ratio (files/s, ours / vipsthumbnail) $(awk -v a="$ours" -v b="$vt_s" 'BEGIN{printf "%.2f", b/a}') (goal >= 1 on plain JPEGs)"
+echo "vipsthumbnail (400 px) on ${#raws[@]} RAW-like files:  ${vt_raw_s} s"
+echo "at_preview_make (400 + embedded):       ${ours_raw} s   ratio (files/s, ours / vipsthumbnail) $(awk -v a="$ours_raw" -v b="$vt_raw_s" 'BEGIN{printf "%.2f", b/a}') (goal >= 2 with embedded previews)"
 echo "files left in $dir"

@@ -168,14 +168,38 @@ test_mirrored_slots (Fixture *f, gconstpointer data)
   g_autofree char *slot1 = at_test_card_make (f->dir, "SLOT1", 6, 64 * 1024, AT_TEST_CARD_RAW, &info);
   g_autofree char *slot2 = g_build_filename (f->dir, "SLOT2", NULL);
   g_autofree char *cmd = g_strdup_printf ("cp -a '%s' '%s'", slot1, slot2);
-  const char *sources[] = { slot1, slot2, NULL };
+  AtTestCardInfo other_info;
+  g_autofree char *other = at_test_card_make (f->dir, "SECOND_SHOOTER", 5, 48 * 1024, AT_TEST_CARD_RAW, &other_info);
+  const char *sources[] = { slot1, slot2, other, NULL };
 
+  /* the two slots and another photographer's card, all at once */
   g_assert_cmpint (system (cmd), ==, 0);
   g_assert_true (at_ingest_run (f->catalog, sources, &f->options, NULL, NULL, &summary, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (summary.copied, ==, info.n_files);
+  g_assert_cmpuint (summary.copied, ==, info.n_files + other_info.n_files);
   g_assert_cmpuint (summary.skipped_duplicate, ==, info.n_files);
-  assert_card_imported (f, slot1, info.n_files);
+  g_assert_cmpuint (summary.files_total, ==, 2 * info.n_files + other_info.n_files);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM ingest_sessions WHERE status = 'completed'"), ==, 3);
+  g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos"), ==, info.n_captures + other_info.n_captures);
+  {
+    g_autoptr(GHashTable) lib = at_test_hash_tree (f->library, FALSE);
+    g_autoptr(GHashTable) a = at_test_hash_tree (slot1, TRUE);
+    g_autoptr(GHashTable) b = at_test_hash_tree (other, TRUE);
+    GHashTableIter iter;
+    gpointer key;
+    guint total = 0;
+
+    g_hash_table_iter_init (&iter, a);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (lib, key)), ==, 1);
+    g_hash_table_iter_init (&iter, b);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (lib, key)), ==, 1);
+    g_hash_table_iter_init (&iter, lib);
+    while (g_hash_table_iter_next (&iter, &key, &(gpointer) { NULL }))
+      total++;
+    g_assert_cmpuint (total, ==, info.n_files + other_info.n_files);
+  }
   at_ingest_summary_clear (&summary);
 }
 

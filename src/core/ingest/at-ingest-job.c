@@ -72,29 +72,50 @@ at_ingest_run_problem (Run        *run,
   g_mutex_unlock (&run->lock);
 }
 
+/* Adds to the totals (from any source's thread) and tells the caller,
+ * every finished file and at most five times a second for bytes. */
 static void
-report (Run        *run,
-        const char *current,
-        gboolean    force)
+tally (Run        *run,
+       guint       files,
+       guint64     bytes,
+       guint64     bytes_read,
+       const char *current,
+       gboolean    force)
 {
   gint64 now = g_get_monotonic_time ();
+  AtIngestProgress snapshot;
+  gboolean tell;
 
-  if (run->progress == NULL || (!force && now - run->last_report < 200000))
-    return;
-  run->last_report = now;
-  run->p.current = current;
-  run->progress (&run->p, run->progress_data);
+  g_mutex_lock (&run->lock);
+  run->p.files_done += files;
+  run->p.bytes_done += bytes;
+  run->summary->bytes += bytes_read;
+  if (current != NULL)
+    run->p.current = current;
+  tell = run->progress != NULL && (force || now - run->last_report >= 200000);
+  if (tell)
+    run->last_report = now;
+  snapshot = run->p;
+  g_mutex_unlock (&run->lock);
+  if (tell)
+    run->progress (&snapshot, run->progress_data);
+}
+
+static void
+count (Run   *run,
+       guint *counter,
+       guint  n)
+{
+  g_mutex_lock (&run->lock);
+  *counter += n;
+  g_mutex_unlock (&run->lock);
 }
 
 static void
 copy_progress_cb (guint64  bytes,
                   gpointer data)
 {
-  Run *run = data;
-
-  run->p.bytes_done += bytes;
-  run->summary->bytes += bytes;
-  report (run, run->p.current, FALSE);
+  tally (data, 0, bytes, bytes, NULL, FALSE);
 }
 
 /* ---- copying ---- */
@@ -177,6 +198,7 @@ find_published_copy (const char  *root,
 
 static gboolean
 copy_file (Run            *run,
+           guint8         *buffer,
            AtJournalFile  *f,
            GError        **error)
 {
@@ -190,7 +212,7 @@ copy_file (Run            *run,
   guint64 size = 0;
   gboolean ok = TRUE;
 
-  run->p.current = f->src->path;
+  tally (run, 0, 0, 0, f->src->path, FALSE);
   g_free (f->state);
   f->state = g_strdup ("copying");
   at_journal_write_state (run->catalog, f);
@@ -208,11 +230,11 @@ copy_file (Run            *run,
     if (any)
       {
         if (f->hash == NULL &&
-            (f->hash = at_ingest_hash_file (f->src->path, run->buffer, BUFFER_SIZE, run->cancellable, error)) == NULL)
+            (f->hash = at_ingest_hash_file (f->src->path, buffer, BUFFER_SIZE, run->cancellable, error)) == NULL)
           return FALSE;
         for (guint d = 0; d < n_roots; d++)
           {
-            char *adopted = find_published_copy (roots[d], *rels[d], f->hash, run->buffer);
+            char *adopted = find_published_copy (roots[d], *rels[d], f->hash, buffer);
             if (adopted != NULL)
               {
                 g_free (*rels[d]);
@@ -239,7 +261,7 @@ copy_file (Run            *run,
 
   if (n > 0)
     {
-      ok = at_ingest_copy_file (f->src->path, dests, n, run->buffer, BUFFER_SIZE, &hash, &size,
+      ok = at_ingest_copy_file (f->src->path, dests, n, buffer, BUFFER_SIZE, &hash, &size,
                                 copy_progress_cb, run, run->cancellable, error);
       if (ok && f->hash != NULL && !g_str_equal (f->hash, hash))
         {
@@ -263,7 +285,7 @@ copy_file (Run            *run,
         f->hash = g_steal_pointer (&hash);
     }
   else
-    run->p.bytes_done += f->src->size;
+    tally (run, 0, f->src->size, 0, NULL, FALSE);
 
   for (guint i = 0; i < n; i++)
     {
@@ -283,7 +305,7 @@ copy_file (Run            *run,
       {
         const char *root = d == 0 ? run->opt->library : run->opt->backup;
         g_autofree char *abs = g_build_filename (root, *rels[d], NULL);
-        if (!at_ingest_verify_file (abs, f->hash, run->buffer, BUFFER_SIZE, run->cancellable, error))
+        if (!at_ingest_verify_file (abs, f->hash, buffer, BUFFER_SIZE, run->cancellable, error))
           {
             /* our own copy, and wrong: it must not stand as the photo */
             if (g_error_matches (*error, AT_INGEST_ERROR, AT_INGEST_ERROR_VERIFY_FAILED))
@@ -308,6 +330,7 @@ is_fatal (const GError *error)
 
 static gboolean
 copy_group (Run             *run,
+            guint8          *buffer,
             AtJournalSession *session,
             AtJournalGroup  *g,
             GError         **error)
@@ -321,18 +344,16 @@ copy_group (Run             *run,
 
       if (g_str_equal (f->state, "skipped"))
         {
-          run->summary->skipped_duplicate++;
-          run->p.files_done++;
-          run->p.bytes_done += f->src->size;
+          count (run, &run->summary->skipped_duplicate, 1);
+          tally (run, 1, f->src->size, 0, NULL, FALSE);
           continue;
         }
       if (g_str_equal (f->state, "cataloged"))
         {
-          run->p.files_done++;
-          run->p.bytes_done += f->src->size;
+          tally (run, 1, f->src->size, 0, NULL, FALSE);
           continue;
         }
-      if (!g_str_equal (f->state, "verified") && !copy_file (run, f, &file_error))
+      if (!g_str_equal (f->state, "verified") && !copy_file (run, buffer, f, &file_error))
         {
           all_verified = FALSE;
           if (is_fatal (file_error))
@@ -341,16 +362,15 @@ copy_group (Run             *run,
               return FALSE;
             }
           at_ingest_run_problem (run, f->src->path, file_error->message);
-          run->summary->failed++;
+          count (run, &run->summary->failed, 1);
           g_free (f->state);
           f->state = g_strdup ("failed");
           g_free (f->error);
           f->error = g_strdup (file_error->message);
           at_journal_write_state (run->catalog, f);
         }
-      run->p.files_done++;
       /* every finished file is reported; only byte progress is throttled */
-      report (run, f->src->path, TRUE);
+      tally (run, 1, 0, 0, f->src->path, TRUE);
     }
 
   if (all_verified && !g_str_equal (((AtJournalFile *) g_ptr_array_index (g->files, 0))->state, "cataloged") &&
@@ -358,78 +378,189 @@ copy_group (Run             *run,
     {
       at_journal_write_catalog (run->catalog, session->id, run->project_id, g);
       at_ingest_previews_queue (run, g);
-      run->summary->photos++;
-      run->summary->copied += g->files->len;
+      count (run, &run->summary->photos, 1);
+      count (run, &run->summary->copied, g->files->len);
     }
   return TRUE;
 }
 
-static gboolean
-ingest_source (Run         *run,
-               const char  *source,
-               GError     **error)
+typedef struct
 {
-  g_autoptr(GPtrArray) captures = NULL;
-  g_autoptr(GPtrArray) groups = NULL;
+  Run              *run;
+  char             *root;
+  char             *label;
+  AtJournalSession  session;
+  GPtrArray        *groups;    /* AtJournalGroup* */
+  GPtrArray        *captures;  /* AtCaptureGroup*, which the groups point into */
+  gboolean          ok;
+  GError           *error;
+} Source;
+
+static void
+source_free (Source *src)
+{
+  g_clear_pointer (&src->groups, g_ptr_array_unref);
+  g_clear_pointer (&src->captures, g_ptr_array_unref);
+  g_clear_error (&src->error);
+  g_free (src->root);
+  g_free (src->label);
+  g_free (src);
+}
+
+/* Scan, find or start the session, plan. Sources are prepared one after
+ * the other, so a capture on two mirrored cards is planned once. */
+static Source *
+prepare_source (Run         *run,
+                const char  *path,
+                GError     **error)
+{
+  Source *src = g_new0 (Source, 1);
   g_autoptr(GHashTable) journal = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                          (GDestroyNotify) at_journal_file_free);
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *root = g_canonicalize_filename (source, NULL);
-  g_autofree char *label = g_path_get_basename (root);
-  AtJournalSession session = {
-    .project_id = run->project_id, .source_path = root, .source_label = label,
+  AtSqlConn *reader;
+
+  src->run = run;
+  src->root = g_canonicalize_filename (path, NULL);
+  src->label = g_path_get_basename (src->root);
+  src->session = (AtJournalSession) {
+    .project_id = run->project_id, .source_path = src->root, .source_label = src->label,
     .library = run->opt->library, .backup = run->opt->backup,
     .file_template = run->file_template, .folder_template = run->folder_template,
   };
-  AtSqlConn *reader;
-  gboolean resumed;
 
-  captures = at_ingest_scan (root, run->cancellable, error);
-  if (captures == NULL)
-    return FALSE;
-  if ((reader = at_catalog_get_reader (run->catalog, error)) == NULL ||
-      !at_journal_find_session (reader, &session, error))
-    return FALSE;
-  resumed = session.id[0] != '\0';
-  if (resumed && !at_journal_load_files (reader, session.id, journal, error))
-    return FALSE;
-  if (!resumed)
-    at_uuid_v7_generate (session.id);
-  at_journal_write_session (run->catalog, &session, !resumed);
-
-  groups = at_ingest_plan_source (run, &session, captures, journal, error);
-  if (groups == NULL)
-    return FALSE;
-  for (guint i = 0; i < groups->len; i++)
+  src->captures = at_ingest_scan (src->root, run->cancellable, error);
+  if (src->captures == NULL ||
+      (reader = at_catalog_get_reader (run->catalog, error)) == NULL ||
+      !at_journal_find_session (reader, &src->session, error) ||
+      (src->session.id[0] != '\0' && !at_journal_load_files (reader, src->session.id, journal, error)))
     {
-      AtJournalGroup *g = g_ptr_array_index (groups, i);
+      source_free (src);
+      return NULL;
+    }
+  if (src->session.id[0] == '\0')
+    {
+      at_uuid_v7_generate (src->session.id);
+      at_journal_write_session (run->catalog, &src->session, TRUE);
+    }
+  else
+    at_journal_write_session (run->catalog, &src->session, FALSE);
+
+  src->groups = at_ingest_plan_source (run, &src->session, src->captures, journal, error);
+  if (src->groups == NULL)
+    {
+      source_free (src);
+      return NULL;
+    }
+  for (guint i = 0; i < src->groups->len; i++)
+    {
+      AtJournalGroup *g = g_ptr_array_index (src->groups, i);
       run->p.files_total += g->files->len;
       for (guint k = 0; k < g->files->len; k++)
         run->p.bytes_total += ((AtJournalFile *) g_ptr_array_index (g->files, k))->src->size;
     }
-  run->summary->files_total = run->p.files_total;
-  report (run, root, TRUE);
+  return src;
+}
 
-  if (!check_space (run, groups, &local_error))
-    goto failed;
-  for (guint i = 0; i < groups->len; i++)
-    if (!copy_group (run, &session, g_ptr_array_index (groups, i), &local_error))
+/* Copies one source, capture by capture; runs on its own thread when
+ * several sources are ingested at once (one per card reader). */
+static gpointer
+run_source (gpointer data)
+{
+  Source *src = data;
+  Run *run = src->run;
+  g_autofree guint8 *buffer = g_malloc (BUFFER_SIZE);
+  g_autoptr(GError) local_error = NULL;
+
+  for (guint i = 0; i < src->groups->len; i++)
+    if (!copy_group (run, buffer, &src->session, g_ptr_array_index (src->groups, i), &local_error))
       goto failed;
 
   /* the journal must be on disk before the session may say "completed" */
   if (!at_catalog_flush (run->catalog, &local_error))
     goto failed;
-  at_journal_write_finish (run->catalog, session.id,
-                           run->summary->failed > 0 ? "failed" : "completed", NULL);
-  return at_catalog_flush (run->catalog, error);
+  {
+    gboolean any_failed = FALSE;
+    for (guint i = 0; i < src->groups->len; i++)
+      {
+        AtJournalGroup *g = g_ptr_array_index (src->groups, i);
+        for (guint k = 0; k < g->files->len; k++)
+          any_failed |= g_str_equal (((AtJournalFile *) g_ptr_array_index (g->files, k))->state, "failed");
+      }
+    at_journal_write_finish (run->catalog, src->session.id, any_failed ? "failed" : "completed", NULL);
+  }
+  src->ok = at_catalog_flush (run->catalog, &src->error);
+  return NULL;
 
 failed:
-  at_journal_write_finish (run->catalog, session.id,
+  at_journal_write_finish (run->catalog, src->session.id,
                            g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? "cancelled" : "failed",
                            local_error->message);
   at_catalog_flush (run->catalog, NULL);
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
+  src->error = g_steal_pointer (&local_error);
+  src->ok = FALSE;
+  return NULL;
+}
+
+static void
+prekey_seen_free (AtPrekeySeen *seen)
+{
+  g_free (seen->path);
+  g_free (seen->hash);
+  g_free (seen);
+}
+
+static gboolean
+ingest_sources (Run               *run,
+                const char *const *paths,
+                GError           **error)
+{
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) source_free);
+  g_autoptr(GPtrArray) all_groups = g_ptr_array_new ();
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  gboolean ok = TRUE;
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      Source *src = prepare_source (run, paths[i], error);
+      if (src == NULL)
+        return FALSE;
+      g_ptr_array_add (sources, src);
+      g_ptr_array_extend (all_groups, src->groups, NULL, NULL);
+    }
+  run->summary->files_total = run->p.files_total;
+  tally (run, 0, 0, 0, ((Source *) g_ptr_array_index (sources, 0))->root, TRUE);
+
+  if (!check_space (run, all_groups, error))
+    {
+      for (guint i = 0; i < sources->len; i++)
+        {
+          Source *src = g_ptr_array_index (sources, i);
+          at_journal_write_finish (run->catalog, src->session.id, "failed", (*error)->message);
+        }
+      at_catalog_flush (run->catalog, NULL);
+      return FALSE;
+    }
+
+  if (sources->len == 1)
+    run_source (g_ptr_array_index (sources, 0));
+  else
+    {
+      for (guint i = 0; i < sources->len; i++)
+        g_ptr_array_add (threads, g_thread_new ("atelier-ingest-source", run_source, g_ptr_array_index (sources, i)));
+      for (guint i = 0; i < threads->len; i++)
+        g_thread_join (g_ptr_array_index (threads, i));
+    }
+
+  for (guint i = 0; i < sources->len; i++)
+    {
+      Source *src = g_ptr_array_index (sources, i);
+      if (!src->ok && ok)
+        {
+          g_propagate_error (error, g_steal_pointer (&src->error));
+          ok = FALSE;
+        }
+    }
+  return ok;
 }
 
 /**
@@ -450,8 +581,10 @@ at_ingest_run (AtCatalog              *catalog,
                GCancellable           *cancellable,
                GError                **error)
 {
-  g_autofree guint8 *buffer = NULL;
   g_autoptr(GHashTable) planned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) prekeys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify) prekey_seen_free);
+  g_autofree guint8 *plan_buffer = g_malloc (BUFFER_SIZE);
   gint64 started = g_get_monotonic_time ();
   g_autofree char *cache_dir = NULL;
   Run run = { 0 };
@@ -475,8 +608,8 @@ at_ingest_run (AtCatalog              *catalog,
       !at_journal_resolve_project (catalog, options->project, &run.project_id, &run.job_code, error))
     return FALSE;
 
-  buffer = g_malloc (BUFFER_SIZE);
-  run.buffer = buffer;
+  run.buffer = plan_buffer;   /* for hashing while planning */
+  run.prekeys = prekeys;
   run.progress = progress;
   run.progress_data = progress_data;
   run.summary = summary;
@@ -492,8 +625,7 @@ at_ingest_run (AtCatalog              *catalog,
       run.previews = g_thread_pool_new (at_ingest_previews_make, &run, 1, FALSE, NULL);
     }
 
-  for (guint i = 0; ok && sources[i] != NULL; i++)
-    ok = ingest_source (&run, sources[i], error);
+  ok = ingest_sources (&run, sources, error);
 
   if (run.previews != NULL)
     {
@@ -502,9 +634,9 @@ at_ingest_run (AtCatalog              *catalog,
       if (!at_catalog_flush (catalog, ok ? error : NULL))
         ok = FALSE;
     }
+  tally (&run, 0, 0, 0, NULL, TRUE);
   g_mutex_clear (&run.lock);
 
-  report (&run, NULL, TRUE);
   summary->seconds = (g_get_monotonic_time () - started) / 1e6;
   g_free (run.project_id);
   g_free (run.job_code);

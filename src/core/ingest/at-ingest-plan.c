@@ -106,6 +106,38 @@ plan_new_group (Run             *run,
         }
     }
 
+  /* the same capture on another card of this run (mirrored slots) */
+  {
+    g_autofree char *key = g_strdup_printf ("%" G_GUINT64_FORMAT "|%s|%s", primary->size,
+                                            g->capture_utc ? g->capture_utc : "", g->meta.serial ? g->meta.serial : "");
+    AtPrekeySeen *seen = g_hash_table_lookup (run->prekeys, key);
+
+    if (seen == NULL)
+      {
+        seen = g_new0 (AtPrekeySeen, 1);
+        seen->path = g_strdup (primary->path);
+        g_hash_table_insert (run->prekeys, g_steal_pointer (&key), seen);
+      }
+    else
+      {
+        g_autofree char *ours = at_ingest_hash_file (primary->path, run->buffer, BUFFER_SIZE, run->cancellable, error);
+        if (ours == NULL ||
+            (seen->hash == NULL &&
+             (seen->hash = at_ingest_hash_file (seen->path, run->buffer, BUFFER_SIZE, run->cancellable, error)) == NULL))
+          return FALSE;
+        if (g_str_equal (ours, seen->hash))
+          {
+            for (guint i = 0; i < g->group->files->len; i++)
+              {
+                AtJournalFile *f = new_file (g_ptr_array_index (g->group->files, i), "skipped");
+                f->error = g_strdup_printf (_("the same as %s, imported in this run"), seen->path);
+                g_ptr_array_add (g->files, f);
+              }
+            return TRUE;
+          }
+      }
+  }
+
   {
     g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc (ctx.local_unix - run->opt->day_start_hour * 3600);
     eventday = g_date_time_format (t, "%Y-%m-%d");

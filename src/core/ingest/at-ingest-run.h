@@ -29,8 +29,16 @@ typedef struct
   GThreadPool            *previews;       /* makes thumbnails while copying goes on */
   char                   *cache_dir;
   gint64                  started;
-  GMutex                  lock;           /* summary fields the preview worker touches */
+  GMutex                  lock;           /* p and summary: sources copy in parallel */
+  GHashTable             *prekeys;        /* "size|time|serial" -> AtPrekeySeen*, across sources */
 } Run;
+
+/* A capture planned in this run, for telling mirrored cards apart. */
+typedef struct
+{
+  char *path;
+  char *hash;   /* computed when a second card shows the same pre-key */
+} AtPrekeySeen;
 
 
 void       at_ingest_run_problem    (Run               *run,
