@@ -112,16 +112,15 @@ at_preview_make (const char       *file,
   g_autoptr(VipsImage) thumb = NULL;
   g_autofree char *large_path = at_preview_path (cache_dir, content_hash, AT_PREVIEW_LARGE);
   g_autofree char *thumb_path = at_preview_path (cache_dir, content_hash, AT_PREVIEW_THUMB);
-  const char *dot = strrchr (file, '.');
-  gboolean is_jpeg = dot && (g_ascii_strcasecmp (dot, ".jpg") == 0 || g_ascii_strcasecmp (dot, ".jpeg") == 0);
   int orientation = 1;
 
   if (!at_vips_init (error))
     return FALSE;
   memset (result, 0, sizeof *result);
 
-  if (!is_jpeg)
-    embedded = embedded_jpeg (file, &orientation);
+  /* RAWs carry the camera's JPEG; camera JPEGs often carry a large MPF
+   * preview too, which decodes faster than the full frame */
+  embedded = embedded_jpeg (file, &orientation);
   if (embedded != NULL)
     {
       g_autoptr(VipsImage) shrunk = NULL;
