@@ -27,24 +27,6 @@ spawn_ingest (const char *card,
 }
 
 static void
-assert_once_in (GHashTable *card, const char *root, guint n_files)
-{
-  g_autoptr(GHashTable) dst = at_test_hash_tree (root, FALSE);
-  GHashTableIter iter;
-  gpointer key, value;
-  guint total = 0;
-
-  g_hash_table_iter_init (&iter, card);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (dst, key)), ==, GPOINTER_TO_UINT (value));
-  g_hash_table_iter_init (&iter, dst);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    total += GPOINTER_TO_UINT (value);
-  /* nothing else: no duplicate, no stray partial */
-  g_assert_cmpuint (total, ==, n_files);
-}
-
-static void
 test_kill_and_resume (void)
 {
   g_autofree char *dir = at_test_make_tmpdir ();
@@ -116,8 +98,8 @@ test_kill_and_resume (void)
         g_assert_true (g_subprocess_wait_check (p, NULL, &error));
         g_assert_no_error (error);
       }
-      assert_once_in (card_hashes, library, info.n_files);
-      assert_once_in (card_hashes, backup, info.n_files);
+      at_test_assert_imported_once (card_hashes, library, info.n_files);
+      at_test_assert_imported_once (card_hashes, backup, info.n_files);
 
       catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_DEFAULT, &error);
       g_assert_no_error (error);
