@@ -521,7 +521,10 @@ ingest_sources (Run               *run,
 
   for (guint i = 0; paths[i] != NULL; i++)
     {
-      Source *src = prepare_source (run, paths[i], error);
+      Source *src;
+
+      run->source_index = i;
+      src = prepare_source (run, paths[i], error);
       if (src == NULL)
         return FALSE;
       g_ptr_array_add (sources, src);

@@ -116,9 +116,10 @@ plan_new_group (Run             *run,
       {
         seen = g_new0 (AtPrekeySeen, 1);
         seen->path = g_strdup (primary->path);
+        seen->source = run->source_index;
         g_hash_table_insert (run->prekeys, g_steal_pointer (&key), seen);
       }
-    else
+    else if (seen->source != run->source_index)
       {
         g_autofree char *ours = at_ingest_hash_file (primary->path, run->buffer, BUFFER_SIZE, run->cancellable, error);
         if (ours == NULL ||

@@ -31,13 +31,15 @@ typedef struct
   gint64                  started;
   GMutex                  lock;           /* p and summary: sources copy in parallel */
   GHashTable             *prekeys;        /* "size|time|serial" -> AtPrekeySeen*, across sources */
+  guint                   source_index;   /* the source being planned */
 } Run;
 
 /* A capture planned in this run, for telling mirrored cards apart. */
 typedef struct
 {
   char *path;
-  char *hash;   /* computed when a second card shows the same pre-key */
+  char *hash;    /* computed when another card shows the same pre-key */
+  guint source;  /* which source it is on: one card never mirrors itself */
 } AtPrekeySeen;
 
 
