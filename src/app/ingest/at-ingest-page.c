@@ -400,6 +400,15 @@ at_ingest_page_start (AtIngestPage *self)
   if (self->running || sources->len == 0 || self->catalog == NULL)
     return;
 
+  /* The default library (Pictures/Atelier) is made on first use; a folder
+   * the user chose must exist, or an unplugged drive would silently become
+   * a folder on the system disk. */
+  {
+    g_autofree char *default_library = at_paths_default_library ();
+    if (g_strcmp0 (self->library, default_library) == 0)
+      g_mkdir_with_parents (default_library, 0755);
+  }
+
   t = g_new0 (IngestTask, 1);
   t->sources = g_new0 (char *, sources->len + 1);
   for (guint i = 0; i < sources->len; i++)
