@@ -8,6 +8,7 @@
  * Then the directory is fsynced so the new name survives a power cut.
  */
 #define G_LOG_DOMAIN "atelier-durable"
+#define _GNU_SOURCE
 
 #include "config.h"
 
@@ -80,16 +81,43 @@ at_durable_fsync_dir (const char  *dir,
   return TRUE;
 }
 
+/* Flushes the whole file system holding @path: one journal commit for a
+ * batch of files instead of one per file. */
+gboolean
+at_durable_sync_fs (const char  *path,
+                    GError     **error)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0 || syncfs (fd) != 0)
+    {
+      int saved = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not flush “%s” to disk: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+/**
+ * at_durable_publish:
+ * @sync_dir: fsync the folder now; callers publishing many files sync the
+ *   file system once afterwards instead
+ */
 gboolean
 at_durable_publish (const char  *partial,
                     const char  *final,
+                    gboolean     sync_dir,
                     GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (final);
   int saved;
 
   if (rename_noreplace (partial, final) == 0)
-    return at_durable_fsync_dir (dir, error);
+    return !sync_dir || at_durable_fsync_dir (dir, error);
 
   saved = errno;
   if (saved == EINVAL || saved == ENOSYS || saved == EOPNOTSUPP)
@@ -100,7 +128,7 @@ at_durable_publish (const char  *partial,
         {
           close (fd);
           if (rename (partial, final) == 0)
-            return at_durable_fsync_dir (dir, error);
+            return !sync_dir || at_durable_fsync_dir (dir, error);
           saved = errno;
           g_unlink (final);  /* the empty placeholder we just made */
         }

@@ -7,6 +7,9 @@ G_BEGIN_DECLS
 
 gboolean at_durable_publish   (const char  *partial,
                                const char  *final,
+                               gboolean     sync_dir,
+                               GError     **error);
+gboolean at_durable_sync_fs   (const char  *path,
                                GError     **error);
 gboolean at_durable_fsync_dir (const char  *dir,
                                GError     **error);

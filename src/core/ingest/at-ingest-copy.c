@@ -1,10 +1,11 @@
 /* at-ingest-copy.c — the copy at the heart of ingest.
  *
  * Each source byte is read once: the buffer is hashed (XXH3-128) and
- * written to every destination's NAME.partial. Partials are fsynced and
- * published without replacing anything (at-durable.c). Verification reads
- * each destination back after dropping it from the page cache, so it checks
- * what the drive holds, not what the kernel remembers.
+ * written to every destination's NAME.partial. The caller flushes a batch
+ * of partials, publishes them without replacing anything (at-durable.c)
+ * and flushes again. Verification reads each destination back after
+ * dropping it from the page cache, so it checks what the drive holds, not
+ * what the kernel remembers.
  */
 #define G_LOG_DOMAIN "atelier-ingest"
 #define _GNU_SOURCE
@@ -179,24 +180,25 @@ drop_partials (char  **partials,
 }
 
 /**
- * at_ingest_copy_file:
+ * at_ingest_write_partials:
  *
- * Copies @source to every destination, publishing each copy under its
- * wanted name or, if that is taken, the first free "NAME_n.ext". On error
- * no destination keeps a partial file or a new final name.
+ * Reads @source once and writes it to "NAME.partial" in every destination
+ * folder, starting writeback as it goes but not waiting for it: the caller
+ * makes a batch durable at once (at_durable_sync_fs) and then publishes
+ * each copy with at_ingest_publish(). On error no partial file is left.
  */
 gboolean
-at_ingest_copy_file (const char      *source,
-                     AtCopyDest      *dests,
-                     guint            n_dests,
-                     guint8          *buffer,
-                     gsize            buffer_size,
-                     char           **hash_out,
-                     guint64         *size_out,
-                     AtCopyProgress   progress,
-                     gpointer         progress_data,
-                     GCancellable    *cancellable,
-                     GError         **error)
+at_ingest_write_partials (const char      *source,
+                          AtCopyDest      *dests,
+                          guint            n_dests,
+                          guint8          *buffer,
+                          gsize            buffer_size,
+                          char           **hash_out,
+                          guint64         *size_out,
+                          AtCopyProgress   progress,
+                          gpointer         progress_data,
+                          GCancellable    *cancellable,
+                          GError         **error)
 {
   char *partials[AT_INGEST_MAX_DESTS] = { NULL, };
   int fds[AT_INGEST_MAX_DESTS] = { -1, -1 };
@@ -257,9 +259,9 @@ at_ingest_copy_file (const char      *source,
               set_dest_error (error, errsv, dests[i].dir);
               goto out;
             }
-          /* start writing this chunk out now, without waiting: the fsync at
-           * the end then finds little left, and the drive works while the
-           * card is read */
+          /* start writing this chunk out now, without waiting: the flush
+           * of the batch then finds little left, and the drive works while
+           * the card is read */
           sync_file_range (fds[i], (off64_t) total, n, SYNC_FILE_RANGE_WRITE);
         }
       total += (guint64) n;
@@ -271,43 +273,14 @@ at_ingest_copy_file (const char      *source,
 
   for (guint i = 0; i < n_dests; i++)
     {
-      if (fsync (fds[i]) != 0 || close (fds[i]) != 0)
+      int fd = fds[i];
+      fds[i] = -1;
+      if (close (fd) != 0)
         {
-          int saved = errno;
-          fds[i] = -1;
-          set_dest_error (error, saved, dests[i].dir);
+          set_dest_error (error, errno, dests[i].dir);
           goto out;
         }
-      fds[i] = -1;
     }
-
-  for (guint i = 0; i < n_dests; i++)
-    {
-      g_autofree char *wanted = g_strdup (dests[i].name);
-
-      for (guint k = 0; ; k++)
-        {
-          g_autoptr(GError) publish_error = NULL;
-          g_autofree char *name = at_ingest_suffixed_name (wanted, k);
-          g_autofree char *path = g_build_filename (dests[i].dir, name, NULL);
-
-          if (at_durable_publish (partials[i], path, &publish_error))
-            {
-              g_free (dests[i].name);
-              dests[i].name = g_steal_pointer (&name);
-              dests[i].path = g_steal_pointer (&path);
-              dests[i].collided = k > 0;
-              g_clear_pointer (&partials[i], g_free);
-              break;
-            }
-          if (!g_error_matches (publish_error, G_IO_ERROR, G_IO_ERROR_EXISTS) || k >= 9999)
-            {
-              g_propagate_error (error, g_steal_pointer (&publish_error));
-              goto out;
-            }
-        }
-    }
-
   *hash_out = format_hash (XXH3_128bits_digest (state));
   *size_out = total;
   ok = TRUE;
@@ -321,4 +294,42 @@ out:
     XXH3_freeState (state);
   close (src);
   return ok;
+}
+
+/**
+ * at_ingest_publish:
+ *
+ * Renames "NAME.partial" to NAME, or to the first free "NAME_n.ext" if the
+ * name is taken (@dest->collided), never replacing a file. The partial must
+ * already be on disk; the new name is made durable by the caller's flush.
+ */
+gboolean
+at_ingest_publish (AtCopyDest  *dest,
+                   GError     **error)
+{
+  g_autofree char *partial = g_strdup_printf ("%s/%s.partial", dest->dir, dest->name);
+  g_autofree char *wanted = g_strdup (dest->name);
+
+  for (guint k = 0; ; k++)
+    {
+      g_autoptr(GError) publish_error = NULL;
+      g_autofree char *name = at_ingest_suffixed_name (wanted, k);
+      g_autofree char *path = g_build_filename (dest->dir, name, NULL);
+
+      if (at_durable_publish (partial, path, FALSE, &publish_error))
+        {
+          g_free (dest->name);
+          dest->name = g_steal_pointer (&name);
+          g_free (dest->path);
+          dest->path = g_steal_pointer (&path);
+          dest->collided = k > 0;
+          return TRUE;
+        }
+      if (!g_error_matches (publish_error, G_IO_ERROR, G_IO_ERROR_EXISTS) || k >= 9999)
+        {
+          g_unlink (partial);
+          g_propagate_error (error, g_steal_pointer (&publish_error));
+          return FALSE;
+        }
+    }
 }

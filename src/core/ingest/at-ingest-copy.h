@@ -17,7 +17,7 @@ typedef struct
   gboolean    collided;  /* (out) the wanted name was taken */
 } AtCopyDest;
 
-gboolean at_ingest_copy_file   (const char      *source,
+gboolean at_ingest_write_partials (const char    *source,
                                 AtCopyDest      *dests,
                                 guint            n_dests,
                                 guint8          *buffer,
@@ -27,6 +27,8 @@ gboolean at_ingest_copy_file   (const char      *source,
                                 AtCopyProgress   progress,
                                 gpointer         progress_data,
                                 GCancellable    *cancellable,
+                                GError         **error);
+gboolean at_ingest_publish     (AtCopyDest      *dest,
                                 GError         **error);
 gboolean at_ingest_verify_file (const char      *path,
                                 const char      *expected_hash,

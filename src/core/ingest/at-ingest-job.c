@@ -22,6 +22,7 @@
 #include <glib/gstdio.h>
 
 #include "at-ingest-capture.h"
+#include "at-durable.h"
 #include "at-ingest-copy.h"
 #include "at-ingest-error.h"
 #include "at-ingest-job.h"
@@ -196,115 +197,176 @@ find_published_copy (const char  *root,
   return NULL;
 }
 
-static gboolean
-copy_file (Run            *run,
-           guint8         *buffer,
-           AtJournalFile  *f,
-           GError        **error)
+/* One file of a batch on its way to its destinations. */
+typedef struct
 {
+  AtJournalFile *f;
+  AtCopyDest     dests[AT_INGEST_MAX_DESTS];  /* partials written, not published yet */
+  char          *dirs[AT_INGEST_MAX_DESTS];
+  guint          which[AT_INGEST_MAX_DESTS];  /* 0 library, 1 backup */
+  guint          n;
+  gboolean       failed;
+} Pending;
+
+static void
+pending_clear (Pending *p)
+{
+  for (guint i = 0; i < p->n; i++)
+    {
+      g_free (p->dirs[i]);
+      g_free (p->dests[i].name);
+      g_free (p->dests[i].path);
+    }
+  p->n = 0;
+}
+
+/* Our unpublished partials, when a batch stops early. */
+static void
+pending_drop_partials (Pending *p)
+{
+  for (guint i = 0; i < p->n; i++)
+    {
+      g_autofree char *partial = g_strdup_printf ("%s/%s.partial", p->dests[i].dir, p->dests[i].name);
+      g_unlink (partial);
+    }
+}
+
+static char **
+file_rel (AtJournalFile *f,
+          guint          d)
+{
+  return d == 0 ? &f->lib_rel : &f->bak_rel;
+}
+
+static void
+mark (Run           *run,
+      AtJournalFile *f,
+      const char    *state)
+{
+  g_free (f->state);
+  f->state = g_strdup (state);
+  at_journal_write_state (run->catalog, f);
+}
+
+/* Writes one file's partials (or adopts copies an interrupted run had
+ * already published). */
+static gboolean
+stage_file (Run           *run,
+            guint8        *buffer,
+            Pending       *p,
+            GError       **error)
+{
+  AtJournalFile *f = p->f;
   const char *roots[AT_INGEST_MAX_DESTS] = { run->opt->library, run->opt->backup };
-  char **rels[AT_INGEST_MAX_DESTS] = { &f->lib_rel, &f->bak_rel };
-  AtCopyDest dests[AT_INGEST_MAX_DESTS] = { { 0 } };
-  char *dest_dirs[AT_INGEST_MAX_DESTS] = { NULL, };
-  guint which[AT_INGEST_MAX_DESTS];
-  guint n_roots = run->opt->backup ? 2 : 1, n = 0;
+  guint n_roots = run->opt->backup ? 2 : 1;
+  gboolean any = FALSE;
   g_autofree char *hash = NULL;
   guint64 size = 0;
-  gboolean ok = TRUE;
 
   tally (run, 0, 0, 0, f->src->path, FALSE);
-  g_free (f->state);
-  f->state = g_strdup ("copying");
-  at_journal_write_state (run->catalog, f);
+  mark (run, f, "copying");
 
   /* resume: an interrupted run may have published our copy already */
-  {
-    gboolean any = FALSE;
-    for (guint d = 0; d < n_roots; d++)
-      {
-        g_autofree char *abs = g_build_filename (roots[d], *rels[d], NULL);
-        g_autofree char *partial = g_strconcat (abs, ".partial", NULL);
-        any = any || g_file_test (abs, G_FILE_TEST_EXISTS);
-        g_unlink (partial);
-      }
-    if (any)
-      {
-        if (f->hash == NULL &&
-            (f->hash = at_ingest_hash_file (f->src->path, buffer, BUFFER_SIZE, run->cancellable, error)) == NULL)
-          return FALSE;
-        for (guint d = 0; d < n_roots; d++)
-          {
-            char *adopted = find_published_copy (roots[d], *rels[d], f->hash, buffer);
-            if (adopted != NULL)
-              {
-                g_free (*rels[d]);
-                *rels[d] = adopted;
-                roots[d] = NULL;   /* this destination is done */
-              }
-          }
-      }
-  }
+  for (guint d = 0; d < n_roots; d++)
+    {
+      g_autofree char *abs = g_build_filename (roots[d], *file_rel (f, d), NULL);
+      g_autofree char *partial = g_strconcat (abs, ".partial", NULL);
+      any = any || g_file_test (abs, G_FILE_TEST_EXISTS);
+      g_unlink (partial);
+    }
+  if (any)
+    {
+      if (f->hash == NULL &&
+          (f->hash = at_ingest_hash_file (f->src->path, buffer, BUFFER_SIZE, run->cancellable, error)) == NULL)
+        return FALSE;
+      for (guint d = 0; d < n_roots; d++)
+        {
+          char *adopted = find_published_copy (roots[d], *file_rel (f, d), f->hash, buffer);
+          if (adopted != NULL)
+            {
+              g_free (*file_rel (f, d));
+              *file_rel (f, d) = adopted;
+              roots[d] = NULL;   /* this destination is done */
+            }
+        }
+    }
 
   for (guint d = 0; d < n_roots; d++)
     {
+      char *slash;
+
       if (roots[d] == NULL)
         continue;
-      dest_dirs[n] = g_build_filename (roots[d], *rels[d], NULL);
-      {
-        char *slash = strrchr (dest_dirs[n], '/');
-        *slash = '\0';
-        dests[n].dir = dest_dirs[n];
-        dests[n].name = g_strdup (slash + 1);
-      }
-      which[n++] = d;
+      p->dirs[p->n] = g_build_filename (roots[d], *file_rel (f, d), NULL);
+      slash = strrchr (p->dirs[p->n], '/');
+      *slash = '\0';
+      p->dests[p->n].dir = p->dirs[p->n];
+      p->dests[p->n].name = g_strdup (slash + 1);
+      p->which[p->n++] = d;
     }
-
-  if (n > 0)
+  if (p->n == 0)
     {
-      ok = at_ingest_copy_file (f->src->path, dests, n, buffer, BUFFER_SIZE, &hash, &size,
-                                copy_progress_cb, run, run->cancellable, error);
-      if (ok && f->hash != NULL && !g_str_equal (f->hash, hash))
-        {
-          g_set_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_FAILED,
-                       _("“%s” changed on the card while it was being imported."), f->src->path);
-          ok = FALSE;
-        }
-      for (guint i = 0; ok && i < n; i++)
-        {
-          g_autofree char *dir = g_path_get_dirname (*rels[which[i]]);
-          g_autofree char *rel = g_build_filename (dir, dests[i].name, NULL);
-          if (dests[i].collided)
-            {
-              g_autofree char *msg = g_strdup_printf (_("the name was taken, saved as %s"), rel);
-              at_ingest_run_problem (run, f->src->path, msg);
-            }
-          g_free (*rels[which[i]]);
-          *rels[which[i]] = g_steal_pointer (&rel);
-        }
-      if (ok && f->hash == NULL)
-        f->hash = g_steal_pointer (&hash);
+      tally (run, 0, f->src->size, 0, NULL, FALSE);
+      return TRUE;
     }
-  else
-    tally (run, 0, f->src->size, 0, NULL, FALSE);
-
-  for (guint i = 0; i < n; i++)
+  if (!at_ingest_write_partials (f->src->path, p->dests, p->n, buffer, BUFFER_SIZE, &hash, &size,
+                                 copy_progress_cb, run, run->cancellable, error))
     {
-      g_free (dest_dirs[i]);
-      g_free (dests[i].name);
-      g_free (dests[i].path);
+      pending_clear (p);
+      return FALSE;
     }
-  if (!ok)
-    return FALSE;
+  if (f->hash != NULL && !g_str_equal (f->hash, hash))
+    {
+      pending_drop_partials (p);
+      pending_clear (p);
+      g_set_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_FAILED,
+                   _("“%s” changed on the card while it was being imported."), f->src->path);
+      return FALSE;
+    }
+  if (f->hash == NULL)
+    f->hash = g_steal_pointer (&hash);
+  return TRUE;
+}
 
-  g_free (f->state);
-  f->state = g_strdup ("copied");
-  at_journal_write_state (run->catalog, f);
+/* Publishes the staged partials of one file under their final names. */
+static gboolean
+publish_file (Run      *run,
+              Pending  *p,
+              GError  **error)
+{
+  for (guint i = 0; i < p->n; i++)
+    {
+      char **rel = file_rel (p->f, p->which[i]);
+      g_autofree char *dir = g_path_get_dirname (*rel);
+
+      if (!at_ingest_publish (&p->dests[i], error))
+        return FALSE;
+      g_free (*rel);
+      *rel = g_build_filename (dir, p->dests[i].name, NULL);
+      if (p->dests[i].collided)
+        {
+          g_autofree char *msg = g_strdup_printf (_("the name was taken, saved as %s"), *rel);
+          at_ingest_run_problem (run, p->f->src->path, msg);
+        }
+    }
+  pending_clear (p);
+  mark (run, p->f, "copied");
+  return TRUE;
+}
+
+static gboolean
+verify_file (Run           *run,
+             guint8        *buffer,
+             AtJournalFile *f,
+             GError       **error)
+{
+  guint n_roots = run->opt->backup ? 2 : 1;
 
   if (run->opt->verify)
     for (guint d = 0; d < n_roots; d++)
       {
         const char *root = d == 0 ? run->opt->library : run->opt->backup;
-        g_autofree char *abs = g_build_filename (root, *rels[d], NULL);
+        g_autofree char *abs = g_build_filename (root, *file_rel (f, d), NULL);
         if (!at_ingest_verify_file (abs, f->hash, buffer, BUFFER_SIZE, run->cancellable, error))
           {
             /* our own copy, and wrong: it must not stand as the photo */
@@ -313,9 +375,7 @@ copy_file (Run            *run,
             return FALSE;
           }
       }
-  g_free (f->state);
-  f->state = g_strdup ("verified");
-  at_journal_write_state (run->catalog, f);
+  mark (run, f, "verified");
   return TRUE;
 }
 
@@ -328,60 +388,136 @@ is_fatal (const GError *error)
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
-static gboolean
-copy_group (Run             *run,
-            guint8          *buffer,
-            AtJournalSession *session,
-            AtJournalGroup  *g,
-            GError         **error)
+static void
+fail_file (Run           *run,
+           Pending       *p,
+           const GError  *error)
 {
-  gboolean all_verified = TRUE;
+  at_ingest_run_problem (run, p->f->src->path, error->message);
+  count (run, &run->summary->failed, 1);
+  g_free (p->f->error);
+  p->f->error = g_strdup (error->message);
+  mark (run, p->f, "failed");
+  p->failed = TRUE;
+}
 
-  for (guint i = 0; i < g->files->len; i++)
+static gboolean
+sync_destinations (Run     *run,
+                   GError **error)
+{
+  return at_durable_sync_fs (run->opt->library, error) &&
+         (run->opt->backup == NULL || at_durable_sync_fs (run->opt->backup, error));
+}
+
+/* Copies a batch of captures with one flush for all their data and one
+ * for all their names, instead of an fsync of each file and each folder:
+ * on a drive that is what costs, more than the bytes. Nothing is published
+ * before its data is on disk, and nothing is cataloged before it is
+ * published, on disk again, and read back. */
+static gboolean
+copy_batch (Run              *run,
+            guint8           *buffer,
+            AtJournalSession *session,
+            AtJournalGroup  **groups,
+            guint             n_groups,
+            GError          **error)
+{
+  g_autoptr(GArray) pending = g_array_new (FALSE, TRUE, sizeof (Pending));
+  g_autoptr(GError) local_error = NULL;
+  gboolean staged = FALSE;
+
+  for (guint gi = 0; gi < n_groups; gi++)
+    for (guint i = 0; i < groups[gi]->files->len; i++)
+      {
+        AtJournalFile *f = g_ptr_array_index (groups[gi]->files, i);
+        Pending p = { .f = f };
+
+        if (g_str_equal (f->state, "skipped"))
+          {
+            count (run, &run->summary->skipped_duplicate, 1);
+            tally (run, 1, f->src->size, 0, NULL, FALSE);
+            continue;
+          }
+        if (g_str_equal (f->state, "cataloged") || g_str_equal (f->state, "verified"))
+          {
+            tally (run, 1, f->src->size, 0, NULL, FALSE);
+            continue;
+          }
+        g_array_append_val (pending, p);
+      }
+
+  /* 1: read each file once, write its partials */
+  for (guint i = 0; i < pending->len; i++)
     {
-      AtJournalFile *f = g_ptr_array_index (g->files, i);
-      g_autoptr(GError) file_error = NULL;
+      Pending *p = &g_array_index (pending, Pending, i);
+      if (!stage_file (run, buffer, p, &local_error))
+        {
+          if (is_fatal (local_error))
+            goto fatal;
+          fail_file (run, p, local_error);
+          g_clear_error (&local_error);
+        }
+      staged |= p->n > 0;
+    }
 
-      if (g_str_equal (f->state, "skipped"))
+  /* 2: their data on disk, then their names, then the names on disk */
+  if (staged && !sync_destinations (run, &local_error))
+    goto fatal;
+  for (guint i = 0; i < pending->len; i++)
+    {
+      Pending *p = &g_array_index (pending, Pending, i);
+      if (p->failed)
+        continue;
+      if (p->n == 0)
+        mark (run, p->f, "copied");   /* every copy adopted from an earlier run */
+      else if (!publish_file (run, p, &local_error))
+        goto fatal;
+    }
+  if (staged && !sync_destinations (run, &local_error))
+    goto fatal;
+
+  /* 3: read every copy back */
+  for (guint i = 0; i < pending->len; i++)
+    {
+      Pending *p = &g_array_index (pending, Pending, i);
+      if (!p->failed && !verify_file (run, buffer, p->f, &local_error))
         {
-          count (run, &run->summary->skipped_duplicate, 1);
-          tally (run, 1, f->src->size, 0, NULL, FALSE);
-          continue;
-        }
-      if (g_str_equal (f->state, "cataloged"))
-        {
-          tally (run, 1, f->src->size, 0, NULL, FALSE);
-          continue;
-        }
-      if (!g_str_equal (f->state, "verified") && !copy_file (run, buffer, f, &file_error))
-        {
-          all_verified = FALSE;
-          if (is_fatal (file_error))
-            {
-              g_propagate_error (error, g_steal_pointer (&file_error));
-              return FALSE;
-            }
-          at_ingest_run_problem (run, f->src->path, file_error->message);
-          count (run, &run->summary->failed, 1);
-          g_free (f->state);
-          f->state = g_strdup ("failed");
-          g_free (f->error);
-          f->error = g_strdup (file_error->message);
-          at_journal_write_state (run->catalog, f);
+          if (is_fatal (local_error))
+            goto fatal;
+          fail_file (run, p, local_error);
+          g_clear_error (&local_error);
         }
       /* every finished file is reported; only byte progress is throttled */
-      tally (run, 1, 0, 0, f->src->path, TRUE);
+      tally (run, 1, 0, 0, p->f->src->path, TRUE);
     }
 
-  if (all_verified && !g_str_equal (((AtJournalFile *) g_ptr_array_index (g->files, 0))->state, "cataloged") &&
-      !g_str_equal (((AtJournalFile *) g_ptr_array_index (g->files, 0))->state, "skipped"))
+  /* 4: a capture whose files are all verified is cataloged */
+  for (guint gi = 0; gi < n_groups; gi++)
     {
-      at_journal_write_catalog (run->catalog, session->id, run->project_id, g);
-      at_ingest_previews_queue (run, g);
-      count (run, &run->summary->photos, 1);
-      count (run, &run->summary->copied, g->files->len);
+      AtJournalGroup *g = groups[gi];
+      gboolean all_verified = TRUE;
+
+      for (guint i = 0; i < g->files->len; i++)
+        all_verified &= g_str_equal (((AtJournalFile *) g_ptr_array_index (g->files, i))->state, "verified");
+      if (all_verified)
+        {
+          at_journal_write_catalog (run->catalog, session->id, run->project_id, g);
+          at_ingest_previews_queue (run, g);
+          count (run, &run->summary->photos, 1);
+          count (run, &run->summary->copied, g->files->len);
+        }
     }
   return TRUE;
+
+fatal:
+  for (guint i = 0; i < pending->len; i++)
+    {
+      Pending *p = &g_array_index (pending, Pending, i);
+      pending_drop_partials (p);
+      pending_clear (p);
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 typedef struct
@@ -471,9 +607,24 @@ run_source (gpointer data)
   g_autofree guint8 *buffer = g_malloc (BUFFER_SIZE);
   g_autoptr(GError) local_error = NULL;
 
-  for (guint i = 0; i < src->groups->len; i++)
-    if (!copy_group (run, buffer, &src->session, g_ptr_array_index (src->groups, i), &local_error))
-      goto failed;
+  /* Batches grow 1, 2, 4 … up to 32 captures or 256 MB: the first capture
+   * lands (and shows its thumbnail) at once, later ones share flushes. */
+  for (guint first = 0, limit = 1; first < src->groups->len; limit = MIN (limit * 2, 32))
+    {
+      guint64 bytes = 0;
+      guint n = 0;
+
+      while (first + n < src->groups->len && n < limit && bytes < (256 << 20))
+        {
+          AtJournalGroup *g = g_ptr_array_index (src->groups, first + n);
+          for (guint k = 0; k < g->files->len; k++)
+            bytes += ((AtJournalFile *) g_ptr_array_index (g->files, k))->src->size;
+          n++;
+        }
+      if (!copy_batch (run, buffer, &src->session, (AtJournalGroup **) src->groups->pdata + first, n, &local_error))
+        goto failed;
+      first += n;
+    }
 
   /* the journal must be on disk before the session may say "completed" */
   if (!at_catalog_flush (run->catalog, &local_error))
