@@ -1,10 +1,11 @@
-/* at-ingest-job.c — runs an ingest: plan each card, then copy capture by capture.
+/* at-ingest-job.c — runs an ingest: plan each card, then copy it batch by batch.
  *
- * Planning scans a source, reads each capture's metadata, names it and
- * records every file in the journal (or finds the journal of an earlier,
- * unfinished run of the same card and library, and picks it up). Then each
- * capture is copied (read once, written to library and backup), verified,
- * and cataloged. A file counts as imported only once cataloged.
+ * Planning (at-ingest-plan.c) names every capture and journals its files,
+ * or picks up the journal of an earlier, unfinished run of the same card
+ * and library. Copying reads each file once into partials, flushes a batch,
+ * publishes it, flushes the names, reads every copy back, and catalogs the
+ * captures whose files all verified. A file counts as imported only once
+ * cataloged. Several sources copy in parallel, one thread each.
  *
  * Resuming after a crash or a pulled card: a file whose final name exists
  * is hashed against the card; an equal copy is adopted instead of copied
