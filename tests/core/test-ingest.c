@@ -141,6 +141,26 @@ test_basic (Fixture *f, gconstpointer data)
   assert_card_imported (f, card, info.n_files);
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos"), ==, info.n_captures);
   at_ingest_summary_clear (&summary);
+
+  /* a sidecar written on the card since: it joins its photo, nothing else moves */
+  {
+    g_autofree char *xmp = g_build_filename (card, "DCIM", "100CANON", "IMG_0004.XMP", NULL);
+    g_autofree char *joined = NULL;
+    g_assert_true (g_file_set_contents (xmp, "<x:xmpmeta xmlns:x='adobe:ns:meta/'><!-- late --></x:xmpmeta>", -1, NULL));
+    g_assert_true (ingest (f, card, &summary, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (summary.copied, ==, 1);
+    g_assert_cmpuint (summary.skipped_duplicate, ==, info.n_files);
+    assert_card_imported (f, card, info.n_files + 1);
+    g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos"), ==, info.n_captures);
+    g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photo_files"), ==, info.n_files + 1);
+    joined = at_test_sql_text (f->catalog,
+        "SELECT count(*) FROM photo_files x JOIN photos p ON p.id = x.photo_id "
+        "WHERE x.role = 'xmp' AND p.original_name = 'IMG_0004.CR3' "
+        "AND substr(x.file_name, 1, length(x.file_name) - 4) = substr(p.file_name, 1, length(p.file_name) - 4)");
+    g_assert_cmpstr (joined, ==, "1");
+    at_ingest_summary_clear (&summary);
+  }
 }
 
 /* Dual-slot body writing the same files to two cards: one copy. */

@@ -492,15 +492,29 @@ copy_batch (Run              *run,
       tally (run, 1, 0, 0, p->f->src->path, TRUE);
     }
 
-  /* 4: a capture whose files are all verified is cataloged */
+  /* 4: a capture whose files are all verified is cataloged; files that
+   * joined a capture cataloged earlier are added to its photo */
   for (guint gi = 0; gi < n_groups; gi++)
     {
       AtJournalGroup *g = groups[gi];
       gboolean all_verified = TRUE;
+      g_autoptr(GPtrArray) joined = g_ptr_array_new ();
 
       for (guint i = 0; i < g->files->len; i++)
-        all_verified &= g_str_equal (((AtJournalFile *) g_ptr_array_index (g->files, i))->state, "verified");
-      if (all_verified)
+        {
+          AtJournalFile *f = g_ptr_array_index (g->files, i);
+          all_verified &= g_str_equal (f->state, "verified");
+          if (g_str_equal (f->state, "verified"))
+            g_ptr_array_add (joined, f);
+        }
+      /* a photo id before cataloging: the capture was imported before */
+      if (g->photo_id[0] != '\0' && joined->len > 0 &&
+          !g_str_equal (((AtJournalFile *) g_ptr_array_index (g->files, 0))->state, "verified"))
+        {
+          at_journal_write_attach (run->catalog, session->id, g, joined);
+          count (run, &run->summary->copied, joined->len);
+        }
+      else if (all_verified)
         {
           at_journal_write_catalog (run->catalog, session->id, run->project_id, g);
           at_ingest_previews_queue (run, g);

@@ -22,6 +22,7 @@ at_journal_file_free (AtJournalFile *file)
   g_free (file->hash);
   g_free (file->error);
   g_free (file->collided_with);
+  g_free (file->photo_id);
   g_free (file);
 }
 
@@ -72,7 +73,7 @@ at_journal_load_files (AtSqlConn   *reader,
                        GError     **error)
 {
   g_autoptr(AtSqlStmt) stmt = at_sql_conn_prepare (reader,
-      "SELECT id, source_path, state, library_path, backup_path, content_hash, error "
+      "SELECT id, source_path, state, library_path, backup_path, content_hash, error, photo_id "
       "FROM ingest_files WHERE session_id = ?1", error);
   int rc;
 
@@ -88,6 +89,7 @@ at_journal_load_files (AtSqlConn   *reader,
       f->bak_rel = column_dup (stmt, 4);
       f->hash = column_dup (stmt, 5);
       f->error = column_dup (stmt, 6);
+      f->photo_id = column_dup (stmt, 7);
       g_hash_table_insert (by_source, column_dup (stmt, 1), f);
     }
   if (rc != SQLITE_DONE)
@@ -104,11 +106,11 @@ at_journal_find_duplicate (AtSqlConn   *reader,
                            const char  *serial,
                            const char  *hash,
                            char       **library_path,
-                           GError     **error)
+                           char       **photo_id)
 {
   g_autoptr(AtSqlStmt) stmt = at_sql_conn_prepare (reader,
-      "SELECT library_path FROM photos WHERE file_size = ?1 AND capture_time IS ?2 "
-      "AND body_serial IS ?3 AND (?4 IS NULL OR content_hash = ?4) AND deleted_at IS NULL LIMIT 1", error);
+      "SELECT library_path, id FROM photos WHERE file_size = ?1 AND capture_time IS ?2 "
+      "AND body_serial IS ?3 AND (?4 IS NULL OR content_hash = ?4) AND deleted_at IS NULL LIMIT 1", NULL);
 
   if (stmt == NULL)
     return FALSE;
@@ -120,7 +122,27 @@ at_journal_find_duplicate (AtSqlConn   *reader,
     return FALSE;
   if (library_path != NULL)
     *library_path = column_dup (stmt, 0);
+  if (photo_id != NULL)
+    *photo_id = column_dup (stmt, 1);
   return TRUE;
+}
+
+/* Whether a cataloged photo already has a file of this role and size. */
+gboolean
+at_journal_photo_has_file (AtSqlConn  *reader,
+                           const char *photo_id,
+                           const char *role,
+                           guint64     size)
+{
+  g_autoptr(AtSqlStmt) stmt = at_sql_conn_prepare (reader,
+      "SELECT 1 FROM photo_files WHERE photo_id = ?1 AND role = ?2 AND file_size = ?3 AND deleted_at IS NULL", NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+  at_sql_bind_text (stmt, 1, photo_id);
+  at_sql_bind_text (stmt, 2, role);
+  sqlite3_bind_int64 (stmt, 3, (gint64) size);
+  return sqlite3_step (stmt) == SQLITE_ROW;
 }
 
 gboolean
@@ -393,6 +415,7 @@ at_journal_write_state (AtCatalog     *catalog,
 
 typedef struct
 {
+  gboolean   attach;   /* add files to an existing photo instead of a new one */
   char      *session_id, *project_id, *photo_id, *capture, *offset;
   char      *make, *model, *serial, *lens, *label, *width, *height;
   int        subsec, orientation, rating;
@@ -428,7 +451,7 @@ write_catalog (AtSqlConn *conn, gpointer data, GError **error)
   FileRow *primary = g_ptr_array_index (w->files, 0);
   g_autofree char *file_name = g_path_get_basename (primary->lib_rel);
 
-  if (!at_sql_exec_bound (conn, error,
+  if (!w->attach && !at_sql_exec_bound (conn, error,
         "INSERT INTO photos (id, project_id, ingest_session_id, content_hash, file_size, original_name, file_name, "
         "library_path, file_format, capture_time, capture_subsec, capture_offset, camera_make, camera_model, "
         "body_serial, lens, width, height, orientation, rating, color_label) "
@@ -458,6 +481,26 @@ write_catalog (AtSqlConn *conn, gpointer data, GError **error)
         return FALSE;
     }
   return TRUE;
+}
+
+/* Files that joined an already cataloged capture (a sidecar written after
+ * its capture was imported) become files of that photo. */
+void
+at_journal_write_attach (AtCatalog      *catalog,
+                         const char     *session_id,
+                         AtJournalGroup *group,
+                         GPtrArray      *files)
+{
+  CatalogWrite *w = g_new0 (CatalogWrite, 1);
+
+  w->attach = TRUE;
+  w->session_id = g_strdup (session_id);
+  w->photo_id = g_strdup (group->photo_id);
+  w->files = g_ptr_array_new_with_free_func ((GDestroyNotify) file_row_free);
+  for (guint i = 0; i < files->len; i++)
+    g_ptr_array_add (w->files, file_row_new (session_id, group, g_ptr_array_index (files, i)));
+  at_catalog_write_detached (catalog, "photo_files,ingest_files", write_catalog, w,
+                             (GDestroyNotify) catalog_write_free);
 }
 
 void

@@ -24,6 +24,7 @@ typedef struct
   char         *hash;
   char         *error;
   char         *collided_with;  /* the taken path this file's name had to step around */
+  char         *photo_id;       /* once cataloged */
 } AtJournalFile;
 
 typedef struct
@@ -65,7 +66,11 @@ gboolean  at_journal_find_duplicate  (AtSqlConn       *reader,
                                       const char      *serial,
                                       const char      *hash,
                                       char           **library_path,
-                                      GError         **error);
+                                      char           **photo_id);
+gboolean  at_journal_photo_has_file  (AtSqlConn       *reader,
+                                      const char      *photo_id,
+                                      const char      *role,
+                                      guint64          size);
 gboolean  at_journal_path_taken      (AtSqlConn       *reader,
                                       const char      *lib_rel,
                                       GError         **error);
@@ -89,6 +94,10 @@ void      at_journal_write_catalog   (AtCatalog       *catalog,
                                       const char      *session_id,
                                       const char      *project_id,
                                       AtJournalGroup  *group);
+void      at_journal_write_attach    (AtCatalog       *catalog,
+                                      const char      *session_id,
+                                      AtJournalGroup  *group,
+                                      GPtrArray       *files);
 void      at_journal_write_finish    (AtCatalog       *catalog,
                                       const char      *session_id,
                                       const char      *status,

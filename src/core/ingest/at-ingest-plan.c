@@ -94,12 +94,36 @@ plan_new_group (Run             *run,
       g_autofree char *hash = at_ingest_hash_file (primary->path, run->buffer, BUFFER_SIZE, run->cancellable, error);
       if (hash == NULL)
         return FALSE;
-      if (at_journal_find_duplicate (reader, primary->size, g->capture_utc, g->meta.serial, hash, &dup, NULL))
+      g_autofree char *photo_id = NULL;
+
+      if (at_journal_find_duplicate (reader, primary->size, g->capture_utc, g->meta.serial, hash, &dup, &photo_id))
         {
+          /* Already imported. A file the photo does not have yet (a sidecar
+           * written since) joins it, under the photo's name. */
+          g_autofree char *dir = g_path_get_dirname (dup);
+          g_autofree char *base = g_path_get_basename (dup);
+          char *dot = strrchr (base, '.');
+
+          if (dot != NULL)
+            *dot = '\0';
+          g_strlcpy (g->photo_id, photo_id, sizeof g->photo_id);
           for (guint i = 0; i < g->group->files->len; i++)
             {
-              AtJournalFile *f = new_file (g_ptr_array_index (g->group->files, i), "skipped");
-              f->error = g_strdup_printf (_("already in the library as %s"), dup);
+              AtSourceFile *src = g_ptr_array_index (g->group->files, i);
+              AtJournalFile *f;
+
+              if (i == 0 || at_journal_photo_has_file (reader, photo_id, src->role, src->size))
+                {
+                  f = new_file (src, "skipped");
+                  f->error = g_strdup_printf (_("already in the library as %s"), dup);
+                }
+              else
+                {
+                  g_autofree char *name = g_strdup_printf ("%s.%s", base, *src->ext ? src->ext : "bin");
+                  f = new_file (src, "planned");
+                  f->lib_rel = g_build_filename (dir, name, NULL);
+                  f->bak_rel = run->opt->backup ? g_strdup (f->lib_rel) : NULL;
+                }
               g_ptr_array_add (g->files, f);
             }
           return TRUE;
@@ -260,6 +284,8 @@ at_ingest_plan_source (Run                *run,
               at_journal_write_planned (run->catalog, session->id, g, f);
             }
         }
+      if (known->photo_id != NULL)
+        g_strlcpy (g->photo_id, known->photo_id, sizeof g->photo_id);
       if (!g_str_equal (known->state, "cataloged") && !g_str_equal (known->state, "skipped"))
         {
           g_autoptr(GError) ignored = NULL;
