@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "at-ingest-page.h"
@@ -37,6 +38,7 @@ struct _AtIngestPage
   AdwActionRow   *backup_row;
   AdwEntryRow    *project_row;
   AdwEntryRow    *template_row;
+  AdwEntryRow    *folder_template_row;
   AdwActionRow   *example_row;
   GtkButton      *start_button;
   GtkLabel       *running_title;
@@ -74,7 +76,7 @@ static gboolean
 template_valid (AtIngestPage *self)
 {
   return at_ingest_template_validate (gtk_editable_get_text (GTK_EDITABLE (self->template_row)),
-                                      AT_INGEST_DEFAULT_FOLDER_TEMPLATE, NULL);
+                                      gtk_editable_get_text (GTK_EDITABLE (self->folder_template_row)), NULL);
 }
 
 static void
@@ -102,26 +104,31 @@ template_changed_cb (AtIngestPage *self)
 {
   g_autoptr(GError) error = NULL;
   const char *tmpl = gtk_editable_get_text (GTK_EDITABLE (self->template_row));
+  const char *folder_tmpl = gtk_editable_get_text (GTK_EDITABLE (self->folder_template_row));
   const char *job = gtk_editable_get_text (GTK_EDITABLE (self->project_row));
 
-  if (at_ingest_template_validate (tmpl, AT_INGEST_DEFAULT_FOLDER_TEMPLATE, &error))
+  if (at_ingest_template_validate (tmpl, folder_tmpl, &error))
     {
       /* a made-up capture, to show what the names will look like */
       AtTemplateContext ctx = {
         .local_unix = 1781357525, .subsec_ms = 120, .day_start_hour = 3, .original = "IMG_0042",
         .model = "Canon EOS R5", .serial = "032021001234", .job = job, .seq = 42, .dayseq = 42,
       };
-      g_autofree char *folder = at_ingest_template_expand (AT_INGEST_DEFAULT_FOLDER_TEMPLATE, &ctx);
+      g_autofree char *folder = at_ingest_template_expand (folder_tmpl, &ctx);
       g_autofree char *name = at_ingest_template_expand (tmpl, &ctx);
       g_autofree char *example = g_strdup_printf ("%s/%s.cr3", folder, name);
 
       gtk_widget_remove_css_class (GTK_WIDGET (self->template_row), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->folder_template_row), "error");
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->example_row), _("Example"));
       adw_action_row_set_subtitle (self->example_row, example);
     }
   else
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self->template_row), "error");
+      /* the message says which template is wrong */
+      gtk_widget_add_css_class (GTK_WIDGET (strstr (error->message, folder_tmpl) && *folder_tmpl &&
+                                            !strstr (error->message, tmpl) ? self->folder_template_row
+                                                                           : self->template_row), "error");
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->example_row), _("This template cannot be used"));
       adw_action_row_set_subtitle (self->example_row, error->message);
     }
@@ -420,6 +427,7 @@ at_ingest_page_start (AtIngestPage *self)
   project = gtk_editable_get_text (GTK_EDITABLE (self->project_row));
   t->options.project = project && *project ? g_strdup (project) : NULL;
   t->options.file_template = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->template_row)));
+  t->options.folder_template = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->folder_template_row)));
   t->options.cache_dir = g_strdup (self->cache_dir);
   t->options.preview_ready = preview_ready_cb;
   t->options.preview_data = self;
@@ -581,6 +589,7 @@ at_ingest_page_class_init (AtIngestPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtIngestPage, backup_row);
   gtk_widget_class_bind_template_child (widget_class, AtIngestPage, project_row);
   gtk_widget_class_bind_template_child (widget_class, AtIngestPage, template_row);
+  gtk_widget_class_bind_template_child (widget_class, AtIngestPage, folder_template_row);
   gtk_widget_class_bind_template_child (widget_class, AtIngestPage, example_row);
   gtk_widget_class_bind_template_child (widget_class, AtIngestPage, start_button);
   gtk_widget_class_bind_template_child (widget_class, AtIngestPage, running_title);
@@ -622,6 +631,7 @@ at_ingest_page_init (AtIngestPage *self)
   gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
   gtk_list_box_set_placeholder (self->sources_list, placeholder);
   gtk_editable_set_text (GTK_EDITABLE (self->template_row), AT_INGEST_DEFAULT_FILE_TEMPLATE);
+  gtk_editable_set_text (GTK_EDITABLE (self->folder_template_row), AT_INGEST_DEFAULT_FOLDER_TEMPLATE);
 }
 
 void
