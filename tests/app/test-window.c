@@ -262,6 +262,21 @@ test_dialogs (void)
   at_test_rm_rf (dir);
 }
 
+static GtkSpinButton *
+find_clock (GtkWidget  *widget,
+            const char *serial)
+{
+  if (GTK_IS_SPIN_BUTTON (widget) && g_strcmp0 (g_object_get_data (G_OBJECT (widget), "serial"), serial) == 0)
+    return GTK_SPIN_BUTTON (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkSpinButton *found = find_clock (c, serial);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* A card folder imported from the Ingest page, watched while it lands. */
 static void
 test_ingest_page (void)
@@ -287,6 +302,9 @@ test_ingest_page (void)
   at_ingest_page_add_folder (page, card);
   g_assert_cmpuint (at_ingest_page_get_n_sources (page), >=, 1);
   at_test_run_main_loop (1500);   /* counting runs on a worker */
+  /* the R5's clock was an hour slow */
+  g_assert_nonnull (find_clock (GTK_WIDGET (page), "083033004321"));
+  gtk_spin_button_set_value (find_clock (GTK_WIDGET (page), "032021001234"), 3600);
   save_screenshot (GTK_WIDGET (window), "ingest-setup.png");
 
   at_ingest_page_start (page);
@@ -306,6 +324,11 @@ test_ingest_page (void)
   g_assert_cmpuint (g_list_model_get_n_items (at_ingest_page_get_landed (page)), ==, info.n_captures);
   g_assert_nonnull (strstr (at_ingest_page_get_result (page), "28 photos copied and verified"));
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM photos"), ==, info.n_captures);
+  /* the clock correction moved the R5's photos, and only those */
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM photos WHERE body_serial = '032021001234' "
+                                             "AND capture_time LIKE '2026-06-13T13:%'"), ==, 14);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM photos WHERE body_serial = '083033004321' "
+                                             "AND capture_time LIKE '2026-06-13T12:%'"), ==, 14);
   /* the Library and the header counted them too */
   g_assert_nonnull (strstr (at_window_get_subtitle (window), "28 photos"));
 

@@ -424,7 +424,7 @@ test_counts_and_sources (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_mkdir (plain, 0755), ==, 0);
   g_assert_false (at_card_monitor_is_card (plain));
 
-  g_assert_true (at_ingest_count (f->catalog, card, &counts, NULL, &error));
+  g_assert_true (at_ingest_count (f->catalog, card, &counts, NULL, NULL, &error));
   g_assert_cmpuint (counts.files, ==, info.n_files);
   g_assert_cmpuint (counts.captures, ==, info.n_captures);
   g_assert_cmpuint (counts.captures_new, ==, info.n_captures);
@@ -439,10 +439,13 @@ test_counts_and_sources (Fixture *f, gconstpointer data)
   g_assert_null (at_ingest_source_get_error (source));
   g_assert_cmpuint (at_ingest_source_get_counts (source)->captures_new, ==, info.n_captures);
   g_assert_cmpstr (at_ingest_source_get_label (source), ==, "EOS_R6");
+  /* the bodies on the card, for the camera clock corrections */
+  g_assert_cmpuint (g_hash_table_size (at_ingest_source_get_bodies (source)), ==, 2);
+  g_assert_cmpstr (g_hash_table_lookup (at_ingest_source_get_bodies (source), "083033004321"), ==, "Canon EOS R6");
 
   g_assert_true (ingest (f, card, &summary, &error));
   at_ingest_summary_clear (&summary);
-  g_assert_true (at_ingest_count (f->catalog, card, &counts, NULL, &error));
+  g_assert_true (at_ingest_count (f->catalog, card, &counts, NULL, NULL, &error));
   g_assert_cmpuint (counts.captures_new, ==, 0);
   g_assert_cmpuint (counts.captures_imported, ==, info.n_captures);
 

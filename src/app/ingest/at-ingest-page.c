@@ -41,6 +41,9 @@ struct _AtIngestPage
   AdwEntryRow    *folder_template_row;
   AdwActionRow   *example_row;
   GtkButton      *start_button;
+  GtkWidget      *clocks_group;
+  GtkListBox     *clocks_list;
+  GHashTable     *clock_offsets;     /* body serial -> gint64 seconds (boxed) */
   GtkLabel       *running_title;
   GtkProgressBar *progress_bar;
   GtkLabel       *progress_label;
@@ -100,6 +103,61 @@ update_start (AtIngestPage *self)
 }
 
 static void
+clock_changed_cb (GtkSpinButton *spin,
+                  AtIngestPage  *self)
+{
+  const char *serial = g_object_get_data (G_OBJECT (spin), "serial");
+  gint64 seconds = (gint64) gtk_spin_button_get_value (spin);
+
+  g_hash_table_insert (self->clock_offsets, g_strdup (serial), g_memdup2 (&seconds, sizeof seconds));
+}
+
+/* One row per camera body found on the sources, with its correction. */
+static void
+rebuild_clocks (AtIngestPage *self)
+{
+  g_autoptr(GHashTable) bodies = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) sources = active_sources (self);
+  g_autoptr(GList) serials = NULL;
+  GtkWidget *row;
+
+  while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->clocks_list, 0))) != NULL)
+    gtk_list_box_remove (self->clocks_list, row);
+  for (guint i = 0; i < sources->len; i++)
+    {
+      GHashTable *found = at_ingest_source_get_bodies (g_ptr_array_index (sources, i));
+      GHashTableIter iter;
+      gpointer serial, model;
+
+      if (found == NULL)
+        continue;
+      g_hash_table_iter_init (&iter, found);
+      while (g_hash_table_iter_next (&iter, &serial, &model))
+        g_hash_table_insert (bodies, serial, model);
+    }
+  serials = g_list_sort (g_hash_table_get_keys (bodies), (GCompareFunc) g_strcmp0);
+  for (GList *l = serials; l != NULL; l = l->next)
+    {
+      const char *serial = l->data;
+      gint64 *offset = g_hash_table_lookup (self->clock_offsets, serial);
+      g_autofree char *subtitle = g_strdup_printf (_("Serial %s"), serial);
+      GtkWidget *spin = gtk_spin_button_new_with_range (-86400, 86400, 1);
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_hash_table_lookup (bodies, serial));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), offset ? (double) *offset : 0);
+      gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (spin, _("Seconds to add to this camera’s times"));
+      g_object_set_data_full (G_OBJECT (spin), "serial", g_strdup (serial), g_free);
+      g_signal_connect (spin, "value-changed", G_CALLBACK (clock_changed_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+      gtk_list_box_append (self->clocks_list, row);
+    }
+  gtk_widget_set_visible (self->clocks_group, serials != NULL);
+}
+
+static void
 template_changed_cb (AtIngestPage *self)
 {
   g_autoptr(GError) error = NULL;
@@ -143,7 +201,9 @@ create_source_row (gpointer item,
   GtkWidget *row = at_source_row_new (item);
 
   g_signal_connect_swapped (row, "toggled", G_CALLBACK (update_start), self);
+  g_signal_connect_swapped (row, "toggled", G_CALLBACK (rebuild_clocks), self);
   g_signal_connect_object (item, "notify::counted", G_CALLBACK (update_start), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (item, "notify::counted", G_CALLBACK (rebuild_clocks), self, G_CONNECT_SWAPPED);
   return row;
 }
 
@@ -429,6 +489,7 @@ at_ingest_page_start (AtIngestPage *self)
   t->options.file_template = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->template_row)));
   t->options.folder_template = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->folder_template_row)));
   t->options.cache_dir = g_strdup (self->cache_dir);
+  t->options.clock_offsets = g_hash_table_ref (self->clock_offsets);
   t->options.preview_ready = preview_ready_cb;
   t->options.preview_data = self;
 
@@ -560,6 +621,7 @@ at_ingest_page_dispose (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->running_sources, g_ptr_array_unref);
+  g_clear_pointer (&self->clock_offsets, g_hash_table_unref);
   G_OBJECT_CLASS (at_ingest_page_parent_class)->dispose (object);
 }
 
@@ -592,6 +654,8 @@ at_ingest_page_class_init (AtIngestPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtIngestPage, folder_template_row);
   gtk_widget_class_bind_template_child (widget_class, AtIngestPage, example_row);
   gtk_widget_class_bind_template_child (widget_class, AtIngestPage, start_button);
+  gtk_widget_class_bind_template_child (widget_class, AtIngestPage, clocks_group);
+  gtk_widget_class_bind_template_child (widget_class, AtIngestPage, clocks_list);
   gtk_widget_class_bind_template_child (widget_class, AtIngestPage, running_title);
   gtk_widget_class_bind_template_child (widget_class, AtIngestPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, AtIngestPage, progress_label);
@@ -617,6 +681,7 @@ at_ingest_page_init (AtIngestPage *self)
   GtkWidget *placeholder;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->clock_offsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->landed = g_list_store_new (AT_TYPE_LANDED_PHOTO);
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->landed)));
   g_signal_connect (factory, "setup", G_CALLBACK (landed_setup_cb), NULL);

@@ -17,10 +17,15 @@
 #include "at-ingest-journal.h"
 #include "at-ingest-source.h"
 
+/**
+ * at_ingest_count:
+ * @bodies: (nullable): filled with body serial -> camera model
+ */
 gboolean
 at_ingest_count (AtCatalog       *catalog,
                  const char      *path,
                  AtIngestCounts  *counts,
+                 GHashTable      *bodies,
                  GCancellable    *cancellable,
                  GError         **error)
 {
@@ -47,6 +52,8 @@ at_ingest_count (AtCatalog       *catalog,
       for (guint k = 0; k < g->files->len; k++)
         bytes += ((AtSourceFile *) g_ptr_array_index (g->files, k))->size;
       at_capture_times (&meta, has_meta, g->primary->mtime, 0, &local_unix, &utc, &offset);
+      if (bodies != NULL && meta.serial != NULL && !g_hash_table_contains (bodies, meta.serial))
+        g_hash_table_insert (bodies, g_strdup (meta.serial), g_strdup (meta.model ? meta.model : meta.make));
       counts->files += g->files->len;
       counts->captures++;
       counts->bytes += bytes;
@@ -72,6 +79,7 @@ struct _AtIngestSource
   guint64         capacity;
   gboolean        counted;
   AtIngestCounts  counts;
+  GHashTable     *bodies;
   char           *error;
   GCancellable   *counting;
 };
@@ -89,6 +97,7 @@ at_ingest_source_finalize (GObject *object)
   g_cancellable_cancel (self->counting);
   g_clear_object (&self->counting);
   g_clear_object (&self->mount);
+  g_clear_pointer (&self->bodies, g_hash_table_unref);
   g_free (self->path);
   g_free (self->label);
   g_free (self->error);
@@ -150,16 +159,29 @@ const AtIngestCounts *at_ingest_source_get_counts (AtIngestSource *self) { retur
 const char *at_ingest_source_get_error (AtIngestSource *self)     { return self->error; }
 guint64 at_ingest_source_get_capacity (AtIngestSource *self)      { return self->capacity; }
 
+/**
+ * at_ingest_source_get_bodies:
+ *
+ * Returns: (transfer none) (nullable): body serial -> camera model, once counted
+ */
+GHashTable *
+at_ingest_source_get_bodies (AtIngestSource *self)
+{
+  return self->bodies;
+}
+
 typedef struct
 {
   AtCatalog      *catalog;
   char           *path;
   AtIngestCounts  counts;
+  GHashTable     *bodies;
 } CountTask;
 
 static void
 count_task_free (CountTask *t)
 {
+  g_hash_table_unref (t->bodies);
   g_object_unref (t->catalog);
   g_free (t->path);
   g_free (t);
@@ -174,7 +196,7 @@ count_thread (GTask        *task,
   CountTask *t = task_data;
   GError *error = NULL;
 
-  if (at_ingest_count (t->catalog, t->path, &t->counts, cancellable, &error))
+  if (at_ingest_count (t->catalog, t->path, &t->counts, t->bodies, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -196,7 +218,11 @@ counted_cb (GObject      *object,
   if (error != NULL)
     self->error = g_strdup (error->message);
   else
-    self->counts = t->counts;
+    {
+      self->counts = t->counts;
+      g_clear_pointer (&self->bodies, g_hash_table_unref);
+      self->bodies = g_hash_table_ref (t->bodies);
+    }
   self->counted = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNTED]);
 }
@@ -215,6 +241,7 @@ at_ingest_source_recount (AtIngestSource *self,
   self->counting = g_cancellable_new ();
   t->catalog = g_object_ref (catalog);
   t->path = g_strdup (self->path);
+  t->bodies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   task = g_task_new (self, self->counting, counted_cb, NULL);
   g_task_set_task_data (task, t, (GDestroyNotify) count_task_free);
   g_task_run_in_thread (task, count_thread);

@@ -20,6 +20,7 @@ typedef struct
 gboolean at_ingest_count (AtCatalog       *catalog,
                           const char      *path,
                           AtIngestCounts  *counts,
+                          GHashTable      *bodies,
                           GCancellable    *cancellable,
                           GError         **error);
 
@@ -35,6 +36,7 @@ GMount         *at_ingest_source_get_mount    (AtIngestSource *self);
 gboolean        at_ingest_source_get_counted  (AtIngestSource *self);
 const AtIngestCounts *at_ingest_source_get_counts (AtIngestSource *self);
 const char     *at_ingest_source_get_error    (AtIngestSource *self);
+GHashTable     *at_ingest_source_get_bodies   (AtIngestSource *self);
 guint64         at_ingest_source_get_capacity (AtIngestSource *self);
 void            at_ingest_source_recount      (AtIngestSource *self,
                                                AtCatalog      *catalog);
