@@ -76,8 +76,8 @@ at_ingest_run_problem (Run        *run,
 
 /* Adds to the totals (from any source's thread) and tells the caller,
  * every finished file and at most five times a second for bytes. */
-static void
-tally (Run        *run,
+void
+at_ingest_run_tally (Run        *run,
        guint       files,
        guint64     bytes,
        guint64     bytes_read,
@@ -103,8 +103,8 @@ tally (Run        *run,
     run->progress (&snapshot, run->progress_data);
 }
 
-static void
-count (Run   *run,
+void
+at_ingest_run_count (Run   *run,
        guint *counter,
        guint  n)
 {
@@ -113,11 +113,11 @@ count (Run   *run,
   g_mutex_unlock (&run->lock);
 }
 
-static void
-copy_progress_cb (guint64  bytes,
+void
+at_ingest_run_copy_progress (guint64  bytes,
                   gpointer data)
 {
-  tally (data, 0, bytes, bytes, NULL, FALSE);
+  at_ingest_run_tally (data, 0, bytes, bytes, NULL, FALSE);
 }
 
 /* ---- copying ---- */
@@ -167,372 +167,6 @@ check_space (Run         *run,
         }
     }
   return TRUE;
-}
-
-/* Adopts a copy an interrupted run already published: NAME or NAME_n with
- * the card's bytes. Removes our stale NAME.partial either way. */
-static char *
-find_published_copy (const char  *root,
-                     const char  *rel,
-                     const char  *hash,
-                     guint8      *buffer)
-{
-  g_autofree char *dir = g_path_get_dirname (rel);
-  g_autofree char *name = g_path_get_basename (rel);
-  g_autofree char *partial = g_strdup_printf ("%s/%s/%s.partial", root, dir, name);
-
-  g_unlink (partial);
-  for (guint k = 0; k < 10000; k++)
-    {
-      g_autofree char *candidate = at_ingest_suffixed_name (name, k);
-      g_autofree char *crel = g_build_filename (dir, candidate, NULL);
-      g_autofree char *path = g_build_filename (root, crel, NULL);
-      g_autofree char *found = NULL;
-
-      if (!g_file_test (path, G_FILE_TEST_EXISTS))
-        return NULL;
-      found = at_ingest_hash_file (path, buffer, BUFFER_SIZE, NULL, NULL);
-      if (g_strcmp0 (found, hash) == 0)
-        return g_steal_pointer (&crel);
-    }
-  return NULL;
-}
-
-/* One file of a batch on its way to its destinations. */
-typedef struct
-{
-  AtJournalFile *f;
-  AtCopyDest     dests[AT_INGEST_MAX_DESTS];  /* partials written, not published yet */
-  char          *dirs[AT_INGEST_MAX_DESTS];
-  guint          which[AT_INGEST_MAX_DESTS];  /* 0 library, 1 backup */
-  guint          n;
-  gboolean       failed;
-} Pending;
-
-static void
-pending_clear (Pending *p)
-{
-  for (guint i = 0; i < p->n; i++)
-    {
-      g_free (p->dirs[i]);
-      g_free (p->dests[i].name);
-      g_free (p->dests[i].path);
-    }
-  p->n = 0;
-}
-
-/* Our unpublished partials, when a batch stops early. */
-static void
-pending_drop_partials (Pending *p)
-{
-  for (guint i = 0; i < p->n; i++)
-    {
-      g_autofree char *partial = g_strdup_printf ("%s/%s.partial", p->dests[i].dir, p->dests[i].name);
-      g_unlink (partial);
-    }
-}
-
-static char **
-file_rel (AtJournalFile *f,
-          guint          d)
-{
-  return d == 0 ? &f->lib_rel : &f->bak_rel;
-}
-
-static void
-mark (Run           *run,
-      AtJournalFile *f,
-      const char    *state)
-{
-  g_free (f->state);
-  f->state = g_strdup (state);
-  at_journal_write_state (run->catalog, f);
-}
-
-/* Writes one file's partials (or adopts copies an interrupted run had
- * already published). */
-static gboolean
-stage_file (Run           *run,
-            guint8        *buffer,
-            Pending       *p,
-            GError       **error)
-{
-  AtJournalFile *f = p->f;
-  const char *roots[AT_INGEST_MAX_DESTS] = { run->opt->library, run->opt->backup };
-  guint n_roots = run->opt->backup ? 2 : 1;
-  gboolean any = FALSE;
-  g_autofree char *hash = NULL;
-  guint64 size = 0;
-
-  tally (run, 0, 0, 0, f->src->path, FALSE);
-  mark (run, f, "copying");
-
-  /* resume: an interrupted run may have published our copy already */
-  for (guint d = 0; d < n_roots; d++)
-    {
-      g_autofree char *abs = g_build_filename (roots[d], *file_rel (f, d), NULL);
-      g_autofree char *partial = g_strconcat (abs, ".partial", NULL);
-      any = any || g_file_test (abs, G_FILE_TEST_EXISTS);
-      g_unlink (partial);
-    }
-  if (any)
-    {
-      if (f->hash == NULL &&
-          (f->hash = at_ingest_hash_file (f->src->path, buffer, BUFFER_SIZE, run->cancellable, error)) == NULL)
-        return FALSE;
-      for (guint d = 0; d < n_roots; d++)
-        {
-          char *adopted = find_published_copy (roots[d], *file_rel (f, d), f->hash, buffer);
-          if (adopted != NULL)
-            {
-              g_free (*file_rel (f, d));
-              *file_rel (f, d) = adopted;
-              roots[d] = NULL;   /* this destination is done */
-            }
-        }
-    }
-
-  for (guint d = 0; d < n_roots; d++)
-    {
-      char *slash;
-
-      if (roots[d] == NULL)
-        continue;
-      p->dirs[p->n] = g_build_filename (roots[d], *file_rel (f, d), NULL);
-      slash = strrchr (p->dirs[p->n], '/');
-      *slash = '\0';
-      p->dests[p->n].dir = p->dirs[p->n];
-      p->dests[p->n].name = g_strdup (slash + 1);
-      p->which[p->n++] = d;
-    }
-  if (p->n == 0)
-    {
-      tally (run, 0, f->src->size, 0, NULL, FALSE);
-      return TRUE;
-    }
-  if (!at_ingest_write_partials (f->src->path, p->dests, p->n, buffer, BUFFER_SIZE, &hash, &size,
-                                 copy_progress_cb, run, run->cancellable, error))
-    {
-      pending_clear (p);
-      return FALSE;
-    }
-  if (f->hash != NULL && !g_str_equal (f->hash, hash))
-    {
-      pending_drop_partials (p);
-      pending_clear (p);
-      g_set_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_FAILED,
-                   _("“%s” changed on the card while it was being imported."), f->src->path);
-      return FALSE;
-    }
-  if (f->hash == NULL)
-    f->hash = g_steal_pointer (&hash);
-  return TRUE;
-}
-
-/* Publishes the staged partials of one file under their final names. */
-static gboolean
-publish_file (Run      *run,
-              Pending  *p,
-              GError  **error)
-{
-  for (guint i = 0; i < p->n; i++)
-    {
-      char **rel = file_rel (p->f, p->which[i]);
-      g_autofree char *dir = g_path_get_dirname (*rel);
-
-      if (!at_ingest_publish (&p->dests[i], error))
-        return FALSE;
-      g_free (*rel);
-      *rel = g_build_filename (dir, p->dests[i].name, NULL);
-      if (p->dests[i].collided)
-        {
-          g_autofree char *msg = g_strdup_printf (_("the name was taken, saved as %s"), *rel);
-          at_ingest_run_problem (run, p->f->src->path, msg);
-        }
-    }
-  pending_clear (p);
-  mark (run, p->f, "copied");
-  return TRUE;
-}
-
-static gboolean
-verify_file (Run           *run,
-             guint8        *buffer,
-             AtJournalFile *f,
-             GError       **error)
-{
-  guint n_roots = run->opt->backup ? 2 : 1;
-
-  if (run->opt->verify)
-    for (guint d = 0; d < n_roots; d++)
-      {
-        const char *root = d == 0 ? run->opt->library : run->opt->backup;
-        g_autofree char *abs = g_build_filename (root, *file_rel (f, d), NULL);
-        if (!at_ingest_verify_file (abs, f->hash, buffer, BUFFER_SIZE, run->cancellable, error))
-          {
-            /* our own copy, and wrong: it must not stand as the photo */
-            if (g_error_matches (*error, AT_INGEST_ERROR, AT_INGEST_ERROR_VERIFY_FAILED))
-              g_unlink (abs);
-            return FALSE;
-          }
-      }
-  mark (run, f, "verified");
-  return TRUE;
-}
-
-static gboolean
-is_fatal (const GError *error)
-{
-  return g_error_matches (error, AT_INGEST_ERROR, AT_INGEST_ERROR_SOURCE_GONE) ||
-         g_error_matches (error, AT_INGEST_ERROR, AT_INGEST_ERROR_DEST_FULL) ||
-         g_error_matches (error, AT_INGEST_ERROR, AT_INGEST_ERROR_DEST_READ_ONLY) ||
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
-
-static void
-fail_file (Run           *run,
-           Pending       *p,
-           const GError  *error)
-{
-  at_ingest_run_problem (run, p->f->src->path, error->message);
-  count (run, &run->summary->failed, 1);
-  g_free (p->f->error);
-  p->f->error = g_strdup (error->message);
-  mark (run, p->f, "failed");
-  p->failed = TRUE;
-}
-
-static gboolean
-sync_destinations (Run     *run,
-                   GError **error)
-{
-  return at_durable_sync_fs (run->opt->library, error) &&
-         (run->opt->backup == NULL || at_durable_sync_fs (run->opt->backup, error));
-}
-
-/* Copies a batch of captures with one flush for all their data and one
- * for all their names, instead of an fsync of each file and each folder:
- * on a drive that is what costs, more than the bytes. Nothing is published
- * before its data is on disk, and nothing is cataloged before it is
- * published, on disk again, and read back. */
-static gboolean
-copy_batch (Run              *run,
-            guint8           *buffer,
-            AtJournalSession *session,
-            AtJournalGroup  **groups,
-            guint             n_groups,
-            GError          **error)
-{
-  g_autoptr(GArray) pending = g_array_new (FALSE, TRUE, sizeof (Pending));
-  g_autoptr(GError) local_error = NULL;
-  gboolean staged = FALSE;
-
-  for (guint gi = 0; gi < n_groups; gi++)
-    for (guint i = 0; i < groups[gi]->files->len; i++)
-      {
-        AtJournalFile *f = g_ptr_array_index (groups[gi]->files, i);
-        Pending p = { .f = f };
-
-        if (g_str_equal (f->state, "skipped"))
-          {
-            count (run, &run->summary->skipped_duplicate, 1);
-            tally (run, 1, f->src->size, 0, NULL, FALSE);
-            continue;
-          }
-        if (g_str_equal (f->state, "cataloged") || g_str_equal (f->state, "verified"))
-          {
-            tally (run, 1, f->src->size, 0, NULL, FALSE);
-            continue;
-          }
-        g_array_append_val (pending, p);
-      }
-
-  /* 1: read each file once, write its partials */
-  for (guint i = 0; i < pending->len; i++)
-    {
-      Pending *p = &g_array_index (pending, Pending, i);
-      if (!stage_file (run, buffer, p, &local_error))
-        {
-          if (is_fatal (local_error))
-            goto fatal;
-          fail_file (run, p, local_error);
-          g_clear_error (&local_error);
-        }
-      staged |= p->n > 0;
-    }
-
-  /* 2: their data on disk, then their names, then the names on disk */
-  if (staged && !sync_destinations (run, &local_error))
-    goto fatal;
-  for (guint i = 0; i < pending->len; i++)
-    {
-      Pending *p = &g_array_index (pending, Pending, i);
-      if (p->failed)
-        continue;
-      if (p->n == 0)
-        mark (run, p->f, "copied");   /* every copy adopted from an earlier run */
-      else if (!publish_file (run, p, &local_error))
-        goto fatal;
-    }
-  if (staged && !sync_destinations (run, &local_error))
-    goto fatal;
-
-  /* 3: read every copy back */
-  for (guint i = 0; i < pending->len; i++)
-    {
-      Pending *p = &g_array_index (pending, Pending, i);
-      if (!p->failed && !verify_file (run, buffer, p->f, &local_error))
-        {
-          if (is_fatal (local_error))
-            goto fatal;
-          fail_file (run, p, local_error);
-          g_clear_error (&local_error);
-        }
-      /* every finished file is reported; only byte progress is throttled */
-      tally (run, 1, 0, 0, p->f->src->path, TRUE);
-    }
-
-  /* 4: a capture whose files are all verified is cataloged; files that
-   * joined a capture cataloged earlier are added to its photo */
-  for (guint gi = 0; gi < n_groups; gi++)
-    {
-      AtJournalGroup *g = groups[gi];
-      gboolean all_verified = TRUE;
-      g_autoptr(GPtrArray) joined = g_ptr_array_new ();
-
-      for (guint i = 0; i < g->files->len; i++)
-        {
-          AtJournalFile *f = g_ptr_array_index (g->files, i);
-          all_verified &= g_str_equal (f->state, "verified");
-          if (g_str_equal (f->state, "verified"))
-            g_ptr_array_add (joined, f);
-        }
-      /* a photo id before cataloging: the capture was imported before */
-      if (g->photo_id[0] != '\0' && joined->len > 0 &&
-          !g_str_equal (((AtJournalFile *) g_ptr_array_index (g->files, 0))->state, "verified"))
-        {
-          at_journal_write_attach (run->catalog, session->id, g, joined);
-          count (run, &run->summary->copied, joined->len);
-        }
-      else if (all_verified)
-        {
-          at_journal_write_catalog (run->catalog, session->id, run->project_id, g);
-          at_ingest_previews_queue (run, g);
-          count (run, &run->summary->photos, 1);
-          count (run, &run->summary->copied, g->files->len);
-        }
-    }
-  return TRUE;
-
-fatal:
-  for (guint i = 0; i < pending->len; i++)
-    {
-      Pending *p = &g_array_index (pending, Pending, i);
-      pending_drop_partials (p);
-      pending_clear (p);
-    }
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
 }
 
 typedef struct
@@ -636,7 +270,7 @@ run_source (gpointer data)
             bytes += ((AtJournalFile *) g_ptr_array_index (g->files, k))->src->size;
           n++;
         }
-      if (!copy_batch (run, buffer, &src->session, (AtJournalGroup **) src->groups->pdata + first, n, &local_error))
+      if (!at_ingest_copy_batch (run, buffer, &src->session, (AtJournalGroup **) src->groups->pdata + first, n, &local_error))
         goto failed;
       first += n;
     }
@@ -697,7 +331,7 @@ ingest_sources (Run               *run,
       g_ptr_array_extend (all_groups, src->groups, NULL, NULL);
     }
   run->summary->files_total = run->p.files_total;
-  tally (run, 0, 0, 0, ((Source *) g_ptr_array_index (sources, 0))->root, TRUE);
+  at_ingest_run_tally (run, 0, 0, 0, ((Source *) g_ptr_array_index (sources, 0))->root, TRUE);
 
   if (!check_space (run, all_groups, error))
     {
@@ -803,7 +437,7 @@ at_ingest_run (AtCatalog              *catalog,
       if (!at_catalog_flush (catalog, ok ? error : NULL))
         ok = FALSE;
     }
-  tally (&run, 0, 0, 0, NULL, TRUE);
+  at_ingest_run_tally (&run, 0, 0, 0, NULL, TRUE);
   g_mutex_clear (&run.lock);
 
   summary->seconds = (g_get_monotonic_time () - started) / 1e6;

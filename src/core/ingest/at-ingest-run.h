@@ -46,6 +46,23 @@ typedef struct
 void       at_ingest_run_problem    (Run               *run,
                                      const char        *path,
                                      const char        *message);
+void       at_ingest_run_tally      (Run               *run,
+                                     guint              files,
+                                     guint64            bytes,
+                                     guint64            bytes_read,
+                                     const char        *current,
+                                     gboolean           force);
+void       at_ingest_run_count      (Run               *run,
+                                     guint             *counter,
+                                     guint              n);
+void       at_ingest_run_copy_progress (guint64         bytes,
+                                        gpointer        run);
+gboolean   at_ingest_copy_batch     (Run               *run,
+                                     guint8            *buffer,
+                                     AtJournalSession  *session,
+                                     AtJournalGroup   **groups,
+                                     guint              n_groups,
+                                     GError           **error);
 GPtrArray *at_ingest_plan_source    (Run               *run,
                                      AtJournalSession  *session,
                                      GPtrArray         *captures,
