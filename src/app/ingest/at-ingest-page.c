@@ -124,7 +124,8 @@ preview_ready_cb (const char *hash,
   l->self = g_object_ref (self);
   l->name = g_strdup (file_name);
   l->thumb = at_preview_path (self->cache_dir, hash, AT_PREVIEW_THUMB);
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, apply_landed, l, landed_free);
+  /* the same priority as the end of the run, so every photo lands before it */
+  g_idle_add_full (G_PRIORITY_DEFAULT, apply_landed, l, landed_free);
 }
 
 typedef struct
