@@ -117,43 +117,29 @@ parse_clock_offsets (GHashTable **table,
 static void
 print_json (IngestRun *r)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonObject) o = json_object_new ();
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  JsonArray *problems = json_array_new ();
   g_autofree char *text = NULL;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "ok");
-  json_builder_add_boolean_value (b, r->ok);
-  json_builder_set_member_name (b, "files_total");
-  json_builder_add_int_value (b, r->summary.files_total);
-  json_builder_set_member_name (b, "copied");
-  json_builder_add_int_value (b, r->summary.copied);
-  json_builder_set_member_name (b, "photos");
-  json_builder_add_int_value (b, r->summary.photos);
-  json_builder_set_member_name (b, "skipped_duplicate");
-  json_builder_add_int_value (b, r->summary.skipped_duplicate);
-  json_builder_set_member_name (b, "failed");
-  json_builder_add_int_value (b, r->summary.failed);
-  json_builder_set_member_name (b, "bytes");
-  json_builder_add_int_value (b, (gint64) r->summary.bytes);
-  json_builder_set_member_name (b, "seconds");
-  json_builder_add_double_value (b, r->summary.seconds);
-  json_builder_set_member_name (b, "previews");
-  json_builder_add_int_value (b, r->summary.previews);
-  json_builder_set_member_name (b, "first_preview_seconds");
-  json_builder_add_double_value (b, r->summary.first_preview_seconds);
-  json_builder_set_member_name (b, "error");
+  json_object_set_boolean_member (o, "ok", r->ok);
+  json_object_set_int_member (o, "files_total", r->summary.files_total);
+  json_object_set_int_member (o, "copied", r->summary.copied);
+  json_object_set_int_member (o, "photos", r->summary.photos);
+  json_object_set_int_member (o, "skipped_duplicate", r->summary.skipped_duplicate);
+  json_object_set_int_member (o, "failed", r->summary.failed);
+  json_object_set_int_member (o, "bytes", (gint64) r->summary.bytes);
+  json_object_set_double_member (o, "seconds", r->summary.seconds);
+  json_object_set_int_member (o, "previews", r->summary.previews);
+  json_object_set_double_member (o, "first_preview_seconds", r->summary.first_preview_seconds);
   if (r->error != NULL)
-    json_builder_add_string_value (b, r->error->message);
+    json_object_set_string_member (o, "error", r->error->message);
   else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "problems");
-  json_builder_begin_array (b);
+    json_object_set_null_member (o, "error");
   for (guint i = 0; r->summary.problems != NULL && i < r->summary.problems->len; i++)
-    json_builder_add_string_value (b, g_ptr_array_index (r->summary.problems, i));
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
+    json_array_add_string_element (problems, g_ptr_array_index (r->summary.problems, i));
+  json_object_set_array_member (o, "problems", problems);
+  json_node_set_object (root, o);
   text = json_to_string (root, TRUE);
   g_print ("%s\n", text);
 }

@@ -16,14 +16,21 @@
 
 #include "at-catalog-private.h"
 
-/* Shared by the catalog and the idles that announce commits, so that an
- * idle running after the catalog died finds nothing instead of freed memory. */
+/* Shared by the catalog and the sources that announce commits, so that one
+ * running after the catalog died finds nothing instead of freed memory. */
 typedef struct
 {
   gatomicrefcount  ref;
   GMainContext    *context;
   GWeakRef         catalog;
+  GMutex           lock;
+  GHashTable      *pending;    /* (mutex lock) tables changed since the last emission */
+  gboolean         scheduled;  /* (mutex lock) an emission is on its way */
 } Notifier;
+
+/* At most this often: an ingest commits many times a second, and every
+ * "changed" makes views re-read; they need the news, not every commit. */
+#define CHANGED_INTERVAL_MS 50
 
 struct _AtCatalog
 {
@@ -53,56 +60,60 @@ notifier_unref (Notifier *n)
 {
   if (g_atomic_ref_count_dec (&n->ref))
     {
+      g_hash_table_unref (n->pending);
+      g_mutex_clear (&n->lock);
       g_weak_ref_clear (&n->catalog);
       g_main_context_unref (n->context);
       g_free (n);
     }
 }
 
-typedef struct
-{
-  Notifier  *notifier;
-  char     **tables;
-} ChangedIdle;
-
 static gboolean
-emit_changed_idle (gpointer data)
+emit_changed (gpointer data)
 {
-  ChangedIdle *ci = data;
-  g_autoptr(AtCatalog) self = g_weak_ref_get (&ci->notifier->catalog);
+  Notifier *n = data;
+  g_autoptr(AtCatalog) self = g_weak_ref_get (&n->catalog);
+  g_autoptr(GHashTable) tables = NULL;
+  GHashTableIter iter;
+  gpointer table;
+
+  g_mutex_lock (&n->lock);
+  tables = g_steal_pointer (&n->pending);
+  n->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  n->scheduled = FALSE;
+  g_mutex_unlock (&n->lock);
 
   if (self != NULL)
-    for (guint i = 0; ci->tables[i] != NULL; i++)
-      g_signal_emit (self, signals[CHANGED], g_quark_from_string (ci->tables[i]), ci->tables[i]);
+    {
+      g_hash_table_iter_init (&iter, tables);
+      while (g_hash_table_iter_next (&iter, &table, NULL))
+        g_signal_emit (self, signals[CHANGED], g_quark_from_string (table), table);
+    }
   return G_SOURCE_REMOVE;
 }
 
-static void
-changed_idle_free (gpointer data)
-{
-  ChangedIdle *ci = data;
-
-  notifier_unref (ci->notifier);
-  g_strfreev (ci->tables);
-  g_free (ci);
-}
-
-/* Called on the writer thread after a commit. */
+/* Called on the writer thread after a commit: collects the tables and
+ * schedules one emission for all commits until it runs. */
 static void
 committed_cb (const char *const *tables,
               gpointer           user_data)
 {
   Notifier *n = user_data;
-  ChangedIdle *ci = g_new0 (ChangedIdle, 1);
-  GSource *source = g_idle_source_new ();
 
-  ci->notifier = notifier_ref (n);
-  ci->tables = g_strdupv ((char **) tables);
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, emit_changed_idle, ci, changed_idle_free);
-  g_source_set_static_name (source, "[atelier] catalog changed");
-  g_source_attach (source, n->context);
-  g_source_unref (source);
+  g_mutex_lock (&n->lock);
+  for (guint i = 0; tables[i] != NULL; i++)
+    g_hash_table_add (n->pending, g_strdup (tables[i]));
+  if (!n->scheduled)
+    {
+      GSource *source = g_timeout_source_new (CHANGED_INTERVAL_MS);
+
+      n->scheduled = TRUE;
+      g_source_set_callback (source, emit_changed, notifier_ref (n), (GDestroyNotify) notifier_unref);
+      g_source_set_static_name (source, "[atelier] catalog changed");
+      g_source_attach (source, n->context);
+      g_source_unref (source);
+    }
+  g_mutex_unlock (&n->lock);
 }
 
 void
@@ -345,6 +356,8 @@ at_catalog_open (const char          *path,
   self->schema_version = AT_CATALOG_SCHEMA_VERSION;
   self->notifier = g_new0 (Notifier, 1);
   g_atomic_ref_count_init (&self->notifier->ref);
+  g_mutex_init (&self->notifier->lock);
+  self->notifier->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->notifier->context = g_main_context_ref_thread_default ();
   g_weak_ref_init (&self->notifier->catalog, self);
   self->writer = at_catalog_writer_new (g_steal_pointer (&conn), committed_cb, self->notifier);
