@@ -7,52 +7,16 @@
 
 #include <glib/gstdio.h>
 
-#include "at-application.h"
 #include "at-ingest-page.h"
 #include "at-library-page.h"
 #include "at-photo-cell.h"
+#include "at-test-app.h"
 #include "at-test-card.h"
 #include "at-test-util.h"
-#include "at-window.h"
 
 #define N_PHOTOS 60
 
 static AtApplication *app;
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("AT_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  g_assert_nonnull (dir);
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_cmpint (width, >, 0);
-  /* a widget that has not been drawn since it changed has no render node yet */
-  for (int tries = 0; node == NULL && tries < 40; tries++)
-    {
-      if (snapshot == NULL)
-        {
-          at_test_run_main_loop (25);
-          snapshot = gtk_snapshot_new ();
-        }
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 static void
 collect_cells (GtkWidget *widget,
@@ -64,37 +28,12 @@ collect_cells (GtkWidget *widget,
     collect_cells (c, names);
 }
 
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels (); /* (transfer none) */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_mapped (GTK_WIDGET (w)))
-        return GTK_WIDGET (w);
-    }
-  return NULL;
-}
-
-static AtWindow *
-new_window (AtCatalog *catalog)
-{
-  AtWindow *window = at_window_new (app, catalog);
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  at_test_run_main_loop (600);
-  return window;
-}
-
 static void
 test_sections (void)
 {
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, N_PHOTOS);
-  AtWindow *window = new_window (catalog);
+  AtWindow *window = at_test_new_window (app, catalog);
   g_autofree char *expected = NULL;
   guint n_sections;
   const char *const *sections = at_window_list_sections (&n_sections);
@@ -126,7 +65,7 @@ test_sections (void)
           g_assert_nonnull (adw_status_page_get_title (ADW_STATUS_PAGE (page)));
           g_assert_cmpuint (strlen (adw_status_page_get_description (ADW_STATUS_PAGE (page))), >, 60);
         }
-      save_screenshot (GTK_WIDGET (window), shot);
+      at_test_save_screenshot (GTK_WIDGET (window), shot);
     }
 
   /* Schedule and Contracts state what the catalog holds */
@@ -156,7 +95,7 @@ test_sections (void)
     collect_cells (GTK_WIDGET (library), names);
     g_assert_cmpuint (names->len, >=, 8);
     g_assert_true (g_ptr_array_find_with_equal_func (names, first, g_str_equal, NULL));
-    save_screenshot (GTK_WIDGET (window), "library-grid.png");
+    at_test_save_screenshot (GTK_WIDGET (window), "library-grid.png");
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -176,13 +115,13 @@ test_empty_catalog (void)
   GtkWidget *library;
 
   g_assert_no_error (error);
-  window = new_window (catalog);
+  window = at_test_new_window (app, catalog);
   at_window_set_section (window, "library");
   at_test_run_main_loop (300);
   g_assert_cmpstr (at_window_get_subtitle (window), ==, "0 photos · 0 projects · 0 customers");
   library = at_window_get_section_page (window, "library");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (adw_bin_get_child (ADW_BIN (library)))), ==, "empty");
-  save_screenshot (GTK_WIDGET (window), "library-empty.png");
+  at_test_save_screenshot (GTK_WIDGET (window), "library-empty.png");
   gtk_window_destroy (GTK_WINDOW (window));
   at_test_run_main_loop (100);
   g_clear_object (&catalog);
@@ -193,19 +132,19 @@ test_empty_catalog (void)
 static void
 test_no_catalog (void)
 {
-  AtWindow *window = new_window (NULL);
+  AtWindow *window = at_test_new_window (app, NULL);
 
   g_assert_cmpstr (at_window_get_section (window), ==, "no-catalog");
   at_window_show_error (window, "Cannot Open the Catalog",
                         "“/tmp/wedding.txt” is not an Atelier catalog: it is not an SQLite database.");
   at_test_run_main_loop (400);
-  save_screenshot (GTK_WIDGET (window), "no-catalog.png");
+  at_test_save_screenshot (GTK_WIDGET (window), "no-catalog.png");
   {
-    GtkWidget *dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    GtkWidget *dialog = at_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
 
     g_assert_nonnull (dialog);
     g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "not an SQLite database"));
-    save_screenshot (dialog, "no-catalog-dialog.png");
+    at_test_save_screenshot (dialog, "no-catalog-dialog.png");
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
   gtk_window_destroy (GTK_WINDOW (window));
@@ -226,32 +165,32 @@ test_dialogs (void)
   GtkWidget *prefs, *shortcuts, *dialog;
 
   g_assert_no_error (error);
-  window = new_window (catalog);
+  window = at_test_new_window (app, catalog);
 
   g_settings_set_string (settings, "backup-folder", dir);
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   at_test_run_main_loop (500);
-  prefs = find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
+  prefs = at_test_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (prefs);
-  save_screenshot (prefs, "preferences.png");
+  at_test_save_screenshot (prefs, "preferences.png");
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
   at_test_run_main_loop (500);
-  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  shortcuts = at_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (shortcuts);
-  save_screenshot (shortcuts, "shortcuts.png");
+  at_test_save_screenshot (shortcuts, "shortcuts.png");
   gtk_window_close (GTK_WINDOW (shortcuts));
 
   g_settings_set_string (settings, "library-folder", gone);
   at_window_check_library (window);
   at_test_run_main_loop (400);
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = at_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "does not exist"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), gone));
   g_assert_false (g_file_test (gone, G_FILE_TEST_EXISTS));
-  save_screenshot (dialog, "library-missing-dialog.png");
+  at_test_save_screenshot (dialog, "library-missing-dialog.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_settings_reset (settings, "library-folder");
   g_settings_reset (settings, "backup-folder");
@@ -296,7 +235,7 @@ test_ingest_page (void)
   g_assert_no_error (error);
   g_assert_cmpint (g_mkdir (library, 0755), ==, 0);
   g_settings_set_string (settings, "library-folder", library);
-  window = new_window (catalog);
+  window = at_test_new_window (app, catalog);
   at_window_set_section (window, "ingest");
   page = AT_INGEST_PAGE (at_window_get_section_page (window, "ingest"));
   at_ingest_page_add_folder (page, card);
@@ -308,7 +247,7 @@ test_ingest_page (void)
   /* the R5's clock was an hour slow */
   g_assert_nonnull (find_clock (GTK_WIDGET (page), "083033004321"));
   gtk_spin_button_set_value (find_clock (GTK_WIDGET (page), "032021001234"), 3600);
-  save_screenshot (GTK_WIDGET (window), "ingest-setup.png");
+  at_test_save_screenshot (GTK_WIDGET (window), "ingest-setup.png");
 
   at_ingest_page_start (page);
   g_assert_true (at_ingest_page_is_running (page));
@@ -317,12 +256,12 @@ test_ingest_page (void)
       g_main_context_iteration (NULL, TRUE);
       if (!mid_shot && g_list_model_get_n_items (at_ingest_page_get_landed (page)) >= 1)
         {
-          save_screenshot (GTK_WIDGET (window), "ingest-running.png");
+          at_test_save_screenshot (GTK_WIDGET (window), "ingest-running.png");
           mid_shot = TRUE;
         }
     }
   at_test_run_main_loop (300);
-  save_screenshot (GTK_WIDGET (window), "ingest-done.png");
+  at_test_save_screenshot (GTK_WIDGET (window), "ingest-done.png");
   g_assert_true (mid_shot);
   g_assert_cmpuint (g_list_model_get_n_items (at_ingest_page_get_landed (page)), ==, info.n_captures);
   g_assert_nonnull (strstr (at_ingest_page_get_result (page), "28 photos copied and verified"));
@@ -345,17 +284,9 @@ test_ingest_page (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  at_test_allow_vips_warnings ();
-  gtk_init ();
-  app = at_application_new ();
-  /* registering runs startup: libadwaita, the style sheet, the accels */
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (at_vips_init (NULL));
+  app = at_test_app_init (&argc, &argv);
 
   g_test_add_func ("/app/sections", test_sections);
   g_test_add_func ("/app/empty-catalog", test_empty_catalog);

@@ -4,68 +4,10 @@
 #include <glib/gstdio.h>
 
 #include "at-test-card.h"
+#include "at-test-ingest.h"
 #include "at-test-util.h"
 
-typedef struct
-{
-  char      *dir;
-  char      *library;
-  char      *backup;
-  AtCatalog *catalog;
-  AtIngestOptions options;
-} Fixture;
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  f->dir = at_test_make_tmpdir ();
-  f->library = g_build_filename (f->dir, "Library", NULL);
-  f->backup = g_build_filename (f->dir, "Backup SSD", NULL);
-  g_assert_cmpint (g_mkdir (f->library, 0755), ==, 0);
-  g_assert_cmpint (g_mkdir (f->backup, 0755), ==, 0);
-  path = g_build_filename (f->dir, "catalog.atelier", NULL);
-  f->catalog = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-  at_ingest_options_init (&f->options);
-  f->options.library = g_strdup (f->library);
-  f->options.backup = g_strdup (f->backup);
-  f->options.project = g_strdup ("Lindqvist & Okafor wedding");
-  f->options.cache_dir = g_build_filename (f->dir, "cache", NULL);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_object (&f->catalog);
-  at_ingest_options_clear (&f->options);
-  at_test_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->library);
-  g_free (f->backup);
-}
-
-static gboolean
-ingest (Fixture         *f,
-        const char      *source,
-        AtIngestSummary *summary,
-        GError         **error)
-{
-  const char *sources[] = { source, NULL };
-  return at_ingest_run (f->catalog, sources, &f->options, NULL, NULL, summary, NULL, error);
-}
-
-/* Every file of the card is in the library once and in the backup once. */
-static void
-assert_card_imported (Fixture *f, const char *card, guint n_files)
-{
-  g_autoptr(GHashTable) src = at_test_hash_tree (card, TRUE);
-
-  at_test_assert_imported_once (src, f->library, n_files);
-  at_test_assert_imported_once (src, f->backup, n_files);
-}
+typedef AtTestIngest Fixture;
 
 static void
 test_basic (Fixture *f, gconstpointer data)
@@ -78,14 +20,14 @@ test_basic (Fixture *f, gconstpointer data)
                                              AT_TEST_CARD_RAW | AT_TEST_CARD_SIDECARS | AT_TEST_CARD_ROLLOVER |
                                              AT_TEST_CARD_CORRUPT | AT_TEST_CARD_ODD | AT_TEST_CARD_JUNK, &info);
 
-  g_assert_true (ingest (f, card, &summary, &error));
+  g_assert_true (at_test_ingest (f, card, &summary, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (summary.files_total, ==, info.n_files);
   g_assert_cmpuint (summary.copied, ==, info.n_files);
   g_assert_cmpuint (summary.photos, ==, info.n_captures);
   g_assert_cmpuint (summary.failed, ==, 0);
   g_assert_cmpuint (summary.skipped_duplicate, ==, 0);
-  assert_card_imported (f, card, info.n_files);
+  at_test_ingest_assert_card_imported (f, card, info.n_files);
 
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos"), ==, info.n_captures);
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photo_files"), ==, info.n_files);
@@ -135,10 +77,10 @@ test_basic (Fixture *f, gconstpointer data)
   at_ingest_summary_clear (&summary);
 
   /* the same card again: nothing new, nothing touched */
-  g_assert_true (ingest (f, card, &summary, &error));
+  g_assert_true (at_test_ingest (f, card, &summary, &error));
   g_assert_cmpuint (summary.copied, ==, 0);
   g_assert_cmpuint (summary.skipped_duplicate, ==, info.n_files);
-  assert_card_imported (f, card, info.n_files);
+  at_test_ingest_assert_card_imported (f, card, info.n_files);
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos"), ==, info.n_captures);
   at_ingest_summary_clear (&summary);
 
@@ -147,11 +89,11 @@ test_basic (Fixture *f, gconstpointer data)
     g_autofree char *xmp = g_build_filename (card, "DCIM", "100CANON", "IMG_0004.XMP", NULL);
     g_autofree char *joined = NULL;
     g_assert_true (g_file_set_contents (xmp, "<x:xmpmeta xmlns:x='adobe:ns:meta/'><!-- late --></x:xmpmeta>", -1, NULL));
-    g_assert_true (ingest (f, card, &summary, &error));
+    g_assert_true (at_test_ingest (f, card, &summary, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (summary.copied, ==, 1);
     g_assert_cmpuint (summary.skipped_duplicate, ==, info.n_files);
-    assert_card_imported (f, card, info.n_files + 1);
+    at_test_ingest_assert_card_imported (f, card, info.n_files + 1);
     g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos"), ==, info.n_captures);
     g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photo_files"), ==, info.n_files + 1);
     joined = at_test_sql_text (f->catalog,
@@ -220,7 +162,7 @@ test_collision (Fixture *f, gconstpointer data)
   g_free (f->options.folder_template);
   f->options.folder_template = g_strdup ("{year}/{eventdate}");
   /* that template cannot tell a 9999 → 0001 rollover apart: refused */
-  g_assert_false (ingest (f, card, &summary, &error));
+  g_assert_false (at_test_ingest (f, card, &summary, &error));
   g_assert_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_BAD_TEMPLATE);
   g_assert_nonnull (strstr (error->message, "same name"));
   g_clear_error (&error);
@@ -233,7 +175,7 @@ test_collision (Fixture *f, gconstpointer data)
   g_assert_true (g_file_set_contents (taken, "the editor's retouched version", -1, NULL));
   theirs = at_test_hash_file (taken);
 
-  g_assert_true (ingest (f, card, &summary, &error));
+  g_assert_true (at_test_ingest (f, card, &summary, &error));
   g_assert_no_error (error);
   {
     g_autofree char *after = at_test_hash_file (taken);
@@ -290,10 +232,7 @@ test_source_vanishes (Fixture *f, gconstpointer data)
   lib = at_test_hash_tree (f->library, FALSE);
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photo_files"), <, info.n_files);
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM ingest_sessions WHERE status = 'failed'"), ==, 1);
-  {
-    g_autofree char *cmd = g_strdup_printf ("find '%s' '%s' -name '*.partial' | grep -q .", f->library, f->backup);
-    g_assert_cmpint (system (cmd), !=, 0);
-  }
+  at_test_ingest_assert_no_partials (f);
 
   /* while the card was out, the camera wrote a voice memo sidecar for a
    * capture that is journaled but not imported yet: it joins its capture */
@@ -302,9 +241,9 @@ test_source_vanishes (Fixture *f, gconstpointer data)
     g_assert_true (g_file_set_contents (memo, "RIFF\0\0\0\0WAVE late memo", 20, NULL));
   }
   g_assert_cmpint (g_rename (gone, card), ==, 0);
-  g_assert_true (ingest (f, card, &summary, &error));
+  g_assert_true (at_test_ingest (f, card, &summary, &error));
   g_assert_no_error (error);
-  assert_card_imported (f, card, info.n_files + 1);
+  at_test_ingest_assert_card_imported (f, card, info.n_files + 1);
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photo_files WHERE role = 'audio'"), ==, 1);
   g_assert_cmpint (at_test_sql_int (f->catalog,
       "SELECT count(*) FROM photo_files a JOIN photo_files b ON a.photo_id = b.photo_id "
@@ -329,7 +268,7 @@ test_bad_destinations (Fixture *f, gconstpointer data)
 
   g_free (f->options.backup);
   f->options.backup = g_strdup (missing);
-  g_assert_false (ingest (f, card, &summary, &error));
+  g_assert_false (at_test_ingest (f, card, &summary, &error));
   g_assert_nonnull (strstr (error->message, "backup"));
   g_assert_nonnull (strstr (error->message, missing));
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
@@ -339,7 +278,7 @@ test_bad_destinations (Fixture *f, gconstpointer data)
   g_free (f->options.backup);
   f->options.backup = g_strdup (f->backup);
   g_assert_cmpint (g_mkdir (empty, 0755), ==, 0);
-  g_assert_false (ingest (f, empty, &summary, &error));
+  g_assert_false (at_test_ingest (f, empty, &summary, &error));
   g_assert_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_NO_MEDIA);
   at_ingest_summary_clear (&summary);
 }
@@ -386,7 +325,7 @@ test_embedded_previews (Fixture *f, gconstpointer data)
   AtIngestSummary summary;
   g_autofree char *card = at_test_card_make (f->dir, "EOS_R5", 3, 0, AT_TEST_CARD_EMBEDDED, &info);
 
-  g_assert_true (ingest (f, card, &summary, &error));
+  g_assert_true (at_test_ingest (f, card, &summary, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (summary.previews, ==, info.n_captures);
   /* the DNG stands for its capture, with the time from its own EXIF */
@@ -443,7 +382,7 @@ test_counts_and_sources (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_hash_table_size (at_ingest_source_get_bodies (source)), ==, 2);
   g_assert_cmpstr (g_hash_table_lookup (at_ingest_source_get_bodies (source), "083033004321"), ==, "Canon EOS R6");
 
-  g_assert_true (ingest (f, card, &summary, &error));
+  g_assert_true (at_test_ingest (f, card, &summary, &error));
   at_ingest_summary_clear (&summary);
   g_assert_true (at_ingest_count (f->catalog, card, &counts, NULL, NULL, &error));
   g_assert_cmpuint (counts.captures_new, ==, 0);
@@ -463,7 +402,7 @@ main (int argc, char **argv)
   at_test_allow_vips_warnings ();
   g_assert_true (at_vips_init (NULL));
   g_test_add_func ("/ingest/templates", test_templates);
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, at_test_ingest_setup, fn, at_test_ingest_teardown)
   ADD ("/ingest/basic-and-reinsert", test_basic);
   ADD ("/ingest/mirrored-slots", test_mirrored_slots);
   ADD ("/ingest/collision", test_collision);

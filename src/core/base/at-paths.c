@@ -51,6 +51,12 @@ at_paths_check_directory (const char  *path,
     }
   if (access (path, W_OK) != 0)
     {
+      if (errno == EROFS)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY,
+                       _("The %s drive “%s” is mounted read-only."), what, path);
+          return FALSE;
+        }
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                    _("The %s folder “%s” is not writable."), what, path);
       return FALSE;

@@ -122,6 +122,25 @@ at_ingest_run_copy_progress (guint64  bytes,
 
 /* ---- copying ---- */
 
+/* A destination that exists and can be written; a read-only one is told
+ * apart, so the page and the CLI can say "read-only" rather than "failed". */
+static gboolean
+check_destination (const char  *path,
+                   const char  *what,
+                   GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (at_paths_check_directory (path, what, &local))
+    return TRUE;
+  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_READ_ONLY) ||
+      g_error_matches (local, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    g_set_error_literal (error, AT_INGEST_ERROR, AT_INGEST_ERROR_DEST_READ_ONLY, local->message);
+  else
+    g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
 static gboolean
 check_space (Run         *run,
              GPtrArray   *groups,
@@ -404,8 +423,8 @@ at_ingest_run (AtCatalog              *catalog,
   run.file_template = options->file_template ? options->file_template : AT_INGEST_DEFAULT_FILE_TEMPLATE;
   run.folder_template = options->folder_template ? options->folder_template : AT_INGEST_DEFAULT_FOLDER_TEMPLATE;
   if (!at_ingest_template_validate (run.file_template, run.folder_template, error) ||
-      !at_paths_check_directory (options->library, _("library"), error) ||
-      (options->backup != NULL && !at_paths_check_directory (options->backup, _("backup"), error)))
+      !check_destination (options->library, _("library"), error) ||
+      (options->backup != NULL && !check_destination (options->backup, _("backup"), error)))
     return FALSE;
   if (options->project != NULL &&
       !at_journal_resolve_project (catalog, options->project, &run.project_id, &run.job_code, error))

@@ -24,7 +24,7 @@ G_DEFINE_QUARK (at-ingest-error-quark, at_ingest_error)
 gboolean
 at_ingest_error_is_source_gone (int errsv)
 {
-  return errsv == EIO || errsv == ENODEV || errsv == ENOTCONN || errsv == ENXIO || errsv == ESTALE;
+  return errsv == EIO || errsv == ENODEV || errsv == ENOTCONN || errsv == ECONNABORTED || errsv == ENXIO || errsv == ESTALE;
 }
 
 static const struct { const char *role; const char *exts; } roles[] = {
