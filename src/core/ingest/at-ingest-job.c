@@ -443,8 +443,11 @@ at_ingest_run (AtCatalog              *catalog,
     {
       cache_dir = options->cache_dir ? g_strdup (options->cache_dir) : at_preview_default_cache_dir ();
       run.cache_dir = cache_dir;
-      /* one thread: on two cores the other one is copying */
-      run.previews = g_thread_pool_new (at_ingest_previews_make, &run, 1, FALSE, NULL);
+      /* a thread per core, at a lower priority: copying (and the window)
+       * come first, previews take what CPU the copy leaves idle while it
+       * waits for the drives */
+      run.previews = g_thread_pool_new (at_ingest_previews_make, &run, CLAMP (g_get_num_processors (), 1, 4),
+                                        TRUE, NULL);
     }
 
   ok = ingest_sources (&run, sources, error);

@@ -1,6 +1,6 @@
 /* at-ingest-previews.c — thumbnails and previews while copying goes on.
  *
- * One worker thread (on two cores the other one copies) makes them from the
+ * Worker threads at a lower priority than the copy make them from the
  * library copy, not the card, whose bandwidth is for copying; each result
  * is indexed in the catalog's previews table and announced to the caller.
  */
@@ -9,6 +9,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -69,6 +72,14 @@ at_ingest_previews_make (gpointer data,
   g_autoptr(GError) error = NULL;
   PreviewRow *row = g_new0 (PreviewRow, 1);
   gboolean ok = FALSE;
+
+  /* this pool's threads are its own (exclusive), so the niceness stays here */
+  static __thread gboolean niced;
+  if (!niced)
+    {
+      setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 4);
+      niced = TRUE;
+    }
 
   /* the library copy, not the card: the card's bandwidth is for copying */
   for (guint i = 0; !ok && i < job->files->len; i++)
