@@ -1,7 +1,9 @@
 /* test-ingest-card.c — a real exFAT card on the Ingest page under Xvfb.
  *
  * The card is mounted while the page is open: it must be listed within a
- * second, imported, announced by a desktop notification, and ejected.
+ * second; pulled mid-import, the page says so and offers Resume, which
+ * asks for the card and, once it is back, copies the rest; the end is
+ * announced by a desktop notification, and Eject takes the card out.
  * The notification server is this process, owning
  * org.freedesktop.Notifications on the test's own session bus, so what the
  * application sends is read off the bus as any desktop would receive it.
@@ -10,6 +12,7 @@
 
 #include "at-ingest-page.h"
 #include "at-test-app.h"
+#include "at-test-card.h"
 #include "at-test-util.h"
 #include "at-test-volume.h"
 
@@ -105,6 +108,12 @@ not_running (gpointer page)
 }
 
 static gboolean
+landed (gpointer page)
+{
+  return g_list_model_get_n_items (at_ingest_page_get_landed (page)) >= 1;
+}
+
+static gboolean
 notified_cb (gpointer data)
 {
   return ((Notified *) data)->summary != NULL;
@@ -149,6 +158,8 @@ test_card (void)
   AtWindow *window;
   SourceCount count;
   GtkButton *eject;
+  g_autofree char *expected = NULL;
+  gint64 imported;
   double seconds;
 
   if (why != NULL)
@@ -161,7 +172,7 @@ test_card (void)
   g_assert_no_error (error);
   g_assert_cmpint (g_mkdir (library, 0755), ==, 0);
   g_settings_set_string (settings, "library-folder", library);
-  card = at_test_volume_new_card (dir, 96, 6, 3 << 20, AT_TEST_CARD_RAW | AT_TEST_CARD_SIDECARS, &info);
+  card = at_test_volume_new_card (dir, 160, 6, 8 << 20, AT_TEST_CARD_RAW | AT_TEST_CARD_SIDECARS, &info);
   g_assert_cmpuint (info.n_captures, ==, 12);
 
   window = at_test_new_window (app, catalog);
@@ -181,9 +192,43 @@ test_card (void)
 
   g_signal_emit_by_name (at_test_find_button (GTK_WIDGET (count.page), "_Import 12 Photos"), "clicked");
   g_assert_true (at_ingest_page_is_running (count.page));
+
+  /* pulled out as soon as the first photo has landed */
+  at_test_wait_until (landed, count.page, 60);
+  at_test_volume_pull (card);
+  at_test_wait_until (not_running, count.page, 60);
+  g_assert_nonnull (at_test_find_button (GTK_WIDGET (count.page), "_Resume"));
+  at_test_wait_until (notified_cb, &notified, 10);
+  g_assert_cmpstr (notified.summary, ==, "Import stopped");
+  at_test_save_screenshot (GTK_WIDGET (window), "ingest-card-pulled.png");
+  g_clear_pointer (&notified.summary, g_free);
+  imported = at_test_sql_int (catalog, "SELECT count(*) FROM photos");
+  g_assert_cmpint (imported, >=, 1);
+  g_assert_cmpint (imported, <, 12);
+
+  /* the reader forgets the dead card; Resume asks for it */
+  at_test_volume_unmount (card);
+  count.n--;
+  at_test_wait_until (n_sources_is, &count, 5);
+  g_signal_emit_by_name (at_test_find_button (GTK_WIDGET (count.page), "_Resume"), "clicked");
+  g_assert_false (at_ingest_page_is_running (count.page));
+
+  /* back in: Resume copies what is left, and only that */
+  at_test_volume_mount (card, FALSE);
+  count.n++;
+  at_test_wait_until (n_sources_is, &count, 5);
+  at_test_run_main_loop (300);
+  g_signal_emit_by_name (at_test_find_button (GTK_WIDGET (count.page), "_Resume"), "clicked");
+  g_assert_true (at_ingest_page_is_running (count.page));
   at_test_wait_until (not_running, count.page, 120);
-  g_assert_nonnull (strstr (at_ingest_page_get_result (count.page), "12 photos copied and verified"));
+  expected = g_strdup_printf ("%d photos copied and verified", 12 - (int) imported);
+  g_assert_nonnull (strstr (at_ingest_page_get_result (count.page), expected));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM photos"), ==, 12);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM photo_files"), ==, info.n_files);
+  {
+    g_autoptr(GHashTable) hashes = at_test_hash_tree (card->mount_point, TRUE);
+    at_test_assert_imported_once (hashes, library, info.n_files);
+  }
 
   /* the desktop hears how it went */
   at_test_wait_until (notified_cb, &notified, 10);

@@ -19,6 +19,7 @@ struct _AtIngestPage
   GListStore     *landed;
   GCancellable   *cancellable;
   gboolean        running;
+  gboolean        stopped_early;     /* the last import did not finish: Import resumes it */
   gint64          started;
   char           *result;
   GPtrArray      *running_sources;   /* AtIngestSource* */
@@ -44,6 +45,7 @@ struct _AtIngestPage
   GtkWidget      *cancel_button;
   GtkWidget      *done_button;
   GtkWidget      *eject_button;
+  GtkWidget      *resume_button;
 };
 
 GPtrArray *_at_ingest_page_active_sources (AtIngestPage *self);

@@ -43,8 +43,10 @@ _at_ingest_page_update_start (AtIngestPage *self)
     photos += at_ingest_source_get_counts (g_ptr_array_index (sources, i))->captures_new;
   if (photos > 0)
     {
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Import %u Photo",
-                                                             "_Import %u Photos", photos), photos);
+      g_autofree char *label = self->stopped_early
+        ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Resume Import: %u Photo Left",
+                                        "_Resume Import: %u Photos Left", photos), photos)
+        : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Import %u Photo", "_Import %u Photos", photos), photos);
       gtk_button_set_label (self->start_button, label);
     }
   else

@@ -192,10 +192,29 @@ ingest_done_cb (GObject      *object,
   GApplication *app = g_application_get_default ();
 
   self->running = FALSE;
+  self->stopped_early = !ok;
   g_free (self->result);
   /* Translators: the summary after an import */
   self->result = g_strdup_printf (_("%u photos copied and verified, %u files already in the library, %u failed."),
                                   t->summary.photos, t->summary.skipped_duplicate, t->summary.failed);
+  if (!ok)
+    {
+      guint settled = t->summary.copied + t->summary.skipped_duplicate + t->summary.failed;
+      guint left = t->summary.files_total > settled ? t->summary.files_total - settled : 0;
+      g_autofree char *with_left = NULL;
+
+      /* the bar showed bytes read; what counts now is what is safe */
+      if (t->summary.files_total > 0)
+        gtk_progress_bar_set_fraction (self->progress_bar, (double) (settled) / t->summary.files_total);
+      if (left > 0)
+        {
+          with_left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s %u file is still to be copied: Resume picks up there.",
+                                                    "%s %u files are still to be copied: Resume picks up there.", left),
+                                       self->result, left);
+          g_free (self->result);
+          self->result = g_steal_pointer (&with_left);
+        }
+    }
   gtk_label_set_label (self->running_title,
                        ok ? _("Import Finished")
                           : g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? _("Import Stopped")
@@ -217,6 +236,7 @@ ingest_done_cb (GObject      *object,
   gtk_widget_set_visible (self->cancel_button, FALSE);
   gtk_widget_set_visible (self->done_button, TRUE);
   gtk_widget_set_visible (self->eject_button, any_mount && ok);
+  gtk_widget_set_visible (self->resume_button, !ok);
 
   if (app != NULL)
     {
@@ -285,6 +305,7 @@ at_ingest_page_start (AtIngestPage *self)
   gtk_widget_set_visible (self->cancel_button, TRUE);
   gtk_widget_set_visible (self->done_button, FALSE);
   gtk_widget_set_visible (self->eject_button, FALSE);
+  gtk_widget_set_visible (self->resume_button, FALSE);
   gtk_stack_set_visible_child_name (self->stack, "running");
 
   self->running = TRUE;
@@ -307,6 +328,22 @@ cancel_cb (AtIngestPage *self)
 {
   g_cancellable_cancel (self->cancellable);
   gtk_label_set_label (self->progress_label, _("Stopping after the current file…"));
+}
+
+/* The journal knows where the last import stopped: starting again with the
+ * same cards picks up there. A pulled card must come back first. */
+static void
+resume_cb (AtIngestPage *self)
+{
+  g_autoptr(GPtrArray) sources = _at_ingest_page_active_sources (self);
+
+  if (sources->len == 0)
+    {
+      gtk_label_set_label (self->progress_label,
+                           _("Insert the card again to resume. Everything copied and verified so far is safe."));
+      return;
+    }
+  at_ingest_page_start (self);
 }
 
 static void
@@ -440,12 +477,14 @@ at_ingest_page_class_init (AtIngestPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtIngestPage, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, AtIngestPage, done_button);
   gtk_widget_class_bind_template_child (widget_class, AtIngestPage, eject_button);
+  gtk_widget_class_bind_template_child (widget_class, AtIngestPage, resume_button);
   gtk_widget_class_bind_template_callback_full (widget_class, "add_folder_cb", G_CALLBACK (_at_ingest_page_add_folder_clicked));
   gtk_widget_class_bind_template_callback_full (widget_class, "template_changed_cb", G_CALLBACK (_at_ingest_page_template_changed));
   gtk_widget_class_bind_template_callback (widget_class, start_cb);
   gtk_widget_class_bind_template_callback (widget_class, cancel_cb);
   gtk_widget_class_bind_template_callback (widget_class, done_cb);
   gtk_widget_class_bind_template_callback (widget_class, eject_cb);
+  gtk_widget_class_bind_template_callback (widget_class, resume_cb);
 }
 
 static void
