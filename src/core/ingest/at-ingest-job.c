@@ -26,6 +26,7 @@
 #include "at-durable.h"
 #include "at-ingest-copy.h"
 #include "at-ingest-error.h"
+#include "at-vips.h"
 #include "at-ingest-job.h"
 #include "at-ingest-journal.h"
 #include "at-ingest-run.h"
@@ -121,6 +122,13 @@ at_ingest_run_copy_progress (guint64  bytes,
 }
 
 /* ---- copying ---- */
+
+static gpointer
+warm_up_vips (gpointer data)
+{
+  at_vips_init (NULL);
+  return NULL;
+}
 
 /* A destination that exists and can be written; a read-only one is told
  * apart, so the page and the CLI can say "read-only" rather than "failed". */
@@ -448,6 +456,9 @@ at_ingest_run (AtCatalog              *catalog,
        * waits for the drives */
       run.previews = g_thread_pool_new (at_ingest_previews_make, &run, CLAMP (g_get_num_processors (), 1, 4),
                                         TRUE, NULL);
+      /* libvips loads its modules once, in a fraction of a second: while
+       * the cards are planned, not when the first thumbnail is due */
+      g_thread_unref (g_thread_new ("vips-init", warm_up_vips, NULL));
     }
 
   ok = ingest_sources (&run, sources, error);

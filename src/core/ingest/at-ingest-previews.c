@@ -82,11 +82,8 @@ at_ingest_previews_make (gpointer data,
     }
 
   /* the library copy, not the card: the card's bandwidth is for copying */
-  for (guint i = 0; !ok && i < job->files->len; i++)
-    {
-      g_clear_error (&error);
-      ok = at_preview_make (g_ptr_array_index (job->files, i), job->hash, run->cache_dir, &row->r, &error);
-    }
+  g_ptr_array_add (job->files, NULL);
+  ok = at_preview_make_from ((const char *const *) job->files->pdata, job->hash, run->cache_dir, &row->r, &error);
   if (!ok)
     {
       at_ingest_run_problem (run, g_ptr_array_index (job->files, 0), error->message);

@@ -102,6 +102,48 @@ save_jpeg (VipsImage   *image,
   return TRUE;
 }
 
+/* Pixels a camera JPEG (or HEIF) can give quickly and faithfully; a RAW's
+ * own data is the last resort: libvips decodes it slowly, if at all. */
+static gboolean
+is_rendered_image (const char *file)
+{
+  const char *dot = strrchr (file, '.');
+  static const char *const exts[] = { ".jpg", ".jpeg", ".heic", ".heif", ".hif", ".png", ".tif", ".tiff" };
+
+  for (guint i = 0; dot != NULL && i < G_N_ELEMENTS (exts); i++)
+    if (g_ascii_strcasecmp (dot, exts[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The camera's embedded JPEG of @file, shrunk to preview size; NULL if none. */
+static VipsImage *
+from_embedded (const char *file)
+{
+  g_autoptr(GBytes) embedded = NULL;
+  g_autoptr(VipsImage) shrunk = NULL;
+  VipsImage *large = NULL;
+  int orientation = 1;
+  gsize len;
+  const void *data;
+
+  embedded = embedded_jpeg (file, &orientation);
+  if (embedded == NULL)
+    return NULL;
+  data = g_bytes_get_data (embedded, &len);
+  /* embedded JPEGs rarely carry the orientation: apply the RAW's */
+  if (vips_thumbnail_buffer ((void *) data, len, &shrunk, AT_PREVIEW_SIZE, "height", AT_PREVIEW_SIZE,
+                             "size", VIPS_SIZE_DOWN, "no_rotate", TRUE,
+                             "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL) == 0)
+    {
+      vips_image_set_int (shrunk, VIPS_META_ORIENTATION, orientation);
+      if (vips_autorot (shrunk, &large, NULL) != 0)
+        large = NULL;
+    }
+  vips_error_clear ();
+  return large;
+}
+
 gboolean
 at_preview_make (const char       *file,
                  const char       *content_hash,
@@ -109,46 +151,59 @@ at_preview_make (const char       *file,
                  AtPreviewResult  *result,
                  GError          **error)
 {
-  g_autoptr(GBytes) embedded = NULL;
+  const char *files[] = { file, NULL };
+
+  return at_preview_make_from (files, content_hash, cache_dir, result, error);
+}
+
+/**
+ * at_preview_make_from:
+ * @files: the files of one capture (RAW, JPEG, ...), best first
+ *
+ * First the largest embedded JPEG of any of them (RAWs carry the camera's
+ * rendering; camera JPEGs often carry a large MPF preview that decodes
+ * faster than the full frame), then a shrink-on-load decode, rendered
+ * images before RAW data.
+ */
+gboolean
+at_preview_make_from (const char *const *files,
+                      const char        *content_hash,
+                      const char        *cache_dir,
+                      AtPreviewResult   *result,
+                      GError           **error)
+{
   g_autoptr(VipsImage) large = NULL;
   g_autoptr(VipsImage) thumb = NULL;
+  g_autoptr(GError) decode_error = NULL;
   g_autofree char *large_path = at_preview_path (cache_dir, content_hash, AT_PREVIEW_LARGE);
   g_autofree char *thumb_path = at_preview_path (cache_dir, content_hash, AT_PREVIEW_THUMB);
-  int orientation = 1;
 
   if (!at_vips_init (error))
     return FALSE;
   memset (result, 0, sizeof *result);
 
-  /* RAWs carry the camera's JPEG; camera JPEGs often carry a large MPF
-   * preview too, which decodes faster than the full frame */
-  embedded = embedded_jpeg (file, &orientation);
-  if (embedded != NULL)
-    {
-      g_autoptr(VipsImage) shrunk = NULL;
-      gsize len;
-      const void *data = g_bytes_get_data (embedded, &len);
-
-      /* embedded JPEGs rarely carry the orientation: apply the RAW's */
-      if (vips_thumbnail_buffer ((void *) data, len, &shrunk, AT_PREVIEW_SIZE, "height", AT_PREVIEW_SIZE,
-                                 "size", VIPS_SIZE_DOWN, "no_rotate", TRUE,
-                                 "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL) == 0)
-        {
-          vips_image_set_int (shrunk, VIPS_META_ORIENTATION, orientation);
-          if (vips_autorot (shrunk, &large, NULL) != 0)
-            g_clear_object (&large);
-          result->embedded = large != NULL;
-        }
-      vips_error_clear ();
-    }
+  for (guint i = 0; large == NULL && files[i] != NULL; i++)
+    large = from_embedded (files[i]);
+  result->embedded = large != NULL;
+  for (guint pass = 0; pass < 2 && large == NULL; pass++)
+    for (guint i = 0; large == NULL && files[i] != NULL; i++)
+      {
+        if (is_rendered_image (files[i]) != (pass == 0))
+          continue;
+        /* a damaged file is an error for this photo, not a grey half-picture */
+        if (vips_thumbnail (files[i], &large, AT_PREVIEW_SIZE, "height", AT_PREVIEW_SIZE, "size", VIPS_SIZE_DOWN,
+                            "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL) != 0)
+          {
+            g_clear_error (&decode_error);
+            at_vips_set_error (&decode_error, _("No preview could be made"));
+            large = NULL;
+          }
+      }
   if (large == NULL)
     {
-      /* a damaged file is an error for this photo, not a grey half-picture */
-      if (vips_thumbnail (file, &large, AT_PREVIEW_SIZE, "height", AT_PREVIEW_SIZE, "size", VIPS_SIZE_DOWN,
-                          "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL) != 0)
-        return at_vips_set_error (error, _("No preview could be made"));
+      g_propagate_error (error, g_steal_pointer (&decode_error));
+      return FALSE;
     }
-
   /* keep the pixels: both sizes come from one decode */
   {
     VipsImage *mem = vips_image_copy_memory (large);

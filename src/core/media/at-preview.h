@@ -29,5 +29,10 @@ gboolean  at_preview_make              (const char       *file,
                                         const char       *cache_dir,
                                         AtPreviewResult  *result,
                                         GError          **error);
+gboolean  at_preview_make_from         (const char *const *files,
+                                        const char        *content_hash,
+                                        const char        *cache_dir,
+                                        AtPreviewResult   *result,
+                                        GError           **error);
 
 G_END_DECLS
