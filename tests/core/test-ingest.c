@@ -327,6 +327,8 @@ test_embedded_previews (Fixture *f, gconstpointer data)
 
   g_assert_true (at_test_ingest (f, card, &summary, &error));
   g_assert_no_error (error);
+  for (guint i = 0; i < summary.problems->len; i++)
+    g_test_message ("%s", (char *) g_ptr_array_index (summary.problems, i));
   g_assert_cmpuint (summary.previews, ==, info.n_captures);
   /* the DNG stands for its capture, with the time from its own EXIF */
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos WHERE file_format = 'raw'"), ==, 3);

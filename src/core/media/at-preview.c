@@ -136,9 +136,13 @@ from_embedded (const char *file)
                              "size", VIPS_SIZE_DOWN, "no_rotate", TRUE,
                              "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL) == 0)
     {
+      g_autoptr(VipsImage) rotated = NULL;
+
       vips_image_set_int (shrunk, VIPS_META_ORIENTATION, orientation);
-      if (vips_autorot (shrunk, &large, NULL) != 0)
-        large = NULL;
+      /* libvips evaluates lazily: the pixels must be out of @embedded
+       * before it is freed */
+      if (vips_autorot (shrunk, &rotated, NULL) == 0)
+        large = vips_image_copy_memory (rotated);
     }
   vips_error_clear ();
   return large;
