@@ -5,6 +5,7 @@
 #include "at-catalog.h"
 #include "at-catalog-report.h"
 #include "at-checksum.h"
+#include "at-culling.h"
 #include "at-customer.h"
 #include "at-demo.h"
 #include "at-card-monitor.h"

@@ -12,7 +12,7 @@ static const char *const expected_tables[] = {
   "faces", "face_tags", "reference_faces", "consents", "proof_sessions", "proof_selections",
   "editing_jobs", "editing_items", "export_recipes", "deliverables", "delivery_items",
   "backup_records", "uploads", "jobs", "audit_log", "schedule_assistants", "schema_migrations",
-  "previews",
+  "previews", "photo_keywords",
 };
 
 typedef struct
@@ -129,7 +129,8 @@ test_migrate_forward (Fixture *f, gconstpointer data)
   }
   /* take it back to v1: what an older Atelier left on disk */
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE previews; DELETE FROM schema_migrations WHERE version > 1; "
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE previews; DROP TABLE photo_keywords; DROP INDEX photos_picked; DROP INDEX photos_body; "
+                                     "DELETE FROM schema_migrations WHERE version > 1; "
                                      "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 

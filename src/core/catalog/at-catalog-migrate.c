@@ -18,6 +18,7 @@
 static const char *const migrations[] = {
   "0001-initial.sql",
   "0002-previews.sql",
+  "0003-keywords.sql",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_CATALOG_SCHEMA_VERSION);

@@ -140,10 +140,68 @@ at_photo_list_model_init (GListModelInterface *iface)
   iface->get_item = at_photo_list_get_item;
 }
 
+/* Re-reads the cached pages in place: an object whose row is the same
+ * photo takes the row's culling state (and notifies); any other position
+ * is replaced and announced. Views keep their selection and scroll, which
+ * a reset of the whole list would lose at every keypress. */
+static void
+refresh_pages (AtPhotoList *self)
+{
+  g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint));
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint page = GPOINTER_TO_UINT (key);
+      GPtrArray *items = value;
+      g_autoptr(GPtrArray) fresh = load_page (self, page);
+
+      if (fresh == NULL)
+        continue;
+      for (guint i = 0; i < MAX (items->len, fresh->len); i++)
+        {
+          AtPhoto *old = i < items->len ? g_ptr_array_index (items, i) : NULL;
+          AtPhoto *now = i < fresh->len ? g_ptr_array_index (fresh, i) : NULL;
+          guint position = page * AT_PHOTO_LIST_PAGE_SIZE + i;
+
+          if (old != NULL && now != NULL && at_photo_same_row (old, now))
+            {
+              AtCullState state = at_photo_get_cull_state (now);
+              at_photo_set_cull_state (old, &state);
+            }
+          else
+            g_array_append_val (changed, position);
+        }
+      /* positions that changed take the fresh objects */
+      for (guint i = 0; i < fresh->len; i++)
+        if (i >= items->len || !at_photo_same_row (g_ptr_array_index (items, i), g_ptr_array_index (fresh, i)))
+          {
+            if (i < items->len)
+              {
+                g_object_unref (g_ptr_array_index (items, i));
+                items->pdata[i] = g_object_ref (g_ptr_array_index (fresh, i));
+              }
+            else
+              g_ptr_array_add (items, g_object_ref (g_ptr_array_index (fresh, i)));
+          }
+      if (items->len > fresh->len)
+        g_ptr_array_set_size (items, fresh->len);
+    }
+  for (guint i = 0; i < changed->len; i++)
+    {
+      guint position = g_array_index (changed, guint, i);
+      if (position < self->n_items)
+        g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+    }
+}
+
 /**
  * at_photo_list_reload:
  *
- * Re-reads the count and forgets cached pages; views re-fetch what they show.
+ * Re-reads the count; when it changed, forgets cached pages and views
+ * re-fetch what they show, otherwise the cached pages are refreshed in place.
  */
 void
 at_photo_list_reload (AtPhotoList *self)
@@ -154,12 +212,47 @@ at_photo_list_reload (AtPhotoList *self)
 
   old_n = self->n_items;
   new_n = count_photos (self);
+  if (old_n == new_n)
+    {
+      refresh_pages (self);
+      return;
+    }
   drop_pages (self);
   self->n_items = new_n;
-  if (old_n != 0 || new_n != 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, new_n);
-  if (old_n != new_n)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, new_n);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+/**
+ * at_photo_list_apply_states:
+ * @ids: (array zero-terminated=1): photos
+ * @states: one per id
+ *
+ * Shows culling decisions on the cached objects before the catalog has them.
+ */
+void
+at_photo_list_apply_states (AtPhotoList       *self,
+                            const char *const *ids,
+                            const AtCullState *states)
+{
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (AT_IS_PHOTO_LIST (self));
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_hash_table_insert (by_id, (gpointer) ids[i], (gpointer) &states[i]);
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GPtrArray *items = value;
+      for (guint i = 0; i < items->len; i++)
+        {
+          const AtCullState *state = g_hash_table_lookup (by_id, at_photo_get_id (g_ptr_array_index (items, i)));
+          if (state != NULL)
+            at_photo_set_cull_state (g_ptr_array_index (items, i), state);
+        }
+    }
 }
 
 static void

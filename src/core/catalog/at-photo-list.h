@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "at-catalog.h"
+#include "at-photo.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,9 @@ G_DECLARE_FINAL_TYPE (AtPhotoList, at_photo_list, AT, PHOTO_LIST, GObject)
 AtPhotoList *at_photo_list_new            (AtCatalog   *catalog);
 AtCatalog   *at_photo_list_get_catalog    (AtPhotoList *self);
 void         at_photo_list_reload         (AtPhotoList *self);
+void         at_photo_list_apply_states   (AtPhotoList       *self,
+                                           const char *const *ids,
+                                           const AtCullState *states);
 guint        at_photo_list_get_n_cached_pages (AtPhotoList *self);
 
 G_END_DECLS

@@ -1,7 +1,10 @@
 /* at-photo.c — AtPhoto: a snapshot of one `photos` row.
  *
- * Immutable on purpose: a change goes to the catalog writer, and the list
- * model hands out fresh objects after the "changed" signal.
+ * Immutable but for the culling state (rating, colour label, pick): a
+ * keypress shows at once on the object the grid holds, while the write
+ * goes to the catalog writer (library/at-culling.c). Everything else
+ * changes only through the catalog, and the list model hands out fresh
+ * objects after its "changed" signal.
  */
 #define G_LOG_DOMAIN "atelier-catalog"
 
@@ -157,6 +160,54 @@ int at_photo_get_rating (AtPhoto *self)                 { g_return_val_if_fail (
 const char *at_photo_get_color_label (AtPhoto *self)    { g_return_val_if_fail (AT_IS_PHOTO (self), NULL); return self->color_label; }
 gboolean at_photo_get_picked (AtPhoto *self)            { g_return_val_if_fail (AT_IS_PHOTO (self), FALSE); return self->picked; }
 
+/* The same photo in the same place: only its culling state may differ. */
+gboolean
+at_photo_same_row (AtPhoto *a,
+                   AtPhoto *b)
+{
+  return g_strcmp0 (a->id, b->id) == 0 && g_strcmp0 (a->file_name, b->file_name) == 0 &&
+         g_strcmp0 (a->library_path, b->library_path) == 0 && g_strcmp0 (a->capture_time, b->capture_time) == 0;
+}
+
+AtCullState
+at_photo_get_cull_state (AtPhoto *self)
+{
+  AtCullState state = { 0, AT_LABEL_NONE, FALSE };
+
+  g_return_val_if_fail (AT_IS_PHOTO (self), state);
+  state.rating = self->rating;
+  state.label = at_label_from_string (self->color_label);
+  state.picked = self->picked;
+  return state;
+}
+
+/* Shows a culling decision before the catalog has it; notifies what changed. */
+void
+at_photo_set_cull_state (AtPhoto           *self,
+                         const AtCullState *state)
+{
+  g_return_if_fail (AT_IS_PHOTO (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->rating != state->rating)
+    {
+      self->rating = state->rating;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATING]);
+    }
+  if (at_label_from_string (self->color_label) != state->label)
+    {
+      g_free (self->color_label);
+      self->color_label = g_strdup (at_label_to_string (state->label));
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLOR_LABEL]);
+    }
+  if (self->picked != state->picked)
+    {
+      self->picked = state->picked;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PICKED]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 /**
  * at_photo_dup_local_capture_label:
  *
@@ -184,4 +235,34 @@ at_photo_dup_local_capture_label (AtPhoto *self)
   day = g_date_time_format (local, "%e %b %Y %H:%M:%S");
   /* hundredths tell the frames of a burst apart */
   return g_strdup_printf ("%s.%02d", g_strstrip (day), g_date_time_get_microsecond (local) / 10000);
+}
+
+static const char *const label_names[] = { "none", "red", "yellow", "green", "blue", "purple" };
+
+const char *
+at_label_to_string (AtLabel label)
+{
+  return (guint) label < G_N_ELEMENTS (label_names) ? label_names[label] : "none";
+}
+
+gboolean
+at_label_parse (const char *name,
+                AtLabel    *label)
+{
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (label_names); i++)
+    if (g_ascii_strcasecmp (name, label_names[i]) == 0)
+      {
+        *label = (AtLabel) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+AtLabel
+at_label_from_string (const char *name)
+{
+  AtLabel label = AT_LABEL_NONE;
+
+  at_label_parse (name, &label);
+  return label;
 }

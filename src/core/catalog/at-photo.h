@@ -11,6 +11,29 @@ G_BEGIN_DECLS
   "id, file_name, original_name, library_path, capture_time, capture_offset, " \
   "camera_make, camera_model, body_serial, width, height, rating, color_label, picked, project_id"
 
+/* Colour labels, as the catalog spells them ("none", "red", ...). */
+typedef enum {
+  AT_LABEL_NONE,
+  AT_LABEL_RED,
+  AT_LABEL_YELLOW,
+  AT_LABEL_GREEN,
+  AT_LABEL_BLUE,
+  AT_LABEL_PURPLE,
+} AtLabel;
+
+const char *at_label_to_string   (AtLabel     label);
+AtLabel     at_label_from_string (const char *name);   /* unknown: AT_LABEL_NONE */
+gboolean    at_label_parse       (const char *name,
+                                  AtLabel    *label);
+
+/* A culling decision: stars (-1 is rejected, as xmp:Rating has it), label, pick. */
+typedef struct
+{
+  int      rating;
+  AtLabel  label;
+  gboolean picked;
+} AtCullState;
+
 #define AT_TYPE_PHOTO (at_photo_get_type ())
 G_DECLARE_FINAL_TYPE (AtPhoto, at_photo, AT, PHOTO, GObject)
 
@@ -30,5 +53,10 @@ int         at_photo_get_rating          (AtPhoto *self);
 const char *at_photo_get_color_label     (AtPhoto *self);
 gboolean    at_photo_get_picked          (AtPhoto *self);
 char       *at_photo_dup_local_capture_label (AtPhoto *self);
+AtCullState at_photo_get_cull_state      (AtPhoto *self);
+gboolean    at_photo_same_row            (AtPhoto *a,
+                                          AtPhoto *b);
+void        at_photo_set_cull_state      (AtPhoto           *self,
+                                          const AtCullState *state);
 
 G_END_DECLS

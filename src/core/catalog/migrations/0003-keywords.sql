@@ -1,0 +1,19 @@
+-- Schema v3: keywords on photos. Set-like data is one row per member with
+-- a `present` field (DESIGN.md, Sync): removing a keyword clears `present`,
+-- so the removal itself can travel to other workstations. A hierarchical
+-- keyword keeps its levels joined by '|', as lr:hierarchicalSubject does.
+
+CREATE TABLE photo_keywords (
+  id          TEXT PRIMARY KEY NOT NULL,
+  photo_id    TEXT NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+  keyword     TEXT NOT NULL CHECK (length(keyword) > 0),
+  present     INTEGER NOT NULL DEFAULT 1 CHECK (present IN (0,1)),
+  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  deleted_at  TEXT,
+  UNIQUE (photo_id, keyword)
+);
+CREATE INDEX photo_keywords_keyword ON photo_keywords (keyword) WHERE present = 1;
+-- filters by pick flag and body
+CREATE INDEX photos_picked ON photos (picked) WHERE picked = 1 AND deleted_at IS NULL;
+CREATE INDEX photos_body ON photos (body_serial, capture_time) WHERE deleted_at IS NULL;
