@@ -108,9 +108,10 @@ not_running (gpointer page)
 }
 
 static gboolean
-landed (gpointer page)
+under_way (gpointer page)
 {
-  return g_list_model_get_n_items (at_ingest_page_get_landed (page)) >= 1;
+  GtkWidget *bar = at_test_find_widget (page, GTK_TYPE_PROGRESS_BAR);
+  return bar != NULL && gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)) > 0;
 }
 
 static gboolean
@@ -172,7 +173,7 @@ test_card (void)
   g_assert_no_error (error);
   g_assert_cmpint (g_mkdir (library, 0755), ==, 0);
   g_settings_set_string (settings, "library-folder", library);
-  card = at_test_volume_new_card (dir, 160, 6, 8 << 20, AT_TEST_CARD_RAW | AT_TEST_CARD_SIDECARS, &info);
+  card = at_test_volume_new_card (dir, 320, 6, 24 << 20, AT_TEST_CARD_RAW | AT_TEST_CARD_SIDECARS, &info);
   g_assert_cmpuint (info.n_captures, ==, 12);
 
   window = at_test_new_window (app, catalog);
@@ -193,8 +194,8 @@ test_card (void)
   g_signal_emit_by_name (at_test_find_button (GTK_WIDGET (count.page), "_Import 12 Photos"), "clicked");
   g_assert_true (at_ingest_page_is_running (count.page));
 
-  /* pulled out as soon as the first photo has landed */
-  at_test_wait_until (landed, count.page, 60);
+  /* pulled out as soon as the first bytes are across */
+  at_test_wait_until (under_way, count.page, 60);
   at_test_volume_pull (card);
   at_test_wait_until (not_running, count.page, 60);
   g_assert_nonnull (at_test_find_button (GTK_WIDGET (count.page), "_Resume"));
@@ -203,7 +204,6 @@ test_card (void)
   at_test_save_screenshot (GTK_WIDGET (window), "ingest-card-pulled.png");
   g_clear_pointer (&notified.summary, g_free);
   imported = at_test_sql_int (catalog, "SELECT count(*) FROM photos");
-  g_assert_cmpint (imported, >=, 1);
   g_assert_cmpint (imported, <, 12);
 
   /* the reader forgets the dead card; Resume asks for it */
