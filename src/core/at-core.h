@@ -24,3 +24,4 @@
 #include "at-studio-summary.h"
 #include "at-uuid.h"
 #include "at-vips.h"
+#include "at-xmp-sidecar.h"
