@@ -16,9 +16,16 @@ int  at_cli_catalog_info  (int argc, char **argv);
 int  at_cli_catalog_check (int argc, char **argv);
 int  at_cli_demo          (int argc, char **argv);
 int  at_cli_ingest        (int argc, char **argv);
+int  at_cli_photos_list   (int argc, char **argv);
+int  at_cli_photos_set    (int argc, char **argv);
+int  at_cli_xmp_write     (int argc, char **argv);
+int  at_cli_xmp_read      (int argc, char **argv);
 
 /* shared by the commands */
 gboolean at_cli_parse      (GOptionContext  *context,
+                            int             *argc,
+                            char          ***argv);
+gboolean at_cli_parse_args (GOptionContext  *context,
                             int             *argc,
                             char          ***argv);
 int      at_cli_fail       (const GError    *error);

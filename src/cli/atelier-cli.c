@@ -27,6 +27,10 @@ static const Command commands[] = {
   { "catalog", "check", at_cli_catalog_check, N_("Check the catalog’s integrity and foreign keys") },
   { NULL,      "ingest", at_cli_ingest,       N_("Copy cards or folders into the library and backup, verified and resumable") },
   { NULL,      "demo",  at_cli_demo,          N_("Fill a catalog with a sample studio and real photo files") },
+  { "photos",  "list",  at_cli_photos_list,   N_("List photos by stars, label, flag, album, camera or text") },
+  { "photos",  "set",   at_cli_photos_set,    N_("Set stars, colour label or flag on photos") },
+  { "xmp",     "write", at_cli_xmp_write,     N_("Write photos’ stars, labels, picks and keywords to XMP sidecars") },
+  { "xmp",     "read",  at_cli_xmp_read,      N_("Read XMP sidecars into the catalog") },
 };
 
 static void
@@ -58,6 +62,22 @@ at_cli_parse (GOptionContext   *context,
   if (*argc > 1)
     {
       g_printerr ("atelier-cli: %s “%s”\n", _("unexpected argument"), (*argv)[1]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Like at_cli_parse(), with the arguments left in @argv[1..]. */
+gboolean
+at_cli_parse_args (GOptionContext   *context,
+                   int              *argc,
+                   char           ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("atelier-cli: %s\n", error->message);
       return FALSE;
     }
   return TRUE;

@@ -6,6 +6,8 @@
 #include "at-catalog-report.h"
 #include "at-checksum.h"
 #include "at-culling.h"
+#include "at-keywords.h"
+#include "at-photo-filter.h"
 #include "at-customer.h"
 #include "at-demo.h"
 #include "at-card-monitor.h"

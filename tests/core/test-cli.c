@@ -4,62 +4,24 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "at-test-cli.h"
 #include "at-test-util.h"
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-static Run
-cli (const char *first, ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *cli_path = g_getenv ("AT_CLI");
-  Run r = { 0 };
-  int wait_status = 0;
-  va_list ap;
-
-  g_assert_nonnull (cli_path);
-  g_ptr_array_add (args, (char *) cli_path);
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &r.out, &r.err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  r.status = WEXITSTATUS (wait_status);
-  return r;
-}
 
 static void
 test_help_lists_commands (void)
 {
-  Run r = cli ("--help", NULL);
+  AtTestRun r = at_test_cli ("--help", NULL);
 
   g_assert_cmpint (r.status, ==, 0);
   for (const char *const *c = (const char *const[]) { "catalog init", "catalog info", "catalog check", "demo", NULL };
        *c != NULL; c++)
     g_assert_nonnull (strstr (r.out, *c));
-  run_clear (&r);
+  at_test_run_clear (&r);
 
-  r = cli ("catalog", "frobnicate", NULL);
+  r = at_test_cli ("catalog", "frobnicate", NULL);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "unknown command"));
-  run_clear (&r);
+  at_test_run_clear (&r);
 }
 
 static void
@@ -70,13 +32,13 @@ test_init_info_json (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *root, *tables;
-  Run r = cli ("catalog", "init", "--catalog", path, NULL);
+  AtTestRun r = at_test_cli ("catalog", "init", "--catalog", path, NULL);
 
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "Created catalog"));
-  run_clear (&r);
+  at_test_run_clear (&r);
 
-  r = cli ("catalog", "info", "--catalog", path, "--json", NULL);
+  r = at_test_cli ("catalog", "info", "--catalog", path, "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
   g_assert_no_error (error);
@@ -87,18 +49,18 @@ test_init_info_json (void)
   g_assert_true (json_object_has_member (tables, "photos"));
   g_assert_true (json_object_has_member (tables, "audit_log"));
   g_assert_cmpint (json_object_get_int_member (tables, "photos"), ==, 0);
-  run_clear (&r);
+  at_test_run_clear (&r);
 
-  r = cli ("catalog", "check", "--catalog", path, NULL);
+  r = at_test_cli ("catalog", "check", "--catalog", path, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "sound"));
-  run_clear (&r);
+  at_test_run_clear (&r);
 
   /* init again: nothing to do, nothing changed */
-  r = cli ("catalog", "init", "--catalog", path, NULL);
+  r = at_test_cli ("catalog", "init", "--catalog", path, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "already exists"));
-  run_clear (&r);
+  at_test_run_clear (&r);
   at_test_rm_rf (dir);
 }
 
@@ -108,19 +70,19 @@ test_demo_and_info (void)
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "demo.atelier", NULL);
   g_autofree char *library = g_build_filename (dir, "Pictures", NULL);
-  Run r;
+  AtTestRun r;
 
   g_assert_cmpint (g_mkdir (library, 0755), ==, 0);
-  r = cli ("demo", "--catalog", path, "--library", library, "--photos", "24", NULL);
+  r = at_test_cli ("demo", "--catalog", path, "--library", library, "--photos", "24", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "24 photos"));
-  run_clear (&r);
+  at_test_run_clear (&r);
 
-  r = cli ("catalog", "info", "--catalog", path, NULL);
+  r = at_test_cli ("catalog", "info", "--catalog", path, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_regex_match_simple ("photos +24\\b", r.out, 0, 0));
   g_assert_true (g_regex_match_simple ("customers +6\\b", r.out, 0, 0));
-  run_clear (&r);
+  at_test_run_clear (&r);
   at_test_rm_rf (dir);
 }
 
@@ -130,14 +92,14 @@ expect_refusal (const char *path, const char *needle, const char *command, const
 {
   g_autofree char *before = at_test_hash_file (path);
   g_autofree char *after = NULL;
-  Run r = cli (command, sub, "--catalog", path, NULL);
+  AtTestRun r = at_test_cli (command, sub, "--catalog", path, NULL);
 
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, needle));
   g_assert_nonnull (strstr (r.err, path));
   after = at_test_hash_file (path);
   g_assert_cmpstr (before, ==, after);
-  run_clear (&r);
+  at_test_run_clear (&r);
 }
 
 static void
@@ -149,31 +111,31 @@ test_bad_catalogs (void)
   g_autofree char *newer = g_build_filename (dir, "newer.atelier", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.atelier", NULL);
   sqlite3 *db;
-  Run r;
+  AtTestRun r;
 
   g_assert_true (g_file_set_contents (text, "JPEG\xff\xd8 not a catalog", -1, NULL));
   expect_refusal (text, "not an SQLite database", "catalog", "info");
   expect_refusal (text, "not an SQLite database", "catalog", "init");
   expect_refusal (text, "not an SQLite database", "catalog", "check");
 
-  r = cli ("catalog", "init", "--catalog", ro, NULL);
+  r = at_test_cli ("catalog", "init", "--catalog", ro, NULL);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
+  at_test_run_clear (&r);
   g_assert_cmpint (g_chmod (ro, 0444), ==, 0);
   expect_refusal (ro, "read-only", "catalog", "info");
 
-  r = cli ("catalog", "init", "--catalog", newer, NULL);
-  run_clear (&r);
+  r = at_test_cli ("catalog", "init", "--catalog", newer, NULL);
+  at_test_run_clear (&r);
   g_assert_cmpint (sqlite3_open (newer, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 7", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   expect_refusal (newer, "newer Atelier", "catalog", "info");
 
-  r = cli ("catalog", "info", "--catalog", missing, NULL);
+  r = at_test_cli ("catalog", "info", "--catalog", missing, NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "No catalog at"));
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
-  run_clear (&r);
+  at_test_run_clear (&r);
   at_test_rm_rf (dir);
 }
 
@@ -183,18 +145,18 @@ test_demo_missing_library (void)
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "demo.atelier", NULL);
   g_autofree char *library = g_build_filename (dir, "EXTERNAL_SSD", "Library", NULL);
-  Run r = cli ("demo", "--catalog", path, "--library", library, NULL);
+  AtTestRun r = at_test_cli ("demo", "--catalog", path, "--library", library, NULL);
 
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "does not exist"));
   g_assert_nonnull (strstr (r.err, library));
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (library, G_FILE_TEST_EXISTS));
-  run_clear (&r);
+  at_test_run_clear (&r);
 
-  r = cli ("demo", "--catalog", path, "--photos", "-3", NULL);
+  r = at_test_cli ("demo", "--catalog", path, "--photos", "-3", NULL);
   g_assert_cmpint (r.status, ==, 2);
-  run_clear (&r);
+  at_test_run_clear (&r);
   at_test_rm_rf (dir);
 }
 

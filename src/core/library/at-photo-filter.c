@@ -1,0 +1,96 @@
+/* at-photo-filter.c — AtPhotoFilter to a WHERE clause.
+ *
+ * The clause is built from fixed fragments only; every value the user typed
+ * is a bound parameter, so the statement can be prepared and cached.
+ */
+#define G_LOG_DOMAIN "atelier-library"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "at-photo-filter.h"
+#include "at-sql.h"
+
+void
+at_photo_filter_init (AtPhotoFilter *filter)
+{
+  memset (filter, 0, sizeof *filter);
+}
+
+void
+at_photo_filter_clear (AtPhotoFilter *filter)
+{
+  g_clear_pointer (&filter->album, g_free);
+  g_clear_pointer (&filter->body_serial, g_free);
+  g_clear_pointer (&filter->project, g_free);
+  g_clear_pointer (&filter->text, g_free);
+}
+
+/* Each condition in the order at_photo_filter_bind() binds it. */
+char *
+at_photo_filter_where (const AtPhotoFilter *f,
+                       int                  first,
+                       int                 *n_params)
+{
+  GString *sql = g_string_new ("WHERE p.deleted_at IS NULL");
+  int n = first;
+
+  if (f->rating_min > 0)
+    g_string_append_printf (sql, " AND p.rating >= ?%d", n++);
+  if (f->has_label)
+    g_string_append_printf (sql, " AND p.color_label = ?%d", n++);
+  if (f->has_flag)
+    switch (f->flag)
+      {
+      case AT_FLAG_PICKED:   g_string_append (sql, " AND p.picked = 1"); break;
+      case AT_FLAG_REJECTED: g_string_append (sql, " AND p.rating = -1"); break;
+      case AT_FLAG_NONE:
+      default:               g_string_append (sql, " AND p.picked = 0 AND p.rating >= 0"); break;
+      }
+  if (f->album != NULL)
+    {
+      g_string_append_printf (sql, " AND p.id IN (SELECT i.photo_id FROM album_items i JOIN albums a ON a.id = i.album_id "
+                                   "WHERE i.present = 1 AND i.deleted_at IS NULL AND a.deleted_at IS NULL "
+                                   "AND (a.id = ?%d OR a.name = ?%d))", n, n);
+      n++;
+    }
+  if (f->body_serial != NULL)
+    g_string_append_printf (sql, " AND p.body_serial = ?%d", n++);
+  if (f->project != NULL)
+    {
+      g_string_append_printf (sql, " AND p.project_id IN (SELECT id FROM projects WHERE id = ?%d OR name = ?%d "
+                                   "OR project_number = ?%d)", n, n, n);
+      n++;
+    }
+  if (f->text != NULL)
+    {
+      g_string_append_printf (sql, " AND (p.file_name LIKE '%%' || ?%d || '%%' OR p.original_name LIKE '%%' || ?%d || '%%' "
+                                   "OR p.id IN (SELECT k.photo_id FROM photo_keywords k WHERE k.present = 1 "
+                                   "AND k.keyword LIKE '%%' || ?%d || '%%'))", n, n, n);
+      n++;
+    }
+  *n_params = n - first;
+  return g_string_free (sql, FALSE);
+}
+
+void
+at_photo_filter_bind (const AtPhotoFilter *f,
+                      sqlite3_stmt        *stmt,
+                      int                  first)
+{
+  int n = first;
+
+  if (f->rating_min > 0)
+    sqlite3_bind_int (stmt, n++, f->rating_min);
+  if (f->has_label)
+    at_sql_bind_text (stmt, n++, at_label_to_string (f->label));
+  if (f->album != NULL)
+    at_sql_bind_text (stmt, n++, f->album);
+  if (f->body_serial != NULL)
+    at_sql_bind_text (stmt, n++, f->body_serial);
+  if (f->project != NULL)
+    at_sql_bind_text (stmt, n++, f->project);
+  if (f->text != NULL)
+    at_sql_bind_text (stmt, n++, f->text);
+}

@@ -1,0 +1,34 @@
+/* at-photo-filter.h — which photos a view or a command wants, as bound SQL. */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "at-culling.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  int      rating_min;    /* 0: any (rejected photos too); 1..5: at least that many stars */
+  gboolean has_label;
+  AtLabel  label;
+  gboolean has_flag;
+  AtFlag   flag;
+  char    *album;         /* album name or id */
+  char    *body_serial;
+  char    *project;       /* project id, name or number */
+  char    *text;          /* in the file name or a keyword */
+} AtPhotoFilter;
+
+void  at_photo_filter_init  (AtPhotoFilter *filter);
+void  at_photo_filter_clear (AtPhotoFilter *filter);
+/* "WHERE ..." for `photos p`, every value a parameter from @first on;
+ * returns the number of parameters it takes. */
+char *at_photo_filter_where (const AtPhotoFilter *filter,
+                             int                  first,
+                             int                 *n_params);
+void  at_photo_filter_bind  (const AtPhotoFilter *filter,
+                             sqlite3_stmt        *stmt,
+                             int                  first);
+
+G_END_DECLS
