@@ -310,7 +310,7 @@ setup (AtWindow *self)
       gtk_label_set_label (self->catalog_label, base);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->catalog_label), at_catalog_get_path (self->catalog));
       g_autofree char *library = at_application_dup_library_folder (self->app);
-      at_library_page_set_catalog (self->library_page, self->catalog);
+      at_library_page_set_catalog (self->library_page, self->catalog, library);
       at_ingest_page_setup (self->ingest_page, self->catalog, self->settings, library, NULL);
       g_signal_connect_object (self->catalog, "changed", G_CALLBACK (catalog_changed_cb), self, 0);
       at_window_refresh_counts (self);

@@ -2,6 +2,11 @@
  *
  * Model chain: AtPhotoList (pages rows from SQLite) → GtkMultiSelection →
  * GtkGridView, so the grid only ever asks for the rows it shows.
+ *
+ * Culling: the "library.*" actions, bound to the keys photographers know
+ * (0–5 stars, 6–9 colour labels, P pick, X reject, U unflag, Ctrl+Z undo,
+ * Shift+Ctrl+Z redo), act on the selection through AtCulling: the cells
+ * show the change at once, the catalog gets it behind.
  */
 #define G_LOG_DOMAIN "atelier"
 
@@ -14,18 +19,25 @@ struct _AtLibraryPage
 {
   AdwBin       parent_instance;
   AtPhotoList *photos;
+  AtCulling   *culling;
+  AtThumbnailLoader *loader;
+  GtkSelectionModel *selection;
+  gboolean     auto_advance;
   GtkStack    *stack;
   GtkGridView *grid;
 };
+
+enum { PROP_0, PROP_AUTO_ADVANCE, N_PROPS };
+static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (AtLibraryPage, at_library_page, ADW_TYPE_BIN)
 
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
-          gpointer                  user_data)
+          AtLibraryPage            *self)
 {
-  gtk_list_item_set_child (item, at_photo_cell_new ());
+  gtk_list_item_set_child (item, at_photo_cell_new (self->loader));
 }
 
 static void
@@ -53,23 +65,166 @@ update_stack (AtLibraryPage *self)
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "grid" : "empty");
 }
 
+static void
+culling_changed_cb (AtCulling     *culling,
+                    char         **ids,
+                    AtCullState   *states,
+                    AtLibraryPage *self)
+{
+  at_photo_list_apply_states (self->photos, (const char *const *) ids, states);
+}
+
+static void
+history_changed_cb (AtLibraryPage *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.undo", self->culling && at_culling_can_undo (self->culling));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.redo", self->culling && at_culling_can_redo (self->culling));
+}
+
+/**
+ * at_library_page_set_catalog:
+ * @library: (nullable): the library folder, to make thumbnails the cache lacks
+ */
 void
 at_library_page_set_catalog (AtLibraryPage *self,
-                             AtCatalog     *catalog)
+                             AtCatalog     *catalog,
+                             const char    *library)
 {
-  g_autoptr(GtkMultiSelection) selection = NULL;
-
   g_return_if_fail (AT_IS_LIBRARY_PAGE (self));
   g_return_if_fail (AT_IS_CATALOG (catalog));
 
   if (self->photos != NULL)
     g_signal_handlers_disconnect_by_data (self->photos, self);
+  if (self->culling != NULL)
+    g_signal_handlers_disconnect_by_data (self->culling, self);
   g_clear_object (&self->photos);
+  g_clear_object (&self->culling);
+  g_clear_object (&self->selection);
+  g_set_object (&self->loader, NULL);
+  self->loader = at_thumbnail_loader_new (library, NULL);
   self->photos = at_photo_list_new (catalog);
+  self->culling = at_culling_new (catalog);
   g_signal_connect_swapped (self->photos, "notify::n-items", G_CALLBACK (update_stack), self);
-  selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->photos)));
-  gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (selection));
+  g_signal_connect (self->culling, "changed", G_CALLBACK (culling_changed_cb), self);
+  g_signal_connect_swapped (self->culling, "notify::can-undo", G_CALLBACK (history_changed_cb), self);
+  g_signal_connect_swapped (self->culling, "notify::can-redo", G_CALLBACK (history_changed_cb), self);
+  self->selection = GTK_SELECTION_MODEL (gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->photos))));
+  gtk_grid_view_set_model (self->grid, self->selection);
   update_stack (self);
+  history_changed_cb (self);
+}
+
+/* The selected photos, in grid order. */
+static GPtrArray *
+selected_photos (AtLibraryPage *self)
+{
+  GPtrArray *photos = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GtkBitset) set = NULL;
+  GtkBitsetIter iter;
+  guint position;
+
+  if (self->selection == NULL)
+    return photos;
+  set = gtk_selection_model_get_selection (self->selection);
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, set, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    {
+      AtPhoto *photo = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+      if (photo != NULL)
+        g_ptr_array_add (photos, photo);
+    }
+  return photos;
+}
+
+/* With one photo selected, auto-advance moves on to the next. */
+static void
+advance (AtLibraryPage *self)
+{
+  g_autoptr(GtkBitset) set = NULL;
+  guint next;
+
+  if (!self->auto_advance || self->selection == NULL)
+    return;
+  set = gtk_selection_model_get_selection (self->selection);
+  if (gtk_bitset_get_size (set) != 1)
+    return;
+  next = gtk_bitset_get_minimum (set) + 1;
+  if (next >= g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+    return;
+  gtk_selection_model_select_item (self->selection, next, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (self->grid), "list.scroll-to-item", "u", next);
+}
+
+static void
+cull (AtLibraryPage      *self,
+      const AtCullChange *change)
+{
+  g_autoptr(GPtrArray) photos = selected_photos (self);
+
+  if (self->culling == NULL || photos->len == 0)
+    return;
+  at_culling_apply (self->culling, (AtPhoto *const *) photos->pdata, photos->len, change);
+  advance (self);
+}
+
+static void
+rate_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AtCullChange change = { AT_CULL_RATING, g_variant_get_int32 (parameter), AT_LABEL_NONE, AT_FLAG_NONE };
+  cull (AT_LIBRARY_PAGE (widget), &change);
+}
+
+static void
+label_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  AtCullChange change = { AT_CULL_LABEL, 0, AT_LABEL_NONE, AT_FLAG_NONE };
+
+  if (at_label_parse (g_variant_get_string (parameter, NULL), &change.label))
+    cull (AT_LIBRARY_PAGE (widget), &change);
+}
+
+static void
+flag_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AtCullChange change = { AT_CULL_FLAG, 0, AT_LABEL_NONE, AT_FLAG_NONE };
+
+  if (at_flag_parse (g_variant_get_string (parameter, NULL), &change.flag))
+    cull (AT_LIBRARY_PAGE (widget), &change);
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AtLibraryPage *self = AT_LIBRARY_PAGE (widget);
+
+  if (self->culling != NULL)
+    at_culling_undo (self->culling);
+}
+
+static void
+redo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AtLibraryPage *self = AT_LIBRARY_PAGE (widget);
+
+  if (self->culling != NULL)
+    at_culling_redo (self->culling);
+}
+
+AtCulling *
+at_library_page_get_culling (AtLibraryPage *self)
+{
+  g_return_val_if_fail (AT_IS_LIBRARY_PAGE (self), NULL);
+  return self->culling;
 }
 
 GListModel *
@@ -87,13 +242,54 @@ at_library_page_get_grid (AtLibraryPage *self)
 }
 
 static void
+at_library_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  AtLibraryPage *self = AT_LIBRARY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_AUTO_ADVANCE: g_value_set_boolean (value, self->auto_advance); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+at_library_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  AtLibraryPage *self = AT_LIBRARY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_AUTO_ADVANCE:
+      if (self->auto_advance != g_value_get_boolean (value))
+        {
+          self->auto_advance = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 at_library_page_dispose (GObject *object)
 {
   AtLibraryPage *self = AT_LIBRARY_PAGE (object);
 
   if (self->photos != NULL)
     g_signal_handlers_disconnect_by_data (self->photos, self);
+  if (self->culling != NULL)
+    g_signal_handlers_disconnect_by_data (self->culling, self);
   g_clear_object (&self->photos);
+  g_clear_object (&self->culling);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->loader);
   /* AdwBin unparents its child itself; disposing the template too would
    * unparent it twice. */
   G_OBJECT_CLASS (at_library_page_parent_class)->dispose (object);
@@ -106,6 +302,38 @@ at_library_page_class_init (AtLibraryPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = at_library_page_dispose;
+  object_class->get_property = at_library_page_get_property;
+  object_class->set_property = at_library_page_set_property;
+  properties[PROP_AUTO_ADVANCE] = g_param_spec_boolean ("auto-advance", NULL, NULL, FALSE,
+                                                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                                        G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "library.rate", "i", rate_action);
+  gtk_widget_class_install_action (widget_class, "library.label", "s", label_action);
+  gtk_widget_class_install_action (widget_class, "library.flag", "s", flag_action);
+  gtk_widget_class_install_action (widget_class, "library.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "library.redo", NULL, redo_action);
+  gtk_widget_class_install_property_action (widget_class, "library.auto-advance", "auto-advance");
+  for (int n = 0; n <= 5; n++)
+    {
+      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0 + n, 0, "library.rate", "i", n);
+      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0 + n, 0, "library.rate", "i", n);
+    }
+  {
+    static const char *const labels[] = { "red", "yellow", "green", "blue" };
+    for (int n = 0; n < 4; n++)
+      {
+        gtk_widget_class_add_binding_action (widget_class, GDK_KEY_6 + n, 0, "library.label", "s", labels[n]);
+        gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_6 + n, 0, "library.label", "s", labels[n]);
+      }
+  }
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "library.flag", "s", "picked");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_x, 0, "library.flag", "s", "rejected");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, 0, "library.flag", "s", "none");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "library.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "library.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "library.redo", NULL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/library/at-library-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, stack);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, grid);
@@ -117,7 +345,7 @@ at_library_page_init (AtLibraryPage *self)
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), NULL);
   gtk_grid_view_set_factory (self->grid, factory);

@@ -11,7 +11,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AtLibraryPage, at_library_page, AT, LIBRARY_PAGE, AdwBin)
 
 void         at_library_page_set_catalog (AtLibraryPage *self,
-                                          AtCatalog     *catalog);
+                                          AtCatalog     *catalog,
+                                          const char    *library);
+AtCulling   *at_library_page_get_culling (AtLibraryPage *self);
 GListModel  *at_library_page_get_photos  (AtLibraryPage *self);
 GtkGridView *at_library_page_get_grid    (AtLibraryPage *self);
 

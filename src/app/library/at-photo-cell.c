@@ -1,7 +1,10 @@
-/* at-photo-cell.c — AtPhotoCell: file name, capture time, rating, label.
+/* at-photo-cell.c — AtPhotoCell: thumbnail, file name, capture time, stars,
+ * colour label and pick flag.
  *
- * A placeholder stands where the thumbnail will go once previews exist;
- * cells are recycled by the grid, so set_photo() must reset everything.
+ * A placeholder stands until the thumbnail is read (off the main thread;
+ * a recycled cell cancels the request for its old photo). The cell follows
+ * its photo's notifications, so a rating shows the moment it is given.
+ * Cells are recycled by the grid, so set_photo() must reset everything.
  */
 #define G_LOG_DOMAIN "atelier"
 
@@ -10,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "at-photo-cell.h"
+#include "at-thumbnail-loader.h"
 
 struct _AtPhotoCell
 {
@@ -19,7 +23,13 @@ struct _AtPhotoCell
   GtkLabel  *time_label;
   GtkLabel  *rating_label;
   GtkWidget *label_dot;
+  GtkStack  *thumb_stack;
+  GtkPicture *picture;
+  GtkImage  *flag_badge;
   char      *dot_class;
+  AtPhoto   *photo;
+  AtThumbnailLoader *loader;
+  GCancellable *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (AtPhotoCell, at_photo_cell, GTK_TYPE_WIDGET)
@@ -29,8 +39,10 @@ at_photo_cell_dispose (GObject *object)
 {
   AtPhotoCell *self = AT_PHOTO_CELL (object);
 
+  at_photo_cell_set_photo (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_PHOTO_CELL);
   g_clear_pointer (&self->dot_class, g_free);
+  g_clear_object (&self->loader);
   G_OBJECT_CLASS (at_photo_cell_parent_class)->dispose (object);
 }
 
@@ -49,6 +61,9 @@ at_photo_cell_class_init (AtPhotoCellClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtPhotoCell, time_label);
   gtk_widget_class_bind_template_child (widget_class, AtPhotoCell, rating_label);
   gtk_widget_class_bind_template_child (widget_class, AtPhotoCell, label_dot);
+  gtk_widget_class_bind_template_child (widget_class, AtPhotoCell, thumb_stack);
+  gtk_widget_class_bind_template_child (widget_class, AtPhotoCell, picture);
+  gtk_widget_class_bind_template_child (widget_class, AtPhotoCell, flag_badge);
 }
 
 static void
@@ -57,10 +72,17 @@ at_photo_cell_init (AtPhotoCell *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/**
+ * at_photo_cell_new:
+ * @loader: (nullable): where thumbnails come from; none: placeholders only
+ */
 GtkWidget *
-at_photo_cell_new (void)
+at_photo_cell_new (AtThumbnailLoader *loader)
 {
-  return g_object_new (AT_TYPE_PHOTO_CELL, NULL);
+  AtPhotoCell *self = g_object_new (AT_TYPE_PHOTO_CELL, NULL);
+
+  self->loader = loader ? g_object_ref (loader) : NULL;
+  return GTK_WIDGET (self);
 }
 
 static const char *
@@ -74,42 +96,105 @@ rating_text (int rating)
   return stars[MIN (rating, 5)];
 }
 
-void
-at_photo_cell_set_photo (AtPhotoCell *self,
-                         AtPhoto     *photo)
+/* Stars, colour label and flag: what culling changes. */
+static void
+show_state (AtPhotoCell *self)
 {
-  g_autofree char *when = NULL;
-  const char *label;
-
-  g_return_if_fail (AT_IS_PHOTO_CELL (self));
+  AtCullState state = at_photo_get_cull_state (self->photo);
+  AtFlag flag = at_cull_state_get_flag (&state);
 
   if (self->dot_class != NULL)
     {
       gtk_widget_remove_css_class (self->label_dot, self->dot_class);
       g_clear_pointer (&self->dot_class, g_free);
     }
+  gtk_label_set_label (self->rating_label, rating_text (state.rating));
+  gtk_widget_set_visible (self->label_dot, state.label != AT_LABEL_NONE);
+  if (state.label != AT_LABEL_NONE)
+    {
+      self->dot_class = g_strdup (at_label_to_string (state.label));
+      gtk_widget_add_css_class (self->label_dot, self->dot_class);
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->flag_badge), "picked");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->flag_badge), "rejected");
+  gtk_widget_set_visible (GTK_WIDGET (self->flag_badge), flag != AT_FLAG_NONE);
+  if (flag != AT_FLAG_NONE)
+    {
+      gtk_image_set_from_icon_name (self->flag_badge, flag == AT_FLAG_PICKED ? "object-select-symbolic"
+                                                                               : "window-close-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->flag_badge), at_flag_to_string (flag));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->flag_badge), flag == AT_FLAG_PICKED ? _("Picked") : _("Rejected"));
+    }
+  if (flag == AT_FLAG_REJECTED)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "rejected");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "rejected");
+}
+
+static void
+thumbnail_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GdkTexture) texture = at_thumbnail_loader_load_finish (AT_THUMBNAIL_LOADER (object), result, NULL);
+  AtPhotoCell *self;
+
+  /* cancelled: the cell may be gone, and shows another photo if not */
+  if (texture == NULL || g_task_had_error (G_TASK (result)))
+    return;
+  self = user_data;
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+  gtk_stack_set_visible_child_name (self->thumb_stack, "thumb");
+}
+
+void
+at_photo_cell_set_photo (AtPhotoCell *self,
+                         AtPhoto     *photo)
+{
+  g_autofree char *when = NULL;
+
+  g_return_if_fail (AT_IS_PHOTO_CELL (self));
+
+  if (self->photo != NULL)
+    g_signal_handlers_disconnect_by_data (self->photo, self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->photo);
+  gtk_picture_set_paintable (self->picture, NULL);
+  gtk_stack_set_visible_child_name (self->thumb_stack, "placeholder");
   if (photo == NULL)
     {
       gtk_label_set_label (self->name_label, "");
       gtk_label_set_label (self->time_label, "");
       gtk_label_set_label (self->rating_label, "");
       gtk_widget_set_visible (self->label_dot, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->flag_badge), FALSE);
       return;
     }
 
+  self->photo = g_object_ref (photo);
   when = at_photo_dup_local_capture_label (photo);
   gtk_label_set_label (self->name_label, at_photo_get_file_name (photo));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), at_photo_get_library_path (photo));
   gtk_label_set_label (self->time_label, when ? when : _("No capture time"));
-  gtk_label_set_label (self->rating_label, rating_text (at_photo_get_rating (photo)));
+  show_state (self);
+  g_signal_connect_swapped (photo, "notify::rating", G_CALLBACK (show_state), self);
+  g_signal_connect_swapped (photo, "notify::color-label", G_CALLBACK (show_state), self);
+  g_signal_connect_swapped (photo, "notify::picked", G_CALLBACK (show_state), self);
 
-  label = at_photo_get_color_label (photo);
-  gtk_widget_set_visible (self->label_dot, label != NULL && !g_str_equal (label, "none"));
-  if (label != NULL && !g_str_equal (label, "none"))
+  if (self->loader != NULL)
     {
-      self->dot_class = g_strdup (label);
-      gtk_widget_add_css_class (self->label_dot, self->dot_class);
+      self->cancellable = g_cancellable_new ();
+      at_thumbnail_loader_load_async (self->loader, photo, self->cancellable, thumbnail_cb, self);
     }
+}
+
+/* TRUE once the thumbnail is on screen, for tests. */
+gboolean
+at_photo_cell_has_thumbnail (AtPhotoCell *self)
+{
+  g_return_val_if_fail (AT_IS_PHOTO_CELL (self), FALSE);
+  return gtk_picture_get_paintable (self->picture) != NULL;
 }
 
 const char *

@@ -26,6 +26,7 @@ struct _AtPhoto
   char    *body_serial;
   char    *color_label;
   char    *project_id;
+  char    *content_hash;
   int      width;
   int      height;
   int      rating;
@@ -63,6 +64,7 @@ at_photo_finalize (GObject *object)
   g_free (self->body_serial);
   g_free (self->color_label);
   g_free (self->project_id);
+  g_free (self->content_hash);
   G_OBJECT_CLASS (at_photo_parent_class)->finalize (object);
 }
 
@@ -142,6 +144,7 @@ at_photo_new_from_stmt (sqlite3_stmt *stmt)
   self->color_label = dup_column (stmt, 12);
   self->picked = sqlite3_column_int (stmt, 13) != 0;
   self->project_id = dup_column (stmt, 14);
+  self->content_hash = dup_column (stmt, 15);
   return self;
 }
 
@@ -154,6 +157,7 @@ const char *at_photo_get_capture_offset (AtPhoto *self) { g_return_val_if_fail (
 const char *at_photo_get_camera_model (AtPhoto *self)   { g_return_val_if_fail (AT_IS_PHOTO (self), NULL); return self->camera_model; }
 const char *at_photo_get_body_serial (AtPhoto *self)    { g_return_val_if_fail (AT_IS_PHOTO (self), NULL); return self->body_serial; }
 const char *at_photo_get_project_id (AtPhoto *self)     { g_return_val_if_fail (AT_IS_PHOTO (self), NULL); return self->project_id; }
+const char *at_photo_get_content_hash (AtPhoto *self)   { g_return_val_if_fail (AT_IS_PHOTO (self), NULL); return self->content_hash; }
 int at_photo_get_width (AtPhoto *self)                  { g_return_val_if_fail (AT_IS_PHOTO (self), 0); return self->width; }
 int at_photo_get_height (AtPhoto *self)                 { g_return_val_if_fail (AT_IS_PHOTO (self), 0); return self->height; }
 int at_photo_get_rating (AtPhoto *self)                 { g_return_val_if_fail (AT_IS_PHOTO (self), 0); return self->rating; }

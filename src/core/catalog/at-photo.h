@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 /* The columns at_photo_new_from_stmt() reads, in order. */
 #define AT_PHOTO_COLUMNS \
   "id, file_name, original_name, library_path, capture_time, capture_offset, " \
-  "camera_make, camera_model, body_serial, width, height, rating, color_label, picked, project_id"
+  "camera_make, camera_model, body_serial, width, height, rating, color_label, picked, project_id, content_hash"
 
 /* Colour labels, as the catalog spells them ("none", "red", ...). */
 typedef enum {
@@ -47,6 +47,7 @@ const char *at_photo_get_capture_offset  (AtPhoto *self);
 const char *at_photo_get_camera_model    (AtPhoto *self);
 const char *at_photo_get_body_serial     (AtPhoto *self);
 const char *at_photo_get_project_id      (AtPhoto *self);
+const char *at_photo_get_content_hash    (AtPhoto *self);
 int         at_photo_get_width           (AtPhoto *self);
 int         at_photo_get_height          (AtPhoto *self);
 int         at_photo_get_rating          (AtPhoto *self);

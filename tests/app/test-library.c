@@ -1,0 +1,168 @@
+/* test-library.c — culling in the real window under Xvfb, with real keys.
+ *
+ * Keys are typed through the X server (xdotool's XTEST), so what is tested
+ * is what a photographer's keyboard does: the bindings, the actions, the
+ * cells that redraw at once, and the catalog that follows behind.
+ */
+#include "config.h"
+
+#include "at-library-page.h"
+#include "at-photo-cell.h"
+#include "at-test-app.h"
+#include "at-test-util.h"
+
+static AtApplication *app;
+
+static void
+type_keys (const char *keys)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) argv = NULL;
+  int status = 0;
+
+  g_assert_true (g_shell_parse_argv (keys, NULL, &argv, &error));
+  {
+    g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+    g_auto(GStrv) full = NULL;
+    g_strv_builder_add_many (b, "xdotool", "key", "--delay", "30", NULL);
+    g_strv_builder_addv (b, (const char **) argv);
+    full = g_strv_builder_end (b);
+    g_assert_true (g_spawn_sync (NULL, full, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error));
+  }
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  at_test_run_main_loop (150);
+}
+
+static AtPhoto *
+item (AtLibraryPage *page, guint i)
+{
+  AtPhoto *p = g_list_model_get_item (at_library_page_get_photos (page), i);
+  g_object_unref (p);   /* the list's cache keeps it */
+  return p;
+}
+
+static char *
+stored (AtCatalog *catalog, AtPhoto *p)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT rating || ' ' || color_label || ' ' || picked FROM photos "
+                                          "WHERE id = '%s'", at_photo_get_id (p));
+  g_assert_true (at_catalog_flush (catalog, &error));
+  at_test_run_main_loop (100);
+  return at_test_sql_text (catalog, sql);
+}
+
+static void
+count_thumbnails (GtkWidget *widget, guint *n)
+{
+  if (AT_IS_PHOTO_CELL (widget) && gtk_widget_get_mapped (widget) && at_photo_cell_has_thumbnail (AT_PHOTO_CELL (widget)))
+    (*n)++;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    count_thumbnails (c, n);
+}
+
+static gboolean
+thumbnails_shown (gpointer grid)
+{
+  guint n = 0;
+  count_thumbnails (grid, &n);
+  return n >= 8;
+}
+
+static void
+test_culling_keys (void)
+{
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 40);
+  GSettings *settings = at_application_get_settings (app);
+  g_autoptr(GError) error = NULL;
+  AtLibraryPage *page;
+  GtkSelectionModel *selection;
+  AtWindow *window;
+  AtPhoto *a, *b, *c;
+  g_autofree char *sa = NULL, *sb = NULL;
+
+  g_settings_set_string (settings, "library-folder", library);
+  window = at_test_new_window (app, catalog);
+  at_window_set_section (window, "library");
+  page = AT_LIBRARY_PAGE (at_window_get_section_page (window, "library"));
+  selection = GTK_SELECTION_MODEL (gtk_grid_view_get_model (at_library_page_get_grid (page)));
+
+  /* thumbnails come off the main thread, made from the library files */
+  at_test_wait_until (thumbnails_shown, at_library_page_get_grid (page), 60);
+
+  /* a clean slate for the first photos */
+  {
+    const char *ids[7] = { NULL };
+    AtCullState zero[6] = { { 0 } };
+    for (guint i = 0; i < 6; i++)
+      ids[i] = at_photo_get_id (item (page, i));
+    g_assert_true (at_culling_write_sync (catalog, ids, zero, 6, &error));
+    at_test_run_main_loop (150);
+  }
+  a = item (page, 0);
+  b = item (page, 1);
+  c = item (page, 2);
+
+  gtk_selection_model_select_range (selection, 0, 2, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (at_library_page_get_grid (page)));
+  at_test_run_main_loop (200);
+
+  type_keys ("4");
+  g_assert_cmpint (at_photo_get_rating (a), ==, 4);
+  g_assert_cmpint (at_photo_get_rating (b), ==, 4);
+  g_assert_cmpint (at_photo_get_rating (c), ==, 0);
+  type_keys ("6 p");
+  g_assert_cmpstr (at_photo_get_color_label (a), ==, "red");
+  g_assert_true (at_photo_get_picked (b));
+  sa = stored (catalog, a);
+  g_assert_cmpstr (sa, ==, "4 red 1");
+
+  /* reject the second one alone, then take it back, then again */
+  gtk_selection_model_select_item (selection, 1, TRUE);
+  type_keys ("x");
+  g_assert_cmpint (at_photo_get_rating (b), ==, -1);
+  type_keys ("ctrl+z");
+  g_assert_cmpint (at_photo_get_rating (b), ==, 4);
+  g_assert_true (at_photo_get_picked (b));
+  type_keys ("ctrl+shift+z");
+  g_assert_cmpint (at_photo_get_rating (b), ==, -1);
+  sb = stored (catalog, b);
+  g_assert_cmpstr (sb, ==, "-1 red 0");
+
+  /* auto-advance: each key moves the selection on, for a run of keys */
+  g_object_set (page, "auto-advance", TRUE, NULL);
+  gtk_selection_model_select_item (selection, 3, TRUE);
+  type_keys ("5 2 x u 9");
+  g_assert_cmpint (at_photo_get_rating (item (page, 3)), ==, 5);
+  g_assert_cmpint (at_photo_get_rating (item (page, 4)), ==, 2);
+  g_assert_cmpint (at_photo_get_rating (item (page, 5)), ==, -1);
+  g_assert_true (gtk_selection_model_is_selected (selection, 8));
+  g_assert_cmpstr (at_photo_get_color_label (item (page, 7)), ==, "blue");
+  g_object_set (page, "auto-advance", FALSE, NULL);
+  at_test_run_main_loop (300);
+  at_test_save_screenshot (GTK_WIDGET (window), "library-culling.png");
+  {
+    g_autofree char *s5 = stored (catalog, item (page, 5));
+    g_assert_cmpstr (s5, ==, "-1 none 0");
+  }
+
+  g_settings_reset (settings, "library-folder");
+  gtk_window_destroy (GTK_WINDOW (window));
+  at_test_run_main_loop (100);
+  at_test_rm_rf (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  app = at_test_app_init (&argc, &argv);
+  g_test_add_func ("/app/culling-keys", test_culling_keys);
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
