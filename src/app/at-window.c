@@ -311,6 +311,16 @@ setup (AtWindow *self)
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->catalog_label), at_catalog_get_path (self->catalog));
       g_autofree char *library = at_application_dup_library_folder (self->app);
       at_library_page_set_catalog (self->library_page, self->catalog, library);
+      if (g_settings_get_boolean (self->settings, "write-xmp-sidecars"))
+        {
+          g_autofree char *style_name = g_settings_get_string (self->settings, "xmp-sidecar-style");
+          AtSidecarStyle style = AT_SIDECAR_ADOBE;
+          g_autoptr(AtXmpWriter) writer = NULL;
+
+          at_sidecar_style_parse (style_name, &style);
+          writer = at_xmp_writer_new (self->catalog, library, style);
+          at_library_page_set_xmp_writer (self->library_page, writer);
+        }
       at_ingest_page_setup (self->ingest_page, self->catalog, self->settings, library, NULL);
       g_signal_connect_object (self->catalog, "changed", G_CALLBACK (catalog_changed_cb), self, 0);
       at_window_refresh_counts (self);

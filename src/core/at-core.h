@@ -27,3 +27,4 @@
 #include "at-uuid.h"
 #include "at-vips.h"
 #include "at-xmp-sidecar.h"
+#include "at-xmp-writer.h"

@@ -149,6 +149,23 @@ test_culling_keys (void)
     g_assert_cmpstr (s5, ==, "-1 none 0");
   }
 
+  /* the decisions reached the sidecars, where exiv2 (and Lightroom) read them */
+  {
+    g_autofree char *image = g_build_filename (library, at_photo_get_library_path (a), NULL);
+    g_autofree char *sidecar = at_xmp_sidecar_path (image, AT_SIDECAR_ADOBE);
+    g_autofree char *printed = NULL;
+    const char *argv[] = { "exiv2", "-q", "-PXkv", sidecar, NULL };
+
+    g_assert_nonnull (at_library_page_get_xmp_writer (page));
+    at_xmp_writer_flush (at_library_page_get_xmp_writer (page));
+    g_assert_cmpuint (at_xmp_writer_get_failures (at_library_page_get_xmp_writer (page)), ==, 0);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, &printed, NULL, NULL, NULL));
+    g_assert_true (g_regex_match_simple ("Xmp.xmp.Rating +4\\n", printed, 0, 0));
+    g_assert_true (g_regex_match_simple ("Xmp.xmp.Label +Red\\n", printed, 0, 0));
+    g_assert_true (g_regex_match_simple ("Xmp.atelier.Pick +True\\n", printed, 0, 0));
+  }
+
   g_settings_reset (settings, "library-folder");
   gtk_window_destroy (GTK_WINDOW (window));
   at_test_run_main_loop (100);

@@ -33,6 +33,14 @@ test_basic (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photo_files"), ==, info.n_files);
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM ingest_files WHERE state <> 'cataloged'"), ==, 0);
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM ingest_sessions WHERE status = 'completed'"), ==, 1);
+  /* what another application put in a sidecar comes in with the photo */
+  {
+    gint64 sidecars = at_test_sql_int (f->catalog, "SELECT count(*) FROM photo_files WHERE role = 'xmp'");
+    g_assert_cmpint (sidecars, >, 0);
+    g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos WHERE rating = 3 AND color_label = 'green' "
+                                                  "AND id IN (SELECT photo_id FROM photo_files WHERE role = 'xmp')"), ==, sidecars);
+    g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photo_keywords WHERE keyword = 'Ceremony'"), ==, sidecars);
+  }
   /* the RAW stands for its capture, and its JPEG and XMP share its name */
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos WHERE file_format = 'raw'"), ==, 10);
   g_assert_cmpint (at_test_sql_int (f->catalog,

@@ -20,6 +20,7 @@ struct _AtLibraryPage
   AdwBin       parent_instance;
   AtPhotoList *photos;
   AtCulling   *culling;
+  AtXmpWriter *xmp_writer;   /* NULL: sidecars are not kept */
   AtThumbnailLoader *loader;
   GtkSelectionModel *selection;
   gboolean     auto_advance;
@@ -72,6 +73,24 @@ culling_changed_cb (AtCulling     *culling,
                     AtLibraryPage *self)
 {
   at_photo_list_apply_states (self->photos, (const char *const *) ids, states);
+  if (self->xmp_writer != NULL)
+    at_xmp_writer_queue (self->xmp_writer, (const char *const *) ids);
+}
+
+/* Culling decisions reach sidecars through @writer from now on. */
+void
+at_library_page_set_xmp_writer (AtLibraryPage *self,
+                                AtXmpWriter   *writer)
+{
+  g_return_if_fail (AT_IS_LIBRARY_PAGE (self));
+  g_set_object (&self->xmp_writer, writer);
+}
+
+AtXmpWriter *
+at_library_page_get_xmp_writer (AtLibraryPage *self)
+{
+  g_return_val_if_fail (AT_IS_LIBRARY_PAGE (self), NULL);
+  return self->xmp_writer;
 }
 
 static void
@@ -290,6 +309,7 @@ at_library_page_dispose (GObject *object)
   g_clear_object (&self->culling);
   g_clear_object (&self->selection);
   g_clear_object (&self->loader);
+  g_clear_object (&self->xmp_writer);
   /* AdwBin unparents its child itself; disposing the template too would
    * unparent it twice. */
   G_OBJECT_CLASS (at_library_page_parent_class)->dispose (object);

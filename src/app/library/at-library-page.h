@@ -14,6 +14,9 @@ void         at_library_page_set_catalog (AtLibraryPage *self,
                                           AtCatalog     *catalog,
                                           const char    *library);
 AtCulling   *at_library_page_get_culling (AtLibraryPage *self);
+void         at_library_page_set_xmp_writer (AtLibraryPage *self,
+                                             AtXmpWriter   *writer);
+AtXmpWriter *at_library_page_get_xmp_writer (AtLibraryPage *self);
 GListModel  *at_library_page_get_photos  (AtLibraryPage *self);
 GtkGridView *at_library_page_get_grid    (AtLibraryPage *self);
 

@@ -232,6 +232,32 @@ verify_file (Run           *run,
   return TRUE;
 }
 
+/* A capture's XMP sidecar (a camera's, or another application's): its
+ * stars, label, pick and keywords come in with the photo. One that is not
+ * valid XMP is copied all the same and reported. */
+static gboolean
+read_sidecar (Run            *run,
+              AtJournalGroup *g,
+              AtXmpData      *data)
+{
+  for (guint i = 0; i < g->files->len; i++)
+    {
+      AtJournalFile *f = g_ptr_array_index (g->files, i);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = NULL;
+
+      if (!g_str_equal (f->src->role, "xmp") || !g_str_equal (f->state, "verified"))
+        continue;
+      path = g_build_filename (run->opt->library, f->lib_rel, NULL);
+      at_xmp_data_init (data);
+      if (at_xmp_sidecar_read (path, data, &error))
+        return TRUE;
+      at_xmp_data_clear (data);
+      at_ingest_run_problem (run, f->src->path, error->message);
+    }
+  return FALSE;
+}
+
 static gboolean
 is_fatal (const GError *error)
 {
@@ -368,7 +394,12 @@ at_ingest_copy_batch (Run              *run,
         }
       else if (all_verified)
         {
-          at_journal_write_catalog (run->catalog, session->id, run->project_id, g);
+          AtXmpData sidecar;
+          gboolean has_sidecar = read_sidecar (run, g, &sidecar);
+
+          at_journal_write_catalog (run->catalog, session->id, run->project_id, g, has_sidecar ? &sidecar : NULL);
+          if (has_sidecar)
+            at_xmp_data_clear (&sidecar);
           at_ingest_previews_queue (run, g);
           at_ingest_run_count (run, &run->summary->photos, 1);
           at_ingest_run_count (run, &run->summary->copied, g->files->len);

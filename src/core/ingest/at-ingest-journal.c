@@ -421,6 +421,8 @@ typedef struct
   int        subsec, orientation, rating;
   GPtrArray *files;   /* FileRow* */
   char      *original_name;
+  gboolean   picked;
+  GPtrArray *keywords; /* from the capture's XMP sidecar, or NULL */
 } CatalogWrite;
 
 static void
@@ -430,6 +432,7 @@ catalog_write_free (CatalogWrite *w)
   g_free (w->offset); g_free (w->make); g_free (w->model); g_free (w->serial); g_free (w->lens);
   g_free (w->label); g_free (w->width); g_free (w->height); g_free (w->original_name);
   g_ptr_array_unref (w->files);
+  g_clear_pointer (&w->keywords, g_ptr_array_unref);
   g_free (w);
 }
 
@@ -454,14 +457,22 @@ write_catalog (AtSqlConn *conn, gpointer data, GError **error)
   if (!w->attach && !at_sql_exec_bound (conn, error,
         "INSERT INTO photos (id, project_id, ingest_session_id, content_hash, file_size, original_name, file_name, "
         "library_path, file_format, capture_time, capture_subsec, capture_offset, camera_make, camera_model, "
-        "body_serial, lens, width, height, orientation, rating, color_label) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
-        "ttttltttttitttttttiit",
+        "body_serial, lens, width, height, orientation, rating, color_label, picked) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+        "ttttltttttitttttttiiti",
         w->photo_id, w->project_id, w->session_id, primary->hash, (gint64) primary->size, w->original_name,
         file_name, primary->lib_rel, primary->role, w->capture, w->capture ? w->subsec : 0, w->offset,
         w->make, w->model, w->serial, w->lens, w->width, w->height, w->orientation, w->rating,
-        label_or_none (w->label)))
+        label_or_none (w->label), w->picked ? 1 : 0))
     return FALSE;
+  for (guint i = 0; !w->attach && w->keywords != NULL && i < w->keywords->len; i++)
+    {
+      char id[AT_UUID_STRING_LEN + 1];
+      at_uuid_v7_generate (id);
+      if (!at_sql_exec_bound (conn, error, "INSERT OR IGNORE INTO photo_keywords (id, photo_id, keyword) VALUES (?1, ?2, ?3)",
+                              "ttt", id, w->photo_id, (const char *) g_ptr_array_index (w->keywords, i)))
+        return FALSE;
+    }
 
   for (guint i = 0; i < w->files->len; i++)
     {
@@ -503,11 +514,17 @@ at_journal_write_attach (AtCatalog      *catalog,
                              (GDestroyNotify) catalog_write_free);
 }
 
+/**
+ * at_journal_write_catalog:
+ * @sidecar: (nullable): what the capture's XMP sidecar says (stars, label,
+ *   pick, keywords); it wins over the camera's own metadata
+ */
 void
-at_journal_write_catalog (AtCatalog      *catalog,
-                          const char     *session_id,
-                          const char     *project_id,
-                          AtJournalGroup *group)
+at_journal_write_catalog (AtCatalog       *catalog,
+                          const char      *session_id,
+                          const char      *project_id,
+                          AtJournalGroup  *group,
+                          const AtXmpData *sidecar)
 {
   CatalogWrite *w = g_new0 (CatalogWrite, 1);
   AtJournalFile *primary = g_ptr_array_index (group->files, 0);
@@ -529,9 +546,17 @@ at_journal_write_catalog (AtCatalog      *catalog,
   w->orientation = group->has_meta ? group->meta.orientation : 1;
   w->rating = group->meta.rating;
   w->original_name = g_path_get_basename (primary->src->path);
+  if (sidecar != NULL)
+    {
+      w->rating = sidecar->state.rating;
+      g_free (w->label);
+      w->label = g_strdup (at_label_to_string (sidecar->state.label));
+      w->picked = sidecar->state.picked;
+      w->keywords = g_ptr_array_ref (sidecar->keywords);
+    }
   w->files = g_ptr_array_new_with_free_func ((GDestroyNotify) file_row_free);
   for (guint i = 0; i < group->files->len; i++)
     g_ptr_array_add (w->files, file_row_new (session_id, group, g_ptr_array_index (group->files, i)));
-  at_catalog_write_detached (catalog, "photos,photo_files,ingest_files", write_catalog, w,
+  at_catalog_write_detached (catalog, "photos,photo_files,ingest_files,photo_keywords", write_catalog, w,
                              (GDestroyNotify) catalog_write_free);
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "at-catalog.h"
+#include "at-xmp-sidecar.h"
 #include "at-ingest-scan.h"
 #include "at-metadata.h"
 #include "at-uuid.h"
@@ -93,7 +94,8 @@ void      at_journal_write_state     (AtCatalog       *catalog,
 void      at_journal_write_catalog   (AtCatalog       *catalog,
                                       const char      *session_id,
                                       const char      *project_id,
-                                      AtJournalGroup  *group);
+                                      AtJournalGroup  *group,
+                                      const AtXmpData *sidecar);
 void      at_journal_write_attach    (AtCatalog       *catalog,
                                       const char      *session_id,
                                       AtJournalGroup  *group,
