@@ -89,10 +89,87 @@ test_paging (void)
   at_test_rm_rf (dir);
 }
 
+static gboolean
+rate_some (AtSqlConn *conn, gpointer data, GError **error)
+{
+  /* every 10th photo 4 stars, every 7th red, keyword on every 1000th */
+  return at_sql_conn_exec (conn,
+      "UPDATE photos SET rating = 4 WHERE CAST(substr(id, 2) AS INTEGER) % 10 = 0;"
+      "UPDATE photos SET color_label = 'red' WHERE CAST(substr(id, 2) AS INTEGER) % 7 = 0;"
+      "UPDATE photos SET rating = -1 WHERE id = 'p00003';"
+      "INSERT INTO photo_keywords (id, photo_id, keyword) "
+      "  SELECT 'k' || id, id, 'Bride' FROM photos WHERE CAST(substr(id, 2) AS INTEGER) % 1000 = 0", error);
+}
+
+static void
+test_filter_and_sort (void)
+{
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "c.atelier", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtCatalog) catalog = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
+  g_autoptr(AtPhotoList) list = NULL;
+  AtPhotoFilter filter;
+
+  g_assert_true (at_catalog_write_sync (catalog, "photos", insert_many, NULL, &error));
+  g_assert_true (at_catalog_write_sync (catalog, "photos", rate_some, NULL, &error));
+  list = at_photo_list_new (catalog);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_PHOTOS);
+
+  at_photo_filter_init (&filter);
+  filter.rating_min = 4;
+  at_photo_list_set_filter (list, &filter);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_PHOTOS / 10);
+  filter.has_label = TRUE;
+  filter.label = AT_LABEL_RED;
+  at_photo_list_set_filter (list, &filter);
+  /* multiples of 70 below 20000 */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 286);
+  {
+    g_autoptr(AtPhoto) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    g_assert_cmpint (at_photo_get_rating (first), ==, 4);
+    g_assert_cmpstr (at_photo_get_color_label (first), ==, "red");
+  }
+
+  at_photo_filter_init (&filter);
+  filter.has_flag = TRUE;
+  filter.flag = AT_FLAG_REJECTED;
+  at_photo_list_set_filter (list, &filter);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+
+  at_photo_filter_init (&filter);
+  filter.text = g_strdup ("Bride");
+  at_photo_list_set_filter (list, &filter);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 20);
+  at_photo_filter_clear (&filter);
+
+  /* no filter, by name: f00000 first; by rating: a 4-star first */
+  at_photo_list_set_filter (list, NULL);
+  at_photo_list_set_sort (list, AT_PHOTO_SORT_NAME);
+  {
+    g_autoptr(AtPhoto) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    g_autoptr(AtPhoto) last = g_list_model_get_item (G_LIST_MODEL (list), N_PHOTOS - 1);
+    g_assert_cmpstr (at_photo_get_file_name (first), ==, "f00000.jpg");
+    g_assert_cmpstr (at_photo_get_file_name (last), ==, "f19999.jpg");
+  }
+  at_photo_list_set_sort (list, AT_PHOTO_SORT_RATING);
+  {
+    g_autoptr(AtPhoto) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    g_autoptr(AtPhoto) last = g_list_model_get_item (G_LIST_MODEL (list), N_PHOTOS - 1);
+    g_assert_cmpint (at_photo_get_rating (first), ==, 4);
+    g_assert_cmpint (at_photo_get_rating (last), ==, -1);
+  }
+
+  g_clear_object (&list);
+  g_clear_object (&catalog);
+  at_test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/photo-list/paging", test_paging);
+  g_test_add_func ("/photo-list/filter-and-sort", test_filter_and_sort);
   return g_test_run ();
 }

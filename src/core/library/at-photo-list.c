@@ -19,6 +19,9 @@ struct _AtPhotoList
 {
   GObject     parent_instance;
   AtCatalog  *catalog;
+  AtPhotoFilter filter;
+  AtPhotoSort sort;
+  char       *where;       /* from the filter; its parameters start at ?3 */
   guint       n_items;
   GHashTable *pages;   /* page index -> GPtrArray of AtPhoto */
   GQueue      lru;     /* page indexes, most recent first */
@@ -32,18 +35,39 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (AtPhotoList, at_photo_list, G_TYPE_OBJECT,
 enum { PROP_0, PROP_CATALOG, PROP_N_ITEMS, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
+static const char *
+order_by (AtPhotoSort sort)
+{
+  switch (sort)
+    {
+    case AT_PHOTO_SORT_NAME:   return "p.file_name, p.id";
+    case AT_PHOTO_SORT_RATING: return "p.rating DESC, p.capture_time, p.id";
+    case AT_PHOTO_SORT_CAPTURE_TIME:
+    default:                   return "p.capture_time, p.id";
+    }
+}
+
 static guint
 count_photos (AtPhotoList *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM photos p %s", self->where);
   AtSqlConn *conn = at_catalog_get_reader (self->catalog, &error);
+  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, sql, &error) : NULL;
   gint64 n = -1;
 
-  if (conn != NULL)
-    n = at_sql_query_int (conn, "SELECT count(*) FROM photos WHERE deleted_at IS NULL", &error);
+  if (stmt != NULL)
+    {
+      at_photo_filter_bind (&self->filter, stmt, 3);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        n = sqlite3_column_int64 (stmt, 0);
+      else
+        at_sql_set_error (at_sql_conn_get_db (conn), sqlite3_errcode (at_sql_conn_get_db (conn)), "count", &error);
+      at_sql_stmt_release (stmt);
+    }
   if (n < 0)
     {
-      g_warning ("Could not count photos: %s", error->message);
+      g_warning ("Could not count photos: %s", error ? error->message : "?");
       return 0;
     }
   return (guint) n;
@@ -62,25 +86,23 @@ load_page (AtPhotoList *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *sql = g_strdup_printf ("SELECT " AT_PHOTO_COLUMNS " FROM photos p %s ORDER BY %s LIMIT ?1 OFFSET ?2",
+                                          self->where, order_by (self->sort));
   AtSqlConn *conn = at_catalog_get_reader (self->catalog, &error);
   sqlite3_stmt *stmt;
   int rc;
 
-  if (conn == NULL ||
-      (stmt = at_sql_conn_prepare (conn,
-                                   "SELECT " AT_PHOTO_COLUMNS " FROM photos "
-                                   "WHERE deleted_at IS NULL "
-                                   "ORDER BY capture_time, id LIMIT ?1 OFFSET ?2",
-                                   &error)) == NULL)
+  if (conn == NULL || (stmt = at_sql_conn_prepare (conn, sql, &error)) == NULL)
     {
       g_warning ("Could not read photos: %s", error->message);
       return NULL;
     }
   sqlite3_bind_int (stmt, 1, AT_PHOTO_LIST_PAGE_SIZE);
   sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) page * AT_PHOTO_LIST_PAGE_SIZE);
+  at_photo_filter_bind (&self->filter, stmt, 3);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (items, at_photo_new_from_stmt (stmt));
-  sqlite3_reset (stmt);
+  at_sql_stmt_release (stmt);
   if (rc != SQLITE_DONE)
     g_warning ("Reading photos stopped: %s", sqlite3_errmsg (at_sql_conn_get_db (conn)));
   return g_steal_pointer (&items);
@@ -197,6 +219,21 @@ refresh_pages (AtPhotoList *self)
     }
 }
 
+/* Everything views hold is stale: forget it and say so. */
+static void
+reset_to (AtPhotoList *self,
+          guint        n_items)
+{
+  guint old_n = self->n_items;
+
+  drop_pages (self);
+  self->n_items = n_items;
+  if (old_n != 0 || self->n_items != 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_items);
+  if (old_n != self->n_items)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
 /**
  * at_photo_list_reload:
  *
@@ -217,10 +254,52 @@ at_photo_list_reload (AtPhotoList *self)
       refresh_pages (self);
       return;
     }
-  drop_pages (self);
-  self->n_items = new_n;
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, new_n);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  reset_to (self, new_n);
+}
+
+static void
+rebuild_where (AtPhotoList *self)
+{
+  int n_params;
+
+  g_free (self->where);
+  self->where = at_photo_filter_where (&self->filter, 3, &n_params);
+}
+
+/**
+ * at_photo_list_set_filter:
+ * @filter: (nullable): which photos to show; %NULL: all
+ */
+void
+at_photo_list_set_filter (AtPhotoList         *self,
+                          const AtPhotoFilter *filter)
+{
+  g_return_if_fail (AT_IS_PHOTO_LIST (self));
+
+  at_photo_filter_clear (&self->filter);
+  at_photo_filter_init (&self->filter);
+  if (filter != NULL)
+    {
+      self->filter = *filter;
+      self->filter.album = g_strdup (filter->album);
+      self->filter.body_serial = g_strdup (filter->body_serial);
+      self->filter.project = g_strdup (filter->project);
+      self->filter.text = g_strdup (filter->text);
+    }
+  rebuild_where (self);
+  reset_to (self, count_photos (self));
+}
+
+void
+at_photo_list_set_sort (AtPhotoList *self,
+                        AtPhotoSort  sort)
+{
+  g_return_if_fail (AT_IS_PHOTO_LIST (self));
+
+  if (self->sort == sort)
+    return;
+  self->sort = sort;
+  reset_to (self, count_photos (self));
 }
 
 /**
@@ -269,6 +348,7 @@ at_photo_list_constructed (GObject *object)
   AtPhotoList *self = AT_PHOTO_LIST (object);
 
   G_OBJECT_CLASS (at_photo_list_parent_class)->constructed (object);
+  rebuild_where (self);
   g_signal_connect_object (self->catalog, "changed::photos",
                            G_CALLBACK (photos_changed_cb), self, 0);
   self->n_items = count_photos (self);
@@ -281,6 +361,8 @@ at_photo_list_finalize (GObject *object)
 
   drop_pages (self);
   g_hash_table_unref (self->pages);
+  at_photo_filter_clear (&self->filter);
+  g_free (self->where);
   g_clear_object (&self->catalog);
   G_OBJECT_CLASS (at_photo_list_parent_class)->finalize (object);
 }
