@@ -14,7 +14,7 @@ _build/bench/bench-photo-list "$catalog" "$pages" 7 >"$tmp/ours" 2>"$tmp/offsets
 ours=$(awk '/^page_ms/ {print $2}' "$tmp/ours")
 photos=$(awk '/^photos/ {print $2}' "$tmp/ours")
 
-cols="id, file_name, original_name, library_path, capture_time, capture_offset, camera_make, camera_model, body_serial, width, height, rating, color_label, picked, project_id"
+cols="id, file_name, original_name, library_path, capture_time, capture_offset, camera_make, camera_model, body_serial, width, height, rating, color_label, picked, project_id, content_hash"
 while read -r off; do
   echo "SELECT $cols FROM photos WHERE deleted_at IS NULL ORDER BY capture_time, id LIMIT 256 OFFSET $off;"
 done <"$tmp/offsets" >"$tmp/queries.sql"

@@ -14,6 +14,12 @@ CREATE TABLE photo_keywords (
   UNIQUE (photo_id, keyword)
 );
 CREATE INDEX photo_keywords_keyword ON photo_keywords (keyword) WHERE present = 1;
--- filters by pick flag and body
-CREATE INDEX photos_picked ON photos (picked) WHERE picked = 1 AND deleted_at IS NULL;
-CREATE INDEX photos_body ON photos (body_serial, capture_time) WHERE deleted_at IS NULL;
+-- the Library's filters, each with the grid's order after it, so a filter's
+-- count and first page come from one index (the filter values are bound
+-- parameters, so these cannot be partial on the value itself)
+-- counts under any culling filter come from this index alone
+DROP INDEX photos_rating;
+CREATE INDEX photos_cull ON photos (rating, color_label, picked) WHERE deleted_at IS NULL;
+CREATE INDEX photos_label_time ON photos (color_label, capture_time, id) WHERE deleted_at IS NULL;
+CREATE INDEX photos_picked_time ON photos (picked, capture_time, id) WHERE deleted_at IS NULL;
+CREATE INDEX photos_body ON photos (body_serial, capture_time, id) WHERE deleted_at IS NULL;
