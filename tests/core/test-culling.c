@@ -1,6 +1,7 @@
 /* test-culling.c — ratings, labels and picks: shown at once, written behind, undone. */
 #include "config.h"
 
+#include "at-test-cli.h"
 #include "at-test-util.h"
 
 typedef struct
@@ -191,6 +192,29 @@ test_outside_change (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->items_changed, ==, 0);
 }
 
+static gboolean
+rated_five (gpointer photo)
+{
+  return at_photo_get_rating (photo) == 5;
+}
+
+/* Another process (the CLI) changes the catalog file: the open list shows it. */
+static void
+test_other_process (Fixture *f, gconstpointer data)
+{
+  AtPhoto *a = item (f, 7);
+  AtTestRun r = at_test_cli ("photos", "set", "--catalog", at_catalog_get_path (f->catalog),
+                             at_photo_get_id (a), "--rating", "5", NULL);
+  double seconds;
+
+  g_assert_cmpint (r.status, ==, 0);
+  at_test_run_clear (&r);
+  seconds = at_test_wait_until (rated_five, a, 5);
+  g_test_message ("seen %.2f s after the other process wrote", seconds);
+  g_assert_true (item (f, 7) == a);
+  g_assert_cmpuint (f->items_changed, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -199,6 +223,7 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/culling/apply-undo-redo", test_apply_undo_redo);
   ADD ("/culling/outside-change", test_outside_change);
+  ADD ("/culling/other-process", test_other_process);
 #undef ADD
   return g_test_run ();
 }

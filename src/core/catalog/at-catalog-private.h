@@ -13,6 +13,8 @@ const char *const *at_catalog_migration_names (guint *n_migrations);
 
 /* at-catalog-writer.c */
 typedef struct _AtCatalogWriter AtCatalogWriter;
+/* @tables: what a commit of ours touched; NULL when another process (the
+ * CLI, a sync run) committed to the file, which could be anything */
 typedef void (*AtCatalogCommitted) (const char *const *tables, gpointer user_data);
 
 AtCatalogWriter *at_catalog_writer_new      (AtSqlConn          *conn,

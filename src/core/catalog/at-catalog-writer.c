@@ -42,6 +42,7 @@ struct _AtCatalogWriter
   AtCatalogCommitted  committed;
   gpointer            committed_data;
   gboolean            free_on_exit;  /* freed from its own thread, see below */
+  gint64              data_version;  /* changes only when another process commits */
   GMutex              detached_lock;
   GError             *detached_error; /* (mutex detached_lock) first failure of a detached write */
 };
@@ -175,17 +176,37 @@ run_batch (AtCatalogWriter *self,
     write_op_complete (self, g_ptr_array_index (batch, i));
 }
 
+/* PRAGMA data_version, asked on this connection, moves only when another
+ * connection commits: ours never write, so that is another process. */
+static void
+check_outside_commits (AtCatalogWriter *self)
+{
+  gint64 version = at_sql_query_int (self->conn, "PRAGMA data_version", NULL);
+
+  if (version >= 0 && version != self->data_version)
+    {
+      if (self->data_version != 0)
+        self->committed (NULL, self->committed_data);
+      self->data_version = version;
+    }
+}
+
 static gpointer
 writer_thread (gpointer data)
 {
   AtCatalogWriter *self = data;
   gboolean quit = FALSE;
 
+  check_outside_commits (self);
   while (!quit)
     {
       g_autoptr(GPtrArray) batch = g_ptr_array_new ();
-      WriteOp *op = g_async_queue_pop (self->queue);
+      /* idle, it looks for other writers once a second */
+      WriteOp *op = g_async_queue_timeout_pop (self->queue, G_USEC_PER_SEC);
 
+      check_outside_commits (self);
+      if (op == NULL)
+        continue;
       if (op->quit)
         {
           g_free (op);

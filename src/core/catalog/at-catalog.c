@@ -26,6 +26,7 @@ typedef struct
   GMutex           lock;
   GHashTable      *pending;    /* (mutex lock) tables changed since the last emission */
   gboolean         scheduled;  /* (mutex lock) an emission is on its way */
+  char           **tables;     /* every table, for news from outside */
 } Notifier;
 
 /* At most this often: an ingest commits many times a second, and every
@@ -61,6 +62,7 @@ notifier_unref (Notifier *n)
   if (g_atomic_ref_count_dec (&n->ref))
     {
       g_hash_table_unref (n->pending);
+      g_strfreev (n->tables);
       g_mutex_clear (&n->lock);
       g_weak_ref_clear (&n->catalog);
       g_main_context_unref (n->context);
@@ -92,14 +94,11 @@ emit_changed (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Called on the writer thread after a commit: collects the tables and
- * schedules one emission for all commits until it runs. */
+/* Collects the tables and schedules one emission for all changes until it runs. */
 static void
-committed_cb (const char *const *tables,
-              gpointer           user_data)
+schedule_changed (Notifier          *n,
+                  const char *const *tables)
 {
-  Notifier *n = user_data;
-
   g_mutex_lock (&n->lock);
   for (guint i = 0; tables[i] != NULL; i++)
     g_hash_table_add (n->pending, g_strdup (tables[i]));
@@ -116,10 +115,39 @@ committed_cb (const char *const *tables,
   g_mutex_unlock (&n->lock);
 }
 
+/* Called on the writer thread after a commit of ours, or when it sees
+ * that another process committed (then every table is news). */
+static void
+committed_cb (const char *const *tables,
+              gpointer           user_data)
+{
+  Notifier *n = user_data;
+
+  if (tables != NULL)
+    schedule_changed (n, tables);
+  else if (n->tables != NULL)
+    schedule_changed (n, (const char *const *) n->tables);
+}
+
+static char **
+list_tables (AtSqlConn *conn)
+{
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                  "AND name NOT LIKE 'sqlite_%'", NULL);
+
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    g_strv_builder_add (b, (const char *) sqlite3_column_text (stmt, 0));
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return g_strv_builder_end (b);
+}
+
 void
 at_catalog_close (AtCatalog *self)
 {
   g_return_if_fail (AT_IS_CATALOG (self));
+
 
   g_clear_pointer (&self->writer, at_catalog_writer_free);
   g_mutex_lock (&self->readers_lock);
@@ -360,6 +388,7 @@ at_catalog_open (const char          *path,
   self->notifier->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->notifier->context = g_main_context_ref_thread_default ();
   g_weak_ref_init (&self->notifier->catalog, self);
+  self->notifier->tables = list_tables (conn);
   self->writer = at_catalog_writer_new (g_steal_pointer (&conn), committed_cb, self->notifier);
 
   return g_steal_pointer (&self);
