@@ -166,6 +166,36 @@ test_culling_keys (void)
     g_assert_true (g_regex_match_simple ("Xmp.atelier.Pick +True\\n", printed, 0, 0));
   }
 
+  /* the filter bar: stars, label, flag, text; typing in the search field
+   * types, it does not rate */
+  {
+    GtkWidget *rating = at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN);
+    GtkWidget *search = at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY);
+    GListModel *photos = at_library_page_get_photos (page);
+    gint64 four = at_test_sql_int (catalog, "SELECT count(*) FROM photos WHERE rating >= 4");
+    gint64 rejected_before = at_test_sql_int (catalog, "SELECT count(*) FROM photos WHERE rating = -1");
+
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (rating), 4);
+    at_test_run_main_loop (100);
+    g_assert_cmpint (g_list_model_get_n_items (photos), ==, four);
+    for (guint i = 0; i < g_list_model_get_n_items (photos); i++)
+      g_assert_cmpint (at_photo_get_rating (item (page, i)), >=, 4);
+    at_test_save_screenshot (GTK_WIDGET (window), "library-filtered.png");
+
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (rating), 0);
+    gtk_widget_grab_focus (search);
+    at_test_run_main_loop (100);
+    type_keys ("x 4 x x x");
+    at_test_run_main_loop (400);   /* search-changed waits a moment */
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, "x4xxx");
+    g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM photos WHERE rating = -1"), ==, rejected_before);
+    g_assert_cmpuint (g_list_model_get_n_items (photos), ==, 0);
+    at_test_save_screenshot (GTK_WIDGET (window), "library-no-match.png");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "library.clear-filters", NULL));
+    at_test_run_main_loop (100);
+    g_assert_cmpuint (g_list_model_get_n_items (photos), ==, 40);
+  }
+
   g_settings_reset (settings, "library-folder");
   gtk_window_destroy (GTK_WINDOW (window));
   at_test_run_main_loop (100);

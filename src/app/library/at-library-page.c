@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "at-library-page.h"
 #include "at-photo-cell.h"
 
@@ -24,8 +26,16 @@ struct _AtLibraryPage
   AtThumbnailLoader *loader;
   GtkSelectionModel *selection;
   gboolean     auto_advance;
+  gboolean     filtered;     /* some filter is set */
   GtkStack    *stack;
   GtkGridView *grid;
+  GtkStack    *results_stack;
+  GtkSearchEntry *search_entry;
+  GtkDropDown *rating_filter;
+  GtkDropDown *label_filter;
+  GtkDropDown *flag_filter;
+  GtkDropDown *sort_order;
+  GtkLabel    *count_label;
 };
 
 enum { PROP_0, PROP_AUTO_ADVANCE, N_PROPS };
@@ -62,8 +72,56 @@ static void
 update_stack (AtLibraryPage *self)
 {
   guint n = self->photos ? g_list_model_get_n_items (G_LIST_MODEL (self->photos)) : 0;
+  g_autofree char *count = NULL;
 
-  gtk_stack_set_visible_child_name (self->stack, n > 0 ? "grid" : "empty");
+  /* an empty catalog says how to fill it; an empty filter result how to widen it */
+  gtk_stack_set_visible_child_name (self->stack, n > 0 || self->filtered ? "grid" : "empty");
+  gtk_stack_set_visible_child_name (self->results_stack, n > 0 ? "photos" : "no-match");
+  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u photo", "%u photos", n), n);
+  gtk_label_set_label (self->count_label, count);
+}
+
+/* The filter bar, read into an AtPhotoFilter for the list. */
+static void
+filter_changed_cb (AtLibraryPage *self)
+{
+  static const AtFlag flags[] = { AT_FLAG_NONE, AT_FLAG_PICKED, AT_FLAG_REJECTED, AT_FLAG_NONE };
+  static const AtPhotoSort sorts[] = { AT_PHOTO_SORT_CAPTURE_TIME, AT_PHOTO_SORT_NAME, AT_PHOTO_SORT_RATING };
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  guint label = gtk_drop_down_get_selected (self->label_filter);
+  guint flag = gtk_drop_down_get_selected (self->flag_filter);
+  guint sort = gtk_drop_down_get_selected (self->sort_order);
+  AtPhotoFilter filter;
+
+  if (self->photos == NULL)
+    return;
+  at_photo_filter_init (&filter);
+  filter.rating_min = (int) MIN (gtk_drop_down_get_selected (self->rating_filter), 5);
+  /* the list: Any, Red … Purple, No Label */
+  filter.has_label = label > 0 && label != GTK_INVALID_LIST_POSITION;
+  filter.label = label >= 1 && label <= 5 ? (AtLabel) label : AT_LABEL_NONE;
+  filter.has_flag = flag > 0 && flag < G_N_ELEMENTS (flags);
+  filter.flag = filter.has_flag ? flags[flag] : AT_FLAG_NONE;
+  filter.text = text != NULL && *text != '\0' ? g_strdup (text) : NULL;
+  self->filtered = filter.rating_min > 0 || filter.has_label || filter.has_flag || filter.text != NULL;
+  at_photo_list_set_sort (self->photos, sort < G_N_ELEMENTS (sorts) ? sorts[sort] : AT_PHOTO_SORT_CAPTURE_TIME);
+  at_photo_list_set_filter (self->photos, &filter);
+  at_photo_filter_clear (&filter);
+  update_stack (self);
+}
+
+static void
+clear_filters_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AtLibraryPage *self = AT_LIBRARY_PAGE (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_drop_down_set_selected (self->rating_filter, 0);
+  gtk_drop_down_set_selected (self->label_filter, 0);
+  gtk_drop_down_set_selected (self->flag_filter, 0);
+  filter_changed_cb (self);
 }
 
 static void
@@ -129,6 +187,7 @@ at_library_page_set_catalog (AtLibraryPage *self,
   g_signal_connect_swapped (self->culling, "notify::can-redo", G_CALLBACK (history_changed_cb), self);
   self->selection = GTK_SELECTION_MODEL (gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->photos))));
   gtk_grid_view_set_model (self->grid, self->selection);
+  filter_changed_cb (self);
   update_stack (self);
   history_changed_cb (self);
 }
@@ -357,6 +416,15 @@ at_library_page_class_init (AtLibraryPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/library/at-library-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, stack);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, grid);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, rating_filter);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, label_filter);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, flag_filter);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, sort_order);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, count_label);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_install_action (widget_class, "library.clear-filters", NULL, clear_filters_action);
 }
 
 static void
