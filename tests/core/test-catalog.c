@@ -129,7 +129,9 @@ test_migrate_forward (Fixture *f, gconstpointer data)
   }
   /* take it back to v1: what an older Atelier left on disk */
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE previews; DROP TABLE photo_keywords; DROP INDEX photos_label_time; DROP INDEX photos_picked_time; DROP INDEX photos_body; "
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE previews; DROP TABLE photo_keywords; DROP TABLE photo_search; "
+                                     "DROP TRIGGER photos_search_insert; DROP TRIGGER photos_search_update; "
+                                     "DROP TRIGGER photos_search_delete; DROP INDEX photos_label_time; DROP INDEX photos_picked_time; DROP INDEX photos_body; "
                                      "DROP INDEX photos_cull; CREATE INDEX photos_rating ON photos (rating) WHERE deleted_at IS NULL; "
                                      "DELETE FROM schema_migrations WHERE version > 1; "
                                      "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);

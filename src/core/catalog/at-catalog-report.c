@@ -20,7 +20,9 @@ list_tables (AtSqlConn  *conn,
 {
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(AtSqlStmt) stmt = at_sql_conn_prepare (conn,
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      /* plain tables: not the text index (virtual) nor its shadow tables */
+      "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' "
+      "AND name NOT LIKE 'sqlite_%' ORDER BY name",
       error);
   int rc;
 

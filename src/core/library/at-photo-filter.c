@@ -63,8 +63,13 @@ at_photo_filter_where (const AtPhotoFilter *f,
                                    "OR project_number = ?%d)", n, n, n);
       n++;
     }
-  if (f->text != NULL)
+  if (f->text != NULL && g_utf8_strlen (f->text, -1) >= 3)
+    /* the trigram index: the text as one quoted phrase */
+    g_string_append_printf (sql, " AND p.rowid IN (SELECT rowid FROM photo_search WHERE photo_search MATCH "
+                                 "'\"' || replace(?%d, '\"', '\"\"') || '\"')", n++);
+  else if (f->text != NULL)
     {
+      /* shorter than a trigram: every row is looked at */
       g_string_append_printf (sql, " AND (p.file_name LIKE '%%' || ?%d || '%%' OR p.original_name LIKE '%%' || ?%d || '%%' "
                                    "OR p.id IN (SELECT k.photo_id FROM photo_keywords k WHERE k.present = 1 "
                                    "AND k.keyword LIKE '%%' || ?%d || '%%'))", n, n, n);
