@@ -70,6 +70,12 @@ thumbnails_shown (gpointer grid)
   return n >= 8;
 }
 
+static gboolean
+loupe_ready (gpointer loupe)
+{
+  return at_loupe_has_preview (loupe) && *at_loupe_get_exposure (loupe) != '\0';
+}
+
 static void
 test_culling_keys (void)
 {
@@ -194,6 +200,29 @@ test_culling_keys (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "library.clear-filters", NULL));
     at_test_run_main_loop (100);
     g_assert_cmpuint (g_list_model_get_n_items (photos), ==, 40);
+  }
+
+  /* the loupe: Enter on a photo, arrows to move, keys still cull, Escape back */
+  {
+    AtLoupe *loupe = at_library_page_get_loupe (page);
+    AtPhoto *third = item (page, 2), *fourth = item (page, 3);
+
+    gtk_selection_model_select_item (selection, 2, TRUE);
+    at_library_page_open_loupe (page, 2);
+    at_test_wait_until (loupe_ready, loupe, 30);
+    g_assert_true (at_loupe_get_photo (loupe) == third);
+    g_assert_true (g_regex_match_simple ("^1/[0-9]+ s · f/[0-9.]+ · ISO [0-9]+ · [0-9]+ mm$",
+                                         at_loupe_get_exposure (loupe), 0, 0));
+    at_test_save_screenshot (GTK_WIDGET (window), "library-loupe.png");
+    type_keys ("Right");
+    g_assert_true (at_loupe_get_photo (loupe) == fourth);
+    type_keys ("3");
+    g_assert_cmpint (at_photo_get_rating (fourth), ==, 3);
+    type_keys ("Left Left");
+    g_assert_true (at_loupe_get_photo (loupe) == item (page, 1));
+    type_keys ("Escape");
+    g_assert_null (at_loupe_get_photo (loupe));
+    g_assert_true (gtk_selection_model_is_selected (selection, 1));
   }
 
   g_settings_reset (settings, "library-folder");

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "at-library-page.h"
+#include "at-loupe.h"
 #include "at-photo-cell.h"
 
 struct _AtLibraryPage
@@ -36,6 +37,9 @@ struct _AtLibraryPage
   GtkDropDown *flag_filter;
   GtkDropDown *sort_order;
   GtkLabel    *count_label;
+  AtLoupe     *loupe;
+  guint        loupe_position;
+  char        *library;
 };
 
 enum { PROP_0, PROP_AUTO_ADVANCE, N_PROPS };
@@ -76,7 +80,8 @@ update_stack (AtLibraryPage *self)
 
   /* an empty catalog says how to fill it; an empty filter result how to widen it */
   gtk_stack_set_visible_child_name (self->stack, n > 0 || self->filtered ? "grid" : "empty");
-  gtk_stack_set_visible_child_name (self->results_stack, n > 0 ? "photos" : "no-match");
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->results_stack), "loupe") || n == 0)
+    gtk_stack_set_visible_child_name (self->results_stack, n > 0 ? "photos" : "no-match");
   count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u photo", "%u photos", n), n);
   gtk_label_set_label (self->count_label, count);
 }
@@ -179,6 +184,8 @@ at_library_page_set_catalog (AtLibraryPage *self,
   g_clear_object (&self->selection);
   g_set_object (&self->loader, NULL);
   self->loader = at_thumbnail_loader_new (library, NULL);
+  g_free (self->library);
+  self->library = g_strdup (library);
   self->photos = at_photo_list_new (catalog);
   self->culling = at_culling_new (catalog);
   g_signal_connect_swapped (self->photos, "notify::n-items", G_CALLBACK (update_stack), self);
@@ -190,6 +197,100 @@ at_library_page_set_catalog (AtLibraryPage *self,
   filter_changed_cb (self);
   update_stack (self);
   history_changed_cb (self);
+}
+
+/* ---- the loupe ---- */
+
+static void
+set_loupe_actions (AtLibraryPage *self,
+                   gboolean       open)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.loupe-next", open);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.loupe-previous", open);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.loupe-close", open);
+}
+
+/* Shows the photo at @position in the loupe; the selection follows, so the
+ * culling keys act on it, and its neighbours' previews are read ahead. */
+static void
+show_in_loupe (AtLibraryPage *self,
+               guint          position)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+  g_autoptr(AtPhoto) photo = g_list_model_get_item (model, position);
+  guint n = g_list_model_get_n_items (model);
+
+  if (photo == NULL)
+    return;
+  self->loupe_position = position;
+  gtk_selection_model_select_item (self->selection, position, TRUE);
+  at_loupe_set_photo (self->loupe, photo, self->loader, self->library);
+  for (int d = -3; d <= 3; d++)
+    if (d != 0 && (int) position + d >= 0 && (guint) ((int) position + d) < n)
+      {
+        g_autoptr(AtPhoto) near = g_list_model_get_item (model, (guint) ((int) position + d));
+        if (near != NULL)
+          at_thumbnail_loader_prefetch (self->loader, near);
+      }
+  gtk_stack_set_visible_child_name (self->results_stack, "loupe");
+  gtk_widget_grab_focus (GTK_WIDGET (self->loupe));
+  set_loupe_actions (self, TRUE);
+}
+
+static void
+grid_activate_cb (AtLibraryPage *self,
+                  guint          position)
+{
+  show_in_loupe (self, position);
+}
+
+static void
+loupe_step_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  AtLibraryPage *self = AT_LIBRARY_PAGE (widget);
+  gboolean next = g_str_equal (action_name, "library.loupe-next");
+  guint n = self->selection ? g_list_model_get_n_items (G_LIST_MODEL (self->selection)) : 0;
+
+  if (next && self->loupe_position + 1 < n)
+    show_in_loupe (self, self->loupe_position + 1);
+  else if (!next && self->loupe_position > 0)
+    show_in_loupe (self, self->loupe_position - 1);
+}
+
+static void
+loupe_close_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AtLibraryPage *self = AT_LIBRARY_PAGE (widget);
+
+  at_loupe_set_photo (self->loupe, NULL, self->loader, NULL);
+  set_loupe_actions (self, FALSE);
+  update_stack (self);
+  gtk_widget_activate_action (GTK_WIDGET (self->grid), "list.scroll-to-item", "u", self->loupe_position);
+  gtk_widget_grab_focus (GTK_WIDGET (self->grid));
+}
+
+/**
+ * at_library_page_open_loupe:
+ *
+ * What Enter or a double click on a photo does.
+ */
+void
+at_library_page_open_loupe (AtLibraryPage *self,
+                            guint          position)
+{
+  g_return_if_fail (AT_IS_LIBRARY_PAGE (self));
+  show_in_loupe (self, position);
+}
+
+AtLoupe *
+at_library_page_get_loupe (AtLibraryPage *self)
+{
+  g_return_val_if_fail (AT_IS_LIBRARY_PAGE (self), NULL);
+  return self->loupe;
 }
 
 /* The selected photos, in grid order. */
@@ -369,6 +470,7 @@ at_library_page_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->loader);
   g_clear_object (&self->xmp_writer);
+  g_clear_pointer (&self->library, g_free);
   /* AdwBin unparents its child itself; disposing the template too would
    * unparent it twice. */
   G_OBJECT_CLASS (at_library_page_parent_class)->dispose (object);
@@ -423,6 +525,13 @@ at_library_page_class_init (AtLibraryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, flag_filter);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, sort_order);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, loupe);
+  gtk_widget_class_install_action (widget_class, "library.loupe-next", NULL, loupe_step_action);
+  gtk_widget_class_install_action (widget_class, "library.loupe-previous", NULL, loupe_step_action);
+  gtk_widget_class_install_action (widget_class, "library.loupe-close", NULL, loupe_close_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "library.loupe-next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "library.loupe-previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "library.loupe-close", NULL);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
   gtk_widget_class_install_action (widget_class, "library.clear-filters", NULL, clear_filters_action);
 }
@@ -432,7 +541,10 @@ at_library_page_init (AtLibraryPage *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
+  g_type_ensure (AT_TYPE_LOUPE);
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->grid, "activate", G_CALLBACK (grid_activate_cb), self);
+  set_loupe_actions (self, FALSE);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), NULL);

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "at-core.h"
+#include "at-loupe.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,9 @@ AtCulling   *at_library_page_get_culling (AtLibraryPage *self);
 void         at_library_page_set_xmp_writer (AtLibraryPage *self,
                                              AtXmpWriter   *writer);
 AtXmpWriter *at_library_page_get_xmp_writer (AtLibraryPage *self);
+void         at_library_page_open_loupe  (AtLibraryPage *self,
+                                          guint          position);
+AtLoupe     *at_library_page_get_loupe   (AtLibraryPage *self);
 GListModel  *at_library_page_get_photos  (AtLibraryPage *self);
 GtkGridView *at_library_page_get_grid    (AtLibraryPage *self);
 

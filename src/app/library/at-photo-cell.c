@@ -185,7 +185,7 @@ at_photo_cell_set_photo (AtPhotoCell *self,
   if (self->loader != NULL)
     {
       self->cancellable = g_cancellable_new ();
-      at_thumbnail_loader_load_async (self->loader, photo, self->cancellable, thumbnail_cb, self);
+      at_thumbnail_loader_load_async (self->loader, photo, AT_PREVIEW_THUMB, self->cancellable, thumbnail_cb, self);
     }
 }
 

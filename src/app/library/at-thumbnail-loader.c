@@ -1,10 +1,12 @@
-/* at-thumbnail-loader.c — AtThumbnailLoader: cached thumbnails as textures.
+/* at-thumbnail-loader.c — AtThumbnailLoader: cached thumbnails and
+ * previews as textures.
  *
- * The ingest leaves a 400 px thumbnail per content hash in the cache; a
- * photo without one (a catalog filled some other way, a cleared cache) has
- * it made from the library file, once. All of it runs on a small pool of
- * its own, never on the main thread, and a cell that scrolls away cancels
- * its request before the work starts.
+ * The ingest leaves a 400 px thumbnail and a 2048 px preview per content
+ * hash in the cache; a photo without them (a catalog filled some other way,
+ * a cleared cache) has them made from the library file, once. All of it
+ * runs on a small pool of its own, never on the main thread, and a cell
+ * that scrolls away cancels its request before the work starts. The last
+ * few previews stay in memory, so the loupe can prefetch its neighbours.
  */
 #define G_LOG_DOMAIN "atelier"
 
@@ -12,12 +14,16 @@
 
 #include "at-thumbnail-loader.h"
 
+#define KEPT_PREVIEWS 8
+
 struct _AtThumbnailLoader
 {
   GObject      parent_instance;
   char        *library;
   char        *cache_dir;
   GThreadPool *pool;
+  GHashTable  *previews;   /* main thread: content hash -> GdkTexture */
+  GQueue       recent;     /* their hashes, newest first */
 };
 
 G_DEFINE_FINAL_TYPE (AtThumbnailLoader, at_thumbnail_loader, G_TYPE_OBJECT)
@@ -26,6 +32,7 @@ typedef struct
 {
   char *hash;
   char *file;   /* the library file, for a thumbnail not made yet */
+  AtPreviewKind kind;
 } Request;
 
 static void
@@ -49,7 +56,7 @@ load_in_thread (gpointer data,
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  path = at_preview_path (self->cache_dir, r->hash, AT_PREVIEW_THUMB);
+  path = at_preview_path (self->cache_dir, r->hash, r->kind);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       AtPreviewResult result;
@@ -68,17 +75,40 @@ load_in_thread (gpointer data,
     g_task_return_pointer (task, texture, g_object_unref);
 }
 
+static void
+keep_preview (AtThumbnailLoader *self,
+              const char        *hash,
+              GdkTexture        *texture)
+{
+  if (g_hash_table_contains (self->previews, hash))
+    return;
+  g_hash_table_insert (self->previews, g_strdup (hash), g_object_ref (texture));
+  g_queue_push_head (&self->recent, g_strdup (hash));
+  while (g_queue_get_length (&self->recent) > KEPT_PREVIEWS)
+    {
+      g_autofree char *old = g_queue_pop_tail (&self->recent);
+      g_hash_table_remove (self->previews, old);
+    }
+}
+
+/**
+ * at_thumbnail_loader_load_async:
+ * @kind: the 400 px thumbnail or the 2048 px preview
+ */
 void
 at_thumbnail_loader_load_async (AtThumbnailLoader   *self,
                                 AtPhoto             *photo,
+                                AtPreviewKind        kind,
                                 GCancellable        *cancellable,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   Request *r = g_new0 (Request, 1);
+  GdkTexture *kept;
 
   r->hash = g_strdup (at_photo_get_content_hash (photo));
+  r->kind = kind;
   if (self->library != NULL && at_photo_get_library_path (photo) != NULL)
     r->file = g_build_filename (self->library, at_photo_get_library_path (photo), NULL);
   g_task_set_task_data (task, r, (GDestroyNotify) request_free);
@@ -86,6 +116,12 @@ at_thumbnail_loader_load_async (AtThumbnailLoader   *self,
   if (r->hash == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no content hash");
+      g_object_unref (task);
+      return;
+    }
+  if (kind == AT_PREVIEW_LARGE && (kept = g_hash_table_lookup (self->previews, r->hash)) != NULL)
+    {
+      g_task_return_pointer (task, g_object_ref (kept), g_object_unref);
       g_object_unref (task);
       return;
     }
@@ -97,7 +133,31 @@ at_thumbnail_loader_load_finish (AtThumbnailLoader  *self,
                                  GAsyncResult       *result,
                                  GError            **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  Request *r = g_task_get_task_data (G_TASK (result));
+  GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (texture != NULL && r->kind == AT_PREVIEW_LARGE)
+    keep_preview (self, r->hash, texture);
+  return texture;
+}
+
+static void
+prefetched_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GdkTexture) texture = at_thumbnail_loader_load_finish (AT_THUMBNAIL_LOADER (object), result, NULL);
+}
+
+/* Reads @photo's preview ahead, for when it is asked for. */
+void
+at_thumbnail_loader_prefetch (AtThumbnailLoader *self,
+                              AtPhoto           *photo)
+{
+  g_return_if_fail (AT_IS_THUMBNAIL_LOADER (self));
+  if (at_photo_get_content_hash (photo) != NULL &&
+      !g_hash_table_contains (self->previews, at_photo_get_content_hash (photo)))
+    at_thumbnail_loader_load_async (self, photo, AT_PREVIEW_LARGE, NULL, prefetched_cb, NULL);
 }
 
 static void
@@ -106,6 +166,8 @@ at_thumbnail_loader_finalize (GObject *object)
   AtThumbnailLoader *self = AT_THUMBNAIL_LOADER (object);
 
   g_thread_pool_free (self->pool, TRUE, FALSE);
+  g_hash_table_unref (self->previews);
+  g_queue_clear_full (&self->recent, g_free);
   g_free (self->library);
   g_free (self->cache_dir);
   G_OBJECT_CLASS (at_thumbnail_loader_parent_class)->finalize (object);
@@ -122,6 +184,7 @@ at_thumbnail_loader_init (AtThumbnailLoader *self)
 {
   /* two readers: enough to keep ahead of scrolling, and the UI keeps a core */
   self->pool = g_thread_pool_new (load_in_thread, NULL, 2, FALSE, NULL);
+  self->previews = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 AtThumbnailLoader *

@@ -14,11 +14,14 @@ AtThumbnailLoader *at_thumbnail_loader_new         (const char          *library
                                                     const char          *cache_dir);
 void               at_thumbnail_loader_load_async  (AtThumbnailLoader   *self,
                                                     AtPhoto             *photo,
+                                                    AtPreviewKind        kind,
                                                     GCancellable        *cancellable,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             user_data);
 GdkTexture        *at_thumbnail_loader_load_finish (AtThumbnailLoader   *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
+void               at_thumbnail_loader_prefetch    (AtThumbnailLoader   *self,
+                                                    AtPhoto             *photo);
 
 G_END_DECLS

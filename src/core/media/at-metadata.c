@@ -139,7 +139,38 @@ at_metadata_read (const char  *path,
   rating = get_tag (m, "Xmp.xmp.Rating");
   meta->rating = rating ? CLAMP (atoi (rating), -1, 5) : 0;
   meta->label = get_tag (m, "Xmp.xmp.Label");
+  if (!gexiv2_metadata_try_get_exposure_time (m, &meta->exposure_num, &meta->exposure_den, NULL))
+    meta->exposure_num = meta->exposure_den = 0;
+  meta->fnumber = MAX (gexiv2_metadata_try_get_fnumber (m, NULL), 0);
+  meta->iso = MAX (gexiv2_metadata_try_get_iso_speed (m, NULL), 0);
+  meta->focal_length = MAX (gexiv2_metadata_try_get_focal_length (m, NULL), 0);
   return TRUE;
+}
+
+/* "1/250 s · f/2.8 · ISO 400 · 85 mm", with what the camera recorded; NULL if nothing. */
+char *
+at_metadata_dup_exposure (const AtMetadata *meta)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  if (meta->exposure_num > 0 && meta->exposure_den > 0)
+    {
+      double seconds = (double) meta->exposure_num / meta->exposure_den;
+      if (seconds < 1)
+        g_ptr_array_add (parts, g_strdup_printf ("1/%.0f s", 1 / seconds));
+      else
+        g_ptr_array_add (parts, g_strdup_printf ("%.1f s", seconds));
+    }
+  if (meta->fnumber > 0)
+    g_ptr_array_add (parts, g_strdup_printf ("f/%g", meta->fnumber));
+  if (meta->iso > 0)
+    g_ptr_array_add (parts, g_strdup_printf ("ISO %d", meta->iso));
+  if (meta->focal_length > 0)
+    g_ptr_array_add (parts, g_strdup_printf ("%.0f mm", meta->focal_length));
+  if (parts->len == 0)
+    return NULL;
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
 }
 
 /* "+02:00", or NULL when the camera did not record an offset. */

@@ -22,6 +22,11 @@ typedef struct
   int      orientation;    /* 1..8 */
   int      rating;         /* -1..5 */
   char    *label;
+  /* exposure, 0 when the camera did not say */
+  int      exposure_num, exposure_den;   /* seconds, as a fraction */
+  double   fnumber;
+  int      iso;
+  double   focal_length;   /* mm */
 } AtMetadata;
 
 gboolean at_metadata_read  (const char  *path,
@@ -29,5 +34,6 @@ gboolean at_metadata_read  (const char  *path,
                             GError     **error);
 void     at_metadata_clear (AtMetadata  *meta);
 char    *at_metadata_dup_offset_string (const AtMetadata *meta);
+char    *at_metadata_dup_exposure      (const AtMetadata *meta);
 
 G_END_DECLS
