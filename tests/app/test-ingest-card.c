@@ -245,6 +245,11 @@ test_card (void)
   at_test_wait_until (n_sources_is, &count, 5);
   at_test_wait_until (hidden, eject, 5);
 
+  /* the Library shows what came in, RAW + JPEG pairs marked */
+  at_window_set_section (window, "library");
+  at_test_run_main_loop (1500);
+  at_test_save_screenshot (GTK_WIDGET (window), "library-after-ingest.png");
+
   g_settings_reset (settings, "library-folder");
   gtk_window_destroy (GTK_WINDOW (window));
   at_test_run_main_loop (100);

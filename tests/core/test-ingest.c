@@ -41,6 +41,17 @@ test_basic (Fixture *f, gconstpointer data)
                                                   "AND id IN (SELECT photo_id FROM photo_files WHERE role = 'xmp')"), ==, sidecars);
     g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photo_keywords WHERE keyword = 'Ceremony'"), ==, sidecars);
   }
+  /* the grid's model knows the RAW + JPEG pairs (body A shoots both) */
+  {
+    g_autoptr(AtPhotoList) list = at_photo_list_new (f->catalog);
+    guint pairs = 0;
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+      {
+        g_autoptr(AtPhoto) p = g_list_model_get_item (G_LIST_MODEL (list), i);
+        pairs += at_photo_is_raw_jpeg_pair (p);
+      }
+    g_assert_cmpuint (pairs, ==, 10);
+  }
   /* the RAW stands for its capture, and its JPEG and XMP share its name */
   g_assert_cmpint (at_test_sql_int (f->catalog, "SELECT count(*) FROM photos WHERE file_format = 'raw'"), ==, 10);
   g_assert_cmpint (at_test_sql_int (f->catalog,

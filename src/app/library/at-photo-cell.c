@@ -26,6 +26,7 @@ struct _AtPhotoCell
   GtkStack  *thumb_stack;
   GtkPicture *picture;
   GtkImage  *flag_badge;
+  GtkWidget *pair_badge;
   char      *dot_class;
   AtPhoto   *photo;
   AtThumbnailLoader *loader;
@@ -64,6 +65,7 @@ at_photo_cell_class_init (AtPhotoCellClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtPhotoCell, thumb_stack);
   gtk_widget_class_bind_template_child (widget_class, AtPhotoCell, picture);
   gtk_widget_class_bind_template_child (widget_class, AtPhotoCell, flag_badge);
+  gtk_widget_class_bind_template_child (widget_class, AtPhotoCell, pair_badge);
 }
 
 static void
@@ -169,6 +171,7 @@ at_photo_cell_set_photo (AtPhotoCell *self,
       gtk_label_set_label (self->rating_label, "");
       gtk_widget_set_visible (self->label_dot, FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->flag_badge), FALSE);
+      gtk_widget_set_visible (self->pair_badge, FALSE);
       return;
     }
 
@@ -177,6 +180,7 @@ at_photo_cell_set_photo (AtPhotoCell *self,
   gtk_label_set_label (self->name_label, at_photo_get_file_name (photo));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), at_photo_get_library_path (photo));
   gtk_label_set_label (self->time_label, when ? when : _("No capture time"));
+  gtk_widget_set_visible (self->pair_badge, at_photo_is_raw_jpeg_pair (photo));
   show_state (self);
   g_signal_connect_swapped (photo, "notify::rating", G_CALLBACK (show_state), self);
   g_signal_connect_swapped (photo, "notify::color-label", G_CALLBACK (show_state), self);

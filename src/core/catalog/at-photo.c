@@ -31,6 +31,7 @@ struct _AtPhoto
   int      height;
   int      rating;
   gboolean picked;
+  gboolean raw_jpeg;
 };
 
 G_DEFINE_FINAL_TYPE (AtPhoto, at_photo, G_TYPE_OBJECT)
@@ -145,6 +146,7 @@ at_photo_new_from_stmt (sqlite3_stmt *stmt)
   self->picked = sqlite3_column_int (stmt, 13) != 0;
   self->project_id = dup_column (stmt, 14);
   self->content_hash = dup_column (stmt, 15);
+  self->raw_jpeg = sqlite3_column_int (stmt, 16) != 0;
   return self;
 }
 
@@ -158,6 +160,7 @@ const char *at_photo_get_camera_model (AtPhoto *self)   { g_return_val_if_fail (
 const char *at_photo_get_body_serial (AtPhoto *self)    { g_return_val_if_fail (AT_IS_PHOTO (self), NULL); return self->body_serial; }
 const char *at_photo_get_project_id (AtPhoto *self)     { g_return_val_if_fail (AT_IS_PHOTO (self), NULL); return self->project_id; }
 const char *at_photo_get_content_hash (AtPhoto *self)   { g_return_val_if_fail (AT_IS_PHOTO (self), NULL); return self->content_hash; }
+gboolean at_photo_is_raw_jpeg_pair (AtPhoto *self)      { g_return_val_if_fail (AT_IS_PHOTO (self), FALSE); return self->raw_jpeg; }
 int at_photo_get_width (AtPhoto *self)                  { g_return_val_if_fail (AT_IS_PHOTO (self), 0); return self->width; }
 int at_photo_get_height (AtPhoto *self)                 { g_return_val_if_fail (AT_IS_PHOTO (self), 0); return self->height; }
 int at_photo_get_rating (AtPhoto *self)                 { g_return_val_if_fail (AT_IS_PHOTO (self), 0); return self->rating; }

@@ -6,10 +6,13 @@
 
 G_BEGIN_DECLS
 
-/* The columns at_photo_new_from_stmt() reads, in order. */
+/* The columns at_photo_new_from_stmt() reads, in order, from `photos p`;
+ * the last says whether the capture is a RAW + JPEG pair. */
 #define AT_PHOTO_COLUMNS \
-  "id, file_name, original_name, library_path, capture_time, capture_offset, " \
-  "camera_make, camera_model, body_serial, width, height, rating, color_label, picked, project_id, content_hash"
+  "p.id, p.file_name, p.original_name, p.library_path, p.capture_time, p.capture_offset, " \
+  "p.camera_make, p.camera_model, p.body_serial, p.width, p.height, p.rating, p.color_label, p.picked, " \
+  "p.project_id, p.content_hash, " \
+  "(SELECT count(DISTINCT f.role) FROM photo_files f WHERE f.photo_id = p.id AND f.role IN ('raw', 'jpeg')) = 2"
 
 /* Colour labels, as the catalog spells them ("none", "red", ...). */
 typedef enum {
@@ -48,6 +51,7 @@ const char *at_photo_get_camera_model    (AtPhoto *self);
 const char *at_photo_get_body_serial     (AtPhoto *self);
 const char *at_photo_get_project_id      (AtPhoto *self);
 const char *at_photo_get_content_hash    (AtPhoto *self);
+gboolean    at_photo_is_raw_jpeg_pair    (AtPhoto *self);
 int         at_photo_get_width           (AtPhoto *self);
 int         at_photo_get_height          (AtPhoto *self);
 int         at_photo_get_rating          (AtPhoto *self);
