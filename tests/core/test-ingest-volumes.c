@@ -210,7 +210,8 @@ test_destination_full (Fixture *f, gconstpointer data)
   g_autofree char *big = at_test_card_make (f->dir, "BIG", 6, 4 << 20, AT_TEST_CARD_RAW, &info);
   g_autofree char *card = at_test_card_make (f->dir, "CARD", 6, 1 << 20, AT_TEST_CARD_RAW, &info);
   g_autoptr(AtTestVolume) drive = use_drive (f, 40, FALSE);
-  Filler filler = { drive->mount_point, 3, NULL };
+  /* the first verified file: the next batches are still to be written */
+  Filler filler = { drive->mount_point, 1, NULL };
   const char *sources[] = { card, NULL };
 
   /* known before starting: refused, and the message says which drive */

@@ -6,7 +6,9 @@
  * one flush for the names, every copy read back, and the captures whose
  * files all verified cataloged. On a drive the flushes cost more than the
  * bytes, so a batch shares them; the first batch is one capture, so its
- * thumbnail shows at once.
+ * thumbnail shows at once. The second step runs on a thread of its own
+ * while the next batch is staged: the card keeps being read while the
+ * drives flush.
  */
 #define G_LOG_DOMAIN "atelier-ingest"
 
@@ -288,23 +290,69 @@ sync_destinations (Run     *run,
          (run->opt->backup == NULL || at_durable_sync_fs (run->opt->backup, error));
 }
 
-/* Copies a batch of captures with one flush for all their data and one
- * for all their names, instead of an fsync of each file and each folder:
- * on a drive that is what costs, more than the bytes. Nothing is published
- * before its data is on disk, and nothing is cataloged before it is
- * published, on disk again, and read back. */
-gboolean
-at_ingest_copy_batch (Run              *run,
-            guint8           *buffer,
-            AtJournalSession *session,
-            AtJournalGroup  **groups,
-            guint             n_groups,
-            GError          **error)
+/* A batch between its two steps: staged (partials written), not yet
+ * published, verified or cataloged. */
+struct _AtIngestBatch
 {
-  g_autoptr(GArray) pending = g_array_new (FALSE, TRUE, sizeof (Pending));
-  g_autoptr(GError) local_error = NULL;
-  gboolean staged = FALSE;
+  Run               *run;
+  AtJournalSession  *session;
+  AtJournalGroup   **groups;
+  guint              n_groups;
+  GArray            *pending;   /* Pending */
+  gboolean           staged;    /* some partial was written */
+  guint8            *buffer;    /* the finishing step's own */
+  GError            *error;
+  GThread           *thread;
+};
 
+static void
+batch_drop_partials (AtIngestBatch *b)
+{
+  for (guint i = 0; i < b->pending->len; i++)
+    {
+      Pending *p = &g_array_index (b->pending, Pending, i);
+      pending_drop_partials (p);
+      pending_clear (p);
+    }
+}
+
+void
+at_ingest_batch_free (AtIngestBatch *b)
+{
+  if (b == NULL)
+    return;
+  g_assert (b->thread == NULL);
+  g_array_unref (b->pending);
+  g_clear_error (&b->error);
+  g_free (b->buffer);
+  g_free (b);
+}
+
+/* A staged batch that will not be finished: its partials go. */
+void
+at_ingest_batch_abandon (AtIngestBatch *b)
+{
+  batch_drop_partials (b);
+  at_ingest_batch_free (b);
+}
+
+/* Step 1: read each file once, write its partials. On a fatal error
+ * (card gone, drive full, cancelled) nothing of the batch is left behind. */
+AtIngestBatch *
+at_ingest_stage_batch (Run               *run,
+                       guint8            *buffer,
+                       AtJournalSession  *session,
+                       AtJournalGroup   **groups,
+                       guint              n_groups,
+                       GError           **error)
+{
+  AtIngestBatch *b = g_new0 (AtIngestBatch, 1);
+
+  b->run = run;
+  b->session = session;
+  b->groups = groups;
+  b->n_groups = n_groups;
+  b->pending = g_array_new (FALSE, TRUE, sizeof (Pending));
   for (guint gi = 0; gi < n_groups; gi++)
     for (guint i = 0; i < groups[gi]->files->len; i++)
       {
@@ -322,29 +370,47 @@ at_ingest_copy_batch (Run              *run,
             at_ingest_run_tally (run, 1, f->src->size, 0, NULL, FALSE);
             continue;
           }
-        g_array_append_val (pending, p);
+        g_array_append_val (b->pending, p);
       }
 
-  /* 1: read each file once, write its partials */
-  for (guint i = 0; i < pending->len; i++)
+  for (guint i = 0; i < b->pending->len; i++)
     {
-      Pending *p = &g_array_index (pending, Pending, i);
+      Pending *p = &g_array_index (b->pending, Pending, i);
+      g_autoptr(GError) local_error = NULL;
+
       if (!stage_file (run, buffer, p, &local_error))
         {
           if (is_fatal (local_error))
-            goto fatal;
+            {
+              batch_drop_partials (b);
+              at_ingest_batch_free (b);
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
           fail_file (run, p, local_error);
-          g_clear_error (&local_error);
         }
-      staged |= p->n > 0;
+      b->staged |= p->n > 0;
     }
+  return b;
+}
 
-  /* 2: their data on disk, then their names, then the names on disk */
-  if (staged && !sync_destinations (run, &local_error))
+/* Step 2: one flush for all the batch's data and one for all its names,
+ * instead of an fsync of each file and each folder: on a drive that is
+ * what costs, more than the bytes. Nothing is published before its data is
+ * on disk, and nothing is cataloged before it is published, on disk again,
+ * and read back. */
+static gboolean
+finish_batch (AtIngestBatch  *b,
+              GError        **error)
+{
+  Run *run = b->run;
+  g_autoptr(GError) local_error = NULL;
+
+  if (b->staged && !sync_destinations (run, &local_error))
     goto fatal;
-  for (guint i = 0; i < pending->len; i++)
+  for (guint i = 0; i < b->pending->len; i++)
     {
-      Pending *p = &g_array_index (pending, Pending, i);
+      Pending *p = &g_array_index (b->pending, Pending, i);
       if (p->failed)
         continue;
       if (p->n == 0)
@@ -352,14 +418,14 @@ at_ingest_copy_batch (Run              *run,
       else if (!publish_file (run, p, &local_error))
         goto fatal;
     }
-  if (staged && !sync_destinations (run, &local_error))
+  if (b->staged && !sync_destinations (run, &local_error))
     goto fatal;
 
-  /* 3: read every copy back */
-  for (guint i = 0; i < pending->len; i++)
+  /* read every copy back */
+  for (guint i = 0; i < b->pending->len; i++)
     {
-      Pending *p = &g_array_index (pending, Pending, i);
-      if (!p->failed && !verify_file (run, buffer, p->f, &local_error))
+      Pending *p = &g_array_index (b->pending, Pending, i);
+      if (!p->failed && !verify_file (run, b->buffer, p->f, &local_error))
         {
           if (is_fatal (local_error))
             goto fatal;
@@ -370,11 +436,11 @@ at_ingest_copy_batch (Run              *run,
       at_ingest_run_tally (run, 1, 0, 0, p->f->src->path, TRUE);
     }
 
-  /* 4: a capture whose files are all verified is cataloged; files that
+  /* a capture whose files are all verified is cataloged; files that
    * joined a capture cataloged earlier are added to its photo */
-  for (guint gi = 0; gi < n_groups; gi++)
+  for (guint gi = 0; gi < b->n_groups; gi++)
     {
-      AtJournalGroup *g = groups[gi];
+      AtJournalGroup *g = b->groups[gi];
       gboolean all_verified = TRUE;
       g_autoptr(GPtrArray) joined = g_ptr_array_new ();
 
@@ -389,7 +455,7 @@ at_ingest_copy_batch (Run              *run,
       if (g->photo_id[0] != '\0' && joined->len > 0 &&
           !g_str_equal (((AtJournalFile *) g_ptr_array_index (g->files, 0))->state, "verified"))
         {
-          at_journal_write_attach (run->catalog, session->id, g, joined);
+          at_journal_write_attach (run->catalog, b->session->id, g, joined);
           at_ingest_run_count (run, &run->summary->copied, joined->len);
         }
       else if (all_verified)
@@ -397,7 +463,7 @@ at_ingest_copy_batch (Run              *run,
           AtXmpData sidecar;
           gboolean has_sidecar = read_sidecar (run, g, &sidecar);
 
-          at_journal_write_catalog (run->catalog, session->id, run->project_id, g, has_sidecar ? &sidecar : NULL);
+          at_journal_write_catalog (run->catalog, b->session->id, run->project_id, g, has_sidecar ? &sidecar : NULL);
           if (has_sidecar)
             at_xmp_data_clear (&sidecar);
           at_ingest_previews_queue (run, g);
@@ -408,12 +474,39 @@ at_ingest_copy_batch (Run              *run,
   return TRUE;
 
 fatal:
-  for (guint i = 0; i < pending->len; i++)
-    {
-      Pending *p = &g_array_index (pending, Pending, i);
-      pending_drop_partials (p);
-      pending_clear (p);
-    }
+  batch_drop_partials (b);
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
+}
+
+static gpointer
+finish_thread (gpointer data)
+{
+  AtIngestBatch *b = data;
+
+  finish_batch (b, &b->error);
+  return NULL;
+}
+
+/* Starts step 2 on a thread of its own, so the next batch is read from
+ * the card while this one is flushed and read back. */
+void
+at_ingest_batch_finish_start (AtIngestBatch *b)
+{
+  b->buffer = g_malloc (BUFFER_SIZE);
+  b->thread = g_thread_new ("ingest-finish", finish_thread, b);
+}
+
+/* Waits for step 2; FALSE with its error when it failed. */
+gboolean
+at_ingest_batch_finish_join (AtIngestBatch  *b,
+                             GError        **error)
+{
+  g_thread_join (g_steal_pointer (&b->thread));
+  if (b->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&b->error));
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -282,6 +282,7 @@ run_source (gpointer data)
   Run *run = src->run;
   g_autofree guint8 *buffer = g_malloc (BUFFER_SIZE);
   g_autoptr(GError) local_error = NULL;
+  AtIngestBatch *finishing = NULL;   /* flushed and verified while the next is staged */
 
   /* Batches grow 1, 2, 4 … up to 32 captures or 256 MB: the first capture
    * lands (and shows its thumbnail) at once, later ones share flushes. */
@@ -289,6 +290,7 @@ run_source (gpointer data)
     {
       guint64 bytes = 0;
       guint n = 0;
+      AtIngestBatch *staged;
 
       while (first + n < src->groups->len && n < limit && bytes < (256 << 20))
         {
@@ -297,9 +299,31 @@ run_source (gpointer data)
             bytes += ((AtJournalFile *) g_ptr_array_index (g->files, k))->src->size;
           n++;
         }
-      if (!at_ingest_copy_batch (run, buffer, &src->session, (AtJournalGroup **) src->groups->pdata + first, n, &local_error))
-        goto failed;
+      staged = at_ingest_stage_batch (run, buffer, &src->session, (AtJournalGroup **) src->groups->pdata + first, n,
+                                      &local_error);
+      /* the batch before is finished either way: what it staged is whole */
+      if (finishing != NULL)
+        {
+          gboolean ok = at_ingest_batch_finish_join (finishing, local_error == NULL ? &local_error : NULL);
+          g_clear_pointer (&finishing, at_ingest_batch_free);
+          if (!ok && staged != NULL)
+            g_clear_pointer (&staged, at_ingest_batch_abandon);
+        }
+      if (staged == NULL || local_error != NULL)
+        {
+          g_clear_pointer (&staged, at_ingest_batch_free);
+          goto failed;
+        }
+      at_ingest_batch_finish_start (staged);
+      finishing = staged;
       first += n;
+    }
+  if (finishing != NULL)
+    {
+      gboolean ok = at_ingest_batch_finish_join (finishing, &local_error);
+      g_clear_pointer (&finishing, at_ingest_batch_free);
+      if (!ok)
+        goto failed;
     }
 
   /* the journal must be on disk before the session may say "completed" */

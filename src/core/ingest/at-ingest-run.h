@@ -57,12 +57,19 @@ void       at_ingest_run_count      (Run               *run,
                                      guint              n);
 void       at_ingest_run_copy_progress (guint64         bytes,
                                         gpointer        run);
-gboolean   at_ingest_copy_batch     (Run               *run,
-                                     guint8            *buffer,
-                                     AtJournalSession  *session,
-                                     AtJournalGroup   **groups,
-                                     guint              n_groups,
-                                     GError           **error);
+typedef struct _AtIngestBatch AtIngestBatch;
+
+AtIngestBatch *at_ingest_stage_batch (Run               *run,
+                                      guint8            *buffer,
+                                      AtJournalSession  *session,
+                                      AtJournalGroup   **groups,
+                                      guint              n_groups,
+                                      GError           **error);
+void       at_ingest_batch_finish_start (AtIngestBatch  *batch);
+gboolean   at_ingest_batch_finish_join  (AtIngestBatch  *batch,
+                                         GError        **error);
+void       at_ingest_batch_free     (AtIngestBatch     *batch);
+void       at_ingest_batch_abandon  (AtIngestBatch     *batch);
 GPtrArray *at_ingest_plan_source    (Run               *run,
                                      AtJournalSession  *session,
                                      GPtrArray         *captures,
