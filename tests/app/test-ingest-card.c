@@ -164,10 +164,7 @@ test_card (void)
   double seconds;
 
   if (why != NULL)
-    {
-      g_test_skip (why);
-      return;
-    }
+    g_error ("exFAT card volumes cannot be made here: %s (the tests need root, /dev/fuse and loop devices)", why);
   own_notifications (&notified);
   catalog = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
   g_assert_no_error (error);

@@ -249,14 +249,11 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   at_test_allow_vips_warnings ();
   g_assert_true (at_vips_init (NULL));
+  /* these are the tests of real cards: a machine that cannot make them
+   * fails here with the reason, rather than passing without them */
   why = at_test_volume_unavailable ();
   if (why != NULL)
-    {
-      /* said loudly, as a TAP plan of none: these are the tests of real cards */
-      g_printerr ("exFAT volumes cannot be made here: %s\n", why);
-      g_print ("1..0 # SKIP exFAT volumes cannot be made here: %s\n", why);
-      return 0;
-    }
+    g_error ("exFAT card volumes cannot be made here: %s (the tests need root, /dev/fuse and loop devices)", why);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, at_test_ingest_setup, fn, at_test_ingest_teardown)
   ADD ("/volumes/card-appears", test_card_appears);
   ADD ("/volumes/card-pulled", test_card_pulled);
