@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "at-library-page.h"
 #include "at-photo-cell.h"
 #include "at-test-app.h"
@@ -70,6 +72,30 @@ thumbnails_shown (gpointer grid)
   return n >= 8;
 }
 
+typedef struct
+{
+  GtkGridView *grid;
+  const char  *name;
+} MissingProbe;
+
+static gboolean
+find_missing (GtkWidget *widget, const char *name)
+{
+  if (AT_IS_PHOTO_CELL (widget) && g_strcmp0 (at_photo_cell_get_name (AT_PHOTO_CELL (widget)), name) == 0)
+    return at_photo_cell_shows_missing_original (AT_PHOTO_CELL (widget));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (find_missing (c, name))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+missing_shown (gpointer data)
+{
+  MissingProbe *probe = data;
+  return find_missing (GTK_WIDGET (probe->grid), probe->name);
+}
+
 static gboolean
 loupe_ready (gpointer loupe)
 {
@@ -90,6 +116,13 @@ test_culling_keys (void)
   AtPhoto *a, *b, *c;
   g_autofree char *sa = NULL, *sb = NULL;
 
+  /* one original is gone (a file deleted behind Atelier's back) */
+  {
+    g_autofree char *rel = at_test_sql_text (catalog, "SELECT library_path FROM photos WHERE deleted_at IS NULL "
+                                                      "ORDER BY capture_time, id LIMIT 1 OFFSET 9");
+    g_autofree char *gone = g_build_filename (library, rel, NULL);
+    g_assert_cmpint (g_unlink (gone), ==, 0);
+  }
   g_settings_set_string (settings, "library-folder", library);
   window = at_test_new_window (app, catalog);
   at_window_set_section (window, "library");
@@ -98,6 +131,17 @@ test_culling_keys (void)
 
   /* thumbnails come off the main thread, made from the library files */
   at_test_wait_until (thumbnails_shown, at_library_page_get_grid (page), 60);
+
+  /* its cell says so, and it can still be rated */
+  {
+    MissingProbe probe = { at_library_page_get_grid (page), at_photo_get_file_name (item (page, 9)) };
+    at_test_wait_until (missing_shown, &probe, 30);
+    gtk_selection_model_select_item (selection, 9, TRUE);
+    gtk_widget_grab_focus (GTK_WIDGET (at_library_page_get_grid (page)));
+    at_test_run_main_loop (100);
+    type_keys ("2");
+    g_assert_cmpint (at_photo_get_rating (item (page, 9)), ==, 2);
+  }
 
   /* a clean slate for the first photos */
   {

@@ -27,6 +27,7 @@ struct _AtPhotoCell
   GtkPicture *picture;
   GtkImage  *flag_badge;
   GtkWidget *pair_badge;
+  GtkWidget *missing_badge;
   char      *dot_class;
   AtPhoto   *photo;
   AtThumbnailLoader *loader;
@@ -66,6 +67,7 @@ at_photo_cell_class_init (AtPhotoCellClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtPhotoCell, picture);
   gtk_widget_class_bind_template_child (widget_class, AtPhotoCell, flag_badge);
   gtk_widget_class_bind_template_child (widget_class, AtPhotoCell, pair_badge);
+  gtk_widget_class_bind_template_child (widget_class, AtPhotoCell, missing_badge);
 }
 
 static void
@@ -138,13 +140,19 @@ thumbnail_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(GdkTexture) texture = at_thumbnail_loader_load_finish (AT_THUMBNAIL_LOADER (object), result, NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean missing = FALSE;
+  g_autoptr(GdkTexture) texture = at_thumbnail_loader_load_finish (AT_THUMBNAIL_LOADER (object), result, &missing, &error);
   AtPhotoCell *self;
 
   /* cancelled: the cell may be gone, and shows another photo if not */
-  if (texture == NULL || g_task_had_error (G_TASK (result)))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = user_data;
+  /* the catalog still has the photo: it can be rated, its file is what is gone */
+  gtk_widget_set_visible (self->missing_badge, missing);
+  if (texture == NULL)
+    return;
   gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
   gtk_stack_set_visible_child_name (self->thumb_stack, "thumb");
 }
@@ -164,6 +172,7 @@ at_photo_cell_set_photo (AtPhotoCell *self,
   g_clear_object (&self->photo);
   gtk_picture_set_paintable (self->picture, NULL);
   gtk_stack_set_visible_child_name (self->thumb_stack, "placeholder");
+  gtk_widget_set_visible (self->missing_badge, FALSE);
   if (photo == NULL)
     {
       gtk_label_set_label (self->name_label, "");
@@ -191,6 +200,13 @@ at_photo_cell_set_photo (AtPhotoCell *self,
       self->cancellable = g_cancellable_new ();
       at_thumbnail_loader_load_async (self->loader, photo, AT_PREVIEW_THUMB, self->cancellable, thumbnail_cb, self);
     }
+}
+
+gboolean
+at_photo_cell_shows_missing_original (AtPhotoCell *self)
+{
+  g_return_val_if_fail (AT_IS_PHOTO_CELL (self), FALSE);
+  return gtk_widget_get_visible (self->missing_badge);
 }
 
 /* TRUE once the thumbnail is on screen, for tests. */

@@ -16,5 +16,6 @@ void        at_photo_cell_set_photo (AtPhotoCell *self,
                                      AtPhoto     *photo);
 const char *at_photo_cell_get_name  (AtPhotoCell *self);
 gboolean    at_photo_cell_has_thumbnail (AtPhotoCell *self);
+gboolean    at_photo_cell_shows_missing_original (AtPhotoCell *self);
 
 G_END_DECLS

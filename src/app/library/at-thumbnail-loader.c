@@ -33,6 +33,7 @@ typedef struct
   char *hash;
   char *file;   /* the library file, for a thumbnail not made yet */
   AtPreviewKind kind;
+  gboolean original_missing;   /* set by the worker: an unplugged drive, a deleted file */
 } Request;
 
 static void
@@ -56,6 +57,7 @@ load_in_thread (gpointer data,
 
   if (g_task_return_error_if_cancelled (task))
     return;
+  r->original_missing = r->file != NULL && !g_file_test (r->file, G_FILE_TEST_EXISTS);
   path = at_preview_path (self->cache_dir, r->hash, r->kind);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
@@ -128,13 +130,22 @@ at_thumbnail_loader_load_async (AtThumbnailLoader   *self,
   g_thread_pool_push (self->pool, task, NULL);
 }
 
+/**
+ * at_thumbnail_loader_load_finish:
+ * @original_missing: (out) (optional): whether the photo's library file was
+ *   not there; set even when no texture could be had
+ */
 GdkTexture *
 at_thumbnail_loader_load_finish (AtThumbnailLoader  *self,
                                  GAsyncResult       *result,
+                                 gboolean           *original_missing,
                                  GError            **error)
 {
   Request *r = g_task_get_task_data (G_TASK (result));
   GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (original_missing != NULL)
+    *original_missing = r->original_missing;
 
   if (texture != NULL && r->kind == AT_PREVIEW_LARGE)
     keep_preview (self, r->hash, texture);
@@ -146,7 +157,7 @@ prefetched_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(GdkTexture) texture = at_thumbnail_loader_load_finish (AT_THUMBNAIL_LOADER (object), result, NULL);
+  g_autoptr(GdkTexture) texture = at_thumbnail_loader_load_finish (AT_THUMBNAIL_LOADER (object), result, NULL, NULL);
 }
 
 /* Reads @photo's preview ahead, for when it is asked for. */

@@ -20,6 +20,7 @@ void               at_thumbnail_loader_load_async  (AtThumbnailLoader   *self,
                                                     gpointer             user_data);
 GdkTexture        *at_thumbnail_loader_load_finish (AtThumbnailLoader   *self,
                                                     GAsyncResult        *result,
+                                                    gboolean            *original_missing,
                                                     GError             **error);
 void               at_thumbnail_loader_prefetch    (AtThumbnailLoader   *self,
                                                     AtPhoto             *photo);
