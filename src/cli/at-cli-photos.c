@@ -18,6 +18,8 @@ static char *opt_body;
 static char *opt_project;
 static char *opt_text;
 static int opt_rating = -2;
+static char **opt_add_keywords;
+static char **opt_remove_keywords;
 
 static const GOptionEntry list_entries[] = {
   { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &opt_catalog, N_("The catalog file (default: the workstation’s catalog)"), N_("PATH") },
@@ -37,6 +39,8 @@ static const GOptionEntry set_entries[] = {
   { "rating", 0, 0, G_OPTION_ARG_INT, &opt_rating, N_("Stars, 0–5"), N_("N") },
   { "label", 0, 0, G_OPTION_ARG_STRING, &opt_label, N_("Colour label: red, yellow, green, blue, purple or none"), N_("LABEL") },
   { "flag", 0, 0, G_OPTION_ARG_STRING, &opt_flag, N_("picked, rejected or none"), N_("FLAG") },
+  { "add-keyword", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_add_keywords, N_("Add a keyword (levels joined by |); repeatable"), N_("KEYWORD") },
+  { "remove-keyword", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_remove_keywords, N_("Take a keyword off; repeatable"), N_("KEYWORD") },
   { NULL }
 };
 
@@ -172,7 +176,7 @@ at_cli_photos_set (int    argc,
   AtSqlConn *conn;
   int n_ids;
 
-  g_option_context_set_summary (context, _("Set stars, colour label or flag on photos, by id."));
+  g_option_context_set_summary (context, _("Set stars, colour label, flag or keywords on photos, by id."));
   g_option_context_add_main_entries (context, set_entries, GETTEXT_PACKAGE);
   if (!at_cli_parse_args (context, &argc, &argv) || !parse_label_flag (&change.label, &has_label, &change.flag, &has_flag))
     return AT_CLI_USAGE;
@@ -182,8 +186,8 @@ at_cli_photos_set (int    argc,
     return usage (_("--rating takes 0 to 5")), AT_CLI_USAGE;
   change.fields = (opt_rating != -2 ? AT_CULL_RATING : 0) | (has_label ? AT_CULL_LABEL : 0) | (has_flag ? AT_CULL_FLAG : 0);
   change.rating = opt_rating;
-  if (change.fields == 0)
-    return usage (_("say what to set: --rating, --label or --flag")), AT_CLI_USAGE;
+  if (change.fields == 0 && opt_add_keywords == NULL && opt_remove_keywords == NULL)
+    return usage (_("say what to set: --rating, --label, --flag or a keyword")), AT_CLI_USAGE;
 
   path = at_cli_catalog_path (opt_catalog);
   if ((catalog = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, &error)) == NULL ||
@@ -199,8 +203,15 @@ at_cli_photos_set (int    argc,
         return at_cli_fail (error);
       states[i] = at_cull_change_apply (&change, &before);
     }
-  if (!at_culling_write_sync (catalog, (const char *const *) argv + 1, states, (guint) n_ids, &error))
+  if (change.fields != 0 &&
+      !at_culling_write_sync (catalog, (const char *const *) argv + 1, states, (guint) n_ids, &error))
     return at_cli_fail (error);
+  for (guint k = 0; opt_add_keywords != NULL && opt_add_keywords[k] != NULL; k++)
+    if (!at_keywords_set_sync (catalog, (const char *const *) argv + 1, opt_add_keywords[k], TRUE, &error))
+      return at_cli_fail (error);
+  for (guint k = 0; opt_remove_keywords != NULL && opt_remove_keywords[k] != NULL; k++)
+    if (!at_keywords_set_sync (catalog, (const char *const *) argv + 1, opt_remove_keywords[k], FALSE, &error))
+      return at_cli_fail (error);
   g_print (g_dngettext (GETTEXT_PACKAGE, "%d photo changed.\n", "%d photos changed.\n", n_ids), n_ids);
   return AT_CLI_OK;
 }

@@ -20,6 +20,10 @@ int  at_cli_photos_list   (int argc, char **argv);
 int  at_cli_photos_set    (int argc, char **argv);
 int  at_cli_xmp_write     (int argc, char **argv);
 int  at_cli_xmp_read      (int argc, char **argv);
+int  at_cli_albums_create (int argc, char **argv);
+int  at_cli_albums_rename (int argc, char **argv);
+int  at_cli_albums_add    (int argc, char **argv);
+int  at_cli_albums_remove (int argc, char **argv);
 
 /* shared by the commands */
 gboolean at_cli_parse      (GOptionContext  *context,

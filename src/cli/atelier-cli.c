@@ -31,6 +31,10 @@ static const Command commands[] = {
   { "photos",  "set",   at_cli_photos_set,    N_("Set stars, colour label or flag on photos") },
   { "xmp",     "write", at_cli_xmp_write,     N_("Write photos’ stars, labels, picks and keywords to XMP sidecars") },
   { "xmp",     "read",  at_cli_xmp_read,      N_("Read XMP sidecars into the catalog") },
+  { "albums",  "create", at_cli_albums_create, N_("Create an album in a project") },
+  { "albums",  "rename", at_cli_albums_rename, N_("Rename an album") },
+  { "albums",  "add",   at_cli_albums_add,    N_("Add photos to an album") },
+  { "albums",  "remove", at_cli_albums_remove, N_("Take photos out of an album") },
 };
 
 static void

@@ -5,6 +5,7 @@
 #include "at-catalog.h"
 #include "at-catalog-report.h"
 #include "at-checksum.h"
+#include "at-albums.h"
 #include "at-culling.h"
 #include "at-keywords.h"
 #include "at-photo-filter.h"

@@ -188,6 +188,72 @@ test_xmp_round_trip (Fixture *f, gconstpointer data)
   g_assert_cmpstr (bad_hash_after, ==, bad_hash);
 }
 
+static guint
+count_in (Fixture *f, const char *option, const char *value)
+{
+  g_autoptr(JsonArray) a = list (f, option, value);
+  return json_array_get_length (a);
+}
+
+static void
+test_albums_and_keywords (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) all = list (f, NULL, NULL);
+  g_autofree char *a = g_strdup (member (all, 0, "id"));
+  g_autofree char *b = g_strdup (member (all, 1, "id"));
+  g_autofree char *number = NULL;
+  AtTestRun r;
+
+  {
+    g_autoptr(AtCatalog) catalog = at_catalog_open (f->catalog, AT_CATALOG_OPEN_DEFAULT, &error);
+    g_assert_no_error (error);
+    number = at_test_sql_text (catalog, "SELECT project_number FROM projects ORDER BY project_number LIMIT 1");
+  }
+
+  r = at_test_cli ("albums", "create", "--catalog", f->catalog, "--project", number, "--name", "Client favourites", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_regex_match_simple ("^[0-9a-f-]{36}\n$", r.out, 0, 0));
+  at_test_run_clear (&r);
+  r = at_test_cli ("albums", "create", "--catalog", f->catalog, "--project", "no such project", "--name", "x", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "no such project"));
+  at_test_run_clear (&r);
+  r = at_test_cli ("albums", "create", "--catalog", f->catalog, "--project", number, "--name", "x", "--type", "scrapbook", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  at_test_run_clear (&r);
+
+  r = at_test_cli ("albums", "add", "--catalog", f->catalog, "--album", "Client favourites", a, b, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  at_test_run_clear (&r);
+  g_assert_cmpuint (count_in (f, "--album", "Client favourites"), ==, 2);
+  /* an unknown photo: refused, the album unchanged */
+  r = at_test_cli ("albums", "remove", "--catalog", f->catalog, "--album", "Client favourites", a, "nope", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  at_test_run_clear (&r);
+  g_assert_cmpuint (count_in (f, "--album", "Client favourites"), ==, 2);
+  r = at_test_cli ("albums", "remove", "--catalog", f->catalog, "--album", "Client favourites", a, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  at_test_run_clear (&r);
+  r = at_test_cli ("albums", "rename", "--catalog", f->catalog, "--album", "Client favourites", "--name", "Album picks", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  at_test_run_clear (&r);
+  g_assert_cmpuint (count_in (f, "--album", "Album picks"), ==, 1);
+  g_assert_cmpuint (count_in (f, "--album", "Client favourites"), ==, 0);
+
+  /* keywords on several photos, found by text, taken off again */
+  r = at_test_cli ("photos", "set", "--catalog", f->catalog, a, b, "--add-keyword", "People|Bride",
+                   "--add-keyword", "Ceremony", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  at_test_run_clear (&r);
+  g_assert_cmpuint (count_in (f, "--text", "Bride"), ==, 2);
+  g_assert_cmpuint (count_in (f, "--text", "ceremony"), ==, 2);
+  r = at_test_cli ("photos", "set", "--catalog", f->catalog, b, "--remove-keyword", "Ceremony", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  at_test_run_clear (&r);
+  g_assert_cmpuint (count_in (f, "--text", "ceremony"), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -195,6 +261,7 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/cli-photos/set-and-list", test_set_and_list);
   ADD ("/cli-photos/xmp-round-trip", test_xmp_round_trip);
+  ADD ("/cli-photos/albums-and-keywords", test_albums_and_keywords);
 #undef ADD
   return g_test_run ();
 }
