@@ -97,6 +97,13 @@ missing_shown (gpointer data)
 }
 
 static gboolean
+two_tagged (gpointer catalog)
+{
+  return at_test_sql_int (catalog, "SELECT count(*) FROM photo_keywords WHERE keyword = 'Family|Grandparents' "
+                                   "AND present = 1") == 2;
+}
+
+static gboolean
 loupe_ready (gpointer loupe)
 {
   return at_loupe_has_preview (loupe) && *at_loupe_get_exposure (loupe) != '\0';
@@ -244,6 +251,30 @@ test_culling_keys (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "library.clear-filters", NULL));
     at_test_run_main_loop (100);
     g_assert_cmpuint (g_list_model_get_n_items (photos), ==, 40);
+  }
+
+  /* a keyword on two selected photos, from the Keywords popover */
+  {
+    GtkWidget *entry = at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_ENTRY);
+    GtkButton *add = NULL;
+
+    gtk_selection_model_select_range (selection, 0, 2, TRUE);
+    gtk_menu_button_popup (GTK_MENU_BUTTON (at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_MENU_BUTTON)));
+    at_test_run_main_loop (200);
+    entry = NULL;
+    for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (gtk_menu_button_get_popover (
+           GTK_MENU_BUTTON (at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_MENU_BUTTON))))); w != NULL && entry == NULL;
+         w = gtk_widget_get_next_sibling (w))
+      entry = at_test_find_widget (w, GTK_TYPE_ENTRY);
+    g_assert_nonnull (entry);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "Family|Grandparents");
+    add = at_test_find_button (GTK_WIDGET (gtk_menu_button_get_popover (
+            GTK_MENU_BUTTON (at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_MENU_BUTTON)))), "_Add to Selected");
+    g_assert_nonnull (add);
+    g_signal_emit_by_name (add, "clicked");
+    at_test_wait_until (two_tagged, catalog, 10);
+    at_test_save_screenshot (GTK_WIDGET (window), "library-keywords.png");
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_MENU_BUTTON)));
   }
 
   /* the loupe: Enter on a photo, arrows to move, keys still cull, Escape back */

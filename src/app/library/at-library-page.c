@@ -3,10 +3,11 @@
  * Model chain: AtPhotoList (pages rows from SQLite) → GtkMultiSelection →
  * GtkGridView, so the grid only ever asks for the rows it shows.
  *
- * Culling: the "library.*" actions, bound to the keys photographers know
- * (0–5 stars, 6–9 colour labels, P pick, X reject, U unflag, Ctrl+Z undo,
- * Shift+Ctrl+Z redo), act on the selection through AtCulling: the cells
- * show the change at once, the catalog gets it behind.
+ * Culling: the "library.*" actions (at-library-page-actions.c), bound to
+ * the keys photographers know (0–5 stars, 6–9 colour labels, P pick, X
+ * reject, U unflag, Ctrl+Z undo, Shift+Ctrl+Z redo), act on the selection
+ * through AtCulling: the cells show the change at once, the catalog gets
+ * it behind.
  */
 #define G_LOG_DOMAIN "atelier"
 
@@ -14,33 +15,8 @@
 
 #include <glib/gi18n.h>
 
-#include "at-library-page.h"
-#include "at-loupe.h"
-#include "at-photo-cell.h"
+#include "at-library-page-private.h"
 
-struct _AtLibraryPage
-{
-  AdwBin       parent_instance;
-  AtPhotoList *photos;
-  AtCulling   *culling;
-  AtXmpWriter *xmp_writer;   /* NULL: sidecars are not kept */
-  AtThumbnailLoader *loader;
-  GtkSelectionModel *selection;
-  gboolean     auto_advance;
-  gboolean     filtered;     /* some filter is set */
-  GtkStack    *stack;
-  GtkGridView *grid;
-  GtkStack    *results_stack;
-  GtkSearchEntry *search_entry;
-  GtkDropDown *rating_filter;
-  GtkDropDown *label_filter;
-  GtkDropDown *flag_filter;
-  GtkDropDown *sort_order;
-  GtkLabel    *count_label;
-  AtLoupe     *loupe;
-  guint        loupe_position;
-  char        *library;
-};
 
 enum { PROP_0, PROP_AUTO_ADVANCE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
@@ -72,8 +48,8 @@ unbind_cb (GtkSignalListItemFactory *factory,
   at_photo_cell_set_photo (AT_PHOTO_CELL (gtk_list_item_get_child (item)), NULL);
 }
 
-static void
-update_stack (AtLibraryPage *self)
+void
+_at_library_page_update_stack (AtLibraryPage *self)
 {
   guint n = self->photos ? g_list_model_get_n_items (G_LIST_MODEL (self->photos)) : 0;
   g_autofree char *count = NULL;
@@ -112,7 +88,7 @@ filter_changed_cb (AtLibraryPage *self)
   at_photo_list_set_sort (self->photos, sort < G_N_ELEMENTS (sorts) ? sorts[sort] : AT_PHOTO_SORT_CAPTURE_TIME);
   at_photo_list_set_filter (self->photos, &filter);
   at_photo_filter_clear (&filter);
-  update_stack (self);
+  _at_library_page_update_stack (self);
 }
 
 static void
@@ -188,215 +164,15 @@ at_library_page_set_catalog (AtLibraryPage *self,
   self->library = g_strdup (library);
   self->photos = at_photo_list_new (catalog);
   self->culling = at_culling_new (catalog);
-  g_signal_connect_swapped (self->photos, "notify::n-items", G_CALLBACK (update_stack), self);
+  g_signal_connect_swapped (self->photos, "notify::n-items", G_CALLBACK (_at_library_page_update_stack), self);
   g_signal_connect (self->culling, "changed", G_CALLBACK (culling_changed_cb), self);
   g_signal_connect_swapped (self->culling, "notify::can-undo", G_CALLBACK (history_changed_cb), self);
   g_signal_connect_swapped (self->culling, "notify::can-redo", G_CALLBACK (history_changed_cb), self);
   self->selection = GTK_SELECTION_MODEL (gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->photos))));
   gtk_grid_view_set_model (self->grid, self->selection);
   filter_changed_cb (self);
-  update_stack (self);
+  _at_library_page_update_stack (self);
   history_changed_cb (self);
-}
-
-/* ---- the loupe ---- */
-
-static void
-set_loupe_actions (AtLibraryPage *self,
-                   gboolean       open)
-{
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.loupe-next", open);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.loupe-previous", open);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.loupe-close", open);
-}
-
-/* Shows the photo at @position in the loupe; the selection follows, so the
- * culling keys act on it, and its neighbours' previews are read ahead. */
-static void
-show_in_loupe (AtLibraryPage *self,
-               guint          position)
-{
-  GListModel *model = G_LIST_MODEL (self->selection);
-  g_autoptr(AtPhoto) photo = g_list_model_get_item (model, position);
-  guint n = g_list_model_get_n_items (model);
-
-  if (photo == NULL)
-    return;
-  self->loupe_position = position;
-  gtk_selection_model_select_item (self->selection, position, TRUE);
-  at_loupe_set_photo (self->loupe, photo, self->loader, self->library);
-  for (int d = -3; d <= 3; d++)
-    if (d != 0 && (int) position + d >= 0 && (guint) ((int) position + d) < n)
-      {
-        g_autoptr(AtPhoto) near = g_list_model_get_item (model, (guint) ((int) position + d));
-        if (near != NULL)
-          at_thumbnail_loader_prefetch (self->loader, near);
-      }
-  gtk_stack_set_visible_child_name (self->results_stack, "loupe");
-  gtk_widget_grab_focus (GTK_WIDGET (self->loupe));
-  set_loupe_actions (self, TRUE);
-}
-
-static void
-grid_activate_cb (AtLibraryPage *self,
-                  guint          position)
-{
-  show_in_loupe (self, position);
-}
-
-static void
-loupe_step_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  AtLibraryPage *self = AT_LIBRARY_PAGE (widget);
-  gboolean next = g_str_equal (action_name, "library.loupe-next");
-  guint n = self->selection ? g_list_model_get_n_items (G_LIST_MODEL (self->selection)) : 0;
-
-  if (next && self->loupe_position + 1 < n)
-    show_in_loupe (self, self->loupe_position + 1);
-  else if (!next && self->loupe_position > 0)
-    show_in_loupe (self, self->loupe_position - 1);
-}
-
-static void
-loupe_close_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  AtLibraryPage *self = AT_LIBRARY_PAGE (widget);
-
-  at_loupe_set_photo (self->loupe, NULL, self->loader, NULL);
-  set_loupe_actions (self, FALSE);
-  update_stack (self);
-  gtk_widget_activate_action (GTK_WIDGET (self->grid), "list.scroll-to-item", "u", self->loupe_position);
-  gtk_widget_grab_focus (GTK_WIDGET (self->grid));
-}
-
-/**
- * at_library_page_open_loupe:
- *
- * What Enter or a double click on a photo does.
- */
-void
-at_library_page_open_loupe (AtLibraryPage *self,
-                            guint          position)
-{
-  g_return_if_fail (AT_IS_LIBRARY_PAGE (self));
-  show_in_loupe (self, position);
-}
-
-AtLoupe *
-at_library_page_get_loupe (AtLibraryPage *self)
-{
-  g_return_val_if_fail (AT_IS_LIBRARY_PAGE (self), NULL);
-  return self->loupe;
-}
-
-/* The selected photos, in grid order. */
-static GPtrArray *
-selected_photos (AtLibraryPage *self)
-{
-  GPtrArray *photos = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GtkBitset) set = NULL;
-  GtkBitsetIter iter;
-  guint position;
-
-  if (self->selection == NULL)
-    return photos;
-  set = gtk_selection_model_get_selection (self->selection);
-  for (gboolean ok = gtk_bitset_iter_init_first (&iter, set, &position); ok;
-       ok = gtk_bitset_iter_next (&iter, &position))
-    {
-      AtPhoto *photo = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-      if (photo != NULL)
-        g_ptr_array_add (photos, photo);
-    }
-  return photos;
-}
-
-/* With one photo selected, auto-advance moves on to the next. */
-static void
-advance (AtLibraryPage *self)
-{
-  g_autoptr(GtkBitset) set = NULL;
-  guint next;
-
-  if (!self->auto_advance || self->selection == NULL)
-    return;
-  set = gtk_selection_model_get_selection (self->selection);
-  if (gtk_bitset_get_size (set) != 1)
-    return;
-  next = gtk_bitset_get_minimum (set) + 1;
-  if (next >= g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
-    return;
-  gtk_selection_model_select_item (self->selection, next, TRUE);
-  gtk_widget_activate_action (GTK_WIDGET (self->grid), "list.scroll-to-item", "u", next);
-}
-
-static void
-cull (AtLibraryPage      *self,
-      const AtCullChange *change)
-{
-  g_autoptr(GPtrArray) photos = selected_photos (self);
-
-  if (self->culling == NULL || photos->len == 0)
-    return;
-  at_culling_apply (self->culling, (AtPhoto *const *) photos->pdata, photos->len, change);
-  advance (self);
-}
-
-static void
-rate_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  AtCullChange change = { AT_CULL_RATING, g_variant_get_int32 (parameter), AT_LABEL_NONE, AT_FLAG_NONE };
-  cull (AT_LIBRARY_PAGE (widget), &change);
-}
-
-static void
-label_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  AtCullChange change = { AT_CULL_LABEL, 0, AT_LABEL_NONE, AT_FLAG_NONE };
-
-  if (at_label_parse (g_variant_get_string (parameter, NULL), &change.label))
-    cull (AT_LIBRARY_PAGE (widget), &change);
-}
-
-static void
-flag_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  AtCullChange change = { AT_CULL_FLAG, 0, AT_LABEL_NONE, AT_FLAG_NONE };
-
-  if (at_flag_parse (g_variant_get_string (parameter, NULL), &change.flag))
-    cull (AT_LIBRARY_PAGE (widget), &change);
-}
-
-static void
-undo_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  AtLibraryPage *self = AT_LIBRARY_PAGE (widget);
-
-  if (self->culling != NULL)
-    at_culling_undo (self->culling);
-}
-
-static void
-redo_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  AtLibraryPage *self = AT_LIBRARY_PAGE (widget);
-
-  if (self->culling != NULL)
-    at_culling_redo (self->culling);
 }
 
 AtCulling *
@@ -490,31 +266,6 @@ at_library_page_class_init (AtLibraryPageClass *klass)
                                                         G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_install_action (widget_class, "library.rate", "i", rate_action);
-  gtk_widget_class_install_action (widget_class, "library.label", "s", label_action);
-  gtk_widget_class_install_action (widget_class, "library.flag", "s", flag_action);
-  gtk_widget_class_install_action (widget_class, "library.undo", NULL, undo_action);
-  gtk_widget_class_install_action (widget_class, "library.redo", NULL, redo_action);
-  gtk_widget_class_install_property_action (widget_class, "library.auto-advance", "auto-advance");
-  for (int n = 0; n <= 5; n++)
-    {
-      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0 + n, 0, "library.rate", "i", n);
-      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0 + n, 0, "library.rate", "i", n);
-    }
-  {
-    static const char *const labels[] = { "red", "yellow", "green", "blue" };
-    for (int n = 0; n < 4; n++)
-      {
-        gtk_widget_class_add_binding_action (widget_class, GDK_KEY_6 + n, 0, "library.label", "s", labels[n]);
-        gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_6 + n, 0, "library.label", "s", labels[n]);
-      }
-  }
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "library.flag", "s", "picked");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_x, 0, "library.flag", "s", "rejected");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, 0, "library.flag", "s", "none");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "library.undo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "library.redo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "library.redo", NULL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/library/at-library-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, stack);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, grid);
@@ -526,13 +277,9 @@ at_library_page_class_init (AtLibraryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, sort_order);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, loupe);
-  gtk_widget_class_install_action (widget_class, "library.loupe-next", NULL, loupe_step_action);
-  gtk_widget_class_install_action (widget_class, "library.loupe-previous", NULL, loupe_step_action);
-  gtk_widget_class_install_action (widget_class, "library.loupe-close", NULL, loupe_close_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "library.loupe-next", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "library.loupe-previous", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "library.loupe-close", NULL);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, keyword_entry);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  _at_library_page_install_actions (widget_class);
   gtk_widget_class_install_action (widget_class, "library.clear-filters", NULL, clear_filters_action);
 }
 
@@ -543,8 +290,8 @@ at_library_page_init (AtLibraryPage *self)
 
   g_type_ensure (AT_TYPE_LOUPE);
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect_swapped (self->grid, "activate", G_CALLBACK (grid_activate_cb), self);
-  set_loupe_actions (self, FALSE);
+  g_signal_connect_swapped (self->grid, "activate", G_CALLBACK (_at_library_page_open_loupe_at), self);
+  _at_library_page_set_loupe_actions (self, FALSE);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), NULL);

@@ -1,0 +1,45 @@
+/* at-library-page-private.h — AtLibraryPage's parts shared by its files:
+ * at-library-page.c (model, filters, set-up) and at-library-page-actions.c
+ * (culling keys, keywords, the loupe). */
+#pragma once
+
+#include "at-library-page.h"
+#include "at-loupe.h"
+#include "at-photo-cell.h"
+#include "at-thumbnail-loader.h"
+
+G_BEGIN_DECLS
+
+struct _AtLibraryPage
+{
+  AdwBin       parent_instance;
+  AtPhotoList *photos;
+  AtCulling   *culling;
+  AtXmpWriter *xmp_writer;   /* NULL: sidecars are not kept */
+  AtThumbnailLoader *loader;
+  GtkSelectionModel *selection;
+  gboolean     auto_advance;
+  gboolean     filtered;     /* some filter is set */
+  GtkStack    *stack;
+  GtkGridView *grid;
+  GtkStack    *results_stack;
+  GtkSearchEntry *search_entry;
+  GtkDropDown *rating_filter;
+  GtkDropDown *label_filter;
+  GtkDropDown *flag_filter;
+  GtkDropDown *sort_order;
+  GtkLabel    *count_label;
+  AtLoupe     *loupe;
+  GtkEntry    *keyword_entry;
+  guint        loupe_position;
+  char        *library;
+};
+
+void       _at_library_page_update_stack     (AtLibraryPage  *self);
+void       _at_library_page_install_actions  (GtkWidgetClass *widget_class);
+void       _at_library_page_set_loupe_actions (AtLibraryPage *self,
+                                               gboolean       open);
+void       _at_library_page_open_loupe_at    (AtLibraryPage  *self,
+                                              guint           position);
+
+G_END_DECLS
