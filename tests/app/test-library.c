@@ -253,6 +253,22 @@ test_culling_keys (void)
     g_assert_cmpuint (g_list_model_get_n_items (photos), ==, 40);
   }
 
+  /* the size slider: every cell follows */
+  {
+    GtkWidget *scale = at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_SCALE);
+    GtkWidget *cell = at_test_find_widget (GTK_WIDGET (at_library_page_get_grid (page)), AT_TYPE_PHOTO_CELL);
+    int size = 0;
+
+    gtk_range_set_value (GTK_RANGE (scale), 296);
+    at_test_run_main_loop (400);
+    g_object_get (cell, "thumbnail-size", &size, NULL);
+    g_assert_cmpint (size, ==, 296);
+    g_assert_cmpint (gtk_widget_get_width (cell), >=, 296);
+    at_test_save_screenshot (GTK_WIDGET (window), "library-large-thumbnails.png");
+    gtk_range_set_value (GTK_RANGE (scale), 176);
+    at_test_run_main_loop (300);
+  }
+
   /* a keyword on two selected photos, from the Keywords popover */
   {
     GtkWidget *entry = at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_ENTRY);

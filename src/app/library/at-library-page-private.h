@@ -31,6 +31,7 @@ struct _AtLibraryPage
   GtkLabel    *count_label;
   AtLoupe     *loupe;
   GtkEntry    *keyword_entry;
+  GtkAdjustment *size_adjustment;
   guint        loupe_position;
   char        *library;
 };

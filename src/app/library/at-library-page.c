@@ -23,12 +23,27 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (AtLibraryPage, at_library_page, ADW_TYPE_BIN)
 
+static gboolean
+value_to_int (GBinding     *binding,
+              const GValue *from,
+              GValue       *to,
+              gpointer      data)
+{
+  g_value_set_int (to, (int) g_value_get_double (from));
+  return TRUE;
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           AtLibraryPage            *self)
 {
-  gtk_list_item_set_child (item, at_photo_cell_new (self->loader));
+  GtkWidget *cell = at_photo_cell_new (self->loader);
+
+  /* the size slider reaches every cell the grid makes, now and later */
+  g_object_bind_property_full (self->size_adjustment, "value", cell, "thumbnail-size", G_BINDING_SYNC_CREATE,
+                               value_to_int, NULL, NULL, NULL);
+  gtk_list_item_set_child (item, cell);
 }
 
 static void
@@ -278,6 +293,7 @@ at_library_page_class_init (AtLibraryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, loupe);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, keyword_entry);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, size_adjustment);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
   _at_library_page_install_actions (widget_class);
   gtk_widget_class_install_action (widget_class, "library.clear-filters", NULL, clear_filters_action);

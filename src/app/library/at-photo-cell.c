@@ -36,6 +36,50 @@ struct _AtPhotoCell
 
 G_DEFINE_FINAL_TYPE (AtPhotoCell, at_photo_cell, GTK_TYPE_WIDGET)
 
+enum { PROP_0, PROP_THUMBNAIL_SIZE, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+/* The thumbnail's long side; the grid re-flows its columns around it. */
+static void
+set_thumbnail_size (AtPhotoCell *self,
+                    int          size)
+{
+  gtk_widget_set_size_request (GTK_WIDGET (self->thumb_stack), size, size * 2 / 3);
+  gtk_widget_set_size_request (GTK_WIDGET (self->name_label), size, -1);
+}
+
+static void
+at_photo_cell_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_THUMBNAIL_SIZE: set_thumbnail_size (AT_PHOTO_CELL (object), g_value_get_int (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+at_photo_cell_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  AtPhotoCell *self = AT_PHOTO_CELL (object);
+  int width = 0;
+
+  switch (prop_id)
+    {
+    case PROP_THUMBNAIL_SIZE:
+      gtk_widget_get_size_request (GTK_WIDGET (self->thumb_stack), &width, NULL);
+      g_value_set_int (value, width);
+      break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 at_photo_cell_dispose (GObject *object)
 {
@@ -55,6 +99,11 @@ at_photo_cell_class_init (AtPhotoCellClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = at_photo_cell_dispose;
+  object_class->set_property = at_photo_cell_set_property;
+  object_class->get_property = at_photo_cell_get_property;
+  properties[PROP_THUMBNAIL_SIZE] = g_param_spec_int ("thumbnail-size", NULL, NULL, 96, 400, 176,
+                                                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "photocell");
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/library/at-photo-cell.ui");
