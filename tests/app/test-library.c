@@ -253,6 +253,39 @@ test_culling_keys (void)
     g_assert_cmpuint (g_list_model_get_n_items (photos), ==, 40);
   }
 
+  /* a right click on a photo: it is selected and the culling menu opens
+   * there; Purple, which has no key, comes from that menu */
+  {
+    GtkWidget *grid = GTK_WIDGET (at_library_page_get_grid (page));
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (grid);
+    GtkGesture *click = NULL;
+    GtkWidget *popover;
+    graphene_point_t at;
+    GtkWidget *cell = at_test_find_widget (GTK_WIDGET (at_library_page_get_grid (page)), AT_TYPE_PHOTO_CELL);
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && click == NULL; i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+        if (GTK_IS_GESTURE_CLICK (controller) &&
+            gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+          click = GTK_GESTURE (controller);
+      }
+    g_assert_nonnull (click);
+    /* the first cell in the tree is the first photo */
+    g_assert_true (at_photo_cell_get_photo (AT_PHOTO_CELL (cell)) == item (page, 0));
+    gtk_selection_model_unselect_all (selection);
+    g_assert_true (gtk_widget_compute_point (cell, grid, &GRAPHENE_POINT_INIT (40, 40), &at));
+    g_signal_emit_by_name (click, "pressed", 1, (double) at.x, (double) at.y);
+    at_test_run_main_loop (200);
+    g_assert_true (gtk_selection_model_is_selected (selection, 0));
+    popover = at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_POPOVER_MENU);
+    g_assert_nonnull (popover);
+    g_assert_true (gtk_widget_get_visible (popover));
+    gtk_popover_popdown (GTK_POPOVER (popover));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "library.label", "s", "purple"));
+    g_assert_cmpstr (at_photo_get_color_label (item (page, 0)), ==, "purple");
+  }
+
   /* the size slider: every cell follows */
   {
     GtkWidget *scale = at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_SCALE);

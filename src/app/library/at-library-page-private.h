@@ -32,6 +32,8 @@ struct _AtLibraryPage
   AtLoupe     *loupe;
   GtkEntry    *keyword_entry;
   GtkAdjustment *size_adjustment;
+  GMenuModel  *photo_menu;
+  GtkWidget   *photo_popover;   /* the right-click menu, parented to the page */
   guint        loupe_position;
   char        *library;
 };

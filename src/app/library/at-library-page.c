@@ -23,6 +23,41 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (AtLibraryPage, at_library_page, ADW_TYPE_BIN)
 
+/* A right click opens the culling menu (Purple lives there) over the
+ * selection; a click on an unselected photo selects it first. */
+static void
+secondary_click_cb (GtkGestureClick *gesture,
+                    int              n_press,
+                    double           x,
+                    double           y,
+                    AtLibraryPage   *self)
+{
+  GtkWidget *grid = GTK_WIDGET (self->grid);
+  GtkWidget *picked = gtk_widget_pick (grid, x, y, GTK_PICK_DEFAULT);
+  graphene_point_t at;
+
+  for (; picked != NULL && picked != grid; picked = gtk_widget_get_parent (picked))
+    if (AT_IS_PHOTO_CELL (picked))
+      {
+        AtPhoto *photo = at_photo_cell_get_photo (AT_PHOTO_CELL (picked));
+        for (guint i = 0; photo != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (self->selection)); i++)
+          {
+            g_autoptr(AtPhoto) p = g_list_model_get_item (G_LIST_MODEL (self->selection), i);
+            if (p == photo)
+              {
+                if (!gtk_selection_model_is_selected (self->selection, i))
+                  gtk_selection_model_select_item (self->selection, i, TRUE);
+                break;
+              }
+          }
+        break;
+      }
+  if (!gtk_widget_compute_point (grid, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &at))
+    return;
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->photo_popover), &(GdkRectangle) { (int) at.x, (int) at.y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->photo_popover));
+}
+
 static gboolean
 value_to_int (GBinding     *binding,
               const GValue *from,
@@ -262,6 +297,7 @@ at_library_page_dispose (GObject *object)
   g_clear_object (&self->loader);
   g_clear_object (&self->xmp_writer);
   g_clear_pointer (&self->library, g_free);
+  g_clear_pointer (&self->photo_popover, gtk_widget_unparent);
   /* AdwBin unparents its child itself; disposing the template too would
    * unparent it twice. */
   G_OBJECT_CLASS (at_library_page_parent_class)->dispose (object);
@@ -294,6 +330,7 @@ at_library_page_class_init (AtLibraryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, loupe);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, keyword_entry);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, size_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, photo_menu);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
   _at_library_page_install_actions (widget_class);
   gtk_widget_class_install_action (widget_class, "library.clear-filters", NULL, clear_filters_action);
@@ -307,6 +344,16 @@ at_library_page_init (AtLibraryPage *self)
   g_type_ensure (AT_TYPE_LOUPE);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->grid, "activate", G_CALLBACK (_at_library_page_open_loupe_at), self);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+    g_signal_connect (click, "pressed", G_CALLBACK (secondary_click_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->grid), GTK_EVENT_CONTROLLER (click));
+    self->photo_popover = gtk_popover_menu_new_from_model (self->photo_menu);
+    gtk_popover_set_has_arrow (GTK_POPOVER (self->photo_popover), FALSE);
+    gtk_widget_set_halign (self->photo_popover, GTK_ALIGN_START);
+    gtk_widget_set_parent (self->photo_popover, GTK_WIDGET (self));
+  }
   _at_library_page_set_loupe_actions (self, FALSE);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);

@@ -251,6 +251,13 @@ at_photo_cell_set_photo (AtPhotoCell *self,
     }
 }
 
+AtPhoto *
+at_photo_cell_get_photo (AtPhotoCell *self)
+{
+  g_return_val_if_fail (AT_IS_PHOTO_CELL (self), NULL);
+  return self->photo;
+}
+
 gboolean
 at_photo_cell_shows_missing_original (AtPhotoCell *self)
 {

@@ -15,6 +15,7 @@ GtkWidget  *at_photo_cell_new       (AtThumbnailLoader *loader);
 void        at_photo_cell_set_photo (AtPhotoCell *self,
                                      AtPhoto     *photo);
 const char *at_photo_cell_get_name  (AtPhotoCell *self);
+AtPhoto    *at_photo_cell_get_photo (AtPhotoCell *self);
 gboolean    at_photo_cell_has_thumbnail (AtPhotoCell *self);
 gboolean    at_photo_cell_shows_missing_original (AtPhotoCell *self);
 
