@@ -103,6 +103,22 @@ two_tagged (gpointer catalog)
                                    "AND present = 1") == 2;
 }
 
+static GdkPaintable *
+shown_in (gpointer loupe)
+{
+  return gtk_picture_get_paintable (GTK_PICTURE (at_test_find_widget (loupe, GTK_TYPE_PICTURE)));
+}
+
+static GdkPaintable *fit_view;
+
+static gboolean
+zoomed_in (gpointer loupe)
+{
+  GdkPaintable *shown = shown_in (loupe);
+  /* the original's pixels, not the preview: all 640 of them fit the view */
+  return shown != NULL && shown != fit_view && gdk_paintable_get_intrinsic_width (shown) == 640;
+}
+
 static gboolean
 loupe_ready (gpointer loupe)
 {
@@ -338,6 +354,15 @@ test_culling_keys (void)
     g_assert_true (g_regex_match_simple ("^1/[0-9]+ s · f/[0-9.]+ · ISO [0-9]+ · [0-9]+ mm$",
                                          at_loupe_get_exposure (loupe), 0, 0));
     at_test_save_screenshot (GTK_WIDGET (window), "library-loupe.png");
+    /* z: the original's own pixels (the demo's are 640 px wide, smaller
+     * than the view, so all of them), z again: the whole photo */
+    fit_view = shown_in (loupe);
+    type_keys ("z");
+    g_assert_true (at_loupe_get_zoomed (loupe));
+    at_test_wait_until (zoomed_in, loupe, 20);
+    type_keys ("z");
+    g_assert_false (at_loupe_get_zoomed (loupe));
+    g_assert_true (shown_in (loupe) == fit_view);
     type_keys ("Right");
     g_assert_true (at_loupe_get_photo (loupe) == fourth);
     type_keys ("3");

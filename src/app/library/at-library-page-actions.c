@@ -17,6 +17,7 @@ _at_library_page_set_loupe_actions (AtLibraryPage *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.loupe-next", open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.loupe-previous", open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.loupe-close", open);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.loupe-zoom", open);
 }
 
 /* Shows the photo at @position in the loupe; the selection follows, so the
@@ -66,6 +67,14 @@ loupe_step_action (GtkWidget  *widget,
     show_in_loupe (self, self->loupe_position + 1);
   else if (!next && self->loupe_position > 0)
     show_in_loupe (self, self->loupe_position - 1);
+}
+
+static void
+loupe_zoom_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  at_loupe_toggle_zoom (AT_LIBRARY_PAGE (widget)->loupe);
 }
 
 static void
@@ -347,6 +356,8 @@ _at_library_page_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "library.loupe-next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "library.loupe-previous", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "library.loupe-close", NULL);
+  gtk_widget_class_install_action (widget_class, "library.loupe-zoom", NULL, loupe_zoom_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, 0, "library.loupe-zoom", NULL);
   gtk_widget_class_bind_template_callback (widget_class, keyword_add_cb);
   gtk_widget_class_bind_template_callback (widget_class, keyword_remove_cb);
 }

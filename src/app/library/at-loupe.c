@@ -26,6 +26,11 @@ struct _AtLoupe
   GtkLabel     *state_label;
   AtPhoto      *photo;
   GCancellable *cancellable;
+  char         *original;    /* the library file, for 100 % */
+  GdkTexture   *preview;     /* what "fit" shows */
+  gboolean      zoomed;
+  double        cx, cy;      /* the centre of the 100 % view, as fractions */
+  GCancellable *zoom_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (AtLoupe, at_loupe, GTK_TYPE_WIDGET)
@@ -67,7 +72,11 @@ preview_cb (GObject      *object,
   gtk_spinner_stop (self->spinner);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
   if (texture != NULL)
-    gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+    {
+      g_set_object (&self->preview, texture);
+      if (!self->zoomed)
+        gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+    }
   else
     gtk_label_set_label (self->exposure_label, error->message);
 }
@@ -139,6 +148,12 @@ at_loupe_set_photo (AtLoupe           *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_set_object (&self->photo, photo);
+  g_cancellable_cancel (self->zoom_cancellable);
+  g_clear_object (&self->zoom_cancellable);
+  g_clear_object (&self->preview);
+  g_clear_pointer (&self->original, g_free);
+  self->zoomed = FALSE;
+  self->cx = self->cy = 0.5;
   gtk_picture_set_paintable (self->picture, NULL);
   gtk_label_set_label (self->exposure_label, "");
   gtk_label_set_label (self->camera_label, "");
@@ -159,11 +174,134 @@ at_loupe_set_photo (AtLoupe           *self,
   gtk_spinner_start (self->spinner);
   at_thumbnail_loader_load_async (loader, photo, AT_PREVIEW_LARGE, self->cancellable, preview_cb, self);
   if (library != NULL && at_photo_get_library_path (photo) != NULL)
+    self->original = g_build_filename (library, at_photo_get_library_path (photo), NULL);
+  if (self->original != NULL)
     {
       g_autoptr(GTask) task = g_task_new (self, self->cancellable, exposure_cb, NULL);
-      g_task_set_task_data (task, g_build_filename (library, at_photo_get_library_path (photo), NULL), g_free);
+      g_task_set_task_data (task, g_strdup (self->original), g_free);
       g_task_run_in_thread (task, read_exposure);
     }
+}
+
+/* ---- 100 % ---- */
+
+typedef struct
+{
+  char  *file;
+  double cx, cy;
+  int    width, height;
+} ZoomJob;
+
+static void
+zoom_job_free (ZoomJob *job)
+{
+  g_free (job->file);
+  g_free (job);
+}
+
+static void
+render_zoom (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ZoomJob *job = data;
+  GError *error = NULL;
+  int w = 0, h = 0;
+  g_autoptr(GBytes) pixels = at_preview_render_region (job->file, job->cx, job->cy, job->width, job->height,
+                                                       &w, &h, &error);
+
+  if (pixels == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8, pixels, (gsize) w * 3),
+                           g_object_unref);
+}
+
+static void
+zoom_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
+  AtLoupe *self = AT_LOUPE (object);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->zoomed)
+    return;
+  if (texture == NULL)
+    {
+      /* a RAW libvips cannot decode, a missing file: say so, stay at fit */
+      gtk_label_set_label (self->exposure_label, error->message);
+      self->zoomed = FALSE;
+      if (self->preview != NULL)
+        gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->preview));
+      return;
+    }
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+}
+
+static void
+request_zoom (AtLoupe *self)
+{
+  g_autoptr(GTask) task = NULL;
+  ZoomJob *job;
+
+  g_cancellable_cancel (self->zoom_cancellable);
+  g_clear_object (&self->zoom_cancellable);
+  if (self->original == NULL)
+    return;
+  self->zoom_cancellable = g_cancellable_new ();
+  job = g_new0 (ZoomJob, 1);
+  job->file = g_strdup (self->original);
+  job->cx = self->cx;
+  job->cy = self->cy;
+  /* one original pixel per screen pixel */
+  job->width = MAX (gtk_widget_get_width (GTK_WIDGET (self->picture)), 1) * gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  job->height = MAX (gtk_widget_get_height (GTK_WIDGET (self->picture)), 1) * gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  task = g_task_new (self, self->zoom_cancellable, zoom_done_cb, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) zoom_job_free);
+  g_task_run_in_thread (task, render_zoom);
+}
+
+/* Between the whole photo and its pixels at 100 %, around the centre. */
+void
+at_loupe_toggle_zoom (AtLoupe *self)
+{
+  g_return_if_fail (AT_IS_LOUPE (self));
+
+  if (self->photo == NULL)
+    return;
+  self->zoomed = !self->zoomed;
+  if (self->zoomed)
+    request_zoom (self);
+  else if (self->preview != NULL)
+    gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->preview));
+}
+
+gboolean
+at_loupe_get_zoomed (AtLoupe *self)
+{
+  g_return_val_if_fail (AT_IS_LOUPE (self), FALSE);
+  return self->zoomed;
+}
+
+/* A drag at 100 % moves the view (a screen pixel is a photo pixel there);
+ * the pixels are read again where it stops. */
+static void
+drag_end_cb (GtkGestureDrag *gesture,
+             double          dx,
+             double          dy,
+             AtLoupe        *self)
+{
+  int w, h;
+
+  if (!self->zoomed || self->photo == NULL)
+    return;
+  w = at_photo_get_width (self->photo);
+  h = at_photo_get_height (self->photo);
+  if (w <= 0 || h <= 0)
+    return;
+  self->cx = CLAMP (self->cx - dx / w, 0, 1);
+  self->cy = CLAMP (self->cy - dy / h, 0, 1);
+  request_zoom (self);
 }
 
 AtPhoto *
@@ -197,6 +335,10 @@ at_loupe_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->photo);
+  g_cancellable_cancel (self->zoom_cancellable);
+  g_clear_object (&self->zoom_cancellable);
+  g_clear_object (&self->preview);
+  g_clear_pointer (&self->original, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_LOUPE);
   G_OBJECT_CLASS (at_loupe_parent_class)->dispose (object);
 }
@@ -223,7 +365,12 @@ at_loupe_class_init (AtLoupeClass *klass)
 static void
 at_loupe_init (AtLoupe *self)
 {
+  GtkGesture *drag = gtk_gesture_drag_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cx = self->cy = 0.5;
+  g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->picture), GTK_EVENT_CONTROLLER (drag));
 }
 
 GtkWidget *

@@ -19,5 +19,7 @@ void        at_loupe_set_photo        (AtLoupe           *self,
 AtPhoto    *at_loupe_get_photo        (AtLoupe           *self);
 gboolean    at_loupe_has_preview      (AtLoupe           *self);
 const char *at_loupe_get_exposure     (AtLoupe           *self);
+void        at_loupe_toggle_zoom      (AtLoupe           *self);
+gboolean    at_loupe_get_zoomed       (AtLoupe           *self);
 
 G_END_DECLS

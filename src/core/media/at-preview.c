@@ -227,3 +227,66 @@ at_preview_make_from (const char *const *files,
   result->thumb_height = vips_image_get_height (thumb);
   return TRUE;
 }
+
+/**
+ * at_preview_render_region:
+ * @cx, @cy: the centre of the region, as fractions of the photo's width and height
+ * @width, @height: the region's size in the original's pixels (clamped to the photo)
+ * @width_out, @height_out: (out) (optional): the size the region got
+ *
+ * Pixels at 100 % from the original, upright, 8-bit sRGB RGB rows, for a
+ * zoomed view; libvips decodes only as much of the file as the region needs.
+ *
+ * Returns: (transfer full): the pixels, or %NULL with an error
+ */
+GBytes *
+at_preview_render_region (const char  *file,
+                          double       cx,
+                          double       cy,
+                          int          width,
+                          int          height,
+                          int         *width_out,
+                          int         *height_out,
+                          GError     **error)
+{
+  g_autoptr(VipsImage) image = NULL;
+  g_autoptr(VipsImage) upright = NULL;
+  g_autoptr(VipsImage) area = NULL;
+  g_autoptr(VipsImage) srgb = NULL;
+  g_autoptr(VipsImage) flat = NULL;
+  g_autoptr(VipsImage) uchar = NULL;
+  int full_w, full_h, left, top;
+  size_t size = 0;
+  void *pixels;
+
+  if (!at_vips_init (error))
+    return NULL;
+  if ((image = vips_image_new_from_file (file, "access", VIPS_ACCESS_RANDOM, "fail_on", VIPS_FAIL_ON_TRUNCATED,
+                                         NULL)) == NULL ||
+      vips_autorot (image, &upright, NULL) != 0)
+    return at_vips_set_error (error, _("The original cannot be shown at 100 %")), NULL;
+  full_w = vips_image_get_width (upright);
+  full_h = vips_image_get_height (upright);
+  width = CLAMP (width, 1, full_w);
+  height = CLAMP (height, 1, full_h);
+  left = CLAMP ((int) (cx * full_w) - width / 2, 0, full_w - width);
+  top = CLAMP ((int) (cy * full_h) - height / 2, 0, full_h - height);
+  if (vips_extract_area (upright, &area, left, top, width, height, NULL) != 0 ||
+      vips_colourspace (area, &srgb, VIPS_INTERPRETATION_sRGB, NULL) != 0)
+    return at_vips_set_error (error, _("The original cannot be shown at 100 %")), NULL;
+  if (vips_image_hasalpha (srgb))
+    {
+      if (vips_flatten (srgb, &flat, NULL) != 0)
+        return at_vips_set_error (error, _("The original cannot be shown at 100 %")), NULL;
+    }
+  else
+    flat = g_object_ref (srgb);
+  if (vips_cast_uchar (flat, &uchar, NULL) != 0 ||
+      (pixels = vips_image_write_to_memory (uchar, &size)) == NULL)
+    return at_vips_set_error (error, _("The original cannot be shown at 100 %")), NULL;
+  if (width_out != NULL)
+    *width_out = width;
+  if (height_out != NULL)
+    *height_out = height;
+  return g_bytes_new_take (pixels, size);
+}

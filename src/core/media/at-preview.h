@@ -34,5 +34,13 @@ gboolean  at_preview_make_from         (const char *const *files,
                                         const char        *cache_dir,
                                         AtPreviewResult   *result,
                                         GError           **error);
+GBytes   *at_preview_render_region     (const char        *file,
+                                        double             cx,
+                                        double             cy,
+                                        int                width,
+                                        int                height,
+                                        int               *width_out,
+                                        int               *height_out,
+                                        GError           **error);
 
 G_END_DECLS
