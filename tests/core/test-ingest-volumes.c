@@ -73,23 +73,10 @@ test_card_appears (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (monitor)), ==, before);
 }
 
-typedef struct
-{
-  AtTestVolume *card;
-  guint         after;
-  gboolean      pulled;
-} Puller;
-
 static void
-pull_card_cb (const AtIngestProgress *p, gpointer data)
+pull_volume (gpointer card)
 {
-  Puller *puller = data;
-
-  if (!puller->pulled && p->files_done >= puller->after)
-    {
-      at_test_volume_pull (puller->card);
-      puller->pulled = TRUE;
-    }
+  at_test_volume_pull (card);
 }
 
 static void
@@ -100,7 +87,7 @@ test_card_pulled (Fixture *f, gconstpointer data)
   AtIngestSummary summary;
   g_autoptr(AtTestVolume) card = at_test_volume_new_card (f->dir, 128, 8, 4 << 20, AT_TEST_CARD_RAW | AT_TEST_CARD_SIDECARS, &info);
   g_autoptr(GHashTable) hashes = NULL;
-  Puller puller = { card, 4, FALSE };
+  AtTestIngestTrigger puller = { 4, pull_volume, card, FALSE };
   const char *sources[2] = { NULL, NULL };
   g_autofree char *mount_point = NULL;
 
@@ -112,8 +99,8 @@ test_card_pulled (Fixture *f, gconstpointer data)
   mount_point = g_strdup (card->mount_point);
   sources[0] = mount_point;
 
-  g_assert_false (at_ingest_run (f->catalog, sources, &f->options, pull_card_cb, &puller, &summary, NULL, &error));
-  g_assert_true (puller.pulled);
+  g_assert_false (at_ingest_run (f->catalog, sources, &f->options, at_test_ingest_trigger_cb, &puller, &summary, NULL, &error));
+  g_assert_true (puller.done);
   g_assert_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_SOURCE_GONE);
   g_test_message ("pulled: %s", error->message);
   g_clear_error (&error);
@@ -178,24 +165,20 @@ test_destination_read_only (Fixture *f, gconstpointer data)
 typedef struct
 {
   const char *drive;
-  guint       after;
   char       *filler;
 } Filler;
 
 /* Something else fills the drive while the ingest runs. */
 static void
-fill_drive_cb (const AtIngestProgress *p, gpointer data)
+fill_drive (gpointer data)
 {
   Filler *filler = data;
-  g_autofree char *block = NULL;
+  g_autofree char *block = g_malloc0 (1 << 16);
   FILE *out;
 
-  if (filler->filler != NULL || p->files_done < filler->after)
-    return;
   filler->filler = g_build_filename (filler->drive, "filler.bin", NULL);
   out = fopen (filler->filler, "wb");
   g_assert_nonnull (out);
-  block = g_malloc0 (1 << 16);
   while (fwrite (block, 1, 1 << 16, out) == 1 << 16 && fflush (out) == 0)
     ;
   fclose (out);
@@ -210,8 +193,9 @@ test_destination_full (Fixture *f, gconstpointer data)
   g_autofree char *big = at_test_card_make (f->dir, "BIG", 6, 4 << 20, AT_TEST_CARD_RAW, &info);
   g_autofree char *card = at_test_card_make (f->dir, "CARD", 6, 1 << 20, AT_TEST_CARD_RAW, &info);
   g_autoptr(AtTestVolume) drive = use_drive (f, 40, FALSE);
-  /* the first verified file: the next batches are still to be written */
-  Filler filler = { drive->mount_point, 1, NULL };
+  Filler filler = { drive->mount_point, NULL };
+  /* at the first verified file: the next batches are still to be written */
+  AtTestIngestTrigger fill = { 1, fill_drive, &filler, FALSE };
   const char *sources[] = { card, NULL };
 
   /* known before starting: refused, and the message says which drive */
@@ -223,7 +207,7 @@ test_destination_full (Fixture *f, gconstpointer data)
   at_ingest_summary_clear (&summary);
 
   /* full while copying: a clean stop, then the rest once there is room */
-  g_assert_false (at_ingest_run (f->catalog, sources, &f->options, fill_drive_cb, &filler, &summary, NULL, &error));
+  g_assert_false (at_ingest_run (f->catalog, sources, &f->options, at_test_ingest_trigger_cb, &fill, &summary, NULL, &error));
   g_assert_nonnull (filler.filler);
   g_assert_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_DEST_FULL);
   g_assert_nonnull (strstr (error->message, drive->mount_point));

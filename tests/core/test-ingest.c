@@ -209,24 +209,11 @@ test_collision (Fixture *f, gconstpointer data)
 }
 
 /* The card goes away mid-ingest; put back, the run resumes and completes. */
-typedef struct
-{
-  const char *card;
-  const char *gone;
-  guint       after;
-  gboolean    pulled;
-} Puller;
-
 static void
-pull_card_cb (const AtIngestProgress *p, gpointer data)
+pull_folder (gpointer data)
 {
-  Puller *puller = data;
-
-  if (!puller->pulled && p->files_done >= puller->after)
-    {
-      g_assert_cmpint (g_rename (puller->card, puller->gone), ==, 0);
-      puller->pulled = TRUE;
-    }
+  const char *const *paths = data;   /* the card, where it goes */
+  g_assert_cmpint (g_rename (paths[0], paths[1]), ==, 0);
 }
 
 static void
@@ -238,11 +225,12 @@ test_source_vanishes (Fixture *f, gconstpointer data)
   g_autofree char *card = at_test_card_make (f->dir, "PULLED", 8, 256 * 1024, AT_TEST_CARD_RAW, &info);
   g_autofree char *gone = g_strconcat (card, ".gone", NULL);
   const char *sources[] = { card, NULL };
-  Puller puller = { card, gone, 5, FALSE };
+  const char *paths[] = { card, gone };
+  AtTestIngestTrigger puller = { 5, pull_folder, (gpointer) paths, FALSE };
   g_autoptr(GHashTable) lib = NULL;
 
-  g_assert_false (at_ingest_run (f->catalog, sources, &f->options, pull_card_cb, &puller, &summary, NULL, &error));
-  g_assert_true (puller.pulled);
+  g_assert_false (at_ingest_run (f->catalog, sources, &f->options, at_test_ingest_trigger_cb, &puller, &summary, NULL, &error));
+  g_assert_true (puller.done);
   g_assert_error (error, AT_INGEST_ERROR, AT_INGEST_ERROR_SOURCE_GONE);
   g_clear_error (&error);
   at_ingest_summary_clear (&summary);
