@@ -39,17 +39,9 @@ secondary_click_cb (GtkGestureClick *gesture,
   for (; picked != NULL && picked != grid; picked = gtk_widget_get_parent (picked))
     if (AT_IS_PHOTO_CELL (picked))
       {
-        AtPhoto *photo = at_photo_cell_get_photo (AT_PHOTO_CELL (picked));
-        for (guint i = 0; photo != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (self->selection)); i++)
-          {
-            g_autoptr(AtPhoto) p = g_list_model_get_item (G_LIST_MODEL (self->selection), i);
-            if (p == photo)
-              {
-                if (!gtk_selection_model_is_selected (self->selection, i))
-                  gtk_selection_model_select_item (self->selection, i, TRUE);
-                break;
-              }
-          }
+        guint position = at_photo_cell_get_position (AT_PHOTO_CELL (picked));
+        if (position != GTK_INVALID_LIST_POSITION && !gtk_selection_model_is_selected (self->selection, position))
+          gtk_selection_model_select_item (self->selection, position, TRUE);
         break;
       }
   if (!gtk_widget_compute_point (grid, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &at))
@@ -68,6 +60,16 @@ value_to_int (GBinding     *binding,
   return TRUE;
 }
 
+/* Rows inserted before a cell move it without a new bind. */
+static void
+position_changed_cb (GtkListItem *item)
+{
+  GtkWidget *cell = gtk_list_item_get_child (item);
+
+  if (cell != NULL)
+    at_photo_cell_set_position (AT_PHOTO_CELL (cell), gtk_list_item_get_position (item));
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
@@ -79,6 +81,7 @@ setup_cb (GtkSignalListItemFactory *factory,
   g_object_bind_property_full (self->size_adjustment, "value", cell, "thumbnail-size", G_BINDING_SYNC_CREATE,
                                value_to_int, NULL, NULL, NULL);
   gtk_list_item_set_child (item, cell);
+  g_signal_connect (item, "notify::position", G_CALLBACK (position_changed_cb), NULL);
 }
 
 static void
@@ -88,6 +91,7 @@ bind_cb (GtkSignalListItemFactory *factory,
 {
   at_photo_cell_set_photo (AT_PHOTO_CELL (gtk_list_item_get_child (item)),
                            gtk_list_item_get_item (item));
+  at_photo_cell_set_position (AT_PHOTO_CELL (gtk_list_item_get_child (item)), gtk_list_item_get_position (item));
 }
 
 static void

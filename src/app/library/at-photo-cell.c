@@ -31,6 +31,7 @@ struct _AtPhotoCell
   char      *dot_class;
   AtPhoto   *photo;
   AtThumbnailLoader *loader;
+  guint      position;   /* in the grid's model, set at bind */
   GCancellable *cancellable;
 };
 
@@ -249,6 +250,21 @@ at_photo_cell_set_photo (AtPhotoCell *self,
       self->cancellable = g_cancellable_new ();
       at_thumbnail_loader_load_async (self->loader, photo, AT_PREVIEW_THUMB, self->cancellable, thumbnail_cb, self);
     }
+}
+
+void
+at_photo_cell_set_position (AtPhotoCell *self,
+                            guint        position)
+{
+  g_return_if_fail (AT_IS_PHOTO_CELL (self));
+  self->position = position;
+}
+
+guint
+at_photo_cell_get_position (AtPhotoCell *self)
+{
+  g_return_val_if_fail (AT_IS_PHOTO_CELL (self), GTK_INVALID_LIST_POSITION);
+  return self->photo != NULL ? self->position : GTK_INVALID_LIST_POSITION;
 }
 
 AtPhoto *

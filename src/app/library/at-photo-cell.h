@@ -16,6 +16,9 @@ void        at_photo_cell_set_photo (AtPhotoCell *self,
                                      AtPhoto     *photo);
 const char *at_photo_cell_get_name  (AtPhotoCell *self);
 AtPhoto    *at_photo_cell_get_photo (AtPhotoCell *self);
+void        at_photo_cell_set_position (AtPhotoCell *self,
+                                        guint        position);
+guint       at_photo_cell_get_position (AtPhotoCell *self);
 gboolean    at_photo_cell_has_thumbnail (AtPhotoCell *self);
 gboolean    at_photo_cell_shows_missing_original (AtPhotoCell *self);
 
