@@ -99,3 +99,13 @@ at_photo_filter_bind (const AtPhotoFilter *f,
   if (f->text != NULL)
     at_sql_bind_text (stmt, n++, f->text);
 }
+
+gboolean
+at_photo_filter_equal (const AtPhotoFilter *a,
+                       const AtPhotoFilter *b)
+{
+  return a->rating_min == b->rating_min && a->has_label == b->has_label && (!a->has_label || a->label == b->label) &&
+         a->has_flag == b->has_flag && (!a->has_flag || a->flag == b->flag) &&
+         g_strcmp0 (a->album, b->album) == 0 && g_strcmp0 (a->body_serial, b->body_serial) == 0 &&
+         g_strcmp0 (a->project, b->project) == 0 && g_strcmp0 (a->text, b->text) == 0;
+}

@@ -22,6 +22,8 @@ typedef struct
 
 void  at_photo_filter_init  (AtPhotoFilter *filter);
 void  at_photo_filter_clear (AtPhotoFilter *filter);
+gboolean at_photo_filter_equal (const AtPhotoFilter *a,
+                                const AtPhotoFilter *b);
 /* "WHERE ..." for `photos p`, every value a parameter from @first on;
  * returns the number of parameters it takes. */
 char *at_photo_filter_where (const AtPhotoFilter *filter,

@@ -335,8 +335,14 @@ void
 at_photo_list_set_filter (AtPhotoList         *self,
                           const AtPhotoFilter *filter)
 {
+  AtPhotoFilter none;
+
   g_return_if_fail (AT_IS_PHOTO_LIST (self));
 
+  /* the same filter again: nothing to count or re-read */
+  at_photo_filter_init (&none);
+  if (at_photo_filter_equal (&self->filter, filter != NULL ? filter : &none))
+    return;
   at_photo_filter_clear (&self->filter);
   at_photo_filter_init (&self->filter);
   if (filter != NULL)
