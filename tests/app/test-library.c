@@ -125,6 +125,43 @@ loupe_ready (gpointer loupe)
   return at_loupe_has_preview (loupe) && *at_loupe_get_exposure (loupe) != '\0';
 }
 
+static gboolean
+panes_ready (gpointer view)
+{
+  for (guint i = 0; i < at_compare_view_get_n_panes (view); i++)
+    if (!at_loupe_has_preview (at_compare_view_get_pane (view, i)))
+      return FALSE;
+  return at_compare_view_get_n_panes (view) > 0;
+}
+
+static gboolean
+panes_zoomed (gpointer view)
+{
+  for (guint i = 0; i < at_compare_view_get_n_panes (view); i++)
+    {
+      GdkPaintable *shown = shown_in (at_compare_view_get_pane (view, i));
+      if (shown == NULL || gdk_paintable_get_intrinsic_width (shown) > 640 || !at_loupe_get_zoomed (at_compare_view_get_pane (view, i)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The picture's own click gesture (the one that zooms on a double click). */
+static GtkGesture *
+picture_click (AtLoupe *loupe)
+{
+  GtkWidget *picture = at_test_find_widget (GTK_WIDGET (loupe), GTK_TYPE_PICTURE);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (picture);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      if (GTK_IS_GESTURE_CLICK (controller))
+        return GTK_GESTURE (controller);
+    }
+  return NULL;
+}
+
 static void
 test_culling_keys (void)
 {
@@ -372,6 +409,66 @@ test_culling_keys (void)
     type_keys ("Escape");
     g_assert_null (at_loupe_get_photo (loupe));
     g_assert_true (gtk_selection_model_is_selected (selection, 1));
+  }
+
+  /* compare: three selected photos two by two; the arrows move the active
+   * pane, the keys cull its photo, zoom and pan move every pane together */
+  {
+    AtCompareView *view = at_library_page_get_compare_view (page);
+    int rating_first = at_photo_get_rating (item (page, 4));
+    gboolean zoomed[3];
+    double cx[3], cy[3];
+
+    gtk_selection_model_select_range (selection, 4, 3, TRUE);
+    gtk_widget_grab_focus (GTK_WIDGET (at_library_page_get_grid (page)));
+    type_keys ("c");
+    g_assert_cmpuint (at_compare_view_get_n_panes (view), ==, 3);
+    at_test_wait_until (panes_ready, view, 30);
+    g_assert_true (at_compare_view_get_active_photo (view) == item (page, 4));
+    at_test_save_screenshot (GTK_WIDGET (window), "library-compare.png");
+    type_keys ("Right 2");
+    g_assert_true (at_compare_view_get_active_photo (view) == item (page, 5));
+    g_assert_cmpint (at_photo_get_rating (item (page, 5)), ==, 2);
+    g_assert_cmpint (at_photo_get_rating (item (page, 4)), ==, rating_first);
+    g_assert_cmpstr (stored (catalog, item (page, 5)), ==, "2 none 0");
+
+    type_keys ("z");
+    at_test_wait_until (panes_zoomed, view, 20);
+    type_keys ("shift+Right shift+Down");
+    for (guint i = 0; i < 3; i++)
+      at_loupe_get_view (at_compare_view_get_pane (view, i), &zoomed[i], &cx[i], &cy[i]);
+    g_assert_cmpfloat (cx[1], >, 0.5);
+    g_assert_cmpfloat (cy[1], >, 0.5);
+    for (guint i = 0; i < 3; i += 2)
+      {
+        g_assert_true (zoomed[i]);
+        g_assert_cmpfloat_with_epsilon (cx[i], cx[1], 1e-9);
+        g_assert_cmpfloat_with_epsilon (cy[i], cy[1], 1e-9);
+      }
+    at_test_save_screenshot (GTK_WIDGET (window), "library-compare-zoomed.png");
+    type_keys ("z");
+    g_assert_false (at_loupe_get_zoomed (at_compare_view_get_pane (view, 0)));
+
+    /* a double click near a pane's top-left corner zooms there, in every pane */
+    {
+      AtLoupe *pane = at_compare_view_get_pane (view, 2);
+      g_signal_emit_by_name (picture_click (pane), "pressed", 2, 2.0, 2.0);
+      at_loupe_get_view (at_compare_view_get_pane (view, 0), &zoomed[0], &cx[0], &cy[0]);
+      g_assert_true (zoomed[0]);
+      g_assert_cmpfloat (cx[0], <, 0.2);
+      g_assert_cmpfloat (cy[0], <, 0.2);
+    }
+    type_keys ("Escape");
+    g_assert_cmpuint (at_compare_view_get_n_panes (view), ==, 0);
+
+    /* one photo selected: it and the next, two across */
+    gtk_selection_model_select_item (selection, 12, TRUE);
+    g_assert_true (at_library_page_compare (page));
+    g_assert_cmpuint (at_compare_view_get_n_panes (view), ==, 2);
+    g_assert_true (at_loupe_get_photo (at_compare_view_get_pane (view, 1)) == item (page, 13));
+    at_test_wait_until (panes_ready, view, 30);
+    at_test_save_screenshot (GTK_WIDGET (window), "library-compare-two.png");
+    type_keys ("Escape");
   }
 
   g_settings_reset (settings, "library-folder");

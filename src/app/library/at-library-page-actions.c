@@ -1,5 +1,6 @@
 /* at-library-page-actions.c — what the keys do on the Library page: culling
- * on the selection, keywords, and the loupe. */
+ * on the selection, and keywords. The loupe and compare are in
+ * at-library-page-viewer.c. */
 #define G_LOG_DOMAIN "atelier"
 
 #include "config.h"
@@ -8,112 +9,9 @@
 
 #include "at-library-page-private.h"
 
-/* ---- the loupe ---- */
-
-void
-_at_library_page_set_loupe_actions (AtLibraryPage *self,
-                   gboolean       open)
-{
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.loupe-next", open);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.loupe-previous", open);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.loupe-close", open);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.loupe-zoom", open);
-}
-
-/* Shows the photo at @position in the loupe; the selection follows, so the
- * culling keys act on it, and its neighbours' previews are read ahead. */
-static void
-show_in_loupe (AtLibraryPage *self,
-               guint          position)
-{
-  GListModel *model = G_LIST_MODEL (self->selection);
-  g_autoptr(AtPhoto) photo = g_list_model_get_item (model, position);
-  guint n = g_list_model_get_n_items (model);
-
-  if (photo == NULL)
-    return;
-  self->loupe_position = position;
-  gtk_selection_model_select_item (self->selection, position, TRUE);
-  at_loupe_set_photo (self->loupe, photo, self->loader, self->library);
-  for (int d = -3; d <= 3; d++)
-    if (d != 0 && (int) position + d >= 0 && (guint) ((int) position + d) < n)
-      {
-        g_autoptr(AtPhoto) near = g_list_model_get_item (model, (guint) ((int) position + d));
-        if (near != NULL)
-          at_thumbnail_loader_prefetch (self->loader, near);
-      }
-  gtk_stack_set_visible_child_name (self->results_stack, "loupe");
-  gtk_widget_grab_focus (GTK_WIDGET (self->loupe));
-  _at_library_page_set_loupe_actions (self, TRUE);
-}
-
-void
-_at_library_page_open_loupe_at (AtLibraryPage *self,
-                                guint          position)
-{
-  show_in_loupe (self, position);
-}
-
-static void
-loupe_step_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  AtLibraryPage *self = AT_LIBRARY_PAGE (widget);
-  gboolean next = g_str_equal (action_name, "library.loupe-next");
-  guint n = self->selection ? g_list_model_get_n_items (G_LIST_MODEL (self->selection)) : 0;
-
-  if (next && self->loupe_position + 1 < n)
-    show_in_loupe (self, self->loupe_position + 1);
-  else if (!next && self->loupe_position > 0)
-    show_in_loupe (self, self->loupe_position - 1);
-}
-
-static void
-loupe_zoom_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  at_loupe_toggle_zoom (AT_LIBRARY_PAGE (widget)->loupe);
-}
-
-static void
-loupe_close_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  AtLibraryPage *self = AT_LIBRARY_PAGE (widget);
-
-  at_loupe_set_photo (self->loupe, NULL, self->loader, NULL);
-  _at_library_page_set_loupe_actions (self, FALSE);
-  _at_library_page_update_stack (self);
-  gtk_widget_activate_action (GTK_WIDGET (self->grid), "list.scroll-to-item", "u", self->loupe_position);
-  gtk_widget_grab_focus (GTK_WIDGET (self->grid));
-}
-
-/**
- * at_library_page_open_loupe:
- *
- * What Enter or a double click on a photo does.
- */
-void
-at_library_page_open_loupe (AtLibraryPage *self,
-                            guint          position)
-{
-  g_return_if_fail (AT_IS_LIBRARY_PAGE (self));
-  show_in_loupe (self, position);
-}
-
-AtLoupe *
-at_library_page_get_loupe (AtLibraryPage *self)
-{
-  g_return_val_if_fail (AT_IS_LIBRARY_PAGE (self), NULL);
-  return self->loupe;
-}
-
-/* The selected photos, in grid order. */
-static GPtrArray *
-selected_photos (AtLibraryPage *self)
+/* The selected photos, in grid order; in compare, the active pane's. */
+GPtrArray *
+_at_library_page_selected_photos (AtLibraryPage *self)
 {
   GPtrArray *photos = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GtkBitset) set = NULL;
@@ -122,6 +20,13 @@ selected_photos (AtLibraryPage *self)
 
   if (self->selection == NULL)
     return photos;
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->results_stack), "compare"))
+    {
+      AtPhoto *active = at_compare_view_get_active_photo (self->compare_view);
+      if (active != NULL)
+        g_ptr_array_add (photos, g_object_ref (active));
+      return photos;
+    }
   set = gtk_selection_model_get_selection (self->selection);
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, set, &position); ok;
        ok = gtk_bitset_iter_next (&iter, &position))
@@ -165,9 +70,9 @@ keyword_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
     g_task_return_error (task, error);
 }
 
-static void
-toast (AtLibraryPage *self,
-       const char    *text)
+void
+_at_library_page_toast (AtLibraryPage *self,
+                        const char    *text)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
@@ -188,7 +93,7 @@ keyword_done_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      toast (self, error->message);
+      _at_library_page_toast (self, error->message);
       return;
     }
   if (self->xmp_writer != NULL)
@@ -196,7 +101,7 @@ keyword_done_cb (GObject      *object,
   text = job->present
     ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "“%s” added to %u photo", "“%s” added to %u photos", n), job->keyword, n)
     : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "“%s” taken off %u photo", "“%s” taken off %u photos", n), job->keyword, n);
-  toast (self, text);
+  _at_library_page_toast (self, text);
   gtk_editable_set_text (GTK_EDITABLE (self->keyword_entry), "");
 }
 
@@ -204,14 +109,14 @@ static void
 set_keyword (AtLibraryPage *self,
              gboolean       present)
 {
-  g_autoptr(GPtrArray) photos = selected_photos (self);
+  g_autoptr(GPtrArray) photos = _at_library_page_selected_photos (self);
   g_autofree char *keyword = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->keyword_entry))));
   g_autoptr(GTask) task = NULL;
   KeywordJob *job;
 
   if (photos->len == 0 || *keyword == '\0')
     {
-      toast (self, photos->len == 0 ? _("Select photos first") : _("Type a keyword first"));
+      _at_library_page_toast (self, photos->len == 0 ? _("Select photos first") : _("Type a keyword first"));
       return;
     }
   job = g_new0 (KeywordJob, 1);
@@ -260,7 +165,7 @@ static void
 cull (AtLibraryPage      *self,
       const AtCullChange *change)
 {
-  g_autoptr(GPtrArray) photos = selected_photos (self);
+  g_autoptr(GPtrArray) photos = _at_library_page_selected_photos (self);
 
   if (self->culling == NULL || photos->len == 0)
     return;
@@ -350,14 +255,7 @@ _at_library_page_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "library.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "library.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "library.redo", NULL);
-  gtk_widget_class_install_action (widget_class, "library.loupe-next", NULL, loupe_step_action);
-  gtk_widget_class_install_action (widget_class, "library.loupe-previous", NULL, loupe_step_action);
-  gtk_widget_class_install_action (widget_class, "library.loupe-close", NULL, loupe_close_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "library.loupe-next", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "library.loupe-previous", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "library.loupe-close", NULL);
-  gtk_widget_class_install_action (widget_class, "library.loupe-zoom", NULL, loupe_zoom_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, 0, "library.loupe-zoom", NULL);
+  _at_library_page_install_viewer_actions (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, keyword_add_cb);
   gtk_widget_class_bind_template_callback (widget_class, keyword_remove_cb);
 }

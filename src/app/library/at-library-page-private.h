@@ -1,9 +1,10 @@
 /* at-library-page-private.h — AtLibraryPage's parts shared by its files:
  * at-library-page.c (model, filters, set-up) and at-library-page-actions.c
- * (culling keys, keywords, the loupe). */
+ * (culling keys, keywords) and at-library-page-viewer.c (loupe, compare). */
 #pragma once
 
 #include "at-library-page.h"
+#include "at-compare-view.h"
 #include "at-loupe.h"
 #include "at-photo-cell.h"
 #include "at-thumbnail-loader.h"
@@ -30,6 +31,7 @@ struct _AtLibraryPage
   GtkDropDown *sort_order;
   GtkLabel    *count_label;
   AtLoupe     *loupe;
+  AtCompareView *compare_view;
   GtkEntry    *keyword_entry;
   GtkAdjustment *size_adjustment;
   GMenuModel  *photo_menu;
@@ -44,5 +46,9 @@ void       _at_library_page_set_loupe_actions (AtLibraryPage *self,
                                                gboolean       open);
 void       _at_library_page_open_loupe_at    (AtLibraryPage  *self,
                                               guint           position);
+void       _at_library_page_install_viewer_actions (GtkWidgetClass *widget_class);
+GPtrArray *_at_library_page_selected_photos  (AtLibraryPage  *self);
+void       _at_library_page_toast            (AtLibraryPage  *self,
+                                              const char     *text);
 
 G_END_DECLS

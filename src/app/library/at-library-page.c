@@ -110,7 +110,8 @@ _at_library_page_update_stack (AtLibraryPage *self)
 
   /* an empty catalog says how to fill it; an empty filter result how to widen it */
   gtk_stack_set_visible_child_name (self->stack, n > 0 || self->filtered ? "grid" : "empty");
-  if (!g_str_equal (gtk_stack_get_visible_child_name (self->results_stack), "loupe") || n == 0)
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->results_stack), "photos") ||
+      g_str_equal (gtk_stack_get_visible_child_name (self->results_stack), "no-match") || n == 0)
     gtk_stack_set_visible_child_name (self->results_stack, n > 0 ? "photos" : "no-match");
   count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u photo", "%u photos", n), n);
   gtk_label_set_label (self->count_label, count);
@@ -332,6 +333,7 @@ at_library_page_class_init (AtLibraryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, sort_order);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, loupe);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, compare_view);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, keyword_entry);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, size_adjustment);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, photo_menu);
@@ -346,6 +348,7 @@ at_library_page_init (AtLibraryPage *self)
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
   g_type_ensure (AT_TYPE_LOUPE);
+  g_type_ensure (AT_TYPE_COMPARE_VIEW);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->grid, "activate", G_CALLBACK (_at_library_page_open_loupe_at), self);
   {

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "at-core.h"
+#include "at-compare-view.h"
 #include "at-loupe.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,8 @@ AtXmpWriter *at_library_page_get_xmp_writer (AtLibraryPage *self);
 void         at_library_page_open_loupe  (AtLibraryPage *self,
                                           guint          position);
 AtLoupe     *at_library_page_get_loupe   (AtLibraryPage *self);
+gboolean     at_library_page_compare     (AtLibraryPage *self);
+AtCompareView *at_library_page_get_compare_view (AtLibraryPage *self);
 GListModel  *at_library_page_get_photos  (AtLibraryPage *self);
 GtkGridView *at_library_page_get_grid    (AtLibraryPage *self);
 

@@ -33,6 +33,9 @@ struct _AtLoupe
   GCancellable *zoom_cancellable;
 };
 
+enum { VIEW_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (AtLoupe, at_loupe, GTK_TYPE_WIDGET)
 
 static void
@@ -261,19 +264,96 @@ request_zoom (AtLoupe *self)
   g_task_run_in_thread (task, render_zoom);
 }
 
+/* Shows the whole photo, or its pixels at 100 % around (@cx, @cy). */
+static void
+apply_view (AtLoupe *self,
+            gboolean zoomed,
+            double   cx,
+            double   cy)
+{
+  gboolean moved = self->cx != cx || self->cy != cy;
+
+  self->cx = CLAMP (cx, 0, 1);
+  self->cy = CLAMP (cy, 0, 1);
+  if (zoomed == self->zoomed && (!zoomed || !moved))
+    return;
+  self->zoomed = zoomed;
+  if (self->zoomed)
+    request_zoom (self);
+  else
+    {
+      g_cancellable_cancel (self->zoom_cancellable);
+      if (self->preview != NULL)
+        gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->preview));
+    }
+}
+
+/* What the user did, which a compare view passes on to the other panes. */
+static void
+change_view (AtLoupe *self,
+             gboolean zoomed,
+             double   cx,
+             double   cy)
+{
+  if (self->photo == NULL)
+    return;
+  apply_view (self, zoomed, cx, cy);
+  g_signal_emit (self, signals[VIEW_CHANGED], 0);
+}
+
 /* Between the whole photo and its pixels at 100 %, around the centre. */
 void
 at_loupe_toggle_zoom (AtLoupe *self)
 {
   g_return_if_fail (AT_IS_LOUPE (self));
+  change_view (self, !self->zoomed, self->cx, self->cy);
+}
 
-  if (self->photo == NULL)
+/**
+ * at_loupe_set_view:
+ * @cx, @cy: the centre of the 100 % view, as fractions of the photo
+ *
+ * Follows another pane's zoom and pan; does not emit #AtLoupe::view-changed.
+ */
+void
+at_loupe_set_view (AtLoupe *self,
+                   gboolean zoomed,
+                   double   cx,
+                   double   cy)
+{
+  g_return_if_fail (AT_IS_LOUPE (self));
+  if (self->photo != NULL)
+    apply_view (self, zoomed, cx, cy);
+}
+
+void
+at_loupe_get_view (AtLoupe *self,
+                   gboolean *zoomed,
+                   double   *cx,
+                   double   *cy)
+{
+  g_return_if_fail (AT_IS_LOUPE (self));
+  *zoomed = self->zoomed;
+  *cx = self->cx;
+  *cy = self->cy;
+}
+
+/* Moves the 100 % view by a fraction of what the pane shows. */
+void
+at_loupe_pan (AtLoupe *self,
+              double   dx,
+              double   dy)
+{
+  int w, h;
+
+  g_return_if_fail (AT_IS_LOUPE (self));
+  if (!self->zoomed || self->photo == NULL)
     return;
-  self->zoomed = !self->zoomed;
-  if (self->zoomed)
-    request_zoom (self);
-  else if (self->preview != NULL)
-    gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->preview));
+  w = MAX (at_photo_get_width (self->photo), 1);
+  h = MAX (at_photo_get_height (self->photo), 1);
+  change_view (self, TRUE,
+               self->cx + dx * gtk_widget_get_width (GTK_WIDGET (self->picture)) / w,
+               self->cy + dy * gtk_widget_get_height (GTK_WIDGET (self->picture)) / h);
 }
 
 gboolean
@@ -299,9 +379,35 @@ drag_end_cb (GtkGestureDrag *gesture,
   h = at_photo_get_height (self->photo);
   if (w <= 0 || h <= 0)
     return;
-  self->cx = CLAMP (self->cx - dx / w, 0, 1);
-  self->cy = CLAMP (self->cy - dy / h, 0, 1);
-  request_zoom (self);
+  change_view (self, TRUE, self->cx - dx / w, self->cy - dy / h);
+}
+
+/* A double click zooms to 100 % where it lands, or back to the whole photo. */
+static void
+pressed_cb (GtkGestureClick *gesture,
+            int              n_press,
+            double           x,
+            double           y,
+            AtLoupe         *self)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (self->picture));
+  double height = gtk_widget_get_height (GTK_WIDGET (self->picture));
+  double aspect, shown_w, shown_h;
+
+  if (n_press != 2 || self->photo == NULL)
+    return;
+  if (self->zoomed || self->preview == NULL || width <= 0 || height <= 0)
+    {
+      change_view (self, FALSE, self->cx, self->cy);
+      return;
+    }
+  /* where the photo sits inside the picture ("contain") */
+  aspect = gdk_paintable_get_intrinsic_aspect_ratio (GDK_PAINTABLE (self->preview));
+  if (aspect <= 0)
+    aspect = width / height;
+  shown_w = MIN (width, height * aspect);
+  shown_h = shown_w / aspect;
+  change_view (self, TRUE, (x - (width - shown_w) / 2) / shown_w, (y - (height - shown_h) / 2) / shown_h);
 }
 
 AtPhoto *
@@ -343,6 +449,21 @@ at_loupe_dispose (GObject *object)
   G_OBJECT_CLASS (at_loupe_parent_class)->dispose (object);
 }
 
+/* Shift and an arrow move the 100 % view by a quarter of the pane. */
+static gboolean
+pan_key_cb (GtkWidget *widget,
+            GVariant  *args,
+            gpointer   user_data)
+{
+  double dx, dy;
+
+  g_variant_get (args, "(dd)", &dx, &dy);
+  if (!AT_LOUPE (widget)->zoomed)
+    return FALSE;
+  at_loupe_pan (AT_LOUPE (widget), dx, dy);
+  return TRUE;
+}
+
 static void
 at_loupe_class_init (AtLoupeClass *klass)
 {
@@ -360,17 +481,33 @@ at_loupe_class_init (AtLoupeClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtLoupe, exposure_label);
   gtk_widget_class_bind_template_child (widget_class, AtLoupe, camera_label);
   gtk_widget_class_bind_template_child (widget_class, AtLoupe, state_label);
+
+  /**
+   * AtLoupe::view-changed:
+   *
+   * The user zoomed or panned (not emitted for at_loupe_set_view()).
+   */
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Left, GDK_SHIFT_MASK, pan_key_cb, "(dd)", -0.25, 0.0);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Right, GDK_SHIFT_MASK, pan_key_cb, "(dd)", 0.25, 0.0);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Up, GDK_SHIFT_MASK, pan_key_cb, "(dd)", 0.0, -0.25);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Down, GDK_SHIFT_MASK, pan_key_cb, "(dd)", 0.0, 0.25);
+
+  signals[VIEW_CHANGED] = g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                        NULL, G_TYPE_NONE, 0);
 }
 
 static void
 at_loupe_init (AtLoupe *self)
 {
   GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cx = self->cy = 0.5;
   g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->picture), GTK_EVENT_CONTROLLER (drag));
+  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->picture), GTK_EVENT_CONTROLLER (click));
 }
 
 GtkWidget *

@@ -21,5 +21,16 @@ gboolean    at_loupe_has_preview      (AtLoupe           *self);
 const char *at_loupe_get_exposure     (AtLoupe           *self);
 void        at_loupe_toggle_zoom      (AtLoupe           *self);
 gboolean    at_loupe_get_zoomed       (AtLoupe           *self);
+void        at_loupe_set_view         (AtLoupe           *self,
+                                       gboolean           zoomed,
+                                       double             cx,
+                                       double             cy);
+void        at_loupe_get_view         (AtLoupe           *self,
+                                       gboolean          *zoomed,
+                                       double            *cx,
+                                       double            *cy);
+void        at_loupe_pan              (AtLoupe           *self,
+                                       double             dx,
+                                       double             dy);
 
 G_END_DECLS
