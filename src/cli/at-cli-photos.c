@@ -17,6 +17,8 @@ static char *opt_album;
 static char *opt_body;
 static char *opt_project;
 static char *opt_text;
+static char *opt_from;
+static char *opt_to;
 static int opt_rating = -2;
 static char **opt_add_keywords;
 static char **opt_remove_keywords;
@@ -30,6 +32,8 @@ static const GOptionEntry list_entries[] = {
   { "body", 0, 0, G_OPTION_ARG_STRING, &opt_body, N_("Shot with the camera of this serial number"), N_("SERIAL") },
   { "project", 0, 0, G_OPTION_ARG_STRING, &opt_project, N_("In this project (id, name or number)"), N_("PROJECT") },
   { "text", 0, 0, G_OPTION_ARG_STRING, &opt_text, N_("Text in the file name or a keyword"), N_("TEXT") },
+  { "from", 0, 0, G_OPTION_ARG_STRING, &opt_from, N_("Taken on this day or later (the camera’s date)"), N_("YYYY-MM-DD") },
+  { "to", 0, 0, G_OPTION_ARG_STRING, &opt_to, N_("Taken on this day or earlier"), N_("YYYY-MM-DD") },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON"), NULL },
   { NULL }
 };
@@ -94,6 +98,12 @@ at_cli_photos_list (int    argc,
   filter.body_serial = g_strdup (opt_body);
   filter.project = g_strdup (opt_project);
   filter.text = g_strdup (opt_text);
+  if ((opt_from != NULL && (filter.date_from = at_photo_filter_parse_date (opt_from, &error)) == NULL) ||
+      (opt_to != NULL && (filter.date_to = at_photo_filter_parse_date (opt_to, &error)) == NULL))
+    {
+      at_photo_filter_clear (&filter);
+      return usage (error->message), AT_CLI_USAGE;
+    }
 
   path = at_cli_catalog_path (opt_catalog);
   if ((catalog = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, &error)) == NULL ||

@@ -124,6 +124,52 @@ test_set_and_list (Fixture *f, gconstpointer data)
   at_test_run_clear (&r);
 }
 
+/* Dates are the camera's: 23:30 UTC at +02:00 is the next morning there,
+ * 01:00 UTC at -05:00 the evening before. */
+static void
+test_date_range (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtCatalog) catalog = at_catalog_open (f->catalog, AT_CATALOG_OPEN_DEFAULT, &error);
+  g_autoptr(JsonArray) all = list (f, NULL, NULL);
+  g_autoptr(JsonArray) late = NULL, early = NULL, day = NULL, both = NULL;
+  g_autofree char *sql = NULL;
+  AtTestRun r;
+
+  g_assert_no_error (error);
+  at_test_sql_exec (catalog, "UPDATE photos SET capture_time = '2026-06-13T12:00:00.000Z', capture_offset = '+02:00'");
+  sql = g_strdup_printf ("UPDATE photos SET capture_time = '2026-06-13T23:30:00.000Z' WHERE id = '%s'", member (all, 0, "id"));
+  at_test_sql_exec (catalog, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE photos SET capture_time = '2026-06-13T01:00:00.000Z', capture_offset = '-05:00' "
+                         "WHERE id = '%s'", member (all, 1, "id"));
+  at_test_sql_exec (catalog, sql);
+
+  late = list (f, "--from", "2026-06-14");
+  g_assert_cmpuint (json_array_get_length (late), ==, 1);
+  g_assert_cmpstr (member (late, 0, "id"), ==, member (all, 0, "id"));
+  early = list (f, "--to", "2026-06-12");
+  g_assert_cmpuint (json_array_get_length (early), ==, 1);
+  g_assert_cmpstr (member (early, 0, "id"), ==, member (all, 1, "id"));
+  {
+    AtTestRun day_run = at_test_cli ("photos", "list", "--catalog", f->catalog, "--from", "2026-06-13", "--to", "2026-06-13",
+                                     NULL);
+    g_assert_cmpint (day_run.status, ==, 0);
+    g_assert_nonnull (strstr (day_run.err, "10 photos"));
+    at_test_run_clear (&day_run);
+  }
+  both = list (f, "--from", "2026-06-13");
+  g_assert_cmpuint (json_array_get_length (both), ==, 11);
+
+  r = at_test_cli ("photos", "list", "--catalog", f->catalog, "--from", "2026-02-30", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "2026-02-30"));
+  at_test_run_clear (&r);
+  r = at_test_cli ("photos", "list", "--catalog", f->catalog, "--to", "13/06/2026", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  at_test_run_clear (&r);
+}
+
 /* Stars and labels go out to a sidecar exiv2 reads, and come back in. */
 static void
 test_xmp_round_trip (Fixture *f, gconstpointer data)
@@ -259,6 +305,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/cli/photos/date-range", test_date_range);
   ADD ("/cli-photos/set-and-list", test_set_and_list);
   ADD ("/cli-photos/xmp-round-trip", test_xmp_round_trip);
   ADD ("/cli-photos/albums-and-keywords", test_albums_and_keywords);

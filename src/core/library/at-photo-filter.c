@@ -7,7 +7,10 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "at-photo-filter.h"
 #include "at-sql.h"
@@ -25,6 +28,23 @@ at_photo_filter_clear (AtPhotoFilter *filter)
   g_clear_pointer (&filter->body_serial, g_free);
   g_clear_pointer (&filter->project, g_free);
   g_clear_pointer (&filter->text, g_free);
+  g_clear_pointer (&filter->date_from, g_free);
+  g_clear_pointer (&filter->date_to, g_free);
+}
+
+char *
+at_photo_filter_parse_date (const char *text,
+                            GError    **error)
+{
+  unsigned year = 0, month = 0, day = 0;
+  char end = 0;
+
+  if (text != NULL && sscanf (text, "%4u-%2u-%2u%c", &year, &month, &day, &end) == 3 && strlen (text) == 10 &&
+      g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
+    return g_strdup (text);
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("“%s” is not a date like 2026-06-13"),
+               text ? text : "");
+  return NULL;
 }
 
 /* Each condition in the order at_photo_filter_bind() binds it. */
@@ -75,6 +95,20 @@ at_photo_filter_where (const AtPhotoFilter *f,
                                    "AND k.keyword LIKE '%%' || ?%d || '%%'))", n, n, n);
       n++;
     }
+  /* the range in UTC, a day wider each side, walks the capture index; the
+   * camera's own date (UTC plus the recorded offset) decides */
+  if (f->date_from != NULL)
+    {
+      g_string_append_printf (sql, " AND p.capture_time >= date(?%d, '-1 day') AND "
+                                   "date(p.capture_time, coalesce(p.capture_offset, '+00:00')) >= ?%d", n, n);
+      n++;
+    }
+  if (f->date_to != NULL)
+    {
+      g_string_append_printf (sql, " AND p.capture_time < date(?%d, '+2 days') AND "
+                                   "date(p.capture_time, coalesce(p.capture_offset, '+00:00')) <= ?%d", n, n);
+      n++;
+    }
   *n_params = n - first;
   return g_string_free (sql, FALSE);
 }
@@ -98,6 +132,10 @@ at_photo_filter_bind (const AtPhotoFilter *f,
     at_sql_bind_text (stmt, n++, f->project);
   if (f->text != NULL)
     at_sql_bind_text (stmt, n++, f->text);
+  if (f->date_from != NULL)
+    at_sql_bind_text (stmt, n++, f->date_from);
+  if (f->date_to != NULL)
+    at_sql_bind_text (stmt, n++, f->date_to);
 }
 
 gboolean
@@ -107,5 +145,6 @@ at_photo_filter_equal (const AtPhotoFilter *a,
   return a->rating_min == b->rating_min && a->has_label == b->has_label && (!a->has_label || a->label == b->label) &&
          a->has_flag == b->has_flag && (!a->has_flag || a->flag == b->flag) &&
          g_strcmp0 (a->album, b->album) == 0 && g_strcmp0 (a->body_serial, b->body_serial) == 0 &&
-         g_strcmp0 (a->project, b->project) == 0 && g_strcmp0 (a->text, b->text) == 0;
+         g_strcmp0 (a->project, b->project) == 0 && g_strcmp0 (a->text, b->text) == 0 &&
+         g_strcmp0 (a->date_from, b->date_from) == 0 && g_strcmp0 (a->date_to, b->date_to) == 0;
 }

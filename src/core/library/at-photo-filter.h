@@ -18,10 +18,15 @@ typedef struct
   char    *body_serial;
   char    *project;       /* project id, name or number */
   char    *text;          /* in the file name or a keyword */
+  char    *date_from;     /* YYYY-MM-DD, the camera's local date; inclusive */
+  char    *date_to;       /* YYYY-MM-DD, inclusive */
 } AtPhotoFilter;
 
 void  at_photo_filter_init  (AtPhotoFilter *filter);
 void  at_photo_filter_clear (AtPhotoFilter *filter);
+/* A calendar date as YYYY-MM-DD (a real day), or NULL with a message. */
+char *at_photo_filter_parse_date (const char *text,
+                                  GError    **error);
 gboolean at_photo_filter_equal (const AtPhotoFilter *a,
                                 const AtPhotoFilter *b);
 /* "WHERE ..." for `photos p`, every value a parameter from @first on;
