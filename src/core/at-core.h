@@ -9,6 +9,7 @@
 #include "at-culling.h"
 #include "at-keywords.h"
 #include "at-photo-filter.h"
+#include "at-filter-choices.h"
 #include "at-customer.h"
 #include "at-demo.h"
 #include "at-card-monitor.h"

@@ -162,6 +162,33 @@ picture_click (AtLoupe *loupe)
   return NULL;
 }
 
+static GtkMenuButton *
+keywords_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget) && g_strcmp0 (gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)), "_Keywords") == 0)
+    return GTK_MENU_BUTTON (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkMenuButton *found = keywords_button (c);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  AtFilterPopover *popover;
+  const char      *what, *value;
+} Choice;
+
+static gboolean
+chose (gpointer data)
+{
+  Choice *c = data;
+  return at_filter_popover_select (c->popover, c->what, c->value);
+}
+
 static void
 test_culling_keys (void)
 {
@@ -361,22 +388,22 @@ test_culling_keys (void)
     GtkButton *add = NULL;
 
     gtk_selection_model_select_range (selection, 0, 2, TRUE);
-    gtk_menu_button_popup (GTK_MENU_BUTTON (at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_MENU_BUTTON)));
+    gtk_menu_button_popup (keywords_button (GTK_WIDGET (page)));
     at_test_run_main_loop (200);
     entry = NULL;
     for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (gtk_menu_button_get_popover (
-           GTK_MENU_BUTTON (at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_MENU_BUTTON))))); w != NULL && entry == NULL;
+           keywords_button (GTK_WIDGET (page))))); w != NULL && entry == NULL;
          w = gtk_widget_get_next_sibling (w))
       entry = at_test_find_widget (w, GTK_TYPE_ENTRY);
     g_assert_nonnull (entry);
     gtk_editable_set_text (GTK_EDITABLE (entry), "Family|Grandparents");
     add = at_test_find_button (GTK_WIDGET (gtk_menu_button_get_popover (
-            GTK_MENU_BUTTON (at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_MENU_BUTTON)))), "_Add to Selected");
+            keywords_button (GTK_WIDGET (page)))), "_Add to Selected");
     g_assert_nonnull (add);
     g_signal_emit_by_name (add, "clicked");
     at_test_wait_until (two_tagged, catalog, 10);
     at_test_save_screenshot (GTK_WIDGET (window), "library-keywords.png");
-    gtk_menu_button_popdown (GTK_MENU_BUTTON (at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_MENU_BUTTON)));
+    gtk_menu_button_popdown (keywords_button (GTK_WIDGET (page)));
   }
 
   /* the loupe: Enter on a photo, arrows to move, keys still cull, Escape back */
@@ -469,6 +496,46 @@ test_culling_keys (void)
     at_test_wait_until (panes_ready, view, 30);
     at_test_save_screenshot (GTK_WIDGET (window), "library-compare-two.png");
     type_keys ("Escape");
+  }
+
+  /* More: a camera, then a day; the grid shows exactly what the catalog has */
+  {
+    AtFilterPopover *popover = at_library_page_get_filter_popover (page);
+    GListModel *photos = at_library_page_get_photos (page);
+    g_autofree char *serial = at_test_sql_text (catalog, "SELECT body_serial FROM photos GROUP BY body_serial "
+                                                         "ORDER BY count(*) DESC LIMIT 1");
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM photos WHERE body_serial = '%s'", serial);
+    g_autofree char *day = at_test_sql_text (catalog, "SELECT date(capture_time, coalesce(capture_offset, '+00:00')) FROM photos "
+                                                      "ORDER BY capture_time LIMIT 1");
+    Choice choice = { popover, "camera", serial };
+    GtkWidget *from = NULL;
+
+    g_assert_nonnull (popover);
+    at_test_wait_until (chose, &choice, 10);
+    at_test_run_main_loop (100);
+    g_assert_cmpuint (g_list_model_get_n_items (photos), ==, (guint) at_test_sql_int (catalog, sql));
+    g_assert_cmpuint (g_list_model_get_n_items (photos), <, 40);
+    for (guint i = 0; i < g_list_model_get_n_items (photos); i++)
+      g_assert_cmpstr (at_photo_get_body_serial (item (page, i)), ==, serial);
+
+    gtk_menu_button_popup (GTK_MENU_BUTTON (gtk_widget_get_parent (GTK_WIDGET (popover))));
+    at_test_run_main_loop (300);
+    /* the second entry is "until"; a date that is not one is shown, not applied */
+    from = at_test_find_widget (GTK_WIDGET (popover), GTK_TYPE_ENTRY);
+    gtk_editable_set_text (GTK_EDITABLE (from), "2026-13-40");
+    at_test_run_main_loop (100);
+    g_assert_true (gtk_widget_has_css_class (from, "error"));
+    g_assert_cmpuint (g_list_model_get_n_items (photos), ==, (guint) at_test_sql_int (catalog, sql));
+    gtk_editable_set_text (GTK_EDITABLE (from), day);
+    at_test_run_main_loop (100);
+    g_assert_false (gtk_widget_has_css_class (from, "error"));
+    g_assert_cmpuint (at_filter_popover_get_n_active (popover), ==, 2);
+    at_test_save_screenshot (GTK_WIDGET (window), "library-more-filters.png");
+    gtk_popover_popdown (GTK_POPOVER (popover));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "library.clear-filters", NULL));
+    at_test_run_main_loop (100);
+    g_assert_cmpuint (at_filter_popover_get_n_active (popover), ==, 0);
+    g_assert_cmpuint (g_list_model_get_n_items (photos), ==, 40);
   }
 
   g_settings_reset (settings, "library-folder");

@@ -5,6 +5,7 @@
 
 #include "at-library-page.h"
 #include "at-compare-view.h"
+#include "at-filter-popover.h"
 #include "at-loupe.h"
 #include "at-photo-cell.h"
 #include "at-thumbnail-loader.h"
@@ -29,6 +30,8 @@ struct _AtLibraryPage
   GtkDropDown *label_filter;
   GtkDropDown *flag_filter;
   GtkDropDown *sort_order;
+  GtkMenuButton *more_filters_button;
+  AtFilterPopover *filter_popover;
   GtkLabel    *count_label;
   AtLoupe     *loupe;
   AtCompareView *compare_view;

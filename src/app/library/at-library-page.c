@@ -127,7 +127,9 @@ filter_changed_cb (AtLibraryPage *self)
   guint label = gtk_drop_down_get_selected (self->label_filter);
   guint flag = gtk_drop_down_get_selected (self->flag_filter);
   guint sort = gtk_drop_down_get_selected (self->sort_order);
+  g_autofree char *more = NULL;
   AtPhotoFilter filter;
+  guint n_more;
 
   if (self->photos == NULL)
     return;
@@ -139,7 +141,11 @@ filter_changed_cb (AtLibraryPage *self)
   filter.has_flag = flag > 0 && flag < G_N_ELEMENTS (flags);
   filter.flag = filter.has_flag ? flags[flag] : AT_FLAG_NONE;
   filter.text = text != NULL && *text != '\0' ? g_strdup (text) : NULL;
-  self->filtered = filter.rating_min > 0 || filter.has_label || filter.has_flag || filter.text != NULL;
+  at_filter_popover_fill (self->filter_popover, &filter);
+  n_more = at_filter_popover_get_n_active (self->filter_popover);
+  more = n_more > 0 ? g_strdup_printf (_("_More (%u)"), n_more) : g_strdup (_("_More"));
+  gtk_menu_button_set_label (self->more_filters_button, more);
+  self->filtered = filter.rating_min > 0 || filter.has_label || filter.has_flag || filter.text != NULL || n_more > 0;
   at_photo_list_set_sort (self->photos, sort < G_N_ELEMENTS (sorts) ? sorts[sort] : AT_PHOTO_SORT_CAPTURE_TIME);
   at_photo_list_set_filter (self->photos, &filter);
   at_photo_filter_clear (&filter);
@@ -157,7 +163,23 @@ clear_filters_action (GtkWidget  *widget,
   gtk_drop_down_set_selected (self->rating_filter, 0);
   gtk_drop_down_set_selected (self->label_filter, 0);
   gtk_drop_down_set_selected (self->flag_filter, 0);
+  at_filter_popover_clear (self->filter_popover);
   filter_changed_cb (self);
+}
+
+AtFilterPopover *
+at_library_page_get_filter_popover (AtLibraryPage *self)
+{
+  g_return_val_if_fail (AT_IS_LIBRARY_PAGE (self), NULL);
+  return self->filter_popover;
+}
+
+/* New albums and cameras since the last look. */
+static void
+filter_popover_show_cb (AtLibraryPage *self)
+{
+  if (self->photos != NULL)
+    at_filter_popover_reload (self->filter_popover, at_photo_list_get_catalog (self->photos));
 }
 
 static void
@@ -225,6 +247,7 @@ at_library_page_set_catalog (AtLibraryPage *self,
   g_signal_connect_swapped (self->culling, "notify::can-redo", G_CALLBACK (history_changed_cb), self);
   self->selection = GTK_SELECTION_MODEL (gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->photos))));
   gtk_grid_view_set_model (self->grid, self->selection);
+  at_filter_popover_reload (self->filter_popover, catalog);
   filter_changed_cb (self);
   _at_library_page_update_stack (self);
   history_changed_cb (self);
@@ -331,6 +354,8 @@ at_library_page_class_init (AtLibraryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, label_filter);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, flag_filter);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, sort_order);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, more_filters_button);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, filter_popover);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, loupe);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, compare_view);
@@ -338,6 +363,7 @@ at_library_page_class_init (AtLibraryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, size_adjustment);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, photo_menu);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, filter_popover_show_cb);
   _at_library_page_install_actions (widget_class);
   gtk_widget_class_install_action (widget_class, "library.clear-filters", NULL, clear_filters_action);
 }
@@ -349,6 +375,7 @@ at_library_page_init (AtLibraryPage *self)
 
   g_type_ensure (AT_TYPE_LOUPE);
   g_type_ensure (AT_TYPE_COMPARE_VIEW);
+  g_type_ensure (AT_TYPE_FILTER_POPOVER);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->grid, "activate", G_CALLBACK (_at_library_page_open_loupe_at), self);
   {

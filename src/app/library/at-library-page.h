@@ -5,6 +5,7 @@
 
 #include "at-core.h"
 #include "at-compare-view.h"
+#include "at-filter-popover.h"
 #include "at-loupe.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,7 @@ void         at_library_page_open_loupe  (AtLibraryPage *self,
                                           guint          position);
 AtLoupe     *at_library_page_get_loupe   (AtLibraryPage *self);
 gboolean     at_library_page_compare     (AtLibraryPage *self);
+AtFilterPopover *at_library_page_get_filter_popover (AtLibraryPage *self);
 AtCompareView *at_library_page_get_compare_view (AtLibraryPage *self);
 GListModel  *at_library_page_get_photos  (AtLibraryPage *self);
 GtkGridView *at_library_page_get_grid    (AtLibraryPage *self);

@@ -446,6 +446,9 @@ at_loupe_dispose (GObject *object)
   g_clear_object (&self->preview);
   g_clear_pointer (&self->original, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_LOUPE);
+  /* the overlay is not a bound child, so dispose_template leaves it */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (at_loupe_parent_class)->dispose (object);
 }
 

@@ -32,6 +32,20 @@ at_photo_filter_clear (AtPhotoFilter *filter)
   g_clear_pointer (&filter->date_to, g_free);
 }
 
+/* @dest (empty) gets copies of everything in @src. */
+void
+at_photo_filter_copy (AtPhotoFilter       *dest,
+                      const AtPhotoFilter *src)
+{
+  *dest = *src;
+  dest->album = g_strdup (src->album);
+  dest->body_serial = g_strdup (src->body_serial);
+  dest->project = g_strdup (src->project);
+  dest->text = g_strdup (src->text);
+  dest->date_from = g_strdup (src->date_from);
+  dest->date_to = g_strdup (src->date_to);
+}
+
 char *
 at_photo_filter_parse_date (const char *text,
                             GError    **error)

@@ -24,6 +24,8 @@ typedef struct
 
 void  at_photo_filter_init  (AtPhotoFilter *filter);
 void  at_photo_filter_clear (AtPhotoFilter *filter);
+void  at_photo_filter_copy  (AtPhotoFilter       *dest,
+                             const AtPhotoFilter *src);
 /* A calendar date as YYYY-MM-DD (a real day), or NULL with a message. */
 char *at_photo_filter_parse_date (const char *text,
                                   GError    **error);

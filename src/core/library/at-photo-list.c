@@ -346,13 +346,7 @@ at_photo_list_set_filter (AtPhotoList         *self,
   at_photo_filter_clear (&self->filter);
   at_photo_filter_init (&self->filter);
   if (filter != NULL)
-    {
-      self->filter = *filter;
-      self->filter.album = g_strdup (filter->album);
-      self->filter.body_serial = g_strdup (filter->body_serial);
-      self->filter.project = g_strdup (filter->project);
-      self->filter.text = g_strdup (filter->text);
-    }
+    at_photo_filter_copy (&self->filter, filter);
   rebuild_where (self);
   reset_to (self, count_photos (self));
 }

@@ -1,0 +1,28 @@
+/* at-filter-choices.h — what a filter bar can offer: the catalog's camera
+ * bodies, projects and albums, each as a value for AtPhotoFilter and a label. */
+#pragma once
+
+#include "at-catalog.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *value;   /* what AtPhotoFilter takes: a serial number or an id */
+  char *label;   /* what a person reads */
+} AtFilterChoice;
+
+typedef struct
+{
+  GPtrArray *bodies;     /* of AtFilterChoice, by serial */
+  GPtrArray *projects;   /* newest event first */
+  GPtrArray *albums;     /* by project, newest first, then name */
+} AtFilterChoices;
+
+AtFilterChoices *at_filter_choices_load (AtSqlConn       *conn,
+                                         GError         **error);
+void             at_filter_choices_free (AtFilterChoices *choices);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtFilterChoices, at_filter_choices_free)
+
+G_END_DECLS
