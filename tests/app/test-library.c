@@ -189,6 +189,26 @@ chose (gpointer data)
   return at_filter_popover_select (c->popover, c->what, c->value);
 }
 
+typedef struct
+{
+  AtCatalog  *catalog;
+  const char *sql;
+  gint64      want;
+} SqlProbe;
+
+static gboolean
+sql_says (gpointer data)
+{
+  SqlProbe *p = data;
+  return at_test_sql_int (p->catalog, p->sql) == p->want;
+}
+
+static gboolean
+album_chosen (gpointer popover)
+{
+  return at_album_popover_get_album (popover) != NULL;
+}
+
 static void
 test_culling_keys (void)
 {
@@ -536,6 +556,60 @@ test_culling_keys (void)
     at_test_run_main_loop (100);
     g_assert_cmpuint (at_filter_popover_get_n_active (popover), ==, 0);
     g_assert_cmpuint (g_list_model_get_n_items (photos), ==, 40);
+  }
+
+  /* Albums: a new one of three selected photos, two more added, the grid
+   * filtered by it, one taken out there, and a new name */
+  {
+    AtAlbumPopover *albums = at_library_page_get_album_popover (page);
+    AtFilterPopover *filters = at_library_page_get_filter_popover (page);
+    GListModel *photos = at_library_page_get_photos (page);
+    GtkWidget *entry = at_test_find_widget (GTK_WIDGET (albums), GTK_TYPE_ENTRY);
+    const char *count_sql = "SELECT count(*) FROM album_items i JOIN albums a ON a.id = i.album_id "
+                            "WHERE a.name = 'Ceremony selects' AND i.present = 1";
+    SqlProbe probe = { catalog, count_sql, 3 };
+    g_autofree char *album = NULL;
+    Choice choice = { filters, "album", NULL };
+
+    gtk_selection_model_select_range (selection, 0, 3, TRUE);
+    gtk_menu_button_popup (GTK_MENU_BUTTON (gtk_widget_get_parent (GTK_WIDGET (albums))));
+    at_test_run_main_loop (200);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "  Ceremony selects ");
+    g_signal_emit_by_name (at_test_find_button (GTK_WIDGET (albums), "_New with Selected"), "clicked");
+    at_test_wait_until (sql_says, &probe, 10);
+    at_test_wait_until (album_chosen, albums, 10);
+    album = g_strdup (at_album_popover_get_album (albums));
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+
+    gtk_selection_model_select_range (selection, 3, 2, TRUE);
+    g_signal_emit_by_name (at_test_find_button (GTK_WIDGET (albums), "_Add Selected"), "clicked");
+    probe.want = 5;
+    at_test_wait_until (sql_says, &probe, 10);
+    gtk_menu_button_popup (GTK_MENU_BUTTON (gtk_widget_get_parent (GTK_WIDGET (albums))));
+    at_test_run_main_loop (300);
+    at_test_save_screenshot (GTK_WIDGET (albums), "library-albums-popover.png");
+    gtk_popover_popdown (GTK_POPOVER (albums));
+
+    choice.value = album;
+    at_filter_popover_reload (filters, catalog);
+    at_test_wait_until (chose, &choice, 10);
+    at_test_run_main_loop (100);
+    g_assert_cmpuint (g_list_model_get_n_items (photos), ==, 5);
+    gtk_selection_model_select_item (selection, 0, TRUE);
+    g_signal_emit_by_name (at_test_find_button (GTK_WIDGET (albums), "_Take Out"), "clicked");
+    probe.want = 4;
+    at_test_wait_until (sql_says, &probe, 10);
+    at_test_run_main_loop (200);
+    g_assert_cmpuint (g_list_model_get_n_items (photos), ==, 4);
+    at_test_save_screenshot (GTK_WIDGET (window), "library-album-filtered.png");
+
+    gtk_editable_set_text (GTK_EDITABLE (entry), "First look");
+    g_signal_emit_by_name (at_test_find_button (GTK_WIDGET (albums), "_Rename"), "clicked");
+    probe.sql = "SELECT count(*) FROM albums WHERE name = 'First look'";
+    probe.want = 1;
+    at_test_wait_until (sql_says, &probe, 10);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "library.clear-filters", NULL));
+    at_test_run_main_loop (100);
   }
 
   g_settings_reset (settings, "library-folder");

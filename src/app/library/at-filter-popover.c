@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "at-choice-list.h"
 #include "at-filter-popover.h"
 
 struct _AtFilterPopover
@@ -35,41 +36,12 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (AtFilterPopover, at_filter_popover, GTK_TYPE_POPOVER)
 
-/* The value behind a drop-down's selection; the first row is "Any". */
+/* Every list here starts with an "Any …" row. */
 static const char *
 chosen (GtkDropDown *choice,
         GPtrArray   *values)
 {
-  guint i = gtk_drop_down_get_selected (choice);
-
-  if (values == NULL || i == 0 || i == GTK_INVALID_LIST_POSITION || i > values->len)
-    return NULL;
-  return ((AtFilterChoice *) g_ptr_array_index (values, i - 1))->value;
-}
-
-/* Fills @list with "Any …" and the labels; selects @keep if it is there. */
-static void
-fill (GtkDropDown   *choice,
-      GtkStringList *list,
-      const char    *any,
-      GPtrArray     *values,
-      const char    *keep)
-{
-  guint selected = 0;
-  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-  g_auto(GStrv) labels = NULL;
-
-  g_strv_builder_add (b, any);
-  for (guint i = 0; i < values->len; i++)
-    {
-      AtFilterChoice *c = g_ptr_array_index (values, i);
-      g_strv_builder_add (b, c->label);
-      if (g_strcmp0 (c->value, keep) == 0)
-        selected = i + 1;
-    }
-  labels = g_strv_builder_end (b);
-  gtk_string_list_splice (list, 0, g_list_model_get_n_items (G_LIST_MODEL (list)), (const char *const *) labels);
-  gtk_drop_down_set_selected (choice, selected);
+  return at_choice_list_chosen (choice, TRUE, values);
 }
 
 static void
@@ -78,7 +50,7 @@ loaded_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  AtFilterChoices *choices = g_task_propagate_pointer (G_TASK (result), &error);
+  AtFilterChoices *choices = at_filter_choices_load_finish (result, &error);
   AtFilterPopover *self;
   g_autofree char *body = NULL, *project = NULL, *album = NULL;
   gboolean changed;
@@ -89,7 +61,7 @@ loaded_cb (GObject      *object,
         g_warning ("%s", error->message);
       return;
     }
-  self = AT_FILTER_POPOVER (object);
+  self = AT_FILTER_POPOVER (user_data);
   if (self->choices != NULL)
     {
       body = g_strdup (chosen (self->body_choice, self->choices->bodies));
@@ -99,9 +71,9 @@ loaded_cb (GObject      *object,
   g_clear_pointer (&self->choices, at_filter_choices_free);
   self->choices = choices;
   self->filling = TRUE;
-  fill (self->body_choice, self->body_list, _("Any Camera"), choices->bodies, body);
-  fill (self->project_choice, self->project_list, _("Any Project"), choices->projects, project);
-  fill (self->album_choice, self->album_list, _("Any Album"), choices->albums, album);
+  at_choice_list_fill (self->body_choice, self->body_list, _("Any Camera"), choices->bodies, body);
+  at_choice_list_fill (self->project_choice, self->project_list, _("Any Project"), choices->projects, project);
+  at_choice_list_fill (self->album_choice, self->album_list, _("Any Album"), choices->albums, album);
   self->filling = FALSE;
   /* something chosen that is gone (an album deleted elsewhere) is no filter now */
   changed = g_strcmp0 (body, chosen (self->body_choice, choices->bodies)) != 0 ||
@@ -109,22 +81,6 @@ loaded_cb (GObject      *object,
             g_strcmp0 (album, chosen (self->album_choice, choices->albums)) != 0;
   if (changed)
     g_signal_emit (self, signals[CHANGED], 0);
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source,
-             gpointer      data,
-             GCancellable *cancellable)
-{
-  GError *error = NULL;
-  AtSqlConn *conn = at_catalog_get_reader (data, &error);
-  AtFilterChoices *choices = conn ? at_filter_choices_load (conn, &error) : NULL;
-
-  if (choices == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, choices, (GDestroyNotify) at_filter_choices_free);
 }
 
 /**
@@ -136,18 +92,14 @@ void
 at_filter_popover_reload (AtFilterPopover *self,
                           AtCatalog       *catalog)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (AT_IS_FILTER_POPOVER (self));
   g_return_if_fail (AT_IS_CATALOG (catalog));
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  /* the task holds the popover; dispose cancels, which propagate reports */
-  task = g_task_new (self, self->cancellable, loaded_cb, NULL);
-  g_task_set_task_data (task, g_object_ref (catalog), g_object_unref);
-  g_task_run_in_thread (task, load_thread);
+  /* dispose cancels, and the callback then does not touch the popover */
+  at_filter_choices_load_async (catalog, self->cancellable, loaded_cb, self);
 }
 
 static void
@@ -233,25 +185,14 @@ at_filter_popover_select (AtFilterPopover *self,
                           const char      *what,
                           const char      *value)
 {
-  GtkDropDown *choice;
-  GPtrArray *values;
-
   g_return_val_if_fail (AT_IS_FILTER_POPOVER (self), FALSE);
   if (self->choices == NULL)
     return FALSE;
   if (g_str_equal (what, "camera"))
-    choice = self->body_choice, values = self->choices->bodies;
-  else if (g_str_equal (what, "project"))
-    choice = self->project_choice, values = self->choices->projects;
-  else
-    choice = self->album_choice, values = self->choices->albums;
-  for (guint i = 0; i < values->len; i++)
-    if (g_str_equal (((AtFilterChoice *) g_ptr_array_index (values, i))->value, value))
-      {
-        gtk_drop_down_set_selected (choice, i + 1);
-        return TRUE;
-      }
-  return FALSE;
+    return at_choice_list_select (self->body_choice, TRUE, self->choices->bodies, value);
+  if (g_str_equal (what, "project"))
+    return at_choice_list_select (self->project_choice, TRUE, self->choices->projects, value);
+  return at_choice_list_select (self->album_choice, TRUE, self->choices->albums, value);
 }
 
 /* Back to every camera, project, album and day; one "changed". */

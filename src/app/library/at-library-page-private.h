@@ -1,9 +1,11 @@
 /* at-library-page-private.h — AtLibraryPage's parts shared by its files:
  * at-library-page.c (model, filters, set-up) and at-library-page-actions.c
- * (culling keys, keywords) and at-library-page-viewer.c (loupe, compare). */
+ * (culling keys, keywords), at-library-page-viewer.c (loupe, compare) and
+ * at-library-page-albums.c. */
 #pragma once
 
 #include "at-library-page.h"
+#include "at-album-popover.h"
 #include "at-compare-view.h"
 #include "at-filter-popover.h"
 #include "at-loupe.h"
@@ -32,6 +34,7 @@ struct _AtLibraryPage
   GtkDropDown *sort_order;
   GtkMenuButton *more_filters_button;
   AtFilterPopover *filter_popover;
+  AtAlbumPopover *album_popover;
   GtkLabel    *count_label;
   AtLoupe     *loupe;
   AtCompareView *compare_view;
@@ -50,6 +53,7 @@ void       _at_library_page_set_loupe_actions (AtLibraryPage *self,
 void       _at_library_page_open_loupe_at    (AtLibraryPage  *self,
                                               guint           position);
 void       _at_library_page_install_viewer_actions (GtkWidgetClass *widget_class);
+void       _at_library_page_setup_albums     (AtLibraryPage  *self);
 GPtrArray *_at_library_page_selected_photos  (AtLibraryPage  *self);
 void       _at_library_page_toast            (AtLibraryPage  *self,
                                               const char     *text);

@@ -183,6 +183,20 @@ filter_popover_show_cb (AtLibraryPage *self)
 }
 
 static void
+album_popover_show_cb (AtLibraryPage *self)
+{
+  if (self->photos != NULL)
+    at_album_popover_reload (self->album_popover, at_photo_list_get_catalog (self->photos), NULL);
+}
+
+AtAlbumPopover *
+at_library_page_get_album_popover (AtLibraryPage *self)
+{
+  g_return_val_if_fail (AT_IS_LIBRARY_PAGE (self), NULL);
+  return self->album_popover;
+}
+
+static void
 culling_changed_cb (AtCulling     *culling,
                     char         **ids,
                     AtCullState   *states,
@@ -248,6 +262,7 @@ at_library_page_set_catalog (AtLibraryPage *self,
   self->selection = GTK_SELECTION_MODEL (gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->photos))));
   gtk_grid_view_set_model (self->grid, self->selection);
   at_filter_popover_reload (self->filter_popover, catalog);
+  at_album_popover_reload (self->album_popover, catalog, NULL);
   filter_changed_cb (self);
   _at_library_page_update_stack (self);
   history_changed_cb (self);
@@ -356,6 +371,7 @@ at_library_page_class_init (AtLibraryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, sort_order);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, more_filters_button);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, filter_popover);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, album_popover);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, loupe);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, compare_view);
@@ -364,6 +380,7 @@ at_library_page_class_init (AtLibraryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, photo_menu);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, filter_popover_show_cb);
+  gtk_widget_class_bind_template_callback (widget_class, album_popover_show_cb);
   _at_library_page_install_actions (widget_class);
   gtk_widget_class_install_action (widget_class, "library.clear-filters", NULL, clear_filters_action);
 }
@@ -376,6 +393,7 @@ at_library_page_init (AtLibraryPage *self)
   g_type_ensure (AT_TYPE_LOUPE);
   g_type_ensure (AT_TYPE_COMPARE_VIEW);
   g_type_ensure (AT_TYPE_FILTER_POPOVER);
+  g_type_ensure (AT_TYPE_ALBUM_POPOVER);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->grid, "activate", G_CALLBACK (_at_library_page_open_loupe_at), self);
   {
@@ -389,6 +407,7 @@ at_library_page_init (AtLibraryPage *self)
     gtk_widget_set_parent (self->photo_popover, GTK_WIDGET (self));
   }
   _at_library_page_set_loupe_actions (self, FALSE);
+  _at_library_page_setup_albums (self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), NULL);

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "at-core.h"
+#include "at-album-popover.h"
 #include "at-compare-view.h"
 #include "at-filter-popover.h"
 #include "at-loupe.h"
@@ -25,6 +26,7 @@ void         at_library_page_open_loupe  (AtLibraryPage *self,
 AtLoupe     *at_library_page_get_loupe   (AtLibraryPage *self);
 gboolean     at_library_page_compare     (AtLibraryPage *self);
 AtFilterPopover *at_library_page_get_filter_popover (AtLibraryPage *self);
+AtAlbumPopover *at_library_page_get_album_popover (AtLibraryPage *self);
 AtCompareView *at_library_page_get_compare_view (AtLibraryPage *self);
 GListModel  *at_library_page_get_photos  (AtLibraryPage *self);
 GtkGridView *at_library_page_get_grid    (AtLibraryPage *self);

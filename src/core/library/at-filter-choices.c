@@ -127,3 +127,40 @@ at_filter_choices_free (AtFilterChoices *choices)
   g_clear_pointer (&choices->albums, g_ptr_array_unref);
   g_free (choices);
 }
+
+static void
+load_thread (GTask        *task,
+             gpointer      source,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  AtSqlConn *conn = at_catalog_get_reader (source, &error);
+  AtFilterChoices *choices = conn ? at_filter_choices_load (conn, &error) : NULL;
+
+  if (choices == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, choices, (GDestroyNotify) at_filter_choices_free);
+}
+
+/* @callback gets the catalog as its source object. */
+void
+at_filter_choices_load_async (AtCatalog           *catalog,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (catalog, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, at_filter_choices_load_async);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/* A cancelled load reports G_IO_ERROR_CANCELLED even if it had finished. */
+AtFilterChoices *
+at_filter_choices_load_finish (GAsyncResult *result,
+                               GError      **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -22,6 +22,13 @@ typedef struct
 AtFilterChoices *at_filter_choices_load (AtSqlConn       *conn,
                                          GError         **error);
 void             at_filter_choices_free (AtFilterChoices *choices);
+/* The same, on a worker thread with its own reader. */
+void             at_filter_choices_load_async  (AtCatalog           *catalog,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+AtFilterChoices *at_filter_choices_load_finish (GAsyncResult        *result,
+                                                GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtFilterChoices, at_filter_choices_free)
 

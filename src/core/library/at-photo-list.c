@@ -400,6 +400,11 @@ photos_changed_cb (AtCatalog   *catalog,
                    const char  *table,
                    AtPhotoList *self)
 {
+  /* album and keyword changes matter only to a list that filters on them */
+  if (g_strcmp0 (table, "album_items") == 0 && self->filter.album == NULL)
+    return;
+  if (g_strcmp0 (table, "photo_keywords") == 0 && self->filter.text == NULL)
+    return;
   at_photo_list_reload (self);
 }
 
@@ -411,6 +416,10 @@ at_photo_list_constructed (GObject *object)
   G_OBJECT_CLASS (at_photo_list_parent_class)->constructed (object);
   rebuild_where (self);
   g_signal_connect_object (self->catalog, "changed::photos",
+                           G_CALLBACK (photos_changed_cb), self, 0);
+  g_signal_connect_object (self->catalog, "changed::album_items",
+                           G_CALLBACK (photos_changed_cb), self, 0);
+  g_signal_connect_object (self->catalog, "changed::photo_keywords",
                            G_CALLBACK (photos_changed_cb), self, 0);
   self->n_items = count_photos (self);
 }
