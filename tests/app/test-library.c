@@ -96,6 +96,33 @@ missing_shown (gpointer data)
   return find_missing (GTK_WIDGET (probe->grid), probe->name);
 }
 
+static GtkWidget *
+find_css (GtkWidget *widget, const char *css)
+{
+  if (gtk_widget_has_css_class (widget, css))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_css (c, css);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+chip_shown (gpointer popover)
+{
+  return find_css (popover, "keyword-chip") != NULL;
+}
+
+static gboolean
+none_tagged (gpointer catalog)
+{
+  return at_test_sql_int (catalog, "SELECT count(*) FROM photo_keywords WHERE keyword = 'Family|Grandparents' "
+                                   "AND present = 1") == 0;
+}
+
 static gboolean
 two_tagged (gpointer catalog)
 {
@@ -423,6 +450,20 @@ test_culling_keys (void)
     g_signal_emit_by_name (add, "clicked");
     at_test_wait_until (two_tagged, catalog, 10);
     at_test_save_screenshot (GTK_WIDGET (window), "library-keywords.png");
+    /* the selection's keywords are listed under the entry; a click takes one off */
+    {
+      GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (keywords_button (GTK_WIDGET (page))));
+      GtkWidget *chip;
+
+      at_test_wait_until (chip_shown, popover, 10);
+      at_test_save_screenshot (popover, "library-keywords-popover.png");
+      chip = find_css (popover, "keyword-chip");
+      g_assert_cmpstr (g_object_get_data (G_OBJECT (chip), "keyword"), ==, "Family|Grandparents");
+      g_signal_emit_by_name (chip, "clicked");
+      at_test_wait_until (none_tagged, catalog, 10);
+      at_test_run_main_loop (200);
+      g_assert_null (find_css (popover, "keyword-chip"));
+    }
     gtk_menu_button_popdown (keywords_button (GTK_WIDGET (page)));
   }
 

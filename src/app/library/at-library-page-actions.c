@@ -1,6 +1,6 @@
 /* at-library-page-actions.c — what the keys do on the Library page: culling
- * on the selection, and keywords. The loupe and compare are in
- * at-library-page-viewer.c. */
+ * on the selection. The loupe and compare are in at-library-page-viewer.c,
+ * keywords in at-library-page-keywords.c. */
 #define G_LOG_DOMAIN "atelier"
 
 #include "config.h"
@@ -36,110 +36,6 @@ _at_library_page_selected_photos (AtLibraryPage *self)
         g_ptr_array_add (photos, photo);
     }
   return photos;
-}
-
-/* ---- keywords on the selection ---- */
-
-typedef struct
-{
-  char     **ids;
-  char      *keyword;
-  gboolean   present;
-} KeywordJob;
-
-static void
-keyword_job_free (KeywordJob *job)
-{
-  g_strfreev (job->ids);
-  g_free (job->keyword);
-  g_free (job);
-}
-
-static void
-keyword_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  AtLibraryPage *self = source;
-  KeywordJob *job = data;
-  GError *error = NULL;
-
-  /* a write round trip: off the main thread */
-  if (at_keywords_set_sync (at_photo_list_get_catalog (self->photos), (const char *const *) job->ids, job->keyword,
-                            job->present, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-void
-_at_library_page_toast (AtLibraryPage *self,
-                        const char    *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
-}
-
-static void
-keyword_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  AtLibraryPage *self = AT_LIBRARY_PAGE (object);
-  KeywordJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  guint n = g_strv_length (job->ids);
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      _at_library_page_toast (self, error->message);
-      return;
-    }
-  if (self->xmp_writer != NULL)
-    at_xmp_writer_queue (self->xmp_writer, (const char *const *) job->ids);
-  text = job->present
-    ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "“%s” added to %u photo", "“%s” added to %u photos", n), job->keyword, n)
-    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "“%s” taken off %u photo", "“%s” taken off %u photos", n), job->keyword, n);
-  _at_library_page_toast (self, text);
-  gtk_editable_set_text (GTK_EDITABLE (self->keyword_entry), "");
-}
-
-static void
-set_keyword (AtLibraryPage *self,
-             gboolean       present)
-{
-  g_autoptr(GPtrArray) photos = _at_library_page_selected_photos (self);
-  g_autofree char *keyword = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->keyword_entry))));
-  g_autoptr(GTask) task = NULL;
-  KeywordJob *job;
-
-  if (photos->len == 0 || *keyword == '\0')
-    {
-      _at_library_page_toast (self, photos->len == 0 ? _("Select photos first") : _("Type a keyword first"));
-      return;
-    }
-  job = g_new0 (KeywordJob, 1);
-  job->ids = g_new0 (char *, photos->len + 1);
-  for (guint i = 0; i < photos->len; i++)
-    job->ids[i] = g_strdup (at_photo_get_id (g_ptr_array_index (photos, i)));
-  job->keyword = g_steal_pointer (&keyword);
-  job->present = present;
-  task = g_task_new (self, NULL, keyword_done_cb, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) keyword_job_free);
-  g_task_run_in_thread (task, keyword_thread);
-}
-
-static void
-keyword_add_cb (AtLibraryPage *self)
-{
-  set_keyword (self, TRUE);
-}
-
-static void
-keyword_remove_cb (AtLibraryPage *self)
-{
-  set_keyword (self, FALSE);
 }
 
 /* With one photo selected, auto-advance moves on to the next. */
@@ -256,6 +152,4 @@ _at_library_page_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "library.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "library.redo", NULL);
   _at_library_page_install_viewer_actions (widget_class);
-  gtk_widget_class_bind_template_callback (widget_class, keyword_add_cb);
-  gtk_widget_class_bind_template_callback (widget_class, keyword_remove_cb);
 }

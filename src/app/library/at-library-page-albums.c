@@ -12,6 +12,7 @@
 
 typedef struct
 {
+  AtCatalog *catalog;   /* the worker's own: the page may go first */
   char  *action;
   char  *album;
   char  *album_label;   /* for the toast */
@@ -23,6 +24,7 @@ typedef struct
 static void
 album_job_free (AlbumJob *job)
 {
+  g_clear_object (&job->catalog);
   g_free (job->action);
   g_free (job->album);
   g_free (job->album_label);
@@ -38,9 +40,8 @@ album_thread (GTask        *task,
               gpointer      data,
               GCancellable *cancellable)
 {
-  AtLibraryPage *self = source;
-  AtCatalog *catalog = at_photo_list_get_catalog (self->photos);
   AlbumJob *job = data;
+  AtCatalog *catalog = job->catalog;
   GError *error = NULL;
   gboolean ok;
 
@@ -71,7 +72,6 @@ album_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   guint n = job->ids ? g_strv_length (job->ids) : 0;
-  AtCatalog *catalog = at_photo_list_get_catalog (self->photos);
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -94,8 +94,8 @@ album_done_cb (GObject      *object,
     {
       at_album_popover_set_name (self->album_popover, NULL);
       /* the new (or renamed) album is the chosen one */
-      at_album_popover_reload (self->album_popover, catalog, job->album);
-      at_filter_popover_reload (self->filter_popover, catalog);
+      at_album_popover_reload (self->album_popover, job->catalog, job->album);
+      at_filter_popover_reload (self->filter_popover, job->catalog);
     }
 }
 
@@ -149,6 +149,7 @@ album_action_cb (AtAlbumPopover *popover,
     }
 
   job = g_new0 (AlbumJob, 1);
+  job->catalog = g_object_ref (at_photo_list_get_catalog (self->photos));
   job->action = g_strdup (action);
   job->album = g_strdup (album);
   job->name = g_strdup (name);

@@ -1,7 +1,7 @@
 /* at-library-page-private.h — AtLibraryPage's parts shared by its files:
  * at-library-page.c (model, filters, set-up) and at-library-page-actions.c
- * (culling keys, keywords), at-library-page-viewer.c (loupe, compare) and
- * at-library-page-albums.c. */
+ * (culling keys), at-library-page-viewer.c (loupe, compare),
+ * at-library-page-keywords.c and at-library-page-albums.c. */
 #pragma once
 
 #include "at-library-page.h"
@@ -39,6 +39,9 @@ struct _AtLibraryPage
   AtLoupe     *loupe;
   AtCompareView *compare_view;
   GtkEntry    *keyword_entry;
+  GtkFlowBox  *keyword_chips;
+  GtkWidget   *keyword_chips_title;
+  GCancellable *chips_cancellable;
   GtkAdjustment *size_adjustment;
   GMenuModel  *photo_menu;
   GtkWidget   *photo_popover;   /* the right-click menu, parented to the page */
@@ -54,6 +57,8 @@ void       _at_library_page_open_loupe_at    (AtLibraryPage  *self,
                                               guint           position);
 void       _at_library_page_install_viewer_actions (GtkWidgetClass *widget_class);
 void       _at_library_page_setup_albums     (AtLibraryPage  *self);
+void       _at_library_page_setup_keywords   (GtkWidgetClass *widget_class);
+void       _at_library_page_reload_keyword_chips (AtLibraryPage *self);
 GPtrArray *_at_library_page_selected_photos  (AtLibraryPage  *self);
 void       _at_library_page_toast            (AtLibraryPage  *self,
                                               const char     *text);

@@ -167,6 +167,16 @@ clear_filters_action (GtkWidget  *widget,
   filter_changed_cb (self);
 }
 
+void
+_at_library_page_toast (AtLibraryPage *self,
+                        const char    *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+}
+
 AtFilterPopover *
 at_library_page_get_filter_popover (AtLibraryPage *self)
 {
@@ -341,6 +351,8 @@ at_library_page_dispose (GObject *object)
   g_clear_object (&self->xmp_writer);
   g_clear_pointer (&self->library, g_free);
   g_clear_pointer (&self->photo_popover, gtk_widget_unparent);
+  g_cancellable_cancel (self->chips_cancellable);
+  g_clear_object (&self->chips_cancellable);
   /* AdwBin unparents its child itself; disposing the template too would
    * unparent it twice. */
   G_OBJECT_CLASS (at_library_page_parent_class)->dispose (object);
@@ -376,12 +388,15 @@ at_library_page_class_init (AtLibraryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, loupe);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, compare_view);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, keyword_entry);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, keyword_chips);
+  gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, keyword_chips_title);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, size_adjustment);
   gtk_widget_class_bind_template_child (widget_class, AtLibraryPage, photo_menu);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, filter_popover_show_cb);
   gtk_widget_class_bind_template_callback (widget_class, album_popover_show_cb);
   _at_library_page_install_actions (widget_class);
+  _at_library_page_setup_keywords (widget_class);
   gtk_widget_class_install_action (widget_class, "library.clear-filters", NULL, clear_filters_action);
 }
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 
 #include "at-catalog-error.h"
 #include "at-keywords.h"
@@ -24,6 +25,46 @@ at_keywords_load (AtSqlConn   *conn,
   if (stmt == NULL)
     return NULL;
   at_sql_bind_text (stmt, 1, photo_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (keywords, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  at_sql_stmt_release (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read keywords"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&keywords);
+}
+
+/**
+ * at_keywords_of_photos:
+ *
+ * Returns: (transfer full): every keyword on any of @photo_ids, once each,
+ * in order, for a list to take keywords off from
+ */
+GPtrArray *
+at_keywords_of_photos (AtSqlConn          *conn,
+                       const char *const  *photo_ids,
+                       GError            **error)
+{
+  g_autoptr(GPtrArray) keywords = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *ids = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  json_builder_begin_array (b);
+  for (guint i = 0; photo_ids[i] != NULL; i++)
+    json_builder_add_string_value (b, photo_ids[i]);
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  ids = json_to_string (root, FALSE);
+  if ((stmt = at_sql_conn_prepare (conn, "SELECT DISTINCT keyword FROM photo_keywords WHERE present = 1 "
+                                         "AND deleted_at IS NULL AND photo_id IN (SELECT value FROM json_each (?1)) "
+                                         "ORDER BY keyword", error)) == NULL)
+    return NULL;
+  at_sql_bind_text (stmt, 1, ids);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (keywords, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   at_sql_stmt_release (stmt);

@@ -9,6 +9,9 @@ G_BEGIN_DECLS
 GPtrArray *at_keywords_load        (AtSqlConn         *conn,
                                     const char        *photo_id,
                                     GError           **error);
+GPtrArray *at_keywords_of_photos   (AtSqlConn         *conn,
+                                    const char *const *photo_ids,
+                                    GError           **error);
 /* Makes @keywords the photo's whole set: others are marked not present. */
 gboolean   at_keywords_replace_sync (AtCatalog        *catalog,
                                      const char       *photo_id,
