@@ -87,18 +87,24 @@ at_ingest_run_tally (Run        *run,
 {
   gint64 now = g_get_monotonic_time ();
   AtIngestProgress snapshot;
+  g_autofree char *name = NULL;
   gboolean tell;
 
   g_mutex_lock (&run->lock);
   run->p.files_done += files;
   run->p.bytes_done += bytes;
   run->summary->bytes += bytes_read;
-  if (current != NULL)
-    run->p.current = current;
+  if (current != NULL && current != run->current_name)
+    {
+      g_free (run->current_name);
+      run->p.current = run->current_name = g_strdup (current);
+    }
   tell = run->progress != NULL && (force || now - run->last_report >= 200000);
   if (tell)
     run->last_report = now;
   snapshot = run->p;
+  /* the callback runs unlocked: its own copy of the name */
+  snapshot.current = name = g_strdup (run->current_name);
   g_mutex_unlock (&run->lock);
   if (tell)
     run->progress (&snapshot, run->progress_data);
@@ -496,6 +502,7 @@ at_ingest_run (AtCatalog              *catalog,
     }
   at_ingest_run_tally (&run, 0, 0, 0, NULL, TRUE);
   g_mutex_clear (&run.lock);
+  g_free (run.current_name);
 
   summary->seconds = (g_get_monotonic_time () - started) / 1e6;
   g_free (run.project_id);

@@ -20,7 +20,8 @@ typedef struct
   const char             *folder_template;
   AtIngestProgressFunc    progress;
   gpointer                progress_data;
-  AtIngestProgress        p;
+  AtIngestProgress        p;           /* p.current is current_name */
+  char                   *current_name; /* owned: the file it names may be freed first */
   gint64                  last_report;
   AtIngestSummary        *summary;
   GCancellable           *cancellable;
