@@ -85,13 +85,14 @@ main (int argc, char **argv)
   if (!g_application_register (G_APPLICATION (app), NULL, &error))
     g_error ("%s", error->message);
   g_settings_set_string (at_application_get_settings (app), "library-folder", argv[2]);
-  g_print ("rss_kb_start %ld\n", rss_kb ("VmRSS:"));
+  g_print ("rss_kb_start %ld (anon %ld, file %ld)\n", rss_kb ("VmRSS:"), rss_kb ("RssAnon:"), rss_kb ("RssFile:"));
 
   /* from opening the catalog to the first screenful drawn */
   t0 = g_get_monotonic_time ();
   if ((catalog = at_catalog_open (argv[1], AT_CATALOG_OPEN_DEFAULT, &error)) == NULL)
     g_error ("%s", error->message);
   window = at_window_new (app, catalog);
+  g_printerr ("window made: %.1f ms, rss %ld\n", (g_get_monotonic_time () - t0) / 1000.0, rss_kb ("VmRSS:"));
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   at_window_set_section (window, "library");
   gtk_window_present (GTK_WINDOW (window));
@@ -101,8 +102,8 @@ main (int argc, char **argv)
     g_main_context_iteration (NULL, TRUE);
   wait_paint ();
   photos = at_library_page_get_photos (page);
-  g_print ("photos %u\nready_ms %.1f\nrss_kb_ready %ld\n", g_list_model_get_n_items (photos),
-           (g_get_monotonic_time () - t0) / 1000.0, rss_kb ("VmRSS:"));
+  g_print ("photos %u\nready_ms %.1f\nrss_kb_ready %ld (anon %ld, file %ld)\n", g_list_model_get_n_items (photos),
+           (g_get_monotonic_time () - t0) / 1000.0, rss_kb ("VmRSS:"), rss_kb ("RssAnon:"), rss_kb ("RssFile:"));
 
   /* the whole grid, top to bottom, a frame drawn at every stop */
   adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (at_library_page_get_grid (page)));
@@ -117,8 +118,8 @@ main (int argc, char **argv)
   /* the thumbnails the last stops asked for */
   for (int i = 0; i < 100; i++)
     g_main_context_iteration (NULL, FALSE);
-  g_print ("scroll_steps %u\nscroll_ms %.1f\nrss_kb_after_scroll %ld\nrss_kb_peak %ld\n", steps,
-           (g_get_monotonic_time () - t0) / 1000.0, rss_kb ("VmRSS:"), peak);
+  g_print ("scroll_steps %u\nscroll_ms %.1f\nrss_kb_after_scroll %ld (anon %ld, file %ld)\nrss_kb_peak %ld\n", steps,
+           (g_get_monotonic_time () - t0) / 1000.0, rss_kb ("VmRSS:"), rss_kb ("RssAnon:"), rss_kb ("RssFile:"), peak);
   g_settings_reset (at_application_get_settings (app), "library-folder");
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;

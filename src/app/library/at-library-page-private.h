@@ -22,6 +22,8 @@ struct _AtLibraryPage
   AtXmpWriter *xmp_writer;   /* NULL: sidecars are not kept */
   AtThumbnailLoader *loader;
   GtkSelectionModel *selection;
+  guint        columns;       /* the grid's max-columns, from the width */
+  guint        columns_idle;
   gboolean     auto_advance;
   gboolean     filtered;     /* some filter is set */
   GtkStack    *stack;
