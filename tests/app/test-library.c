@@ -230,10 +230,12 @@ sql_says (gpointer data)
   return at_test_sql_int (p->catalog, p->sql) == p->want;
 }
 
+/* the new album chosen once the list is read again */
 static gboolean
 album_chosen (gpointer popover)
 {
-  return at_album_popover_get_album (popover) != NULL;
+  const char *label = at_album_popover_get_album_label (popover);
+  return label != NULL && g_str_has_prefix (label, "Ceremony selects");
 }
 
 static void
