@@ -12,7 +12,7 @@ static const char *const expected_tables[] = {
   "faces", "face_tags", "reference_faces", "consents", "proof_sessions", "proof_selections",
   "editing_jobs", "editing_items", "export_recipes", "deliverables", "delivery_items",
   "backup_records", "uploads", "jobs", "audit_log", "schedule_assistants", "schema_migrations",
-  "previews", "photo_keywords",
+  "previews", "photo_keywords", "sync_state", "sync_clock", "sync_outbox",
 };
 
 typedef struct
@@ -82,11 +82,13 @@ test_init_schema (Fixture *f, gconstpointer data)
           if (g_str_equal (c->table, expected_tables[i]))
             {
               found = TRUE;
-              g_assert_cmpint (c->rows, ==, g_str_equal (c->table, "schema_migrations") ? AT_CATALOG_SCHEMA_VERSION : 0);
+              /* a new catalog: its migrations, and its one sync_state row */
+              g_assert_cmpint (c->rows, ==, g_str_equal (c->table, "schema_migrations") ? AT_CATALOG_SCHEMA_VERSION
+                                            : g_str_equal (c->table, "sync_state")      ? 1 : 0);
             }
         }
       g_assert_true (found);
-      if (g_str_equal (expected_tables[i], "schema_migrations"))
+      if (g_str_equal (expected_tables[i], "schema_migrations") || g_str_has_prefix (expected_tables[i], "sync_"))
         continue;
       /* what field-by-field sync needs from every table */
       g_assert_true (has_column (catalog, expected_tables[i], "id"));
@@ -129,6 +131,16 @@ test_migrate_forward (Fixture *f, gconstpointer data)
   }
   /* take it back to v1: what an older Atelier left on disk */
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  {
+    sqlite3_stmt *stmt;
+    g_autoptr(GString) drop = g_string_new ("DROP TABLE sync_state; DROP TABLE sync_clock; DROP TABLE sync_outbox;");
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync_%'",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_string_append_printf (drop, "DROP TRIGGER \"%s\";", sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+    g_assert_cmpint (sqlite3_exec (db, drop->str, NULL, NULL, NULL), ==, SQLITE_OK);
+  }
   g_assert_cmpint (sqlite3_exec (db, "DROP TABLE previews; DROP TABLE photo_keywords; DROP TABLE photo_search; "
                                      "DROP TRIGGER photos_search_insert; DROP TRIGGER photos_search_update; "
                                      "DROP TRIGGER photos_search_delete; DROP INDEX photos_label_time; DROP INDEX photos_picked_time; DROP INDEX photos_body; "
@@ -144,6 +156,9 @@ test_migrate_forward (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (again, "SELECT count(*) FROM previews"), ==, 0);
   g_assert_cmpint (at_test_sql_int (again, "SELECT count(*) FROM sqlite_master WHERE name = 'previews_touch'"), ==, 1);
   g_assert_cmpint (at_test_sql_int (again, "SELECT count(*) FROM photos"), ==, 5);
+  /* rows from before sync wait in the outbox for the first push, whole */
+  g_assert_cmpint (at_test_sql_int (again, "SELECT count(*) FROM sync_outbox WHERE tbl = 'photos' AND col = '*' "
+                                           "AND json_extract(val, '$.id') = pk"), ==, 5);
 }
 
 typedef struct

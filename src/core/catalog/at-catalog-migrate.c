@@ -14,11 +14,13 @@
 
 #include "at-catalog-private.h"
 #include "at-core-resources.h"
+#include "at-sync-capture.h"
 
 static const char *const migrations[] = {
   "0001-initial.sql",
   "0002-previews.sql",
   "0003-keywords.sql",
+  "0004-sync.sql",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_CATALOG_SCHEMA_VERSION);
@@ -90,7 +92,8 @@ apply_one (AtSqlConn   *conn,
     return FALSE;
   script = g_strndup (g_bytes_get_data (sql, NULL), g_bytes_get_size (sql));
 
-  if (!at_sql_conn_exec (conn, script, error) || !add_touch_triggers (conn, error))
+  if (!at_sql_conn_exec (conn, script, error) || !add_touch_triggers (conn, error) ||
+      !at_sync_capture_install (conn, error))
     {
       g_prefix_error (error, _("Migration %s failed: "), name);
       return FALSE;

@@ -1,0 +1,172 @@
+/* test-sync-capture.c — what the capture triggers record: whole rows on
+ * insert, changed fields on update (coalesced while unsent), tombstones on
+ * delete, a clock that never goes back, nothing while a pull applies, and
+ * the same from a write made by another program (the sqlite3 shell). */
+#include "config.h"
+
+#include "at-test-util.h"
+
+typedef struct
+{
+  char      *dir;
+  AtCatalog *catalog;
+  char      *photo;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->dir = at_test_make_tmpdir ();
+  f->catalog = at_test_demo_catalog (f->dir, 4);
+  f->photo = at_test_sql_text (f->catalog, "SELECT id FROM photos ORDER BY id LIMIT 1");
+  /* as if everything so far had been pushed */
+  at_test_sql_exec (f->catalog, "DELETE FROM sync_outbox");
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->catalog);
+  at_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->photo);
+}
+
+static void
+exec (Fixture *f, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+exec (Fixture *f, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *sql = NULL;
+
+  va_start (args, format);
+  sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  at_test_sql_exec (f->catalog, sql);
+}
+
+static gint64
+count (Fixture *f, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static gint64
+count (Fixture *f, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *sql = NULL;
+
+  va_start (args, format);
+  sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  return at_test_sql_int (f->catalog, sql);
+}
+
+static void
+test_update_coalesces (Fixture *f, gconstpointer data)
+{
+  gint64 first, second;
+  g_autofree char *val = NULL;
+
+  exec (f, "UPDATE photos SET rating = 2 WHERE id = '%s'", f->photo);
+  first = count (f, "SELECT hlc FROM sync_outbox WHERE pk = '%s' AND col = 'rating'", f->photo);
+  exec (f, "UPDATE photos SET rating = 5, color_label = 'red' WHERE id = '%s'", f->photo);
+  second = count (f, "SELECT hlc FROM sync_outbox WHERE pk = '%s' AND col = 'rating'", f->photo);
+  /* two edits of one field while unsent: one row, the last value, a later clock */
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE pk = '%s' AND col = 'rating'", f->photo), ==, 1);
+  val = at_test_sql_text (f->catalog, "SELECT val FROM sync_outbox WHERE col = 'rating'");
+  g_assert_cmpstr (val, ==, "5");
+  g_assert_cmpint (second, >, first);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE col = 'color_label' AND val = '\"red\"'"), ==, 1);
+  /* only what changed: not the untouched columns, not updated_at */
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox"), ==, 2);
+  g_assert_cmpint (count (f, "SELECT hlc FROM sync_clock WHERE tbl = 'photos' AND pk = '%s' AND col = 'rating'", f->photo),
+                   ==, second);
+  g_assert_cmpint (count (f, "SELECT node FROM sync_clock WHERE col = 'rating'"), ==,
+                   count (f, "SELECT node FROM sync_state"));
+
+  /* a frozen (sent) batch stays as it was; a new edit is a new row */
+  exec (f, "UPDATE sync_outbox SET batch = 1");
+  exec (f, "UPDATE photos SET rating = 1 WHERE id = '%s'", f->photo);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE col = 'rating'"), ==, 2);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE col = 'rating' AND batch = 1 AND val = '5'"), ==, 1);
+}
+
+static void
+test_insert_and_delete (Fixture *f, gconstpointer data)
+{
+  g_autofree char *row = NULL;
+
+  exec (f, "INSERT INTO photo_keywords (id, photo_id, keyword) VALUES ('k1', '%s', 'Ceremony')", f->photo);
+  row = at_test_sql_text (f->catalog, "SELECT json_extract(val, '$.keyword') || '/' || json_extract(val, '$.photo_id') "
+                                      "FROM sync_outbox WHERE tbl = 'photo_keywords' AND pk = 'k1' AND col = '*'");
+  g_assert_cmpstr (row, ==, g_strdup_printf ("Ceremony/%s", f->photo));
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE pk = 'k1'"), ==, 1);
+
+  exec (f, "DELETE FROM photo_keywords WHERE id = 'k1'");
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE pk = 'k1' AND col = '_deleted' AND val = 'true'"),
+                   ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_clock WHERE pk = 'k1' AND col = '_deleted'"), ==, 1);
+
+  /* local tables stay local */
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'sync_previews_insert'"),
+                   ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'sync_photos_update'"),
+                   ==, 1);
+}
+
+/* The clock: wall time when it is ahead, one more than the last when the
+ * wall clock is behind (a clock set back, or a value seen from a server). */
+static void
+test_clock_never_goes_back (Fixture *f, gconstpointer data)
+{
+  gint64 now_ms = g_get_real_time () / 1000;
+  gint64 ahead = (now_ms + 86400000) << 16;
+  gint64 hlc;
+  g_autofree char *sql = NULL;
+
+  exec (f, "UPDATE photos SET rating = 3 WHERE id = '%s'", f->photo);
+  hlc = count (f, "SELECT last_hlc FROM sync_state");
+  g_assert_cmpint (hlc >> 16, >=, now_ms - 1000);
+  g_assert_cmpint (hlc >> 16, <=, now_ms + 60000);
+
+  exec (f, "UPDATE sync_state SET last_hlc = %" G_GINT64_FORMAT, ahead);
+  exec (f, "UPDATE photos SET rating = 4 WHERE id = '%s'", f->photo);
+  g_assert_cmpint (count (f, "SELECT last_hlc FROM sync_state"), ==, ahead + 1);
+  g_assert_cmpint (count (f, "SELECT hlc FROM sync_outbox WHERE col = 'rating'"), ==, ahead + 1);
+}
+
+static void
+test_applying_is_not_captured (Fixture *f, gconstpointer data)
+{
+  exec (f, "UPDATE sync_state SET applying = 1");
+  exec (f, "UPDATE photos SET rating = 1 WHERE id = '%s'", f->photo);
+  exec (f, "UPDATE sync_state SET applying = 0");
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox"), ==, 0);
+}
+
+/* Another program's write is captured too: the triggers need nothing of Atelier. */
+static void
+test_shell_write (Fixture *f, gconstpointer data)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE photos SET picked = 1 - picked WHERE id = '%s'", f->photo);
+  const char *argv[] = { "sqlite3", at_catalog_get_path (f->catalog), sql, NULL };
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE pk = '%s' AND col = 'picked'", f->photo), ==, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/sync/capture/update-coalesces", test_update_coalesces);
+  ADD ("/sync/capture/insert-delete", test_insert_and_delete);
+  ADD ("/sync/capture/clock", test_clock_never_goes_back);
+  ADD ("/sync/capture/applying", test_applying_is_not_captured);
+  ADD ("/sync/capture/shell", test_shell_write);
+  return g_test_run ();
+}
