@@ -30,3 +30,6 @@
 #include "at-vips.h"
 #include "at-xmp-sidecar.h"
 #include "at-xmp-writer.h"
+#include "at-pg.h"
+#include "at-sync-capture.h"
+#include "at-sync-server.h"

@@ -1,0 +1,123 @@
+/* at-pg.c — libpq helpers.
+ *
+ * Errors are sorted by what the user can do: a connection that never
+ * answered or broke is AT_SYNC_ERROR_OFFLINE (try later, nothing is lost);
+ * SQLSTATE class 28 is a refused login; anything else the server said is
+ * AT_SYNC_ERROR_SERVER with its message.
+ */
+#define G_LOG_DOMAIN "atelier-sync"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "at-pg.h"
+
+G_DEFINE_QUARK (at-sync-error-quark, at_sync_error)
+
+static char *
+first_line (const char *message)
+{
+  char *line = g_strdup (message ? message : "");
+  char *nl = strchr (line, '\n');
+
+  if (nl != NULL)
+    *nl = '\0';
+  return g_strstrip (line);
+}
+
+gboolean
+at_pg_set_error (PGconn      *conn,
+                 PGresult    *result,
+                 const char  *what,
+                 GError     **error)
+{
+  const char *state = result ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+  g_autofree char *message = first_line (result && PQresultErrorMessage (result)[0] ? PQresultErrorMessage (result)
+                                                                                   : PQerrorMessage (conn));
+
+  if (conn == NULL || PQstatus (conn) != CONNECTION_OK || (state != NULL && g_str_has_prefix (state, "08")) ||
+      (state != NULL && g_str_has_prefix (state, "57P")))
+    g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE, _("%s: the server did not answer (%s)"), what, message);
+  else if (state != NULL && g_str_has_prefix (state, "28"))
+    g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH, _("%s: the server refused the login (%s)"), what, message);
+  else
+    g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_SERVER, "%s: %s", what, message);
+  return FALSE;
+}
+
+PGconn *
+at_pg_connect (const char  *url,
+               GError     **error)
+{
+  PGconn *conn;
+  g_autofree char *message = NULL;
+
+  if (url == NULL || *url == '\0')
+    {
+      g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_NOT_CONFIGURED, _("No sync server is set"));
+      return NULL;
+    }
+  conn = PQconnectdb (url);
+  if (PQstatus (conn) == CONNECTION_OK)
+    return conn;
+  message = first_line (PQerrorMessage (conn));
+  /* libpq gives no SQLSTATE for a refused login: its words are all there is */
+  if (strstr (message, "password authentication failed") != NULL || strstr (message, "no password supplied") != NULL ||
+      strstr (message, "role \"") != NULL)
+    g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH, _("The server refused the login: %s"), message);
+  else
+    g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE, _("The server cannot be reached: %s"), message);
+  PQfinish (conn);
+  return NULL;
+}
+
+gboolean
+at_pg_exec (PGconn      *conn,
+            const char  *sql,
+            GError     **error)
+{
+  g_autoptr(PGresult) result = PQexec (conn, sql);
+  ExecStatusType status = PQresultStatus (result);
+
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+    return TRUE;
+  return at_pg_set_error (conn, result, _("Server statement failed"), error);
+}
+
+PGresult *
+at_pg_query (PGconn             *conn,
+             const char         *sql,
+             int                 n_params,
+             const char *const  *params,
+             GError            **error)
+{
+  PGresult *result = PQexecParams (conn, sql, n_params, NULL, (const char *const *) params, NULL, NULL, 0);
+  ExecStatusType status = PQresultStatus (result);
+
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+    return result;
+  at_pg_set_error (conn, result, _("Server statement failed"), error);
+  PQclear (result);
+  return NULL;
+}
+
+char *
+at_pg_redact (const char *url)
+{
+  PQconninfoOption *options;
+  GString *out;
+
+  if (url == NULL)
+    return NULL;
+  if ((options = PQconninfoParse (url, NULL)) == NULL)
+    return g_strdup ("?");
+  out = g_string_new (NULL);
+  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+    if (o->val != NULL && *o->val != '\0' && !g_str_equal (o->keyword, "password"))
+      g_string_append_printf (out, "%s%s=%s", out->len ? " " : "", o->keyword, o->val);
+  PQconninfoFree (options);
+  return g_string_free (out, FALSE);
+}

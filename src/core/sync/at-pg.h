@@ -1,0 +1,45 @@
+/* at-pg.h — libpq, the few ways Atelier uses it, with GErrors that say
+ * whether the server was out of reach (offline is normal), refused the
+ * login, or refused the SQL. */
+#pragma once
+
+#include <gio/gio.h>
+#include <libpq-fe.h>
+
+G_BEGIN_DECLS
+
+#define AT_SYNC_ERROR (at_sync_error_quark ())
+GQuark at_sync_error_quark (void);
+
+typedef enum {
+  AT_SYNC_ERROR_OFFLINE,       /* no answer: not connected, or the link went down */
+  AT_SYNC_ERROR_AUTH,          /* the server refused the login */
+  AT_SYNC_ERROR_SERVER,        /* the server refused a statement */
+  AT_SYNC_ERROR_SCHEMA,        /* the server's schema is missing or too old */
+  AT_SYNC_ERROR_CLOCK,         /* this workstation's clock is far ahead */
+  AT_SYNC_ERROR_NOT_CONFIGURED,
+} AtSyncError;
+
+PGconn   *at_pg_connect    (const char  *url,
+                            GError     **error);
+/* Runs @sql (no parameters); FALSE with the server's message. */
+gboolean  at_pg_exec       (PGconn      *conn,
+                            const char  *sql,
+                            GError     **error);
+/* One statement with text parameters; the result, or NULL with the message. */
+PGresult *at_pg_query      (PGconn      *conn,
+                            const char  *sql,
+                            int          n_params,
+                            const char *const *params,
+                            GError     **error);
+gboolean  at_pg_set_error  (PGconn      *conn,
+                            PGresult    *result,
+                            const char  *what,
+                            GError     **error);
+/* A URL or conninfo with any password taken out, to show or store. */
+char     *at_pg_redact     (const char  *url);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+G_END_DECLS

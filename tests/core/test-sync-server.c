@@ -1,0 +1,155 @@
+/* test-sync-server.c — the central schema on a real PostgreSQL 15: migrate
+ * (twice), studios and workstation logins, and tenancy: a workstation of
+ * studio B cannot read, change or forge studio A's rows, not even with raw
+ * SQL. Wrong passwords and a server that is not there give clear errors. */
+#include "config.h"
+
+#include "at-test-pg.h"
+#include "at-test-util.h"
+
+static AtTestPg *pg;
+
+static PGconn *
+login (const char *user, const char *password)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = at_test_pg_conninfo (pg, user, password);
+  PGconn *conn = at_pg_connect (url, &error);
+
+  g_assert_no_error (error);
+  return conn;
+}
+
+/* The SQLSTATE of @sql's failure, or "" when it worked. */
+static char *
+run_sql (PGconn *conn, const char *sql, int *rows)
+{
+  g_autoptr(PGresult) r = PQexec (conn, sql);
+  ExecStatusType status = PQresultStatus (r);
+
+  if (rows != NULL)
+    *rows = status == PGRES_TUPLES_OK ? PQntuples (r) : atoi (PQcmdTuples (r));
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+    return g_strdup ("");
+  return g_strdup (PQresultErrorField (r, PG_DIAG_SQLSTATE));
+}
+
+static void
+test_migrate (void)
+{
+  g_autoptr(GError) error = NULL;
+  int from = -1, to = -1;
+
+  g_assert_true (at_sync_server_migrate (pg->admin, &from, &to, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (from, ==, 0);
+  g_assert_cmpint (to, ==, AT_SYNC_SERVER_SCHEMA_VERSION);
+  /* again: nothing to do */
+  g_assert_true (at_sync_server_migrate (pg->admin, &from, &to, &error));
+  g_assert_cmpint (from, ==, AT_SYNC_SERVER_SCHEMA_VERSION);
+  g_assert_cmpint (to, ==, AT_SYNC_SERVER_SCHEMA_VERSION);
+  {
+    g_autofree char *n = at_test_pg_psql (pg, "SELECT count(*) FROM atelier_schema");
+    g_assert_cmpstr (n, ==, "2");
+  }
+}
+
+static void
+test_tenancy (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL, *b = NULL, *state = NULL;
+  g_autoptr(PGconn) wsa = NULL, wsb = NULL;
+  int rows = -1;
+
+  g_assert_true (at_sync_server_migrate (pg->admin, NULL, NULL, &error));
+  a = at_sync_server_add_studio (pg->admin, "Lindqvist Studio", &error);
+  g_assert_no_error (error);
+  b = at_sync_server_add_studio (pg->admin, "Okafor Photo", &error);
+  g_assert_true (at_sync_server_add_workstation (pg->admin, "Lindqvist Studio", "laptop_a", "secret-a", &error));
+  g_assert_no_error (error);
+  g_assert_true (at_sync_server_add_workstation (pg->admin, b, "desk_b", "secret-b", &error));
+  g_assert_false (at_sync_server_add_workstation (pg->admin, "No Such Studio", "x", "y", &error));
+  g_assert_nonnull (strstr (error->message, "No Such Studio"));
+  g_clear_error (&error);
+
+  wsa = login ("laptop_a", "secret-a");
+  wsb = login ("desk_b", "secret-b");
+  state = run_sql (wsa, "INSERT INTO sync_cell (tbl, pk, col, val, hlc, node) VALUES "
+                        "('projects', 'p1', '*', '{\"name\": \"Lindqvist wedding\", \"status\": \"booked\"}', 10, 1)", NULL);
+  g_assert_cmpstr (state, ==, "");
+  g_clear_pointer (&state, g_free);
+  state = run_sql (wsa, "SELECT name FROM atelier_projects", &rows);
+  g_assert_cmpint (rows, ==, 1);
+  g_clear_pointer (&state, g_free);
+
+  /* studio B sees nothing of A's, changes nothing, and cannot write as A */
+  state = run_sql (wsb, "SELECT * FROM sync_cell", &rows);
+  g_assert_cmpint (rows, ==, 0);
+  g_clear_pointer (&state, g_free);
+  state = run_sql (wsb, "SELECT * FROM atelier_projects", &rows);
+  g_assert_cmpint (rows, ==, 0);
+  g_clear_pointer (&state, g_free);
+  state = run_sql (wsb, "UPDATE sync_cell SET val = '\"stolen\"' WHERE pk = 'p1'", &rows);
+  g_assert_cmpstr (state, ==, "");
+  g_assert_cmpint (rows, ==, 0);
+  g_clear_pointer (&state, g_free);
+  {
+    g_autofree char *forge = g_strdup_printf ("INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node) "
+                                              "VALUES ('%s', 'projects', 'p1', 'name', '\"forged\"', 99, 2)", a);
+    state = run_sql (wsb, forge, NULL);
+    g_assert_cmpstr (state, ==, "42501");   /* row-level security */
+    g_clear_pointer (&state, g_free);
+  }
+  state = run_sql (wsb, "DELETE FROM sync_cell", NULL);
+  g_assert_cmpstr (state, ==, "42501");      /* not granted */
+  g_clear_pointer (&state, g_free);
+  state = run_sql (wsb, "SELECT * FROM atelier_workstations", NULL);
+  g_assert_cmpstr (state, ==, "42501");
+  g_clear_pointer (&state, g_free);
+  state = run_sql (wsb, "SET ROLE laptop_a", NULL);
+  g_assert_cmpstr (state, ==, "42501");
+  g_clear_pointer (&state, g_free);
+  {
+    g_autofree char *name = at_test_pg_psql (pg, "SELECT val ->> 'name' FROM sync_cell WHERE pk = 'p1' AND col = '*'");
+    g_assert_cmpstr (name, ==, "Lindqvist wedding");
+  }
+}
+
+static void
+test_login_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wrong = at_test_pg_conninfo (pg, "laptop_a", "not-the-password");
+  g_autofree char *nowhere = g_strdup ("host=127.0.0.1 port=1 dbname=postgres user=x password=y connect_timeout=3");
+  PGconn *conn;
+
+  conn = at_pg_connect (wrong, &error);
+  g_assert_null (conn);
+  g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH);
+  g_clear_error (&error);
+  conn = at_pg_connect (nowhere, &error);
+  g_assert_null (conn);
+  g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE);
+  g_clear_error (&error);
+  {
+    g_autofree char *shown = at_pg_redact (wrong);
+    g_assert_null (strstr (shown, "not-the-password"));
+    g_assert_nonnull (strstr (shown, "user=laptop_a"));
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  pg = at_test_pg_start ();
+  g_test_add_func ("/sync/server/migrate", test_migrate);
+  g_test_add_func ("/sync/server/tenancy", test_tenancy);
+  g_test_add_func ("/sync/server/login-errors", test_login_errors);
+  status = g_test_run ();
+  at_test_pg_stop (pg);
+  return status;
+}
