@@ -24,6 +24,10 @@ int  at_cli_albums_create (int argc, char **argv);
 int  at_cli_albums_rename (int argc, char **argv);
 int  at_cli_albums_add    (int argc, char **argv);
 int  at_cli_albums_remove (int argc, char **argv);
+int  at_cli_sync          (int argc, char **argv);
+int  at_cli_server_migrate (int argc, char **argv);
+int  at_cli_server_add_studio (int argc, char **argv);
+int  at_cli_server_add_workstation (int argc, char **argv);
 
 /* shared by the commands */
 gboolean at_cli_parse      (GOptionContext  *context,

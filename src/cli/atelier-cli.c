@@ -35,6 +35,10 @@ static const Command commands[] = {
   { "albums",  "rename", at_cli_albums_rename, N_("Rename an album") },
   { "albums",  "add",   at_cli_albums_add,    N_("Add photos to an album") },
   { "albums",  "remove", at_cli_albums_remove, N_("Take photos out of an album") },
+  { NULL,      "sync",  at_cli_sync,          N_("Push this catalog’s changes to the central server and pull the others’") },
+  { "server",  "migrate", at_cli_server_migrate, N_("Create or upgrade the schema on the central server") },
+  { "server",  "add-studio", at_cli_server_add_studio, N_("Add a studio to the central server") },
+  { "server",  "add-workstation", at_cli_server_add_workstation, N_("Add a workstation login for a studio") },
 };
 
 static void
@@ -46,7 +50,7 @@ print_help (FILE *out)
       g_autofree char *name = commands[i].group
         ? g_strdup_printf ("%s %s", commands[i].group, commands[i].name)
         : g_strdup (commands[i].name);
-      fprintf (out, "  %-16s %s\n", name, _(commands[i].summary));
+      fprintf (out, "  %-24s %s\n", name, _(commands[i].summary));
     }
   fprintf (out, "\n%s\n", _("Run “atelier-cli COMMAND --help” for a command’s options."));
 }

@@ -31,5 +31,7 @@
 #include "at-xmp-sidecar.h"
 #include "at-xmp-writer.h"
 #include "at-pg.h"
+#include "at-sync-apply.h"
 #include "at-sync-capture.h"
+#include "at-sync-client.h"
 #include "at-sync-server.h"

@@ -19,9 +19,11 @@
 
 #include "at-sync-capture.h"
 
-/* Local to this workstation: journals of its own ingests, its cache, its job queue. */
+/* Local to this workstation: the file-by-file journal of its own ingests,
+ * its preview cache, its job queue. (Ingest sessions do sync: photos name
+ * the session they came in with.) */
 static const char *const local_tables[] = {
-  "ingest_sessions", "ingest_files", "previews", "jobs", "schema_migrations",
+  "ingest_files", "previews", "jobs", "schema_migrations",
 };
 
 gboolean

@@ -44,3 +44,15 @@ CREATE TABLE sync_outbox (
 );
 CREATE UNIQUE INDEX sync_outbox_unsent ON sync_outbox (tbl, pk, col) WHERE batch IS NULL;
 CREATE INDEX sync_outbox_batch ON sync_outbox (batch);
+
+-- Pulled field edits of a row this catalog does not have (yet): kept until
+-- the row arrives, then applied like any other pulled field.
+CREATE TABLE sync_inbox (
+  tbl   TEXT NOT NULL,
+  pk    TEXT NOT NULL,
+  col   TEXT NOT NULL,
+  val   TEXT,
+  hlc   INTEGER NOT NULL,
+  node  INTEGER NOT NULL,
+  PRIMARY KEY (tbl, pk, col)
+) WITHOUT ROWID;

@@ -70,3 +70,5 @@ REVOKE ALL ON atelier_studios, atelier_workstations FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE ON sync_cell, sync_client TO atelier_workstation;
 GRANT USAGE ON SEQUENCE sync_seq TO atelier_workstation;
 GRANT EXECUTE ON FUNCTION atelier_current_studio () TO atelier_workstation;
+-- the version handshake
+GRANT SELECT ON atelier_schema TO atelier_workstation;

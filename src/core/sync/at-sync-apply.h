@@ -1,0 +1,29 @@
+/* at-sync-apply.h — writing pulled fields into the catalog. */
+#pragma once
+
+#include "at-sql.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char   *tbl;
+  char   *pk;
+  char   *col;     /* a column, '*' (a whole row) or '_deleted' */
+  char   *val;     /* JSON */
+  gint64  hlc;
+  gint64  node;
+} AtSyncCell;
+
+void     at_sync_cell_free   (AtSyncCell *cell);
+
+/* Inside the writer's transaction: applies every cell that is newer than
+ * what the catalog has, with capture off, and moves the pull cursor. */
+gboolean at_sync_apply_page  (AtSqlConn   *conn,
+                              GPtrArray   *cells,
+                              const char  *cursor_xid,
+                              gint64       cursor_seq,
+                              guint       *applied,
+                              GError     **error);
+
+G_END_DECLS

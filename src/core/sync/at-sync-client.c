@@ -1,0 +1,479 @@
+/* at-sync-client.c — push and pull (DESIGN.md, Sync).
+ *
+ * Push: unsent outbox rows are frozen into batch n = acked + 1 and sent in
+ * one server transaction: COPY into a temporary stage, a clock check, one
+ * INSERT ... ON CONFLICT that keeps the newer (hlc, node) per field, and
+ * sync_client.last_batch = n. Only after COMMIT answered are the rows
+ * deleted here. If the answer was lost, the next sync finds last_batch = n
+ * and drops the batch without sending it again; a resend would be a no-op
+ * anyway (same clocks lose the strict comparison).
+ *
+ * Pull: pages of the feed in (xid8, seq) order, below the oldest running
+ * transaction (so one that commits late is waited for, not skipped),
+ * whole transactions per page; each page and its cursor are written in one
+ * SQLite transaction.
+ *
+ * A catalog restored from an old backup has a batch counter the server has
+ * passed: it registers again under a new client id and node, so its new
+ * batches are not mistaken for old ones.
+ */
+#define G_LOG_DOMAIN "atelier-sync"
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "at-sync-apply.h"
+#include "at-sync-client.h"
+#include "at-sync-server.h"
+
+#define PULL_PAGE "5000"
+/* A workstation clock more than five minutes ahead of the server's is refused. */
+#define MAX_AHEAD_MS "300000"
+
+static AtSyncFaultFunc fault_func;
+static gpointer fault_data;
+
+void
+at_sync_set_fault_func (AtSyncFaultFunc func,
+                        gpointer        data)
+{
+  fault_func = func;
+  fault_data = data;
+}
+
+/* An injected fault: the link dies here. */
+static gboolean
+fault (const char *point, PGconn *conn, GError **error)
+{
+  if (fault_func == NULL || !fault_func (point, fault_data))
+    return FALSE;
+  if (conn != NULL)
+    {
+      /* as a cable pulled: the socket goes, the server sees the session die */
+      shutdown (PQsocket (conn), SHUT_RDWR);
+    }
+  g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE, _("The link to the server broke (%s)"), point);
+  return TRUE;
+}
+
+typedef struct
+{
+  char   client_id[64];
+  gint64 node;
+  gint64 acked;
+  gint64 next;
+  char  *cursor_xid;
+  gint64 cursor_seq;
+} State;
+
+static gboolean
+read_state (AtCatalog *catalog, State *s, GError **error)
+{
+  AtSqlConn *conn = at_catalog_get_reader (catalog, error);
+  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT client_id, node, acked_batch, next_batch, cursor_xid, "
+                                                         "cursor_seq FROM sync_state", error) : NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      g_strlcpy (s->client_id, (const char *) sqlite3_column_text (stmt, 0), sizeof s->client_id);
+      s->node = sqlite3_column_int64 (stmt, 1);
+      s->acked = sqlite3_column_int64 (stmt, 2);
+      s->next = sqlite3_column_int64 (stmt, 3);
+      g_free (s->cursor_xid);
+      s->cursor_xid = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      s->cursor_seq = sqlite3_column_int64 (stmt, 5);
+    }
+  at_sql_stmt_release (stmt);
+  if (rc != SQLITE_ROW)
+    return at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the sync state"), error);
+  return TRUE;
+}
+
+static gint64
+local_int (AtCatalog *catalog, const char *sql, GError **error)
+{
+  AtSqlConn *conn = at_catalog_get_reader (catalog, error);
+  return conn ? at_sql_query_int (conn, sql, error) : -1;
+}
+
+/* ---- local writes, on the catalog's writer ---- */
+
+typedef struct
+{
+  gint64      batch;
+  gint64      frozen;   /* out: rows frozen */
+  gint64      server_hlc;
+  const char *server;
+  const char *problem;
+  GPtrArray  *cells;
+  const char *cursor_xid;
+  gint64      cursor_seq;
+  guint       applied;
+} Write;
+
+static gboolean
+write_freeze (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Write *w = data;
+
+  if (!at_sql_exec_bound (conn, error, "UPDATE sync_outbox SET batch = ?1 WHERE batch IS NULL", "l", w->batch))
+    return FALSE;
+  w->frozen = sqlite3_changes (at_sql_conn_get_db (conn));
+  return w->frozen == 0 ||
+         at_sql_exec_bound (conn, error, "UPDATE sync_state SET next_batch = max(next_batch, ?1 + 1)", "l", w->batch);
+}
+
+static gboolean
+write_ack (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Write *w = data;
+
+  return at_sql_exec_bound (conn, error, "DELETE FROM sync_outbox WHERE batch <= ?1", "l", w->batch) &&
+         at_sql_exec_bound (conn, error, "UPDATE sync_state SET acked_batch = ?1", "l", w->batch);
+}
+
+/* A new identity for a catalog the server has seen further along: what it
+ * had frozen goes out again in the new numbering. */
+static gboolean
+write_reregister (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Write *w = data;
+
+  return at_sql_conn_exec (conn, "DELETE FROM sync_outbox AS f WHERE batch IS NOT NULL AND EXISTS "
+                                 "(SELECT 1 FROM sync_outbox u WHERE u.batch IS NULL AND u.tbl = f.tbl "
+                                 "AND u.pk = f.pk AND u.col = f.col)", error) &&
+         at_sql_conn_exec (conn, "UPDATE sync_outbox SET batch = NULL", error) &&
+         at_sql_exec_bound (conn, error, "UPDATE sync_state SET client_id = lower(hex(randomblob(16))), "
+                                         "node = abs(random()) % 9007199254740991, next_batch = 1, acked_batch = 0, "
+                                         "last_hlc = max(last_hlc, ?1)", "l", w->server_hlc);
+}
+
+static gboolean
+write_done (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Write *w = data;
+
+  return at_sql_exec_bound (conn, error, "UPDATE sync_state SET server = ?1, last_error = ?2, last_sync = CASE WHEN ?2 IS NULL "
+                                         "THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') ELSE last_sync END",
+                            "tt", w->server, w->problem);
+}
+
+static gboolean
+write_page (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Write *w = data;
+  return at_sync_apply_page (conn, w->cells, w->cursor_xid, w->cursor_seq, &w->applied, error);
+}
+
+/* ---- the server ---- */
+
+static gboolean
+register_client (PGconn *pg, State *s, gint64 *last_batch, GError **error)
+{
+  g_autofree char *node = g_strdup_printf ("%" G_GINT64_FORMAT, s->node);
+  g_autofree char *version = g_strdup_printf ("%d", AT_CATALOG_SCHEMA_VERSION);
+  const char *params[] = { s->client_id, node, version };
+  g_autoptr(PGresult) r = at_pg_query (pg, "INSERT INTO sync_client (client_id, node, schema_version) VALUES ($1, $2, $3) "
+                                           "ON CONFLICT (client_id) DO UPDATE SET last_seen = now(), "
+                                           "schema_version = EXCLUDED.schema_version RETURNING last_batch",
+                                       3, params, error);
+
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) != 1)
+    {
+      g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH, _("This login may not sync here: it belongs to no studio"));
+      return FALSE;
+    }
+  *last_batch = g_ascii_strtoll (PQgetvalue (r, 0, 0), NULL, 10);
+  return TRUE;
+}
+
+/* COPY's text format: backslash, tab and line ends escaped. */
+static void
+copy_field (GString *line, const char *value)
+{
+  for (const char *p = value; *p; p++)
+    switch (*p)
+      {
+      case '\\': g_string_append (line, "\\\\"); break;
+      case '\t': g_string_append (line, "\\t"); break;
+      case '\n': g_string_append (line, "\\n"); break;
+      case '\r': g_string_append (line, "\\r"); break;
+      default: g_string_append_c (line, *p);
+      }
+}
+
+static gboolean
+send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent, GError **error)
+{
+  AtSqlConn *conn = at_catalog_get_reader (catalog, error);
+  g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT, batch);
+  g_autofree char *node = g_strdup_printf ("%" G_GINT64_FORMAT, s->node);
+  const char *params[] = { s->client_id, n, node };
+  g_autoptr(PGresult) locked = NULL;
+  g_autoptr(PGresult) ahead = NULL;
+  g_autoptr(PGresult) merged = NULL;
+  g_autoptr(PGresult) recorded = NULL;
+  g_autoptr(GString) line = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+  PGresult *copy;
+  gint64 ord = 0;
+  int rc;
+
+  if (conn == NULL || !at_pg_exec (pg, "BEGIN", error) ||
+      (locked = at_pg_query (pg, "SELECT last_batch FROM sync_client WHERE client_id = $1 FOR UPDATE", 1, params, error)) == NULL)
+    return FALSE;
+  if (PQntuples (locked) == 1 && g_ascii_strtoll (PQgetvalue (locked, 0, 0), NULL, 10) >= batch)
+    return at_pg_exec (pg, "COMMIT", error);   /* merged before: its answer was lost */
+
+  if (!at_pg_exec (pg, "CREATE TEMPORARY TABLE sync_stage (ord bigint, tbl text, pk text, col text, val jsonb, hlc bigint) "
+                       "ON COMMIT DROP", error))
+    return FALSE;
+  copy = PQexec (pg, "COPY sync_stage FROM STDIN");
+  if (PQresultStatus (copy) != PGRES_COPY_IN)
+    {
+      at_pg_set_error (pg, copy, _("Could not send changes"), error);
+      PQclear (copy);
+      return FALSE;
+    }
+  PQclear (copy);
+  if ((stmt = at_sql_conn_prepare (conn, "SELECT tbl, pk, col, val, hlc FROM sync_outbox WHERE batch = ?1 ORDER BY oid",
+                                   error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, batch);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_string_printf (line, "%" G_GINT64_FORMAT "\t", ord++);
+      for (int c = 0; c < 4; c++)
+        {
+          copy_field (line, (const char *) sqlite3_column_text (stmt, c));
+          g_string_append_c (line, '\t');
+        }
+      g_string_append_printf (line, "%" G_GINT64_FORMAT "\n", (gint64) sqlite3_column_int64 (stmt, 4));
+      if (PQputCopyData (pg, line->str, (int) line->len) != 1)
+        break;
+      if (ord == 1 && fault ("copy", pg, error))
+        break;
+    }
+  at_sql_stmt_release (stmt);
+  if (error != NULL && *error != NULL)
+    return FALSE;
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the outbox"), error);
+  if (PQputCopyEnd (pg, NULL) != 1)
+    return at_pg_set_error (pg, NULL, _("Could not send changes"), error);
+  copy = PQgetResult (pg);
+  if (PQresultStatus (copy) != PGRES_COMMAND_OK)
+    {
+      at_pg_set_error (pg, copy, _("Could not send changes"), error);
+      PQclear (copy);
+      while ((copy = PQgetResult (pg)) != NULL)
+        PQclear (copy);
+      return FALSE;
+    }
+  PQclear (copy);
+  while ((copy = PQgetResult (pg)) != NULL)
+    PQclear (copy);
+
+  if ((ahead = at_pg_query (pg, "SELECT coalesce(max(hlc), 0) > (((extract(epoch FROM clock_timestamp()) * 1000)::bigint + "
+                                MAX_AHEAD_MS ") << 16) FROM sync_stage", 0, NULL, error)) == NULL)
+    return FALSE;
+  if (g_str_equal (PQgetvalue (ahead, 0, 0), "t"))
+    {
+      at_pg_exec (pg, "ROLLBACK", NULL);
+      g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_CLOCK,
+                   _("This computer’s clock is ahead of the server’s by more than five minutes: set the date and time "
+                     "right, then sync again"));
+      return FALSE;
+    }
+  /* newer per field wins; the strict comparison makes a replay change nothing */
+  if ((merged = at_pg_query (pg, "INSERT INTO sync_cell (tbl, pk, col, val, hlc, node) "
+                                 "SELECT tbl, pk, col, val, hlc, $1::bigint FROM sync_stage ORDER BY ord "
+                                 "ON CONFLICT (studio_id, tbl, pk, col) DO UPDATE SET val = EXCLUDED.val, hlc = EXCLUDED.hlc, "
+                                 "node = EXCLUDED.node, xid = pg_current_xact_id(), seq = nextval('sync_seq') "
+                                 "WHERE (sync_cell.hlc, sync_cell.node) < (EXCLUDED.hlc, EXCLUDED.node)",
+                             1, (const char *const []) { node }, error)) == NULL ||
+      (recorded = at_pg_query (pg, "UPDATE sync_client SET last_batch = $2, last_seen = now() WHERE client_id = $1", 2, params,
+                               error)) == NULL)
+    return FALSE;
+  if (fault ("before-commit", pg, error) || !at_pg_exec (pg, "COMMIT", error))
+    return FALSE;
+  *sent = (guint) ord;
+  /* committed, but the answer may not reach us: the next sync finds out */
+  return !fault ("after-commit", NULL, error);
+}
+
+static gboolean
+push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **error)
+{
+  Write w = { 0 };
+  gint64 last_batch;
+
+  if (!register_client (pg, s, &last_batch, error))
+    return FALSE;
+  if (last_batch < s->acked)
+    {
+      g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_SERVER,
+                   _("The server has forgotten changes this workstation sent (was it restored from a backup?): "
+                     "ask the studio’s administrator before syncing again"));
+      return FALSE;
+    }
+  if (last_batch == s->acked + 1 &&
+      local_int (catalog, "SELECT count(*) FROM sync_outbox WHERE batch = (SELECT acked_batch + 1 FROM sync_state)", error) > 0)
+    {
+      /* the last push was merged but its answer never came */
+      w.batch = last_batch;
+      if (!at_catalog_write_sync (catalog, "sync_outbox", write_ack, &w, error))
+        return FALSE;
+      s->acked = last_batch;
+      report->recovered = TRUE;
+    }
+  else if (last_batch > s->acked)
+    {
+      g_autoptr(PGresult) max = at_pg_query (pg, "SELECT coalesce(max(hlc), 0) FROM sync_cell", 0, NULL, error);
+
+      if (max == NULL)
+        return FALSE;
+      w.server_hlc = g_ascii_strtoll (PQgetvalue (max, 0, 0), NULL, 10);
+      if (!at_catalog_write_sync (catalog, "sync_outbox", write_reregister, &w, error) || !read_state (catalog, s, error) ||
+          !register_client (pg, s, &last_batch, error))
+        return FALSE;
+      report->reregistered = TRUE;
+    }
+
+  w.batch = s->acked + 1;
+  if (!at_catalog_write_sync (catalog, "sync_outbox", write_freeze, &w, error))
+    return FALSE;
+  if (local_int (catalog, "SELECT count(*) FROM sync_outbox WHERE batch = (SELECT acked_batch + 1 FROM sync_state)", error) == 0)
+    return error == NULL || *error == NULL;
+  if (!send_batch (pg, catalog, s, w.batch, &report->pushed, error))
+    {
+      if (PQtransactionStatus (pg) == PQTRANS_INERROR || PQtransactionStatus (pg) == PQTRANS_INTRANS)
+        at_pg_exec (pg, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  if (!at_catalog_write_sync (catalog, "sync_outbox", write_ack, &w, error))
+    return FALSE;
+  s->acked = w.batch;
+  return TRUE;
+}
+
+static AtSyncCell *
+cell_from (PGresult *r, int row)
+{
+  AtSyncCell *c = g_new0 (AtSyncCell, 1);
+
+  c->tbl = g_strdup (PQgetvalue (r, row, 0));
+  c->pk = g_strdup (PQgetvalue (r, row, 1));
+  c->col = g_strdup (PQgetvalue (r, row, 2));
+  c->val = PQgetisnull (r, row, 3) ? g_strdup ("null") : g_strdup (PQgetvalue (r, row, 3));
+  c->hlc = g_ascii_strtoll (PQgetvalue (r, row, 4), NULL, 10);
+  c->node = g_ascii_strtoll (PQgetvalue (r, row, 5), NULL, 10);
+  return c;
+}
+
+static gboolean
+pull (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GCancellable *cancellable, GError **error)
+{
+  for (;;)
+    {
+      g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, s->cursor_seq);
+      const char *params[] = { s->cursor_xid, seq };
+      g_autoptr(PGresult) page = NULL;
+      g_autoptr(PGresult) rest = NULL;
+      g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) at_sync_cell_free);
+      g_autofree char *last_xid = NULL;
+      Write w = { 0 };
+      int n;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      /* below the oldest transaction still running: nothing can commit behind the cursor */
+      page = at_pg_query (pg, "SELECT tbl, pk, col, val::text, hlc, node, xid::text, seq FROM sync_cell "
+                              "WHERE (xid, seq) > ($1::xid8, $2::bigint) AND xid < pg_snapshot_xmin(pg_current_snapshot()) "
+                              "ORDER BY xid, seq LIMIT " PULL_PAGE, 2, params, error);
+      if (page == NULL)
+        return FALSE;
+      if ((n = PQntuples (page)) == 0)
+        return TRUE;
+      for (int i = 0; i < n; i++)
+        g_ptr_array_add (cells, cell_from (page, i));
+      last_xid = g_strdup (PQgetvalue (page, n - 1, 6));
+      g_free (s->cursor_xid);
+      s->cursor_xid = g_strdup (last_xid);
+      s->cursor_seq = g_ascii_strtoll (PQgetvalue (page, n - 1, 7), NULL, 10);
+      if (n == atoi (PULL_PAGE))
+        {
+          /* a server transaction is applied whole */
+          g_autofree char *last_seq = g_strdup_printf ("%" G_GINT64_FORMAT, s->cursor_seq);
+          const char *more[] = { last_xid, last_seq };
+          if ((rest = at_pg_query (pg, "SELECT tbl, pk, col, val::text, hlc, node, xid::text, seq FROM sync_cell "
+                                       "WHERE xid = $1::xid8 AND seq > $2::bigint ORDER BY seq", 2, more, error)) == NULL)
+            return FALSE;
+          for (int i = 0; i < PQntuples (rest); i++)
+            g_ptr_array_add (cells, cell_from (rest, i));
+          if (PQntuples (rest) > 0)
+            s->cursor_seq = g_ascii_strtoll (PQgetvalue (rest, PQntuples (rest) - 1, 7), NULL, 10);
+        }
+      if (fault ("pull-apply", NULL, error))
+        return FALSE;
+      w.cells = cells;
+      w.cursor_xid = s->cursor_xid;
+      w.cursor_seq = s->cursor_seq;
+      if (!at_catalog_write_sync (catalog, "photos", write_page, &w, error))
+        return FALSE;
+      report->pulled += cells->len;
+      report->applied += w.applied;
+    }
+}
+
+/**
+ * at_sync_once:
+ * @url: a libpq URL or conninfo; the password may come from PGPASSWORD
+ *
+ * Pushes this catalog's changes, then pulls everyone else's. Offline is an
+ * error of its own (AT_SYNC_ERROR_OFFLINE): nothing is lost, try again later.
+ */
+gboolean
+at_sync_once (AtCatalog     *catalog,
+              const char    *url,
+              AtSyncReport  *report,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(PGconn) pg = NULL;
+  g_autofree char *shown = at_pg_redact (url);
+  State s = { 0 };
+  Write done = { 0 };
+  GError *failure = NULL;
+  gboolean ok = FALSE;
+  int version;
+
+  memset (report, 0, sizeof *report);
+  if ((pg = at_pg_connect (url, &failure)) != NULL && (version = at_sync_server_schema_version (pg, &failure)) >= 0)
+    {
+      if (version < AT_SYNC_SERVER_SCHEMA_MIN)
+        g_set_error (&failure, AT_SYNC_ERROR, AT_SYNC_ERROR_SCHEMA,
+                     _("The server’s schema is older than this Atelier needs: run “atelier-cli server migrate”"));
+      else
+        ok = read_state (catalog, &s, &failure) && push (pg, catalog, &s, report, &failure) &&
+             pull (pg, catalog, &s, report, cancellable, &failure);
+    }
+  report->pending = (guint) MAX (0, local_int (catalog, "SELECT count(*) FROM sync_outbox", NULL));
+  done.server = shown;
+  done.problem = failure ? failure->message : NULL;
+  at_catalog_write_sync (catalog, "sync_state", write_done, &done, NULL);
+  g_free (s.cursor_xid);
+  if (failure != NULL)
+    g_propagate_error (error, failure);
+  return ok;
+}

@@ -1,0 +1,35 @@
+/* at-sync-client.h — one sync of a catalog with the central server: push
+ * what changed here, pull what changed elsewhere. Blocking: call it from a
+ * worker thread or the CLI. */
+#pragma once
+
+#include "at-catalog.h"
+#include "at-pg.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint    pushed;        /* fields in the batch the server merged */
+  guint    pulled;        /* fields read from the server's feed */
+  guint    applied;       /* of those, written here (newer than what was here) */
+  guint    pending;       /* fields still to push afterwards */
+  gboolean recovered;     /* a batch whose answer was lost had been merged */
+  gboolean reregistered;  /* the catalog was older than the server knew (a restored backup) */
+} AtSyncReport;
+
+gboolean at_sync_once (AtCatalog     *catalog,
+                       const char    *url,
+                       AtSyncReport  *report,
+                       GCancellable  *cancellable,
+                       GError       **error);
+
+/* Tests break the link at named points ("copy", "before-commit",
+ * "after-commit", "pull-apply") to prove nothing is lost or doubled;
+ * returning TRUE makes that point fail as a dead link would. */
+typedef gboolean (*AtSyncFaultFunc) (const char *point,
+                                     gpointer    data);
+void     at_sync_set_fault_func (AtSyncFaultFunc func,
+                                 gpointer        data);
+
+G_END_DECLS

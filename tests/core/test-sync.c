@@ -1,0 +1,415 @@
+/* test-sync.c — push and pull between catalogs through a real PostgreSQL
+ * 15, and the faults the design is for: the link cut in the middle of a
+ * COPY, the answer to a COMMIT lost, a transaction that commits late, a
+ * clock a day ahead, a catalog restored from an old backup. Each ends
+ * synced or with a clear error, and nothing lost, doubled or resurrected. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "at-test-cli.h"
+#include "at-test-pg.h"
+#include "at-test-util.h"
+
+static AtTestPg *pg;
+static char *url_a1, *url_a2, *url_b;
+
+typedef struct
+{
+  char      *dir;
+  AtCatalog *a;       /* studio A, laptop */
+  AtCatalog *b;       /* studio A, desk */
+} Fixture;
+
+static void
+reset_server (void)
+{
+  g_free (at_test_pg_psql (pg, "TRUNCATE sync_cell, sync_client"));
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  reset_server ();
+  f->dir = at_test_make_tmpdir ();
+  f->a = at_test_demo_catalog (f->dir, 6);
+  path = g_build_filename (f->dir, "desk.atelier", NULL);
+  f->b = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  at_sync_set_fault_func (NULL, NULL);
+  g_clear_object (&f->a);
+  g_clear_object (&f->b);
+  at_test_rm_rf (f->dir);
+  g_free (f->dir);
+}
+
+static AtSyncReport
+sync_ok (AtCatalog *catalog, const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  AtSyncReport r;
+
+  gboolean ok = at_sync_once (catalog, url, &r, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  return r;
+}
+
+static char *
+photo_id (AtCatalog *catalog, int n)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM photos ORDER BY id LIMIT 1 OFFSET %d", n);
+  return at_test_sql_text (catalog, sql);
+}
+
+static gint64
+rating (AtCatalog *catalog, const char *id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT rating FROM photos WHERE id = '%s'", id);
+  return at_test_sql_int (catalog, sql);
+}
+
+static void
+set_rating (AtCatalog *catalog, const char *id, int stars)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE photos SET rating = %d WHERE id = '%s'", stars, id);
+  at_test_sql_exec (catalog, sql);
+}
+
+static gint64
+server_int (const char *sql)
+{
+  g_autofree char *out = at_test_pg_psql (pg, sql);
+  return g_ascii_strtoll (out, NULL, 10);
+}
+
+/* Everything synced: the same photos, keywords and albums on both sides. */
+static void
+assert_same (AtCatalog *a, AtCatalog *b)
+{
+  static const char *const sums[] = {
+    "SELECT group_concat(id || rating || color_label || picked || coalesce(deleted_at, ''), ',') FROM (SELECT * FROM photos ORDER BY id)",
+    "SELECT group_concat(id || keyword || present, ',') FROM (SELECT * FROM photo_keywords ORDER BY id)",
+    "SELECT group_concat(id || name, ',') FROM (SELECT * FROM projects ORDER BY id)",
+    "SELECT group_concat(id || album_id || photo_id || present, ',') FROM (SELECT * FROM album_items ORDER BY id)",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (sums); i++)
+    {
+      g_autofree char *x = at_test_sql_text (a, sums[i]);
+      g_autofree char *y = at_test_sql_text (b, sums[i]);
+      g_assert_cmpstr (x, ==, y);
+    }
+}
+
+static void
+test_push_pull (Fixture *f, gconstpointer data)
+{
+  AtSyncReport r;
+  g_autofree char *p = photo_id (f->a, 2);
+  g_autofree char *k = NULL;
+
+  /* the laptop's whole catalog goes up; the empty desk catalog gets it all */
+  r = sync_ok (f->a, url_a1);
+  g_assert_cmpuint (r.pushed, >, 6);
+  g_assert_cmpuint (r.pending, ==, 0);
+  r = sync_ok (f->b, url_a2);
+  g_assert_cmpuint (r.applied, >, 6);
+  assert_same (f->a, f->b);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos"), ==, 6);
+  /* what came in is not sent back, nor applied twice */
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_outbox"), ==, 0);
+  r = sync_ok (f->b, url_a2);
+  g_assert_cmpuint (r.pushed, ==, 0);
+  g_assert_cmpuint (r.applied, ==, 0);
+  r = sync_ok (f->a, url_a1);
+  g_assert_cmpuint (r.pushed, ==, 0);
+
+  /* an edit on the desk reaches the laptop */
+  set_rating (f->b, p, 4);
+  sync_ok (f->b, url_a2);
+  r = sync_ok (f->a, url_a1);
+  g_assert_cmpint (rating (f->a, p), ==, 4);
+
+  /* a keyword taken off on the laptop is off on the desk; a deleted row stays deleted */
+  {
+    g_autofree char *add = g_strdup_printf ("INSERT INTO photo_keywords (id, photo_id, keyword) VALUES ('kw-1', '%s', 'Ceremony')", p);
+    at_test_sql_exec (f->a, add);
+  }
+  sync_ok (f->a, url_a1);
+  sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photo_keywords WHERE id = 'kw-1'"), ==, 1);
+  at_test_sql_exec (f->a, "DELETE FROM photo_keywords WHERE id = 'kw-1'");
+  sync_ok (f->a, url_a1);
+  sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photo_keywords WHERE id = 'kw-1'"), ==, 0);
+  sync_ok (f->a, url_a1);
+  assert_same (f->a, f->b);
+  k = at_test_sql_text (f->a, "SELECT count(*) FROM sync_outbox");
+  g_assert_cmpstr (k, ==, "0");
+  /* the report views see it as the workstations do */
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT rating FROM atelier_photos WHERE id = '%s'", p);
+    g_assert_cmpint (server_int (sql), ==, 4);
+  }
+}
+
+static gboolean
+fail_at (const char *point, gpointer data)
+{
+  return g_str_equal (point, data);
+}
+
+/* COMMIT went through, its answer did not: the batch is not merged twice,
+ * and the next sync knows it is done. */
+static void
+test_lost_ack (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  AtSyncReport r;
+  gint64 cells, seq;
+
+  at_sync_set_fault_func (fail_at, (gpointer) "after-commit");
+  g_assert_false (at_sync_once (f->a, url_a1, &r, NULL, &error));
+  g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE);
+  at_sync_set_fault_func (NULL, NULL);
+  cells = server_int ("SELECT count(*) FROM sync_cell");
+  seq = server_int ("SELECT max(seq) FROM sync_cell");
+  g_assert_cmpint (cells, >, 0);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox WHERE batch = 1"), >, 0);
+
+  r = sync_ok (f->a, url_a1);
+  g_assert_true (r.recovered);
+  g_assert_cmpuint (r.pushed, ==, 0);
+  g_assert_cmpint (server_int ("SELECT count(*) FROM sync_cell"), ==, cells);
+  g_assert_cmpint (server_int ("SELECT max(seq) FROM sync_cell"), ==, seq);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox"), ==, 0);
+  sync_ok (f->b, url_a2);
+  assert_same (f->a, f->b);
+}
+
+/* The link dies after the first row of the COPY: nothing of the batch is on
+ * the server, all of it is still here, and the next sync sends it. */
+static void
+test_cut_mid_copy (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  AtSyncReport r;
+  gint64 waiting = at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox");
+
+  at_sync_set_fault_func (fail_at, (gpointer) "copy");
+  g_assert_false (at_sync_once (f->a, url_a1, &r, NULL, &error));
+  g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE);
+  at_sync_set_fault_func (NULL, NULL);
+  g_assert_cmpint (server_int ("SELECT count(*) FROM sync_cell"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox"), ==, waiting);
+  {
+    g_autofree char *problem = at_test_sql_text (f->a, "SELECT last_error FROM sync_state");
+    g_assert_nonnull (strstr (problem, "broke"));
+  }
+  r = sync_ok (f->a, url_a1);
+  g_assert_cmpuint (r.pushed, ==, waiting);
+  sync_ok (f->b, url_a2);
+  assert_same (f->a, f->b);
+}
+
+/* A transaction that began before the laptop's push and commits after it:
+ * a pull in between must not move past it (a plain sequence cursor would,
+ * and never see its rows). */
+static void
+test_late_commit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) slow = at_pg_connect (url_b == NULL ? NULL : url_a2, &error);
+  g_autofree char *p = photo_id (f->a, 0);
+  g_autofree char *late = NULL;
+
+  g_assert_no_error (error);
+  sync_ok (f->a, url_a1);
+  sync_ok (f->b, url_a2);
+  /* the slow writer takes its xid first */
+  late = g_strdup_printf ("BEGIN; INSERT INTO sync_cell (tbl, pk, col, val, hlc, node) VALUES "
+                          "('photos', '%s', 'color_label', '\"purple\"', %" G_GINT64_FORMAT ", 7)",
+                          p, (g_get_real_time () / 1000 + 1000) << 16);
+  g_assert_true (at_pg_exec (slow, late, &error));
+  set_rating (f->a, p, 1);
+  sync_ok (f->a, url_a1);
+  sync_ok (f->b, url_a2);
+  /* held back behind the open transaction: neither its row nor the later one yet */
+  g_assert_cmpint (rating (f->b, p), !=, 1);
+  g_assert_true (at_pg_exec (slow, "COMMIT", &error));
+  sync_ok (f->b, url_a2);
+  g_assert_cmpint (rating (f->b, p), ==, 1);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT color_label FROM photos WHERE id = '%s'", p);
+    g_autofree char *label = at_test_sql_text (f->b, sql);
+    g_assert_cmpstr (label, ==, "purple");
+  }
+}
+
+/* A laptop whose clock is a day ahead would win every conflict forever: refused. */
+static void
+test_clock_ahead (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *p = photo_id (f->a, 1);
+  g_autofree char *sql = NULL;
+  AtSyncReport r;
+
+  sync_ok (f->a, url_a1);
+  sql = g_strdup_printf ("UPDATE sync_state SET last_hlc = %" G_GINT64_FORMAT,
+                         (g_get_real_time () / 1000 + 86400000) << 16);
+  at_test_sql_exec (f->a, sql);
+  set_rating (f->a, p, 2);
+  g_assert_false (at_sync_once (f->a, url_a1, &r, NULL, &error));
+  g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_CLOCK);
+  g_assert_nonnull (strstr (error->message, "clock"));
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox WHERE col = 'rating'"), ==, 1);
+}
+
+/* Two workstations edit one field: the later edit wins on both, whichever
+ * syncs first; an older remote value does not overwrite a newer unsent one. */
+static void
+test_last_writer_wins (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p = photo_id (f->a, 3);
+
+  sync_ok (f->a, url_a1);
+  sync_ok (f->b, url_a2);
+  set_rating (f->b, p, 2);     /* older */
+  g_usleep (5000);
+  set_rating (f->a, p, 5);     /* newer, not pushed yet */
+  sync_ok (f->b, url_a2);
+  sync_ok (f->a, url_a1);
+  g_assert_cmpint (rating (f->a, p), ==, 5);
+  sync_ok (f->b, url_a2);
+  g_assert_cmpint (rating (f->b, p), ==, 5);
+  assert_same (f->a, f->b);
+}
+
+/* The laptop's catalog is put back from a backup taken before two syncs:
+ * its batch numbers are behind the server's. It gets a new identity, and
+ * its next edit still arrives. */
+static void
+test_restored_backup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup (at_catalog_get_path (f->a));
+  g_autofree char *backup = g_build_filename (f->dir, "backup.atelier", NULL);
+  g_autofree char *p = photo_id (f->a, 4);
+  g_autofree char *copy = g_strdup_printf ("VACUUM INTO '%s'", backup);
+  AtSyncReport r;
+
+  sync_ok (f->a, url_a1);
+  {
+    /* a backup as a copy tool would take it, beside the open catalog */
+    sqlite3 *db;
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, copy, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  set_rating (f->a, p, 3);
+  sync_ok (f->a, url_a1);
+  set_rating (f->a, p, 4);
+  sync_ok (f->a, url_a1);
+  g_clear_object (&f->a);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  g_assert_cmpint (g_rename (backup, path), ==, 0);
+  f->a = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+
+  set_rating (f->a, p, 1);
+  r = sync_ok (f->a, url_a1);
+  g_assert_true (r.reregistered);
+  g_assert_cmpint (rating (f->a, p), ==, 1);
+  sync_ok (f->b, url_a2);
+  g_assert_cmpint (rating (f->b, p), ==, 1);
+  g_assert_cmpint (server_int ("SELECT count(*) FROM sync_client"), ==, 3);
+}
+
+/* Another studio's workstation pulls nothing of studio A's. */
+static void
+test_other_studio (Fixture *f, gconstpointer data)
+{
+  AtSyncReport r;
+
+  sync_ok (f->a, url_a1);
+  r = sync_ok (f->b, url_b);
+  g_assert_cmpuint (r.pulled, ==, 0);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos"), ==, 0);
+}
+
+/* The command line: what it prints, and its exit status on a refused login. */
+static void
+test_cli (Fixture *f, gconstpointer data)
+{
+  g_autofree char *wrong = at_test_pg_conninfo (pg, "laptop", "wrong-password");
+  AtTestRun r;
+
+  g_clear_object (&f->b);
+  r = at_test_cli ("sync", "--catalog", at_catalog_get_path (f->a), "--server", url_a1, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Pushed"));
+  g_assert_nonnull (strstr (r.out, "0 waiting to push"));
+  at_test_run_clear (&r);
+  r = at_test_cli ("sync", "--catalog", at_catalog_get_path (f->a), "--server", wrong, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "refused the login"));
+  g_assert_null (strstr (r.err, "wrong-password"));
+  at_test_run_clear (&r);
+  r = at_test_cli ("server", "migrate", "--server", pg->admin, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "nothing to do"));
+  at_test_run_clear (&r);
+  r = at_test_cli ("sync", "--catalog", at_catalog_get_path (f->a), NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  at_test_run_clear (&r);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  pg = at_test_pg_start ();
+  g_assert_true (at_sync_server_migrate (pg->admin, NULL, NULL, &error));
+  g_free (at_sync_server_add_studio (pg->admin, "Studio A", &error));
+  g_free (at_sync_server_add_studio (pg->admin, "Studio B", &error));
+  g_assert_true (at_sync_server_add_workstation (pg->admin, "Studio A", "laptop", "pw-laptop", &error));
+  g_assert_true (at_sync_server_add_workstation (pg->admin, "Studio A", "desk", "pw-desk", &error));
+  g_assert_true (at_sync_server_add_workstation (pg->admin, "Studio B", "other", "pw-other", &error));
+  g_assert_no_error (error);
+  url_a1 = at_test_pg_conninfo (pg, "laptop", "pw-laptop");
+  url_a2 = at_test_pg_conninfo (pg, "desk", "pw-desk");
+  url_b = at_test_pg_conninfo (pg, "other", "pw-other");
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/sync/push-pull", test_push_pull);
+  ADD ("/sync/lost-ack", test_lost_ack);
+  ADD ("/sync/cut-mid-copy", test_cut_mid_copy);
+  ADD ("/sync/late-commit", test_late_commit);
+  ADD ("/sync/clock-ahead", test_clock_ahead);
+  ADD ("/sync/last-writer-wins", test_last_writer_wins);
+  ADD ("/sync/restored-backup", test_restored_backup);
+  ADD ("/sync/other-studio", test_other_studio);
+  ADD ("/sync/cli", test_cli);
+  status = g_test_run ();
+  at_test_pg_stop (pg);
+  return status;
+}
