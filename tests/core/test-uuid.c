@@ -44,6 +44,25 @@ test_timestamp (void)
   g_assert_cmpint (ABS ((gint64) ms - now), <, 5000);
 }
 
+/* A set member's key is the same wherever it is made, and differs by member. */
+static void
+test_member (void)
+{
+  char a[AT_UUID_STRING_LEN + 1], b[AT_UUID_STRING_LEN + 1], c[AT_UUID_STRING_LEN + 1];
+
+  at_uuid_member (a, "photo-1", "Ceremony");
+  at_uuid_member (b, "photo-1", "Ceremony");
+  at_uuid_member (c, "photo-1", "Reception");
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (a, !=, c);
+  g_assert_true (at_uuid_is_valid (a));
+  g_assert_cmpint (a[14], ==, '8');
+  /* "ab" + "c" is not "a" + "bc" */
+  at_uuid_member (b, "ab", "c");
+  at_uuid_member (c, "a", "bc");
+  g_assert_cmpstr (b, !=, c);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -51,5 +70,6 @@ main (int argc, char **argv)
   g_test_add_func ("/uuid/format", test_format);
   g_test_add_func ("/uuid/monotonic-unique", test_monotonic_and_unique);
   g_test_add_func ("/uuid/timestamp", test_timestamp);
+  g_test_add_func ("/uuid/member", test_member);
   return g_test_run ();
 }

@@ -37,14 +37,28 @@ fill_random (guint8 *buf, gsize len)
     }
 }
 
+static void
+format (const guint8 *b, char out[AT_UUID_STRING_LEN + 1])
+{
+  static const char hex[] = "0123456789abcdef";
+  int j = 0;
+
+  for (int i = 0; i < 16; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        out[j++] = '-';
+      out[j++] = hex[b[i] >> 4];
+      out[j++] = hex[b[i] & 0x0f];
+    }
+  out[j] = '\0';
+}
+
 void
 at_uuid_v7_generate (char out[AT_UUID_STRING_LEN + 1])
 {
-  static const char hex[] = "0123456789abcdef";
   guint8 b[16];
   guint64 ms;
   guint16 counter;
-  int j = 0;
 
   fill_random (b, sizeof b);
   ms = (guint64) (g_get_real_time () / 1000);
@@ -68,15 +82,33 @@ at_uuid_v7_generate (char out[AT_UUID_STRING_LEN + 1])
   b[6] = (guint8) (0x70 | (counter >> 8));
   b[7] = (guint8) (counter & 0xff);
   b[8] = (guint8) (0x80 | (b[8] & 0x3f));
+  format (b, out);
+}
 
-  for (int i = 0; i < 16; i++)
-    {
-      if (i == 4 || i == 6 || i == 8 || i == 10)
-        out[j++] = '-';
-      out[j++] = hex[b[i] >> 4];
-      out[j++] = hex[b[i] & 0x0f];
-    }
-  out[j] = '\0';
+/**
+ * at_uuid_member:
+ *
+ * The key of a set's member, the same on every workstation: a name-based
+ * UUID (version 8, RFC 9562) from SHA-256 of @set and @member. Two
+ * workstations adding one keyword to one photo offline make one row, not
+ * two rows that collide on (photo, keyword) when they meet.
+ */
+void
+at_uuid_member (char        out[AT_UUID_STRING_LEN + 1],
+                const char *set,
+                const char *member)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize len = sizeof digest;
+
+  g_checksum_update (sum, (const guchar *) set, -1);
+  g_checksum_update (sum, (const guchar *) "\x1f", 1);   /* a separator no name contains */
+  g_checksum_update (sum, (const guchar *) member, -1);
+  g_checksum_get_digest (sum, digest, &len);
+  digest[6] = (guint8) (0x80 | (digest[6] & 0x0f));
+  digest[8] = (guint8) (0x80 | (digest[8] & 0x3f));
+  format (digest, out);
 }
 
 char *

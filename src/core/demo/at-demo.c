@@ -203,7 +203,7 @@ write_photo_batch (AtSqlConn  *conn,
 
       at_uuid_v7_generate (photo);
       at_uuid_v7_generate (file);
-      at_uuid_v7_generate (item);
+      at_uuid_member (item, b->keys->raw_album, photo);
       if (!at_sql_exec_bound (conn, error,
             "INSERT INTO photos (id, project_id, ingest_session_id, photographer_id, content_hash, file_size, "
             "original_name, file_name, library_path, file_format, capture_time, capture_subsec, capture_offset, "

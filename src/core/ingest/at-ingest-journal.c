@@ -468,7 +468,7 @@ write_catalog (AtSqlConn *conn, gpointer data, GError **error)
   for (guint i = 0; !w->attach && w->keywords != NULL && i < w->keywords->len; i++)
     {
       char id[AT_UUID_STRING_LEN + 1];
-      at_uuid_v7_generate (id);
+      at_uuid_member (id, w->photo_id, g_ptr_array_index (w->keywords, i));
       if (!at_sql_exec_bound (conn, error, "INSERT OR IGNORE INTO photo_keywords (id, photo_id, keyword) VALUES (?1, ?2, ?3)",
                               "ttt", id, w->photo_id, (const char *) g_ptr_array_index (w->keywords, i)))
         return FALSE;

@@ -150,7 +150,7 @@ write_members (AtSqlConn *conn, gpointer data, GError **error)
   for (guint i = 0; args->ids[i] != NULL; i++)
     {
       char id[AT_UUID_STRING_LEN + 1];
-      at_uuid_v7_generate (id);
+      at_uuid_member (id, album, args->ids[i]);
       if (!at_sql_exec_bound (conn, error,
                               "INSERT INTO album_items (id, album_id, photo_id, present) VALUES (?1, ?2, ?3, ?4) "
                               "ON CONFLICT (album_id, photo_id) DO UPDATE SET present = excluded.present",
@@ -182,7 +182,7 @@ write_keyword (AtSqlConn *conn, gpointer data, GError **error)
   for (guint i = 0; args->ids[i] != NULL; i++)
     {
       char id[AT_UUID_STRING_LEN + 1];
-      at_uuid_v7_generate (id);
+      at_uuid_member (id, args->ids[i], args->a);
       if (!at_sql_exec_bound (conn, error,
                               "INSERT INTO photo_keywords (id, photo_id, keyword, present) VALUES (?1, ?2, ?3, ?4) "
                               "ON CONFLICT (photo_id, keyword) DO UPDATE SET present = excluded.present",

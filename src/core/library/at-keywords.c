@@ -103,7 +103,7 @@ write_replace (AtSqlConn *conn,
   for (guint i = 0; i < r->keywords->len; i++)
     {
       char id[AT_UUID_STRING_LEN + 1];
-      at_uuid_v7_generate (id);
+      at_uuid_member (id, r->photo_id, g_ptr_array_index (r->keywords, i));
       if (!at_sql_exec_bound (conn, error,
                               "INSERT INTO photo_keywords (id, photo_id, keyword) VALUES (?1, ?2, ?3) "
                               "ON CONFLICT (photo_id, keyword) DO UPDATE SET present = 1, deleted_at = NULL",
