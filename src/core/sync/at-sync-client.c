@@ -36,6 +36,13 @@
 
 static AtSyncFaultFunc fault_func;
 static gpointer fault_data;
+static gboolean plain_cursor;
+
+void
+at_sync_set_plain_cursor (gboolean plain)
+{
+  plain_cursor = plain;
+}
 
 void
 at_sync_set_fault_func (AtSyncFaultFunc func,
@@ -350,20 +357,35 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
       report->reregistered = TRUE;
     }
 
-  w.batch = s->acked + 1;
-  if (!at_catalog_write_sync (catalog, "sync_outbox", write_freeze, &w, error))
-    return FALSE;
-  if (local_int (catalog, "SELECT count(*) FROM sync_outbox WHERE batch = (SELECT acked_batch + 1 FROM sync_state)", error) == 0)
-    return error == NULL || *error == NULL;
-  if (!send_batch (pg, catalog, s, w.batch, &report->pushed, error))
+  /* a batch frozen earlier goes first, as it was; edits made since make the next */
+  for (int round = 0; round < 2; round++)
     {
-      if (PQtransactionStatus (pg) == PQTRANS_INERROR || PQtransactionStatus (pg) == PQTRANS_INTRANS)
-        at_pg_exec (pg, "ROLLBACK", NULL);
-      return FALSE;
+      guint sent = 0;
+      gint64 frozen;
+
+      w.batch = s->acked + 1;
+      frozen = local_int (catalog, "SELECT count(*) FROM sync_outbox WHERE batch = (SELECT acked_batch + 1 FROM sync_state)",
+                          error);
+      if (frozen < 0)
+        return FALSE;
+      if (frozen == 0)
+        {
+          if (!at_catalog_write_sync (catalog, "sync_outbox", write_freeze, &w, error))
+            return FALSE;
+          if (w.frozen == 0)
+            return TRUE;
+        }
+      if (!send_batch (pg, catalog, s, w.batch, &sent, error))
+        {
+          if (PQtransactionStatus (pg) == PQTRANS_INERROR || PQtransactionStatus (pg) == PQTRANS_INTRANS)
+            at_pg_exec (pg, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      if (!at_catalog_write_sync (catalog, "sync_outbox", write_ack, &w, error))
+        return FALSE;
+      s->acked = w.batch;
+      report->pushed += sent;
     }
-  if (!at_catalog_write_sync (catalog, "sync_outbox", write_ack, &w, error))
-    return FALSE;
-  s->acked = w.batch;
   return TRUE;
 }
 
@@ -398,9 +420,14 @@ pull (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GCancellab
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       /* below the oldest transaction still running: nothing can commit behind the cursor */
-      page = at_pg_query (pg, "SELECT tbl, pk, col, val::text, hlc, node, xid::text, seq FROM sync_cell "
-                              "WHERE (xid, seq) > ($1::xid8, $2::bigint) AND xid < pg_snapshot_xmin(pg_current_snapshot()) "
-                              "ORDER BY xid, seq LIMIT " PULL_PAGE, 2, params, error);
+      if (!plain_cursor)
+        page = at_pg_query (pg, "SELECT tbl, pk, col, val::text, hlc, node, xid::text, seq FROM sync_cell "
+                                "WHERE (xid, seq) > ($1::xid8, $2::bigint) AND xid < pg_snapshot_xmin(pg_current_snapshot()) "
+                                "ORDER BY xid, seq LIMIT " PULL_PAGE, 2, params, error);
+      else
+        page = at_pg_query (pg, "SELECT tbl, pk, col, val::text, hlc, node, '0', seq FROM sync_cell "
+                                "WHERE seq > $2::bigint AND $1::text IS NOT NULL ORDER BY seq LIMIT " PULL_PAGE, 2, params,
+                            error);
       if (page == NULL)
         return FALSE;
       if ((n = PQntuples (page)) == 0)
@@ -411,7 +438,7 @@ pull (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GCancellab
       g_free (s->cursor_xid);
       s->cursor_xid = g_strdup (last_xid);
       s->cursor_seq = g_ascii_strtoll (PQgetvalue (page, n - 1, 7), NULL, 10);
-      if (n == atoi (PULL_PAGE))
+      if (n == atoi (PULL_PAGE) && !plain_cursor)
         {
           /* a server transaction is applied whole */
           g_autofree char *last_seq = g_strdup_printf ("%" G_GINT64_FORMAT, s->cursor_seq);

@@ -31,5 +31,8 @@ typedef gboolean (*AtSyncFaultFunc) (const char *point,
                                      gpointer    data);
 void     at_sync_set_fault_func (AtSyncFaultFunc func,
                                  gpointer        data);
+/* The negative control of the convergence test, never for use: pull with a
+ * plain sequence cursor (no xid fence), which skips late commits. */
+void     at_sync_set_plain_cursor (gboolean plain);
 
 G_END_DECLS

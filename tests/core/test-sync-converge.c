@@ -1,0 +1,500 @@
+/* test-sync-converge.c — convergence under faults.
+ *
+ * Four workstations, each its own catalog and its own process, make random
+ * offline edits (stars, labels, picks, soft delete and restore, keyword
+ * membership on and off, new photos) and sync at random moments, while the
+ * links break mid-COPY, before COMMIT and after it (a lost answer), pulls
+ * die before they are applied, a workstation is SIGKILLed mid-run, the
+ * server is restarted with `pg_ctl -m immediate`, and a slow transaction
+ * commits late. Then every workstation syncs until nothing moves, and each
+ * must equal the others, the server, and a last-writer-wins oracle built
+ * from every edit's own clock. The seed is printed on failure.
+ *
+ * The negative control runs the same with a plain sequence cursor (no xid
+ * fence): it must diverge, or this test could not catch the gap.
+ *
+ * A worker is this program run with --worker.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+
+#include "at-test-pg.h"
+#include "at-test-util.h"
+
+#define WORKSTATIONS 4
+#define ROUNDS       5
+#define STEPS        24
+
+static const char *const roles[WORKSTATIONS] = { "ws0", "ws1", "ws2", "ws3" };
+static const char *const keywords[] = { "Ceremony", "Family", "Rings", "Dance" };
+static const char *const labels[] = { "none", "red", "yellow", "green", "blue", "purple" };
+
+static AtTestPg *pg;
+static char *self_path;
+
+/* ---- the worker ---- */
+
+static GRand *worker_rand;
+static int fault_pct;
+
+static gboolean
+random_fault (const char *point, gpointer data)
+{
+  return (int) g_rand_int_range (worker_rand, 0, 100) < fault_pct;
+}
+
+typedef struct
+{
+  char *sql;
+  char *tbl;
+  char *pk;
+  char *col;
+} Edit;
+
+/* The edit, then what it left (value and clock) in the catalog's own log,
+ * in one transaction: a SIGKILL keeps both or neither. */
+static gboolean
+write_edit (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Edit *e = data;
+  char *log;
+  gboolean ok;
+
+  if (!at_sql_conn_exec (conn, e->sql, error))
+    return FALSE;
+  log = sqlite3_mprintf ("INSERT INTO sync_test_log (tbl, pk, col, val, hlc, node) "
+                         "SELECT '%q', '%q', '%q', (SELECT quote(\"%w\") FROM \"%w\" WHERE id = '%q'), "
+                         "c.hlc, c.node FROM sync_clock c WHERE c.tbl = '%q' AND c.pk = '%q' "
+                         "AND c.col IN ('%q', '*') ORDER BY c.hlc DESC LIMIT 1",
+                         e->tbl, e->pk, e->col, e->col, e->tbl, e->pk, e->tbl, e->pk, e->col);
+  ok = at_sql_conn_exec (conn, log, error);
+  sqlite3_free (log);
+  return ok;
+}
+
+static char *
+random_photo (AtCatalog *catalog)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM photos ORDER BY id LIMIT 1 OFFSET (%u %% max(1, (SELECT count(*) FROM photos)))",
+                                          g_rand_int (worker_rand) % 1000);
+  return at_test_sql_text (catalog, sql);
+}
+
+static void
+edit (AtCatalog *catalog, const char *tbl, const char *pk, const char *col, char *sql)
+{
+  Edit e = { sql, (char *) tbl, (char *) pk, (char *) col };
+  g_autoptr(GError) error = NULL;
+
+  if (!at_catalog_write_sync (catalog, "photos", write_edit, &e, &error))
+    g_error ("worker edit failed: %s (%s)", error->message, sql);
+  g_free (sql);
+}
+
+static int
+worker (char **argv)
+{
+  /* --worker CATALOG URL SEED STEPS FAULT_PCT PLAIN */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtCatalog) catalog = at_catalog_open (argv[2], AT_CATALOG_OPEN_DEFAULT, &error);
+  const char *url = argv[3];
+  int steps = atoi (argv[5]);
+
+  if (catalog == NULL)
+    g_error ("%s", error->message);
+  worker_rand = g_rand_new_with_seed ((guint32) g_ascii_strtoull (argv[4], NULL, 10));
+  fault_pct = atoi (argv[6]);
+  at_sync_set_plain_cursor (atoi (argv[7]) != 0);
+  at_sync_set_fault_func (random_fault, NULL);
+  at_test_sql_exec (catalog, "CREATE TABLE IF NOT EXISTS sync_test_log (tbl TEXT, pk TEXT, col TEXT, val TEXT, "
+                             "hlc INTEGER, node INTEGER)");
+  for (int i = 0; i < steps; i++)
+    {
+      g_autofree char *p = random_photo (catalog);
+      int op = g_rand_int_range (worker_rand, 0, 100);
+      AtSyncReport r;
+
+      if (p == NULL)
+        op = 95;
+      if (op < 35)
+        edit (catalog, "photos", p, "rating",
+              g_strdup_printf ("UPDATE photos SET rating = %d WHERE id = '%s'", g_rand_int_range (worker_rand, 0, 6), p));
+      else if (op < 50)
+        edit (catalog, "photos", p, "color_label",
+              g_strdup_printf ("UPDATE photos SET color_label = '%s' WHERE id = '%s'",
+                               labels[g_rand_int_range (worker_rand, 0, G_N_ELEMENTS (labels))], p));
+      else if (op < 58)
+        edit (catalog, "photos", p, "picked", g_strdup_printf ("UPDATE photos SET picked = 1 - picked WHERE id = '%s'", p));
+      else if (op < 66)
+        edit (catalog, "photos", p, "deleted_at",
+              g_strdup_printf ("UPDATE photos SET deleted_at = %s WHERE id = '%s'",
+                               g_rand_boolean (worker_rand) ? "strftime('%Y-%m-%dT%H:%M:%fZ','now')" : "NULL", p));
+      else if (op < 82)
+        {
+          const char *k = keywords[g_rand_int_range (worker_rand, 0, G_N_ELEMENTS (keywords))];
+          char id[AT_UUID_STRING_LEN + 1];
+          int present = g_rand_boolean (worker_rand);
+          at_uuid_member (id, p, k);
+          edit (catalog, "photo_keywords", id, "present",
+                g_strdup_printf ("INSERT INTO photo_keywords (id, photo_id, keyword, present) VALUES ('%s', '%s', '%s', %d) "
+                                 "ON CONFLICT (photo_id, keyword) DO UPDATE SET present = excluded.present",
+                                 id, p, k, present));
+        }
+      else if (op < 88)
+        {
+          char id[AT_UUID_STRING_LEN + 1];
+          at_uuid_v7_generate (id);
+          edit (catalog, "photos", id, "rating",
+                g_strdup_printf ("INSERT INTO photos (id, content_hash, file_size, original_name, file_name, library_path, "
+                                 "rating) VALUES ('%s', '%s', 1000, 'new.jpg', 'new-%s.jpg', 'new/%s.jpg', %d)",
+                                 id, id, id, id, g_rand_int_range (worker_rand, 0, 6)));
+        }
+      else
+        at_sync_once (catalog, url, &r, NULL, NULL);   /* faults and all: failures are expected */
+    }
+  at_sync_once (catalog, url, &(AtSyncReport) { 0 }, NULL, NULL);
+  g_rand_free (worker_rand);
+  return 0;
+}
+
+/* ---- the test ---- */
+
+typedef struct
+{
+  char   *key;     /* tbl|pk|col */
+  char   *val;
+  gint64  hlc, node;
+} Write;
+
+static void
+write_free (Write *w)
+{
+  g_free (w->key);
+  g_free (w->val);
+  g_free (w);
+}
+
+/* The oracle: per field, the value written with the largest (hlc, node). */
+static void
+oracle_add (GHashTable *oracle, const char *key, const char *val, gint64 hlc, gint64 node)
+{
+  Write *w = g_hash_table_lookup (oracle, key);
+
+  if (w != NULL && (w->hlc > hlc || (w->hlc == hlc && w->node >= node)))
+    return;
+  w = g_new0 (Write, 1);
+  w->key = g_strdup (key);
+  w->val = g_strdup (val);
+  w->hlc = hlc;
+  w->node = node;
+  g_hash_table_replace (oracle, w->key, w);
+}
+
+static void
+oracle_from_catalog (GHashTable *oracle, AtCatalog *catalog)
+{
+  g_autoptr(GError) error = NULL;
+  AtSqlConn *conn = at_catalog_get_reader (catalog, &error);
+  sqlite3_stmt *stmt;
+
+  if (at_sql_query_int (conn, "SELECT count(*) FROM sqlite_master WHERE name = 'sync_test_log'", NULL) == 0)
+    return;
+  stmt = at_sql_conn_prepare (conn, "SELECT tbl || '|' || pk || '|' || col, val, hlc, node FROM sync_test_log "
+                                    "WHERE hlc IS NOT NULL", &error);
+  g_assert_no_error (error);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    oracle_add (oracle, (const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
+                sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3));
+  at_sql_stmt_release (stmt);
+}
+
+static char *
+dump (AtCatalog *catalog)
+{
+  return at_test_sql_text (catalog,
+    "SELECT (SELECT group_concat(x, ';') FROM (SELECT id || ',' || rating || ',' || color_label || ',' || picked || ',' || "
+    "coalesce(deleted_at, '-') AS x FROM photos ORDER BY id)) || ' / ' || "
+    "(SELECT group_concat(x, ';') FROM (SELECT id || ',' || keyword || ',' || present AS x FROM photo_keywords ORDER BY id))");
+}
+
+static char *
+server_dump (void)
+{
+  return at_test_pg_psql (pg,
+    "SELECT (SELECT string_agg(x, ';' ORDER BY k) FROM (SELECT pk AS k, pk || ',' || (fields ->> 'rating') || ',' || "
+    "(fields ->> 'color_label') || ',' || (fields ->> 'picked') || ',' || coalesce(fields ->> 'deleted_at', '-') AS x "
+    "FROM atelier_rows WHERE tbl = 'photos') s) || ' / ' || "
+    "(SELECT string_agg(x, ';' ORDER BY k) FROM (SELECT pk AS k, pk || ',' || (fields ->> 'keyword') || ',' || "
+    "(fields ->> 'present') AS x FROM atelier_rows WHERE tbl = 'photo_keywords') s)");
+}
+
+/* The value now in @catalog of a field the oracle knows, quoted as SQL. */
+static char *
+current (AtCatalog *catalog, const char *key)
+{
+  g_auto(GStrv) part = g_strsplit (key, "|", 3);
+  char *sql = sqlite3_mprintf ("SELECT quote(\"%w\") FROM \"%w\" WHERE id = '%q'", part[2], part[0], part[1]);
+  char *value = at_test_sql_text (catalog, sql);
+
+  sqlite3_free (sql);
+  return value;
+}
+
+static pid_t
+spawn_worker (const char *catalog, const char *url, guint32 seed, gboolean plain)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *s = g_strdup_printf ("%u", seed);
+  g_autofree char *steps = g_strdup_printf ("%d", STEPS);
+  const char *argv[] = { self_path, "--worker", catalog, url, s, steps, "15", plain ? "1" : "0", NULL };
+  GPid pid;
+
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                NULL, &pid, &error));
+  g_assert_no_error (error);
+  return pid;
+}
+
+static char *urls[WORKSTATIONS];
+
+/* One seed's run; FALSE with the reason when the workstations did not converge. */
+static gboolean
+run_seed (guint32 seed, gboolean plain, GString *why)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GHashTable) oracle = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) write_free);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *slow_url = at_test_pg_conninfo (pg, "slow", "pw-slow");
+  char *paths[WORKSTATIONS];
+  AtCatalog *catalogs[WORKSTATIONS];
+  g_autoptr(GError) error = NULL;
+  gboolean ok = TRUE;
+  guint kills = 0, restarts = 0, late = 0;
+
+  g_free (at_test_pg_psql (pg, "TRUNCATE sync_cell, sync_client"));
+  at_sync_set_plain_cursor (plain);
+  for (int w = 0; w < WORKSTATIONS; w++)
+    {
+      g_autofree char *sub = g_strdup_printf ("%s/ws%d", dir, w);
+      g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+      if (w == 0)
+        {
+          AtCatalog *c = at_test_demo_catalog (sub, 8);
+          paths[w] = g_strdup (at_catalog_get_path (c));
+          g_object_unref (c);
+        }
+      else
+        {
+          paths[w] = g_build_filename (sub, "catalog.atelier", NULL);
+          g_object_unref (at_catalog_open (paths[w], AT_CATALOG_OPEN_CREATE, &error));
+          g_assert_no_error (error);
+        }
+    }
+  /* everyone starts from the laptop's shoot */
+  for (int pass = 0; pass < 2; pass++)
+    for (int w = 0; w < WORKSTATIONS; w++)
+      {
+        g_autoptr(AtCatalog) c = at_catalog_open (paths[w], AT_CATALOG_OPEN_DEFAULT, &error);
+        g_assert_true (at_sync_once (c, urls[w], &(AtSyncReport) { 0 }, NULL, &error));
+        g_assert_no_error (error);
+      }
+
+  for (int round = 0; round < ROUNDS; round++)
+    {
+      pid_t pids[WORKSTATIONS];
+      g_autoptr(PGconn) slow = NULL;
+      int fault = g_rand_int_range (rand, 0, 100);
+      g_autofree char *slow_pk = NULL;
+      gint64 slow_hlc = 0;
+
+      if (fault < 45)
+        {
+          /* a transaction that takes its xid now and commits after the round,
+           * on a field no workstation edits (else their merges would wait on it) */
+          g_autoptr(AtCatalog) c = at_catalog_open (paths[0], AT_CATALOG_OPEN_DEFAULT, &error);
+          g_autofree char *sql = NULL;
+          slow_pk = at_test_sql_text (c, "SELECT id FROM photos ORDER BY random() LIMIT 1");
+          slow_hlc = (g_get_real_time () / 1000 + 2000) << 16;
+          slow = at_pg_connect (slow_url, &error);
+          g_assert_no_error (error);
+          sql = g_strdup_printf ("BEGIN; INSERT INTO sync_cell (tbl, pk, col, val, hlc, node) VALUES "
+                                 "('photos', '%s', 'edit_status', '\"approved\"', %" G_GINT64_FORMAT ", 99) "
+                                 "ON CONFLICT (studio_id, tbl, pk, col) DO UPDATE SET val = EXCLUDED.val, hlc = EXCLUDED.hlc, "
+                                 "node = EXCLUDED.node, xid = pg_current_xact_id(), seq = nextval('sync_seq')",
+                                 slow_pk, slow_hlc);
+          g_assert_true (at_pg_exec (slow, sql, &error));
+        }
+      for (int w = 0; w < WORKSTATIONS; w++)
+        pids[w] = spawn_worker (paths[w], urls[w], seed * 1000 + round * 10 + w, plain);
+      if (fault >= 45 && fault < 70)
+        {
+          /* a workstation killed in the middle of whatever it was doing */
+          g_usleep (g_rand_int_range (rand, 20, 400) * 1000);
+          kill (pids[g_rand_int_range (rand, 0, WORKSTATIONS)], SIGKILL);
+          kills++;
+        }
+      else if (fault >= 70 && fault < 85)
+        {
+          g_usleep (g_rand_int_range (rand, 20, 300) * 1000);
+          at_test_pg_restart_immediate (pg);
+          restarts++;
+        }
+      for (int w = 0; w < WORKSTATIONS; w++)
+        {
+          int status = 0;
+          g_assert_cmpint (waitpid (pids[w], &status, 0), ==, pids[w]);
+          if (!(WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL))
+            g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+        }
+      if (slow != NULL)
+        {
+          g_autofree char *key = g_strdup_printf ("photos|%s|edit_status", slow_pk);
+          g_assert_true (at_pg_exec (slow, "COMMIT", &error));
+          oracle_add (oracle, key, "'approved'", slow_hlc, 99);
+          late++;
+        }
+    }
+
+  /* heal: sync until a whole pass moves nothing */
+  at_sync_set_fault_func (NULL, NULL);
+  for (int w = 0; w < WORKSTATIONS; w++)
+    {
+      catalogs[w] = at_catalog_open (paths[w], AT_CATALOG_OPEN_DEFAULT, &error);
+      g_assert_no_error (error);
+    }
+  for (int pass = 0, moved = 1; ok && moved && pass < 10; pass++)
+    {
+      moved = 0;
+      for (int w = 0; w < WORKSTATIONS && ok; w++)
+        {
+          AtSyncReport r;
+          if (!at_sync_once (catalogs[w], urls[w], &r, NULL, &error))
+            {
+              /* a workstation that cannot take the feed any more has diverged too */
+              g_string_append_printf (why, "workstation %d cannot sync: %s", w, error->message);
+              g_clear_error (&error);
+              ok = FALSE;
+            }
+          else
+            moved += r.pushed + r.applied;
+        }
+    }
+
+  if (ok)
+  {
+    g_autofree char *first = dump (catalogs[0]);
+    g_autofree char *server = server_dump ();
+    GHashTableIter iter;
+    Write *want;
+
+    for (int w = 1; w < WORKSTATIONS && ok; w++)
+      {
+        g_autofree char *other = dump (catalogs[w]);
+        if (g_strcmp0 (first, other) != 0)
+          {
+            g_string_append_printf (why, "workstation %d differs from workstation 0", w);
+            ok = FALSE;
+          }
+      }
+    if (ok && g_strcmp0 (first, server) != 0)
+      {
+        g_string_append (why, "workstation 0 differs from the server");
+        ok = FALSE;
+      }
+    for (int w = 0; w < WORKSTATIONS; w++)
+      oracle_from_catalog (oracle, catalogs[w]);
+    g_hash_table_iter_init (&iter, oracle);
+    while (ok && g_hash_table_iter_next (&iter, NULL, (gpointer *) &want))
+      {
+        g_autofree char *have = current (catalogs[0], want->key);
+        if (g_strcmp0 (have, want->val) != 0)
+          {
+            g_string_append_printf (why, "%s is %s, the last writer wrote %s", want->key, have, want->val);
+            ok = FALSE;
+          }
+      }
+    g_test_message ("seed %u%s: %u fields written, %u late commits, %u workstations killed, %u server restarts", seed,
+                    plain ? " (plain cursor)" : "", g_hash_table_size (oracle), late, kills, restarts);
+    if (ok && g_hash_table_size (oracle) < 20)
+      {
+        g_string_append_printf (why, "only %u fields were written: the run tested nothing", g_hash_table_size (oracle));
+        ok = FALSE;
+      }
+  }
+  for (int w = 0; w < WORKSTATIONS; w++)
+    {
+      g_object_unref (catalogs[w]);
+      g_free (paths[w]);
+    }
+  at_sync_set_plain_cursor (FALSE);
+  at_test_rm_rf (dir);
+  return ok;
+}
+
+static void
+test_converge (gconstpointer data)
+{
+  guint32 first = GPOINTER_TO_UINT (data);
+
+  for (guint32 seed = first; seed < first + 5; seed++)
+    {
+      g_autoptr(GString) why = g_string_new (NULL);
+      if (!run_seed (seed, FALSE, why))
+        g_error ("seed %u did not converge: %s", seed, why->str);
+    }
+}
+
+/* The same harness with a plain sequence cursor must catch the gap. */
+static void
+test_plain_cursor_diverges (void)
+{
+  guint diverged = 0;
+
+  for (guint32 seed = 500; seed < 505; seed++)
+    {
+      g_autoptr(GString) why = g_string_new (NULL);
+      if (!run_seed (seed, TRUE, why))
+        {
+          g_test_message ("plain cursor, seed %u: %s", seed, why->str);
+          diverged++;
+        }
+    }
+  g_assert_cmpuint (diverged, >, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (argc > 1 && g_str_equal (argv[1], "--worker"))
+    return worker (argv);
+  g_test_init (&argc, &argv, NULL);
+  self_path = g_canonicalize_filename (argv[0], NULL);
+  pg = at_test_pg_start ();
+  g_assert_true (at_sync_server_migrate (pg->admin, NULL, NULL, &error));
+  g_free (at_sync_server_add_studio (pg->admin, "Studio", &error));
+  for (int w = 0; w < WORKSTATIONS; w++)
+    {
+      g_autofree char *password = g_strdup_printf ("pw-%s", roles[w]);
+      g_assert_true (at_sync_server_add_workstation (pg->admin, "Studio", roles[w], password, &error));
+      urls[w] = at_test_pg_conninfo (pg, roles[w], password);
+    }
+  g_assert_true (at_sync_server_add_workstation (pg->admin, "Studio", "slow", "pw-slow", &error));
+  g_assert_no_error (error);
+
+  /* 20 seeds, in four tests so each prints its own progress */
+  g_test_add_data_func ("/sync/converge/seeds-1-5", GUINT_TO_POINTER (1), test_converge);
+  g_test_add_data_func ("/sync/converge/seeds-6-10", GUINT_TO_POINTER (6), test_converge);
+  g_test_add_data_func ("/sync/converge/seeds-11-15", GUINT_TO_POINTER (11), test_converge);
+  g_test_add_data_func ("/sync/converge/seeds-16-20", GUINT_TO_POINTER (16), test_converge);
+  g_test_add_func ("/sync/converge/plain-cursor-diverges", test_plain_cursor_diverges);
+  status = g_test_run ();
+  at_test_pg_stop (pg);
+  return status;
+}
