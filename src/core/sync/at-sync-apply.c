@@ -35,34 +35,44 @@ newer (gint64 hlc, gint64 node, gint64 than_hlc, gint64 than_node)
   return hlc > than_hlc || (hlc == than_hlc && node > than_node);
 }
 
-/* The clock of (tbl, pk, col); (0, 0) when there is none. */
-static gboolean
-clock_of (AtSqlConn   *conn,
-          const char  *tbl,
-          const char  *pk,
-          const char  *col,
-          gint64      *hlc,
-          gint64      *node,
-          GError     **error)
+#define NEWER(c, clock) newer ((c)->hlc, (c)->node, (clock).hlc, (clock).node)
+
+typedef struct
 {
-  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT hlc, node FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col = ?3",
-                                            error);
+  gint64 hlc, node;
+} Clock;
+
+/* The clocks of a field, its row ('*') and the row's deletion; zero where
+ * there is none. */
+static gboolean
+clocks_of (AtSqlConn   *conn,
+           const char  *tbl,
+           const char  *pk,
+           const char  *col,
+           Clock       *field,
+           Clock       *row,
+           Clock       *deleted,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT col, hlc, node FROM sync_clock WHERE tbl = ?1 AND pk = ?2 "
+                                                  "AND col IN (?3, '*', '_deleted')", error);
   int rc;
 
-  *hlc = *node = 0;
+  *field = *row = *deleted = (Clock) { 0, 0 };
   if (stmt == NULL)
     return FALSE;
   at_sql_bind_text (stmt, 1, tbl);
   at_sql_bind_text (stmt, 2, pk);
   at_sql_bind_text (stmt, 3, col);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      *hlc = sqlite3_column_int64 (stmt, 0);
-      *node = sqlite3_column_int64 (stmt, 1);
+      const char *c = (const char *) sqlite3_column_text (stmt, 0);
+      Clock *to = g_str_equal (c, "*") ? row : g_str_equal (c, "_deleted") ? deleted : field;
+      to->hlc = sqlite3_column_int64 (stmt, 1);
+      to->node = sqlite3_column_int64 (stmt, 2);
     }
   at_sql_stmt_release (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE)
     return at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the sync clock"), error);
   return TRUE;
 }
@@ -75,15 +85,45 @@ set_clock (AtSqlConn *conn, const AtSyncCell *c, GError **error)
                             "tttll", c->tbl, c->pk, c->col, c->hlc, c->node);
 }
 
+/* What a page needs of one table, built once per page: its synced columns
+ * and the statements' text (cached prepared statements are found by text). */
+typedef struct
+{
+  GPtrArray *columns;
+  char      *insert;   /* INSERT of a whole row from a JSON object */
+  char      *exists;
+  char      *remove;
+} Table;
+
+static void
+table_free (gpointer data)
+{
+  Table *t = data;
+
+  if (t == NULL)
+    return;
+  g_ptr_array_unref (t->columns);
+  g_free (t->insert);
+  g_free (t->exists);
+  g_free (t->remove);
+  g_free (t);
+}
+
+static char *
+mprintf_dup (char *s)
+{
+  char *copy = g_strdup (s);
+  sqlite3_free (s);
+  return copy;
+}
+
 /* 1 if the row is there, 0 if not, -1 on error. */
 static int
-row_exists (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
+row_exists (AtSqlConn *conn, Table *t, const char *pk, GError **error)
 {
-  char *sql = sqlite3_mprintf ("SELECT count(*) FROM \"%w\" WHERE id = ?1", tbl);
-  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, sql, error);
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, t->exists, error);
   int n = -1;
 
-  sqlite3_free (sql);
   if (stmt == NULL)
     return -1;
   at_sql_bind_text (stmt, 1, pk);
@@ -95,17 +135,18 @@ row_exists (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
   return n;
 }
 
-/* The local columns of @tbl that sync; NULL if the table is not here (a
- * newer workstation's table) or does not sync. */
-static GPtrArray *
-local_columns (AtSqlConn *conn, GHashTable *cache, const char *tbl)
+/* The table's synced local columns and statements; NULL if the table is not
+ * here (a newer workstation's) or does not sync. */
+static Table *
+table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
 {
-  GPtrArray *columns;
+  Table *t;
+  GPtrArray *columns = NULL;
   sqlite3_stmt *stmt;
 
-  if (g_hash_table_lookup_extended (cache, tbl, NULL, (gpointer *) &columns))
-    return columns;
-  columns = NULL;
+  if (g_hash_table_lookup_extended (cache, tbl, NULL, (gpointer *) &t))
+    return t;
+  t = NULL;
   if (at_sync_table_is_synced (tbl) &&
       (stmt = at_sql_conn_prepare (conn, "SELECT name, type FROM pragma_table_info(?1) ORDER BY cid", NULL)) != NULL)
     {
@@ -120,8 +161,29 @@ local_columns (AtSqlConn *conn, GHashTable *cache, const char *tbl)
         }
       at_sql_stmt_release (stmt);
     }
-  g_hash_table_insert (cache, g_strdup (tbl), columns);
-  return columns;
+  if (columns != NULL)
+    {
+      GString *names = g_string_new (NULL), *values = g_string_new (NULL);
+
+      for (guint i = 0; i < columns->len; i++)
+        {
+          char *name = sqlite3_mprintf ("%s\"%w\"", i ? ", " : "", (const char *) columns->pdata[i]);
+          char *value = sqlite3_mprintf ("%sjson_extract(?1, '$.\"%q\"')", i ? ", " : "", (const char *) columns->pdata[i]);
+          g_string_append (names, name);
+          g_string_append (values, value);
+          sqlite3_free (name);
+          sqlite3_free (value);
+        }
+      t = g_new0 (Table, 1);
+      t->columns = columns;
+      t->insert = mprintf_dup (sqlite3_mprintf ("INSERT INTO \"%w\" (%s) VALUES (%s)", tbl, names->str, values->str));
+      t->exists = mprintf_dup (sqlite3_mprintf ("SELECT count(*) FROM \"%w\" WHERE id = ?1", tbl));
+      t->remove = mprintf_dup (sqlite3_mprintf ("DELETE FROM \"%w\" WHERE id = ?1", tbl));
+      g_string_free (names, TRUE);
+      g_string_free (values, TRUE);
+    }
+  g_hash_table_insert (cache, g_strdup (tbl), t);
+  return t;
 }
 
 static gboolean
@@ -179,77 +241,78 @@ drain_inbox (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk
   return TRUE;
 }
 
+/* The field clock of every column of one row, for a row value to be
+ * compared against column by column. */
+static GHashTable *
+field_clocks (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
+{
+  GHashTable *clocks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT col, hlc, node FROM sync_clock WHERE tbl = ?1 AND pk = ?2", error);
+
+  if (stmt == NULL)
+    {
+      g_hash_table_unref (clocks);
+      return NULL;
+    }
+  at_sql_bind_text (stmt, 1, tbl);
+  at_sql_bind_text (stmt, 2, pk);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      Clock *c = g_new (Clock, 1);
+      c->hlc = sqlite3_column_int64 (stmt, 1);
+      c->node = sqlite3_column_int64 (stmt, 2);
+      g_hash_table_insert (clocks, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), c);
+    }
+  at_sql_stmt_release (stmt);
+  return clocks;
+}
+
 static gboolean
 apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *applied, GError **error)
 {
-  GPtrArray *columns = local_columns (conn, cache, c->tbl);
-  gint64 row_hlc, row_node, del_hlc, del_node;
-  GString *names, *values;
-  char *sql;
+  Table *t = table_of (conn, cache, c->tbl);
+  Clock field, row, deleted;
   int exists;
-  gboolean ok;
 
-  if (columns == NULL)
+  if (t == NULL)
     return TRUE;
-  if (!clock_of (conn, c->tbl, c->pk, "*", &row_hlc, &row_node, error) ||
-      !clock_of (conn, c->tbl, c->pk, "_deleted", &del_hlc, &del_node, error) ||
-      (exists = row_exists (conn, c->tbl, c->pk, error)) < 0)
+  if (!clocks_of (conn, c->tbl, c->pk, "*", &field, &row, &deleted, error))
     return FALSE;
-  if (!newer (c->hlc, c->node, row_hlc, row_node) || !newer (c->hlc, c->node, del_hlc, del_node))
+  if (!NEWER (c, row) || !NEWER (c, deleted))
     return TRUE;
-  if (exists)
+  if ((exists = row_exists (conn, t, c->pk, error)) < 0)
+    return FALSE;
+  if (!exists)
     {
-      /* every column this row value is newer for */
-      for (guint i = 0; i < columns->len; i++)
-        {
-          const char *col = columns->pdata[i];
-          gint64 h, n;
-          g_autofree char *path = NULL;
-          sqlite3_stmt *has;
-          gboolean present = FALSE;
-
-          if (!clock_of (conn, c->tbl, c->pk, col, &h, &n, error))
-            return FALSE;
-          if (!newer (c->hlc, c->node, h, n))
-            continue;
-          path = g_strdup_printf ("$.\"%s\"", col);
-          if ((has = at_sql_conn_prepare (conn, "SELECT json_type(?1, ?2) IS NOT NULL", error)) == NULL)
-            return FALSE;
-          at_sql_bind_text (has, 1, c->val);
-          at_sql_bind_text (has, 2, path);
-          present = sqlite3_step (has) == SQLITE_ROW && sqlite3_column_int (has, 0);
-          at_sql_stmt_release (has);
-          if (present)
-            {
-              sql = sqlite3_mprintf ("UPDATE \"%w\" SET \"%w\" = json_extract(?1, ?2) WHERE id = ?3", c->tbl, col);
-              ok = at_sql_exec_bound (conn, error, sql, "ttt", c->val, path, c->pk);
-              sqlite3_free (sql);
-              if (!ok)
-                return FALSE;
-            }
-        }
+      /* only the columns the row has: the others keep their defaults */
+      if (!at_sql_exec_bound (conn, error, t->insert, "t", c->val))
+        return FALSE;
     }
   else
     {
-      names = g_string_new (NULL);
-      values = g_string_new (NULL);
-      for (guint i = 0; i < columns->len; i++)
-        {
-          char *name = sqlite3_mprintf ("%s\"%w\"", i ? ", " : "", (const char *) columns->pdata[i]);
-          char *value = sqlite3_mprintf ("%sjson_extract(?1, '$.\"%q\"')", i ? ", " : "", (const char *) columns->pdata[i]);
-          g_string_append (names, name);
-          g_string_append (values, value);
-          sqlite3_free (name);
-          sqlite3_free (value);
-        }
-      /* only the columns the row has: the others keep their defaults */
-      sql = sqlite3_mprintf ("INSERT INTO \"%w\" (%s) VALUES (%s)", c->tbl, names->str, values->str);
-      g_string_free (names, TRUE);
-      g_string_free (values, TRUE);
-      ok = at_sql_exec_bound (conn, error, sql, "t", c->val);
-      sqlite3_free (sql);
-      if (!ok)
+      /* a restore, or a row value newer than what is here: each column it is newer for */
+      g_autoptr(GHashTable) clocks = field_clocks (conn, c->tbl, c->pk, error);
+
+      if (clocks == NULL)
         return FALSE;
+      for (guint i = 0; i < t->columns->len; i++)
+        {
+          const char *col = t->columns->pdata[i];
+          Clock *clock = g_hash_table_lookup (clocks, col);
+          g_autofree char *path = g_strdup_printf ("$.\"%s\"", col);
+          char *sql;
+          gboolean ok;
+
+          if (clock != NULL && !NEWER (c, *clock))
+            continue;
+          /* a key the row value lacks (a column newer than its writer) stays as it is */
+          sql = sqlite3_mprintf ("UPDATE \"%w\" SET \"%w\" = json_extract(?1, ?2) WHERE id = ?3 "
+                                 "AND json_type(?1, ?2) IS NOT NULL", c->tbl, col);
+          ok = at_sql_exec_bound (conn, error, sql, "ttt", c->val, path, c->pk);
+          sqlite3_free (sql);
+          if (!ok)
+            return FALSE;
+        }
     }
   (*applied)++;
   return set_clock (conn, c, error) && drain_inbox (conn, cache, c->tbl, c->pk, applied, error);
@@ -258,23 +321,18 @@ apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *appli
 static gboolean
 apply_delete (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *applied, GError **error)
 {
-  gint64 row_hlc, row_node, del_hlc, del_node;
-  char *sql;
-  gboolean ok;
+  Table *t = table_of (conn, cache, c->tbl);
+  Clock field, row, deleted;
 
-  if (local_columns (conn, cache, c->tbl) == NULL)
+  if (t == NULL)
     return TRUE;
-  if (!clock_of (conn, c->tbl, c->pk, "*", &row_hlc, &row_node, error) ||
-      !clock_of (conn, c->tbl, c->pk, "_deleted", &del_hlc, &del_node, error))
+  if (!clocks_of (conn, c->tbl, c->pk, "_deleted", &field, &row, &deleted, error))
     return FALSE;
-  if (!newer (c->hlc, c->node, del_hlc, del_node))
+  if (!NEWER (c, deleted))
     return TRUE;
-  if (newer (c->hlc, c->node, row_hlc, row_node))
+  if (NEWER (c, row))
     {
-      sql = sqlite3_mprintf ("DELETE FROM \"%w\" WHERE id = ?1", c->tbl);
-      ok = at_sql_exec_bound (conn, error, sql, "t", c->pk);
-      sqlite3_free (sql);
-      if (!ok)
+      if (!at_sql_exec_bound (conn, error, t->remove, "t", c->pk))
         return FALSE;
       (*applied)++;
     }
@@ -284,24 +342,22 @@ apply_delete (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *ap
 static gboolean
 apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *applied, GError **error)
 {
-  GPtrArray *columns = local_columns (conn, cache, c->tbl);
-  gint64 h, n, row_hlc, row_node, del_hlc, del_node;
+  Table *t = table_of (conn, cache, c->tbl);
+  Clock field, row, deleted;
   int exists;
 
-  if (!has_column (columns, c->col))
+  if (t == NULL || !has_column (t->columns, c->col))
     return TRUE;
-  if (!clock_of (conn, c->tbl, c->pk, c->col, &h, &n, error) ||
-      !clock_of (conn, c->tbl, c->pk, "*", &row_hlc, &row_node, error) ||
-      !clock_of (conn, c->tbl, c->pk, "_deleted", &del_hlc, &del_node, error))
+  if (!clocks_of (conn, c->tbl, c->pk, c->col, &field, &row, &deleted, error))
     return FALSE;
-  if (!newer (c->hlc, c->node, h, n) || !newer (c->hlc, c->node, row_hlc, row_node))
+  if (!NEWER (c, field) || !NEWER (c, row))
     return TRUE;
-  if ((exists = row_exists (conn, c->tbl, c->pk, error)) < 0)
+  if ((exists = row_exists (conn, t, c->pk, error)) < 0)
     return FALSE;
   if (!exists)
     {
       /* deleted here after this edit: an edit does not bring a row back */
-      if (newer (del_hlc, del_node, row_hlc, row_node) && del_hlc > 0)
+      if (deleted.hlc > 0 && newer (deleted.hlc, deleted.node, row.hlc, row.node))
         return TRUE;
       return at_sql_exec_bound (conn, error, "INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
                                              "ON CONFLICT (tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, "
@@ -314,13 +370,6 @@ apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *app
   return set_clock (conn, c, error);
 }
 
-static void
-columns_free (gpointer columns)
-{
-  if (columns != NULL)
-    g_ptr_array_unref (columns);
-}
-
 gboolean
 at_sync_apply_page (AtSqlConn   *conn,
                     GPtrArray   *cells,
@@ -329,7 +378,7 @@ at_sync_apply_page (AtSqlConn   *conn,
                     guint       *applied,
                     GError     **error)
 {
-  g_autoptr(GHashTable) cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, columns_free);
+  g_autoptr(GHashTable) cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, table_free);
   gint64 max_hlc = 0;
 
   /* foreign keys hold at commit, whatever order the page's rows came in */

@@ -233,7 +233,7 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
   g_autoptr(GString) line = g_string_new (NULL);
   sqlite3_stmt *stmt;
   PGresult *copy;
-  gint64 ord = 0;
+  gint64 ord = 0, started = g_get_monotonic_time ();
   int rc;
 
   if (conn == NULL || !at_pg_exec (pg, "BEGIN", error) ||
@@ -291,6 +291,7 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
   while ((copy = PQgetResult (pg)) != NULL)
     PQclear (copy);
 
+  g_debug ("copied in %.1f ms", (g_get_monotonic_time () - started) / 1e3);
   if ((ahead = at_pg_query (pg, "SELECT coalesce(max(hlc), 0) > (((extract(epoch FROM clock_timestamp()) * 1000)::bigint + "
                                 MAX_AHEAD_MS ") << 16) FROM sync_stage", 0, NULL, error)) == NULL)
     return FALSE;
@@ -303,8 +304,9 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
       return FALSE;
     }
   /* newer per field wins; the strict comparison makes a replay change nothing */
-  if ((merged = at_pg_query (pg, "INSERT INTO sync_cell (tbl, pk, col, val, hlc, node) "
-                                 "SELECT tbl, pk, col, val, hlc, $1::bigint FROM sync_stage ORDER BY ord "
+  if ((merged = at_pg_query (pg, "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node) "
+                                 "SELECT (SELECT atelier_current_studio ()), tbl, pk, col, val, hlc, $1::bigint "
+                                 "FROM sync_stage "
                                  "ON CONFLICT (studio_id, tbl, pk, col) DO UPDATE SET val = EXCLUDED.val, hlc = EXCLUDED.hlc, "
                                  "node = EXCLUDED.node, xid = pg_current_xact_id(), seq = nextval('sync_seq') "
                                  "WHERE (sync_cell.hlc, sync_cell.node) < (EXCLUDED.hlc, EXCLUDED.node)",
@@ -312,6 +314,7 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
       (recorded = at_pg_query (pg, "UPDATE sync_client SET last_batch = $2, last_seen = now() WHERE client_id = $1", 2, params,
                                error)) == NULL)
     return FALSE;
+  g_debug ("merged in %.1f ms", (g_get_monotonic_time () - started) / 1e3);
   if (fault ("before-commit", pg, error) || !at_pg_exec (pg, "COMMIT", error))
     return FALSE;
   *sent = (guint) ord;
@@ -361,13 +364,14 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
   for (int round = 0; round < 2; round++)
     {
       guint sent = 0;
-      gint64 frozen;
+      gint64 frozen, t0;
 
       w.batch = s->acked + 1;
       frozen = local_int (catalog, "SELECT count(*) FROM sync_outbox WHERE batch = (SELECT acked_batch + 1 FROM sync_state)",
                           error);
       if (frozen < 0)
         return FALSE;
+      t0 = g_get_monotonic_time ();
       if (frozen == 0)
         {
           if (!at_catalog_write_sync (catalog, "sync_outbox", write_freeze, &w, error))
@@ -375,14 +379,20 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
           if (w.frozen == 0)
             return TRUE;
         }
+      g_debug ("batch %" G_GINT64_FORMAT " frozen in %.1f ms", w.batch, (g_get_monotonic_time () - t0) / 1e3);
+      t0 = g_get_monotonic_time ();
       if (!send_batch (pg, catalog, s, w.batch, &sent, error))
         {
           if (PQtransactionStatus (pg) == PQTRANS_INERROR || PQtransactionStatus (pg) == PQTRANS_INTRANS)
             at_pg_exec (pg, "ROLLBACK", NULL);
           return FALSE;
         }
+      g_debug ("batch %" G_GINT64_FORMAT " of %u fields sent and merged in %.1f ms", w.batch, sent,
+               (g_get_monotonic_time () - t0) / 1e3);
+      t0 = g_get_monotonic_time ();
       if (!at_catalog_write_sync (catalog, "sync_outbox", write_ack, &w, error))
         return FALSE;
+      g_debug ("batch %" G_GINT64_FORMAT " acknowledged in %.1f ms", w.batch, (g_get_monotonic_time () - t0) / 1e3);
       s->acked = w.batch;
       report->pushed += sent;
     }
@@ -409,25 +419,28 @@ pull (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GCancellab
   for (;;)
     {
       g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, s->cursor_seq);
-      const char *params[] = { s->cursor_xid, seq };
+      g_autofree char *node = g_strdup_printf ("%" G_GINT64_FORMAT, s->node);
+      const char *params[] = { s->cursor_xid, seq, node };
       g_autoptr(PGresult) page = NULL;
       g_autoptr(PGresult) rest = NULL;
       g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) at_sync_cell_free);
       g_autofree char *last_xid = NULL;
       Write w = { 0 };
+      gint64 t0 = g_get_monotonic_time ();
       int n;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       /* below the oldest transaction still running: nothing can commit behind the cursor */
       if (!plain_cursor)
+        /* this workstation's own cells are what it has: not sent back */
         page = at_pg_query (pg, "SELECT tbl, pk, col, val::text, hlc, node, xid::text, seq FROM sync_cell "
                                 "WHERE (xid, seq) > ($1::xid8, $2::bigint) AND xid < pg_snapshot_xmin(pg_current_snapshot()) "
-                                "ORDER BY xid, seq LIMIT " PULL_PAGE, 2, params, error);
+                                "AND node <> $3::bigint ORDER BY xid, seq LIMIT " PULL_PAGE, 3, params, error);
       else
         page = at_pg_query (pg, "SELECT tbl, pk, col, val::text, hlc, node, '0', seq FROM sync_cell "
-                                "WHERE seq > $2::bigint AND $1::text IS NOT NULL ORDER BY seq LIMIT " PULL_PAGE, 2, params,
-                            error);
+                                "WHERE seq > $2::bigint AND $1::text IS NOT NULL AND node <> $3::bigint "
+                                "ORDER BY seq LIMIT " PULL_PAGE, 3, params, error);
       if (page == NULL)
         return FALSE;
       if ((n = PQntuples (page)) == 0)
@@ -442,9 +455,10 @@ pull (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GCancellab
         {
           /* a server transaction is applied whole */
           g_autofree char *last_seq = g_strdup_printf ("%" G_GINT64_FORMAT, s->cursor_seq);
-          const char *more[] = { last_xid, last_seq };
+          const char *more[] = { last_xid, last_seq, node };
           if ((rest = at_pg_query (pg, "SELECT tbl, pk, col, val::text, hlc, node, xid::text, seq FROM sync_cell "
-                                       "WHERE xid = $1::xid8 AND seq > $2::bigint ORDER BY seq", 2, more, error)) == NULL)
+                                       "WHERE xid = $1::xid8 AND seq > $2::bigint AND node <> $3::bigint ORDER BY seq", 3,
+                                   more, error)) == NULL)
             return FALSE;
           for (int i = 0; i < PQntuples (rest); i++)
             g_ptr_array_add (cells, cell_from (rest, i));
@@ -453,11 +467,14 @@ pull (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GCancellab
         }
       if (fault ("pull-apply", NULL, error))
         return FALSE;
+      g_debug ("page of %u fields read in %.1f ms", cells->len, (g_get_monotonic_time () - t0) / 1e3);
+      t0 = g_get_monotonic_time ();
       w.cells = cells;
       w.cursor_xid = s->cursor_xid;
       w.cursor_seq = s->cursor_seq;
       if (!at_catalog_write_sync (catalog, "photos", write_page, &w, error))
         return FALSE;
+      g_debug ("page applied in %.1f ms (%u written)", (g_get_monotonic_time () - t0) / 1e3, w.applied);
       report->pulled += cells->len;
       report->applied += w.applied;
     }

@@ -33,8 +33,10 @@ END $$;
 -- and a pull only reads below the oldest transaction still running, so a
 -- late commit holds the feed back instead of being skipped.
 CREATE SEQUENCE sync_seq;
+-- (No foreign key on studio_id: row-level security already admits only the
+-- writer's own studio, and a per-row key check halved the merge rate.)
 CREATE TABLE sync_cell (
-  studio_id  text   NOT NULL DEFAULT atelier_current_studio () REFERENCES atelier_studios (id),
+  studio_id  text   NOT NULL DEFAULT atelier_current_studio (),
   tbl        text   NOT NULL,
   pk         text   NOT NULL,
   col        text   NOT NULL,
@@ -61,10 +63,11 @@ CREATE TABLE sync_client (
 
 ALTER TABLE sync_cell ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sync_client ENABLE ROW LEVEL SECURITY;
+-- (SELECT ...): evaluated once per statement, not once per row
 CREATE POLICY studio_only ON sync_cell
-  USING (studio_id = atelier_current_studio ()) WITH CHECK (studio_id = atelier_current_studio ());
+  USING (studio_id = (SELECT atelier_current_studio ())) WITH CHECK (studio_id = (SELECT atelier_current_studio ()));
 CREATE POLICY studio_only ON sync_client
-  USING (studio_id = atelier_current_studio ()) WITH CHECK (studio_id = atelier_current_studio ());
+  USING (studio_id = (SELECT atelier_current_studio ())) WITH CHECK (studio_id = (SELECT atelier_current_studio ()));
 
 REVOKE ALL ON atelier_studios, atelier_workstations FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE ON sync_cell, sync_client TO atelier_workstation;
