@@ -35,3 +35,4 @@
 #include "at-sync-capture.h"
 #include "at-sync-client.h"
 #include "at-sync-server.h"
+#include "at-sync-service.h"
