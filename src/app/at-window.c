@@ -13,6 +13,9 @@
 #include "at-window.h"
 #include "at-ingest-page.h"
 #include "at-library-page.h"
+#include "at-sync-credentials.h"
+#include "at-sync-indicator.h"
+#include "at-sync-page.h"
 
 typedef struct
 {
@@ -53,6 +56,10 @@ struct _AtWindow
   AtLibraryPage   *library_page;
   AdwStatusPage   *schedule_page;
   AdwStatusPage   *contracts_page;
+  AtSyncPage      *sync_page;
+  AtSyncIndicator *sync_indicator;
+  AtSyncService   *sync;
+  GCancellable    *sync_lookup;
 };
 
 G_DEFINE_FINAL_TYPE (AtWindow, at_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -292,6 +299,54 @@ catalog_changed_cb (AtCatalog  *catalog,
     at_window_refresh_counts (self);
 }
 
+/* ---- sync ---- */
+
+static void
+password_cb (GObject *object, GAsyncResult *result, gpointer data)
+{
+  g_autofree char *password = at_sync_credentials_lookup_finish (result);
+  g_autoptr(AtWindow) self = data;
+  g_autofree char *server = NULL;
+
+  if (self->sync == NULL || g_cancellable_is_cancelled (self->sync_lookup))
+    return;
+  server = g_settings_get_string (self->settings, "sync-server");
+  at_sync_service_set_server (self->sync, server, password);
+}
+
+/* The server from the preferences, its password from the keyring. */
+static void
+sync_server_changed_cb (AtWindow *self)
+{
+  g_autofree char *server = g_settings_get_string (self->settings, "sync-server");
+
+  g_cancellable_cancel (self->sync_lookup);
+  g_clear_object (&self->sync_lookup);
+  if (*server == '\0')
+    {
+      at_sync_service_set_server (self->sync, NULL, NULL);
+      return;
+    }
+  self->sync_lookup = g_cancellable_new ();
+  at_sync_credentials_lookup_async (server, self->sync_lookup, password_cb, g_object_ref (self));
+}
+
+static void
+sync_now_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  AtWindow *self = AT_WINDOW (widget);
+
+  if (self->sync != NULL)
+    at_sync_service_sync_now (self->sync);
+}
+
+AtSyncService *
+at_window_get_sync_service (AtWindow *self)
+{
+  g_return_val_if_fail (AT_IS_WINDOW (self), NULL);
+  return self->sync;
+}
+
 static void
 setup (AtWindow *self)
 {
@@ -322,6 +377,12 @@ setup (AtWindow *self)
           at_library_page_set_xmp_writer (self->library_page, writer);
         }
       at_ingest_page_setup (self->ingest_page, self->catalog, self->settings, library, NULL);
+      self->sync = at_sync_service_new (self->catalog);
+      at_sync_page_set_service (self->sync_page, self->sync);
+      at_sync_indicator_set_service (self->sync_indicator, self->sync);
+      g_signal_connect_object (self->settings, "changed::sync-server", G_CALLBACK (sync_server_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      sync_server_changed_cb (self);
       g_signal_connect_object (self->catalog, "changed", G_CALLBACK (catalog_changed_cb), self, 0);
       at_window_refresh_counts (self);
     }
@@ -342,8 +403,19 @@ at_window_finalize (GObject *object)
 
   g_clear_object (&self->catalog);
   g_clear_object (&self->settings);
+  g_clear_object (&self->sync_lookup);
   g_free (self->subtitle);
   G_OBJECT_CLASS (at_window_parent_class)->finalize (object);
+}
+
+static void
+at_window_dispose (GObject *object)
+{
+  AtWindow *self = AT_WINDOW (object);
+
+  g_cancellable_cancel (self->sync_lookup);
+  g_clear_object (&self->sync);
+  G_OBJECT_CLASS (at_window_parent_class)->dispose (object);
 }
 
 static void
@@ -353,9 +425,12 @@ at_window_class_init (AtWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->finalize = at_window_finalize;
+  object_class->dispose = at_window_dispose;
 
   g_type_ensure (AT_TYPE_INGEST_PAGE);
   g_type_ensure (AT_TYPE_LIBRARY_PAGE);
+  g_type_ensure (AT_TYPE_SYNC_PAGE);
+  g_type_ensure (AT_TYPE_SYNC_INDICATOR);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/at-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, leaflet);
@@ -368,11 +443,14 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, library_page);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, schedule_page);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, contracts_page);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, sync_page);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, sync_indicator);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, leaflet_folded_cb);
 
   gtk_widget_class_install_action (widget_class, "win.section", "s", section_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
                                          "win.section", "s", sections[i].id);

@@ -15,6 +15,7 @@ AtWindow   *at_window_new             (AtApplication *app,
 void        at_window_set_section     (AtWindow      *self,
                                        const char    *section);
 const char *at_window_get_section     (AtWindow      *self);
+AtSyncService *at_window_get_sync_service (AtWindow *self);
 GtkWidget  *at_window_get_section_page (AtWindow     *self,
                                         const char   *section);
 const char *at_window_get_subtitle    (AtWindow      *self);

@@ -11,6 +11,7 @@
 
 #include "at-core.h"
 #include "at-preferences-window.h"
+#include "at-sync-credentials.h"
 
 struct _AtPreferencesWindow
 {
@@ -20,6 +21,8 @@ struct _AtPreferencesWindow
   AdwActionRow *backup_row;
   AdwActionRow *catalog_row;
   GtkWidget    *clear_backup_button;
+  AdwEntryRow  *server_row;
+  AdwEntryRow  *password_row;
 };
 
 G_DEFINE_FINAL_TYPE (AtPreferencesWindow, at_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -107,6 +110,48 @@ clear_backup_cb (AtPreferencesWindow *self)
   g_settings_reset (self->settings, "backup-folder");
 }
 
+/* ---- the studio server ---- */
+
+static void
+server_apply_cb (AtPreferencesWindow *self)
+{
+  g_autofree char *server = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_row))));
+
+  g_settings_set_string (self->settings, "sync-server", server);
+}
+
+static void
+stored_cb (GObject *object, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(AtPreferencesWindow) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!at_sync_credentials_store_finish (result, &error))
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+  else
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_("Password saved in the keyring")));
+      /* the window looks the password up again when the server setting changes */
+      g_settings_set_string (self->settings, "sync-server", "");
+      server_apply_cb (self);
+    }
+}
+
+static void
+password_apply_cb (AtPreferencesWindow *self)
+{
+  g_autofree char *server = g_settings_get_string (self->settings, "sync-server");
+
+  if (*server == '\0')
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_("Set the server first")));
+      return;
+    }
+  at_sync_credentials_store_async (server, gtk_editable_get_text (GTK_EDITABLE (self->password_row)), NULL, stored_cb,
+                                   g_object_ref (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+}
+
 static void
 at_preferences_window_dispose (GObject *object)
 {
@@ -131,6 +176,10 @@ at_preferences_window_class_init (AtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, backup_row);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, catalog_row);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, clear_backup_button);
+  gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, password_row);
+  gtk_widget_class_bind_template_callback (widget_class, server_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, password_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, choose_library_cb);
   gtk_widget_class_bind_template_callback (widget_class, choose_backup_cb);
   gtk_widget_class_bind_template_callback (widget_class, choose_catalog_cb);
@@ -155,5 +204,9 @@ at_preferences_window_new (GSettings *settings)
   self->settings = g_object_ref (settings);
   g_signal_connect_swapped (settings, "changed", G_CALLBACK (update_rows), self);
   update_rows (self);
+  {
+    g_autofree char *server = g_settings_get_string (settings, "sync-server");
+    gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
+  }
   return self;
 }

@@ -1,0 +1,182 @@
+/* at-sync-page.c — AtSyncPage: rows that follow an AtSyncService, and a
+ * history of this session's syncs, newest first. Offline reads as a state
+ * ("will sync when the server can be reached"), a refusal as a problem
+ * with the server's own words. */
+#define G_LOG_DOMAIN "atelier"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "at-sync-page.h"
+
+struct _AtSyncPage
+{
+  AdwBin         parent_instance;
+  GtkStack      *stack;
+  AdwActionRow  *status_row;
+  GtkImage      *status_icon;
+  AdwActionRow  *server_row;
+  AdwActionRow  *last_row;
+  AdwActionRow  *pending_row;
+  GtkWidget     *problem_group;
+  GtkLabel      *problem_label;
+  GtkListBox    *history;
+  guint          n_history;
+  AtSyncService *service;
+};
+
+G_DEFINE_FINAL_TYPE (AtSyncPage, at_sync_page, ADW_TYPE_BIN)
+
+char *
+at_sync_state_describe (AtSyncService *service,
+                        const char   **icon_name)
+{
+  guint pending = at_sync_service_get_pending (service);
+
+  switch (at_sync_service_get_state (service))
+    {
+    case AT_SYNC_STATE_SYNCING:
+      *icon_name = "emblem-synchronizing-symbolic";
+      return g_strdup (_("Syncing…"));
+    case AT_SYNC_STATE_OFFLINE:
+      *icon_name = "network-offline-symbolic";
+      return pending > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Offline · %u change to send",
+                                                          "Offline · %u changes to send", pending), pending)
+                         : g_strdup (_("Offline"));
+    case AT_SYNC_STATE_ERROR:
+      *icon_name = "dialog-warning-symbolic";
+      return g_strdup (_("Sync problem"));
+    case AT_SYNC_STATE_SYNCED:
+      *icon_name = pending > 0 ? "emblem-synchronizing-symbolic" : "emblem-ok-symbolic";
+      return pending > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change to send", "%u changes to send", pending),
+                                            pending)
+                         : g_strdup (_("Synced"));
+    case AT_SYNC_STATE_NOT_CONFIGURED:
+    default:
+      *icon_name = "computer-symbolic";
+      return g_strdup (_("On this workstation only"));
+    }
+}
+
+static void
+update (AtSyncPage *self)
+{
+  const char *icon = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *pending = NULL;
+  const char *error;
+  AtSyncState state;
+  guint n;
+
+  if (self->service == NULL)
+    return;
+  state = at_sync_service_get_state (self->service);
+  gtk_stack_set_visible_child_name (self->stack, state == AT_SYNC_STATE_NOT_CONFIGURED ? "off" : "on");
+  status = at_sync_state_describe (self->service, &icon);
+  adw_action_row_set_subtitle (self->status_row, status);
+  gtk_image_set_from_icon_name (self->status_icon, icon);
+  adw_action_row_set_subtitle (self->server_row, at_sync_service_get_server (self->service)
+                                                 ? at_sync_service_get_server (self->service) : "");
+  adw_action_row_set_subtitle (self->last_row, at_sync_service_get_last_sync (self->service)
+                                               ? at_sync_service_get_last_sync (self->service) : _("Not yet"));
+  n = at_sync_service_get_pending (self->service);
+  pending = n == 0 ? g_strdup (_("Nothing: every change has reached the server"))
+                   : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change", "%u changes", n), n);
+  adw_action_row_set_subtitle (self->pending_row, pending);
+  gtk_widget_set_sensitive (gtk_widget_get_parent (GTK_WIDGET (self->status_icon)), TRUE);
+  error = at_sync_service_get_last_error (self->service);
+  if (state == AT_SYNC_STATE_OFFLINE && error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Changes are kept here and sent when the server can be reached.\n%s"), error);
+      gtk_label_set_label (self->problem_label, text);
+    }
+  else if (error != NULL)
+    gtk_label_set_label (self->problem_label, error);
+  gtk_widget_set_visible (self->problem_group, error != NULL && state != AT_SYNC_STATE_SYNCING);
+}
+
+static void
+finished_cb (AtSyncPage *self)
+{
+  const AtSyncReport *r = at_sync_service_get_last_report (self->service);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = g_date_time_format (now, "%H:%M:%S");
+  g_autofree char *what = NULL;
+  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+
+  if (at_sync_service_get_last_error (self->service) != NULL)
+    what = g_strdup (at_sync_service_get_last_error (self->service));
+  else
+    {
+      /* Translators: the first part of "N fields sent, M received, K written here" */
+      g_autofree char *sent = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u field sent", "%u fields sent", r->pushed),
+                                               r->pushed);
+      what = g_strdup_printf (_("%s, %u received, %u written here"), sent, r->pulled, r->applied);
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), when);
+  adw_action_row_set_subtitle (row, what);
+  gtk_list_box_prepend (self->history, GTK_WIDGET (row));
+  self->n_history++;
+  update (self);
+}
+
+void
+at_sync_page_set_service (AtSyncPage    *self,
+                          AtSyncService *service)
+{
+  g_return_if_fail (AT_IS_SYNC_PAGE (self));
+
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (self->service, self);
+  g_set_object (&self->service, service);
+  if (service == NULL)
+    return;
+  g_signal_connect_swapped (service, "notify::state", G_CALLBACK (update), self);
+  g_signal_connect_swapped (service, "notify::pending", G_CALLBACK (update), self);
+  g_signal_connect_swapped (service, "finished", G_CALLBACK (finished_cb), self);
+  update (self);
+}
+
+guint
+at_sync_page_get_n_history (AtSyncPage *self)
+{
+  g_return_val_if_fail (AT_IS_SYNC_PAGE (self), 0);
+  return self->n_history;
+}
+
+static void
+at_sync_page_dispose (GObject *object)
+{
+  AtSyncPage *self = AT_SYNC_PAGE (object);
+
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (self->service, self);
+  g_clear_object (&self->service);
+  G_OBJECT_CLASS (at_sync_page_parent_class)->dispose (object);
+}
+
+static void
+at_sync_page_class_init (AtSyncPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = at_sync_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/sync/at-sync-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AtSyncPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, AtSyncPage, status_row);
+  gtk_widget_class_bind_template_child (widget_class, AtSyncPage, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, AtSyncPage, server_row);
+  gtk_widget_class_bind_template_child (widget_class, AtSyncPage, last_row);
+  gtk_widget_class_bind_template_child (widget_class, AtSyncPage, pending_row);
+  gtk_widget_class_bind_template_child (widget_class, AtSyncPage, problem_group);
+  gtk_widget_class_bind_template_child (widget_class, AtSyncPage, problem_label);
+  gtk_widget_class_bind_template_child (widget_class, AtSyncPage, history);
+}
+
+static void
+at_sync_page_init (AtSyncPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

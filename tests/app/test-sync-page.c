@@ -1,0 +1,130 @@
+/* test-sync-page.c — the Sync section and the header's indicator, in the
+ * real window under Xvfb, against a real PostgreSQL: synced after start,
+ * a change counted and sent a moment later, offline when the server is
+ * gone (a state, with the reason, not an alarm), synced again after. */
+#include "config.h"
+
+#include "at-sync-indicator.h"
+#include "at-sync-page.h"
+#include "at-test-app.h"
+#include "at-test-pg.h"
+#include "at-test-util.h"
+
+static AtApplication *app;
+
+static gboolean
+in_state (gpointer data)
+{
+  AtSyncService *sync = ((gpointer *) data)[0];
+  AtSyncState want = GPOINTER_TO_INT (((gpointer *) data)[1]);
+  return at_sync_service_get_state (sync) == want;
+}
+
+static void
+wait_state (AtSyncService *sync, AtSyncState state)
+{
+  gpointer data[2] = { sync, GINT_TO_POINTER (state) };
+  at_test_wait_until (in_state, data, 30);
+}
+
+static gboolean
+nothing_pending (gpointer sync)
+{
+  return at_sync_service_get_state (sync) == AT_SYNC_STATE_SYNCED && at_sync_service_get_pending (sync) == 0;
+}
+
+static void
+test_sync_page (void)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestPg *pg = at_test_pg_start ();
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 10);
+  GSettings *settings = at_application_get_settings (app);
+  g_autofree char *server = NULL;
+  g_autofree char *photo = at_test_sql_text (catalog, "SELECT id FROM photos ORDER BY id LIMIT 1");
+  AtWindow *window;
+  AtSyncService *sync;
+  AtSyncPage *page;
+  AtSyncIndicator *indicator;
+
+  g_assert_true (at_sync_server_migrate (pg->admin, NULL, NULL, &error));
+  g_free (at_sync_server_add_studio (pg->admin, "Studio", &error));
+  g_assert_true (at_sync_server_add_workstation (pg->admin, "Studio", "laptop", "pw-laptop", &error));
+  g_assert_no_error (error);
+  /* the password is not in the setting: no keyring here, so the environment */
+  server = g_strdup_printf ("host=127.0.0.1 port=%d dbname=postgres user=laptop connect_timeout=5", pg->port);
+  g_setenv ("ATELIER_SERVER_PASSWORD", "pw-laptop", TRUE);
+  g_settings_set_string (settings, "sync-server", server);
+
+  window = at_test_new_window (app, catalog);
+  at_window_set_section (window, "sync");
+  sync = at_window_get_sync_service (window);
+  page = AT_SYNC_PAGE (at_window_get_section_page (window, "sync"));
+  indicator = AT_SYNC_INDICATOR (at_test_find_widget (GTK_WIDGET (window), AT_TYPE_SYNC_INDICATOR));
+  g_assert_nonnull (indicator);
+
+  /* the whole demo catalog goes up on its own */
+  at_test_wait_until (nothing_pending, sync, 30);
+  g_assert_cmpuint (at_sync_service_get_last_report (sync)->pushed, >, 10);
+  g_assert_cmpstr (at_sync_indicator_get_text (indicator), ==, "Synced");
+  g_assert_cmpuint (at_sync_page_get_n_history (page), >=, 1);
+  at_test_run_main_loop (600);   /* past the section's crossfade */
+  at_test_save_screenshot (GTK_WIDGET (window), "sync-synced.png");
+  {
+    g_autofree char *cells = at_test_pg_psql (pg, "SELECT count(*) FROM sync_cell WHERE tbl = 'photos'");
+    g_assert_cmpint (atoi (cells), ==, 10);
+  }
+
+  /* a rating: counted at once, sent a moment later without asking */
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE photos SET rating = 5 WHERE id = '%s'", photo);
+    at_test_sql_exec (catalog, sql);
+  }
+  at_test_run_main_loop (300);
+  g_assert_cmpuint (at_sync_service_get_pending (sync), ==, 1);
+  at_test_wait_until (nothing_pending, sync, 20);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT val FROM sync_cell WHERE pk = '%s' AND col = 'rating'", photo);
+    g_autofree char *val = at_test_pg_psql (pg, sql);
+    g_assert_cmpstr (val, ==, "5");
+  }
+
+  /* the server goes away: offline, the change kept, the reason shown */
+  at_test_pg_halt (pg);
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE photos SET color_label = 'red' WHERE id = '%s'", photo);
+    at_test_sql_exec (catalog, sql);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  wait_state (sync, AT_SYNC_STATE_OFFLINE);
+  at_test_run_main_loop (300);
+  g_assert_cmpuint (at_sync_service_get_pending (sync), ==, 1);
+  g_assert_true (g_str_has_prefix (at_sync_indicator_get_text (indicator), "Offline"));
+  g_assert_nonnull (at_sync_service_get_last_error (sync));
+  at_test_save_screenshot (GTK_WIDGET (window), "sync-offline.png");
+
+  /* back: the kept change goes */
+  at_test_pg_resume (pg);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  at_test_wait_until (nothing_pending, sync, 30);
+  g_assert_cmpstr (at_sync_indicator_get_text (indicator), ==, "Synced");
+
+  g_settings_reset (settings, "sync-server");
+  gtk_window_destroy (GTK_WINDOW (window));
+  at_test_run_main_loop (100);
+  at_test_pg_stop (pg);
+  at_test_rm_rf (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  app = at_test_app_init (&argc, &argv);
+  g_test_add_func ("/app/sync-page", test_sync_page);
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
