@@ -29,7 +29,7 @@ cli=_build/src/cli/atelier-cli
 "$cli" server add-workstation --server "$admin" --studio Bench --name bench --password bench-pw >/dev/null
 url="host=127.0.0.1 port=$port dbname=postgres user=bench password=bench-pw"
 mkdir -p "$dir/catalogs"
-G_MESSAGES_DEBUG=${SYNC_DEBUG:-} _build/bench/bench-sync "$dir/catalogs" "$url" "$n" | tee "$dir/out.txt"
+G_MESSAGES_DEBUG=${SYNC_DEBUG:-} ${SYNC_PERF:-} _build/bench/bench-sync "$dir/catalogs" "$url" "$n" | tee "$dir/out.txt"
 
 # the reference: the same number of (table, row, column, value, clock, node) rows through psql's \copy
 python3 - "$n" > "$dir/cells.tsv" <<'PY'

@@ -18,6 +18,7 @@
 
 #include "at-sync-apply.h"
 #include "at-sync-capture.h"
+#include "at-pg.h"
 
 void
 at_sync_cell_free (AtSyncCell *cell)
@@ -90,9 +91,12 @@ set_clock (AtSqlConn *conn, const AtSyncCell *c, GError **error)
 typedef struct
 {
   GPtrArray *columns;
-  char      *insert;   /* INSERT of a whole row from a JSON object */
+  char      *insert;       /* INSERT of a whole row from a JSON object (json_extract per column) */
+  char      *insert_bound; /* the same with a parameter per column, values parsed once in C */
   char      *exists;
   char      *remove;
+  GHashTable *index;       /* column name -> its parameter number in insert_bound */
+  gboolean   has_updated_at;
 } Table;
 
 static void
@@ -104,6 +108,8 @@ table_free (gpointer data)
     return;
   g_ptr_array_unref (t->columns);
   g_free (t->insert);
+  g_free (t->insert_bound);
+  g_hash_table_unref (t->index);
   g_free (t->exists);
   g_free (t->remove);
   g_free (t);
@@ -142,6 +148,7 @@ table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
 {
   Table *t;
   GPtrArray *columns = NULL;
+  gboolean has_updated_at = FALSE;
   sqlite3_stmt *stmt;
 
   if (g_hash_table_lookup_extended (cache, tbl, NULL, (gpointer *) &t))
@@ -155,6 +162,7 @@ table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
         {
           if (columns == NULL)
             columns = g_ptr_array_new_with_free_func (g_free);
+          has_updated_at |= g_str_equal ((const char *) sqlite3_column_text (stmt, 0), "updated_at");
           if (at_sync_column_is_synced (tbl, (const char *) sqlite3_column_text (stmt, 0),
                                         (const char *) sqlite3_column_text (stmt, 1)))
             g_ptr_array_add (columns, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
@@ -163,7 +171,7 @@ table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
     }
   if (columns != NULL)
     {
-      GString *names = g_string_new (NULL), *values = g_string_new (NULL);
+      GString *names = g_string_new (NULL), *values = g_string_new (NULL), *params = g_string_new (NULL);
 
       for (guint i = 0; i < columns->len; i++)
         {
@@ -171,12 +179,19 @@ table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
           char *value = sqlite3_mprintf ("%sjson_extract(?1, '$.\"%q\"')", i ? ", " : "", (const char *) columns->pdata[i]);
           g_string_append (names, name);
           g_string_append (values, value);
+          g_string_append_printf (params, "%s?%u", i ? ", " : "", i + 1);
           sqlite3_free (name);
           sqlite3_free (value);
         }
       t = g_new0 (Table, 1);
       t->columns = columns;
+      t->has_updated_at = has_updated_at;
+      t->index = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < columns->len; i++)
+        g_hash_table_insert (t->index, columns->pdata[i], GINT_TO_POINTER (i + 1));
       t->insert = mprintf_dup (sqlite3_mprintf ("INSERT INTO \"%w\" (%s) VALUES (%s)", tbl, names->str, values->str));
+      t->insert_bound = mprintf_dup (sqlite3_mprintf ("INSERT INTO \"%w\" (%s) VALUES (%s)", tbl, names->str, params->str));
+      g_string_free (params, TRUE);
       t->exists = mprintf_dup (sqlite3_mprintf ("SELECT count(*) FROM \"%w\" WHERE id = ?1", tbl));
       t->remove = mprintf_dup (sqlite3_mprintf ("DELETE FROM \"%w\" WHERE id = ?1", tbl));
       g_string_free (names, TRUE);
@@ -195,14 +210,59 @@ has_column (GPtrArray *columns, const char *col)
   return FALSE;
 }
 
+/* Sets one column; *changed is FALSE when the row is not here. Setting
+ * updated_at here spares the touch trigger a second UPDATE per field. */
 static gboolean
-write_field (AtSqlConn *conn, const char *tbl, const char *pk, const char *col, const char *json, GError **error)
+write_field (AtSqlConn *conn, Table *t, const AtSyncCell *c, gboolean *changed, GError **error)
 {
-  char *sql = sqlite3_mprintf ("UPDATE \"%w\" SET \"%w\" = json_extract(?1, '$') WHERE id = ?2", tbl, col);
-  gboolean ok = at_sql_exec_bound (conn, error, sql, "tt", json, pk);
+  char *sql = sqlite3_mprintf (t->has_updated_at
+                               ? "UPDATE \"%w\" SET \"%w\" = json_extract(?1, '$'), "
+                                 "updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now') WHERE id = ?2"
+                               : "UPDATE \"%w\" SET \"%w\" = json_extract(?1, '$') WHERE id = ?2", c->tbl, c->col);
+  gboolean ok = at_sql_exec_bound (conn, error, sql, "tt", c->val, c->pk);
 
   sqlite3_free (sql);
+  *changed = ok && sqlite3_changes (at_sql_conn_get_db (conn)) > 0;
   return ok;
+}
+
+/* A whole row in: its JSON parsed once (json_each) and every value bound,
+ * when it has every column; else json_extract per column, for a row from a
+ * workstation with fewer columns. */
+static gboolean
+insert_row (AtSqlConn *conn, Table *t, const AtSyncCell *c, GError **error)
+{
+  sqlite3_stmt *each = at_sql_conn_prepare (conn, "SELECT key, value FROM json_each(?1)", error);
+  sqlite3_stmt *insert;
+  guint found = 0;
+  int rc;
+
+  if (each == NULL || (insert = at_sql_conn_prepare (conn, t->insert_bound, error)) == NULL)
+    return FALSE;
+  at_sql_bind_text (each, 1, c->val);
+  while ((rc = sqlite3_step (each)) == SQLITE_ROW)
+    {
+      gpointer index;
+      if (g_hash_table_lookup_extended (t->index, sqlite3_column_text (each, 0), NULL, &index))
+        {
+          sqlite3_bind_value (insert, GPOINTER_TO_INT (index), sqlite3_column_value (each, 1));
+          found++;
+        }
+    }
+  at_sql_stmt_release (each);
+  if (rc != SQLITE_DONE)
+    {
+      sqlite3_clear_bindings (insert);
+      at_sql_stmt_release (insert);
+      return at_sql_set_error (at_sql_conn_get_db (conn), rc, _("A row from the server is not a JSON object"), error);
+    }
+  if (found < t->columns->len)
+    {
+      sqlite3_clear_bindings (insert);
+      at_sql_stmt_release (insert);
+      return at_sql_exec_bound (conn, error, t->insert, "t", c->val);
+    }
+  return at_sql_step_done (conn, insert, error);
 }
 
 static gboolean apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *applied, GError **error);
@@ -284,8 +344,7 @@ apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *appli
     return FALSE;
   if (!exists)
     {
-      /* only the columns the row has: the others keep their defaults */
-      if (!at_sql_exec_bound (conn, error, t->insert, "t", c->val))
+      if (!insert_row (conn, t, c, error))
         return FALSE;
     }
   else
@@ -344,7 +403,7 @@ apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *app
 {
   Table *t = table_of (conn, cache, c->tbl);
   Clock field, row, deleted;
-  int exists;
+  gboolean changed;
 
   if (t == NULL || !has_column (t->columns, c->col))
     return TRUE;
@@ -352,20 +411,19 @@ apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *app
     return FALSE;
   if (!NEWER (c, field) || !NEWER (c, row))
     return TRUE;
-  if ((exists = row_exists (conn, t, c->pk, error)) < 0)
+  if (!write_field (conn, t, c, &changed, error))
     return FALSE;
-  if (!exists)
+  if (!changed)
     {
       /* deleted here after this edit: an edit does not bring a row back */
       if (deleted.hlc > 0 && newer (deleted.hlc, deleted.node, row.hlc, row.node))
         return TRUE;
+      /* not here yet: it waits for its row */
       return at_sql_exec_bound (conn, error, "INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
                                              "ON CONFLICT (tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, "
                                              "node = excluded.node WHERE (excluded.hlc, excluded.node) > (hlc, node)",
                                 "ttttll", c->tbl, c->pk, c->col, c->val, c->hlc, c->node);
     }
-  if (!write_field (conn, c->tbl, c->pk, c->col, c->val, error))
-    return FALSE;
   (*applied)++;
   return set_clock (conn, c, error);
 }
