@@ -133,6 +133,12 @@ sync_and_print (AtCatalog *catalog, GError **error)
   if (r.reregistered)
     g_print (_("This catalog is older than the server knew (restored from a backup?): it syncs under a new identity.\n"));
   g_print (_("Pushed %u fields, pulled %u (%u applied), %u waiting to push.\n"), r.pushed, r.pulled, r.applied, r.pending);
+  if (r.conflicts > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "%u pulled value clashes with a row here on a unique key (a project number, say): kept aside in "
+                          "sync_conflicts, not applied.\n",
+                          "%u pulled values clash with rows here on a unique key (a project number, say): kept aside in "
+                          "sync_conflicts, not applied.\n", r.conflicts), r.conflicts);
   return TRUE;
 }
 

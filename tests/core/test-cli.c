@@ -45,7 +45,7 @@ test_init_info_json (void)
   root = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpint (json_object_get_int_member (root, "schema_version"), ==, AT_CATALOG_SCHEMA_VERSION);
   tables = json_object_get_object_member (root, "tables");
-  g_assert_cmpuint (json_object_get_size (tables), ==, 41);
+  g_assert_cmpuint (json_object_get_size (tables), ==, 42);
   g_assert_true (json_object_has_member (tables, "photos"));
   g_assert_true (json_object_has_member (tables, "audit_log"));
   g_assert_cmpint (json_object_get_int_member (tables, "photos"), ==, 0);

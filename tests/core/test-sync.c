@@ -341,6 +341,42 @@ test_restored_backup (Fixture *f, gconstpointer data)
   g_assert_cmpint (server_int ("SELECT count(*) FROM sync_client"), ==, 3);
 }
 
+/* Two workstations number a project alike offline: each keeps its own, the
+ * other's waits in sync_conflicts, and sync goes on for everything else. */
+static void
+test_unique_clash (Fixture *f, gconstpointer data)
+{
+  AtSyncReport r;
+  g_autofree char *p = photo_id (f->a, 0);
+#define NEW_PROJECT(id, name) "INSERT INTO projects (id, project_number, name, studio_id, customer_id, project_type) " \
+                              "SELECT '" id "', 'P-100', '" name "', studio_id, customer_id, project_type FROM projects LIMIT 1"
+  const char *on_a = NEW_PROJECT ("project-a", "Garden party");
+  const char *on_b = NEW_PROJECT ("project-b", "Gala");
+
+  sync_ok (f->a, url_a1);
+  sync_ok (f->b, url_a2);
+  at_test_sql_exec (f->a, on_a);
+  at_test_sql_exec (f->b, on_b);
+  sync_ok (f->a, url_a1);
+  r = sync_ok (f->b, url_a2);
+  g_assert_cmpuint (r.conflicts, ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_conflicts WHERE pk = 'project-a'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM projects WHERE project_number = 'P-100'"), ==, 1);
+  /* and everything else still flows */
+  set_rating (f->a, p, 2);
+  sync_ok (f->a, url_a1);
+  r = sync_ok (f->a, url_a1);
+  g_assert_cmpuint (r.conflicts, ==, 0);
+  sync_ok (f->b, url_a2);
+  g_assert_cmpint (rating (f->b, p), ==, 2);
+  {
+    AtSyncReport ra;
+    g_autoptr(GError) error = NULL;
+    g_assert_true (at_sync_once (f->a, url_a1, &ra, NULL, &error));
+  }
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_conflicts WHERE pk = 'project-b'"), ==, 1);
+}
+
 /* Another studio's workstation pulls nothing of studio A's. */
 static void
 test_other_studio (Fixture *f, gconstpointer data)
@@ -408,6 +444,7 @@ main (int argc, char **argv)
   ADD ("/sync/last-writer-wins", test_last_writer_wins);
   ADD ("/sync/restored-backup", test_restored_backup);
   ADD ("/sync/other-studio", test_other_studio);
+  ADD ("/sync/unique-clash", test_unique_clash);
   ADD ("/sync/cli", test_cli);
   status = g_test_run ();
   at_test_pg_stop (pg);

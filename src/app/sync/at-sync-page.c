@@ -113,6 +113,15 @@ finished_cb (AtSyncPage *self)
       g_autofree char *sent = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u field sent", "%u fields sent", r->pushed),
                                                r->pushed);
       what = g_strdup_printf (_("%s, %u received, %u written here"), sent, r->pulled, r->applied);
+      if (r->conflicts > 0)
+        {
+          g_autofree char *with = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                "%s; %u clashed with a row here and was kept aside",
+                                                                "%s; %u clashed with rows here and were kept aside",
+                                                                r->conflicts), what, r->conflicts);
+          g_free (what);
+          what = g_steal_pointer (&with);
+        }
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), when);
   adw_action_row_set_subtitle (row, what);

@@ -30,6 +30,12 @@ at_sync_cell_free (AtSyncCell *cell)
   g_free (cell);
 }
 
+typedef struct
+{
+  guint applied;
+  guint conflicts;
+} Counts;
+
 static gboolean
 newer (gint64 hlc, gint64 node, gint64 than_hlc, gint64 than_node)
 {
@@ -265,11 +271,31 @@ insert_row (AtSqlConn *conn, Table *t, const AtSyncCell *c, GError **error)
   return at_sql_step_done (conn, insert, error);
 }
 
-static gboolean apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *applied, GError **error);
+/* A statement refused for a unique key: SQLite has undone that statement
+ * (and its triggers) alone; the cell is parked and the page goes on. */
+static gboolean
+park_if_clash (AtSqlConn *conn, const AtSyncCell *c, Counts *n, GError **error)
+{
+  int code = sqlite3_extended_errcode (at_sql_conn_get_db (conn));
+  g_autofree char *problem = NULL;
+
+  if (code != SQLITE_CONSTRAINT_UNIQUE && code != SQLITE_CONSTRAINT_PRIMARYKEY)
+    return FALSE;
+  problem = g_strdup ((*error)->message);
+  g_clear_error (error);
+  n->conflicts++;
+  g_debug ("%s %s.%s clashes with a row here: %s", c->tbl, c->pk, c->col, problem);
+  return at_sql_exec_bound (conn, error, "INSERT INTO sync_conflicts (tbl, pk, col, val, hlc, node, problem) "
+                                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (tbl, pk, col) DO UPDATE SET "
+                                         "val = excluded.val, hlc = excluded.hlc, node = excluded.node, problem = excluded.problem",
+                            "ttttllt", c->tbl, c->pk, c->col, c->val, c->hlc, c->node, problem);
+}
+
+static gboolean apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, GError **error);
 
 /* Field edits that waited for this row. */
 static gboolean
-drain_inbox (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk, guint *applied, GError **error)
+drain_inbox (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk, Counts *n, GError **error)
 {
   g_autoptr(GPtrArray) waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) at_sync_cell_free);
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT col, val, hlc, node FROM sync_inbox WHERE tbl = ?1 AND pk = ?2",
@@ -296,7 +322,7 @@ drain_inbox (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk
   if (!at_sql_exec_bound (conn, error, "DELETE FROM sync_inbox WHERE tbl = ?1 AND pk = ?2", "tt", tbl, pk))
     return FALSE;
   for (guint i = 0; i < waiting->len; i++)
-    if (!apply_field (conn, cache, waiting->pdata[i], applied, error))
+    if (!apply_field (conn, cache, waiting->pdata[i], n, error))
       return FALSE;
   return TRUE;
 }
@@ -328,7 +354,7 @@ field_clocks (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
 }
 
 static gboolean
-apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *applied, GError **error)
+apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, GError **error)
 {
   Table *t = table_of (conn, cache, c->tbl);
   Clock field, row, deleted;
@@ -345,7 +371,7 @@ apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *appli
   if (!exists)
     {
       if (!insert_row (conn, t, c, error))
-        return FALSE;
+        return park_if_clash (conn, c, n, error);
     }
   else
     {
@@ -373,12 +399,12 @@ apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *appli
             return FALSE;
         }
     }
-  (*applied)++;
-  return set_clock (conn, c, error) && drain_inbox (conn, cache, c->tbl, c->pk, applied, error);
+  n->applied++;
+  return set_clock (conn, c, error) && drain_inbox (conn, cache, c->tbl, c->pk, n, error);
 }
 
 static gboolean
-apply_delete (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *applied, GError **error)
+apply_delete (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, GError **error)
 {
   Table *t = table_of (conn, cache, c->tbl);
   Clock field, row, deleted;
@@ -393,13 +419,13 @@ apply_delete (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *ap
     {
       if (!at_sql_exec_bound (conn, error, t->remove, "t", c->pk))
         return FALSE;
-      (*applied)++;
+      n->applied++;
     }
   return set_clock (conn, c, error);
 }
 
 static gboolean
-apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *applied, GError **error)
+apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, GError **error)
 {
   Table *t = table_of (conn, cache, c->tbl);
   Clock field, row, deleted;
@@ -412,7 +438,7 @@ apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *app
   if (!NEWER (c, field) || !NEWER (c, row))
     return TRUE;
   if (!write_field (conn, t, c, &changed, error))
-    return FALSE;
+    return park_if_clash (conn, c, n, error);
   if (!changed)
     {
       /* deleted here after this edit: an edit does not bring a row back */
@@ -424,7 +450,7 @@ apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, guint *app
                                              "node = excluded.node WHERE (excluded.hlc, excluded.node) > (hlc, node)",
                                 "ttttll", c->tbl, c->pk, c->col, c->val, c->hlc, c->node);
     }
-  (*applied)++;
+  n->applied++;
   return set_clock (conn, c, error);
 }
 
@@ -434,8 +460,10 @@ at_sync_apply_page (AtSqlConn   *conn,
                     const char  *cursor_xid,
                     gint64       cursor_seq,
                     guint       *applied,
+                    guint       *conflicts,
                     GError     **error)
 {
+  Counts counts = { 0, 0 }, *n = &counts;
   g_autoptr(GHashTable) cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, table_free);
   gint64 max_hlc = 0;
 
@@ -449,11 +477,11 @@ at_sync_apply_page (AtSqlConn   *conn,
       gboolean ok;
 
       if (g_str_equal (c->col, "*"))
-        ok = apply_row (conn, cache, c, applied, error);
+        ok = apply_row (conn, cache, c, n, error);
       else if (g_str_equal (c->col, "_deleted"))
-        ok = apply_delete (conn, cache, c, applied, error);
+        ok = apply_delete (conn, cache, c, n, error);
       else
-        ok = apply_field (conn, cache, c, applied, error);
+        ok = apply_field (conn, cache, c, n, error);
       if (!ok)
         {
           g_prefix_error (error, _("Could not apply %s %s.%s: "), c->tbl, c->pk, c->col);
@@ -461,6 +489,8 @@ at_sync_apply_page (AtSqlConn   *conn,
         }
       max_hlc = MAX (max_hlc, c->hlc);
     }
+  *applied += counts.applied;
+  *conflicts += counts.conflicts;
   /* the clock moves past everything seen, so the next local edit wins over it */
   return at_sql_exec_bound (conn, error, "UPDATE sync_state SET applying = 0, cursor_xid = ?1, cursor_seq = ?2, "
                                          "last_hlc = max(last_hlc, ?3)", "tll", cursor_xid, cursor_seq, max_hlc);

@@ -124,6 +124,7 @@ typedef struct
   const char *cursor_xid;
   gint64      cursor_seq;
   guint       applied;
+  guint       conflicts;
 } Write;
 
 static gboolean
@@ -177,7 +178,7 @@ static gboolean
 write_page (AtSqlConn *conn, gpointer data, GError **error)
 {
   Write *w = data;
-  return at_sync_apply_page (conn, w->cells, w->cursor_xid, w->cursor_seq, &w->applied, error);
+  return at_sync_apply_page (conn, w->cells, w->cursor_xid, w->cursor_seq, &w->applied, &w->conflicts, error);
 }
 
 /* ---- the server ---- */
@@ -477,6 +478,7 @@ pull (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GCancellab
       g_debug ("page applied in %.1f ms (%u written)", (g_get_monotonic_time () - t0) / 1e3, w.applied);
       report->pulled += cells->len;
       report->applied += w.applied;
+      report->conflicts += w.conflicts;
     }
 }
 

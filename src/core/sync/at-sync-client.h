@@ -14,6 +14,7 @@ typedef struct
   guint    pulled;        /* fields read from the server's feed */
   guint    applied;       /* of those, written here (newer than what was here) */
   guint    pending;       /* fields still to push afterwards */
+  guint    conflicts;     /* pulled values kept aside: they clash with a row here on a unique key */
   gboolean recovered;     /* a batch whose answer was lost had been merged */
   gboolean reregistered;  /* the catalog was older than the server knew (a restored backup) */
 } AtSyncReport;

@@ -56,3 +56,18 @@ CREATE TABLE sync_inbox (
   node  INTEGER NOT NULL,
   PRIMARY KEY (tbl, pk, col)
 ) WITHOUT ROWID;
+
+-- Pulled values that clash with a row here on a unique key (two workstations
+-- gave two projects one number, say): kept here, not applied, for a person
+-- to settle; the rest of the sync goes on.
+CREATE TABLE sync_conflicts (
+  tbl      TEXT NOT NULL,
+  pk       TEXT NOT NULL,
+  col      TEXT NOT NULL,
+  val      TEXT,
+  hlc      INTEGER NOT NULL,
+  node     INTEGER NOT NULL,
+  problem  TEXT NOT NULL,
+  seen_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  PRIMARY KEY (tbl, pk, col)
+) WITHOUT ROWID;
