@@ -16,7 +16,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "at-sync-apply.h"
+#include "at-sync-apply-private.h"
 #include "at-sync-capture.h"
 #include "at-pg.h"
 
@@ -30,11 +30,6 @@ at_sync_cell_free (AtSyncCell *cell)
   g_free (cell);
 }
 
-typedef struct
-{
-  guint applied;
-  guint conflicts;
-} Counts;
 
 static gboolean
 newer (gint64 hlc, gint64 node, gint64 than_hlc, gint64 than_node)
@@ -92,21 +87,9 @@ set_clock (AtSqlConn *conn, const AtSyncCell *c, GError **error)
                             "tttll", c->tbl, c->pk, c->col, c->hlc, c->node);
 }
 
-/* What a page needs of one table, built once per page: its synced columns
- * and the statements' text (cached prepared statements are found by text). */
-typedef struct
-{
-  GPtrArray *columns;
-  char      *insert;       /* INSERT of a whole row from a JSON object (json_extract per column) */
-  char      *insert_bound; /* the same with a parameter per column, values parsed once in C */
-  char      *exists;
-  char      *remove;
-  GHashTable *index;       /* column name -> its parameter number in insert_bound */
-  gboolean   has_updated_at;
-} Table;
 
-static void
-table_free (gpointer data)
+void
+_at_sync_table_free (gpointer data)
 {
   Table *t = data;
 
@@ -149,8 +132,8 @@ row_exists (AtSqlConn *conn, Table *t, const char *pk, GError **error)
 
 /* The table's synced local columns and statements; NULL if the table is not
  * here (a newer workstation's) or does not sync. */
-static Table *
-table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
+Table *
+_at_sync_table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
 {
   Table *t;
   GPtrArray *columns = NULL;
@@ -207,8 +190,8 @@ table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
   return t;
 }
 
-static gboolean
-has_column (GPtrArray *columns, const char *col)
+gboolean
+_at_sync_has_column (GPtrArray *columns, const char *col)
 {
   for (guint i = 0; columns != NULL && i < columns->len; i++)
     if (g_str_equal (columns->pdata[i], col))
@@ -356,7 +339,7 @@ field_clocks (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
 static gboolean
 apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, GError **error)
 {
-  Table *t = table_of (conn, cache, c->tbl);
+  Table *t = _at_sync_table_of (conn, cache, c->tbl);
   Clock field, row, deleted;
   int exists;
 
@@ -406,7 +389,7 @@ apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, G
 static gboolean
 apply_delete (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, GError **error)
 {
-  Table *t = table_of (conn, cache, c->tbl);
+  Table *t = _at_sync_table_of (conn, cache, c->tbl);
   Clock field, row, deleted;
 
   if (t == NULL)
@@ -427,11 +410,11 @@ apply_delete (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n
 static gboolean
 apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, GError **error)
 {
-  Table *t = table_of (conn, cache, c->tbl);
+  Table *t = _at_sync_table_of (conn, cache, c->tbl);
   Clock field, row, deleted;
   gboolean changed;
 
-  if (t == NULL || !has_column (t->columns, c->col))
+  if (t == NULL || !_at_sync_has_column (t->columns, c->col))
     return TRUE;
   if (!clocks_of (conn, c->tbl, c->pk, c->col, &field, &row, &deleted, error))
     return FALSE;
@@ -454,178 +437,6 @@ apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n,
   return set_clock (conn, c, error);
 }
 
-/* ---- new rows in bulk ----
- *
- * A new workstation's first pull is mostly whole rows it has never seen:
- * one INSERT ... SELECT per table over the page (in a temporary table)
- * does them ten times faster than row by row. Only rows with no history
- * here at all take that path (no row, no clock, nothing waiting in the
- * inbox) and only when their JSON has every column; anything else, or a
- * table whose bulk insert hits a unique key, goes the careful way below. */
-
-static gboolean
-stage_page (AtSqlConn *conn, GPtrArray *cells, GError **error)
-{
-  sqlite3_stmt *stmt;
-
-  if (!at_sql_conn_exec (conn, "CREATE TEMP TABLE IF NOT EXISTS sync_page (idx INTEGER PRIMARY KEY, tbl TEXT, pk TEXT, "
-                               "col TEXT, val TEXT, hlc INTEGER, node INTEGER, fast INTEGER NOT NULL DEFAULT 0); "
-                               "CREATE INDEX IF NOT EXISTS temp.sync_page_cell ON sync_page (tbl, col, pk); "
-                               "DELETE FROM temp.sync_page", error) ||
-      (stmt = at_sql_conn_prepare (conn, "INSERT INTO temp.sync_page (idx, tbl, pk, col, val, hlc, node) "
-                                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error)) == NULL)
-    return FALSE;
-  for (guint i = 0; i < cells->len; i++)
-    {
-      AtSyncCell *c = cells->pdata[i];
-
-      if (g_str_equal (c->col, "_deleted"))
-        continue;
-      sqlite3_bind_int64 (stmt, 1, i);
-      at_sql_bind_text (stmt, 2, c->tbl);
-      at_sql_bind_text (stmt, 3, c->pk);
-      at_sql_bind_text (stmt, 4, c->col);
-      at_sql_bind_text (stmt, 5, c->val);
-      sqlite3_bind_int64 (stmt, 6, c->hlc);
-      sqlite3_bind_int64 (stmt, 7, c->node);
-      if (!at_sql_step_done (conn, stmt, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-insert_new_rows (AtSqlConn *conn, Table *t, const char *tbl, guint *inserted, GError **error)
-{
-  GString *keys = g_string_new (NULL), *names = g_string_new (NULL), *values = g_string_new (NULL);
-  g_autoptr(GError) clash = NULL;
-  char *mark, *insert;
-  gboolean ok;
-
-  for (guint i = 0; i < t->columns->len; i++)
-    {
-      char *key = sqlite3_mprintf ("%s'%q'", i ? ", " : "", (const char *) t->columns->pdata[i]);
-      char *name = sqlite3_mprintf ("%s\"%w\"", i ? ", " : "", (const char *) t->columns->pdata[i]);
-      char *value = sqlite3_mprintf ("%sjson_extract(val, '$.\"%q\"')", i ? ", " : "", (const char *) t->columns->pdata[i]);
-      g_string_append (keys, key);
-      g_string_append (names, name);
-      g_string_append (values, value);
-      sqlite3_free (key);
-      sqlite3_free (name);
-      sqlite3_free (value);
-    }
-  mark = sqlite3_mprintf ("UPDATE temp.sync_page AS p SET fast = 1 WHERE p.tbl = '%q' AND p.col = '*' "
-                          "AND NOT EXISTS (SELECT 1 FROM \"%w\" x WHERE x.id = p.pk) "
-                          "AND NOT EXISTS (SELECT 1 FROM sync_clock k WHERE k.tbl = p.tbl AND k.pk = p.pk) "
-                          "AND NOT EXISTS (SELECT 1 FROM sync_inbox b WHERE b.tbl = p.tbl AND b.pk = p.pk) "
-                          "AND (SELECT count(*) FROM json_each(p.val) WHERE key IN (%s)) = %u",
-                          tbl, tbl, keys->str, t->columns->len);
-  insert = sqlite3_mprintf ("INSERT INTO \"%w\" (%s) SELECT %s FROM temp.sync_page WHERE fast = 1 AND tbl = '%q' "
-                            "AND col = '*'", tbl, names->str, values->str, tbl);
-  g_string_free (keys, TRUE);
-  g_string_free (names, TRUE);
-  g_string_free (values, TRUE);
-  ok = at_sql_conn_exec (conn, mark, error);
-  sqlite3_free (mark);
-  if (ok && !at_sql_conn_exec (conn, insert, &clash))
-    {
-      /* a unique key in the way: this table's rows go one by one, conflicts parked */
-      g_debug ("bulk insert into %s refused (%s): row by row", tbl, clash->message);
-      ok = at_sql_exec_bound (conn, error, "UPDATE temp.sync_page SET fast = 0 WHERE tbl = ?1 AND col = '*'", "t", tbl);
-    }
-  else if (ok)
-    *inserted += sqlite3_changes (at_sql_conn_get_db (conn));
-  sqlite3_free (insert);
-  return ok;
-}
-
-/* One column's pulled values where they win outright: the row is here and
- * nothing here (the field, its row, its deletion) is as new. */
-static gboolean
-update_fields (AtSqlConn *conn, Table *t, const char *tbl, const char *col, guint *updated, GError **error)
-{
-  g_autoptr(GError) clash = NULL;
-  char *mark = sqlite3_mprintf ("UPDATE temp.sync_page AS p SET fast = 2 WHERE p.tbl = '%q' AND p.col = '%q' "
-                                "AND EXISTS (SELECT 1 FROM \"%w\" x WHERE x.id = p.pk) "
-                                "AND NOT EXISTS (SELECT 1 FROM sync_clock k WHERE k.tbl = p.tbl AND k.pk = p.pk "
-                                "AND k.col IN (p.col, '*', '_deleted') AND (k.hlc, k.node) >= (p.hlc, p.node)) "
-                                "AND NOT EXISTS (SELECT 1 FROM temp.sync_page r WHERE r.tbl = p.tbl AND r.pk = p.pk "
-                                "AND r.col = '*' AND (r.hlc, r.node) >= (p.hlc, p.node))",
-                                tbl, col, tbl);
-  char *update = sqlite3_mprintf (t->has_updated_at
-                                  ? "UPDATE \"%w\" SET \"%w\" = json_extract(p.val, '$'), "
-                                    "updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now') FROM temp.sync_page p "
-                                    "WHERE p.fast = 2 AND p.tbl = '%q' AND p.col = '%q' AND p.pk = \"%w\".id"
-                                  : "UPDATE \"%w\" SET \"%w\" = json_extract(p.val, '$') FROM temp.sync_page p "
-                                    "WHERE p.fast = 2 AND p.tbl = '%q' AND p.col = '%q' AND p.pk = \"%w\".id",
-                                  tbl, col, tbl, col, tbl);
-  gboolean ok = at_sql_conn_exec (conn, mark, error);
-
-  if (ok && !at_sql_conn_exec (conn, update, &clash))
-    {
-      g_debug ("bulk update of %s.%s refused (%s): one by one", tbl, col, clash->message);
-      ok = at_sql_exec_bound (conn, error, "UPDATE temp.sync_page SET fast = 0 WHERE tbl = ?1 AND col = ?2", "tt", tbl, col);
-    }
-  else if (ok)
-    *updated += sqlite3_changes (at_sql_conn_get_db (conn));
-  sqlite3_free (mark);
-  sqlite3_free (update);
-  return ok;
-}
-
-/* Inserts what it can in bulk; @done[i] is set for each cell it took. */
-static gboolean
-bulk_new_rows (AtSqlConn *conn, GHashTable *cache, GPtrArray *cells, gboolean *done, Counts *n, GError **error)
-{
-  g_autoptr(GHashTable) tables = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  GHashTableIter iter;
-  const char *tbl;
-  char *field;
-  sqlite3_stmt *stmt;
-  guint rows = 0;
-
-  /* not worth the staging for a handful */
-  if (cells->len < 16)
-    return TRUE;
-  for (guint i = 0; i < cells->len; i++)
-    {
-      AtSyncCell *c = cells->pdata[i];
-      if (g_str_equal (c->col, "*"))
-        g_hash_table_add (tables, c->tbl);
-      else if (!g_str_equal (c->col, "_deleted"))
-        g_hash_table_add (fields, g_strdup_printf ("%s|%s", c->tbl, c->col));
-    }
-  if (!stage_page (conn, cells, error))
-    return FALSE;
-  g_hash_table_iter_init (&iter, tables);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &tbl, NULL))
-    {
-      Table *t = table_of (conn, cache, tbl);
-      if (t != NULL && !insert_new_rows (conn, t, tbl, &rows, error))
-        return FALSE;
-    }
-  /* rows first: a field of a row new in this page then finds its row */
-  g_hash_table_iter_init (&iter, fields);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &field, NULL))
-    {
-      g_auto(GStrv) part = g_strsplit (field, "|", 2);
-      Table *t = table_of (conn, cache, part[0]);
-      if (t != NULL && has_column (t->columns, part[1]) && !update_fields (conn, t, part[0], part[1], &rows, error))
-        return FALSE;
-    }
-  if (!at_sql_conn_exec (conn, "INSERT INTO sync_clock (tbl, pk, col, hlc, node) "
-                               "SELECT tbl, pk, col, hlc, node FROM temp.sync_page WHERE fast > 0 AND true "
-                               "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, node = excluded.node", error) ||
-      (stmt = at_sql_conn_prepare (conn, "SELECT idx FROM temp.sync_page WHERE fast > 0", error)) == NULL)
-    return FALSE;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    done[sqlite3_column_int64 (stmt, 0)] = TRUE;
-  at_sql_stmt_release (stmt);
-  n->applied += rows;
-  return at_sql_conn_exec (conn, "DELETE FROM temp.sync_page", error);
-}
-
 gboolean
 at_sync_apply_page (AtSqlConn   *conn,
                     GPtrArray   *cells,
@@ -636,14 +447,14 @@ at_sync_apply_page (AtSqlConn   *conn,
                     GError     **error)
 {
   Counts counts = { 0, 0 }, *n = &counts;
-  g_autoptr(GHashTable) cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, table_free);
+  g_autoptr(GHashTable) cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, _at_sync_table_free);
   g_autofree gboolean *done = g_new0 (gboolean, cells->len);
   gint64 max_hlc = 0;
 
   /* foreign keys hold at commit, whatever order the page's rows came in */
   if (!at_sql_conn_exec (conn, "PRAGMA defer_foreign_keys = ON", error) ||
       !at_sql_exec_bound (conn, error, "UPDATE sync_state SET applying = 1", "") ||
-      !bulk_new_rows (conn, cache, cells, done, n, error))
+      !_at_sync_apply_bulk (conn, cache, cells, done, n, error))
     return FALSE;
   for (guint i = 0; i < cells->len; i++)
     {

@@ -1,0 +1,45 @@
+/* at-sync-apply-private.h — what at-sync-apply.c (cell by cell) and
+ * at-sync-apply-bulk.c (whole pages, set-wise) share. */
+#pragma once
+
+#include "at-sync-apply.h"
+#include "at-sync-capture.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint applied;
+  guint conflicts;
+} Counts;
+
+/* What a page needs of one table, built once per page: its synced columns
+ * and the statements' text (cached prepared statements are found by text). */
+typedef struct
+{
+  GPtrArray *columns;
+  char      *insert;       /* INSERT of a whole row from a JSON object (json_extract per column) */
+  char      *insert_bound; /* the same with a parameter per column, values parsed once in C */
+  char      *exists;
+  char      *remove;
+  GHashTable *index;       /* column name -> its parameter number in insert_bound */
+  gboolean   has_updated_at;
+} Table;
+
+void     _at_sync_table_free  (gpointer     data);
+/* The table's synced local columns and statements, cached per page; NULL if
+ * the table is not here (a newer workstation's) or does not sync. */
+Table   *_at_sync_table_of    (AtSqlConn  *conn,
+                               GHashTable *cache,
+                               const char *tbl);
+gboolean _at_sync_has_column  (GPtrArray  *columns,
+                               const char *col);
+/* Applies what it can of @cells set-wise; sets @done[i] for each cell it took. */
+gboolean _at_sync_apply_bulk  (AtSqlConn  *conn,
+                               GHashTable *cache,
+                               GPtrArray  *cells,
+                               gboolean   *done,
+                               Counts     *n,
+                               GError    **error);
+
+G_END_DECLS
