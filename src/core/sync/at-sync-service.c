@@ -43,6 +43,7 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (AtSyncService, at_sync_service, G_TYPE_OBJECT)
 
 static void start (AtSyncService *self);
+static gboolean debounced (gpointer data);
 
 static void
 set_state (AtSyncService *self, AtSyncState state)
@@ -125,6 +126,9 @@ sync_done_cb (GObject *object, GAsyncResult *result, gpointer data)
       self->again = FALSE;
       start (self);
     }
+  else if (self->state == AT_SYNC_STATE_SYNCED && self->pending > 0 && self->debounce_id == 0)
+    /* edits made while it ran: they go a moment later, not at the next tick */
+    self->debounce_id = g_timeout_add_seconds (DEBOUNCE_SECONDS, debounced, self);
 }
 
 /* The URL with the password from the keyring put in, as libpq takes it. */
