@@ -31,6 +31,7 @@
 #include "at-xmp-sidecar.h"
 #include "at-xmp-writer.h"
 #include "at-pg.h"
+#include "at-thread.h"
 #include "at-sync-apply.h"
 #include "at-sync-capture.h"
 #include "at-sync-client.h"

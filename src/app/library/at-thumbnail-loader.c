@@ -55,6 +55,8 @@ load_in_thread (gpointer data,
   g_autoptr(GError) error = NULL;
   GdkTexture *texture;
 
+  /* thumbnails are made behind the grid's own drawing, not beside it */
+  at_thread_be_nice (4);
   if (g_task_return_error_if_cancelled (task))
     return;
   r->original_missing = r->file != NULL && !g_file_test (r->file, G_FILE_TEST_EXISTS);
@@ -194,7 +196,8 @@ static void
 at_thumbnail_loader_init (AtThumbnailLoader *self)
 {
   /* two readers: enough to keep ahead of scrolling, and the UI keeps a core */
-  self->pool = g_thread_pool_new (load_in_thread, NULL, 2, FALSE, NULL);
+  /* exclusive: its threads are niced, which must not leak into GLib's shared pool */
+  self->pool = g_thread_pool_new (load_in_thread, NULL, 2, TRUE, NULL);
   self->previews = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 

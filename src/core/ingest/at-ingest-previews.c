@@ -9,14 +9,12 @@
 #include "config.h"
 
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "at-ingest-run.h"
 #include "at-preview.h"
+#include "at-thread.h"
 
 typedef struct
 {
@@ -74,12 +72,7 @@ at_ingest_previews_make (gpointer data,
   gboolean ok = FALSE;
 
   /* this pool's threads are its own (exclusive), so the niceness stays here */
-  static __thread gboolean niced;
-  if (!niced)
-    {
-      setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 4);
-      niced = TRUE;
-    }
+  at_thread_be_nice (4);
 
   /* the library copy, not the card: the card's bandwidth is for copying */
   g_ptr_array_add (job->files, NULL);

@@ -11,20 +11,20 @@
 #include "at-keywords.h"
 #include "at-uuid.h"
 
-GPtrArray *
-at_keywords_load (AtSqlConn   *conn,
-                  const char  *photo_id,
-                  GError     **error)
+/* The keywords @sql (one text parameter, @param) returns in its first column. */
+static GPtrArray *
+keywords_of (AtSqlConn   *conn,
+             const char  *sql,
+             const char  *param,
+             GError     **error)
 {
   g_autoptr(GPtrArray) keywords = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT keyword FROM photo_keywords WHERE photo_id = ?1 "
-                                                  "AND present = 1 AND deleted_at IS NULL ORDER BY created_at, keyword",
-                                            error);
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, sql, error);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  at_sql_bind_text (stmt, 1, photo_id);
+  at_sql_bind_text (stmt, 1, param);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (keywords, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   at_sql_stmt_release (stmt);
@@ -34,6 +34,15 @@ at_keywords_load (AtSqlConn   *conn,
       return NULL;
     }
   return g_steal_pointer (&keywords);
+}
+
+GPtrArray *
+at_keywords_load (AtSqlConn   *conn,
+                  const char  *photo_id,
+                  GError     **error)
+{
+  return keywords_of (conn, "SELECT keyword FROM photo_keywords WHERE photo_id = ?1 AND present = 1 "
+                            "AND deleted_at IS NULL ORDER BY created_at, keyword", photo_id, error);
 }
 
 /**
@@ -47,12 +56,9 @@ at_keywords_of_photos (AtSqlConn          *conn,
                        const char *const  *photo_ids,
                        GError            **error)
 {
-  g_autoptr(GPtrArray) keywords = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *ids = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
 
   json_builder_begin_array (b);
   for (guint i = 0; photo_ids[i] != NULL; i++)
@@ -60,20 +66,8 @@ at_keywords_of_photos (AtSqlConn          *conn,
   json_builder_end_array (b);
   root = json_builder_get_root (b);
   ids = json_to_string (root, FALSE);
-  if ((stmt = at_sql_conn_prepare (conn, "SELECT DISTINCT keyword FROM photo_keywords WHERE present = 1 "
-                                         "AND deleted_at IS NULL AND photo_id IN (SELECT value FROM json_each (?1)) "
-                                         "ORDER BY keyword", error)) == NULL)
-    return NULL;
-  at_sql_bind_text (stmt, 1, ids);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (keywords, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  at_sql_stmt_release (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read keywords"), error);
-      return NULL;
-    }
-  return g_steal_pointer (&keywords);
+  return keywords_of (conn, "SELECT DISTINCT keyword FROM photo_keywords WHERE present = 1 AND deleted_at IS NULL "
+                            "AND photo_id IN (SELECT value FROM json_each (?1)) ORDER BY keyword", ids, error);
 }
 
 typedef struct
