@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "at-sync-capture.h"
 #include "at-sync-service.h"
 
 #define DEBOUNCE_SECONDS 3
@@ -33,6 +34,9 @@ struct _AtSyncService
   guint         timer_id;
   guint         interval;
   GCancellable *cancellable;
+  gboolean      counting;
+  gboolean      recount;
+  gboolean      push_soon;     /* once counted, schedule a push if anything waits */
 };
 
 enum { PROP_0, PROP_STATE, PROP_PENDING, N_PROPS };
@@ -54,18 +58,66 @@ set_state (AtSyncService *self, AtSyncState state)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+/* ---- how many changes wait: counted on a worker (a count over the
+ * outbox is a scan, and a culling session changes the catalog on every
+ * key), one count at a time, again if something changed meanwhile ---- */
+
 static void
-count_pending (AtSyncService *self)
+count_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
-  g_autoptr(GError) error = NULL;
+  AtSyncService *self = source;
+  GError *error = NULL;
   AtSqlConn *conn = at_catalog_get_reader (self->catalog, &error);
   gint64 n = conn ? at_sql_query_int (conn, "SELECT count(*) FROM sync_outbox", &error) : -1;
 
+  if (n < 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, (gssize) n);
+}
+
+static void count_pending (AtSyncService *self);
+
+static void
+counted_cb (GObject *object, GAsyncResult *result, gpointer data)
+{
+  AtSyncService *self = AT_SYNC_SERVICE (object);
+  g_autoptr(GError) error = NULL;
+  gssize n = g_task_propagate_int (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->counting = FALSE;
   if (n >= 0 && (guint) n != self->pending)
     {
       self->pending = (guint) n;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
     }
+  if (self->recount)
+    {
+      self->recount = FALSE;
+      count_pending (self);
+      return;
+    }
+  /* local edits to send: a moment later, so a burst of keys is one sync */
+  if (self->push_soon && self->pending > 0 && self->url != NULL && !self->running && self->debounce_id == 0)
+    self->debounce_id = g_timeout_add_seconds (DEBOUNCE_SECONDS, debounced, self);
+  self->push_soon = FALSE;
+}
+
+static void
+count_pending (AtSyncService *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->counting)
+    {
+      self->recount = TRUE;
+      return;
+    }
+  self->counting = TRUE;
+  task = g_task_new (self, self->cancellable, counted_cb, NULL);
+  g_task_run_in_thread (task, count_thread);
 }
 
 typedef struct
@@ -119,7 +171,8 @@ sync_done_cb (GObject *object, GAsyncResult *result, gpointer data)
       set_state (self, g_error_matches (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE) ? AT_SYNC_STATE_OFFLINE
                                                                                   : AT_SYNC_STATE_ERROR);
     }
-  count_pending (self);
+  self->pending = job->report.pending;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
   g_signal_emit (self, signals[FINISHED], 0);
   if (self->again)
     {
@@ -215,12 +268,12 @@ tick (gpointer data)
 static void
 catalog_changed_cb (AtCatalog *catalog, const char *table, AtSyncService *self)
 {
-  count_pending (self);
-  /* a sync's own writes (pulled rows, acknowledgements) leave nothing to push */
-  if (self->url == NULL || self->running || self->pending == 0)
+  /* a local cache's or journal's writes change nothing to send */
+  if (table != NULL && !at_sync_table_is_synced (table))
     return;
-  g_clear_handle_id (&self->debounce_id, g_source_remove);
-  self->debounce_id = g_timeout_add_seconds (DEBOUNCE_SECONDS, debounced, self);
+  /* a sync's own writes (pulled rows) leave nothing to push: the count says */
+  self->push_soon = TRUE;
+  count_pending (self);
 }
 
 static void
