@@ -113,6 +113,7 @@ at_compare_view_set_photos (AtCompareView     *self,
       gtk_widget_add_controller (GTK_WIDGET (pane), GTK_EVENT_CONTROLLER (click));
       g_signal_connect (pane, "view-changed", G_CALLBACK (view_changed_cb), self);
       gtk_widget_add_css_class (GTK_WIDGET (pane), "compare-pane");
+      at_loupe_set_compact (pane, TRUE);
       gtk_grid_attach (self->grid, GTK_WIDGET (pane), (int) (i % 2), (int) (i / 2), 1, 1);
       self->panes[i] = pane;
       at_loupe_set_photo (pane, photos[i], loader, library);

@@ -410,6 +410,17 @@ pressed_cb (GtkGestureClick *gesture,
   change_view (self, TRUE, (x - (width - shown_w) / 2) / shown_w, (y - (height - shown_h) / 2) / shown_h);
 }
 
+/* In a compare pane: the file name gives way, so the exposure (what the
+ * panes are compared on) stays whole. */
+void
+at_loupe_set_compact (AtLoupe  *self,
+                      gboolean  compact)
+{
+  g_return_if_fail (AT_IS_LOUPE (self));
+  gtk_label_set_max_width_chars (self->name_label, compact ? 12 : 28);
+  gtk_widget_set_visible (GTK_WIDGET (self->camera_label), !compact);
+}
+
 AtPhoto *
 at_loupe_get_photo (AtLoupe *self)
 {

@@ -29,6 +29,8 @@ void        at_loupe_get_view         (AtLoupe           *self,
                                        gboolean          *zoomed,
                                        double            *cx,
                                        double            *cy);
+void        at_loupe_set_compact      (AtLoupe           *self,
+                                       gboolean           compact);
 void        at_loupe_pan              (AtLoupe           *self,
                                        double             dx,
                                        double             dy);
