@@ -13,6 +13,7 @@ static const char *const expected_tables[] = {
   "editing_jobs", "editing_items", "export_recipes", "deliverables", "delivery_items",
   "backup_records", "uploads", "jobs", "audit_log", "schedule_assistants", "schema_migrations",
   "previews", "photo_keywords", "sync_state", "sync_clock", "sync_outbox", "sync_inbox", "sync_conflicts",
+  "sync_buckets",
 };
 
 typedef struct
@@ -82,9 +83,10 @@ test_init_schema (Fixture *f, gconstpointer data)
           if (g_str_equal (c->table, expected_tables[i]))
             {
               found = TRUE;
-              /* a new catalog: its migrations, and its one sync_state row */
+              /* a new catalog: its migrations, its one sync_state row, the studio's bucket */
               g_assert_cmpint (c->rows, ==, g_str_equal (c->table, "schema_migrations") ? AT_CATALOG_SCHEMA_VERSION
-                                            : g_str_equal (c->table, "sync_state")      ? 1 : 0);
+                                            : g_str_equal (c->table, "sync_state") || g_str_equal (c->table, "sync_buckets")
+                                            ? 1 : 0);
             }
         }
       g_assert_true (found);
@@ -133,7 +135,7 @@ test_migrate_forward (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
   {
     sqlite3_stmt *stmt;
-    g_autoptr(GString) drop = g_string_new ("DROP TABLE sync_state; DROP TABLE sync_clock; DROP TABLE sync_outbox; DROP TABLE sync_inbox; DROP TABLE sync_conflicts;");
+    g_autoptr(GString) drop = g_string_new ("DROP TABLE sync_state; DROP TABLE sync_clock; DROP TABLE sync_outbox; DROP TABLE sync_inbox; DROP TABLE sync_conflicts; DROP TABLE sync_buckets;");
     g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync_%'",
                                          -1, &stmt, NULL), ==, SQLITE_OK);
     while (sqlite3_step (stmt) == SQLITE_ROW)

@@ -21,6 +21,7 @@ static const char *const migrations[] = {
   "0002-previews.sql",
   "0003-keywords.sql",
   "0004-sync.sql",
+  "0005-sync-buckets.sql",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_CATALOG_SCHEMA_VERSION);

@@ -440,8 +440,6 @@ apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n,
 gboolean
 at_sync_apply_page (AtSqlConn   *conn,
                     GPtrArray   *cells,
-                    const char  *cursor_xid,
-                    gint64       cursor_seq,
                     guint       *applied,
                     guint       *conflicts,
                     GError     **error)
@@ -480,6 +478,5 @@ at_sync_apply_page (AtSqlConn   *conn,
   *applied += counts.applied;
   *conflicts += counts.conflicts;
   /* the clock moves past everything seen, so the next local edit wins over it */
-  return at_sql_exec_bound (conn, error, "UPDATE sync_state SET applying = 0, cursor_xid = ?1, cursor_seq = ?2, "
-                                         "last_hlc = max(last_hlc, ?3)", "tll", cursor_xid, cursor_seq, max_hlc);
+  return at_sql_exec_bound (conn, error, "UPDATE sync_state SET applying = 0, last_hlc = max(last_hlc, ?1)", "l", max_hlc);
 }

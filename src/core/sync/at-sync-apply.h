@@ -18,13 +18,11 @@ typedef struct
 void     at_sync_cell_free   (AtSyncCell *cell);
 
 /* Inside the writer's transaction: applies every cell that is newer than
- * what the catalog has, with capture off, and moves the pull cursor. A
- * value that clashes with a row here on a unique key is kept in
- * sync_conflicts instead, and counted. */
+ * what the catalog has, with capture off (the caller moves the pull
+ * cursors in the same transaction). A value that clashes with a row here
+ * on a unique key is kept in sync_conflicts instead, and counted. */
 gboolean at_sync_apply_page  (AtSqlConn   *conn,
                               GPtrArray   *cells,
-                              const char  *cursor_xid,
-                              gint64       cursor_seq,
                               guint       *applied,
                               guint       *conflicts,
                               GError     **error);

@@ -8,6 +8,11 @@
  * Atelier. Writes made while sync_state.applying is 1 (the pull itself) are
  * not captured, which is what stops echoes.
  *
+ * Each change is filed under a bucket, the unit of partial sync: the row's
+ * project, followed through its foreign keys (a keyword of a photo is the
+ * photo's project's), or '' for the studio's own data. The list of projects
+ * itself is studio data, so every workstation can see what it may follow.
+ *
  * The triggers are generated from the tables' columns after every
  * migration, so a column added later syncs without touching this file.
  */
@@ -56,7 +61,8 @@ at_sync_column_is_synced (const char *table,
 #define HLC  "(SELECT last_hlc FROM sync_state)"
 #define NODE "(SELECT node FROM sync_state)"
 #define OUTBOX_UPSERT \
-  " ON CONFLICT (tbl, pk, col) WHERE batch IS NULL DO UPDATE SET val = excluded.val, hlc = excluded.hlc;"
+  " ON CONFLICT (tbl, pk, col) WHERE batch IS NULL DO UPDATE SET val = excluded.val, hlc = excluded.hlc, " \
+  "bucket = excluded.bucket;"
 #define CLOCK_UPSERT \
   " ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, node = excluded.node;"
 
@@ -85,6 +91,74 @@ synced_columns (AtSqlConn   *conn,
   return g_steal_pointer (&columns);
 }
 
+static gboolean
+has_column (AtSqlConn *conn, const char *table, const char *column)
+{
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", NULL);
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+  at_sql_bind_text (stmt, 1, table);
+  at_sql_bind_text (stmt, 2, column);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  at_sql_stmt_release (stmt);
+  return found;
+}
+
+/* The project of a row of @table named @ref in SQL, or NULL if the table has
+ * none: its own project_id, or its parent's through a foreign key. */
+static char *
+project_of (AtSqlConn  *conn,
+            const char *table,
+            const char *ref,
+            int         depth)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+
+  if (g_str_equal (table, "projects"))
+    return NULL;
+  if (has_column (conn, table, "project_id"))
+    return g_strdup_printf ("%s.\"project_id\"", ref);
+  if (depth >= 3 || (stmt = at_sql_conn_prepare (conn, "SELECT \"from\", \"table\", coalesce(\"to\", 'id') "
+                                                       "FROM pragma_foreign_key_list(?1) ORDER BY id", NULL)) == NULL)
+    return NULL;
+  /* read whole before recursing: the prepared statement is shared */
+  at_sql_bind_text (stmt, 1, table);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    for (int c = 0; c < 3; c++)
+      g_ptr_array_add (keys, g_strdup ((const char *) sqlite3_column_text (stmt, c)));
+  at_sql_stmt_release (stmt);
+  for (guint i = 0; i + 2 < keys->len; i += 3)
+    {
+      const char *from = keys->pdata[i], *parent = keys->pdata[i + 1], *to = keys->pdata[i + 2];
+      g_autofree char *alias = g_strdup_printf ("b%d", depth);
+      g_autofree char *inner = NULL;
+      char *sql, *found;
+
+      if (g_str_equal (parent, table) || (inner = project_of (conn, parent, alias, depth + 1)) == NULL)
+        continue;
+      sql = sqlite3_mprintf ("(SELECT %s FROM \"%w\" AS %s WHERE %s.\"%w\" = %s.\"%w\")", inner, parent, alias, alias, to,
+                             ref, from);
+      found = g_strdup (sql);
+      sqlite3_free (sql);
+      return found;
+    }
+  return NULL;
+}
+
+char *
+at_sync_bucket_expr (AtSqlConn  *conn,
+                     const char *table,
+                     const char *ref)
+{
+  g_autofree char *project = project_of (conn, table, ref, 0);
+
+  /* a row whose parent is gone (a cascade) falls back to the studio's */
+  return project ? g_strdup_printf ("coalesce(%s, '')", project) : g_strdup ("''");
+}
+
 /* json_object('a', <prefix>"a", ...) over @columns. */
 static char *
 row_object (GPtrArray  *columns,
@@ -111,6 +185,9 @@ install_table (AtSqlConn   *conn,
 {
   g_autoptr(GPtrArray) columns = synced_columns (conn, t, error);
   g_autofree char *object = NULL;
+  g_autofree char *bucket_new = at_sync_bucket_expr (conn, t, "NEW");
+  g_autofree char *bucket_old = at_sync_bucket_expr (conn, t, "OLD");
+  g_autofree char *bucket_row = NULL;
   GString *sql;
   char *part;
   gboolean ok;
@@ -127,10 +204,10 @@ install_table (AtSqlConn   *conn,
   /* a new row: all of it, as one '*' cell */
   part = sqlite3_mprintf ("CREATE TRIGGER \"sync_%w_insert\" AFTER INSERT ON \"%w\" "
                           "WHEN (SELECT applying FROM sync_state) = 0 BEGIN " NEXT_HLC
-                          " INSERT INTO sync_outbox (tbl, pk, col, val, hlc) VALUES ('%q', NEW.id, '*', %s, " HLC ")"
+                          " INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket) VALUES ('%q', NEW.id, '*', %s, " HLC ", %s)"
                           OUTBOX_UPSERT
                           " INSERT INTO sync_clock (tbl, pk, col, hlc, node) VALUES ('%q', NEW.id, '*', " HLC ", " NODE ")"
-                          CLOCK_UPSERT " END;", t, t, t, object, t);
+                          CLOCK_UPSERT " END;", t, t, t, object, bucket_new, t);
   g_string_append (sql, part);
   sqlite3_free (part);
 
@@ -151,11 +228,11 @@ install_table (AtSqlConn   *conn,
   for (guint i = 0; i < columns->len; i++)
     {
       const char *c = columns->pdata[i];
-      part = sqlite3_mprintf (" INSERT INTO sync_outbox (tbl, pk, col, val, hlc) SELECT '%q', NEW.id, '%q', "
-                              "json_quote(NEW.\"%w\"), " HLC " WHERE NEW.\"%w\" IS NOT OLD.\"%w\"" OUTBOX_UPSERT
+      part = sqlite3_mprintf (" INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket) SELECT '%q', NEW.id, '%q', "
+                              "json_quote(NEW.\"%w\"), " HLC ", %s WHERE NEW.\"%w\" IS NOT OLD.\"%w\"" OUTBOX_UPSERT
                               " INSERT INTO sync_clock (tbl, pk, col, hlc, node) SELECT '%q', NEW.id, '%q', " HLC ", "
                               NODE " WHERE NEW.\"%w\" IS NOT OLD.\"%w\"" CLOCK_UPSERT,
-                              t, c, c, c, c, t, c, c, c);
+                              t, c, c, bucket_new, c, c, t, c, c, c);
       g_string_append (sql, part);
       sqlite3_free (part);
     }
@@ -164,22 +241,34 @@ install_table (AtSqlConn   *conn,
   /* a deletion: a tombstone, so it cannot come back from an older copy */
   part = sqlite3_mprintf ("CREATE TRIGGER \"sync_%w_delete\" AFTER DELETE ON \"%w\" "
                           "WHEN (SELECT applying FROM sync_state) = 0 BEGIN " NEXT_HLC
-                          " INSERT INTO sync_outbox (tbl, pk, col, val, hlc) VALUES ('%q', OLD.id, '_deleted', 'true', "
-                          HLC ")" OUTBOX_UPSERT
+                          " INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket) VALUES ('%q', OLD.id, '_deleted', 'true', "
+                          HLC ", %s)" OUTBOX_UPSERT
                           " INSERT INTO sync_clock (tbl, pk, col, hlc, node) VALUES ('%q', OLD.id, '_deleted', " HLC ", "
-                          NODE ")" CLOCK_UPSERT " END;", t, t, t, t);
+                          NODE ")" CLOCK_UPSERT " END;", t, t, t, bucket_old, t);
   g_string_append (sql, part);
   sqlite3_free (part);
 
+  part = sqlite3_mprintf ("\"%w\"", t);
+  bucket_row = at_sync_bucket_expr (conn, t, part);
+  sqlite3_free (part);
   if (seed)
     {
       /* rows from before sync: all of them go with the first push */
       g_autofree char *old = row_object (columns, "");
       g_string_append (sql, NEXT_HLC);
-      part = sqlite3_mprintf (" INSERT INTO sync_outbox (tbl, pk, col, val, hlc) SELECT '%q', id, '*', %s, " HLC
-                              " FROM \"%w\" WHERE true" OUTBOX_UPSERT
+      part = sqlite3_mprintf (" INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket) SELECT '%q', id, '*', %s, " HLC
+                              ", %s FROM \"%w\" WHERE true" OUTBOX_UPSERT
                               " INSERT INTO sync_clock (tbl, pk, col, hlc, node) SELECT '%q', id, '*', " HLC ", " NODE
-                              " FROM \"%w\" WHERE true" CLOCK_UPSERT, t, old, t, t, t);
+                              " FROM \"%w\" WHERE true" CLOCK_UPSERT, t, old, bucket_row, t, t, t);
+      g_string_append (sql, part);
+      sqlite3_free (part);
+    }
+  else
+    {
+      /* changes queued before buckets existed (schema v4) */
+      part = sqlite3_mprintf (" UPDATE sync_outbox SET bucket = (SELECT %s FROM \"%w\" WHERE \"%w\".id = sync_outbox.pk) "
+                              "WHERE batch IS NULL AND tbl = '%q' AND EXISTS (SELECT 1 FROM \"%w\" WHERE \"%w\".id = sync_outbox.pk);",
+                              bucket_row, t, t, t, t, t);
       g_string_append (sql, part);
       sqlite3_free (part);
     }
@@ -197,7 +286,8 @@ at_sync_capture_install (AtSqlConn  *conn,
   gboolean seed;
   int rc;
 
-  if (at_sql_query_int (conn, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sync_state'",
+  /* the triggers file changes by bucket: nothing before schema v5 */
+  if (at_sql_query_int (conn, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sync_buckets'",
                         error) == 0)
     return error == NULL || *error == NULL;
   /* no trigger yet: this catalog is new to sync */

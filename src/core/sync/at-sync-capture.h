@@ -12,8 +12,13 @@ gboolean at_sync_table_is_synced (const char *table);
 gboolean at_sync_column_is_synced (const char *table,
                                    const char *column,
                                    const char *declared_type);
+/* SQL for the bucket of a row of @table called @ref ("NEW", a table name):
+ * its project's id, or '' for the studio's own data. Newly allocated. */
+char    *at_sync_bucket_expr      (AtSqlConn  *conn,
+                                   const char *table,
+                                   const char *ref);
 /* (Re)makes the capture triggers of every synced table; the first time,
- * queues every existing row for the first push. Nothing before schema v4. */
+ * queues every existing row for the first push. Nothing before schema v5. */
 gboolean at_sync_capture_install (AtSqlConn  *conn,
                                   GError    **error);
 

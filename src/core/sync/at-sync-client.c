@@ -8,10 +8,8 @@
  * and drops the batch without sending it again; a resend would be a no-op
  * anyway (same clocks lose the strict comparison).
  *
- * Pull: pages of the feed in (xid8, seq) order, below the oldest running
- * transaction (so one that commits late is waited for, not skipped),
- * whole transactions per page; each page and its cursor are written in one
- * SQLite transaction.
+ * Pull (at-sync-pull.c): pages of each followed bucket's feed in (xid8,
+ * seq) order, below the oldest running transaction.
  *
  * A catalog restored from an old backup has a batch counter the server has
  * passed: it registers again under a new client id and node, so its new
@@ -26,11 +24,9 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "at-sync-apply.h"
-#include "at-sync-client.h"
+#include "at-sync-client-private.h"
 #include "at-sync-server.h"
 
-#define PULL_PAGE "5000"
 /* A workstation clock more than five minutes ahead of the server's is refused. */
 #define MAX_AHEAD_MS "300000"
 
@@ -44,6 +40,12 @@ at_sync_set_plain_cursor (gboolean plain)
   plain_cursor = plain;
 }
 
+gboolean
+_at_sync_plain_cursor (void)
+{
+  return plain_cursor;
+}
+
 void
 at_sync_set_fault_func (AtSyncFaultFunc func,
                         gpointer        data)
@@ -52,9 +54,8 @@ at_sync_set_fault_func (AtSyncFaultFunc func,
   fault_data = data;
 }
 
-/* An injected fault: the link dies here. */
-static gboolean
-fault (const char *point, PGconn *conn, GError **error)
+gboolean
+_at_sync_fault (const char *point, PGconn *conn, GError **error)
 {
   if (fault_func == NULL || !fault_func (point, fault_data))
     return FALSE;
@@ -73,16 +74,14 @@ typedef struct
   gint64 node;
   gint64 acked;
   gint64 next;
-  char  *cursor_xid;
-  gint64 cursor_seq;
 } State;
 
 static gboolean
 read_state (AtCatalog *catalog, State *s, GError **error)
 {
   AtSqlConn *conn = at_catalog_get_reader (catalog, error);
-  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT client_id, node, acked_batch, next_batch, cursor_xid, "
-                                                         "cursor_seq FROM sync_state", error) : NULL;
+  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT client_id, node, acked_batch, next_batch "
+                                                         "FROM sync_state", error) : NULL;
   int rc;
 
   if (stmt == NULL)
@@ -94,9 +93,6 @@ read_state (AtCatalog *catalog, State *s, GError **error)
       s->node = sqlite3_column_int64 (stmt, 1);
       s->acked = sqlite3_column_int64 (stmt, 2);
       s->next = sqlite3_column_int64 (stmt, 3);
-      g_free (s->cursor_xid);
-      s->cursor_xid = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      s->cursor_seq = sqlite3_column_int64 (stmt, 5);
     }
   at_sql_stmt_release (stmt);
   if (rc != SQLITE_ROW)
@@ -104,8 +100,8 @@ read_state (AtCatalog *catalog, State *s, GError **error)
   return TRUE;
 }
 
-static gint64
-local_int (AtCatalog *catalog, const char *sql, GError **error)
+gint64
+_at_sync_local_int (AtCatalog *catalog, const char *sql, GError **error)
 {
   AtSqlConn *conn = at_catalog_get_reader (catalog, error);
   return conn ? at_sql_query_int (conn, sql, error) : -1;
@@ -120,11 +116,6 @@ typedef struct
   gint64      server_hlc;
   const char *server;
   const char *problem;
-  GPtrArray  *cells;
-  const char *cursor_xid;
-  gint64      cursor_seq;
-  guint       applied;
-  guint       conflicts;
 } Write;
 
 static gboolean
@@ -135,8 +126,11 @@ write_freeze (AtSqlConn *conn, gpointer data, GError **error)
   if (!at_sql_exec_bound (conn, error, "UPDATE sync_outbox SET batch = ?1 WHERE batch IS NULL", "l", w->batch))
     return FALSE;
   w->frozen = sqlite3_changes (at_sql_conn_get_db (conn));
+  /* a project written to here is followed from now on */
   return w->frozen == 0 ||
-         at_sql_exec_bound (conn, error, "UPDATE sync_state SET next_batch = max(next_batch, ?1 + 1)", "l", w->batch);
+         (at_sql_exec_bound (conn, error, "UPDATE sync_state SET next_batch = max(next_batch, ?1 + 1)", "l", w->batch) &&
+          at_sql_exec_bound (conn, error, "INSERT OR IGNORE INTO sync_buckets (bucket) SELECT DISTINCT bucket FROM sync_outbox "
+                                          "WHERE batch = ?1", "l", w->batch));
 }
 
 static gboolean
@@ -172,13 +166,6 @@ write_done (AtSqlConn *conn, gpointer data, GError **error)
   return at_sql_exec_bound (conn, error, "UPDATE sync_state SET server = ?1, last_error = ?2, last_sync = CASE WHEN ?2 IS NULL "
                                          "THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') ELSE last_sync END",
                             "tt", w->server, w->problem);
-}
-
-static gboolean
-write_page (AtSqlConn *conn, gpointer data, GError **error)
-{
-  Write *w = data;
-  return at_sync_apply_page (conn, w->cells, w->cursor_xid, w->cursor_seq, &w->applied, &w->conflicts, error);
 }
 
 /* ---- the server ---- */
@@ -243,7 +230,8 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
   if (PQntuples (locked) == 1 && g_ascii_strtoll (PQgetvalue (locked, 0, 0), NULL, 10) >= batch)
     return at_pg_exec (pg, "COMMIT", error);   /* merged before: its answer was lost */
 
-  if (!at_pg_exec (pg, "CREATE TEMPORARY TABLE sync_stage (ord bigint, tbl text, pk text, col text, val jsonb, hlc bigint) "
+  if (!at_pg_exec (pg, "CREATE TEMPORARY TABLE sync_stage (ord bigint, tbl text, pk text, col text, val jsonb, hlc bigint, "
+                       "bucket text) "
                        "ON COMMIT DROP", error))
     return FALSE;
   copy = PQexec (pg, "COPY sync_stage FROM STDIN");
@@ -254,7 +242,8 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
       return FALSE;
     }
   PQclear (copy);
-  if ((stmt = at_sql_conn_prepare (conn, "SELECT tbl, pk, col, val, hlc FROM sync_outbox WHERE batch = ?1 ORDER BY oid",
+  if ((stmt = at_sql_conn_prepare (conn, "SELECT tbl, pk, col, val, hlc, bucket FROM sync_outbox WHERE batch = ?1 "
+                                         "ORDER BY oid",
                                    error)) == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, batch);
@@ -266,10 +255,12 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
           copy_field (line, (const char *) sqlite3_column_text (stmt, c));
           g_string_append_c (line, '\t');
         }
-      g_string_append_printf (line, "%" G_GINT64_FORMAT "\n", (gint64) sqlite3_column_int64 (stmt, 4));
+      g_string_append_printf (line, "%" G_GINT64_FORMAT "\t", (gint64) sqlite3_column_int64 (stmt, 4));
+      copy_field (line, (const char *) sqlite3_column_text (stmt, 5));
+      g_string_append_c (line, '\n');
       if (PQputCopyData (pg, line->str, (int) line->len) != 1)
         break;
-      if (ord == 1 && fault ("copy", pg, error))
+      if (ord == 1 && _at_sync_fault ("copy", pg, error))
         break;
     }
   at_sql_stmt_release (stmt);
@@ -305,22 +296,23 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
       return FALSE;
     }
   /* newer per field wins; the strict comparison makes a replay change nothing */
-  if ((merged = at_pg_query (pg, "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node) "
-                                 "SELECT (SELECT atelier_current_studio ()), tbl, pk, col, val, hlc, $1::bigint "
+  if ((merged = at_pg_query (pg, "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) "
+                                 "SELECT (SELECT atelier_current_studio ()), tbl, pk, col, val, hlc, $1::bigint, bucket "
                                  "FROM sync_stage "
                                  "ON CONFLICT (studio_id, tbl, pk, col) DO UPDATE SET val = EXCLUDED.val, hlc = EXCLUDED.hlc, "
-                                 "node = EXCLUDED.node, xid = pg_current_xact_id(), seq = nextval('sync_seq') "
+                                 "node = EXCLUDED.node, bucket = EXCLUDED.bucket, xid = pg_current_xact_id(), "
+                                 "seq = nextval('sync_seq') "
                                  "WHERE (sync_cell.hlc, sync_cell.node) < (EXCLUDED.hlc, EXCLUDED.node)",
                              1, (const char *const []) { node }, error)) == NULL ||
       (recorded = at_pg_query (pg, "UPDATE sync_client SET last_batch = $2, last_seen = now() WHERE client_id = $1", 2, params,
                                error)) == NULL)
     return FALSE;
   g_debug ("merged in %.1f ms", (g_get_monotonic_time () - started) / 1e3);
-  if (fault ("before-commit", pg, error) || !at_pg_exec (pg, "COMMIT", error))
+  if (_at_sync_fault ("before-commit", pg, error) || !at_pg_exec (pg, "COMMIT", error))
     return FALSE;
   *sent = (guint) ord;
   /* committed, but the answer may not reach us: the next sync finds out */
-  return !fault ("after-commit", NULL, error);
+  return !_at_sync_fault ("after-commit", NULL, error);
 }
 
 static gboolean
@@ -339,7 +331,7 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
       return FALSE;
     }
   if (last_batch == s->acked + 1 &&
-      local_int (catalog, "SELECT count(*) FROM sync_outbox WHERE batch = (SELECT acked_batch + 1 FROM sync_state)", error) > 0)
+      _at_sync_local_int (catalog, "SELECT count(*) FROM sync_outbox WHERE batch = (SELECT acked_batch + 1 FROM sync_state)", error) > 0)
     {
       /* the last push was merged but its answer never came */
       w.batch = last_batch;
@@ -368,7 +360,7 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
       gint64 frozen, t0;
 
       w.batch = s->acked + 1;
-      frozen = local_int (catalog, "SELECT count(*) FROM sync_outbox WHERE batch = (SELECT acked_batch + 1 FROM sync_state)",
+      frozen = _at_sync_local_int (catalog, "SELECT count(*) FROM sync_outbox WHERE batch = (SELECT acked_batch + 1 FROM sync_state)",
                           error);
       if (frozen < 0)
         return FALSE;
@@ -398,88 +390,6 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
       report->pushed += sent;
     }
   return TRUE;
-}
-
-static AtSyncCell *
-cell_from (PGresult *r, int row)
-{
-  AtSyncCell *c = g_new0 (AtSyncCell, 1);
-
-  c->tbl = g_strdup (PQgetvalue (r, row, 0));
-  c->pk = g_strdup (PQgetvalue (r, row, 1));
-  c->col = g_strdup (PQgetvalue (r, row, 2));
-  c->val = PQgetisnull (r, row, 3) ? g_strdup ("null") : g_strdup (PQgetvalue (r, row, 3));
-  c->hlc = g_ascii_strtoll (PQgetvalue (r, row, 4), NULL, 10);
-  c->node = g_ascii_strtoll (PQgetvalue (r, row, 5), NULL, 10);
-  return c;
-}
-
-static gboolean
-pull (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GCancellable *cancellable, GError **error)
-{
-  for (;;)
-    {
-      g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, s->cursor_seq);
-      g_autofree char *node = g_strdup_printf ("%" G_GINT64_FORMAT, s->node);
-      const char *params[] = { s->cursor_xid, seq, node };
-      g_autoptr(PGresult) page = NULL;
-      g_autoptr(PGresult) rest = NULL;
-      g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) at_sync_cell_free);
-      g_autofree char *last_xid = NULL;
-      Write w = { 0 };
-      gint64 t0 = g_get_monotonic_time ();
-      int n;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      /* below the oldest transaction still running: nothing can commit behind the cursor */
-      if (!plain_cursor)
-        /* this workstation's own cells are what it has: not sent back */
-        page = at_pg_query (pg, "SELECT tbl, pk, col, val::text, hlc, node, xid::text, seq FROM sync_cell "
-                                "WHERE (xid, seq) > ($1::xid8, $2::bigint) AND xid < pg_snapshot_xmin(pg_current_snapshot()) "
-                                "AND node <> $3::bigint ORDER BY xid, seq LIMIT " PULL_PAGE, 3, params, error);
-      else
-        page = at_pg_query (pg, "SELECT tbl, pk, col, val::text, hlc, node, '0', seq FROM sync_cell "
-                                "WHERE seq > $2::bigint AND $1::text IS NOT NULL AND node <> $3::bigint "
-                                "ORDER BY seq LIMIT " PULL_PAGE, 3, params, error);
-      if (page == NULL)
-        return FALSE;
-      if ((n = PQntuples (page)) == 0)
-        return TRUE;
-      for (int i = 0; i < n; i++)
-        g_ptr_array_add (cells, cell_from (page, i));
-      last_xid = g_strdup (PQgetvalue (page, n - 1, 6));
-      g_free (s->cursor_xid);
-      s->cursor_xid = g_strdup (last_xid);
-      s->cursor_seq = g_ascii_strtoll (PQgetvalue (page, n - 1, 7), NULL, 10);
-      if (n == atoi (PULL_PAGE) && !plain_cursor)
-        {
-          /* a server transaction is applied whole */
-          g_autofree char *last_seq = g_strdup_printf ("%" G_GINT64_FORMAT, s->cursor_seq);
-          const char *more[] = { last_xid, last_seq, node };
-          if ((rest = at_pg_query (pg, "SELECT tbl, pk, col, val::text, hlc, node, xid::text, seq FROM sync_cell "
-                                       "WHERE xid = $1::xid8 AND seq > $2::bigint AND node <> $3::bigint ORDER BY seq", 3,
-                                   more, error)) == NULL)
-            return FALSE;
-          for (int i = 0; i < PQntuples (rest); i++)
-            g_ptr_array_add (cells, cell_from (rest, i));
-          if (PQntuples (rest) > 0)
-            s->cursor_seq = g_ascii_strtoll (PQgetvalue (rest, PQntuples (rest) - 1, 7), NULL, 10);
-        }
-      if (fault ("pull-apply", NULL, error))
-        return FALSE;
-      g_debug ("page of %u fields read in %.1f ms", cells->len, (g_get_monotonic_time () - t0) / 1e3);
-      t0 = g_get_monotonic_time ();
-      w.cells = cells;
-      w.cursor_xid = s->cursor_xid;
-      w.cursor_seq = s->cursor_seq;
-      if (!at_catalog_write_sync (catalog, "photos", write_page, &w, error))
-        return FALSE;
-      g_debug ("page applied in %.1f ms (%u written)", (g_get_monotonic_time () - t0) / 1e3, w.applied);
-      report->pulled += cells->len;
-      report->applied += w.applied;
-      report->conflicts += w.conflicts;
-    }
 }
 
 /**
@@ -512,13 +422,12 @@ at_sync_once (AtCatalog     *catalog,
                      _("The server’s schema is older than this Atelier needs: run “atelier-cli server migrate”"));
       else
         ok = read_state (catalog, &s, &failure) && push (pg, catalog, &s, report, &failure) &&
-             pull (pg, catalog, &s, report, cancellable, &failure);
+             _at_sync_pull (pg, catalog, s.node, report, cancellable, &failure);
     }
-  report->pending = (guint) MAX (0, local_int (catalog, "SELECT count(*) FROM sync_outbox", NULL));
+  report->pending = (guint) MAX (0, _at_sync_local_int (catalog, "SELECT count(*) FROM sync_outbox", NULL));
   done.server = shown;
   done.problem = failure ? failure->message : NULL;
   at_catalog_write_sync (catalog, "sync_state", write_done, &done, NULL);
-  g_free (s.cursor_xid);
   if (failure != NULL)
     g_propagate_error (error, failure);
   return ok;

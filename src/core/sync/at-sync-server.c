@@ -18,6 +18,7 @@
 static const char *const migrations[] = {
   "0001-sync.sql",
   "0002-report-views.sql",
+  "0003-buckets.sql",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_SYNC_SERVER_SCHEMA_VERSION);
@@ -184,4 +185,20 @@ at_sync_server_add_workstation (const char  *url,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+at_sync_server_set_min_client (const char  *url,
+                               int          version,
+                               GError     **error)
+{
+  g_autoptr(PGconn) conn = at_pg_connect (url, error);
+  g_autoptr(PGresult) result = NULL;
+  g_autofree char *v = g_strdup_printf ("%d", version);
+  const char *params[] = { v };
+
+  if (conn == NULL || !require_schema (conn, error))
+    return FALSE;
+  result = at_pg_query (conn, "UPDATE atelier_settings SET min_client_schema = $1", 1, params, error);
+  return result != NULL;
 }

@@ -8,8 +8,9 @@
 G_BEGIN_DECLS
 
 /* The version this Atelier's server schema reaches, and the oldest a client accepts. */
-#define AT_SYNC_SERVER_SCHEMA_VERSION 2
-#define AT_SYNC_SERVER_SCHEMA_MIN     1
+#define AT_SYNC_SERVER_SCHEMA_VERSION 3
+/* (3: cells carry their bucket, which the pull reads by) */
+#define AT_SYNC_SERVER_SCHEMA_MIN     3
 
 /* Applies what is missing, in order, each in its own transaction; safe to
  * run again and from two places at once. */
@@ -23,6 +24,11 @@ int      at_sync_server_schema_version   (PGconn      *conn,
 /* Returns the new studio's id. */
 char    *at_sync_server_add_studio       (const char  *url,
                                           const char  *name,
+                                          GError     **error);
+/* Workstations whose catalog schema is below @version are refused until
+ * they are upgraded (they keep their unsent changes). */
+gboolean at_sync_server_set_min_client   (const char  *url,
+                                          int          version,
                                           GError     **error);
 /* A login role for one workstation of @studio (id or name). */
 gboolean at_sync_server_add_workstation  (const char  *url,

@@ -1,0 +1,27 @@
+/* at-sync-client-private.h — what push (at-sync-client.c) and pull
+ * (at-sync-pull.c) share. */
+#pragma once
+
+#include "at-sync-client.h"
+
+G_BEGIN_DECLS
+
+/* An injected fault at @point (tests): the link dies, as a cable pulled. */
+gboolean _at_sync_fault        (const char    *point,
+                                PGconn        *conn,
+                                GError       **error);
+gboolean _at_sync_plain_cursor (void);
+/* One integer from the catalog's reader; -1 on error. */
+gint64   _at_sync_local_int    (AtCatalog     *catalog,
+                                const char    *sql,
+                                GError       **error);
+/* Reads the feed of every bucket this catalog follows to its end, skipping
+ * what @node (this workstation) wrote. */
+gboolean _at_sync_pull         (PGconn        *pg,
+                                AtCatalog     *catalog,
+                                gint64         node,
+                                AtSyncReport  *report,
+                                GCancellable  *cancellable,
+                                GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,270 @@
+/* at-sync-pull.c — reading the server's feed, bucket by bucket.
+ *
+ * Each bucket this catalog follows ('' for the studio's own data, a
+ * project's id for that project) has a cursor (xid8, seq). One statement
+ * reads the next page of every bucket (LATERAL over the cursors), below the
+ * oldest transaction still running, so a transaction that commits late
+ * holds its bucket back instead of being skipped. A page that ends inside a
+ * server transaction is read to that transaction's end. The pages and their
+ * cursors are written in one SQLite transaction.
+ *
+ * A project's rows refer to studio rows (a photo to its project), so while
+ * the studio bucket has more than a page to give, only it is applied: a
+ * parent never arrives after its children.
+ */
+#define G_LOG_DOMAIN "atelier-sync"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "at-sync-apply.h"
+#include "at-sync-client-private.h"
+
+#define PAGE_ROWS 5000
+#define PAGE      G_STRINGIFY (PAGE_ROWS)
+
+/* The columns of a feed row, after the bucket's place in the request. */
+#define CELL "c.tbl, c.pk, c.col, c.val::text, c.hlc, c.node"
+
+static const char feed_sql[] =
+  "SELECT b.ord, s.* FROM unnest ($1::text[], $2::xid8[], $3::bigint[]) WITH ORDINALITY AS b (bucket, xid, seq, ord) "
+  "CROSS JOIN LATERAL (SELECT " CELL ", c.xid::text, c.seq FROM sync_cell c "
+  "WHERE c.bucket = b.bucket AND (c.xid, c.seq) > (b.xid, b.seq) AND c.xid < pg_snapshot_xmin (pg_current_snapshot ()) "
+  "AND c.node <> $4::bigint ORDER BY c.xid, c.seq LIMIT " PAGE ") s ORDER BY b.ord, s.xid, s.seq";
+
+/* the negative control of the convergence test: no fence, sequence order */
+static const char plain_sql[] =
+  "SELECT b.ord, s.* FROM unnest ($1::text[], $2::xid8[], $3::bigint[]) WITH ORDINALITY AS b (bucket, xid, seq, ord) "
+  "CROSS JOIN LATERAL (SELECT " CELL ", '0' AS xid, c.seq FROM sync_cell c "
+  "WHERE c.bucket = b.bucket AND c.seq > b.seq AND c.node <> $4::bigint ORDER BY c.seq LIMIT " PAGE ") s "
+  "ORDER BY b.ord, s.seq";
+
+static const char rest_sql[] =
+  "SELECT 0, " CELL ", c.xid::text, c.seq FROM sync_cell c "
+  "WHERE c.bucket = $1 AND c.xid = $2::xid8 AND c.seq > $3::bigint AND c.node <> $4::bigint ORDER BY c.seq";
+
+typedef struct
+{
+  char   *bucket;
+  char   *xid;
+  gint64  seq;
+  guint   rows;    /* read this round */
+} Cursor;
+
+static void
+cursor_free (gpointer data)
+{
+  Cursor *c = data;
+
+  g_free (c->bucket);
+  g_free (c->xid);
+  g_free (c);
+}
+
+static GPtrArray *
+read_cursors (AtCatalog *catalog, GError **error)
+{
+  AtSqlConn *conn = at_catalog_get_reader (catalog, error);
+  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT bucket, cursor_xid, cursor_seq FROM sync_buckets "
+                                                         "ORDER BY bucket", error) : NULL;
+  g_autoptr(GPtrArray) cursors = g_ptr_array_new_with_free_func (cursor_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Cursor *c = g_new0 (Cursor, 1);
+
+      c->bucket = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      c->xid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      c->seq = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (cursors, c);
+    }
+  at_sql_stmt_release (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the sync state"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&cursors);
+}
+
+/* A PostgreSQL array literal of quoted elements. */
+static void
+array_add (GString *array, const char *value)
+{
+  g_string_append (array, array->len > 1 ? ",\"" : "\"");
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (array, '\\');
+      g_string_append_c (array, *p);
+    }
+  g_string_append_c (array, '"');
+}
+
+static AtSyncCell *
+cell_from (PGresult *r, int row)
+{
+  AtSyncCell *c = g_new0 (AtSyncCell, 1);
+
+  c->tbl = g_strdup (PQgetvalue (r, row, 1));
+  c->pk = g_strdup (PQgetvalue (r, row, 2));
+  c->col = g_strdup (PQgetvalue (r, row, 3));
+  c->val = PQgetisnull (r, row, 4) ? g_strdup ("null") : g_strdup (PQgetvalue (r, row, 4));
+  c->hlc = g_ascii_strtoll (PQgetvalue (r, row, 5), NULL, 10);
+  c->node = g_ascii_strtoll (PQgetvalue (r, row, 6), NULL, 10);
+  return c;
+}
+
+/* Cells of rows [from, to) of @r, moving @cursor to the last. */
+static void
+take_rows (PGresult *r, int from, int to, GPtrArray *cells, Cursor *cursor)
+{
+  for (int i = from; i < to; i++)
+    g_ptr_array_add (cells, cell_from (r, i));
+  if (to > from)
+    {
+      g_free (cursor->xid);
+      cursor->xid = g_strdup (PQgetvalue (r, to - 1, 7));
+      cursor->seq = g_ascii_strtoll (PQgetvalue (r, to - 1, 8), NULL, 10);
+      cursor->rows += to - from;
+    }
+}
+
+typedef struct
+{
+  GPtrArray *cells;
+  GPtrArray *cursors;
+  guint      applied;
+  guint      conflicts;
+} Page;
+
+/* In scope 'all', every project of the studio is followed as it arrives. */
+static gboolean
+follow_new_projects (AtSqlConn *conn, GError **error)
+{
+  return at_sql_exec_bound (conn, error, "INSERT OR IGNORE INTO sync_buckets (bucket) SELECT id FROM projects "
+                                         "WHERE (SELECT scope FROM sync_state) = 'all'", "");
+}
+
+static gboolean
+write_follow (AtSqlConn *conn, gpointer data, GError **error)
+{
+  return follow_new_projects (conn, error);
+}
+
+static gboolean
+write_page (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Page *p = data;
+
+  if (!at_sync_apply_page (conn, p->cells, &p->applied, &p->conflicts, error))
+    return FALSE;
+  for (guint i = 0; i < p->cursors->len; i++)
+    {
+      Cursor *c = p->cursors->pdata[i];
+
+      if (c->rows > 0 && !at_sql_exec_bound (conn, error, "UPDATE sync_buckets SET cursor_xid = ?2, cursor_seq = ?3 "
+                                                          "WHERE bucket = ?1", "ttl", c->bucket, c->xid, c->seq))
+        return FALSE;
+    }
+  return follow_new_projects (conn, error);
+}
+
+/* One round: the next page of every bucket. Returns the cells read, with
+ * the cursors moved past them; an empty array at the end of the feed. */
+static GPtrArray *
+read_round (PGconn *pg, GPtrArray *cursors, const char *node, GError **error)
+{
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) at_sync_cell_free);
+  g_autoptr(GString) buckets = g_string_new ("{");
+  g_autoptr(GString) xids = g_string_new ("{");
+  g_autoptr(GString) seqs = g_string_new ("{");
+  g_autoptr(PGresult) page = NULL;
+  int n, start = 0;
+
+  for (guint i = 0; i < cursors->len; i++)
+    {
+      Cursor *c = cursors->pdata[i];
+      g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, c->seq);
+
+      array_add (buckets, c->bucket);
+      array_add (xids, c->xid);
+      array_add (seqs, seq);
+    }
+  g_string_append_c (buckets, '}');
+  g_string_append_c (xids, '}');
+  g_string_append_c (seqs, '}');
+  page = at_pg_query (pg, _at_sync_plain_cursor () ? plain_sql : feed_sql, 4,
+                      (const char *const []) { buckets->str, xids->str, seqs->str, node }, error);
+  if (page == NULL)
+    return NULL;
+  n = PQntuples (page);
+  while (start < n)
+    {
+      int ord = atoi (PQgetvalue (page, start, 0)), end = start;
+      Cursor *c = cursors->pdata[ord - 1];
+
+      while (end < n && atoi (PQgetvalue (page, end, 0)) == ord)
+        end++;
+      take_rows (page, start, end, cells, c);
+      if (end - start == PAGE_ROWS && !_at_sync_plain_cursor ())
+        {
+          /* a server transaction is applied whole */
+          g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, c->seq);
+          g_autoptr(PGresult) rest = at_pg_query (pg, rest_sql, 4, (const char *const []) { c->bucket, c->xid, seq, node },
+                                                  error);
+          if (rest == NULL)
+            return NULL;
+          take_rows (rest, 0, PQntuples (rest), cells, c);
+        }
+      /* more studio data to come: it goes first, alone */
+      if (end - start == PAGE_ROWS && *c->bucket == '\0')
+        break;
+      start = end;
+    }
+  return g_steal_pointer (&cells);
+}
+
+gboolean
+_at_sync_pull (PGconn        *pg,
+               AtCatalog     *catalog,
+               gint64         node,
+               AtSyncReport  *report,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autofree char *me = g_strdup_printf ("%" G_GINT64_FORMAT, node);
+
+  if (!at_catalog_write_sync (catalog, "sync_buckets", write_follow, NULL, error))
+    return FALSE;
+  for (;;)
+    {
+      g_autoptr(GPtrArray) cursors = NULL;
+      g_autoptr(GPtrArray) cells = NULL;
+      Page p = { 0 };
+      gint64 t0 = g_get_monotonic_time ();
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          (cursors = read_cursors (catalog, error)) == NULL ||
+          (cells = read_round (pg, cursors, me, error)) == NULL)
+        return FALSE;
+      if (cells->len == 0)
+        return TRUE;
+      if (_at_sync_fault ("pull-apply", NULL, error))
+        return FALSE;
+      g_debug ("page of %u fields read in %.1f ms", cells->len, (g_get_monotonic_time () - t0) / 1e3);
+      t0 = g_get_monotonic_time ();
+      p.cells = cells;
+      p.cursors = cursors;
+      if (!at_catalog_write_sync (catalog, "photos", write_page, &p, error))
+        return FALSE;
+      g_debug ("page applied in %.1f ms (%u written)", (g_get_monotonic_time () - t0) / 1e3, p.applied);
+      report->pulled += cells->len;
+      report->applied += p.applied;
+      report->conflicts += p.conflicts;
+    }
+}
