@@ -121,6 +121,30 @@ at_cli_server_add_workstation (int argc, char **argv)
   return AT_CLI_OK;
 }
 
+int
+at_cli_server_min_client (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("VERSION"));
+  g_autoptr(GError) error = NULL;
+  char *end = NULL;
+  gint64 version;
+
+  g_option_context_set_summary (context, _("Refuse workstations whose catalog schema is older than VERSION (they keep "
+                                           "their changes until Atelier is upgraded on them); 0 accepts every one."));
+  g_option_context_add_main_entries (context, server_entries, GETTEXT_PACKAGE);
+  if (!at_cli_parse_args (context, &argc, &argv))
+    return AT_CLI_USAGE;
+  if (server_url () == NULL || argc != 2)
+    return usage (_("give --server and a catalog schema version"));
+  version = g_ascii_strtoll (argv[1], &end, 10);
+  if (end == argv[1] || *end != '\0' || version < 0 || version > G_MAXINT)
+    return usage (_("the version is a whole number"));
+  if (!at_sync_server_set_min_client (server_url (), (int) version, &error))
+    return at_cli_fail (error);
+  g_print (_("Workstations need catalog schema %d or later.\n"), (int) version);
+  return AT_CLI_OK;
+}
+
 static gboolean
 sync_and_print (AtCatalog *catalog, GError **error)
 {

@@ -35,10 +35,14 @@ static const Command commands[] = {
   { "albums",  "rename", at_cli_albums_rename, N_("Rename an album") },
   { "albums",  "add",   at_cli_albums_add,    N_("Add photos to an album") },
   { "albums",  "remove", at_cli_albums_remove, N_("Take photos out of an album") },
+  { "sync",    "projects", at_cli_sync_projects, N_("List the studio’s projects and which this workstation follows") },
+  { "sync",    "follow", at_cli_sync_follow,  N_("Follow projects (or --all): their photos and work sync here") },
+  { "sync",    "unfollow", at_cli_sync_unfollow, N_("Stop following projects: their rows leave this catalog") },
   { NULL,      "sync",  at_cli_sync,          N_("Push this catalog’s changes to the central server and pull the others’") },
   { "server",  "migrate", at_cli_server_migrate, N_("Create or upgrade the schema on the central server") },
   { "server",  "add-studio", at_cli_server_add_studio, N_("Add a studio to the central server") },
   { "server",  "add-workstation", at_cli_server_add_workstation, N_("Add a workstation login for a studio") },
+  { "server",  "min-client", at_cli_server_min_client, N_("Refuse workstations whose catalog schema is older") },
 };
 
 static void

@@ -33,6 +33,7 @@
 #include "at-pg.h"
 #include "at-thread.h"
 #include "at-sync-apply.h"
+#include "at-sync-buckets.h"
 #include "at-sync-capture.h"
 #include "at-sync-client.h"
 #include "at-sync-server.h"

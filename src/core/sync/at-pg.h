@@ -18,6 +18,7 @@ typedef enum {
   AT_SYNC_ERROR_SCHEMA,        /* the server's schema is missing or too old */
   AT_SYNC_ERROR_CLOCK,         /* this workstation's clock is far ahead */
   AT_SYNC_ERROR_NOT_CONFIGURED,
+  AT_SYNC_ERROR_PENDING,       /* changes not sent yet stand in the way */
 } AtSyncError;
 
 PGconn   *at_pg_connect    (const char  *url,

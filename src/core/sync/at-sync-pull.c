@@ -6,7 +6,8 @@
  * oldest transaction still running, so a transaction that commits late
  * holds its bucket back instead of being skipped. A page that ends inside a
  * server transaction is read to that transaction's end. The pages and their
- * cursors are written in one SQLite transaction.
+ * cursors are written in one SQLite transaction. What this workstation
+ * wrote is left out, except while a bucket is read from its start.
  *
  * A project's rows refer to studio rows (a photo to its project), so while
  * the studio bucket has more than a page to give, only it is applied: a
@@ -28,28 +29,32 @@
 #define CELL "c.tbl, c.pk, c.col, c.val::text, c.hlc, c.node"
 
 static const char feed_sql[] =
-  "SELECT b.ord, s.* FROM unnest ($1::text[], $2::xid8[], $3::bigint[]) WITH ORDINALITY AS b (bucket, xid, seq, ord) "
+  "SELECT b.ord, s.* FROM unnest ($1::text[], $2::xid8[], $3::bigint[], $5::bool[]) WITH ORDINALITY "
+  "AS b (bucket, xid, seq, with_own, ord) "
   "CROSS JOIN LATERAL (SELECT " CELL ", c.xid::text, c.seq FROM sync_cell c "
   "WHERE c.bucket = b.bucket AND (c.xid, c.seq) > (b.xid, b.seq) AND c.xid < pg_snapshot_xmin (pg_current_snapshot ()) "
-  "AND c.node <> $4::bigint ORDER BY c.xid, c.seq LIMIT " PAGE ") s ORDER BY b.ord, s.xid, s.seq";
+  "AND (c.node <> $4::bigint OR b.with_own) ORDER BY c.xid, c.seq LIMIT " PAGE ") s ORDER BY b.ord, s.xid, s.seq";
 
 /* the negative control of the convergence test: no fence, sequence order */
 static const char plain_sql[] =
-  "SELECT b.ord, s.* FROM unnest ($1::text[], $2::xid8[], $3::bigint[]) WITH ORDINALITY AS b (bucket, xid, seq, ord) "
+  "SELECT b.ord, s.* FROM unnest ($1::text[], $2::xid8[], $3::bigint[], $5::bool[]) WITH ORDINALITY "
+  "AS b (bucket, xid, seq, with_own, ord) "
   "CROSS JOIN LATERAL (SELECT " CELL ", '0' AS xid, c.seq FROM sync_cell c "
-  "WHERE c.bucket = b.bucket AND c.seq > b.seq AND c.node <> $4::bigint ORDER BY c.seq LIMIT " PAGE ") s "
+  "WHERE c.bucket = b.bucket AND c.seq > b.seq AND (c.node <> $4::bigint OR b.with_own) ORDER BY c.seq LIMIT " PAGE ") s "
   "ORDER BY b.ord, s.seq";
 
 static const char rest_sql[] =
   "SELECT 0, " CELL ", c.xid::text, c.seq FROM sync_cell c "
-  "WHERE c.bucket = $1 AND c.xid = $2::xid8 AND c.seq > $3::bigint AND c.node <> $4::bigint ORDER BY c.seq";
+  "WHERE c.bucket = $1 AND c.xid = $2::xid8 AND c.seq > $3::bigint AND (c.node <> $4::bigint OR $5::bool) ORDER BY c.seq";
 
 typedef struct
 {
   char   *bucket;
   char   *xid;
   gint64  seq;
-  guint   rows;    /* read this round */
+  gboolean with_own;
+  gboolean read;   /* this round read its page (it may have had none) */
+  guint   rows;    /* rows read this round */
 } Cursor;
 
 static void
@@ -66,8 +71,8 @@ static GPtrArray *
 read_cursors (AtCatalog *catalog, GError **error)
 {
   AtSqlConn *conn = at_catalog_get_reader (catalog, error);
-  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT bucket, cursor_xid, cursor_seq FROM sync_buckets "
-                                                         "ORDER BY bucket", error) : NULL;
+  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT bucket, cursor_xid, cursor_seq, with_own "
+                                                         "FROM sync_buckets ORDER BY bucket", error) : NULL;
   g_autoptr(GPtrArray) cursors = g_ptr_array_new_with_free_func (cursor_free);
   int rc;
 
@@ -80,6 +85,7 @@ read_cursors (AtCatalog *catalog, GError **error)
       c->bucket = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       c->xid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       c->seq = sqlite3_column_int64 (stmt, 2);
+      c->with_own = sqlite3_column_int (stmt, 3);
       g_ptr_array_add (cursors, c);
     }
   at_sql_stmt_release (stmt);
@@ -167,8 +173,11 @@ write_page (AtSqlConn *conn, gpointer data, GError **error)
     {
       Cursor *c = p->cursors->pdata[i];
 
-      if (c->rows > 0 && !at_sql_exec_bound (conn, error, "UPDATE sync_buckets SET cursor_xid = ?2, cursor_seq = ?3 "
-                                                          "WHERE bucket = ?1", "ttl", c->bucket, c->xid, c->seq))
+      /* a bucket read to its end no longer needs what this workstation wrote */
+      if ((c->rows > 0 || c->with_own) &&
+          !at_sql_exec_bound (conn, error, "UPDATE sync_buckets SET cursor_xid = ?2, cursor_seq = ?3, with_own = ?4 "
+                                           "WHERE bucket = ?1", "ttli", c->bucket, c->xid, c->seq,
+                              c->with_own && (!c->read || c->rows >= PAGE_ROWS)))
         return FALSE;
     }
   return follow_new_projects (conn, error);
@@ -183,6 +192,7 @@ read_round (PGconn *pg, GPtrArray *cursors, const char *node, GError **error)
   g_autoptr(GString) buckets = g_string_new ("{");
   g_autoptr(GString) xids = g_string_new ("{");
   g_autoptr(GString) seqs = g_string_new ("{");
+  g_autoptr(GString) own = g_string_new ("{");
   g_autoptr(PGresult) page = NULL;
   int n, start = 0;
 
@@ -194,12 +204,14 @@ read_round (PGconn *pg, GPtrArray *cursors, const char *node, GError **error)
       array_add (buckets, c->bucket);
       array_add (xids, c->xid);
       array_add (seqs, seq);
+      array_add (own, c->with_own ? "t" : "f");
     }
   g_string_append_c (buckets, '}');
   g_string_append_c (xids, '}');
   g_string_append_c (seqs, '}');
-  page = at_pg_query (pg, _at_sync_plain_cursor () ? plain_sql : feed_sql, 4,
-                      (const char *const []) { buckets->str, xids->str, seqs->str, node }, error);
+  g_string_append_c (own, '}');
+  page = at_pg_query (pg, _at_sync_plain_cursor () ? plain_sql : feed_sql, 5,
+                      (const char *const []) { buckets->str, xids->str, seqs->str, node, own->str }, error);
   if (page == NULL)
     return NULL;
   n = PQntuples (page);
@@ -215,17 +227,23 @@ read_round (PGconn *pg, GPtrArray *cursors, const char *node, GError **error)
         {
           /* a server transaction is applied whole */
           g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, c->seq);
-          g_autoptr(PGresult) rest = at_pg_query (pg, rest_sql, 4, (const char *const []) { c->bucket, c->xid, seq, node },
-                                                  error);
+          g_autoptr(PGresult) rest = at_pg_query (pg, rest_sql, 5,
+                                                  (const char *const []) { c->bucket, c->xid, seq, node,
+                                                                           c->with_own ? "t" : "f" }, error);
           if (rest == NULL)
             return NULL;
           take_rows (rest, 0, PQntuples (rest), cells, c);
         }
       /* more studio data to come: it goes first, alone */
       if (end - start == PAGE_ROWS && *c->bucket == '\0')
-        break;
+        {
+          c->read = TRUE;
+          return g_steal_pointer (&cells);
+        }
       start = end;
     }
+  for (guint i = 0; i < cursors->len; i++)
+    ((Cursor *) cursors->pdata[i])->read = TRUE;
   return g_steal_pointer (&cells);
 }
 

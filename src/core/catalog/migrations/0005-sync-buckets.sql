@@ -8,14 +8,18 @@
 ALTER TABLE sync_outbox ADD COLUMN bucket TEXT NOT NULL DEFAULT '';
 
 -- The buckets this catalog follows, each with how far it has read the feed.
+-- A pull leaves out what this workstation wrote (it has it), except while a
+-- bucket is read from the start (with_own): one followed again after being
+-- dropped has lost those rows too.
 CREATE TABLE sync_buckets (
   bucket      TEXT PRIMARY KEY,
   cursor_xid  TEXT NOT NULL DEFAULT '0',
   cursor_seq  INTEGER NOT NULL DEFAULT 0,
+  with_own    INTEGER NOT NULL DEFAULT 1,
   added_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
 ) WITHOUT ROWID;
 -- Until now the whole studio was one feed: it is the studio bucket's.
-INSERT INTO sync_buckets (bucket, cursor_xid, cursor_seq) SELECT '', cursor_xid, cursor_seq FROM sync_state;
+INSERT INTO sync_buckets (bucket, cursor_xid, cursor_seq, with_own) SELECT '', cursor_xid, cursor_seq, 0 FROM sync_state;
 
 -- 'all': every project of the studio (a new one is followed as it arrives);
 -- 'projects': only those in sync_buckets (and any this workstation writes to).

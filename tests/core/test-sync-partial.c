@@ -1,0 +1,294 @@
+/* test-sync-partial.c — partial sync (a workstation follows chosen
+ * projects) and the schema handshake (a server that needs newer
+ * workstations refuses older ones, which keep their changes), through a
+ * real PostgreSQL 15. */
+#include "config.h"
+
+#include "at-test-cli.h"
+#include "at-test-pg.h"
+#include "at-test-util.h"
+
+static AtTestPg *pg;
+static char *url_laptop, *url_desk;
+
+typedef struct
+{
+  char      *dir;
+  AtCatalog *desk;    /* everything: the demo studio */
+  AtCatalog *laptop;  /* a new workstation that follows chosen projects */
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *album = NULL;
+  AtSyncReport r;
+
+  g_free (at_test_pg_psql (pg, "TRUNCATE sync_cell, sync_client; UPDATE atelier_settings SET min_client_schema = 0"));
+  f->dir = at_test_make_tmpdir ();
+  /* the demo's 6 photos are in P-2026-001; an album makes P-2026-002 non-empty */
+  f->desk = at_test_demo_catalog (f->dir, 6);
+  album = at_album_create (f->desk, "P-2026-002", "Family picks", "proof", &error);
+  g_assert_no_error (error);
+  g_assert_true (at_sync_once (f->desk, url_desk, &r, NULL, &error));
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "laptop.atelier", NULL);
+  f->laptop = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->desk);
+  g_clear_object (&f->laptop);
+  at_test_rm_rf (f->dir);
+  g_free (f->dir);
+}
+
+static void
+sync_ok (AtCatalog *catalog, const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  AtSyncReport r;
+
+  g_assert_true (at_sync_once (catalog, url, &r, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static gint64
+count (AtCatalog *catalog, const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
+  return at_test_sql_int (catalog, sql);
+}
+
+static void
+follow (AtCatalog *catalog, const char *project)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (at_sync_follow (catalog, project, &error));
+  g_assert_no_error (error);
+}
+
+static void
+unfollow (AtCatalog *catalog, const char *project)
+{
+  g_autoptr(GError) error = NULL;
+  guint removed = 0;
+
+  g_assert_true (at_sync_unfollow (catalog, project, &removed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (removed, >, 0);
+}
+
+/* Chosen projects only: the studio's data and the followed projects come,
+ * the rest stays on the server; unfollowing takes rows out here only, and
+ * following again brings them back whole. */
+static void
+test_follow_chosen (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) projects = NULL;
+  g_autofree char *photo = NULL;
+  g_autofree char *sql = NULL;
+
+  g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, &error));
+  g_assert_no_error (error);
+  sync_ok (f->laptop, url_laptop);
+  /* studio data: all of it; projects' data: none */
+  g_assert_cmpint (count (f->laptop, "projects"), ==, count (f->desk, "projects"));
+  g_assert_cmpint (count (f->laptop, "staff"), ==, count (f->desk, "staff"));
+  g_assert_cmpint (count (f->laptop, "contracts"), ==, count (f->desk, "contracts"));
+  g_assert_cmpint (count (f->laptop, "photos"), ==, 0);
+  g_assert_cmpint (count (f->laptop, "albums"), ==, 0);
+  g_assert_cmpint (count (f->laptop, "shooting_schedules"), ==, 0);
+  projects = at_sync_list_projects (f->laptop, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (projects->len, ==, 6);
+  for (guint i = 0; i < projects->len; i++)
+    g_assert_false (((AtSyncProject *) projects->pdata[i])->followed);
+
+  follow (f->laptop, "P-2026-002");
+  sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM albums WHERE name = 'Family picks'"), ==, 1);
+  g_assert_cmpint (count (f->laptop, "photos"), ==, 0);
+
+  follow (f->laptop, "P-2026-001");
+  sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (count (f->laptop, "photos"), ==, 6);
+  g_assert_cmpint (count (f->laptop, "photo_files"), ==, count (f->desk, "photo_files"));
+  g_assert_cmpint (count (f->laptop, "album_items"), ==, count (f->desk, "album_items"));
+  g_assert_cmpint (count (f->laptop, "shooting_schedules"), ==, count (f->desk, "shooting_schedules"));
+
+  /* an edit waiting to be sent holds the project here */
+  photo = at_test_sql_text (f->laptop, "SELECT id FROM photos ORDER BY id LIMIT 1");
+  sql = g_strdup_printf ("UPDATE photos SET rating = 5 WHERE id = '%s'", photo);
+  at_test_sql_exec (f->laptop, sql);
+  g_assert_false (at_sync_unfollow (f->laptop, "P-2026-001", NULL, &error));
+  g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_PENDING);
+  g_clear_error (&error);
+  g_assert_cmpint (count (f->laptop, "photos"), ==, 6);
+  sync_ok (f->laptop, url_laptop);
+
+  unfollow (f->laptop, "P-2026-001");
+  g_assert_cmpint (count (f->laptop, "photos"), ==, 0);
+  g_assert_cmpint (count (f->laptop, "photo_files"), ==, 0);
+  g_assert_cmpint (count (f->laptop, "sync_outbox"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_clock WHERE tbl = 'photos'"), ==, 0);
+  g_assert_cmpint (count (f->laptop, "albums"), ==, 1);
+  g_assert_cmpint (count (f->laptop, "projects"), ==, 6);
+  /* nothing left the server, and the desk still has it all */
+  sync_ok (f->desk, url_desk);
+  g_assert_cmpint (count (f->desk, "photos"), ==, 6);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT rating FROM photos WHERE id = '%s'", photo);
+  g_assert_cmpint (at_test_sql_int (f->desk, sql), ==, 5);
+  {
+    g_autofree char *tombstones = at_test_pg_psql (pg, "SELECT count(*) FROM sync_cell WHERE col = '_deleted'");
+    g_assert_cmpstr (tombstones, ==, "0");
+  }
+
+  /* following again brings the rows back, with the edit */
+  follow (f->laptop, "P-2026-001");
+  sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (count (f->laptop, "photos"), ==, 6);
+  g_assert_cmpint (at_test_sql_int (f->laptop, sql), ==, 5);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_buckets"), ==, 3);
+}
+
+/* Writing into a project this workstation does not follow makes it follow
+ * it; and following all projects picks up one created elsewhere. */
+static void
+test_follow_by_writing (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *album = NULL;
+  g_autofree char *project = NULL;
+
+  g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, &error));
+  sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (count (f->laptop, "photos"), ==, 0);
+  album = at_album_create (f->laptop, "P-2026-001", "Laptop picks", "proof", &error);
+  g_assert_no_error (error);
+  sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (count (f->laptop, "photos"), ==, 6);
+  sync_ok (f->desk, url_desk);
+  g_assert_cmpint (at_test_sql_int (f->desk, "SELECT count(*) FROM albums WHERE name = 'Laptop picks'"), ==, 1);
+
+  /* a project made at the desk, with an album, while the laptop follows all */
+  g_assert_true (at_sync_set_follow_all (f->laptop, TRUE, &error));
+  project = at_test_sql_text (f->desk, "SELECT lower(hex(randomblob(16)))");
+  {
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO projects (id, studio_id, project_number, name, project_type) "
+                                            "SELECT '%s', id, 'P-2026-099', 'Late booking', 'portrait' FROM studios",
+                                            project);
+    at_test_sql_exec (f->desk, sql);
+  }
+  g_free (album);
+  album = at_album_create (f->desk, "P-2026-099", "Late picks", "proof", &error);
+  g_assert_no_error (error);
+  sync_ok (f->desk, url_desk);
+  sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM albums WHERE name = 'Late picks'"), ==, 1);
+}
+
+/* A server that needs newer workstations refuses this one with a clear
+ * error before anything moves; its changes wait, then go once allowed. */
+static void
+test_min_client (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *newer = g_strdup_printf ("%d", AT_CATALOG_SCHEMA_VERSION + 1);
+  AtSyncReport r;
+  AtTestRun run;
+
+  run = at_test_cli ("server", "min-client", "--server", pg->admin, newer, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  at_test_run_clear (&run);
+  at_test_sql_exec (f->desk, "UPDATE photos SET rating = 4");
+  g_assert_false (at_sync_once (f->desk, url_desk, &r, NULL, &error));
+  g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_SCHEMA);
+  g_assert_nonnull (strstr (error->message, "update Atelier"));
+  g_clear_error (&error);
+  g_assert_cmpint (count (f->desk, "sync_outbox"), ==, 6);
+  g_assert_cmpuint (r.pending, ==, 6);
+  /* the CLI says so too, and fails */
+  run = at_test_cli ("sync", "--catalog", at_catalog_get_path (f->desk), "--server", url_desk, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "refuses this workstation"));
+  at_test_run_clear (&run);
+
+  run = at_test_cli ("server", "min-client", "--server", pg->admin, "five", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  at_test_run_clear (&run);
+  run = at_test_cli ("server", "min-client", "--server", pg->admin, "0", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  at_test_run_clear (&run);
+  sync_ok (f->desk, url_desk);
+  g_assert_cmpint (count (f->desk, "sync_outbox"), ==, 0);
+}
+
+/* The CLI: list, follow, unfollow, with their exit codes. */
+static void
+test_cli (Fixture *f, gconstpointer data)
+{
+  const char *path = at_catalog_get_path (f->desk);
+  AtTestRun r;
+
+  r = at_test_cli ("sync", "projects", "--catalog", path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Following every project"));
+  g_assert_nonnull (strstr (r.out, "● P-2026-001"));
+  at_test_run_clear (&r);
+  r = at_test_cli ("sync", "unfollow", "--catalog", path, "P-2026-003", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  at_test_run_clear (&r);
+  r = at_test_cli ("sync", "projects", "--catalog", path, NULL);
+  g_assert_nonnull (strstr (r.out, "chosen projects"));
+  g_assert_nonnull (strstr (r.out, "○ P-2026-003"));
+  g_assert_nonnull (strstr (r.out, "● P-2026-001"));
+  at_test_run_clear (&r);
+  r = at_test_cli ("sync", "follow", "--catalog", path, "P-2026-404", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "no project"));
+  at_test_run_clear (&r);
+  r = at_test_cli ("sync", "follow", "--catalog", path, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  at_test_run_clear (&r);
+  r = at_test_cli ("sync", "follow", "--catalog", path, "--all", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  at_test_run_clear (&r);
+  r = at_test_cli ("sync", "projects", "--catalog", path, NULL);
+  g_assert_nonnull (strstr (r.out, "● P-2026-003"));
+  at_test_run_clear (&r);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  pg = at_test_pg_start ();
+  g_assert_true (at_sync_server_migrate (pg->admin, NULL, NULL, &error));
+  g_free (at_sync_server_add_studio (pg->admin, "Studio A", &error));
+  g_assert_true (at_sync_server_add_workstation (pg->admin, "Studio A", "laptop", "pw-laptop", &error));
+  g_assert_true (at_sync_server_add_workstation (pg->admin, "Studio A", "desk", "pw-desk", &error));
+  g_assert_no_error (error);
+  url_laptop = at_test_pg_conninfo (pg, "laptop", "pw-laptop");
+  url_desk = at_test_pg_conninfo (pg, "desk", "pw-desk");
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/sync/partial/follow-chosen", test_follow_chosen);
+  ADD ("/sync/partial/follow-by-writing", test_follow_by_writing);
+  ADD ("/sync/partial/cli", test_cli);
+  ADD ("/sync/min-client", test_min_client);
+  status = g_test_run ();
+  at_test_pg_stop (pg);
+  return status;
+}
