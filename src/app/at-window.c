@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "at-window.h"
+#include "at-toast.h"
 #include "at-ingest-page.h"
 #include "at-library-page.h"
 #include "at-sync-credentials.h"
@@ -105,7 +106,7 @@ at_window_refresh_counts (AtWindow *self)
     return;
   if (!at_studio_summary_load (self->catalog, &s, &error))
     {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      adw_toast_overlay_add_toast (self->toast_overlay, at_toast_new (error->message));
       return;
     }
 

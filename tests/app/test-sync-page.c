@@ -1,11 +1,13 @@
 /* test-sync-page.c — the Sync section and the header's indicator, in the
  * real window under Xvfb, against a real PostgreSQL: synced after start,
  * a change counted and sent a moment later, offline when the server is
- * gone (a state, with the reason, not an alarm), synced again after. */
+ * gone (a state, with the reason, not an alarm), synced again after; then
+ * the projects it follows: every one, then all but one, after asking. */
 #include "config.h"
 
 #include "at-sync-indicator.h"
 #include "at-sync-page.h"
+#include "at-sync-projects.h"
 #include "at-test-app.h"
 #include "at-test-pg.h"
 #include "at-test-util.h"
@@ -31,6 +33,84 @@ static gboolean
 nothing_pending (gpointer sync)
 {
   return at_sync_service_get_state (sync) == AT_SYNC_STATE_SYNCED && at_sync_service_get_pending (sync) == 0;
+}
+
+/* The check of the project row titled @name. */
+static GtkCheckButton *
+project_check (GtkWidget *root, const char *name)
+{
+  if (ADW_IS_ACTION_ROW (root) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), name) == 0)
+    return GTK_CHECK_BUTTON (at_test_find_widget (root, GTK_TYPE_CHECK_BUTTON));
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkCheckButton *found = project_check (c, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_project_rows (gpointer projects)
+{
+  return project_check (projects, "Haddad & Vik engagement shoot") != NULL;
+}
+
+static gboolean
+follows_chosen (gpointer catalog)
+{
+  return at_test_sql_int (catalog, "SELECT scope = 'projects' FROM sync_state") == 1;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return at_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static gboolean
+unfollowed (gpointer catalog)
+{
+  return at_test_sql_int (catalog, "SELECT count(*) FROM sync_buckets b JOIN projects p ON p.id = b.bucket "
+                                   "WHERE p.project_number = 'P-2026-003'") == 0 &&
+         at_test_sql_int (catalog, "SELECT count(*) FROM sync_buckets") > 1;
+}
+
+/* Every project followed, then the switch off and one project unchecked:
+ * it asks first, then the catalog follows the others only. */
+static void
+check_projects (AtWindow *window, AtCatalog *catalog)
+{
+  GtkWidget *projects = at_test_find_widget (GTK_WIDGET (window), AT_TYPE_SYNC_PROJECTS);
+  GtkSwitch *all;
+  GtkCheckButton *check;
+
+  g_assert_nonnull (projects);
+  at_test_wait_until (has_project_rows, projects, 10);
+  all = GTK_SWITCH (at_test_find_widget (projects, GTK_TYPE_SWITCH));
+  check = project_check (projects, "Haddad & Vik engagement shoot");
+  g_assert_true (gtk_switch_get_active (all));
+  g_assert_true (gtk_check_button_get_active (check));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (check)));
+
+  gtk_switch_set_active (all, FALSE);
+  at_test_wait_until (follows_chosen, catalog, 10);
+  at_test_run_main_loop (200);
+  check = project_check (projects, "Haddad & Vik engagement shoot");
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (check)));
+  g_assert_true (gtk_check_button_get_active (check));
+  gtk_check_button_set_active (check, FALSE);
+  at_test_wait_until (dialog_shown, NULL, 5);
+  at_test_run_main_loop (300);
+  at_test_save_screenshot (at_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG), "sync-unfollow-dialog.png");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (at_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "unfollow");
+  at_test_wait_until (unfollowed, catalog, 10);
+  at_test_run_main_loop (500);
+  check = project_check (projects, "Haddad & Vik engagement shoot");
+  g_assert_false (gtk_check_button_get_active (check));
+  g_assert_true (gtk_check_button_get_active (project_check (projects, "Lindqvist & Okafor wedding")));
+  gtk_widget_grab_focus (GTK_WIDGET (check));
+  at_test_save_screenshot (GTK_WIDGET (window), "sync-projects.png");
 }
 
 static void
@@ -109,6 +189,8 @@ test_sync_page (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
   at_test_wait_until (nothing_pending, sync, 30);
   g_assert_cmpstr (at_sync_indicator_get_text (indicator), ==, "Synced");
+
+  check_projects (window, catalog);
 
   g_settings_reset (settings, "sync-server");
   gtk_window_destroy (GTK_WINDOW (window));

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "at-library-page-private.h"
+#include "at-toast.h"
 
 
 enum { PROP_0, PROP_AUTO_ADVANCE, N_PROPS };
@@ -171,10 +172,7 @@ void
 _at_library_page_toast (AtLibraryPage *self,
                         const char    *text)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+  at_toast_show (GTK_WIDGET (self), text);
 }
 
 AtFilterPopover *

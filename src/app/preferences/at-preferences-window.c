@@ -11,6 +11,7 @@
 
 #include "at-core.h"
 #include "at-preferences-window.h"
+#include "at-toast.h"
 #include "at-sync-credentials.h"
 
 struct _AtPreferencesWindow
@@ -127,10 +128,10 @@ stored_cb (GObject *object, GAsyncResult *result, gpointer data)
   g_autoptr(GError) error = NULL;
 
   if (!at_sync_credentials_store_finish (result, &error))
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), at_toast_new (error->message));
   else
     {
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_("Password saved in the keyring")));
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), at_toast_new (_("Password saved in the keyring")));
       /* the window looks the password up again when the server setting changes */
       g_settings_set_string (self->settings, "sync-server", "");
       server_apply_cb (self);
@@ -144,7 +145,7 @@ password_apply_cb (AtPreferencesWindow *self)
 
   if (*server == '\0')
     {
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_("Set the server first")));
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), at_toast_new (_("Set the server first")));
       return;
     }
   at_sync_credentials_store_async (server, gtk_editable_get_text (GTK_EDITABLE (self->password_row)), NULL, stored_cb,

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "at-sync-page.h"
+#include "at-sync-projects.h"
 
 struct _AtSyncPage
 {
@@ -22,6 +23,7 @@ struct _AtSyncPage
   GtkWidget     *problem_group;
   GtkLabel      *problem_label;
   GtkListBox    *history;
+  AtSyncProjects *projects;
   guint          n_history;
   AtSyncService *service;
 };
@@ -127,6 +129,8 @@ finished_cb (AtSyncPage *self)
   adw_action_row_set_subtitle (row, what);
   gtk_list_box_prepend (self->history, GTK_WIDGET (row));
   self->n_history++;
+  /* a sync may have brought projects, or sent a project's last changes */
+  at_sync_projects_reload (self->projects);
   update (self);
 }
 
@@ -139,6 +143,7 @@ at_sync_page_set_service (AtSyncPage    *self,
   if (self->service != NULL)
     g_signal_handlers_disconnect_by_data (self->service, self);
   g_set_object (&self->service, service);
+  at_sync_projects_set_service (self->projects, service);
   if (service == NULL)
     return;
   g_signal_connect_swapped (service, "notify::state", G_CALLBACK (update), self);
@@ -182,10 +187,12 @@ at_sync_page_class_init (AtSyncPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtSyncPage, problem_group);
   gtk_widget_class_bind_template_child (widget_class, AtSyncPage, problem_label);
   gtk_widget_class_bind_template_child (widget_class, AtSyncPage, history);
+  gtk_widget_class_bind_template_child (widget_class, AtSyncPage, projects);
 }
 
 static void
 at_sync_page_init (AtSyncPage *self)
 {
+  g_type_ensure (AT_TYPE_SYNC_PROJECTS);
   gtk_widget_init_template (GTK_WIDGET (self));
 }

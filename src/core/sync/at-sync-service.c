@@ -389,6 +389,13 @@ at_sync_service_init (AtSyncService *self)
   self->interval = 60;
 }
 
+AtCatalog *
+at_sync_service_get_catalog (AtSyncService *self)
+{
+  g_return_val_if_fail (AT_IS_SYNC_SERVICE (self), NULL);
+  return self->catalog;
+}
+
 AtSyncService *
 at_sync_service_new (AtCatalog *catalog)
 {

@@ -19,6 +19,7 @@ typedef enum {
 G_DECLARE_FINAL_TYPE (AtSyncService, at_sync_service, AT, SYNC_SERVICE, GObject)
 
 AtSyncService *at_sync_service_new          (AtCatalog     *catalog);
+AtCatalog     *at_sync_service_get_catalog  (AtSyncService *self);
 /* @url: NULL or "" turns sync off; @password: NULL to use the URL's own,
  * or PGPASSWORD / ~/.pgpass. */
 void           at_sync_service_set_server   (AtSyncService *self,
