@@ -2,7 +2,8 @@
  *
  * Four workstations, each its own catalog and its own process, make random
  * offline edits (stars, labels, picks, soft delete and restore, keyword
- * membership on and off, new photos) and sync at random moments, while the
+ * membership on and off, new photos), stop and start following the shoot's
+ * project (partial sync), and sync at random moments, while the
  * links break mid-COPY, before COMMIT and after it (a lost answer), pulls
  * die before they are applied, a workstation is SIGKILLed mid-run, the
  * server is restarted with `pg_ctl -m immediate`, and a slow transaction
@@ -144,7 +145,7 @@ worker (char **argv)
                                  "ON CONFLICT (photo_id, keyword) DO UPDATE SET present = excluded.present",
                                  id, p, k, present));
         }
-      else if (op < 88)
+      else if (op < 86)
         {
           char id[AT_UUID_STRING_LEN + 1];
           at_uuid_v7_generate (id);
@@ -152,6 +153,16 @@ worker (char **argv)
                 g_strdup_printf ("INSERT INTO photos (id, content_hash, file_size, original_name, file_name, library_path, "
                                  "rating) VALUES ('%s', '%s', 1000, 'new.jpg', 'new-%s.jpg', 'new/%s.jpg', %d)",
                                  id, id, id, id, g_rand_int_range (worker_rand, 0, 6)));
+        }
+      else if (op < 88)
+        {
+          /* the shoot's project: dropped (refused while its changes wait) or followed again */
+          gboolean followed = at_test_sql_int (catalog, "SELECT count(*) FROM sync_buckets b JOIN projects p "
+                                                        "ON p.id = b.bucket WHERE p.project_number = 'P-2026-001'") > 0;
+          if (followed)
+            at_sync_unfollow (catalog, "P-2026-001", NULL, NULL);
+          else
+            at_sync_follow (catalog, "P-2026-001", NULL);
         }
       else
         at_sync_once (catalog, url, &r, NULL, NULL);   /* faults and all: failures are expected */
@@ -317,15 +328,19 @@ run_seed (guint32 seed, gboolean plain, GString *why)
            * on a field no workstation edits (else their merges would wait on it) */
           g_autoptr(AtCatalog) c = at_catalog_open (paths[0], AT_CATALOG_OPEN_DEFAULT, &error);
           g_autofree char *sql = NULL;
+          g_autofree char *bucket = NULL;
           slow_pk = at_test_sql_text (c, "SELECT id FROM photos ORDER BY random() LIMIT 1");
+          sql = g_strdup_printf ("SELECT coalesce(project_id, '') FROM photos WHERE id = '%s'", slow_pk);
+          bucket = at_test_sql_text (c, sql);
+          g_free (sql);
           slow_hlc = (g_get_real_time () / 1000 + 2000) << 16;
           slow = at_pg_connect (slow_url, &error);
           g_assert_no_error (error);
-          sql = g_strdup_printf ("BEGIN; INSERT INTO sync_cell (tbl, pk, col, val, hlc, node) VALUES "
-                                 "('photos', '%s', 'edit_status', '\"approved\"', %" G_GINT64_FORMAT ", 99) "
+          sql = g_strdup_printf ("BEGIN; INSERT INTO sync_cell (tbl, pk, col, val, hlc, node, bucket) VALUES "
+                                 "('photos', '%s', 'edit_status', '\"approved\"', %" G_GINT64_FORMAT ", 99, '%s') "
                                  "ON CONFLICT (studio_id, tbl, pk, col) DO UPDATE SET val = EXCLUDED.val, hlc = EXCLUDED.hlc, "
                                  "node = EXCLUDED.node, xid = pg_current_xact_id(), seq = nextval('sync_seq')",
-                                 slow_pk, slow_hlc);
+                                 slow_pk, slow_hlc, bucket);
           g_assert_true (at_pg_exec (slow, sql, &error));
         }
       for (int w = 0; w < WORKSTATIONS; w++)
@@ -364,6 +379,9 @@ run_seed (guint32 seed, gboolean plain, GString *why)
   for (int w = 0; w < WORKSTATIONS; w++)
     {
       catalogs[w] = at_catalog_open (paths[w], AT_CATALOG_OPEN_DEFAULT, &error);
+      g_assert_no_error (error);
+      /* to compare whole catalogs, every one follows everything again */
+      g_assert_true (at_sync_set_follow_all (catalogs[w], TRUE, &error));
       g_assert_no_error (error);
     }
   for (int pass = 0, moved = 1; ok && moved && pass < 10; pass++)
