@@ -243,6 +243,19 @@ server_dump (void)
     "(fields ->> 'present') AS x FROM atelier_rows WHERE tbl = 'photo_keywords') s)");
 }
 
+/* The first item (photo or keyword row) where two dumps part. */
+static void
+first_difference (GString *why, const char *a, const char *b)
+{
+  g_auto(GStrv) x = g_strsplit_set (a ? a : "", ";/", -1);
+  g_auto(GStrv) y = g_strsplit_set (b ? b : "", ";/", -1);
+  guint i = 0;
+
+  while (x[i] != NULL && y[i] != NULL && g_str_equal (x[i], y[i]))
+    i++;
+  g_string_append_printf (why, " (item %u: “%s” against “%s”)", i, x[i] ? x[i] : "(end)", y[i] ? y[i] : "(end)");
+}
+
 /* The value now in @catalog of a field the oracle knows, quoted as SQL. */
 static char *
 current (AtCatalog *catalog, const char *key)
@@ -415,12 +428,14 @@ run_seed (guint32 seed, gboolean plain, GString *why)
         if (g_strcmp0 (first, other) != 0)
           {
             g_string_append_printf (why, "workstation %d differs from workstation 0", w);
+            first_difference (why, first, other);
             ok = FALSE;
           }
       }
     if (ok && g_strcmp0 (first, server) != 0)
       {
         g_string_append (why, "workstation 0 differs from the server");
+        first_difference (why, first, server);
         ok = FALSE;
       }
     for (int w = 0; w < WORKSTATIONS; w++)

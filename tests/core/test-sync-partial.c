@@ -1,7 +1,8 @@
-/* test-sync-partial.c — partial sync (a workstation follows chosen
- * projects) and the schema handshake (a server that needs newer
- * workstations refuses older ones, which keep their changes), through a
- * real PostgreSQL 15. */
+/* test-sync-partial.c — what travels where, through a real PostgreSQL 15:
+ * partial sync (a workstation follows chosen projects), face embeddings
+ * (only with the person's consent, and their purge always), and the schema
+ * handshake (a server that needs newer workstations refuses older ones,
+ * which keep their changes). */
 #include "config.h"
 
 #include "at-test-cli.h"
@@ -232,6 +233,93 @@ test_min_client (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f->desk, "sync_outbox"), ==, 0);
 }
 
+static char *
+embedding_of (AtCatalog *catalog, const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT CASE WHEN embedding IS NULL THEN 'none' ELSE hex(embedding) END FROM %s", table);
+  return at_test_sql_text (catalog, sql);
+}
+
+static gint64
+server_embeddings (void)
+{
+  g_autofree char *n = at_test_pg_psql (pg, "SELECT count(*) FROM sync_cell WHERE (col = 'embedding' AND val <> 'null') "
+                                            "OR (col = '*' AND val ->> 'embedding' IS NOT NULL)");
+  return g_ascii_strtoll (n, NULL, 10);
+}
+
+/* An embedding leaves the workstation only while its person consents
+ * (a selfie; a face whose tag a person confirmed); revoking consent purges
+ * it everywhere, and a new one made after that stays here. */
+static void
+test_embeddings_need_consent (Fixture *f, gconstpointer data)
+{
+  g_autofree char *desk_face = NULL;
+  g_autofree char *desk_selfie = NULL;
+  g_autofree char *laptop_face = NULL;
+  g_autofree char *laptop_selfie = NULL;
+
+  at_test_sql_exec (f->desk,
+    "INSERT INTO people (id, studio_id, project_id, display_name) SELECT 'person-1', studio_id, id, 'Ana' FROM projects "
+    "WHERE project_number = 'P-2026-001';"
+    "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h, embedding) "
+    "SELECT 'face-1', id, 0.1, 0.1, 0.2, 0.2, randomblob(512) FROM photos ORDER BY id LIMIT 1;"
+    "INSERT INTO face_tags (id, face_id, person_id, source) VALUES ('tag-1', 'face-1', 'person-1', 'auto');"
+    "INSERT INTO reference_faces (id, person_id, embedding) VALUES ('selfie-1', 'person-1', randomblob(512));");
+  sync_ok (f->desk, url_desk);
+  sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (count (f->laptop, "faces"), ==, 1);
+  g_assert_cmpstr (embedding_of (f->laptop, "faces"), ==, "none");
+  g_assert_cmpint (server_embeddings (), ==, 0);
+
+  /* confirmed, but no consent: still here only */
+  at_test_sql_exec (f->desk, "UPDATE face_tags SET review_state = 'confirmed'");
+  sync_ok (f->desk, url_desk);
+  g_assert_cmpint (server_embeddings (), ==, 0);
+
+  /* consent given: the selfie and the confirmed face go */
+  at_test_sql_exec (f->desk, "INSERT INTO consents (id, person_id, consent_type, consent_version, given_at) "
+                             "VALUES ('consent-1', 'person-1', 'biometric_processing', 'v1', '2026-11-29T10:00:00Z')");
+  sync_ok (f->desk, url_desk);
+  g_assert_cmpint (server_embeddings (), ==, 2);
+  sync_ok (f->laptop, url_laptop);
+  desk_face = embedding_of (f->desk, "faces");
+  desk_selfie = embedding_of (f->desk, "reference_faces");
+  laptop_face = embedding_of (f->laptop, "faces");
+  laptop_selfie = embedding_of (f->laptop, "reference_faces");
+  g_assert_cmpuint (strlen (desk_face), ==, 1024);
+  g_assert_cmpstr (laptop_face, ==, desk_face);
+  g_assert_cmpstr (laptop_selfie, ==, desk_selfie);
+
+  /* cleared while consent holds (a face detected again): the clearing travels */
+  at_test_sql_exec (f->desk, "UPDATE faces SET embedding = NULL");
+  sync_ok (f->desk, url_desk);
+  sync_ok (f->laptop, url_laptop);
+  g_assert_cmpstr (embedding_of (f->laptop, "faces"), ==, "none");
+  at_test_sql_exec (f->desk, "UPDATE faces SET embedding = randomblob(512)");
+  sync_ok (f->desk, url_desk);
+  sync_ok (f->laptop, url_laptop);
+  g_free (desk_face);
+  g_free (laptop_face);
+  desk_face = embedding_of (f->desk, "faces");
+  laptop_face = embedding_of (f->laptop, "faces");
+  g_assert_cmpstr (laptop_face, ==, desk_face);
+
+  /* revoked and purged: gone from the server and the laptop */
+  at_test_sql_exec (f->desk, "UPDATE consents SET revoked_at = '2026-11-29T12:00:00Z'; "
+                             "UPDATE faces SET embedding = NULL; UPDATE reference_faces SET embedding = NULL");
+  sync_ok (f->desk, url_desk);
+  sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (server_embeddings (), ==, 0);
+  g_assert_cmpstr (embedding_of (f->laptop, "faces"), ==, "none");
+  g_assert_cmpstr (embedding_of (f->laptop, "reference_faces"), ==, "none");
+  /* made again after the revocation: it stays here */
+  at_test_sql_exec (f->desk, "UPDATE faces SET embedding = randomblob(512)");
+  g_assert_cmpint (at_test_sql_int (f->desk, "SELECT count(*) FROM sync_outbox WHERE col = 'embedding'"), ==, 0);
+  sync_ok (f->desk, url_desk);
+  g_assert_cmpint (server_embeddings (), ==, 0);
+}
+
 /* The CLI: list, follow, unfollow, with their exit codes. */
 static void
 test_cli (Fixture *f, gconstpointer data)
@@ -288,6 +376,7 @@ main (int argc, char **argv)
   ADD ("/sync/partial/follow-by-writing", test_follow_by_writing);
   ADD ("/sync/partial/cli", test_cli);
   ADD ("/sync/min-client", test_min_client);
+  ADD ("/sync/embeddings-need-consent", test_embeddings_need_consent);
   status = g_test_run ();
   at_test_pg_stop (pg);
   return status;

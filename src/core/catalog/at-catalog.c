@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "at-catalog-private.h"
+#include "at-sync-consent.h"
 
 /* Shared by the catalog and the sources that announce commits, so that one
  * running after the catalog died finds nothing instead of freed memory. */
@@ -367,6 +368,8 @@ at_catalog_open (const char          *path,
 
   /* synchronous=FULL: a commit that returned is on disk, which the ingest
    * journal relies on; the writer's batching keeps the cost down. */
+  /* pulls write embeddings through at_unhex() */
+  at_sync_register_functions (at_sql_conn_get_db (conn));
   if (!at_sql_conn_exec (conn, "PRAGMA journal_mode = WAL", error) ||
       !at_sql_conn_exec (conn, "PRAGMA synchronous = FULL", error) ||
       !at_sql_conn_exec (conn, "PRAGMA foreign_keys = ON", error))

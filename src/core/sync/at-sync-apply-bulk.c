@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "at-sync-apply-private.h"
+#include "at-sync-consent.h"
 
 static gboolean
 stage_page (AtSqlConn *conn, GPtrArray *cells, GError **error)
@@ -58,13 +59,14 @@ insert_new_rows (AtSqlConn *conn, Table *t, const char *tbl, guint *inserted, GE
     {
       char *key = sqlite3_mprintf ("%s'%q'", i ? ", " : "", (const char *) t->columns->pdata[i]);
       char *name = sqlite3_mprintf ("%s\"%w\"", i ? ", " : "", (const char *) t->columns->pdata[i]);
-      char *value = sqlite3_mprintf ("%sjson_extract(val, '$.\"%q\"')", i ? ", " : "", (const char *) t->columns->pdata[i]);
+      char *extract = sqlite3_mprintf ("json_extract(val, '$.\"%q\"')", (const char *) t->columns->pdata[i]);
+      g_autofree char *value = at_sync_decode_expr (tbl, t->columns->pdata[i], extract);
       g_string_append (keys, key);
       g_string_append (names, name);
-      g_string_append (values, value);
+      g_string_append_printf (values, "%s%s", i ? ", " : "", value);
       sqlite3_free (key);
       sqlite3_free (name);
-      sqlite3_free (value);
+      sqlite3_free (extract);
     }
   mark = sqlite3_mprintf ("UPDATE temp.sync_page AS p SET fast = 1 WHERE p.tbl = '%q' AND p.col = '*' "
                           "AND NOT EXISTS (SELECT 1 FROM \"%w\" x WHERE x.id = p.pk) "
@@ -107,13 +109,14 @@ update_fields (AtSqlConn *conn, Table *t, const char *tbl, const char *col, gboo
                                 tbl, col, tbl,
                                 with_rows ? "AND NOT EXISTS (SELECT 1 FROM temp.sync_page r WHERE r.tbl = p.tbl "
                                             "AND r.pk = p.pk AND r.col = '*' AND (r.hlc, r.node) >= (p.hlc, p.node))" : "");
+  g_autofree char *value = at_sync_decode_expr (tbl, col, "json_extract(p.val, '$')");
   char *update = sqlite3_mprintf (t->has_updated_at
-                                  ? "UPDATE \"%w\" SET \"%w\" = json_extract(p.val, '$'), "
+                                  ? "UPDATE \"%w\" SET \"%w\" = %s, "
                                     "updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now') FROM temp.sync_page p "
                                     "WHERE p.fast = 2 AND p.tbl = '%q' AND p.col = '%q' AND p.pk = \"%w\".id"
-                                  : "UPDATE \"%w\" SET \"%w\" = json_extract(p.val, '$') FROM temp.sync_page p "
+                                  : "UPDATE \"%w\" SET \"%w\" = %s FROM temp.sync_page p "
                                     "WHERE p.fast = 2 AND p.tbl = '%q' AND p.col = '%q' AND p.pk = \"%w\".id",
-                                  tbl, col, tbl, col, tbl);
+                                  tbl, col, value, tbl, col, tbl);
   gint64 t0 = g_get_monotonic_time ();
   gboolean ok = at_sql_conn_exec (conn, mark, error);
 

@@ -18,6 +18,7 @@
 
 #include "at-sync-apply-private.h"
 #include "at-sync-capture.h"
+#include "at-sync-consent.h"
 #include "at-pg.h"
 
 void
@@ -164,13 +165,18 @@ _at_sync_table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
 
       for (guint i = 0; i < columns->len; i++)
         {
-          char *name = sqlite3_mprintf ("%s\"%w\"", i ? ", " : "", (const char *) columns->pdata[i]);
-          char *value = sqlite3_mprintf ("%sjson_extract(?1, '$.\"%q\"')", i ? ", " : "", (const char *) columns->pdata[i]);
+          const char *col = columns->pdata[i];
+          char *name = sqlite3_mprintf ("%s\"%w\"", i ? ", " : "", col);
+          char *extract = sqlite3_mprintf ("json_extract(?1, '$.\"%q\"')", col);
+          g_autofree char *param = g_strdup_printf ("?%u", i + 1);
+          g_autofree char *value = at_sync_decode_expr (tbl, col, extract);
+          g_autofree char *bound = at_sync_decode_expr (tbl, col, param);
+
           g_string_append (names, name);
-          g_string_append (values, value);
-          g_string_append_printf (params, "%s?%u", i ? ", " : "", i + 1);
+          g_string_append_printf (values, "%s%s", i ? ", " : "", value);
+          g_string_append_printf (params, "%s%s", i ? ", " : "", bound);
           sqlite3_free (name);
-          sqlite3_free (value);
+          sqlite3_free (extract);
         }
       t = g_new0 (Table, 1);
       t->columns = columns;
@@ -204,10 +210,11 @@ _at_sync_has_column (GPtrArray *columns, const char *col)
 static gboolean
 write_field (AtSqlConn *conn, Table *t, const AtSyncCell *c, gboolean *changed, GError **error)
 {
+  g_autofree char *value = at_sync_decode_expr (c->tbl, c->col, "json_extract(?1, '$')");
   char *sql = sqlite3_mprintf (t->has_updated_at
-                               ? "UPDATE \"%w\" SET \"%w\" = json_extract(?1, '$'), "
+                               ? "UPDATE \"%w\" SET \"%w\" = %s, "
                                  "updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now') WHERE id = ?2"
-                               : "UPDATE \"%w\" SET \"%w\" = json_extract(?1, '$') WHERE id = ?2", c->tbl, c->col);
+                               : "UPDATE \"%w\" SET \"%w\" = %s WHERE id = ?2", c->tbl, c->col, value);
   gboolean ok = at_sql_exec_bound (conn, error, sql, "tt", c->val, c->pk);
 
   sqlite3_free (sql);
@@ -368,14 +375,15 @@ apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, G
           const char *col = t->columns->pdata[i];
           Clock *clock = g_hash_table_lookup (clocks, col);
           g_autofree char *path = g_strdup_printf ("$.\"%s\"", col);
+          g_autofree char *value = at_sync_decode_expr (c->tbl, col, "json_extract(?1, ?2)");
           char *sql;
           gboolean ok;
 
           if (clock != NULL && !NEWER (c, *clock))
             continue;
           /* a key the row value lacks (a column newer than its writer) stays as it is */
-          sql = sqlite3_mprintf ("UPDATE \"%w\" SET \"%w\" = json_extract(?1, ?2) WHERE id = ?3 "
-                                 "AND json_type(?1, ?2) IS NOT NULL", c->tbl, col);
+          sql = sqlite3_mprintf ("UPDATE \"%w\" SET \"%w\" = %s WHERE id = ?3 "
+                                 "AND json_type(?1, ?2) IS NOT NULL", c->tbl, col, value);
           ok = at_sql_exec_bound (conn, error, sql, "ttt", c->val, path, c->pk);
           sqlite3_free (sql);
           if (!ok)

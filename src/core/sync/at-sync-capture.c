@@ -23,6 +23,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "at-sync-capture.h"
+#include "at-sync-consent.h"
 
 /* Local to this workstation: the file-by-file journal of its own ingests,
  * its preview cache, its job queue. (Ingest sessions do sync: photos name
@@ -47,24 +48,12 @@ at_sync_column_is_synced (const char *table,
                           const char *column,
                           const char *declared_type)
 {
-  /* face embeddings and landmarks are BLOBs: a later, consent-aware path */
+  /* BLOBs stay (landmarks), but embeddings travel with consent (at-sync-consent.c) */
   if (declared_type != NULL && g_ascii_strcasecmp (declared_type, "BLOB") == 0)
-    return FALSE;
+    return at_sync_column_is_gated (table, column);
   /* bumped by the touch triggers on every change: it would double each one */
   return !g_str_equal (column, "updated_at");
 }
-
-/* The next clock value, stored; the statements after it read it back. */
-#define NEXT_HLC \
-  "UPDATE sync_state SET last_hlc = max(last_hlc + 1, " \
-  "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) << 16);"
-#define HLC  "(SELECT last_hlc FROM sync_state)"
-#define NODE "(SELECT node FROM sync_state)"
-#define OUTBOX_UPSERT \
-  " ON CONFLICT (tbl, pk, col) WHERE batch IS NULL DO UPDATE SET val = excluded.val, hlc = excluded.hlc, " \
-  "bucket = excluded.bucket;"
-#define CLOCK_UPSERT \
-  " ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, node = excluded.node;"
 
 static GPtrArray *
 synced_columns (AtSqlConn   *conn,
@@ -89,6 +78,15 @@ synced_columns (AtSqlConn   *conn,
       return NULL;
     }
   return g_steal_pointer (&columns);
+}
+
+static char *
+mprintf_dup (char *s)
+{
+  char *copy = g_strdup (s);
+
+  sqlite3_free (s);
+  return copy;
 }
 
 static gboolean
@@ -135,15 +133,11 @@ project_of (AtSqlConn  *conn,
       const char *from = keys->pdata[i], *parent = keys->pdata[i + 1], *to = keys->pdata[i + 2];
       g_autofree char *alias = g_strdup_printf ("b%d", depth);
       g_autofree char *inner = NULL;
-      char *sql, *found;
 
       if (g_str_equal (parent, table) || (inner = project_of (conn, parent, alias, depth + 1)) == NULL)
         continue;
-      sql = sqlite3_mprintf ("(SELECT %s FROM \"%w\" AS %s WHERE %s.\"%w\" = %s.\"%w\")", inner, parent, alias, alias, to,
-                             ref, from);
-      found = g_strdup (sql);
-      sqlite3_free (sql);
-      return found;
+      return mprintf_dup (sqlite3_mprintf ("(SELECT %s FROM \"%w\" AS %s WHERE %s.\"%w\" = %s.\"%w\")", inner, parent,
+                                           alias, alias, to, ref, from));
     }
   return NULL;
 }
@@ -159,17 +153,18 @@ at_sync_bucket_expr (AtSqlConn  *conn,
   return project ? g_strdup_printf ("coalesce(%s, '')", project) : g_strdup ("''");
 }
 
-/* json_object('a', <prefix>"a", ...) over @columns. */
+/* json_object('a', <ref>."a", ...) over @columns. */
 static char *
-row_object (GPtrArray  *columns,
-            const char *prefix)
+row_object (const char *table,
+            GPtrArray  *columns,
+            const char *ref)
 {
   GString *s = g_string_new ("json_object(");
 
   for (guint i = 0; i < columns->len; i++)
     {
-      char *part = sqlite3_mprintf ("%s'%q', %s\"%w\"", i ? ", " : "", (const char *) columns->pdata[i], prefix,
-                                    (const char *) columns->pdata[i]);
+      g_autofree char *value = at_sync_value_expr (table, columns->pdata[i], ref);
+      char *part = sqlite3_mprintf ("%s'%q', %s", i ? ", " : "", (const char *) columns->pdata[i], value);
       g_string_append (s, part);
       sqlite3_free (part);
     }
@@ -188,13 +183,14 @@ install_table (AtSqlConn   *conn,
   g_autofree char *bucket_new = at_sync_bucket_expr (conn, t, "NEW");
   g_autofree char *bucket_old = at_sync_bucket_expr (conn, t, "OLD");
   g_autofree char *bucket_row = NULL;
+  g_autofree char *table_ref = NULL;
   GString *sql;
   char *part;
   gboolean ok;
 
   if (columns == NULL)
     return FALSE;
-  object = row_object (columns, "NEW.");
+  object = row_object (t, columns, "NEW");
   sql = g_string_new (NULL);
   part = sqlite3_mprintf ("DROP TRIGGER IF EXISTS \"sync_%w_insert\"; DROP TRIGGER IF EXISTS \"sync_%w_update\"; "
                           "DROP TRIGGER IF EXISTS \"sync_%w_delete\";", t, t, t);
@@ -203,11 +199,11 @@ install_table (AtSqlConn   *conn,
 
   /* a new row: all of it, as one '*' cell */
   part = sqlite3_mprintf ("CREATE TRIGGER \"sync_%w_insert\" AFTER INSERT ON \"%w\" "
-                          "WHEN (SELECT applying FROM sync_state) = 0 BEGIN " NEXT_HLC
-                          " INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket) VALUES ('%q', NEW.id, '*', %s, " HLC ", %s)"
-                          OUTBOX_UPSERT
-                          " INSERT INTO sync_clock (tbl, pk, col, hlc, node) VALUES ('%q', NEW.id, '*', " HLC ", " NODE ")"
-                          CLOCK_UPSERT " END;", t, t, t, object, bucket_new, t);
+                          "WHEN (SELECT applying FROM sync_state) = 0 BEGIN " AT_SYNC_NEXT_HLC
+                          " INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket) VALUES ('%q', NEW.id, '*', %s, " AT_SYNC_HLC ", %s)"
+                          AT_SYNC_OUTBOX_UPSERT
+                          " INSERT INTO sync_clock (tbl, pk, col, hlc, node) VALUES ('%q', NEW.id, '*', " AT_SYNC_HLC ", " AT_SYNC_NODE ")"
+                          AT_SYNC_CLOCK_UPSERT " END;", t, t, t, object, bucket_new, t);
   g_string_append (sql, part);
   sqlite3_free (part);
 
@@ -224,15 +220,24 @@ install_table (AtSqlConn   *conn,
       g_string_append (sql, part);
       sqlite3_free (part);
     }
-  g_string_append (sql, ") BEGIN " NEXT_HLC);
+  g_string_append (sql, ") BEGIN " AT_SYNC_NEXT_HLC);
   for (guint i = 0; i < columns->len; i++)
     {
       const char *c = columns->pdata[i];
+      g_autofree char *value = at_sync_value_expr (t, c, "NEW");
+      g_autofree char *gate = at_sync_column_gate (t, c, "NEW");
+      char *changed = sqlite3_mprintf ("NEW.\"%w\" IS NOT OLD.\"%w\"", c, c);
+      char *is_null = sqlite3_mprintf ("NEW.\"%w\" IS NULL", c);
+      /* a gated value changes here without travelling; its purge travels */
+      g_autofree char *condition = gate ? g_strdup_printf ("%s AND (%s OR %s)", changed, is_null, gate) : g_strdup (changed);
+
+      sqlite3_free (changed);
+      sqlite3_free (is_null);
       part = sqlite3_mprintf (" INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket) SELECT '%q', NEW.id, '%q', "
-                              "json_quote(NEW.\"%w\"), " HLC ", %s WHERE NEW.\"%w\" IS NOT OLD.\"%w\"" OUTBOX_UPSERT
-                              " INSERT INTO sync_clock (tbl, pk, col, hlc, node) SELECT '%q', NEW.id, '%q', " HLC ", "
-                              NODE " WHERE NEW.\"%w\" IS NOT OLD.\"%w\"" CLOCK_UPSERT,
-                              t, c, c, bucket_new, c, c, t, c, c, c);
+                              "json_quote(%s), " AT_SYNC_HLC ", %s WHERE %s" AT_SYNC_OUTBOX_UPSERT
+                              " INSERT INTO sync_clock (tbl, pk, col, hlc, node) SELECT '%q', NEW.id, '%q', " AT_SYNC_HLC ", "
+                              AT_SYNC_NODE " WHERE %s" AT_SYNC_CLOCK_UPSERT,
+                              t, c, value, bucket_new, condition, t, c, condition);
       g_string_append (sql, part);
       sqlite3_free (part);
     }
@@ -240,26 +245,25 @@ install_table (AtSqlConn   *conn,
 
   /* a deletion: a tombstone, so it cannot come back from an older copy */
   part = sqlite3_mprintf ("CREATE TRIGGER \"sync_%w_delete\" AFTER DELETE ON \"%w\" "
-                          "WHEN (SELECT applying FROM sync_state) = 0 BEGIN " NEXT_HLC
+                          "WHEN (SELECT applying FROM sync_state) = 0 BEGIN " AT_SYNC_NEXT_HLC
                           " INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket) VALUES ('%q', OLD.id, '_deleted', 'true', "
-                          HLC ", %s)" OUTBOX_UPSERT
-                          " INSERT INTO sync_clock (tbl, pk, col, hlc, node) VALUES ('%q', OLD.id, '_deleted', " HLC ", "
-                          NODE ")" CLOCK_UPSERT " END;", t, t, t, bucket_old, t);
+                          AT_SYNC_HLC ", %s)" AT_SYNC_OUTBOX_UPSERT
+                          " INSERT INTO sync_clock (tbl, pk, col, hlc, node) VALUES ('%q', OLD.id, '_deleted', " AT_SYNC_HLC ", "
+                          AT_SYNC_NODE ")" AT_SYNC_CLOCK_UPSERT " END;", t, t, t, bucket_old, t);
   g_string_append (sql, part);
   sqlite3_free (part);
 
-  part = sqlite3_mprintf ("\"%w\"", t);
-  bucket_row = at_sync_bucket_expr (conn, t, part);
-  sqlite3_free (part);
+  table_ref = mprintf_dup (sqlite3_mprintf ("\"%w\"", t));
+  bucket_row = at_sync_bucket_expr (conn, t, table_ref);
   if (seed)
     {
       /* rows from before sync: all of them go with the first push */
-      g_autofree char *old = row_object (columns, "");
-      g_string_append (sql, NEXT_HLC);
-      part = sqlite3_mprintf (" INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket) SELECT '%q', id, '*', %s, " HLC
-                              ", %s FROM \"%w\" WHERE true" OUTBOX_UPSERT
-                              " INSERT INTO sync_clock (tbl, pk, col, hlc, node) SELECT '%q', id, '*', " HLC ", " NODE
-                              " FROM \"%w\" WHERE true" CLOCK_UPSERT, t, old, bucket_row, t, t, t);
+      g_autofree char *old = row_object (t, columns, table_ref);
+      g_string_append (sql, AT_SYNC_NEXT_HLC);
+      part = sqlite3_mprintf (" INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket) SELECT '%q', id, '*', %s, " AT_SYNC_HLC
+                              ", %s FROM \"%w\" WHERE true" AT_SYNC_OUTBOX_UPSERT
+                              " INSERT INTO sync_clock (tbl, pk, col, hlc, node) SELECT '%q', id, '*', " AT_SYNC_HLC ", " AT_SYNC_NODE
+                              " FROM \"%w\" WHERE true" AT_SYNC_CLOCK_UPSERT, t, old, bucket_row, t, t, t);
       g_string_append (sql, part);
       sqlite3_free (part);
     }
@@ -310,5 +314,5 @@ at_sync_capture_install (AtSqlConn  *conn,
         g_prefix_error (error, _("Could not set up sync for %s: "), (const char *) tables->pdata[i]);
         return FALSE;
       }
-  return TRUE;
+  return at_sync_consent_install (conn, error);
 }

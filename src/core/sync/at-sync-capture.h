@@ -6,9 +6,23 @@
 
 G_BEGIN_DECLS
 
+/* Pieces of the capture triggers' SQL, shared with at-sync-consent.c: the
+ * next clock value (stored, then read back), this node, and the upserts
+ * that coalesce unsent edits and keep each field's clock. */
+#define AT_SYNC_NEXT_HLC \
+  "UPDATE sync_state SET last_hlc = max(last_hlc + 1, " \
+  "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) << 16);"
+#define AT_SYNC_HLC  "(SELECT last_hlc FROM sync_state)"
+#define AT_SYNC_NODE "(SELECT node FROM sync_state)"
+#define AT_SYNC_OUTBOX_UPSERT \
+  " ON CONFLICT (tbl, pk, col) WHERE batch IS NULL DO UPDATE SET val = excluded.val, hlc = excluded.hlc, " \
+  "bucket = excluded.bucket;"
+#define AT_SYNC_CLOCK_UPSERT \
+  " ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, node = excluded.node;"
+
 /* Whether @table's rows travel to the server (local journals and caches do not). */
 gboolean at_sync_table_is_synced (const char *table);
-/* Whether @column travels (embeddings wait for consent-aware sync). */
+/* Whether @column travels (of BLOBs, only embeddings, with consent). */
 gboolean at_sync_column_is_synced (const char *table,
                                    const char *column,
                                    const char *declared_type);

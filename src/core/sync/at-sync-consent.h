@@ -1,0 +1,31 @@
+/* at-sync-consent.h — which columns travel only with consent (face
+ * embeddings), and how they are written into a change and read back. */
+#pragma once
+
+#include "at-sql.h"
+
+G_BEGIN_DECLS
+
+gboolean at_sync_column_is_gated (const char *table,
+                                  const char *column);
+/* SQL that is true while the row @ref's @column may leave this workstation;
+ * NULL for a column that always travels. Newly allocated. */
+char    *at_sync_column_gate     (const char *table,
+                                  const char *column,
+                                  const char *ref);
+/* SQL for @column's value of row @ref as a change carries it (an embedding
+ * as hex, or NULL while its gate is shut). */
+char    *at_sync_value_expr      (const char *table,
+                                  const char *column,
+                                  const char *ref);
+/* SQL turning @expr, a value as carried, back into the column's. */
+char    *at_sync_decode_expr     (const char *table,
+                                  const char *column,
+                                  const char *expr);
+/* The triggers that queue embeddings when a gate opens. */
+gboolean at_sync_consent_install (AtSqlConn  *conn,
+                                  GError    **error);
+/* at_unhex(), which pulls need; on every catalog connection. */
+gboolean at_sync_register_functions (sqlite3 *db);
+
+G_END_DECLS
