@@ -161,6 +161,43 @@ test_follow_chosen (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_buckets"), ==, 3);
 }
 
+/* Followed again while a transaction elsewhere holds the feed back: this
+ * workstation's own edit, behind the fence, still comes back once the
+ * fence moves (it is not skipped as an echo). */
+static void
+test_follow_again_behind_late_commit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) slow = NULL;
+  g_autofree char *photo = NULL;
+  g_autofree char *edit = NULL;
+  g_autofree char *read = NULL;
+
+  sync_ok (f->laptop, url_laptop);
+  photo = at_test_sql_text (f->laptop, "SELECT id FROM photos ORDER BY id LIMIT 1");
+  edit = g_strdup_printf ("UPDATE photos SET rating = 3 WHERE id = '%s'", photo);
+  read = g_strdup_printf ("SELECT rating FROM photos WHERE id = '%s'", photo);
+  g_assert_cmpint (at_test_sql_int (f->laptop, read), !=, 3);
+
+  /* a transaction that has its xid and stays open */
+  slow = at_pg_connect (pg->admin, &error);
+  g_assert_no_error (error);
+  g_assert_true (at_pg_exec (slow, "BEGIN; SELECT pg_current_xact_id ()", &error));
+  at_test_sql_exec (f->laptop, edit);
+  sync_ok (f->laptop, url_laptop);
+  unfollow (f->laptop, "P-2026-001");
+  follow (f->laptop, "P-2026-001");
+  sync_ok (f->laptop, url_laptop);
+  /* the photos are back, the edit not yet: it is behind the open transaction */
+  g_assert_cmpint (count (f->laptop, "photos"), ==, 6);
+  g_assert_cmpint (at_test_sql_int (f->laptop, read), !=, 3);
+  g_assert_true (at_pg_exec (slow, "COMMIT", &error));
+  sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, read), ==, 3);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT with_own FROM sync_buckets WHERE bucket = "
+                                               "(SELECT id FROM projects WHERE project_number = 'P-2026-001')"), ==, 0);
+}
+
 /* Writing into a project this workstation does not follow makes it follow
  * it; and following all projects picks up one created elsewhere. */
 static void
@@ -374,6 +411,7 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/sync/partial/follow-chosen", test_follow_chosen);
   ADD ("/sync/partial/follow-by-writing", test_follow_by_writing);
+  ADD ("/sync/partial/follow-again-behind-late-commit", test_follow_again_behind_late_commit);
   ADD ("/sync/partial/cli", test_cli);
   ADD ("/sync/min-client", test_min_client);
   ADD ("/sync/embeddings-need-consent", test_embeddings_need_consent);

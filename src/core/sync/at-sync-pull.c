@@ -7,7 +7,10 @@
  * holds its bucket back instead of being skipped. A page that ends inside a
  * server transaction is read to that transaction's end. The pages and their
  * cursors are written in one SQLite transaction. What this workstation
- * wrote is left out, except while a bucket is read from its start.
+ * wrote is left out, except while a bucket is read from its start: then
+ * until every transaction that was on the server when the reading began is
+ * below the fence and read (a late commit would otherwise hide own cells
+ * behind it, then see them skipped).
  *
  * A project's rows refer to studio rows (a photo to its project), so while
  * the studio bucket has more than a page to give, only it is applied: a
@@ -53,6 +56,7 @@ typedef struct
   char   *xid;
   gint64  seq;
   gboolean with_own;
+  char    *own_until;   /* xid8: own cells lie below it */
   gboolean read;   /* this round read its page (it may have had none) */
   guint   rows;    /* rows read this round */
 } Cursor;
@@ -64,6 +68,7 @@ cursor_free (gpointer data)
 
   g_free (c->bucket);
   g_free (c->xid);
+  g_free (c->own_until);
   g_free (c);
 }
 
@@ -71,8 +76,8 @@ static GPtrArray *
 read_cursors (AtCatalog *catalog, GError **error)
 {
   AtSqlConn *conn = at_catalog_get_reader (catalog, error);
-  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT bucket, cursor_xid, cursor_seq, with_own "
-                                                         "FROM sync_buckets ORDER BY bucket", error) : NULL;
+  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT bucket, cursor_xid, cursor_seq, with_own, "
+                                                         "own_until FROM sync_buckets ORDER BY bucket", error) : NULL;
   g_autoptr(GPtrArray) cursors = g_ptr_array_new_with_free_func (cursor_free);
   int rc;
 
@@ -86,6 +91,7 @@ read_cursors (AtCatalog *catalog, GError **error)
       c->xid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       c->seq = sqlite3_column_int64 (stmt, 2);
       c->with_own = sqlite3_column_int (stmt, 3);
+      c->own_until = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
       g_ptr_array_add (cursors, c);
     }
   at_sql_stmt_release (stmt);
@@ -144,9 +150,18 @@ typedef struct
 {
   GPtrArray *cells;
   GPtrArray *cursors;
+  guint64    fence;      /* the oldest transaction running before the page was read */
   guint      applied;
   guint      conflicts;
 } Page;
+
+/* Whether @c still needs what this workstation wrote, after this round. */
+static gboolean
+still_with_own (Cursor *c, guint64 fence)
+{
+  return c->with_own && !(c->read && c->rows < PAGE_ROWS && c->own_until != NULL &&
+                          fence >= g_ascii_strtoull (c->own_until, NULL, 10));
+}
 
 /* In scope 'all', every project of the studio is followed as it arrives. */
 static gboolean
@@ -173,11 +188,10 @@ write_page (AtSqlConn *conn, gpointer data, GError **error)
     {
       Cursor *c = p->cursors->pdata[i];
 
-      /* a bucket read to its end no longer needs what this workstation wrote */
       if ((c->rows > 0 || c->with_own) &&
-          !at_sql_exec_bound (conn, error, "UPDATE sync_buckets SET cursor_xid = ?2, cursor_seq = ?3, with_own = ?4 "
-                                           "WHERE bucket = ?1", "ttli", c->bucket, c->xid, c->seq,
-                              c->with_own && (!c->read || c->rows >= PAGE_ROWS)))
+          !at_sql_exec_bound (conn, error, "UPDATE sync_buckets SET cursor_xid = ?2, cursor_seq = ?3, with_own = ?4, "
+                                           "own_until = ?5 WHERE bucket = ?1", "ttlit", c->bucket, c->xid, c->seq,
+                              still_with_own (c, p->fence), c->own_until))
         return FALSE;
     }
   return follow_new_projects (conn, error);
@@ -263,14 +277,28 @@ _at_sync_pull (PGconn        *pg,
     {
       g_autoptr(GPtrArray) cursors = NULL;
       g_autoptr(GPtrArray) cells = NULL;
+      g_autoptr(PGresult) snapshot = NULL;
+      gboolean changes_own = FALSE;
       Page p = { 0 };
       gint64 t0 = g_get_monotonic_time ();
 
+      /* (taken before the page: the page's own fence is no older) */
       if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          (snapshot = at_pg_query (pg, "SELECT pg_snapshot_xmin (s)::text, pg_snapshot_xmax (s)::text "
+                                       "FROM pg_current_snapshot () s", 0, NULL, error)) == NULL ||
           (cursors = read_cursors (catalog, error)) == NULL ||
           (cells = read_round (pg, cursors, me, error)) == NULL)
         return FALSE;
-      if (cells->len == 0)
+      p.fence = g_ascii_strtoull (PQgetvalue (snapshot, 0, 0), NULL, 10);
+      for (guint i = 0; i < cursors->len; i++)
+        {
+          Cursor *c = cursors->pdata[i];
+
+          if (c->with_own && c->own_until == NULL)
+            c->own_until = g_strdup (PQgetvalue (snapshot, 0, 1));
+          changes_own |= c->with_own != still_with_own (c, p.fence);
+        }
+      if (cells->len == 0 && !changes_own)
         return TRUE;
       if (_at_sync_fault ("pull-apply", NULL, error))
         return FALSE;
@@ -284,5 +312,7 @@ _at_sync_pull (PGconn        *pg,
       report->pulled += cells->len;
       report->applied += p.applied;
       report->conflicts += p.conflicts;
+      if (cells->len == 0)
+        return TRUE;
     }
 }
