@@ -32,6 +32,7 @@
 #include "at-xmp-writer.h"
 #include "at-pg.h"
 #include "at-thread.h"
+#include "at-s3-client.h"
 #include "at-s3-sign.h"
 #include "at-sync-apply.h"
 #include "at-sync-buckets.h"

@@ -82,9 +82,9 @@ entry_clear (gpointer data)
   g_free (e->value);
 }
 
-/* "a=1&b=2", names and values encoded, sorted. */
-static char *
-canonical_query (const AtS3Pair *query, guint n)
+char *
+at_s3_query_string (const AtS3Pair *query,
+                    guint           n)
 {
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
   GString *out = g_string_new (NULL);
@@ -157,7 +157,7 @@ at_s3_authorization (const AtS3Signer *signer,
   g_autoptr(GString) canonical = g_string_new (NULL);
   g_autoptr(GString) names = g_string_new (NULL);
   g_autofree char *uri = at_s3_uri_encode (path, TRUE);
-  g_autofree char *qs = canonical_query (query, n_query);
+  g_autofree char *qs = at_s3_query_string (query, n_query);
   g_autofree char *scope = NULL;
   g_autofree char *sig = NULL;
   const char *amz_date = NULL;
@@ -204,7 +204,7 @@ at_s3_presign_query (const AtS3Signer *signer,
     { "X-Amz-Expires", seconds },
     { "X-Amz-SignedHeaders", "host" },
   };
-  g_autofree char *qs = canonical_query (query, G_N_ELEMENTS (query));
+  g_autofree char *qs = at_s3_query_string (query, G_N_ELEMENTS (query));
   g_autofree char *uri = at_s3_uri_encode (path, TRUE);
   g_autofree char *value = trim_value (host);
   g_autofree char *canonical = g_strdup_printf ("%s\n%s\n%s\nhost:%s\n\nhost\n" AT_S3_UNSIGNED_PAYLOAD, method, uri, qs, value);

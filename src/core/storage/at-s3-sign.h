@@ -33,6 +33,10 @@ typedef struct
  * (and '/' when @keep_slash, for paths). */
 char *at_s3_uri_encode       (const char        *text,
                               gboolean           keep_slash);
+/* "a=1&b=2": names and values encoded, sorted, as SigV4 signs them (and
+ * so as a request should carry them). */
+char *at_s3_query_string     (const AtS3Pair    *query,
+                              guint              n);
 /* "20130524T000000Z" for @when (UTC). */
 char *at_s3_amz_date         (GDateTime         *when);
 /* The Authorization header's value for a request whose headers are

@@ -1,0 +1,197 @@
+/* at-cli-s3.c — `s3 put|get|ls|rm|presign|mb`: the studio's bucket from the
+ * command line. The endpoint, bucket and region come from the options (or
+ * AWS_ENDPOINT_URL, ATELIER_S3_BUCKET, AWS_REGION), the keys from
+ * AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. */
+#define G_LOG_DOMAIN "atelier-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "at-cli.h"
+
+static char *opt_endpoint, *opt_bucket, *opt_region, *opt_range;
+static int opt_expires = 3600;
+static gboolean opt_quiet;
+
+static const GOptionEntry entries[] = {
+  { "endpoint", 'e', 0, G_OPTION_ARG_STRING, &opt_endpoint, N_("The S3 endpoint (default: $AWS_ENDPOINT_URL)"), N_("URL") },
+  { "bucket", 'b', 0, G_OPTION_ARG_STRING, &opt_bucket, N_("The bucket (default: $ATELIER_S3_BUCKET)"), N_("NAME") },
+  { "region", 'r', 0, G_OPTION_ARG_STRING, &opt_region, N_("The region (default: $AWS_REGION, else us-east-1)"), N_("REGION") },
+  { "range", 0, 0, G_OPTION_ARG_STRING, &opt_range, N_("get: only bytes FIRST-LAST"), N_("FIRST-LAST") },
+  { "expires", 0, 0, G_OPTION_ARG_INT, &opt_expires, N_("presign: seconds the link lasts (default 3600, at most 604800)"), N_("SECONDS") },
+  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, N_("put: no progress"), NULL },
+  { NULL }
+};
+
+static int
+usage (const char *message)
+{
+  g_printerr ("atelier-cli: %s\n", message);
+  return AT_CLI_USAGE;
+}
+
+static AtS3Client *
+setup (const char *summary, const char *args, int *argc, char ***argv, int want, GError **error, int *status)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (args);
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  *status = AT_CLI_USAGE;
+  if (!at_cli_parse_args (context, argc, argv))
+    return NULL;
+  if (*argc - 1 != want && !(want < 0 && *argc - 1 <= -want))
+    {
+      usage (_("wrong number of arguments; see --help"));
+      return NULL;
+    }
+  *status = AT_CLI_FAILED;
+  return at_s3_client_new_from_env (opt_endpoint, opt_region, opt_bucket ? opt_bucket : g_getenv ("ATELIER_S3_BUCKET"),
+                                    error);
+}
+
+/* Runs the main loop until the operation has answered. */
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static void
+progress_cb (goffset done, goffset total, gpointer data)
+{
+  gint64 *last = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - *last < G_USEC_PER_SEC / 4 && done < total)
+    return;
+  *last = now;
+  g_printerr ("\r%5.1f %% of %" G_GINT64_FORMAT " bytes", total ? 100.0 * done / total : 100.0, (gint64) total);
+  if (done >= total)
+    g_printerr ("\n");
+}
+
+int
+at_cli_s3_put (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GFile) file = NULL;
+  gint64 last = 0;
+  int status;
+
+  if ((client = setup (_("Upload a file to the bucket."), _("FILE KEY"), &argc, &argv, 2, &error, &status)) == NULL)
+    return error ? at_cli_fail (error) : status;
+  file = g_file_new_for_commandline_arg (argv[1]);
+  at_s3_client_put_file (client, file, argv[2], opt_quiet ? NULL : progress_cb, &last, NULL, done_cb, &result);
+  if (!at_s3_client_put_file_finish (client, wait_for (&result), &error))
+    return at_cli_fail (error);
+  g_print (_("Uploaded %s to %s/%s\n"), argv[1], at_s3_client_get_bucket (client), argv[2]);
+  return AT_CLI_OK;
+}
+
+int
+at_cli_s3_get (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GFile) file = NULL;
+  gint64 from = 0, to = -1;
+  int status;
+
+  if ((client = setup (_("Download an object (or a range of its bytes) to a file."), _("KEY FILE"), &argc, &argv, 2, &error,
+                       &status)) == NULL)
+    return error ? at_cli_fail (error) : status;
+  if (opt_range != NULL && (sscanf (opt_range, "%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT, &from, &to) != 2 || from < 0 ||
+                            to < from))
+    return usage (_("--range takes FIRST-LAST, byte offsets from 0"));
+  file = g_file_new_for_commandline_arg (argv[2]);
+  at_s3_client_get_file (client, argv[1], from, to, file, NULL, done_cb, &result);
+  if (!at_s3_client_get_file_finish (client, wait_for (&result), &error))
+    return at_cli_fail (error);
+  return AT_CLI_OK;
+}
+
+int
+at_cli_s3_ls (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
+  int status;
+
+  if ((client = setup (_("List the objects under a prefix."), _("[PREFIX]"), &argc, &argv, -1, &error, &status)) == NULL)
+    return error ? at_cli_fail (error) : status;
+  at_s3_client_list (client, argc > 1 ? argv[1] : "", NULL, done_cb, &result);
+  if ((objects = at_s3_client_list_finish (client, wait_for (&result), &error)) == NULL)
+    return at_cli_fail (error);
+  for (guint i = 0; i < objects->len; i++)
+    {
+      AtS3Object *o = objects->pdata[i];
+      g_print ("%12" G_GINT64_FORMAT "  %s  %s\n", o->size, o->last_modified ? o->last_modified : "", o->key);
+    }
+  return AT_CLI_OK;
+}
+
+int
+at_cli_s3_rm (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  int status;
+
+  if ((client = setup (_("Delete an object."), _("KEY"), &argc, &argv, 1, &error, &status)) == NULL)
+    return error ? at_cli_fail (error) : status;
+  at_s3_client_delete (client, argv[1], NULL, done_cb, &result);
+  if (!at_s3_client_delete_finish (client, wait_for (&result), &error))
+    return at_cli_fail (error);
+  return AT_CLI_OK;
+}
+
+int
+at_cli_s3_presign (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) client = NULL;
+  g_autofree char *url = NULL;
+  int status;
+
+  if ((client = setup (_("Print a link anyone can download the object with, for a while."), _("KEY"), &argc, &argv, 1, &error,
+                       &status)) == NULL)
+    return error ? at_cli_fail (error) : status;
+  if (opt_expires < 1 || opt_expires > AT_S3_PRESIGN_MAX_SECONDS)
+    return usage (_("--expires takes 1 to 604800 seconds (seven days)"));
+  if ((url = at_s3_client_presign (client, argv[1], (guint) opt_expires, &error)) == NULL)
+    return at_cli_fail (error);
+  g_print ("%s\n", url);
+  return AT_CLI_OK;
+}
+
+int
+at_cli_s3_mb (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  int status;
+
+  if ((client = setup (_("Create the bucket."), NULL, &argc, &argv, 0, &error, &status)) == NULL)
+    return error ? at_cli_fail (error) : status;
+  at_s3_client_create_bucket (client, NULL, done_cb, &result);
+  if (!at_s3_client_create_bucket_finish (client, wait_for (&result), &error))
+    return at_cli_fail (error);
+  return AT_CLI_OK;
+}

@@ -1,0 +1,125 @@
+/* at-s3-client.h — an S3 client over libsoup 3: any S3-compatible service
+ * (configurable endpoint and region, path-style addressing), SigV4 on every
+ * request, bodies streamed from and to disk, the body's SHA-256 checked by
+ * the server. Asynchronous; results on the thread-default main context of
+ * the caller that made the client. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define AT_S3_ERROR (at_s3_error_quark ())
+GQuark at_s3_error_quark (void);
+
+typedef enum {
+  AT_S3_ERROR_OFFLINE,      /* no answer: the network or the server is down */
+  AT_S3_ERROR_AUTH,         /* wrong key or secret, or not allowed */
+  AT_S3_ERROR_NOT_FOUND,    /* no such bucket or key */
+  AT_S3_ERROR_CLOCK,        /* this computer's clock is too far off */
+  AT_S3_ERROR_INTEGRITY,    /* the server received other bytes than were sent */
+  AT_S3_ERROR_SERVER,       /* the server failed (5xx, SlowDown) */
+  AT_S3_ERROR_CONFIG,       /* endpoint, bucket or keys missing or malformed */
+  AT_S3_ERROR_FAILED,
+} AtS3Error;
+
+typedef struct
+{
+  char   *key;
+  gint64  size;
+  char   *etag;
+  char   *last_modified;
+} AtS3Object;
+
+void        at_s3_object_free (AtS3Object *object);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtS3Object, at_s3_object_free)
+
+#define AT_TYPE_S3_CLIENT (at_s3_client_get_type ())
+G_DECLARE_FINAL_TYPE (AtS3Client, at_s3_client, AT, S3_CLIENT, GObject)
+
+/* @endpoint: "https://s3.eu-central-1.amazonaws.com", "http://127.0.0.1:9000";
+ * NULL on a malformed endpoint or a missing field. */
+AtS3Client *at_s3_client_new          (const char           *endpoint,
+                                       const char           *region,
+                                       const char           *bucket,
+                                       const char           *access_key,
+                                       const char           *secret_key,
+                                       GError              **error);
+/* From AWS_ENDPOINT_URL, AWS_REGION (or AWS_DEFAULT_REGION, else us-east-1),
+ * AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, each unless given. */
+AtS3Client *at_s3_client_new_from_env (const char           *endpoint,
+                                       const char           *region,
+                                       const char           *bucket,
+                                       GError              **error);
+const char *at_s3_client_get_bucket   (AtS3Client           *self);
+
+/* A link anyone can GET for @expires seconds (1 .. 7 days). */
+char       *at_s3_client_presign      (AtS3Client           *self,
+                                       const char           *key,
+                                       guint                 expires,
+                                       GError              **error);
+
+typedef void (*AtS3Progress) (goffset done, goffset total, gpointer data);
+
+/* Uploads @file as @key in one PUT: the file is read once for its SHA-256,
+ * then streamed; the server refuses the body if it is not those bytes (a
+ * file changed during the upload fails, it is never stored half-new). */
+void        at_s3_client_put_file     (AtS3Client           *self,
+                                       GFile                *file,
+                                       const char           *key,
+                                       AtS3Progress          progress,
+                                       gpointer              progress_data,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+gboolean    at_s3_client_put_file_finish (AtS3Client        *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+/* Downloads @key (bytes @from .. @to inclusive when @to >= 0) into @file,
+ * through a temporary file renamed at the end. */
+void        at_s3_client_get_file     (AtS3Client           *self,
+                                       const char           *key,
+                                       goffset               from,
+                                       goffset               to,
+                                       GFile                *file,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+gboolean    at_s3_client_get_file_finish (AtS3Client        *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+void        at_s3_client_head         (AtS3Client           *self,
+                                       const char           *key,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+AtS3Object *at_s3_client_head_finish  (AtS3Client           *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+void        at_s3_client_delete       (AtS3Client           *self,
+                                       const char           *key,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+gboolean    at_s3_client_delete_finish (AtS3Client          *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+/* Every object under @prefix (ListObjectsV2, following continuation tokens). */
+void        at_s3_client_list         (AtS3Client           *self,
+                                       const char           *prefix,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+GPtrArray  *at_s3_client_list_finish  (AtS3Client           *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+/* Creates the bucket (an existing one of ours is fine). */
+void        at_s3_client_create_bucket (AtS3Client          *self,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+gboolean    at_s3_client_create_bucket_finish (AtS3Client   *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,236 @@
+#!/usr/bin/env node
+// s3-front.js — the S3 server the tests start: s3rver (npm, pinned in
+// package-lock.json) on a private port, behind this verifying front on the
+// public one. s3rver accepts any signature and ignores payload checksums;
+// the front refuses, before anything is stored, what real S3 refuses:
+//   - a missing or wrong AWS Signature V4 (header or presigned query),
+//     a clock more than 15 minutes off, a presigned link expired or asking
+//     for more than 7 days;
+//   - an x-amz-content-sha256, Content-MD5 or x-amz-checksum-sha256 that does
+//     not match the body.
+// It is written from the SigV4 specification, independently of Atelier's C
+// code, so the tests prove Atelier's requests pass a real verifier.
+//
+//   node --openssl-legacy-provider s3-front.js PORT DATA_DIR [ACCESS_KEY SECRET_KEY REGION]
+// (s3rver encrypts listing continuation tokens with DES, legacy in OpenSSL 3)
+// prints "ready PORT" once both listen.
+'use strict';
+
+const crypto = require('crypto');
+const http = require('http');
+const S3rver = require('s3rver');
+
+const [port, dataDir, accessKey = 'S3RVER', secretKey = 'S3RVER', region = 'us-east-1'] = process.argv.slice(2);
+const MAX_BODY = 256 * 1024 * 1024;
+const MAX_SKEW_MS = 15 * 60 * 1000;
+
+const sha256 = (data) => crypto.createHash('sha256').update(data).digest('hex');
+const hmac = (key, data) => crypto.createHmac('sha256', key).update(data).digest();
+
+// RFC 3986 unreserved characters stay; everything else is %XX of its UTF-8 bytes.
+function encode(text, keepSlash) {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    if (/[A-Za-z0-9\-_.~]/.test(c) || (keepSlash && c === '/')) out += c;
+    else out += '%' + byte.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+function decode(text) {
+  return decodeURIComponent(text.replace(/\+/g, '%2B'));
+}
+
+function parseQuery(raw) {
+  if (!raw) return [];
+  return raw.split('&').filter((p) => p.length > 0).map((p) => {
+    const i = p.indexOf('=');
+    return i < 0 ? [decode(p), ''] : [decode(p.slice(0, i)), decode(p.slice(i + 1))];
+  });
+}
+
+function canonicalQuery(pairs) {
+  return pairs.map(([k, v]) => [encode(k, false), encode(v, false)])
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`).join('&');
+}
+
+function headerValue(req, name) {
+  const v = req.headers[name];
+  if (v === undefined) return undefined;
+  return (Array.isArray(v) ? v.join(',') : String(v)).trim().replace(/ +/g, ' ');
+}
+
+function signature(amzDate, scope, canonical) {
+  const [date, scopeRegion, service] = scope.split('/');
+  let key = hmac('AWS4' + secretKey, date);
+  key = hmac(key, scopeRegion);
+  key = hmac(key, service);
+  key = hmac(key, 'aws4_request');
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
+  return hmac(key, toSign).toString('hex');
+}
+
+function amzTime(amzDate) {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate || '');
+  return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : NaN;
+}
+
+class Refusal extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+function checkCredential(credential, amzDate) {
+  const parts = (credential || '').split('/');
+  if (parts.length !== 5 || parts[4] !== 'aws4_request' || parts[3] !== 's3')
+    throw new Refusal(400, 'AuthorizationHeaderMalformed', 'The credential is malformed.');
+  if (parts[0] !== accessKey)
+    throw new Refusal(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+  if (parts[2] !== region)
+    throw new Refusal(400, 'AuthorizationHeaderMalformed', `The region '${parts[2]}' is wrong; expecting '${region}'.`);
+  if (!amzDate || parts[1] !== amzDate.slice(0, 8))
+    throw new Refusal(400, 'AuthorizationHeaderMalformed', 'The credential date does not match the request date.');
+  return parts.slice(1).join('/');
+}
+
+function canonicalRequest(req, path, pairs, signedHeaders, payloadHash) {
+  const headers = signedHeaders.split(';').map((name) => {
+    const value = name === 'host' ? headerValue(req, 'host') : headerValue(req, name);
+    if (value === undefined) throw new Refusal(403, 'SignatureDoesNotMatch', `Signed header ${name} is missing.`);
+    return `${name}:${value}\n`;
+  }).join('');
+  return [req.method, encode(path, true), canonicalQuery(pairs), headers, signedHeaders, payloadHash].join('\n');
+}
+
+function verify(req, body) {
+  const url = new URL(req.url, 'http://front');
+  const rawQuery = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
+  const pairs = parseQuery(rawQuery);
+  const query = Object.fromEntries(pairs);
+  const path = decodeURIComponent(url.pathname);
+  const now = Date.now();
+
+  if (query['X-Amz-Signature'] !== undefined) {
+    // presigned
+    const amzDate = query['X-Amz-Date'];
+    const scope = checkCredential(query['X-Amz-Credential'], amzDate);
+    const expires = Number(query['X-Amz-Expires']);
+    if (query['X-Amz-Algorithm'] !== 'AWS4-HMAC-SHA256' || !Number.isInteger(expires) || expires < 1)
+      throw new Refusal(400, 'AuthorizationQueryParametersError', 'The presigned query is malformed.');
+    if (expires > 604800)
+      throw new Refusal(400, 'AuthorizationQueryParametersError', 'X-Amz-Expires must be less than a week (604800 seconds).');
+    if (now > amzTime(amzDate) + expires * 1000)
+      throw new Refusal(403, 'AccessDenied', 'Request has expired');
+    if (amzTime(amzDate) > now + MAX_SKEW_MS)
+      throw new Refusal(403, 'RequestTimeTooSkewed', 'The request time is too far in the future.');
+    const unsigned = pairs.filter(([k]) => k !== 'X-Amz-Signature');
+    const canonical = canonicalRequest(req, path, unsigned, query['X-Amz-SignedHeaders'] || '', 'UNSIGNED-PAYLOAD');
+    if (signature(amzDate, scope, canonical) !== query['X-Amz-Signature'])
+      throw new Refusal(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+    return;
+  }
+
+  const auth = headerValue(req, 'authorization');
+  if (!auth) throw new Refusal(403, 'AccessDenied', 'Anonymous access is not allowed.');
+  const m = /^AWS4-HMAC-SHA256 Credential=([^,]+), ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(auth);
+  if (!m) throw new Refusal(400, 'AuthorizationHeaderMalformed', 'The authorization header is malformed.');
+  const amzDate = headerValue(req, 'x-amz-date');
+  const scope = checkCredential(m[1], amzDate);
+  if (Math.abs(now - amzTime(amzDate)) > MAX_SKEW_MS)
+    throw new Refusal(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.');
+  const payloadHash = headerValue(req, 'x-amz-content-sha256');
+  if (!payloadHash)
+    throw new Refusal(400, 'InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
+  if (!m[2].split(';').includes('host') || !m[2].split(';').includes('x-amz-content-sha256'))
+    throw new Refusal(403, 'SignatureDoesNotMatch', 'host and x-amz-content-sha256 must be signed.');
+  if (payloadHash !== 'UNSIGNED-PAYLOAD') {
+    if (!/^[0-9a-f]{64}$/.test(payloadHash))
+      throw new Refusal(400, 'InvalidArgument', 'x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a SHA-256 in hex.');
+    if (sha256(body) !== payloadHash)
+      throw new Refusal(400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+  }
+  const canonical = canonicalRequest(req, path, pairs, m[2], payloadHash);
+  if (signature(amzDate, scope, canonical) !== m[3])
+    throw new Refusal(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+}
+
+function verifyChecksums(req, body) {
+  const md5 = headerValue(req, 'content-md5');
+  if (md5 !== undefined) {
+    const digest = Buffer.from(md5, 'base64');
+    if (digest.length !== 16 || digest.toString('base64') !== md5)
+      throw new Refusal(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.');
+    if (!crypto.createHash('md5').update(body).digest().equals(digest))
+      throw new Refusal(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.');
+  }
+  const sum = headerValue(req, 'x-amz-checksum-sha256');
+  if (sum !== undefined && crypto.createHash('sha256').update(body).digest('base64') !== sum)
+    throw new Refusal(400, 'BadDigest', 'The SHA256 you specified did not match the calculated checksum.');
+}
+
+function refuse(res, err) {
+  const xml = '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<Error><Code>${err.code}</Code><Message>${err.message}</Message></Error>`;
+  res.writeHead(err.status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
+  res.end(xml);
+}
+
+async function main() {
+  const backend = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dataDir });
+  const { address: backendHost, port: backendPort } = await backend.run();
+
+  const front = http.createServer((req, res) => {
+    const chunks = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > MAX_BODY) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      try {
+        if (tooLarge) throw new Refusal(400, 'EntityTooLarge', 'This test server keeps bodies up to 256 MiB.');
+        verify(req, body);
+        verifyChecksums(req, body);
+      } catch (err) {
+        if (!(err instanceof Refusal)) throw err;
+        refuse(res, err);
+        return;
+      }
+      const headers = { ...req.headers, 'content-length': String(body.length) };
+      delete headers['transfer-encoding'];
+      const upstream = http.request({ host: backendHost, port: backendPort, method: req.method, path: req.url, headers },
+        (answer) => {
+          res.writeHead(answer.statusCode, answer.headers);
+          answer.pipe(res);
+        });
+      upstream.on('error', (e) => {
+        res.writeHead(502);
+        res.end(String(e));
+      });
+      upstream.end(body);
+    });
+    req.on('error', () => res.destroy());
+  });
+  front.listen(Number(port), '127.0.0.1', () => {
+    process.stdout.write(`ready ${front.address().port}\n`);
+  });
+  const stop = () => {
+    front.close();
+    backend.close().finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err) => {
+  process.stderr.write(`s3-front: ${err.stack || err}\n`);
+  process.exit(1);
+});
