@@ -17,8 +17,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
-#include "at-s3-client.h"
-#include "at-s3-sign.h"
+#include "at-s3-client-private.h"
 
 G_DEFINE_QUARK (at-s3-error-quark, at_s3_error)
 
@@ -32,7 +31,11 @@ struct _AtS3Client
   char        *bucket;
   char        *access_key;
   char        *secret_key;
+  guint        attempts;   /* per call, the first included */
+  guint        backoff_ms; /* the first pause; each next one doubles */
 };
+
+#define MAX_BACKOFF_MS 20000
 
 G_DEFINE_FINAL_TYPE (AtS3Client, at_s3_client, G_TYPE_OBJECT)
 
@@ -47,163 +50,10 @@ at_s3_object_free (AtS3Object *object)
   g_free (object);
 }
 
-/* ---- XML answers: errors and listings ---- */
-
-typedef struct
-{
-  GString    *text;
-  char       *code;
-  char       *message;
-  GPtrArray  *objects;      /* of AtS3Object, when listing */
-  AtS3Object *current;
-  gboolean    truncated;
-  char       *token;
-} Xml;
-
-/* (g_set_str() is GLib 2.76) */
-static void
-set_text (char **to, const char *text)
-{
-  g_free (*to);
-  *to = g_strdup (text);
-}
-
-static void
-xml_start (GMarkupParseContext *context, const char *name, const char **attr_names, const char **attr_values,
-           gpointer data, GError **error)
-{
-  Xml *x = data;
-
-  g_string_truncate (x->text, 0);
-  if (g_str_equal (name, "Contents") && x->objects != NULL)
-    x->current = g_new0 (AtS3Object, 1);
-}
-
-static void
-xml_end (GMarkupParseContext *context, const char *name, gpointer data, GError **error)
-{
-  Xml *x = data;
-  const char *t = x->text->str;
-
-  if (g_str_equal (name, "Code"))
-    set_text (&x->code, t);
-  else if (g_str_equal (name, "Message"))
-    set_text (&x->message, t);
-  else if (g_str_equal (name, "IsTruncated"))
-    x->truncated = g_str_equal (t, "true");
-  else if (g_str_equal (name, "NextContinuationToken"))
-    set_text (&x->token, t);
-  else if (x->current != NULL && g_str_equal (name, "Key"))
-    set_text (&x->current->key, t);
-  else if (x->current != NULL && g_str_equal (name, "Size"))
-    x->current->size = g_ascii_strtoll (t, NULL, 10);
-  else if (x->current != NULL && g_str_equal (name, "ETag"))
-    set_text (&x->current->etag, t);
-  else if (x->current != NULL && g_str_equal (name, "LastModified"))
-    set_text (&x->current->last_modified, t);
-  else if (x->current != NULL && g_str_equal (name, "Contents"))
-    g_ptr_array_add (x->objects, g_steal_pointer (&x->current));
-  g_string_truncate (x->text, 0);
-}
-
-static void
-xml_text (GMarkupParseContext *context, const char *text, gsize len, gpointer data, GError **error)
-{
-  g_string_append_len (((Xml *) data)->text, text, len);
-}
-
-static const GMarkupParser xml_parser = { xml_start, xml_end, xml_text, NULL, NULL };
-
-static void
-xml_clear (Xml *x)
-{
-  g_string_free (x->text, TRUE);
-  g_free (x->code);
-  g_free (x->message);
-  g_free (x->token);
-  at_s3_object_free (x->current);
-  g_clear_pointer (&x->objects, g_ptr_array_unref);
-}
-
-static gboolean
-xml_parse (GBytes *body, Xml *x, GError **error)
-{
-  g_autoptr(GMarkupParseContext) context = g_markup_parse_context_new (&xml_parser, 0, x, NULL);
-  gsize len = 0;
-  const char *data = body ? g_bytes_get_data (body, &len) : NULL;
-
-  return len == 0 || (g_markup_parse_context_parse (context, data, len, error) &&
-                      g_markup_parse_context_end_parse (context, error));
-}
-
-/* A refusal as the user can act on it. */
-static void
-set_refusal (GError **error, SoupMessage *msg, GBytes *body)
-{
-  Xml x = { g_string_new (NULL) };
-  guint status = soup_message_get_status (msg);
-  const char *code, *message;
-  int kind;
-
-  xml_parse (body, &x, NULL);
-  code = x.code ? x.code : "";
-  message = x.message ? x.message : soup_message_get_reason_phrase (msg);
-  if (g_str_equal (code, "SignatureDoesNotMatch") || g_str_equal (code, "InvalidAccessKeyId") ||
-      g_str_equal (code, "AccessDenied") || status == 401 || (status == 403 && *code == '\0'))
-    kind = AT_S3_ERROR_AUTH;
-  else if (g_str_equal (code, "NoSuchBucket") || g_str_equal (code, "NoSuchKey") || status == 404)
-    kind = AT_S3_ERROR_NOT_FOUND;
-  else if (g_str_equal (code, "RequestTimeTooSkewed"))
-    kind = AT_S3_ERROR_CLOCK;
-  else if (g_str_equal (code, "BadDigest") || g_str_equal (code, "XAmzContentSHA256Mismatch") ||
-           g_str_equal (code, "InvalidDigest"))
-    kind = AT_S3_ERROR_INTEGRITY;
-  else if (status >= 500 || g_str_equal (code, "SlowDown"))
-    kind = AT_S3_ERROR_SERVER;
-  else
-    kind = AT_S3_ERROR_FAILED;
-
-  switch (kind)
-    {
-    case AT_S3_ERROR_AUTH:
-      g_set_error (error, AT_S3_ERROR, kind, _("The storage server refused the keys (%s): check the access key and secret"),
-                   message);
-      break;
-    case AT_S3_ERROR_NOT_FOUND:
-      g_set_error (error, AT_S3_ERROR, kind, g_str_equal (code, "NoSuchBucket")
-                   ? _("There is no bucket by that name on the storage server (%s)")
-                   : _("There is no such object on the storage server (%s)"), message);
-      break;
-    case AT_S3_ERROR_CLOCK:
-      g_set_error (error, AT_S3_ERROR, kind, _("This computer’s clock is too far from the storage server’s: set the date "
-                                               "and time right (%s)"), message);
-      break;
-    case AT_S3_ERROR_INTEGRITY:
-      g_set_error (error, AT_S3_ERROR, kind, _("The storage server received other bytes than were sent (a file changed "
-                                               "while uploading?): nothing was stored (%s)"), message);
-      break;
-    default:
-      g_set_error (error, AT_S3_ERROR, kind, _("The storage server answered %u %s"), status, message);
-    }
-  xml_clear (&x);
-}
-
-static void
-set_transport_error (GError **error, GError *cause)
-{
-  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_propagate_error (error, cause);
-  else
-    {
-      g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_OFFLINE, _("The storage server cannot be reached: %s"), cause->message);
-      g_error_free (cause);
-    }
-}
-
 /* ---- requests ---- */
 
-static SoupMessage *
-request_new (AtS3Client     *self,
+SoupMessage *
+_at_s3_request_new (AtS3Client     *self,
              const char     *method,
              const char     *key,
              const AtS3Pair *query,
@@ -244,37 +94,191 @@ request_new (AtS3Client     *self,
   return msg;
 }
 
-/* A request with no streamed body and a small answer: the answer's bytes,
- * or the refusal. */
-static void
-simple_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(GTask) task = data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  GError *cause = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &cause);
-  GError *error = NULL;
+/* ---- calls, with retries ---- */
 
-  if (body == NULL)
-    {
-      set_transport_error (&error, cause);
-      g_task_return_error (task, error);
-    }
-  else if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
-    {
-      set_refusal (&error, msg, body);
-      g_task_return_error (task, error);
-    }
+typedef struct
+{
+  AtS3Build       build;
+  gpointer        data;
+  GDestroyNotify  destroy;
+  SoupMessage    *msg;
+  guint           attempt;
+} Call;
+
+static void
+call_free (gpointer data)
+{
+  Call *c = data;
+
+  if (c->destroy != NULL)
+    c->destroy (c->data);
+  g_clear_object (&c->msg);
+  g_free (c);
+}
+
+static void call_attempt (GTask *task);
+
+static gboolean
+call_again (gpointer data)
+{
+  GTask *task = data;
+
+  if (g_task_return_error_if_cancelled (task))
+    g_object_unref (task);
   else
-    g_task_return_pointer (task, g_bytes_ref (body), (GDestroyNotify) g_bytes_unref);
+    call_attempt (task);
+  return G_SOURCE_REMOVE;
 }
 
 static void
-send_simple (AtS3Client *self, SoupMessage *msg, GTask *task)
+call_done (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task), simple_done,
+  GTask *task = data;
+  AtS3Client *self = g_task_get_source_object (task);
+  Call *c = g_task_get_task_data (task);
+  GError *cause = NULL, *error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &cause);
+
+  if (body == NULL)
+    _at_s3_set_transport_error (&error, cause);
+  else if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (c->msg)))
+    _at_s3_set_refusal (&error, c->msg, body);
+  if (error == NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+      g_object_unref (task);
+      return;
+    }
+  if (_at_s3_error_is_transient (error) && c->attempt + 1 < self->attempts)
+    {
+      /* exponential, with jitter: many clients that failed together do not come back together */
+      guint pause = MIN (MAX_BACKOFF_MS, self->backoff_ms << MIN (c->attempt, 16u));
+
+      pause = pause / 2 + g_random_int_range (0, pause / 2 + 1);
+      g_debug ("%s failed (%s): again in %u ms", soup_message_get_method (c->msg), error->message, pause);
+      g_error_free (error);
+      c->attempt++;
+      g_timeout_add (pause, call_again, task);
+      return;
+    }
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+call_attempt (GTask *task)
+{
+  AtS3Client *self = g_task_get_source_object (task);
+  Call *c = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  g_clear_object (&c->msg);
+  if ((c->msg = c->build (self, c->data, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  soup_session_send_and_read_async (self->session, c->msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task), call_done,
                                     task);
+}
+
+void
+_at_s3_call (AtS3Client          *self,
+             AtS3Build            build,
+             gpointer             data,
+             GDestroyNotify       destroy,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Call *c = g_new0 (Call, 1);
+
+  c->build = build;
+  c->data = data;
+  c->destroy = destroy;
+  g_task_set_source_tag (task, _at_s3_call);
+  g_task_set_task_data (task, c, call_free);
+  call_attempt (task);
+}
+
+GBytes *
+_at_s3_call_finish (AtS3Client    *self,
+                    GAsyncResult  *result,
+                    SoupMessage  **msg,
+                    GError       **error)
+{
+  Call *c = g_task_get_task_data (G_TASK (result));
+
+  if (msg != NULL)
+    *msg = c->msg ? g_object_ref (c->msg) : NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* A call with no body: method, key and query. */
+typedef struct
+{
+  char     *method;
+  char     *key;
+  AtS3Pair  query[3];
+  guint     n_query;
+  char     *strings[6];
+} Plain;
+
+static void
+plain_free (gpointer data)
+{
+  Plain *p = data;
+
+  g_free (p->method);
+  g_free (p->key);
+  for (guint i = 0; i < G_N_ELEMENTS (p->strings); i++)
+    g_free (p->strings[i]);
+  g_free (p);
+}
+
+static SoupMessage *
+plain_build (AtS3Client *self, gpointer data, GError **error)
+{
+  Plain *p = data;
+
+  return _at_s3_request_new (self, p->method, p->key, p->query, p->n_query, AT_S3_EMPTY_SHA256, NULL, 0);
+}
+
+static void
+call_plain (AtS3Client          *self,
+            const char          *method,
+            const char          *key,
+            const AtS3Pair      *query,
+            guint                n_query,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  Plain *p = g_new0 (Plain, 1);
+
+  g_assert (n_query <= G_N_ELEMENTS (p->query));
+  p->method = g_strdup (method);
+  p->key = g_strdup (key);
+  for (guint i = 0; i < n_query; i++)
+    {
+      p->strings[2 * i] = g_strdup (query[i].name);
+      p->strings[2 * i + 1] = g_strdup (query[i].value);
+      p->query[i] = (AtS3Pair) { p->strings[2 * i], p->strings[2 * i + 1] };
+    }
+  p->n_query = n_query;
+  _at_s3_call (self, plain_build, p, plain_free, cancellable, callback, user_data);
+}
+
+void
+at_s3_client_set_retries (AtS3Client *self,
+                          guint       attempts,
+                          guint       backoff_ms)
+{
+  g_return_if_fail (AT_IS_S3_CLIENT (self));
+  self->attempts = MAX (attempts, 1);
+  self->backoff_ms = MAX (backoff_ms, 1);
 }
 
 /* ---- the client ---- */
@@ -375,7 +379,6 @@ typedef struct
   AtS3Progress  progress;
   gpointer      progress_data;
   goffset       sent;
-  SoupMessage  *msg;
 } Put;
 
 static void
@@ -387,7 +390,6 @@ put_free (gpointer data)
   g_free (p->key);
   g_free (p->sha256_hex);
   g_free (p->sha256_b64);
-  g_clear_object (&p->msg);
   g_free (p);
 }
 
@@ -439,22 +441,31 @@ static void
 put_sent (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(GTask) task = data;
-  Put *p = g_task_get_task_data (task);
-  GError *cause = NULL, *error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &cause);
+  GError *error = NULL;
+  g_autoptr(GBytes) body = _at_s3_call_finish (AT_S3_CLIENT (source), result, NULL, &error);
 
   if (body == NULL)
-    {
-      set_transport_error (&error, cause);
-      g_task_return_error (task, error);
-    }
-  else if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (p->msg)))
-    {
-      set_refusal (&error, p->msg, body);
-      g_task_return_error (task, error);
-    }
+    g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
+}
+
+/* Each attempt: the file from its start, and the progress with it. */
+static SoupMessage *
+put_build (AtS3Client *self, gpointer data, GError **error)
+{
+  Put *p = data;
+  g_autoptr(GFileInputStream) in = g_file_read (p->file, NULL, error);
+  const AtS3Pair with_sum[] = { { "x-amz-checksum-sha256", p->sha256_b64 } };
+  SoupMessage *msg;
+
+  if (in == NULL)
+    return NULL;
+  msg = _at_s3_request_new (self, "PUT", p->key, NULL, 0, p->sha256_hex, with_sum, 1);
+  soup_message_set_request_body (msg, "application/octet-stream", G_INPUT_STREAM (in), p->size);
+  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (put_wrote), p);
+  p->sent = 0;
+  return msg;
 }
 
 static void
@@ -464,23 +475,14 @@ put_hashed (GObject *source, GAsyncResult *result, gpointer data)
   AtS3Client *self = g_task_get_source_object (task);
   Put *p = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(GFileInputStream) in = NULL;
-  GCancellable *cancellable;
-  AtS3Pair with_sum[1];
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error) ||
-      (in = g_file_read (p->file, g_task_get_cancellable (task), &error)) == NULL)
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_task_return_error (task, error);
       return;
     }
-  with_sum[0] = (AtS3Pair) { "x-amz-checksum-sha256", p->sha256_b64 };
-  p->msg = request_new (self, "PUT", p->key, NULL, 0, p->sha256_hex, with_sum, 1);
-  soup_message_set_request_body (p->msg, "application/octet-stream", G_INPUT_STREAM (in), p->size);
-  g_signal_connect (p->msg, "wrote-body-data", G_CALLBACK (put_wrote), p);
-  /* (the cancellable first: arguments are evaluated in any order) */
-  cancellable = g_task_get_cancellable (task);
-  soup_session_send_and_read_async (self->session, p->msg, G_PRIORITY_DEFAULT, cancellable, put_sent, g_steal_pointer (&task));
+  _at_s3_call (self, put_build, p, NULL, cancellable, put_sent, g_steal_pointer (&task));
 }
 
 void
@@ -555,7 +557,7 @@ get_spliced (GObject *source, GAsyncResult *result, gpointer data)
       else
         {
           GError *offline = NULL;
-          set_transport_error (&offline, error);
+          _at_s3_set_transport_error (&offline, error);
           g_task_return_error (task, offline);
         }
       return;
@@ -571,7 +573,7 @@ get_refused (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(GBytes) body = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
   GError *error = NULL;
 
-  set_refusal (&error, g->msg, body);
+  _at_s3_set_refusal (&error, g->msg, body);
   g_task_return_error (task, error);
 }
 
@@ -587,7 +589,7 @@ get_answered (GObject *source, GAsyncResult *result, gpointer data)
 
   if (in == NULL)
     {
-      set_transport_error (&error, cause);
+      _at_s3_set_transport_error (&error, cause);
       g_task_return_error (task, error);
       return;
     }
@@ -625,7 +627,7 @@ at_s3_client_get_file (AtS3Client          *self,
 
   g->file = g_object_ref (file);
   g->partial = g_file_new_for_path (name);
-  g->msg = request_new (self, "GET", key, NULL, 0, AT_S3_EMPTY_SHA256, extra, range ? 1 : 0);
+  g->msg = _at_s3_request_new (self, "GET", key, NULL, 0, AT_S3_EMPTY_SHA256, extra, range ? 1 : 0);
   g_task_set_source_tag (task, at_s3_client_get_file);
   g_task_set_task_data (task, g, get_free);
   soup_session_send_async (self->session, g->msg, G_PRIORITY_DEFAULT, cancellable, get_answered, task);
@@ -648,11 +650,7 @@ at_s3_client_head (AtS3Client          *self,
                    GAsyncReadyCallback  callback,
                    gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(SoupMessage) msg = request_new (self, "HEAD", key, NULL, 0, AT_S3_EMPTY_SHA256, NULL, 0);
-
-  g_task_set_source_tag (task, at_s3_client_head);
-  send_simple (self, msg, task);
+  call_plain (self, "HEAD", key, NULL, 0, cancellable, callback, user_data);
 }
 
 AtS3Object *
@@ -660,8 +658,8 @@ at_s3_client_head_finish (AtS3Client    *self,
                           GAsyncResult  *result,
                           GError       **error)
 {
-  g_autoptr(GBytes) body = g_task_propagate_pointer (G_TASK (result), error);
-  SoupMessage *msg = g_task_get_task_data (G_TASK (result));
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = _at_s3_call_finish (self, result, &msg, error);
   SoupMessageHeaders *h;
   AtS3Object *o;
 
@@ -684,11 +682,7 @@ at_s3_client_delete (AtS3Client          *self,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(SoupMessage) msg = request_new (self, "DELETE", key, NULL, 0, AT_S3_EMPTY_SHA256, NULL, 0);
-
-  g_task_set_source_tag (task, at_s3_client_delete);
-  send_simple (self, msg, task);
+  call_plain (self, "DELETE", key, NULL, 0, cancellable, callback, user_data);
 }
 
 gboolean
@@ -696,7 +690,7 @@ at_s3_client_delete_finish (AtS3Client    *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_autoptr(GBytes) body = g_task_propagate_pointer (G_TASK (result), error);
+  g_autoptr(GBytes) body = _at_s3_call_finish (self, result, NULL, error);
 
   return body != NULL;
 }
@@ -709,14 +703,14 @@ bucket_done (GObject *source, GAsyncResult *result, gpointer data)
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   GError *cause = NULL, *error = NULL;
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &cause);
-  Xml x = { g_string_new (NULL) };
+  AtS3Xml x = AT_S3_XML_INIT;
 
   if (body == NULL)
-    set_transport_error (&error, cause);
+    _at_s3_set_transport_error (&error, cause);
   else if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)) &&
-           !(xml_parse (body, &x, NULL) && g_strcmp0 (x.code, "BucketAlreadyOwnedByYou") == 0))
-    set_refusal (&error, msg, body);
-  xml_clear (&x);
+           !(_at_s3_xml_parse (body, &x, NULL) && g_strcmp0 (x.code, "BucketAlreadyOwnedByYou") == 0))
+    _at_s3_set_refusal (&error, msg, body);
+  _at_s3_xml_clear (&x);
   if (error != NULL)
     g_task_return_error (task, error);
   else
@@ -730,7 +724,7 @@ at_s3_client_create_bucket (AtS3Client          *self,
                             gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(SoupMessage) msg = request_new (self, "PUT", NULL, NULL, 0, AT_S3_EMPTY_SHA256, NULL, 0);
+  g_autoptr(SoupMessage) msg = _at_s3_request_new (self, "PUT", NULL, NULL, 0, AT_S3_EMPTY_SHA256, NULL, 0);
 
   g_task_set_source_tag (task, at_s3_client_create_bucket);
   g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
@@ -775,13 +769,13 @@ list_page (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(GTask) task = data;
   List *l = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(GBytes) body = g_task_propagate_pointer (G_TASK (result), &error);
-  Xml x = { g_string_new (NULL) };
+  g_autoptr(GBytes) body = _at_s3_call_finish (AT_S3_CLIENT (source), result, NULL, &error);
+  AtS3Xml x = AT_S3_XML_INIT;
 
   x.objects = g_ptr_array_ref (l->objects);
-  if (body == NULL || !xml_parse (body, &x, &error))
+  if (body == NULL || !_at_s3_xml_parse (body, &x, &error))
     {
-      xml_clear (&x);
+      _at_s3_xml_clear (&x);
       g_task_return_error (task, error);
       return;
     }
@@ -789,11 +783,11 @@ list_page (GObject *source, GAsyncResult *result, gpointer data)
   if (x.truncated && x.token != NULL)
     {
       l->token = g_steal_pointer (&x.token);
-      xml_clear (&x);
+      _at_s3_xml_clear (&x);
       list_next (g_steal_pointer (&task));
       return;
     }
-  xml_clear (&x);
+  _at_s3_xml_clear (&x);
   g_task_return_pointer (task, g_ptr_array_ref (l->objects), (GDestroyNotify) g_ptr_array_unref);
 }
 
@@ -804,13 +798,10 @@ list_next (GTask *task)
   List *l = g_task_get_task_data (task);
   AtS3Pair query[3] = { { "list-type", "2" }, { "prefix", l->prefix } };
   guint n = 2;
-  GTask *page = g_task_new (self, g_task_get_cancellable (task), list_page, task);
-  g_autoptr(SoupMessage) msg = NULL;
 
   if (l->token != NULL)
     query[n++] = (AtS3Pair) { "continuation-token", l->token };
-  msg = request_new (self, "GET", NULL, query, n, AT_S3_EMPTY_SHA256, NULL, 0);
-  send_simple (self, msg, page);
+  call_plain (self, "GET", NULL, query, n, g_task_get_cancellable (task), list_page, task);
 }
 
 void
@@ -862,5 +853,7 @@ at_s3_client_class_init (AtS3ClientClass *klass)
 static void
 at_s3_client_init (AtS3Client *self)
 {
+  self->attempts = 6;
+  self->backoff_ms = 250;
   self->session = soup_session_new_with_options ("user-agent", "Atelier/" PACKAGE_VERSION, "timeout", 60, NULL);
 }

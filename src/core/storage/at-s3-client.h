@@ -52,6 +52,12 @@ AtS3Client *at_s3_client_new_from_env (const char           *endpoint,
                                        const char           *bucket,
                                        GError              **error);
 const char *at_s3_client_get_bucket   (AtS3Client           *self);
+/* How often a call is tried when the link or the server fails (default 6),
+ * and the first pause between tries (default 250 ms; it doubles, with
+ * jitter, up to 20 s). */
+void        at_s3_client_set_retries  (AtS3Client           *self,
+                                       guint                 attempts,
+                                       guint                 backoff_ms);
 
 /* A link anyone can GET for @expires seconds (1 .. 7 days). */
 char       *at_s3_client_presign      (AtS3Client           *self,

@@ -1,0 +1,71 @@
+/* at-s3-client-private.h — what the files of AtS3Client share: signed
+ * requests, calls with retries, and S3's XML. */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "at-s3-client.h"
+#include "at-s3-sign.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GString    *text;
+  char       *code;
+  char       *message;
+  char       *upload_id;     /* InitiateMultipartUploadResult */
+  GPtrArray  *objects;       /* of AtS3Object, when listing */
+  AtS3Object *current;
+  gboolean    truncated;
+  char       *token;
+} AtS3Xml;
+
+#define AT_S3_XML_INIT { g_string_new (NULL) }
+
+gboolean  _at_s3_xml_parse           (GBytes       *body,
+                                      AtS3Xml      *xml,
+                                      GError      **error);
+void      _at_s3_xml_clear           (AtS3Xml      *xml);
+/* The server said no: its Code and Message as an AT_S3_ERROR. */
+void      _at_s3_set_refusal         (GError      **error,
+                                      SoupMessage  *msg,
+                                      GBytes       *body);
+/* The link failed: AT_S3_ERROR_OFFLINE (cancelled stays cancelled). Takes @cause. */
+void      _at_s3_set_transport_error (GError      **error,
+                                      GError       *cause);
+/* Whether a failed call may succeed if made again (the link, 5xx, SlowDown). */
+gboolean  _at_s3_error_is_transient  (const GError *error);
+
+/* A signed request; @key NULL for the bucket itself. */
+SoupMessage *_at_s3_request_new      (AtS3Client     *self,
+                                      const char     *method,
+                                      const char     *key,
+                                      const AtS3Pair *query,
+                                      guint           n_query,
+                                      const char     *payload_sha256,
+                                      const AtS3Pair *extra,
+                                      guint           n_extra);
+
+/* Builds the message of one attempt (again for each retry: a new date and
+ * signature, the body from the start). */
+typedef SoupMessage *(*AtS3Build) (AtS3Client *self,
+                                   gpointer    data,
+                                   GError    **error);
+
+/* Sends what @build makes; a transient failure is retried after an
+ * exponential, jittered pause, up to the client's attempts. The result is
+ * the answer's body (and its message, for headers). */
+void      _at_s3_call                (AtS3Client          *self,
+                                      AtS3Build            build,
+                                      gpointer             data,
+                                      GDestroyNotify       destroy,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+GBytes   *_at_s3_call_finish         (AtS3Client          *self,
+                                      GAsyncResult        *result,
+                                      SoupMessage        **msg,
+                                      GError             **error);
+
+G_END_DECLS
