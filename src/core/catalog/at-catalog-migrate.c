@@ -22,6 +22,7 @@ static const char *const migrations[] = {
   "0003-keywords.sql",
   "0004-sync.sql",
   "0005-sync-buckets.sql",
+  "0006-upload-parts.sql",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_CATALOG_SCHEMA_VERSION);

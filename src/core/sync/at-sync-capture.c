@@ -26,10 +26,10 @@
 #include "at-sync-consent.h"
 
 /* Local to this workstation: the file-by-file journal of its own ingests,
- * its preview cache, its job queue. (Ingest sessions do sync: photos name
- * the session they came in with.) */
+ * its preview cache, its job queue, its transfers to the bucket. (Ingest
+ * sessions do sync: photos name the session they came in with.) */
 static const char *const local_tables[] = {
-  "ingest_files", "previews", "jobs", "schema_migrations",
+  "ingest_files", "previews", "jobs", "schema_migrations", "uploads", "upload_parts",
 };
 
 gboolean
@@ -281,6 +281,26 @@ install_table (AtSqlConn   *conn,
   return ok;
 }
 
+/* A table that became local (uploads, in schema v6) keeps no capture. */
+static gboolean
+drop_local_capture (AtSqlConn *conn, GError **error)
+{
+  g_autoptr(GPtrArray) drops = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' "
+                                                  "AND name LIKE 'sync%'", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    if (!at_sync_table_is_synced ((const char *) sqlite3_column_text (stmt, 1)))
+      g_ptr_array_add (drops, mprintf_dup (sqlite3_mprintf ("DROP TRIGGER \"%w\"", (const char *) sqlite3_column_text (stmt, 0))));
+  at_sql_stmt_release (stmt);
+  for (guint i = 0; i < drops->len; i++)
+    if (!at_sql_conn_exec (conn, drops->pdata[i], error))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 at_sync_capture_install (AtSqlConn  *conn,
                          GError    **error)
@@ -308,6 +328,8 @@ at_sync_capture_install (AtSqlConn  *conn,
   at_sql_stmt_release (stmt);
   if (rc != SQLITE_DONE)
     return at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not list catalog tables"), error);
+  if (!drop_local_capture (conn, error))
+    return FALSE;
   for (guint i = 0; i < tables->len; i++)
     if (!install_table (conn, tables->pdata[i], seed, error))
       {
