@@ -10,8 +10,8 @@
 
 #include "at-cli.h"
 
-static char *opt_endpoint, *opt_bucket, *opt_region, *opt_range;
-static int opt_expires = 3600;
+static char *opt_endpoint, *opt_bucket, *opt_region, *opt_range, *opt_catalog;
+static int opt_expires = 3600, opt_part_mib = 8, opt_parallel = 4;
 static gboolean opt_quiet;
 
 static const GOptionEntry entries[] = {
@@ -21,6 +21,10 @@ static const GOptionEntry entries[] = {
   { "range", 0, 0, G_OPTION_ARG_STRING, &opt_range, N_("get: only bytes FIRST-LAST"), N_("FIRST-LAST") },
   { "expires", 0, 0, G_OPTION_ARG_INT, &opt_expires, N_("presign: seconds the link lasts (default 3600, at most 604800)"), N_("SECONDS") },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, N_("put: no progress"), NULL },
+  { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &opt_catalog, N_("put: keep the upload's state in this catalog, so that "
+    "running the same put again resumes it"), N_("PATH") },
+  { "part-size", 0, 0, G_OPTION_ARG_INT, &opt_part_mib, N_("put: MiB per part of a multipart upload (default 8, at least 5)"), N_("MIB") },
+  { "parallel", 0, 0, G_OPTION_ARG_INT, &opt_parallel, N_("put: parts sent at once (default 4)"), N_("N") },
   { NULL }
 };
 
@@ -85,18 +89,37 @@ at_cli_s3_put (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AtS3Client) client = NULL;
+  g_autoptr(AtCatalog) catalog = NULL;
+  g_autoptr(AtS3Upload) upload = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GFile) file = NULL;
   gint64 last = 0;
   int status;
 
-  if ((client = setup (_("Upload a file to the bucket."), _("FILE KEY"), &argc, &argv, 2, &error, &status)) == NULL)
+  if ((client = setup (_("Upload a file to the bucket (in parts when it is bigger than one; resumable with --catalog)."),
+                       _("FILE KEY"), &argc, &argv, 2, &error, &status)) == NULL)
     return error ? at_cli_fail (error) : status;
-  file = g_file_new_for_commandline_arg (argv[1]);
-  at_s3_client_put_file (client, file, argv[2], opt_quiet ? NULL : progress_cb, &last, NULL, done_cb, &result);
-  if (!at_s3_client_put_file_finish (client, wait_for (&result), &error))
+  if (opt_part_mib < 5 || opt_part_mib > 5120 || opt_parallel < 1 || opt_parallel > 16)
+    return usage (_("--part-size takes 5 to 5120 MiB, --parallel 1 to 16"));
+  if (opt_catalog != NULL && (catalog = at_catalog_open (opt_catalog, AT_CATALOG_OPEN_DEFAULT, &error)) == NULL)
     return at_cli_fail (error);
-  g_print (_("Uploaded %s to %s/%s\n"), argv[1], at_s3_client_get_bucket (client), argv[2]);
+  file = g_file_new_for_commandline_arg (argv[1]);
+  upload = at_s3_upload_new (client, catalog, file, argv[2]);
+  at_s3_upload_set_part_size (upload, (gsize) opt_part_mib * 1024 * 1024);
+  at_s3_upload_set_parallel (upload, (guint) opt_parallel);
+  if (!opt_quiet)
+    at_s3_upload_set_progress (upload, progress_cb, &last);
+  at_s3_upload_run (upload, NULL, done_cb, &result);
+  if (!at_s3_upload_run_finish (upload, wait_for (&result), &error))
+    return at_cli_fail (error);
+  if (catalog != NULL && !at_catalog_flush (catalog, &error))
+    return at_cli_fail (error);
+  g_print (_("Uploaded %s to %s/%s: %" G_GINT64_FORMAT " bytes sent"), argv[1], at_s3_client_get_bucket (client), argv[2],
+           (gint64) at_s3_upload_get_sent_now (upload));
+  if (at_s3_upload_get_parts_resumed (upload) > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, " (%u part was on the server already)", " (%u parts were on the server already)",
+                          at_s3_upload_get_parts_resumed (upload)), at_s3_upload_get_parts_resumed (upload));
+  g_print ("\n");
   return AT_CLI_OK;
 }
 

@@ -34,6 +34,7 @@
 #include "at-thread.h"
 #include "at-s3-client.h"
 #include "at-s3-sign.h"
+#include "at-s3-upload.h"
 #include "at-sync-apply.h"
 #include "at-sync-buckets.h"
 #include "at-sync-capture.h"

@@ -119,6 +119,50 @@ void        at_s3_client_list         (AtS3Client           *self,
 GPtrArray  *at_s3_client_list_finish  (AtS3Client           *self,
                                        GAsyncResult         *result,
                                        GError              **error);
+/* Multipart uploads (AtS3Upload drives them): start returns the UploadId;
+ * a part's @bytes go with their SHA-256 (@sha256, 32 bytes, or NULL to
+ * work it out here) and it returns the part's ETag; complete takes the
+ * ETags of parts 1..@n_parts. */
+void        at_s3_client_multipart_start (AtS3Client        *self,
+                                       const char           *key,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+char       *at_s3_client_multipart_start_finish (AtS3Client *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+void        at_s3_client_multipart_put_part (AtS3Client     *self,
+                                       const char           *key,
+                                       const char           *upload_id,
+                                       guint                 number,
+                                       GBytes               *bytes,
+                                       const guint8         *sha256,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+char       *at_s3_client_multipart_put_part_finish (AtS3Client *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+void        at_s3_client_multipart_complete (AtS3Client     *self,
+                                       const char           *key,
+                                       const char           *upload_id,
+                                       const char *const    *etags,
+                                       guint                 n_parts,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+gboolean    at_s3_client_multipart_complete_finish (AtS3Client *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+void        at_s3_client_multipart_abort (AtS3Client        *self,
+                                       const char           *key,
+                                       const char           *upload_id,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+gboolean    at_s3_client_multipart_abort_finish (AtS3Client *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
 /* Creates the bucket (an existing one of ours is fine). */
 void        at_s3_client_create_bucket (AtS3Client          *self,
                                        GCancellable         *cancellable,

@@ -180,11 +180,20 @@ function refuse(res, err) {
   res.end(xml);
 }
 
+// What reached the store, for tests that count bytes (GET /__stats, no auth).
+const stats = { parts: 0, part_bytes: 0, puts: 0, put_bytes: 0 };
+
 async function main() {
   const backend = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dataDir });
   const { address: backendHost, port: backendPort } = await backend.run();
 
   const front = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/__stats') {
+      const json = JSON.stringify(stats);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) });
+      res.end(json);
+      return;
+    }
     const chunks = [];
     let size = 0;
     let tooLarge = false;
@@ -203,6 +212,13 @@ async function main() {
         if (!(err instanceof Refusal)) throw err;
         refuse(res, err);
         return;
+      }
+      if (req.method === 'PUT' && /[?&]partNumber=/.test(req.url)) {
+        stats.parts++;
+        stats.part_bytes += body.length;
+      } else if (req.method === 'PUT') {
+        stats.puts++;
+        stats.put_bytes += body.length;
       }
       const headers = { ...req.headers, 'content-length': String(body.length) };
       delete headers['transfer-encoding'];

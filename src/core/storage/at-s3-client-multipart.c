@@ -1,0 +1,255 @@
+/* at-s3-client-multipart.c — S3 multipart uploads: start (UploadId), one
+ * part (its bytes in memory, their SHA-256 signed and sent as
+ * x-amz-checksum-sha256), complete (the parts' ETags in order), abort.
+ * Each is a retried call; AtS3Upload drives them. */
+#define G_LOG_DOMAIN "atelier-storage"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "at-s3-client-private.h"
+
+typedef struct
+{
+  char   *key;
+  char   *upload_id;
+  char   *number;
+  GBytes *body;
+  char   *sha256_hex;
+  char   *sha256_b64;
+} Multi;
+
+static void
+multi_free (gpointer data)
+{
+  Multi *m = data;
+
+  g_free (m->key);
+  g_free (m->upload_id);
+  g_free (m->number);
+  g_clear_pointer (&m->body, g_bytes_unref);
+  g_free (m->sha256_hex);
+  g_free (m->sha256_b64);
+  g_free (m);
+}
+
+/* The body's SHA-256 as hex and base64: @digest if given (worked out where
+ * the bytes were read), else now. */
+static void
+multi_hash (Multi *m, const guint8 *digest)
+{
+  guint8 own[32];
+  GString *hex = g_string_sized_new (64);
+
+  if (digest == NULL)
+    {
+      g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+      gsize len = sizeof own, size = 0;
+      const guint8 *data = g_bytes_get_data (m->body, &size);
+
+      g_checksum_update (sum, data, size);
+      g_checksum_get_digest (sum, own, &len);
+      digest = own;
+    }
+  for (int i = 0; i < 32; i++)
+    g_string_append_printf (hex, "%02x", digest[i]);
+  m->sha256_hex = g_string_free (hex, FALSE);
+  m->sha256_b64 = g_base64_encode (digest, 32);
+}
+
+/* ---- start ---- */
+
+static SoupMessage *
+start_build (AtS3Client *self, gpointer data, GError **error)
+{
+  Multi *m = data;
+  const AtS3Pair query[] = { { "uploads", "" } };
+
+  return _at_s3_request_new (self, "POST", m->key, query, 1, AT_S3_EMPTY_SHA256, NULL, 0);
+}
+
+void
+at_s3_client_multipart_start (AtS3Client          *self,
+                              const char          *key,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  Multi *m = g_new0 (Multi, 1);
+
+  m->key = g_strdup (key);
+  _at_s3_call (self, start_build, m, multi_free, cancellable, callback, user_data);
+}
+
+char *
+at_s3_client_multipart_start_finish (AtS3Client    *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_autoptr(GBytes) body = _at_s3_call_finish (self, result, NULL, error);
+  AtS3Xml x = AT_S3_XML_INIT;
+  char *id = NULL;
+
+  if (body != NULL && _at_s3_xml_parse (body, &x, error))
+    {
+      id = g_steal_pointer (&x.upload_id);
+      if (id == NULL)
+        g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_FAILED, _("The storage server started no multipart upload"));
+    }
+  _at_s3_xml_clear (&x);
+  return id;
+}
+
+/* ---- one part ---- */
+
+static SoupMessage *
+part_build (AtS3Client *self, gpointer data, GError **error)
+{
+  Multi *m = data;
+  const AtS3Pair query[] = { { "partNumber", m->number }, { "uploadId", m->upload_id } };
+  const AtS3Pair extra[] = { { "x-amz-checksum-sha256", m->sha256_b64 } };
+  SoupMessage *msg = _at_s3_request_new (self, "PUT", m->key, query, 2, m->sha256_hex, extra, 1);
+
+  soup_message_set_request_body_from_bytes (msg, "application/octet-stream", m->body);
+  return msg;
+}
+
+void
+at_s3_client_multipart_put_part (AtS3Client          *self,
+                                 const char          *key,
+                                 const char          *upload_id,
+                                 guint                number,
+                                 GBytes              *bytes,
+                                 const guint8        *sha256,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  Multi *m = g_new0 (Multi, 1);
+
+  m->key = g_strdup (key);
+  m->upload_id = g_strdup (upload_id);
+  m->number = g_strdup_printf ("%u", number);
+  m->body = g_bytes_ref (bytes);
+  multi_hash (m, sha256);
+  _at_s3_call (self, part_build, m, multi_free, cancellable, callback, user_data);
+}
+
+char *
+at_s3_client_multipart_put_part_finish (AtS3Client    *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = _at_s3_call_finish (self, result, &msg, error);
+  const char *etag;
+
+  if (body == NULL)
+    return NULL;
+  etag = soup_message_headers_get_one (soup_message_get_response_headers (msg), "ETag");
+  if (etag == NULL)
+    {
+      g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_FAILED, _("The storage server took a part but gave no ETag"));
+      return NULL;
+    }
+  return g_strdup (etag);
+}
+
+/* ---- complete, abort ---- */
+
+static SoupMessage *
+complete_build (AtS3Client *self, gpointer data, GError **error)
+{
+  Multi *m = data;
+  const AtS3Pair query[] = { { "uploadId", m->upload_id } };
+  SoupMessage *msg = _at_s3_request_new (self, "POST", m->key, query, 1, m->sha256_hex, NULL, 0);
+
+  soup_message_set_request_body_from_bytes (msg, "application/xml", m->body);
+  return msg;
+}
+
+void
+at_s3_client_multipart_complete (AtS3Client          *self,
+                                 const char          *key,
+                                 const char          *upload_id,
+                                 const char *const   *etags,
+                                 guint                n_parts,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  Multi *m = g_new0 (Multi, 1);
+  GString *xml = g_string_new ("<CompleteMultipartUpload>");
+
+  for (guint i = 0; i < n_parts; i++)
+    {
+      g_autofree char *etag = g_markup_escape_text (etags[i], -1);
+      g_string_append_printf (xml, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag></Part>", i + 1, etag);
+    }
+  g_string_append (xml, "</CompleteMultipartUpload>");
+  m->key = g_strdup (key);
+  m->upload_id = g_strdup (upload_id);
+  m->body = g_string_free_to_bytes (xml);
+  multi_hash (m, NULL);
+  _at_s3_call (self, complete_build, m, multi_free, cancellable, callback, user_data);
+}
+
+gboolean
+at_s3_client_multipart_complete_finish (AtS3Client    *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_autoptr(GBytes) body = _at_s3_call_finish (self, result, NULL, error);
+  AtS3Xml x = AT_S3_XML_INIT;
+  gboolean ok;
+
+  if (body == NULL)
+    return FALSE;
+  /* S3 may answer 200 with an error inside, when completing takes long */
+  ok = _at_s3_xml_parse (body, &x, error);
+  if (ok && x.code != NULL)
+    {
+      g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_SERVER, _("The storage server could not put the parts together: %s"),
+                   x.message ? x.message : x.code);
+      ok = FALSE;
+    }
+  _at_s3_xml_clear (&x);
+  return ok;
+}
+
+static SoupMessage *
+abort_build (AtS3Client *self, gpointer data, GError **error)
+{
+  Multi *m = data;
+  const AtS3Pair query[] = { { "uploadId", m->upload_id } };
+
+  return _at_s3_request_new (self, "DELETE", m->key, query, 1, AT_S3_EMPTY_SHA256, NULL, 0);
+}
+
+void
+at_s3_client_multipart_abort (AtS3Client          *self,
+                              const char          *key,
+                              const char          *upload_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  Multi *m = g_new0 (Multi, 1);
+
+  m->key = g_strdup (key);
+  m->upload_id = g_strdup (upload_id);
+  _at_s3_call (self, abort_build, m, multi_free, cancellable, callback, user_data);
+}
+
+gboolean
+at_s3_client_multipart_abort_finish (AtS3Client    *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_autoptr(GBytes) body = _at_s3_call_finish (self, result, NULL, error);
+
+  return body != NULL;
+}

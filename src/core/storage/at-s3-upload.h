@@ -1,0 +1,44 @@
+/* at-s3-upload.h — one file to the bucket, resumable: files above the part
+ * size go up as a multipart upload whose UploadId and finished parts are
+ * kept in the catalog (uploads, upload_parts), so a run after a crash, a
+ * pulled cable or a closed laptop sends only the parts the server does not
+ * have; parts go in parallel; a cancel aborts the upload on the server. */
+#pragma once
+
+#include "at-catalog.h"
+#include "at-s3-client.h"
+
+G_BEGIN_DECLS
+
+#define AT_S3_MIN_PART_SIZE     (5 * 1024 * 1024)
+#define AT_S3_DEFAULT_PART_SIZE (8 * 1024 * 1024)
+
+#define AT_TYPE_S3_UPLOAD (at_s3_upload_get_type ())
+G_DECLARE_FINAL_TYPE (AtS3Upload, at_s3_upload, AT, S3_UPLOAD, GObject)
+
+/* @catalog: where the upload's state is kept; NULL for none (no resume). */
+AtS3Upload *at_s3_upload_new            (AtS3Client          *client,
+                                         AtCatalog           *catalog,
+                                         GFile               *file,
+                                         const char          *key);
+void        at_s3_upload_set_part_size  (AtS3Upload          *self,
+                                         gsize                bytes);
+void        at_s3_upload_set_parallel   (AtS3Upload          *self,
+                                         guint                parts);
+void        at_s3_upload_set_progress   (AtS3Upload          *self,
+                                         AtS3Progress         progress,
+                                         gpointer             data);
+void        at_s3_upload_run            (AtS3Upload          *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean    at_s3_upload_run_finish     (AtS3Upload          *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
+goffset     at_s3_upload_get_size       (AtS3Upload          *self);
+/* Bytes of the file this run sent (a resumed run leaves out what the server had). */
+goffset     at_s3_upload_get_sent_now   (AtS3Upload          *self);
+/* Parts the server had from an earlier run. */
+guint       at_s3_upload_get_parts_resumed (AtS3Upload       *self);
+
+G_END_DECLS

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// fault-proxy.js — a small HTTP proxy between Atelier and the S3 test
+// server that does to multipart part uploads what hotel Wi-Fi and a busy
+// S3 do: every Nth part is answered 503 SlowDown without reaching the
+// server, every Mth has its connection cut halfway through the body, and
+// each part may be held back a while (so a test can kill an upload in the
+// middle). Everything else passes untouched.
+//
+//   node fault-proxy.js TARGET_PORT [--slowdown-every N] [--cut-every M] [--delay-ms D]
+// prints "ready PORT".
+'use strict';
+
+const http = require('http');
+
+const args = process.argv.slice(2);
+const target = Number(args[0]);
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : 0;
+};
+const slowdownEvery = option('--slowdown-every');
+const cutEvery = option('--cut-every');
+const delayMs = option('--delay-ms');
+let parts = 0;
+
+function forward(req, res, cutAt) {
+  const upstream = http.request({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+  upstream.on('error', () => res.destroy());
+  let seen = 0;
+  req.on('data', (chunk) => {
+    seen += chunk.length;
+    if (cutAt > 0 && seen >= cutAt) {
+      // the cable is pulled: both sides see the connection die
+      upstream.destroy();
+      req.socket.destroy();
+      return;
+    }
+    upstream.write(chunk);
+  });
+  req.on('end', () => upstream.end());
+}
+
+const server = http.createServer((req, res) => {
+  const isPart = req.method === 'PUT' && /[?&]partNumber=/.test(req.url);
+  if (!isPart) {
+    forward(req, res, 0);
+    return;
+  }
+  parts++;
+  if (slowdownEvery > 0 && parts % slowdownEvery === 0) {
+    req.resume();
+    req.on('end', () => {
+      const xml = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>' +
+        '<Message>Please reduce your request rate.</Message></Error>';
+      res.writeHead(503, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
+      res.end(xml);
+    });
+    return;
+  }
+  const cutAt = cutEvery > 0 && parts % cutEvery === 0 ? Math.max(1, Number(req.headers['content-length'] || 2) / 2) : 0;
+  if (delayMs > 0) {
+    req.pause();
+    setTimeout(() => {
+      req.resume();
+      forward(req, res, cutAt);
+    }, delayMs);
+  } else {
+    forward(req, res, cutAt);
+  }
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(`ready ${server.address().port}\n`));
+process.on('SIGTERM', () => process.exit(0));
