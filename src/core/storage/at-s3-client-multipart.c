@@ -81,7 +81,7 @@ at_s3_client_multipart_start (AtS3Client          *self,
   Multi *m = g_new0 (Multi, 1);
 
   m->key = g_strdup (key);
-  _at_s3_call (self, start_build, m, multi_free, cancellable, callback, user_data);
+  _at_s3_call (self, FALSE, start_build, m, multi_free, cancellable, callback, user_data);
 }
 
 char *
@@ -135,7 +135,7 @@ at_s3_client_multipart_put_part (AtS3Client          *self,
   m->number = g_strdup_printf ("%u", number);
   m->body = g_bytes_ref (bytes);
   multi_hash (m, sha256);
-  _at_s3_call (self, part_build, m, multi_free, cancellable, callback, user_data);
+  _at_s3_call (self, TRUE, part_build, m, multi_free, cancellable, callback, user_data);
 }
 
 char *
@@ -194,7 +194,7 @@ at_s3_client_multipart_complete (AtS3Client          *self,
   m->upload_id = g_strdup (upload_id);
   m->body = g_string_free_to_bytes (xml);
   multi_hash (m, NULL);
-  _at_s3_call (self, complete_build, m, multi_free, cancellable, callback, user_data);
+  _at_s3_call (self, TRUE, complete_build, m, multi_free, cancellable, callback, user_data);
 }
 
 gboolean
@@ -241,7 +241,7 @@ at_s3_client_multipart_abort (AtS3Client          *self,
 
   m->key = g_strdup (key);
   m->upload_id = g_strdup (upload_id);
-  _at_s3_call (self, abort_build, m, multi_free, cancellable, callback, user_data);
+  _at_s3_call (self, FALSE, abort_build, m, multi_free, cancellable, callback, user_data);
 }
 
 gboolean

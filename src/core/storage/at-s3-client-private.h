@@ -54,9 +54,13 @@ typedef SoupMessage *(*AtS3Build) (AtS3Client *self,
                                    GError    **error);
 
 /* Sends what @build makes; a transient failure is retried after an
- * exponential, jittered pause, up to the client's attempts. The result is
- * the answer's body (and its message, for headers). */
+ * exponential, jittered pause, up to the client's attempts. With @replay,
+ * a body the server received otherwise than signed is sent again too:
+ * libsoup itself resends a request whose kept-alive connection died, and
+ * then sends it without its body (the build must then fail if the source
+ * changed). The result is the answer's body (and its message, for headers). */
 void      _at_s3_call                (AtS3Client          *self,
+                                      gboolean             replay,
                                       AtS3Build            build,
                                       gpointer             data,
                                       GDestroyNotify       destroy,

@@ -98,6 +98,7 @@ _at_s3_request_new (AtS3Client     *self,
 
 typedef struct
 {
+  gboolean        replay;
   AtS3Build       build;
   gpointer        data;
   GDestroyNotify  destroy;
@@ -149,7 +150,8 @@ call_done (GObject *source, GAsyncResult *result, gpointer data)
       g_object_unref (task);
       return;
     }
-  if (_at_s3_error_is_transient (error) && c->attempt + 1 < self->attempts)
+  if ((_at_s3_error_is_transient (error) || (c->replay && g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_INTEGRITY))) &&
+      c->attempt + 1 < self->attempts)
     {
       /* exponential, with jitter: many clients that failed together do not come back together */
       guint pause = MIN (MAX_BACKOFF_MS, self->backoff_ms << MIN (c->attempt, 16u));
@@ -185,6 +187,7 @@ call_attempt (GTask *task)
 
 void
 _at_s3_call (AtS3Client          *self,
+             gboolean             replay,
              AtS3Build            build,
              gpointer             data,
              GDestroyNotify       destroy,
@@ -195,6 +198,7 @@ _at_s3_call (AtS3Client          *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   Call *c = g_new0 (Call, 1);
 
+  c->replay = replay;
   c->build = build;
   c->data = data;
   c->destroy = destroy;
@@ -268,7 +272,7 @@ call_plain (AtS3Client          *self,
       p->query[i] = (AtS3Pair) { p->strings[2 * i], p->strings[2 * i + 1] };
     }
   p->n_query = n_query;
-  _at_s3_call (self, plain_build, p, plain_free, cancellable, callback, user_data);
+  _at_s3_call (self, FALSE, plain_build, p, plain_free, cancellable, callback, user_data);
 }
 
 void
@@ -379,7 +383,23 @@ typedef struct
   AtS3Progress  progress;
   gpointer      progress_data;
   goffset       sent;
+  char         *stamp;    /* size and modification time when hashed */
 } Put;
+
+/* "size:mtime" of @file, or NULL. */
+static char *
+file_stamp (GFile *file, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                                                 G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC, G_FILE_QUERY_INFO_NONE, cancellable,
+                                                 error);
+
+  if (info == NULL)
+    return NULL;
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GUINT64_FORMAT ".%u", (gint64) g_file_info_get_size (info),
+                          g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED),
+                          g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC));
+}
 
 static void
 put_free (gpointer data)
@@ -390,6 +410,7 @@ put_free (gpointer data)
   g_free (p->key);
   g_free (p->sha256_hex);
   g_free (p->sha256_b64);
+  g_free (p->stamp);
   g_free (p);
 }
 
@@ -406,7 +427,8 @@ put_hash_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
   GError *error = NULL;
   gssize n;
 
-  if ((in = g_file_read (p->file, cancellable, &error)) == NULL)
+  if ((p->stamp = file_stamp (p->file, cancellable, &error)) == NULL ||
+      (in = g_file_read (p->file, cancellable, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
@@ -450,16 +472,27 @@ put_sent (GObject *source, GAsyncResult *result, gpointer data)
     g_task_return_boolean (task, TRUE);
 }
 
-/* Each attempt: the file from its start, and the progress with it. */
+/* Each attempt: the file from its start (if it is still the file that was
+ * hashed), and the progress with it. */
 static SoupMessage *
 put_build (AtS3Client *self, gpointer data, GError **error)
 {
   Put *p = data;
-  g_autoptr(GFileInputStream) in = g_file_read (p->file, NULL, error);
+  g_autofree char *stamp = file_stamp (p->file, NULL, error);
+  g_autoptr(GFileInputStream) in = NULL;
   const AtS3Pair with_sum[] = { { "x-amz-checksum-sha256", p->sha256_b64 } };
   SoupMessage *msg;
 
-  if (in == NULL)
+  if (stamp == NULL)
+    return NULL;
+  if (!g_str_equal (stamp, p->stamp))
+    {
+      g_autofree char *name = g_file_get_parse_name (p->file);
+      g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_INTEGRITY,
+                   _("“%s” changed while it was uploading: nothing was stored; it will go again"), name);
+      return NULL;
+    }
+  if ((in = g_file_read (p->file, NULL, error)) == NULL)
     return NULL;
   msg = _at_s3_request_new (self, "PUT", p->key, NULL, 0, p->sha256_hex, with_sum, 1);
   soup_message_set_request_body (msg, "application/octet-stream", G_INPUT_STREAM (in), p->size);
@@ -482,7 +515,7 @@ put_hashed (GObject *source, GAsyncResult *result, gpointer data)
       g_task_return_error (task, error);
       return;
     }
-  _at_s3_call (self, put_build, p, NULL, cancellable, put_sent, g_steal_pointer (&task));
+  _at_s3_call (self, TRUE, put_build, p, NULL, cancellable, put_sent, g_steal_pointer (&task));
 }
 
 void

@@ -151,6 +151,8 @@ function verify(req, body) {
   if (payloadHash !== 'UNSIGNED-PAYLOAD') {
     if (!/^[0-9a-f]{64}$/.test(payloadHash))
       throw new Refusal(400, 'InvalidArgument', 'x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a SHA-256 in hex.');
+    if (sha256(body) !== payloadHash && process.env.S3_FRONT_DEBUG)
+      process.stderr.write(`mismatch ${req.method} ${req.url} content-length ${req.headers['content-length']} got ${body.length}\n`);
     if (sha256(body) !== payloadHash)
       throw new Refusal(400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
