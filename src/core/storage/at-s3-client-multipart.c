@@ -42,21 +42,16 @@ static void
 multi_hash (Multi *m, const guint8 *digest)
 {
   guint8 own[32];
-  GString *hex = g_string_sized_new (64);
 
   if (digest == NULL)
     {
-      g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-      gsize len = sizeof own, size = 0;
+      gsize size = 0;
       const guint8 *data = g_bytes_get_data (m->body, &size);
 
-      g_checksum_update (sum, data, size);
-      g_checksum_get_digest (sum, own, &len);
+      at_s3_sha256 (data, size, own);
       digest = own;
     }
-  for (int i = 0; i < 32; i++)
-    g_string_append_printf (hex, "%02x", digest[i]);
-  m->sha256_hex = g_string_free (hex, FALSE);
+  m->sha256_hex = at_s3_hex (digest, 32);
   m->sha256_b64 = g_base64_encode (digest, 32);
 }
 

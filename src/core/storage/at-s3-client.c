@@ -384,7 +384,13 @@ typedef struct
   gpointer      progress_data;
   goffset       sent;
   char         *stamp;    /* size and modification time when hashed */
+  GBytes       *bytes;    /* the file as read, when it is small enough */
 } Put;
+
+/* A file up to this size is read once, into memory, as it is hashed, and
+ * sent from there (libsoup sends memory more than twice as fast as a file
+ * stream); bigger ones are streamed. */
+#define IN_MEMORY_MAX (256 * 1024 * 1024)
 
 /* "size:mtime" of @file, or NULL. */
 static char *
@@ -411,6 +417,7 @@ put_free (gpointer data)
   g_free (p->sha256_hex);
   g_free (p->sha256_b64);
   g_free (p->stamp);
+  g_clear_pointer (&p->bytes, g_bytes_unref);
   g_free (p);
 }
 
@@ -420,32 +427,57 @@ put_hash_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
 {
   Put *p = data;
   g_autoptr(GFileInputStream) in = NULL;
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  AtS3Sha256 *sum = at_s3_sha256_new ();
   g_autofree guint8 *buffer = g_malloc (1 << 20);
   guint8 digest[32];
-  gsize len = sizeof digest;
   GError *error = NULL;
-  gssize n;
+  gssize n = 0;
 
   if ((p->stamp = file_stamp (p->file, cancellable, &error)) == NULL ||
       (in = g_file_read (p->file, cancellable, &error)) == NULL)
     {
+      at_s3_sha256_finish (sum, digest);
       g_task_return_error (task, error);
       return;
     }
-  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, 1 << 20, cancellable, &error)) > 0)
+  {
+    g_autoptr(GFileInfo) info = g_file_input_stream_query_info (in, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, NULL);
+    if (info != NULL && g_file_info_get_size (info) <= IN_MEMORY_MAX)
+      {
+        g_autoptr(GByteArray) all = g_byte_array_sized_new ((guint) g_file_info_get_size (info));
+        while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, 1 << 20, cancellable, &error)) > 0 &&
+               all->len + n <= IN_MEMORY_MAX)
+          g_byte_array_append (all, buffer, (guint) n);
+        if (n == 0)
+          p->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&all));
+        /* it grew past the limit meanwhile: hashed from the start, as a stream */
+        else if (n > 0 && !g_seekable_seek (G_SEEKABLE (in), 0, G_SEEK_SET, cancellable, &error))
+          n = -1;
+      }
+  }
+  if (n < 0)
+    ;   /* a read failed: reported below */
+  else if (p->bytes != NULL)
     {
-      g_checksum_update (sum, buffer, n);
-      p->size += n;
+      gsize size = 0;
+      const void *mem = g_bytes_get_data (p->bytes, &size);
+      at_s3_sha256_update (sum, mem, size);
+      p->size = (goffset) size;
     }
+  else
+    while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, 1 << 20, cancellable, &error)) > 0)
+      {
+        at_s3_sha256_update (sum, buffer, n);
+        p->size += n;
+      }
+  at_s3_sha256_finish (sum, digest);
   if (n < 0)
     {
       g_task_return_error (task, error);
       return;
     }
-  g_checksum_get_digest (sum, digest, &len);
-  p->sha256_hex = g_strdup (g_checksum_get_string (sum));
-  p->sha256_b64 = g_base64_encode (digest, len);
+  p->sha256_hex = at_s3_hex (digest, 32);
+  p->sha256_b64 = g_base64_encode (digest, 32);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -463,11 +495,21 @@ static void
 put_sent (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(GTask) task = data;
+  Put *p = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr(GBytes) body = _at_s3_call_finish (AT_S3_CLIENT (source), result, NULL, &error);
+  g_autofree char *stamp = NULL;
 
   if (body == NULL)
     g_task_return_error (task, error);
+  else if (p->bytes != NULL && (stamp = file_stamp (p->file, NULL, NULL)) != NULL && !g_str_equal (stamp, p->stamp))
+    {
+      /* what went up is the file as it was read: whole, but no longer the file */
+      g_autofree char *name = g_file_get_parse_name (p->file);
+      g_task_return_new_error (task, AT_S3_ERROR, AT_S3_ERROR_INTEGRITY,
+                               _("“%s” changed while it was uploading: the copy stored is the file as it was when the "
+                                 "upload began; it will go again"), name);
+    }
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -492,10 +534,16 @@ put_build (AtS3Client *self, gpointer data, GError **error)
                    _("“%s” changed while it was uploading: nothing was stored; it will go again"), name);
       return NULL;
     }
-  if ((in = g_file_read (p->file, NULL, error)) == NULL)
-    return NULL;
   msg = _at_s3_request_new (self, "PUT", p->key, NULL, 0, p->sha256_hex, with_sum, 1);
-  soup_message_set_request_body (msg, "application/octet-stream", G_INPUT_STREAM (in), p->size);
+  if (p->bytes != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/octet-stream", p->bytes);
+  else if ((in = g_file_read (p->file, NULL, error)) != NULL)
+    soup_message_set_request_body (msg, "application/octet-stream", G_INPUT_STREAM (in), p->size);
+  else
+    {
+      g_object_unref (msg);
+      return NULL;
+    }
   g_signal_connect (msg, "wrote-body-data", G_CALLBACK (put_wrote), p);
   p->sent = 0;
   return msg;

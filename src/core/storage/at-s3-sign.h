@@ -63,4 +63,22 @@ char *at_s3_presign_query    (const AtS3Signer  *signer,
 char *at_s3_sha256_hex       (const guint8      *data,
                               gsize              length);
 
+/* SHA-256 by OpenSSL's libcrypto: with the CPU's SHA extensions it runs
+ * four to five times faster than GLib's GChecksum, and every body is hashed
+ * before it is sent. */
+typedef struct _AtS3Sha256 AtS3Sha256;
+
+AtS3Sha256 *at_s3_sha256_new    (void);
+void        at_s3_sha256_update (AtS3Sha256        *hash,
+                                 const void        *data,
+                                 gsize              length);
+/* Writes the digest and frees @hash. */
+void        at_s3_sha256_finish (AtS3Sha256        *hash,
+                                 guint8             digest[32]);
+void        at_s3_sha256        (const void        *data,
+                                 gsize              length,
+                                 guint8             digest[32]);
+char       *at_s3_hex           (const guint8      *bytes,
+                                 gsize              length);
+
 G_END_DECLS
