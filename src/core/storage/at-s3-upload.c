@@ -48,6 +48,8 @@ struct _AtS3Upload
   char          id[AT_UUID_STRING_LEN + 1];
   char         *upload_id;
   char         *stale_upload_id;
+  gboolean      has_row;     /* the catalog has a record of this file and key (a queued one, say) */
+  gboolean      keep_on_cancel;
   GPtrArray    *etags;       /* by part number - 1; NULL while not taken */
   guint         n_parts;
   guint         next;        /* the next part to look at, from 0 */
@@ -97,6 +99,13 @@ at_s3_upload_set_progress (AtS3Upload   *self,
 {
   self->progress = progress;
   self->progress_data = data;
+}
+
+void
+at_s3_upload_set_keep_on_cancel (AtS3Upload *self,
+                                 gboolean    keep)
+{
+  self->keep_on_cancel = keep;
 }
 
 goffset
@@ -161,6 +170,13 @@ write_started (AtSqlConn *conn, gpointer data, GError **error)
 {
   AtS3Upload *self = ((Record *) data)->self;
 
+  if (self->has_row)
+    return at_sql_exec_bound (conn, error, "UPDATE uploads SET size_bytes = ?2, multipart_id = ?3, part_size = ?4, "
+                                           "status = 'uploading', file_mtime = ?5, bytes_sent = 0, "
+                                           "started_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
+                              "tltll", self->id, (gint64) self->size, self->upload_id, (gint64) self->part_size,
+                              self->mtime) &&
+           at_sql_exec_bound (conn, error, "DELETE FROM upload_parts WHERE upload_id = ?1", "t", self->id);
   return at_sql_exec_bound (conn, error, "INSERT INTO uploads (id, local_path, bucket, object_key, size_bytes, multipart_id, "
                                          "part_size, status, file_mtime, started_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
                                          "'uploading', ?8, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
@@ -197,7 +213,7 @@ record_end (AtS3Upload *self, const char *status, const char *message)
 {
   Record *r;
 
-  if (self->catalog == NULL || self->upload_id == NULL)
+  if (self->catalog == NULL || self->id[0] == '\0')
     return;
   r = record_new (self);
   r->status = g_strdup (status);
@@ -244,7 +260,7 @@ prepare_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
   self->n_parts = self->size == 0 ? 1 : (guint) ((self->size + self->part_size - 1) / self->part_size);
   self->etags = g_ptr_array_new_full (self->n_parts, g_free);
   g_ptr_array_set_size (self->etags, self->n_parts);
-  if (self->catalog == NULL || self->n_parts < 2)
+  if (self->catalog == NULL)
     {
       g_task_return_boolean (task, TRUE);
       return;
@@ -263,16 +279,15 @@ prepare_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
   sqlite3_bind_int64 (stmt, 4, self->part_size);
   sqlite3_bind_int64 (stmt, 5, self->size);
   sqlite3_bind_int64 (stmt, 6, self->mtime);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 1) != NULL)
+  if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       g_strlcpy (self->id, (const char *) sqlite3_column_text (stmt, 0), sizeof self->id);
-      if (sqlite3_column_int (stmt, 2))
+      self->has_row = TRUE;
+      if (sqlite3_column_text (stmt, 1) != NULL && sqlite3_column_int (stmt, 2) && self->n_parts >= 2)
         self->upload_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      else
-        {
-          /* the file or the part size changed: that upload is of no use */
-          self->stale_upload_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-        }
+      /* the file or the part size changed: that upload is of no use */
+      else if (sqlite3_column_text (stmt, 1) != NULL)
+        self->stale_upload_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
     }
   at_sql_stmt_release (stmt);
   if (self->upload_id != NULL &&
@@ -296,12 +311,6 @@ prepare_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-write_forget (AtSqlConn *conn, gpointer data, GError **error)
-{
-  return at_sql_exec_bound (conn, error, "UPDATE uploads SET status = 'cancelled' WHERE id = ?1", "t", (const char *) data);
 }
 
 static void
@@ -342,7 +351,8 @@ started_cb (GObject *source, GAsyncResult *result, gpointer data)
       schedule (self);
       return;
     }
-  at_uuid_v7_generate (self->id);
+  if (!self->has_row)
+    at_uuid_v7_generate (self->id);
   at_catalog_write_async (self->catalog, "uploads", write_started, record_new (self), record_free, NULL, started_recorded,
                           self);
 }
@@ -384,8 +394,6 @@ prepared_cb (GObject *source, GAsyncResult *result, gpointer data)
   if (self->stale_upload_id != NULL)
     {
       at_s3_client_multipart_abort (self->client, self->key, self->stale_upload_id, NULL, aborted_cb, NULL);
-      at_catalog_write_detached (self->catalog, "uploads", write_forget, g_strdup (self->id), g_free);
-      self->id[0] = '\0';
     }
   if (self->n_parts < 2)
     at_s3_client_put_file (self->client, self->file, self->key, single_progress, self, cancellable, single_cb, self);
@@ -623,6 +631,13 @@ finish (AtS3Upload *self)
       record_end (self, "completed", NULL);
       g_task_return_boolean (task, TRUE);
     }
+  else if (g_cancellable_is_cancelled (cancellable) && self->keep_on_cancel)
+    {
+      /* paused: the parts stay, for the next run */
+      record_end (self, "paused", NULL);
+      g_clear_error (&self->failure);
+      g_task_return_error_if_cancelled (task);
+    }
   else if (g_cancellable_is_cancelled (cancellable))
     {
       /* asked to stop: nothing half-done is left on the server */
@@ -662,6 +677,7 @@ at_s3_upload_run (AtS3Upload          *self,
   if (cancellable != NULL)
     g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), g_object_ref (self->stop), g_object_unref);
   self->id[0] = '\0';
+  self->has_row = FALSE;
   g_clear_pointer (&self->upload_id, g_free);
   g_clear_pointer (&self->stale_upload_id, g_free);
   g_clear_pointer (&self->etags, g_ptr_array_unref);

@@ -28,6 +28,10 @@ void        at_s3_upload_set_parallel   (AtS3Upload          *self,
 void        at_s3_upload_set_progress   (AtS3Upload          *self,
                                          AtS3Progress         progress,
                                          gpointer             data);
+/* TRUE: a cancel is a pause (the parts stay on the server and in the
+ * catalog, status 'paused'); FALSE (default): it aborts the upload. */
+void        at_s3_upload_set_keep_on_cancel (AtS3Upload      *self,
+                                         gboolean             keep);
 void        at_s3_upload_run            (AtS3Upload          *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
