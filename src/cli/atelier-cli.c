@@ -42,6 +42,7 @@ static const Command commands[] = {
   { "server",  "migrate", at_cli_server_migrate, N_("Create or upgrade the schema on the central server") },
   { "server",  "add-studio", at_cli_server_add_studio, N_("Add a studio to the central server") },
   { "server",  "add-workstation", at_cli_server_add_workstation, N_("Add a workstation login for a studio") },
+  { NULL,      "upload", at_cli_upload,       N_("Back up a project’s originals to the studio’s bucket, resumably") },
   { "s3",      "put",   at_cli_s3_put,       N_("Upload a file to the studio’s bucket") },
   { "s3",      "get",   at_cli_s3_get,       N_("Download an object (or a byte range) to a file") },
   { "s3",      "ls",    at_cli_s3_ls,        N_("List the bucket’s objects under a prefix") },

@@ -35,6 +35,8 @@
 #include "at-s3-client.h"
 #include "at-s3-sign.h"
 #include "at-s3-upload.h"
+#include "at-transfer.h"
+#include "at-upload-queue.h"
 #include "at-sync-apply.h"
 #include "at-sync-buckets.h"
 #include "at-sync-capture.h"

@@ -312,6 +312,146 @@ test_cancel (void)
   at_test_rm_rf (dir);
 }
 
+static gboolean
+drained_flag (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+drained_cb (AtUploadQueue *queue, gboolean *done)
+{
+  *done = TRUE;
+}
+
+static void
+pause_after_first_part (AtUploadQueue *queue, gpointer data)
+{
+  AtUploadProgress p;
+
+  at_upload_queue_get_progress (queue, &p);
+  if (p.bytes_done >= 5 * MIB)
+    at_upload_queue_pause (queue);
+}
+
+/* A project's originals through the queue: all of them, under
+ * studios/{studio}/projects/{project}/originals/; paused halfway, the
+ * queue goes on where it stopped (only the parts not yet there are sent);
+ * queued again, nothing is sent twice. */
+static void
+test_queue (void)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestS3 *slow = at_test_s3_proxy (s3, 0, 0, 300);
+  g_autoptr(AtS3Client) direct = client_for (s3->endpoint, "studio");
+  g_autoptr(AtS3Client) c = client_for (slow->endpoint, "studio");
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 8);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autofree char *prefix = NULL;
+  g_autofree char *big_path = NULL;
+  g_autoptr(GBytes) big = NULL;
+  g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
+  g_autoptr(GPtrArray) objects = NULL;
+  gint64 before, after, parts_before, parts_after, files;
+  gboolean done = FALSE;
+  guint queued = 0;
+  gulong pauser;
+
+  make_bucket (direct);
+  files = at_test_sql_int (catalog, "SELECT count(*) FROM photo_files WHERE role IN ('raw', 'jpeg')");
+  /* two originals become big enough to go in parts */
+  {
+    g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *first = at_test_sql_text (catalog, "SELECT library_path FROM photo_files WHERE role IN ('raw', 'jpeg') "
+                                                        "ORDER BY library_path LIMIT 1");
+    g_autofree char *second = at_test_sql_text (catalog, "SELECT library_path FROM photo_files WHERE role IN ('raw', 'jpeg') "
+                                                         "ORDER BY library_path LIMIT 1 OFFSET 1");
+    g_autofree char *second_path = g_build_filename (library, second, NULL);
+    g_autoptr(GBytes) other = random_file (second_path, 12 * MIB);
+    big_path = g_build_filename (library, first, NULL);
+    big = random_file (big_path, 20 * MIB + 3);
+    prefix = at_test_sql_text (catalog, "SELECT 'studios/' || studio_id || '/projects/' || id || '/originals/' FROM projects "
+                                        "WHERE project_number = 'P-2026-001'");
+    g_free (big_path);
+    big_path = g_strconcat (prefix, first, NULL);
+  }
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (queued, ==, files);
+
+  g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
+  pauser = g_signal_connect (queue, "changed", G_CALLBACK (pause_after_first_part), NULL);
+  at_upload_queue_start (queue);
+  at_test_wait_until (drained_flag, &done, 60);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'paused'"), >, 0);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_parts"), >, 0);
+
+  /* on again, straight to the server */
+  g_signal_handler_disconnect (queue, pauser);
+  g_clear_object (&queue);
+  queue = at_upload_queue_new (catalog, direct, library);
+  g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
+  done = FALSE;
+  before = at_test_s3_part_bytes (s3, &parts_before);
+  at_upload_queue_start (queue);
+  at_test_wait_until (drained_flag, &done, 60);
+  after = at_test_s3_part_bytes (s3, &parts_after);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, files);
+  /* the parts the pause kept were not sent again: less than the two files' 32 MiB in parts */
+  g_assert_cmpint (after - before, <, 32 * MIB + 3);
+  g_test_message ("after the pause: %" G_GINT64_FORMAT " parts, %" G_GINT64_FORMAT " bytes in parts", parts_after - parts_before,
+                  after - before);
+  {
+    g_autoptr(GAsyncResult) r = NULL;
+    at_s3_client_list (direct, prefix, NULL, done_cb, &r);
+    objects = at_s3_client_list_finish (direct, wait_for (&r), &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (objects->len, ==, files);
+  }
+  assert_stored (direct, big_path, big, dir);
+
+  /* again: nothing new */
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
+  g_assert_cmpuint (queued, ==, 0);
+  at_test_s3_stop (slow);
+  at_test_rm_rf (dir);
+}
+
+/* The CLI's upload: the whole project, then its exit codes. */
+static void
+test_cli_upload (void)
+{
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 5);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autoptr(AtS3Client) direct = client_for (s3->endpoint, "cli-upload");
+  g_autofree char *path = g_build_filename (dir, "catalog.atelier", NULL);
+  AtTestRun r;
+
+  make_bucket (direct);
+  g_setenv ("AWS_ACCESS_KEY_ID", AT_TEST_S3_KEY, TRUE);
+  g_setenv ("AWS_SECRET_ACCESS_KEY", AT_TEST_S3_SECRET, TRUE);
+  g_setenv ("AWS_ENDPOINT_URL", s3->endpoint, TRUE);
+  g_clear_object (&catalog);
+  r = at_test_cli ("upload", "--quiet", "--catalog", path, "--library", library,
+                   "--project", "P-2026-001", "--bucket", "cli-upload", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "5 of 5 sent"));
+  at_test_run_clear (&r);
+  r = at_test_cli ("upload", "--quiet", "--catalog", path, "--library", library,
+                   "--project", "P-2026-404", "--bucket", "cli-upload", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "no project"));
+  at_test_run_clear (&r);
+  r = at_test_cli ("upload", "--catalog", path, "--project", "P-2026-001", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  at_test_run_clear (&r);
+  at_test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -324,6 +464,8 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/resume-after-kill", test_resume_after_kill);
   g_test_add_func ("/s3/upload/changed-between-parts", test_changed_between_parts);
   g_test_add_func ("/s3/upload/cancel", test_cancel);
+  g_test_add_func ("/s3/upload/queue", test_queue);
+  g_test_add_func ("/s3/upload/cli-upload", test_cli_upload);
   status = g_test_run ();
   at_test_s3_stop (s3);
   return status;

@@ -1,0 +1,395 @@
+/* at-upload-queue.c — AtUploadQueue (see at-upload-queue.h).
+ *
+ * The queue is the uploads table: a project is queued by one INSERT ...
+ * SELECT of its originals that have no upload to the same key yet (a
+ * completed one counts, so a second backup sends nothing); the queue then
+ * takes the oldest rows queued, under way or paused, a few at a time, each
+ * an AtS3Upload that pauses instead of aborting, and reads the next when
+ * one ends. Progress is summed here: bytes, files, a speed over the last
+ * seconds and the time left at that speed.
+ */
+#define G_LOG_DOMAIN "atelier-storage"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "at-s3-upload.h"
+#include "at-transfer.h"
+#include "at-upload-queue.h"
+
+struct _AtUploadQueue
+{
+  GObject           parent_instance;
+  AtCatalog        *catalog;
+  AtS3Client       *client;
+  char             *library;
+  guint             concurrency;
+  gboolean          running;
+  GCancellable     *pause;
+  GHashTable       *busy;        /* upload id -> Job, under way */
+  GHashTable       *ended;       /* upload ids this run is done with (their records may lag) */
+  GListStore       *transfers;
+  AtUploadProgress  progress;
+  gint64            rate_at;     /* when bytes_per_second was last worked out */
+  gint64            rate_bytes;  /* bytes_done then */
+};
+
+G_DEFINE_FINAL_TYPE (AtUploadQueue, at_upload_queue, G_TYPE_OBJECT)
+
+enum { CHANGED, DRAINED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  AtUploadQueue *self;
+  char          *id;
+  AtS3Upload    *upload;
+  AtTransfer    *transfer;
+  gint64         counted;     /* bytes of it counted in progress.bytes_done */
+} Job;
+
+static void
+job_free (gpointer data)
+{
+  Job *j = data;
+
+  g_free (j->id);
+  g_clear_object (&j->upload);
+  g_clear_object (&j->transfer);
+  g_free (j);
+}
+
+AtUploadQueue *
+at_upload_queue_new (AtCatalog  *catalog,
+                     AtS3Client *client,
+                     const char *library)
+{
+  AtUploadQueue *self = g_object_new (AT_TYPE_UPLOAD_QUEUE, NULL);
+
+  self->catalog = g_object_ref (catalog);
+  self->client = g_object_ref (client);
+  self->library = g_strdup (library);
+  return self;
+}
+
+void
+at_upload_queue_set_concurrency (AtUploadQueue *self,
+                                 guint          files)
+{
+  self->concurrency = CLAMP (files, 1, 8);
+}
+
+gboolean
+at_upload_queue_is_running (AtUploadQueue *self)
+{
+  return self->running;
+}
+
+GListModel *
+at_upload_queue_get_transfers (AtUploadQueue *self)
+{
+  return G_LIST_MODEL (self->transfers);
+}
+
+void
+at_upload_queue_get_progress (AtUploadQueue    *self,
+                              AtUploadProgress *progress)
+{
+  *progress = self->progress;
+}
+
+/* ---- queueing ---- */
+
+typedef struct
+{
+  AtUploadQueue *self;
+  const char    *project;
+  guint          queued;
+  gint64         bytes;
+} Add;
+
+static gboolean
+write_add (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Add *a = data;
+  const char *bucket = at_s3_client_get_bucket (a->self->client);
+  g_autofree char *root = g_str_has_suffix (a->self->library, "/") ? g_strdup (a->self->library)
+                                                                     : g_strconcat (a->self->library, "/", NULL);
+  sqlite3_stmt *find = at_sql_conn_prepare (conn, "SELECT id FROM projects WHERE id = ?1 OR project_number = ?1 OR name = ?1 "
+                                                  "ORDER BY id = ?1 DESC LIMIT 1", error);
+  g_autofree char *project = NULL;
+
+  if (find == NULL)
+    return FALSE;
+  at_sql_bind_text (find, 1, a->project);
+  if (sqlite3_step (find) == SQLITE_ROW)
+    project = g_strdup ((const char *) sqlite3_column_text (find, 0));
+  at_sql_stmt_release (find);
+  if (project == NULL)
+    {
+      g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_FOUND, _("There is no project “%s” in the catalog."),
+                   a->project);
+      return FALSE;
+    }
+  /* (an id made of random hex: rows come from SQL, many at once) */
+  if (!at_sql_exec_bound (conn, error,
+                          "INSERT INTO uploads (id, photo_id, local_path, bucket, object_key, size_bytes, status) "
+                          "SELECT lower(hex(randomblob(16))), f.photo_id, ?1 || f.library_path, ?2, "
+                          "'studios/' || p.studio_id || '/projects/' || p.id || '/originals/' || f.library_path, "
+                          "coalesce(f.file_size, 0), 'queued' "
+                          "FROM photo_files f JOIN photos ph ON ph.id = f.photo_id JOIN projects p ON p.id = ph.project_id "
+                          "WHERE p.id = ?3 AND f.role IN ('raw', 'jpeg', 'heif', 'video') AND f.deleted_at IS NULL "
+                          "AND ph.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.bucket = ?2 "
+                          "AND u.object_key = 'studios/' || p.studio_id || '/projects/' || p.id || '/originals/' || "
+                          "f.library_path AND u.status NOT IN ('cancelled', 'failed')) ORDER BY ph.capture_time",
+                          "ttt", root, bucket, project))
+    return FALSE;
+  a->queued = (guint) sqlite3_changes (at_sql_conn_get_db (conn));
+  return TRUE;
+}
+
+gboolean
+at_upload_queue_add_project (AtUploadQueue  *self,
+                             const char     *project,
+                             guint          *queued,
+                             GError        **error)
+{
+  Add a = { self, project, 0, 0 };
+
+  if (!at_catalog_write_sync (self->catalog, "uploads", write_add, &a, error))
+    return FALSE;
+  if (queued != NULL)
+    *queued = a.queued;
+  return TRUE;
+}
+
+/* ---- running ---- */
+
+static void fill (AtUploadQueue *self);
+
+static void
+job_progress (goffset done, goffset total, gpointer data)
+{
+  Job *j = data;
+  AtUploadQueue *self = j->self;
+  gint64 now = g_get_monotonic_time ();
+
+  self->progress.bytes_done += done - j->counted;
+  j->counted = done;
+  at_transfer_set_sent (j->transfer, done);
+  if (now - self->rate_at >= G_USEC_PER_SEC)
+    {
+      double rate = (self->progress.bytes_done - self->rate_bytes) * (double) G_USEC_PER_SEC / (now - self->rate_at);
+
+      /* smoothed, so the time left does not jump with every part */
+      self->progress.bytes_per_second = self->progress.bytes_per_second > 0
+                                        ? 0.7 * self->progress.bytes_per_second + 0.3 * rate : rate;
+      self->rate_at = now;
+      self->rate_bytes = self->progress.bytes_done;
+    }
+  self->progress.seconds_left = self->progress.bytes_per_second > 0
+                                ? MAX (0, self->progress.bytes_total - self->progress.bytes_done) /
+                                  self->progress.bytes_per_second
+                                : -1;
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+remove_transfer (AtUploadQueue *self, AtTransfer *transfer)
+{
+  guint position;
+
+  if (g_list_store_find (self->transfers, transfer, &position))
+    g_list_store_remove (self->transfers, position);
+}
+
+static void
+job_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Job *j = data;
+  AtUploadQueue *self = j->self;
+  g_autoptr(GError) error = NULL;
+
+  if (at_s3_upload_run_finish (AT_S3_UPLOAD (source), result, &error))
+    {
+      self->progress.files_done++;
+      /* a file's size may differ from the catalog's: what was sent is what counts */
+      self->progress.bytes_done += at_s3_upload_get_size (j->upload) - j->counted;
+      self->progress.bytes_total += at_s3_upload_get_size (j->upload) - at_transfer_get_size (j->transfer);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_warning ("%s: %s", at_transfer_get_name (j->transfer), error->message);
+      self->progress.files_failed++;
+    }
+  remove_transfer (self, j->transfer);
+  g_hash_table_add (self->ended, g_strdup (j->id));
+  g_hash_table_remove (self->busy, j->id);
+  g_signal_emit (self, signals[CHANGED], 0);
+  fill (self);
+}
+
+/* The next job not under way, or NULL. */
+static Job *
+next_job (AtUploadQueue *self)
+{
+  g_autoptr(GError) error = NULL;
+  AtSqlConn *conn = at_catalog_get_reader (self->catalog, &error);
+  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT id, local_path, object_key, size_bytes FROM uploads "
+                                                         "WHERE bucket = ?1 AND status IN ('queued', 'uploading', 'paused') "
+                                                         "ORDER BY status = 'uploading' DESC, created_at, rowid", &error)
+                            : NULL;
+  Job *j = NULL;
+
+  if (stmt == NULL)
+    {
+      g_warning ("upload queue: %s", error->message);
+      return NULL;
+    }
+  at_sql_bind_text (stmt, 1, at_s3_client_get_bucket (self->client));
+  while (j == NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      g_autoptr(GFile) file = NULL;
+      g_autofree char *name = NULL;
+
+      if (g_hash_table_contains (self->busy, id) || g_hash_table_contains (self->ended, id))
+        continue;
+      file = g_file_new_for_path ((const char *) sqlite3_column_text (stmt, 1));
+      name = g_file_get_basename (file);
+      j = g_new0 (Job, 1);
+      j->self = self;
+      j->id = g_strdup (id);
+      j->upload = at_s3_upload_new (self->client, self->catalog, file, (const char *) sqlite3_column_text (stmt, 2));
+      j->transfer = at_transfer_new (name, sqlite3_column_int64 (stmt, 3));
+    }
+  at_sql_stmt_release (stmt);
+  return j;
+}
+
+static void
+fill (AtUploadQueue *self)
+{
+  Job *j;
+
+  if (!self->running)
+    return;
+  while (!g_cancellable_is_cancelled (self->pause) && g_hash_table_size (self->busy) < self->concurrency &&
+         (j = next_job (self)) != NULL)
+    {
+      g_hash_table_insert (self->busy, j->id, j);
+      g_list_store_append (self->transfers, j->transfer);
+      at_s3_upload_set_keep_on_cancel (j->upload, TRUE);
+      at_s3_upload_set_progress (j->upload, job_progress, j);
+      at_s3_upload_run (j->upload, self->pause, job_done, j);
+    }
+  if (g_hash_table_size (self->busy) == 0)
+    {
+      self->running = FALSE;
+      g_signal_emit (self, signals[DRAINED], 0);
+    }
+}
+
+static gboolean
+write_unpause (AtSqlConn *conn, gpointer data, GError **error)
+{
+  return at_sql_exec_bound (conn, error, "UPDATE uploads SET status = 'queued' WHERE status = 'paused' AND bucket = ?1", "t",
+                            (const char *) data);
+}
+
+void
+at_upload_queue_start (AtUploadQueue *self)
+{
+  g_autoptr(GError) error = NULL;
+  AtSqlConn *conn;
+  sqlite3_stmt *stmt;
+
+  if (self->running)
+    {
+      fill (self);
+      return;
+    }
+  if (!at_catalog_write_sync (self->catalog, "uploads", write_unpause, (gpointer) at_s3_client_get_bucket (self->client),
+                              &error))
+    g_warning ("upload queue: %s", error->message);
+  g_clear_object (&self->pause);
+  self->pause = g_cancellable_new ();
+  g_hash_table_remove_all (self->ended);
+  memset (&self->progress, 0, sizeof self->progress);
+  self->progress.seconds_left = -1;
+  if ((conn = at_catalog_get_reader (self->catalog, NULL)) != NULL &&
+      (stmt = at_sql_conn_prepare (conn, "SELECT count(*), coalesce(sum(size_bytes), 0), coalesce(sum(bytes_sent), 0) "
+                                         "FROM uploads WHERE bucket = ?1 AND status IN ('queued', 'uploading')", NULL)) != NULL)
+    {
+      at_sql_bind_text (stmt, 1, at_s3_client_get_bucket (self->client));
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          self->progress.files_total = (guint) sqlite3_column_int64 (stmt, 0);
+          self->progress.bytes_total = sqlite3_column_int64 (stmt, 1);
+        }
+      at_sql_stmt_release (stmt);
+    }
+  self->rate_at = g_get_monotonic_time ();
+  self->rate_bytes = 0;
+  self->running = TRUE;
+  g_signal_emit (self, signals[CHANGED], 0);
+  fill (self);
+}
+
+void
+at_upload_queue_pause (AtUploadQueue *self)
+{
+  if (self->pause != NULL)
+    g_cancellable_cancel (self->pause);
+}
+
+static void
+at_upload_queue_dispose (GObject *object)
+{
+  AtUploadQueue *self = AT_UPLOAD_QUEUE (object);
+
+  if (self->pause != NULL)
+    g_cancellable_cancel (self->pause);
+  g_clear_object (&self->pause);
+  G_OBJECT_CLASS (at_upload_queue_parent_class)->dispose (object);
+}
+
+static void
+at_upload_queue_finalize (GObject *object)
+{
+  AtUploadQueue *self = AT_UPLOAD_QUEUE (object);
+
+  g_hash_table_unref (self->busy);
+  g_hash_table_unref (self->ended);
+  g_object_unref (self->transfers);
+  g_clear_object (&self->catalog);
+  g_clear_object (&self->client);
+  g_free (self->library);
+  G_OBJECT_CLASS (at_upload_queue_parent_class)->finalize (object);
+}
+
+static void
+at_upload_queue_class_init (AtUploadQueueClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = at_upload_queue_dispose;
+  object_class->finalize = at_upload_queue_finalize;
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                   0);
+  signals[DRAINED] = g_signal_new ("drained", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                   0);
+}
+
+static void
+at_upload_queue_init (AtUploadQueue *self)
+{
+  self->concurrency = 2;
+  self->busy = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, job_free);
+  self->ended = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->transfers = g_list_store_new (AT_TYPE_TRANSFER);
+  self->progress.seconds_left = -1;
+}

@@ -1,0 +1,50 @@
+/* at-upload-queue.h — the upload queue: a project's originals backed up to
+ * the studio's bucket, under studios/{studio}/projects/{project}/originals/.
+ * The jobs are rows of the catalog's uploads table, so the queue survives a
+ * restart; a few files go at once, each resumable (AtS3Upload); pause keeps
+ * every finished part. */
+#pragma once
+
+#include "at-catalog.h"
+#include "at-s3-client.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint   files_total;      /* queued or under way when the queue started, and added since */
+  guint   files_done;
+  guint   files_failed;
+  gint64  bytes_total;
+  gint64  bytes_done;
+  double  bytes_per_second; /* over the last seconds */
+  double  seconds_left;     /* -1 while unknown */
+} AtUploadProgress;
+
+#define AT_TYPE_UPLOAD_QUEUE (at_upload_queue_get_type ())
+G_DECLARE_FINAL_TYPE (AtUploadQueue, at_upload_queue, AT, UPLOAD_QUEUE, GObject)
+
+/* @library: the folder the catalog's library paths are in. */
+AtUploadQueue *at_upload_queue_new             (AtCatalog     *catalog,
+                                                AtS3Client    *client,
+                                                const char    *library);
+void           at_upload_queue_set_concurrency (AtUploadQueue *self,
+                                                guint          files);
+/* Queues the originals of @project (id, name or number) that are not in the
+ * bucket yet; @queued: how many files were added. Blocking (a catalog write). */
+gboolean       at_upload_queue_add_project     (AtUploadQueue *self,
+                                                const char    *project,
+                                                guint         *queued,
+                                                GError       **error);
+/* Sends what is queued (and what a pause or a crash left), and keeps
+ * sending as files are added; "changed" while it goes, "drained" when
+ * nothing is left or it was paused. */
+void           at_upload_queue_start           (AtUploadQueue *self);
+void           at_upload_queue_pause           (AtUploadQueue *self);
+gboolean       at_upload_queue_is_running      (AtUploadQueue *self);
+void           at_upload_queue_get_progress    (AtUploadQueue *self,
+                                                AtUploadProgress *progress);
+/* The files under way, as AtTransfer. */
+GListModel    *at_upload_queue_get_transfers   (AtUploadQueue *self);
+
+G_END_DECLS
