@@ -277,6 +277,14 @@ embedding_of (AtCatalog *catalog, const char *table)
   return at_test_sql_text (catalog, sql);
 }
 
+static void
+assert_no_embedding (AtCatalog *catalog, const char *table)
+{
+  g_autofree char *have = embedding_of (catalog, table);
+
+  g_assert_cmpstr (have, ==, "none");
+}
+
 static gint64
 server_embeddings (void)
 {
@@ -306,7 +314,7 @@ test_embeddings_need_consent (Fixture *f, gconstpointer data)
   sync_ok (f->desk, url_desk);
   sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (count (f->laptop, "faces"), ==, 1);
-  g_assert_cmpstr (embedding_of (f->laptop, "faces"), ==, "none");
+  assert_no_embedding (f->laptop, "faces");
   g_assert_cmpint (server_embeddings (), ==, 0);
 
   /* confirmed, but no consent: still here only */
@@ -332,7 +340,7 @@ test_embeddings_need_consent (Fixture *f, gconstpointer data)
   at_test_sql_exec (f->desk, "UPDATE faces SET embedding = NULL");
   sync_ok (f->desk, url_desk);
   sync_ok (f->laptop, url_laptop);
-  g_assert_cmpstr (embedding_of (f->laptop, "faces"), ==, "none");
+  assert_no_embedding (f->laptop, "faces");
   at_test_sql_exec (f->desk, "UPDATE faces SET embedding = randomblob(512)");
   sync_ok (f->desk, url_desk);
   sync_ok (f->laptop, url_laptop);
@@ -348,8 +356,8 @@ test_embeddings_need_consent (Fixture *f, gconstpointer data)
   sync_ok (f->desk, url_desk);
   sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (server_embeddings (), ==, 0);
-  g_assert_cmpstr (embedding_of (f->laptop, "faces"), ==, "none");
-  g_assert_cmpstr (embedding_of (f->laptop, "reference_faces"), ==, "none");
+  assert_no_embedding (f->laptop, "faces");
+  assert_no_embedding (f->laptop, "reference_faces");
   /* made again after the revocation: it stays here */
   at_test_sql_exec (f->desk, "UPDATE faces SET embedding = randomblob(512)");
   g_assert_cmpint (at_test_sql_int (f->desk, "SELECT count(*) FROM sync_outbox WHERE col = 'embedding'"), ==, 0);
