@@ -96,11 +96,12 @@ static void
 test_insert_and_delete (Fixture *f, gconstpointer data)
 {
   g_autofree char *row = NULL;
+  g_autofree char *want = g_strdup_printf ("Ceremony/%s", f->photo);
 
   exec (f, "INSERT INTO photo_keywords (id, photo_id, keyword) VALUES ('k1', '%s', 'Ceremony')", f->photo);
   row = at_test_sql_text (f->catalog, "SELECT json_extract(val, '$.keyword') || '/' || json_extract(val, '$.photo_id') "
                                       "FROM sync_outbox WHERE tbl = 'photo_keywords' AND pk = 'k1' AND col = '*'");
-  g_assert_cmpstr (row, ==, g_strdup_printf ("Ceremony/%s", f->photo));
+  g_assert_cmpstr (row, ==, want);
   g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE pk = 'k1'"), ==, 1);
 
   exec (f, "DELETE FROM photo_keywords WHERE id = 'k1'");
