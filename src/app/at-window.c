@@ -14,7 +14,7 @@
 #include "at-toast.h"
 #include "at-ingest-page.h"
 #include "at-library-page.h"
-#include "at-sync-credentials.h"
+#include "at-credentials.h"
 #include "at-sync-indicator.h"
 #include "at-sync-page.h"
 
@@ -305,7 +305,7 @@ catalog_changed_cb (AtCatalog  *catalog,
 static void
 password_cb (GObject *object, GAsyncResult *result, gpointer data)
 {
-  g_autofree char *password = at_sync_credentials_lookup_finish (result);
+  g_autofree char *password = at_credentials_lookup_finish (result);
   g_autoptr(AtWindow) self = data;
   g_autofree char *server = NULL;
 
@@ -329,7 +329,7 @@ sync_server_changed_cb (AtWindow *self)
       return;
     }
   self->sync_lookup = g_cancellable_new ();
-  at_sync_credentials_lookup_async (server, self->sync_lookup, password_cb, g_object_ref (self));
+  at_credentials_lookup_async (AT_CREDENTIAL_SERVER, server, self->sync_lookup, password_cb, g_object_ref (self));
 }
 
 static void

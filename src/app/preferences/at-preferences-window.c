@@ -12,7 +12,7 @@
 #include "at-core.h"
 #include "at-preferences-window.h"
 #include "at-toast.h"
-#include "at-sync-credentials.h"
+#include "at-credentials.h"
 
 struct _AtPreferencesWindow
 {
@@ -127,7 +127,7 @@ stored_cb (GObject *object, GAsyncResult *result, gpointer data)
   g_autoptr(AtPreferencesWindow) self = data;
   g_autoptr(GError) error = NULL;
 
-  if (!at_sync_credentials_store_finish (result, &error))
+  if (!at_credentials_store_finish (result, &error))
     adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), at_toast_new (error->message));
   else
     {
@@ -148,7 +148,7 @@ password_apply_cb (AtPreferencesWindow *self)
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), at_toast_new (_("Set the server first")));
       return;
     }
-  at_sync_credentials_store_async (server, gtk_editable_get_text (GTK_EDITABLE (self->password_row)), NULL, stored_cb,
+  at_credentials_store_async (AT_CREDENTIAL_SERVER, server, gtk_editable_get_text (GTK_EDITABLE (self->password_row)), NULL, stored_cb,
                                    g_object_ref (self));
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
 }
