@@ -16,6 +16,7 @@
 #include "at-library-page.h"
 #include "at-credentials.h"
 #include "at-sync-indicator.h"
+#include "at-transfers-button.h"
 #include "at-sync-page.h"
 
 typedef struct
@@ -59,6 +60,7 @@ struct _AtWindow
   AdwStatusPage   *contracts_page;
   AtSyncPage      *sync_page;
   AtSyncIndicator *sync_indicator;
+  AtTransfersButton *transfers_button;
   AtSyncService   *sync;
   GCancellable    *sync_lookup;
 };
@@ -384,6 +386,7 @@ setup (AtWindow *self)
       g_signal_connect_object (self->settings, "changed::sync-server", G_CALLBACK (sync_server_changed_cb), self,
                                G_CONNECT_SWAPPED);
       sync_server_changed_cb (self);
+      at_transfers_button_setup (self->transfers_button, self->catalog, self->settings, library);
       g_signal_connect_object (self->catalog, "changed", G_CALLBACK (catalog_changed_cb), self, 0);
       at_window_refresh_counts (self);
     }
@@ -432,6 +435,7 @@ at_window_class_init (AtWindowClass *klass)
   g_type_ensure (AT_TYPE_LIBRARY_PAGE);
   g_type_ensure (AT_TYPE_SYNC_PAGE);
   g_type_ensure (AT_TYPE_SYNC_INDICATOR);
+  g_type_ensure (AT_TYPE_TRANSFERS_BUTTON);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/at-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, leaflet);
@@ -446,6 +450,7 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, contracts_page);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, sync_page);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, sync_indicator);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, transfers_button);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, leaflet_folded_cb);

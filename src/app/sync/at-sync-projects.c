@@ -150,8 +150,9 @@ project_row (AtSyncProjects *self, AtSyncProject *p, gboolean all)
   if (p->pending > 0)
     subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u change to send", "%s · %u changes to send",
                                              p->pending), p->number, p->pending);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), p->name);
+  /* (plain text first: a couple's "&" is no markup) */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), p->name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle ? subtitle : p->number);
   gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), all || p->followed);

@@ -55,6 +55,16 @@ at_transfer_set_sent (AtTransfer *self,
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SENT]);
 }
 
+void
+at_transfer_set_size (AtTransfer *self,
+                      gint64      size)
+{
+  if (self->size == size)
+    return;
+  self->size = size;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SIZE]);
+}
+
 static void
 at_transfer_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
 {
@@ -84,7 +94,8 @@ at_transfer_class_init (AtTransferClass *klass)
   object_class->get_property = at_transfer_get_property;
   object_class->finalize = at_transfer_finalize;
   props[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  props[PROP_SIZE] = g_param_spec_int64 ("size", NULL, NULL, 0, G_MAXINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_SIZE] = g_param_spec_int64 ("size", NULL, NULL, 0, G_MAXINT64, 0,
+                                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   props[PROP_SENT] = g_param_spec_int64 ("sent", NULL, NULL, 0, G_MAXINT64, 0,
                                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);

@@ -16,5 +16,8 @@ gint64      at_transfer_get_size (AtTransfer *self);
 gint64      at_transfer_get_sent (AtTransfer *self);
 void        at_transfer_set_sent (AtTransfer *self,
                                   gint64      sent);
+/* The size as the file turned out to be (the catalog's may be older). */
+void        at_transfer_set_size (AtTransfer *self,
+                                  gint64      size);
 
 G_END_DECLS

@@ -177,6 +177,12 @@ job_progress (goffset done, goffset total, gpointer data)
   AtUploadQueue *self = j->self;
   gint64 now = g_get_monotonic_time ();
 
+  /* the file as it is, not as the catalog last saw it */
+  if (total != at_transfer_get_size (j->transfer))
+    {
+      self->progress.bytes_total += total - at_transfer_get_size (j->transfer);
+      at_transfer_set_size (j->transfer, total);
+    }
   self->progress.bytes_done += done - j->counted;
   j->counted = done;
   at_transfer_set_sent (j->transfer, done);
@@ -216,11 +222,12 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
   if (at_s3_upload_run_finish (AT_S3_UPLOAD (source), result, &error))
     {
       self->progress.files_done++;
-      /* a file's size may differ from the catalog's: what was sent is what counts */
-      self->progress.bytes_done += at_s3_upload_get_size (j->upload) - j->counted;
       self->progress.bytes_total += at_s3_upload_get_size (j->upload) - at_transfer_get_size (j->transfer);
+      self->progress.bytes_done += at_s3_upload_get_size (j->upload) - j->counted;
     }
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("%s: paused", at_transfer_get_name (j->transfer));
+  else
     {
       g_warning ("%s: %s", at_transfer_get_name (j->transfer), error->message);
       self->progress.files_failed++;
@@ -280,6 +287,7 @@ fill (AtUploadQueue *self)
   while (!g_cancellable_is_cancelled (self->pause) && g_hash_table_size (self->busy) < self->concurrency &&
          (j = next_job (self)) != NULL)
     {
+      g_debug ("%s: starts", at_transfer_get_name (j->transfer));
       g_hash_table_insert (self->busy, j->id, j);
       g_list_store_append (self->transfers, j->transfer);
       at_s3_upload_set_keep_on_cancel (j->upload, TRUE);
@@ -307,6 +315,7 @@ at_upload_queue_start (AtUploadQueue *self)
   AtSqlConn *conn;
   sqlite3_stmt *stmt;
 
+  g_debug ("queue starts (%s)", self->running ? "running already" : "from rest");
   if (self->running)
     {
       fill (self);

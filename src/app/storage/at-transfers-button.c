@@ -1,0 +1,309 @@
+/* at-transfers-button.c — AtTransfersButton: the header's Uploads button
+ * and its popover. It owns the workstation's upload queue, made from the
+ * storage settings (endpoint, bucket, region, access key; each falls back
+ * to its AWS_* variable) and the secret key from the keyring; the queue
+ * resumes what a pause or a crash left as soon as it exists. The popover
+ * shows the totals (files, megabytes, speed, time left), a row per file
+ * under way, Pause / Resume, and a project to back up. */
+#define G_LOG_DOMAIN "atelier"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "at-credentials.h"
+#include "at-transfers-button.h"
+
+struct _AtTransfersButton
+{
+  AdwBin          parent_instance;
+  GtkMenuButton  *button;
+  GtkPopover     *popover;
+  GtkLabel       *status_label;
+  GtkProgressBar *total_bar;
+  GtkListBox     *list;
+  GtkDropDown    *project_drop;
+  GtkButton      *backup_button;
+  GtkButton      *pause_button;
+
+  AtCatalog      *catalog;
+  GSettings      *settings;
+  char           *library;
+  GCancellable   *lookup;
+  AtUploadQueue  *queue;
+  GPtrArray      *project_ids;
+  char           *problem;
+  gboolean        paused;
+};
+
+G_DEFINE_FINAL_TYPE (AtTransfersButton, at_transfers_button, ADW_TYPE_BIN)
+
+static char *
+setting_or_env (GSettings *settings, const char *key, const char *env)
+{
+  g_autofree char *value = g_settings_get_string (settings, key);
+
+  return *value ? g_steal_pointer (&value) : g_strdup (g_getenv (env));
+}
+
+/* "3 of 12 files · 45 of 120 MB · 12.3 MB/s · about 2 min left" */
+static char *
+describe (AtUploadProgress *p)
+{
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "%u of %u file", "%u of %u files", p->files_total), p->files_done,
+                          p->files_total);
+  g_string_append_printf (s, _(" · %.0f of %.0f MB"), p->bytes_done / 1e6, p->bytes_total / 1e6);
+  if (p->bytes_per_second > 0)
+    g_string_append_printf (s, _(" · %.1f MB/s"), p->bytes_per_second / 1e6);
+  if (p->seconds_left >= 60)
+    g_string_append_printf (s, _(" · about %.0f min left"), p->seconds_left / 60);
+  else if (p->seconds_left >= 0)
+    g_string_append_printf (s, _(" · %.0f s left"), p->seconds_left);
+  if (p->files_failed > 0)
+    g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, " · %u failed", " · %u failed", p->files_failed),
+                            p->files_failed);
+  return g_string_free (s, FALSE);
+}
+
+static void
+update (AtTransfersButton *self)
+{
+  AtUploadProgress p = { 0 };
+  gboolean running = self->queue != NULL && at_upload_queue_is_running (self->queue);
+  g_autofree char *text = NULL;
+
+  if (self->queue != NULL)
+    at_upload_queue_get_progress (self->queue, &p);
+  if (self->queue == NULL)
+    text = g_strdup (self->problem ? self->problem
+                                   : _("Set the studio’s storage in Preferences (or AWS_* variables) to back up originals."));
+  else if (running)
+    text = describe (&p);
+  else if (self->paused)
+    text = g_strdup_printf (_("Paused · %u of %u files sent. Resume to send the rest: nothing sent is sent again."),
+                            p.files_done, p.files_total);
+  else if (p.files_total > 0)
+    text = p.files_failed > 0 ? describe (&p) : g_strdup_printf (_("All %u files are in the bucket."), p.files_total);
+  else
+    text = g_strdup (_("Nothing is waiting. Choose a project to back up its originals."));
+  gtk_label_set_label (self->status_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->total_bar), running);
+  gtk_progress_bar_set_fraction (self->total_bar, p.bytes_total > 0 ? (double) p.bytes_done / p.bytes_total : 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->list), running);
+  gtk_widget_set_visible (GTK_WIDGET (self->pause_button), running || self->paused);
+  gtk_button_set_label (self->pause_button, self->paused ? _("_Resume") : _("_Pause"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->backup_button), self->queue != NULL && self->project_ids->len > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->project_drop), self->project_ids->len > 0);
+  gtk_menu_button_set_icon_name (self->button, running ? "emblem-synchronizing-symbolic" : "document-send-symbolic");
+}
+
+static void
+sent_cb (AtTransfer *t, GParamSpec *pspec, GtkProgressBar *bar)
+{
+  gtk_progress_bar_set_fraction (bar, at_transfer_get_size (t) > 0
+                                      ? MIN (1.0, (double) at_transfer_get_sent (t) / at_transfer_get_size (t)) : 0);
+}
+
+/* A file under way: its name, its own bar. */
+static GtkWidget *
+make_row (gpointer item, gpointer data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *name = gtk_label_new (at_transfer_get_name (item));
+  GtkWidget *bar = gtk_progress_bar_new ();
+
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_widget_set_margin_start (box, 10);
+  gtk_widget_set_margin_end (box, 10);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), bar);
+  sent_cb (item, NULL, GTK_PROGRESS_BAR (bar));
+  g_signal_connect_object (item, "notify::sent", G_CALLBACK (sent_cb), bar, 0);
+  g_signal_connect_object (item, "notify::size", G_CALLBACK (sent_cb), bar, 0);
+  return box;
+}
+
+static void
+load_projects (AtTransfersButton *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) projects = at_sync_list_projects (self->catalog, &error);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  g_ptr_array_set_size (self->project_ids, 0);
+  for (guint i = 0; projects != NULL && i < projects->len; i++)
+    {
+      AtSyncProject *p = projects->pdata[i];
+      g_autofree char *label = g_strdup_printf ("%s · %s", p->number, p->name);
+
+      gtk_string_list_append (names, label);
+      g_ptr_array_add (self->project_ids, g_strdup (p->id));
+    }
+  gtk_drop_down_set_model (self->project_drop, G_LIST_MODEL (names));
+}
+
+static void
+secret_cb (GObject *object, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(AtTransfersButton) self = data;
+  g_autofree char *secret = at_credentials_lookup_finish (result);
+  g_autofree char *endpoint = setting_or_env (self->settings, "storage-endpoint", "AWS_ENDPOINT_URL");
+  g_autofree char *bucket = setting_or_env (self->settings, "storage-bucket", "ATELIER_S3_BUCKET");
+  g_autofree char *region = setting_or_env (self->settings, "storage-region", "AWS_REGION");
+  g_autofree char *access = setting_or_env (self->settings, "storage-access-key", "AWS_ACCESS_KEY_ID");
+  g_autoptr(AtS3Client) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_cancellable_is_cancelled (self->lookup))
+    return;
+  if ((client = at_s3_client_new (endpoint, region, bucket, access, secret, &error)) == NULL)
+    {
+      /* nothing set is a choice, not a problem */
+      g_free (self->problem);
+      self->problem = endpoint != NULL && *endpoint ? g_strdup (error->message) : NULL;
+      update (self);
+      return;
+    }
+  self->queue = at_upload_queue_new (self->catalog, client, self->library);
+  g_signal_connect_object (self->queue, "changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->queue, "drained", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  gtk_list_box_bind_model (self->list, at_upload_queue_get_transfers (self->queue), make_row, NULL, NULL);
+  /* what a pause or a crash left goes on */
+  at_upload_queue_start (self->queue);
+  update (self);
+}
+
+void
+at_transfers_button_setup (AtTransfersButton *self,
+                           AtCatalog         *catalog,
+                           GSettings         *settings,
+                           const char        *library)
+{
+  g_autofree char *endpoint = NULL;
+  g_autofree char *access = NULL;
+  g_autofree char *key = NULL;
+
+  g_return_if_fail (AT_IS_TRANSFERS_BUTTON (self));
+  g_set_object (&self->catalog, catalog);
+  g_set_object (&self->settings, settings);
+  g_free (self->library);
+  self->library = g_strdup (library);
+  load_projects (self);
+  endpoint = setting_or_env (settings, "storage-endpoint", "AWS_ENDPOINT_URL");
+  access = setting_or_env (settings, "storage-access-key", "AWS_ACCESS_KEY_ID");
+  key = g_strdup_printf ("%s %s", endpoint ? endpoint : "", access ? access : "");
+  self->lookup = g_cancellable_new ();
+  at_credentials_lookup_async (AT_CREDENTIAL_STORAGE, key, self->lookup, secret_cb, g_object_ref (self));
+  update (self);
+}
+
+AtUploadQueue *
+at_transfers_button_get_queue (AtTransfersButton *self)
+{
+  g_return_val_if_fail (AT_IS_TRANSFERS_BUTTON (self), NULL);
+  return self->queue;
+}
+
+gboolean
+at_transfers_button_back_up (AtTransfersButton  *self,
+                             const char         *project,
+                             GError            **error)
+{
+  guint queued = 0;
+
+  if (self->queue == NULL)
+    {
+      g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_CONFIG, _("The studio’s storage is not set"));
+      return FALSE;
+    }
+  if (!at_upload_queue_add_project (self->queue, project, &queued, error))
+    return FALSE;
+  self->paused = FALSE;
+  at_upload_queue_start (self->queue);
+  update (self);
+  return TRUE;
+}
+
+static void
+backup_clicked_cb (AtTransfersButton *self)
+{
+  guint i = gtk_drop_down_get_selected (self->project_drop);
+  g_autoptr(GError) error = NULL;
+
+  if (i >= self->project_ids->len)
+    return;
+  if (!at_transfers_button_back_up (self, self->project_ids->pdata[i], &error))
+    gtk_label_set_label (self->status_label, error->message);
+}
+
+static void
+pause_clicked_cb (AtTransfersButton *self)
+{
+  if (self->queue == NULL)
+    return;
+  self->paused = !self->paused;
+  if (self->paused)
+    at_upload_queue_pause (self->queue);
+  else
+    at_upload_queue_start (self->queue);
+  update (self);
+}
+
+static void
+at_transfers_button_dispose (GObject *object)
+{
+  AtTransfersButton *self = AT_TRANSFERS_BUTTON (object);
+
+  g_cancellable_cancel (self->lookup);
+  g_clear_object (&self->lookup);
+  if (self->queue != NULL)
+    at_upload_queue_pause (self->queue);
+  g_clear_object (&self->queue);
+  g_clear_object (&self->catalog);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (at_transfers_button_parent_class)->dispose (object);
+}
+
+static void
+at_transfers_button_finalize (GObject *object)
+{
+  AtTransfersButton *self = AT_TRANSFERS_BUTTON (object);
+
+  g_free (self->library);
+  g_free (self->problem);
+  g_ptr_array_unref (self->project_ids);
+  G_OBJECT_CLASS (at_transfers_button_parent_class)->finalize (object);
+}
+
+static void
+at_transfers_button_class_init (AtTransfersButtonClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = at_transfers_button_dispose;
+  object_class->finalize = at_transfers_button_finalize;
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/storage/at-transfers-button.ui");
+  gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, button);
+  gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, popover);
+  gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, status_label);
+  gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, total_bar);
+  gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, list);
+  gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, project_drop);
+  gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, backup_button);
+  gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, pause_button);
+  gtk_widget_class_bind_template_callback (widget_class, backup_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pause_clicked_cb);
+}
+
+static void
+at_transfers_button_init (AtTransfersButton *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->project_ids = g_ptr_array_new_with_free_func (g_free);
+}

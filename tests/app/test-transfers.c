@@ -1,0 +1,160 @@
+/* test-transfers.c — the Uploads button and its popover in the real window
+ * under Xvfb, against the S3 test server (through a proxy that holds each
+ * part back, so an upload is seen under way): a project chosen and backed
+ * up from the popover, its totals and its files in flight on screen (a
+ * screenshot), paused and resumed, and every original in the bucket. */
+#include "config.h"
+
+#include "at-test-app.h"
+#include "at-test-s3.h"
+#include "at-test-util.h"
+#include "at-transfers-button.h"
+
+#define MIB (1024 * 1024)
+
+static AtApplication *app;
+
+static void
+done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static gboolean
+queue_exists (gpointer button)
+{
+  return at_transfers_button_get_queue (button) != NULL;
+}
+
+static gboolean
+some_sent (gpointer button)
+{
+  AtUploadProgress p;
+
+  at_upload_queue_get_progress (at_transfers_button_get_queue (button), &p);
+  return p.bytes_done >= 5 * MIB;
+}
+
+static gboolean
+not_running (gpointer button)
+{
+  return !at_upload_queue_is_running (at_transfers_button_get_queue (button));
+}
+
+static void
+big_file (const char *path, gsize size)
+{
+  g_autofree guint8 *data = g_malloc (size);
+  g_autoptr(GError) error = NULL;
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) g_random_int ();
+  g_assert_true (g_file_set_contents (path, (char *) data, size, &error));
+}
+
+static void
+test_transfers (void)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestS3 *s3 = at_test_s3_start ();
+  AtTestS3 *slow = at_test_s3_proxy (s3, 0, 0, 250);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 6);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  GSettings *settings = at_application_get_settings (app);
+  g_autoptr(AtS3Client) direct = NULL;
+  AtTransfersButton *button;
+  GtkWidget *popover;
+  GtkButton *pause;
+  AtWindow *window;
+  gint64 files;
+
+  /* the first two originals big enough to go in parts */
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT library_path FROM photo_files WHERE role IN ('raw', 'jpeg') "
+                                              "ORDER BY library_path LIMIT 1 OFFSET %d", i);
+      g_autofree char *rel = at_test_sql_text (catalog, sql);
+      g_autofree char *path = g_build_filename (library, rel, NULL);
+      big_file (path, 18 * MIB);
+    }
+  files = at_test_sql_int (catalog, "SELECT count(*) FROM photo_files WHERE role IN ('raw', 'jpeg')");
+  direct = at_s3_client_new (s3->endpoint, AT_TEST_S3_REGION, "studio", AT_TEST_S3_KEY, AT_TEST_S3_SECRET, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GAsyncResult) r = NULL;
+    at_s3_client_create_bucket (direct, NULL, done_cb, &r);
+    g_assert_true (at_s3_client_create_bucket_finish (direct, wait_for (&r), &error));
+  }
+  /* no keyring in the test session: the variables a headless box would use */
+  g_setenv ("AWS_ACCESS_KEY_ID", AT_TEST_S3_KEY, TRUE);
+  g_setenv ("AWS_SECRET_ACCESS_KEY", AT_TEST_S3_SECRET, TRUE);
+  g_settings_set_string (settings, "storage-endpoint", slow->endpoint);
+  g_settings_set_string (settings, "storage-bucket", "studio");
+  g_settings_set_string (settings, "library-folder", library);
+
+  window = at_test_new_window (app, catalog);
+  button = AT_TRANSFERS_BUTTON (at_test_find_widget (GTK_WIDGET (window), AT_TYPE_TRANSFERS_BUTTON));
+  g_assert_nonnull (button);
+  at_test_wait_until (queue_exists, button, 10);
+
+  /* the first project in the list is the shoot: Back Up */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (at_test_find_widget (GTK_WIDGET (button), GTK_TYPE_MENU_BUTTON)));
+  at_test_run_main_loop (300);
+  popover = at_test_find_widget (GTK_WIDGET (button), GTK_TYPE_POPOVER);
+  g_assert_nonnull (popover);
+  g_signal_emit_by_name (at_test_find_button (popover, "_Back Up"), "clicked");
+  at_test_wait_until (some_sent, button, 30);
+  at_test_run_main_loop (400);
+  at_test_save_screenshot (popover, "transfers-uploading.png");
+
+  /* pause: what was sent stays; resume: the rest */
+  pause = at_test_find_button (popover, "_Pause");
+  g_assert_nonnull (pause);
+  g_signal_emit_by_name (pause, "clicked");
+  at_test_wait_until (not_running, button, 20);
+  g_assert_nonnull (at_test_find_button (popover, "_Resume"));
+  at_test_save_screenshot (popover, "transfers-paused.png");
+  g_signal_emit_by_name (at_test_find_button (popover, "_Resume"), "clicked");
+  at_test_run_main_loop (200);
+  at_test_wait_until (not_running, button, 60);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  {
+    g_autofree char *states = at_test_sql_text (catalog, "SELECT group_concat(status || ':' || coalesce(last_error, ''), ' | ') "
+                                                         "FROM uploads WHERE status <> 'completed'");
+    g_test_message ("not completed: %s", states ? states : "none");
+  }
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, files);
+  at_test_run_main_loop (300);
+  at_test_save_screenshot (popover, "transfers-done.png");
+
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  g_settings_reset (settings, "storage-endpoint");
+  g_settings_reset (settings, "storage-bucket");
+  g_settings_reset (settings, "library-folder");
+  gtk_window_destroy (GTK_WINDOW (window));
+  at_test_run_main_loop (100);
+  at_test_s3_stop (slow);
+  at_test_s3_stop (s3);
+  at_test_rm_rf (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  app = at_test_app_init (&argc, &argv);
+  g_test_add_func ("/app/transfers", test_transfers);
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
