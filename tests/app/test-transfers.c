@@ -14,6 +14,21 @@
 
 static AtApplication *app;
 
+/* The entry row titled @title. */
+static AdwEntryRow *
+entry_row (GtkWidget *root, const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (root) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return ADW_ENTRY_ROW (root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      AdwEntryRow *found = entry_row (c, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 done_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -137,6 +152,30 @@ test_transfers (void)
   at_test_save_screenshot (popover, "transfers-done.png");
 
   gtk_popover_popdown (GTK_POPOVER (popover));
+
+  /* the storage in Preferences: a field applied is the setting */
+  {
+    GtkWidget *prefs;
+    g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+    at_test_run_main_loop (500);
+    prefs = at_test_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
+    g_assert_nonnull (prefs);
+    gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 1000);
+    at_test_run_main_loop (300);
+    {
+      AdwEntryRow *region = entry_row (prefs, "_Region");
+      g_autofree char *applied = NULL;
+      g_assert_nonnull (region);
+      gtk_editable_set_text (GTK_EDITABLE (region), " eu-central-1 ");
+      g_signal_emit_by_name (region, "apply");
+      applied = g_settings_get_string (settings, "storage-region");
+      g_assert_cmpstr (applied, ==, "eu-central-1");
+    }
+    at_test_run_main_loop (100);
+    at_test_save_screenshot (prefs, "preferences-storage.png");
+    gtk_window_destroy (GTK_WINDOW (prefs));
+  }
+  g_settings_reset (settings, "storage-region");
   g_settings_reset (settings, "storage-endpoint");
   g_settings_reset (settings, "storage-bucket");
   g_settings_reset (settings, "library-folder");

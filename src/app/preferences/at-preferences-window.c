@@ -24,6 +24,11 @@ struct _AtPreferencesWindow
   GtkWidget    *clear_backup_button;
   AdwEntryRow  *server_row;
   AdwEntryRow  *password_row;
+  AdwEntryRow  *endpoint_row;
+  AdwEntryRow  *bucket_row;
+  AdwEntryRow  *region_row;
+  AdwEntryRow  *access_row;
+  AdwEntryRow  *secret_row;
 };
 
 G_DEFINE_FINAL_TYPE (AtPreferencesWindow, at_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -153,6 +158,54 @@ password_apply_cb (AtPreferencesWindow *self)
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
 }
 
+/* ---- the studio's storage ---- */
+
+static void
+storage_apply_cb (AdwEntryRow *row, AtPreferencesWindow *self)
+{
+  g_autofree char *value = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+
+  g_settings_set_string (self->settings, g_object_get_data (G_OBJECT (row), "setting"), value);
+}
+
+static void
+secret_stored_cb (GObject *object, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(AtPreferencesWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *access = NULL;
+
+  if (!at_credentials_store_finish (result, &error))
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), at_toast_new (error->message));
+      return;
+    }
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), at_toast_new (_("Secret key saved in the keyring")));
+  /* the Uploads button looks the secret up again when a storage setting changes */
+  access = g_settings_get_string (self->settings, "storage-access-key");
+  g_settings_set_string (self->settings, "storage-access-key", "");
+  g_settings_set_string (self->settings, "storage-access-key", access);
+}
+
+static void
+secret_apply_cb (AtPreferencesWindow *self)
+{
+  g_autofree char *endpoint = g_settings_get_string (self->settings, "storage-endpoint");
+  g_autofree char *access = g_settings_get_string (self->settings, "storage-access-key");
+  g_autofree char *key = NULL;
+
+  if (*endpoint == '\0' || *access == '\0')
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        at_toast_new (_("Set the endpoint and the access key first")));
+      return;
+    }
+  key = g_strdup_printf ("%s %s", endpoint, access);
+  at_credentials_store_async (AT_CREDENTIAL_STORAGE, key, gtk_editable_get_text (GTK_EDITABLE (self->secret_row)), NULL,
+                              secret_stored_cb, g_object_ref (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->secret_row), "");
+}
+
 static void
 at_preferences_window_dispose (GObject *object)
 {
@@ -179,6 +232,13 @@ at_preferences_window_class_init (AtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, clear_backup_button);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, password_row);
+  gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, endpoint_row);
+  gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, bucket_row);
+  gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, region_row);
+  gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, access_row);
+  gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, secret_row);
+  gtk_widget_class_bind_template_callback (widget_class, storage_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, secret_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, server_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, password_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, choose_library_cb);
@@ -208,6 +268,17 @@ at_preferences_window_new (GSettings *settings)
   {
     g_autofree char *server = g_settings_get_string (settings, "sync-server");
     gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
+  }
+  {
+    AdwEntryRow *rows[] = { self->endpoint_row, self->bucket_row, self->region_row, self->access_row };
+    const char *keys[] = { "storage-endpoint", "storage-bucket", "storage-region", "storage-access-key" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+      {
+        g_autofree char *value = g_settings_get_string (settings, keys[i]);
+        g_object_set_data (G_OBJECT (rows[i]), "setting", (gpointer) keys[i]);
+        gtk_editable_set_text (GTK_EDITABLE (rows[i]), value);
+      }
   }
   return self;
 }

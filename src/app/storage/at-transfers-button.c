@@ -178,28 +178,58 @@ secret_cb (GObject *object, GAsyncResult *result, gpointer data)
   update (self);
 }
 
+/* (Again) the queue from the settings: what runs pauses, its parts kept. */
+static void
+configure (AtTransfersButton *self)
+{
+  g_autofree char *endpoint = setting_or_env (self->settings, "storage-endpoint", "AWS_ENDPOINT_URL");
+  g_autofree char *access = setting_or_env (self->settings, "storage-access-key", "AWS_ACCESS_KEY_ID");
+  g_autofree char *key = g_strdup_printf ("%s %s", endpoint ? endpoint : "", access ? access : "");
+
+  g_cancellable_cancel (self->lookup);
+  g_clear_object (&self->lookup);
+  if (self->queue != NULL)
+    {
+      at_upload_queue_pause (self->queue);
+      g_signal_handlers_disconnect_by_data (self->queue, self);
+      gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
+      g_clear_object (&self->queue);
+    }
+  g_clear_pointer (&self->problem, g_free);
+  self->paused = FALSE;
+  self->lookup = g_cancellable_new ();
+  at_credentials_lookup_async (AT_CREDENTIAL_STORAGE, key, self->lookup, secret_cb, g_object_ref (self));
+  update (self);
+}
+
+static void
+setting_changed_cb (AtTransfersButton *self, const char *key)
+{
+  if (g_str_has_prefix (key, "storage-") || g_str_equal (key, "library-folder"))
+    {
+      if (g_str_equal (key, "library-folder"))
+        {
+          g_free (self->library);
+          self->library = g_settings_get_string (self->settings, "library-folder");
+        }
+      configure (self);
+    }
+}
+
 void
 at_transfers_button_setup (AtTransfersButton *self,
                            AtCatalog         *catalog,
                            GSettings         *settings,
                            const char        *library)
 {
-  g_autofree char *endpoint = NULL;
-  g_autofree char *access = NULL;
-  g_autofree char *key = NULL;
-
   g_return_if_fail (AT_IS_TRANSFERS_BUTTON (self));
   g_set_object (&self->catalog, catalog);
   g_set_object (&self->settings, settings);
   g_free (self->library);
   self->library = g_strdup (library);
   load_projects (self);
-  endpoint = setting_or_env (settings, "storage-endpoint", "AWS_ENDPOINT_URL");
-  access = setting_or_env (settings, "storage-access-key", "AWS_ACCESS_KEY_ID");
-  key = g_strdup_printf ("%s %s", endpoint ? endpoint : "", access ? access : "");
-  self->lookup = g_cancellable_new ();
-  at_credentials_lookup_async (AT_CREDENTIAL_STORAGE, key, self->lookup, secret_cb, g_object_ref (self));
-  update (self);
+  g_signal_connect_object (settings, "changed", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
+  configure (self);
 }
 
 AtUploadQueue *
