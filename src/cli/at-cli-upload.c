@@ -1,7 +1,8 @@
-/* at-cli-upload.c — `upload --catalog PATH --project NAME --library DIR`:
- * queues the project's originals for the studio's bucket and sends the
- * queue (what an earlier run left too) to its end, with progress. Keys and
- * endpoint as for `s3` (options, or AWS_* variables). */
+/* at-cli-upload.c — `upload --catalog PATH --library DIR [--project NAME
+ * [--keep]]`: queues the project's originals (or those of every project kept
+ * backed up) for the studio's bucket and sends the queue (what an earlier
+ * run left too) to its end, with progress; --keep turns the project's
+ * switch on. Keys and endpoint as for `s3` (options, or AWS_* variables). */
 #define G_LOG_DOMAIN "atelier-cli"
 
 #include "config.h"
@@ -12,11 +13,13 @@
 
 static char *opt_catalog, *opt_project, *opt_library, *opt_endpoint, *opt_bucket, *opt_region;
 static int opt_files = 2;
-static gboolean opt_quiet;
+static gboolean opt_quiet, opt_keep;
 
 static const GOptionEntry entries[] = {
   { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &opt_catalog, N_("The catalog file (default: the workstation’s catalog)"), N_("PATH") },
-  { "project", 'p', 0, G_OPTION_ARG_STRING, &opt_project, N_("The project (id, name or number) whose originals go up"), N_("PROJECT") },
+  { "project", 'p', 0, G_OPTION_ARG_STRING, &opt_project, N_("The project (id, name or number) whose originals go up "
+    "(default: every project kept backed up)"), N_("PROJECT") },
+  { "keep", 'k', 0, G_OPTION_ARG_NONE, &opt_keep, N_("Keep the project backed up: its new originals go up as they arrive"), NULL },
   { "library", 'l', 0, G_OPTION_ARG_FILENAME, &opt_library, N_("The library folder the photos are in"), N_("DIR") },
   { "endpoint", 'e', 0, G_OPTION_ARG_STRING, &opt_endpoint, N_("The S3 endpoint (default: $AWS_ENDPOINT_URL)"), N_("URL") },
   { "bucket", 'b', 0, G_OPTION_ARG_STRING, &opt_bucket, N_("The bucket (default: $ATELIER_S3_BUCKET)"), N_("NAME") },
@@ -67,9 +70,9 @@ at_cli_upload (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!at_cli_parse (context, &argc, &argv))
     return AT_CLI_USAGE;
-  if (opt_project == NULL || opt_library == NULL || opt_files < 1 || opt_files > 8)
+  if (opt_library == NULL || opt_files < 1 || opt_files > 8 || (opt_keep && opt_project == NULL))
     {
-      g_printerr ("atelier-cli: %s\n", _("give --project and --library (and --files from 1 to 8)"));
+      g_printerr ("atelier-cli: %s\n", _("give --library (and --files from 1 to 8; --keep with --project)"));
       return AT_CLI_USAGE;
     }
   path = at_cli_catalog_path (opt_catalog);
@@ -79,7 +82,8 @@ at_cli_upload (int argc, char **argv)
     return at_cli_fail (error);
   queue = at_upload_queue_new (catalog, client, opt_library);
   at_upload_queue_set_concurrency (queue, (guint) opt_files);
-  if (!at_upload_queue_add_project (queue, opt_project, &queued, &error))
+  if (!(opt_keep ? at_upload_queue_set_project_backup (queue, opt_project, TRUE, &queued, &error)
+                 : at_upload_queue_add_project (queue, opt_project, &queued, &error)))
     return at_cli_fail (error);
   if (!opt_quiet)
     g_signal_connect (queue, "changed", G_CALLBACK (changed_cb), &last);

@@ -420,6 +420,68 @@ test_queue (void)
   at_test_rm_rf (dir);
 }
 
+static gboolean
+new_original_sent (gpointer catalog)
+{
+  return at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE object_key LIKE '%/late.jpg' AND status = 'completed'")
+         == 1;
+}
+
+/* The per-project switch: on, the project's originals go now, and one that
+ * arrives later (an ingest) goes a moment after; another project's does
+ * not. */
+static void
+test_keep_backed_up (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = client_for (s3->endpoint, "kept");
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 4);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
+  g_autofree char *late = g_build_filename (library, "late.jpg", NULL);
+  g_autofree char *other = g_build_filename (library, "other.jpg", NULL);
+  g_autoptr(GBytes) late_bytes = random_file (late, 300000);
+  g_autoptr(GBytes) other_bytes = random_file (other, 1000);
+  gboolean done = FALSE;
+  guint queued = 0;
+
+  make_bucket (c);
+  g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
+  g_assert_true (at_upload_queue_set_project_backup (queue, "P-2026-001", TRUE, &queued, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (queued, ==, 4);
+  at_test_wait_until (drained_flag, &done, 30);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 4);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT backup_originals FROM projects WHERE project_number = 'P-2026-001'"),
+                   ==, 1);
+
+  /* an original arrives in the project, another in a project not kept */
+  at_upload_queue_watch (queue);
+  at_test_sql_exec (catalog,
+    "INSERT INTO photos (id, content_hash, file_size, original_name, file_name, library_path, project_id) "
+    "SELECT 'late-photo', 'h-late', 300000, 'late.jpg', 'late.jpg', 'late.jpg', id FROM projects WHERE project_number = 'P-2026-001';"
+    "INSERT INTO photo_files (id, photo_id, role, file_name, library_path, file_size) "
+    "VALUES ('late-file', 'late-photo', 'jpeg', 'late.jpg', 'late.jpg', 300000);"
+    "INSERT INTO photos (id, content_hash, file_size, original_name, file_name, library_path, project_id) "
+    "SELECT 'other-photo', 'h-other', 1000, 'other.jpg', 'other.jpg', 'other.jpg', id FROM projects WHERE project_number = 'P-2026-002';"
+    "INSERT INTO photo_files (id, photo_id, role, file_name, library_path, file_size) "
+    "VALUES ('other-file', 'other-photo', 'jpeg', 'other.jpg', 'other.jpg', 1000);");
+  at_test_wait_until (new_original_sent, catalog, 30);
+  at_test_run_main_loop (500);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE object_key LIKE '%/other.jpg'"), ==, 0);
+  {
+    g_autofree char *key = at_test_sql_text (catalog, "SELECT object_key FROM uploads WHERE object_key LIKE '%/late.jpg'");
+    assert_stored (c, key, late_bytes, dir);
+  }
+  /* off: nothing more is queued for it */
+  g_assert_true (at_upload_queue_set_project_backup (queue, "P-2026-001", FALSE, &queued, &error));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT backup_originals FROM projects WHERE project_number = 'P-2026-001'"),
+                   ==, 0);
+  at_test_rm_rf (dir);
+}
+
 /* The CLI's upload: the whole project, then its exit codes. */
 static void
 test_cli_upload (void)
@@ -465,6 +527,7 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/changed-between-parts", test_changed_between_parts);
   g_test_add_func ("/s3/upload/cancel", test_cancel);
   g_test_add_func ("/s3/upload/queue", test_queue);
+  g_test_add_func ("/s3/upload/keep-backed-up", test_keep_backed_up);
   g_test_add_func ("/s3/upload/cli-upload", test_cli_upload);
   status = g_test_run ();
   at_test_s3_stop (s3);

@@ -25,6 +25,7 @@ struct _AtTransfersButton
   GtkDropDown    *project_drop;
   GtkButton      *backup_button;
   GtkButton      *pause_button;
+  GtkCheckButton *keep_check;
 
   AtCatalog      *catalog;
   GSettings      *settings;
@@ -34,6 +35,7 @@ struct _AtTransfersButton
   GPtrArray      *project_ids;
   char           *problem;
   gboolean        paused;
+  gboolean        updating;    /* the check set from the catalog, not by a person */
 };
 
 G_DEFINE_FINAL_TYPE (AtTransfersButton, at_transfers_button, ADW_TYPE_BIN)
@@ -96,6 +98,7 @@ update (AtTransfersButton *self)
   gtk_button_set_label (self->pause_button, self->paused ? _("_Resume") : _("_Pause"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->backup_button), self->queue != NULL && self->project_ids->len > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->project_drop), self->project_ids->len > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->keep_check), self->queue != NULL && self->project_ids->len > 0);
   gtk_menu_button_set_icon_name (self->button, running ? "emblem-synchronizing-symbolic" : "document-send-symbolic");
 }
 
@@ -147,6 +150,34 @@ load_projects (AtTransfersButton *self)
   gtk_drop_down_set_model (self->project_drop, G_LIST_MODEL (names));
 }
 
+/* The check shows the chosen project's switch. */
+static void
+project_selected_cb (AtTransfersButton *self)
+{
+  guint i = gtk_drop_down_get_selected (self->project_drop);
+
+  self->updating = TRUE;
+  gtk_check_button_set_active (self->keep_check, self->queue != NULL && i < self->project_ids->len &&
+                                                 at_upload_queue_get_project_backup (self->queue, self->project_ids->pdata[i]));
+  self->updating = FALSE;
+}
+
+static void
+keep_toggled_cb (AtTransfersButton *self)
+{
+  guint i = gtk_drop_down_get_selected (self->project_drop);
+  g_autoptr(GError) error = NULL;
+
+  if (self->updating || self->queue == NULL || i >= self->project_ids->len)
+    return;
+  if (!at_upload_queue_set_project_backup (self->queue, self->project_ids->pdata[i],
+                                           gtk_check_button_get_active (self->keep_check), NULL, &error))
+    gtk_label_set_label (self->status_label, error->message);
+  else
+    self->paused = FALSE;
+  update (self);
+}
+
 static void
 secret_cb (GObject *object, GAsyncResult *result, gpointer data)
 {
@@ -173,8 +204,10 @@ secret_cb (GObject *object, GAsyncResult *result, gpointer data)
   g_signal_connect_object (self->queue, "changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->queue, "drained", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   gtk_list_box_bind_model (self->list, at_upload_queue_get_transfers (self->queue), make_row, NULL, NULL);
-  /* what a pause or a crash left goes on */
+  /* what a pause or a crash left goes on; switched-on projects are watched */
   at_upload_queue_start (self->queue);
+  at_upload_queue_watch (self->queue);
+  project_selected_cb (self);
   update (self);
 }
 
@@ -327,6 +360,9 @@ at_transfers_button_class_init (AtTransfersButtonClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, project_drop);
   gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, backup_button);
   gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, keep_check);
+  gtk_widget_class_bind_template_callback (widget_class, project_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, keep_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, backup_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, pause_clicked_cb);
 }

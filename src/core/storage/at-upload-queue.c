@@ -35,6 +35,8 @@ struct _AtUploadQueue
   AtUploadProgress  progress;
   gint64            rate_at;     /* when bytes_per_second was last worked out */
   gint64            rate_bytes;  /* bytes_done then */
+  guint             look_id;     /* a look for new originals, pending */
+  gboolean          held;        /* paused by a person: only they resume it */
 };
 
 G_DEFINE_FINAL_TYPE (AtUploadQueue, at_upload_queue, G_TYPE_OBJECT)
@@ -106,10 +108,21 @@ at_upload_queue_get_progress (AtUploadQueue    *self,
 typedef struct
 {
   AtUploadQueue *self;
-  const char    *project;
+  char          *project;   /* NULL: every project whose switch is on */
+  gboolean       set;       /* turn the project's switch... */
+  gboolean       on;        /* ...to this */
   guint          queued;
-  gint64         bytes;
 } Add;
+
+static void
+add_free (gpointer data)
+{
+  Add *a = data;
+
+  g_object_unref (a->self);
+  g_free (a->project);
+  g_free (a);
+}
 
 static gboolean
 write_add (AtSqlConn *conn, gpointer data, GError **error)
@@ -118,21 +131,29 @@ write_add (AtSqlConn *conn, gpointer data, GError **error)
   const char *bucket = at_s3_client_get_bucket (a->self->client);
   g_autofree char *root = g_str_has_suffix (a->self->library, "/") ? g_strdup (a->self->library)
                                                                      : g_strconcat (a->self->library, "/", NULL);
-  sqlite3_stmt *find = at_sql_conn_prepare (conn, "SELECT id FROM projects WHERE id = ?1 OR project_number = ?1 OR name = ?1 "
-                                                  "ORDER BY id = ?1 DESC LIMIT 1", error);
   g_autofree char *project = NULL;
 
-  if (find == NULL)
-    return FALSE;
-  at_sql_bind_text (find, 1, a->project);
-  if (sqlite3_step (find) == SQLITE_ROW)
-    project = g_strdup ((const char *) sqlite3_column_text (find, 0));
-  at_sql_stmt_release (find);
-  if (project == NULL)
+  if (a->project != NULL)
     {
-      g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_FOUND, _("There is no project “%s” in the catalog."),
-                   a->project);
-      return FALSE;
+      sqlite3_stmt *find = at_sql_conn_prepare (conn, "SELECT id FROM projects WHERE id = ?1 OR project_number = ?1 OR "
+                                                      "name = ?1 ORDER BY id = ?1 DESC LIMIT 1", error);
+      if (find == NULL)
+        return FALSE;
+      at_sql_bind_text (find, 1, a->project);
+      if (sqlite3_step (find) == SQLITE_ROW)
+        project = g_strdup ((const char *) sqlite3_column_text (find, 0));
+      at_sql_stmt_release (find);
+      if (project == NULL)
+        {
+          g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_FOUND, _("There is no project “%s” in the catalog."),
+                       a->project);
+          return FALSE;
+        }
+      if (a->set && !at_sql_exec_bound (conn, error, "UPDATE projects SET backup_originals = ?2 WHERE id = ?1", "ti", project,
+                                        a->on ? 1 : 0))
+        return FALSE;
+      if (a->set && !a->on)
+        return TRUE;
     }
   /* (an id made of random hex: rows come from SQL, many at once) */
   if (!at_sql_exec_bound (conn, error,
@@ -141,7 +162,8 @@ write_add (AtSqlConn *conn, gpointer data, GError **error)
                           "'studios/' || p.studio_id || '/projects/' || p.id || '/originals/' || f.library_path, "
                           "coalesce(f.file_size, 0), 'queued' "
                           "FROM photo_files f JOIN photos ph ON ph.id = f.photo_id JOIN projects p ON p.id = ph.project_id "
-                          "WHERE p.id = ?3 AND f.role IN ('raw', 'jpeg', 'heif', 'video') AND f.deleted_at IS NULL "
+                          "WHERE (p.id = ?3 OR (?3 IS NULL AND p.backup_originals = 1)) "
+                          "AND f.role IN ('raw', 'jpeg', 'heif', 'video') AND f.deleted_at IS NULL "
                           "AND ph.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.bucket = ?2 "
                           "AND u.object_key = 'studios/' || p.studio_id || '/projects/' || p.id || '/originals/' || "
                           "f.library_path AND u.status NOT IN ('cancelled', 'failed')) ORDER BY ph.capture_time",
@@ -157,13 +179,92 @@ at_upload_queue_add_project (AtUploadQueue  *self,
                              guint          *queued,
                              GError        **error)
 {
-  Add a = { self, project, 0, 0 };
+  Add a = { self, (char *) project, FALSE, FALSE, 0 };
 
   if (!at_catalog_write_sync (self->catalog, "uploads", write_add, &a, error))
     return FALSE;
   if (queued != NULL)
     *queued = a.queued;
   return TRUE;
+}
+
+gboolean
+at_upload_queue_set_project_backup (AtUploadQueue  *self,
+                                    const char     *project,
+                                    gboolean        on,
+                                    guint          *queued,
+                                    GError        **error)
+{
+  Add a = { self, (char *) project, TRUE, on, 0 };
+
+  if (!at_catalog_write_sync (self->catalog, "projects,uploads", write_add, &a, error))
+    return FALSE;
+  if (queued != NULL)
+    *queued = a.queued;
+  if (a.queued > 0)
+    at_upload_queue_start (self);
+  return TRUE;
+}
+
+gboolean
+at_upload_queue_get_project_backup (AtUploadQueue *self,
+                                    const char    *project_id)
+{
+  AtSqlConn *conn = at_catalog_get_reader (self->catalog, NULL);
+  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT backup_originals FROM projects WHERE id = ?1", NULL) : NULL;
+  gboolean on = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  at_sql_bind_text (stmt, 1, project_id);
+  on = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) == 1;
+  at_sql_stmt_release (stmt);
+  return on;
+}
+
+/* ---- originals as they arrive ---- */
+
+static void
+switched_added (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(AtUploadQueue) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!at_catalog_write_finish (AT_CATALOG (source), result, &error))
+    g_warning ("upload queue: %s", error->message);
+  else if (!self->held)
+    at_upload_queue_start (self);
+}
+
+static gboolean
+look_for_new (gpointer data)
+{
+  AtUploadQueue *self = data;
+  Add *a = g_new0 (Add, 1);
+
+  self->look_id = 0;
+  a->self = g_object_ref (self);
+  at_catalog_write_async (self->catalog, "uploads", write_add, a, add_free, NULL, switched_added, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* New originals (an ingest), a switch turned on elsewhere (a sync): a
+ * moment later, what the switched-on projects lack is queued. */
+static void
+catalog_changed_cb (AtCatalog *catalog, const char *table, AtUploadQueue *self)
+{
+  if (!g_str_equal (table, "photo_files") && !g_str_equal (table, "photos") && !g_str_equal (table, "projects"))
+    return;
+  if (self->look_id != 0)
+    g_source_remove (self->look_id);
+  self->look_id = g_timeout_add_seconds (2, look_for_new, self);
+}
+
+void
+at_upload_queue_watch (AtUploadQueue *self)
+{
+  g_signal_connect_object (self->catalog, "changed", G_CALLBACK (catalog_changed_cb), self, 0);
+  look_for_new (self);
 }
 
 /* ---- running ---- */
@@ -316,6 +417,7 @@ at_upload_queue_start (AtUploadQueue *self)
   sqlite3_stmt *stmt;
 
   g_debug ("queue starts (%s)", self->running ? "running already" : "from rest");
+  self->held = FALSE;
   if (self->running)
     {
       fill (self);
@@ -351,6 +453,7 @@ at_upload_queue_start (AtUploadQueue *self)
 void
 at_upload_queue_pause (AtUploadQueue *self)
 {
+  self->held = TRUE;
   if (self->pause != NULL)
     g_cancellable_cancel (self->pause);
 }
@@ -363,6 +466,7 @@ at_upload_queue_dispose (GObject *object)
   if (self->pause != NULL)
     g_cancellable_cancel (self->pause);
   g_clear_object (&self->pause);
+  g_clear_handle_id (&self->look_id, g_source_remove);
   G_OBJECT_CLASS (at_upload_queue_parent_class)->dispose (object);
 }
 

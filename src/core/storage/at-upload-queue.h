@@ -30,12 +30,27 @@ AtUploadQueue *at_upload_queue_new             (AtCatalog     *catalog,
                                                 const char    *library);
 void           at_upload_queue_set_concurrency (AtUploadQueue *self,
                                                 guint          files);
-/* Queues the originals of @project (id, name or number) that are not in the
- * bucket yet; @queued: how many files were added. Blocking (a catalog write). */
+/* Queues the originals of @project (id, name or number; NULL: of every
+ * project whose switch is on) that are not in the bucket yet; @queued: how
+ * many files were added. Blocking (a catalog write). */
 gboolean       at_upload_queue_add_project     (AtUploadQueue *self,
                                                 const char    *project,
                                                 guint         *queued,
                                                 GError       **error);
+/* The project's switch: on, its originals are queued now (and started) and,
+ * with at_upload_queue_watch(), as they arrive. It is the studio's choice:
+ * it syncs. */
+gboolean       at_upload_queue_set_project_backup (AtUploadQueue *self,
+                                                const char    *project,
+                                                gboolean       on,
+                                                guint         *queued,
+                                                GError       **error);
+gboolean       at_upload_queue_get_project_backup (AtUploadQueue *self,
+                                                const char    *project_id);
+/* From now on, originals of switched-on projects that arrive in the catalog
+ * (an ingest, a sync) are queued and sent a moment later; and those that
+ * are missing now. */
+void           at_upload_queue_watch           (AtUploadQueue *self);
 /* Sends what is queued (and what a pause or a crash left), and keeps
  * sending as files are added; "changed" while it goes, "drained" when
  * nothing is left or it was paused. */

@@ -1,4 +1,5 @@
--- Schema v6: resumable multipart uploads to the studio's bucket. A file's
+-- Schema v6: resumable multipart uploads to the studio's bucket, and the
+-- per-project switch that keeps a project's originals backed up. A file's
 -- upload keeps the S3 UploadId (uploads.multipart_id) and every part the
 -- server took, so after a crash only the missing parts are sent. Both
 -- tables are this workstation's own (local paths, its own transfers): they
@@ -14,3 +15,7 @@ CREATE TABLE upload_parts (
   etag         TEXT NOT NULL,
   PRIMARY KEY (upload_id, part_number)
 ) WITHOUT ROWID;
+
+-- A project whose originals are kept backed up: every workstation that has
+-- them queues them as they arrive (a studio-wide choice, so it syncs).
+ALTER TABLE projects ADD COLUMN backup_originals INTEGER NOT NULL DEFAULT 0 CHECK (backup_originals IN (0, 1));
