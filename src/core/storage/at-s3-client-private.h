@@ -9,6 +9,22 @@
 
 G_BEGIN_DECLS
 
+/* (the object is one; its requests live in several files) */
+struct _AtS3Client
+{
+  GObject      parent_instance;
+  SoupSession *session;
+  char        *base;       /* scheme://host[:port] */
+  char        *host;       /* host[:port], as the Host header says */
+  char        *region;
+  char        *bucket;
+  char        *access_key;
+  char        *secret_key;
+  guint        attempts;   /* per call, the first included */
+  guint        backoff_ms; /* the first pause; each next one doubles */
+};
+
+
 typedef struct
 {
   GString    *text;
@@ -71,5 +87,14 @@ GBytes   *_at_s3_call_finish         (AtS3Client          *self,
                                       GAsyncResult        *result,
                                       SoupMessage        **msg,
                                       GError             **error);
+/* A call without a body (HEAD, DELETE, GET of a listing). */
+void      _at_s3_call_plain          (AtS3Client          *self,
+                                      const char          *method,
+                                      const char          *key,
+                                      const AtS3Pair      *query,
+                                      guint                n_query,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
 
 G_END_DECLS

@@ -1,0 +1,323 @@
+/* at-s3-client-objects.c — AtS3Client's other object requests: GET into a
+ * file (with Range), HEAD, DELETE, bucket creation and ListObjectsV2. */
+#define G_LOG_DOMAIN "atelier-storage"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "at-s3-client-private.h"
+
+/* ---- GET ---- */
+
+typedef struct
+{
+  GFile       *file;
+  GFile       *partial;
+  SoupMessage *msg;
+} Get;
+
+static void
+get_free (gpointer data)
+{
+  Get *g = data;
+
+  g_object_unref (g->file);
+  g_object_unref (g->partial);
+  g_clear_object (&g->msg);
+  g_free (g);
+}
+
+static void
+get_spliced (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  Get *g = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0 ||
+      !g_file_move (g->partial, g->file, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error))
+    {
+      g_file_delete (g->partial, NULL, NULL);
+      /* the disk's own troubles as they are; anything else broke the link */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY))
+        g_task_return_error (task, error);
+      else
+        {
+          GError *offline = NULL;
+          _at_s3_set_transport_error (&offline, error);
+          g_task_return_error (task, offline);
+        }
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+get_refused (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  Get *g = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  GError *error = NULL;
+
+  _at_s3_set_refusal (&error, g->msg, body);
+  g_task_return_error (task, error);
+}
+
+static void
+get_answered (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  Get *g = g_task_get_task_data (task);
+  GError *cause = NULL, *error = NULL;
+  g_autoptr(GInputStream) in = soup_session_send_finish (SOUP_SESSION (source), result, &cause);
+  g_autoptr(GFileOutputStream) out = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (in == NULL)
+    {
+      _at_s3_set_transport_error (&error, cause);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (g->msg)))
+    {
+      g_input_stream_read_bytes_async (in, 65536, G_PRIORITY_DEFAULT, cancellable, get_refused, g_steal_pointer (&task));
+      return;
+    }
+  if ((out = g_file_replace (g->partial, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_output_stream_splice_async (G_OUTPUT_STREAM (out), in,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, cancellable, get_spliced, g_steal_pointer (&task));
+}
+
+void
+at_s3_client_get_file (AtS3Client          *self,
+                       const char          *key,
+                       goffset              from,
+                       goffset              to,
+                       GFile               *file,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Get *g = g_new0 (Get, 1);
+  g_autofree char *range = to >= 0 ? g_strdup_printf ("bytes=%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT, (gint64) from,
+                                                      (gint64) to) : NULL;
+  g_autofree char *name = g_strconcat (g_file_peek_path (file), ".part", NULL);
+  const AtS3Pair extra[] = { { "range", range } };
+
+  g->file = g_object_ref (file);
+  g->partial = g_file_new_for_path (name);
+  g->msg = _at_s3_request_new (self, "GET", key, NULL, 0, AT_S3_EMPTY_SHA256, extra, range ? 1 : 0);
+  g_task_set_source_tag (task, at_s3_client_get_file);
+  g_task_set_task_data (task, g, get_free);
+  soup_session_send_async (self->session, g->msg, G_PRIORITY_DEFAULT, cancellable, get_answered, task);
+}
+
+gboolean
+at_s3_client_get_file_finish (AtS3Client    *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- HEAD, DELETE, bucket ---- */
+
+void
+at_s3_client_head (AtS3Client          *self,
+                   const char          *key,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  _at_s3_call_plain (self, "HEAD", key, NULL, 0, cancellable, callback, user_data);
+}
+
+AtS3Object *
+at_s3_client_head_finish (AtS3Client    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = _at_s3_call_finish (self, result, &msg, error);
+  SoupMessageHeaders *h;
+  AtS3Object *o;
+
+  if (body == NULL)
+    return NULL;
+  h = soup_message_get_response_headers (msg);
+  o = g_new0 (AtS3Object, 1);
+  /* the path is /bucket/key, encoded */
+  o->key = g_uri_unescape_string (g_uri_get_path (soup_message_get_uri (msg)) + strlen (self->bucket) + 2, NULL);
+  o->size = soup_message_headers_get_content_length (h);
+  o->etag = g_strdup (soup_message_headers_get_one (h, "ETag"));
+  o->last_modified = g_strdup (soup_message_headers_get_one (h, "Last-Modified"));
+  return o;
+}
+
+void
+at_s3_client_delete (AtS3Client          *self,
+                     const char          *key,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  _at_s3_call_plain (self, "DELETE", key, NULL, 0, cancellable, callback, user_data);
+}
+
+gboolean
+at_s3_client_delete_finish (AtS3Client    *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_autoptr(GBytes) body = _at_s3_call_finish (self, result, NULL, error);
+
+  return body != NULL;
+}
+
+/* A bucket that is ours already is what was asked for. */
+static void
+bucket_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  GError *cause = NULL, *error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &cause);
+  AtS3Xml x = AT_S3_XML_INIT;
+
+  if (body == NULL)
+    _at_s3_set_transport_error (&error, cause);
+  else if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)) &&
+           !(_at_s3_xml_parse (body, &x, NULL) && g_strcmp0 (x.code, "BucketAlreadyOwnedByYou") == 0))
+    _at_s3_set_refusal (&error, msg, body);
+  _at_s3_xml_clear (&x);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_bytes_new (NULL, 0), (GDestroyNotify) g_bytes_unref);
+}
+
+void
+at_s3_client_create_bucket (AtS3Client          *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(SoupMessage) msg = _at_s3_request_new (self, "PUT", NULL, NULL, 0, AT_S3_EMPTY_SHA256, NULL, 0);
+
+  g_task_set_source_tag (task, at_s3_client_create_bucket);
+  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable, bucket_done, task);
+}
+
+gboolean
+at_s3_client_create_bucket_finish (AtS3Client    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_autoptr(GBytes) body = g_task_propagate_pointer (G_TASK (result), error);
+
+  return body != NULL;
+}
+
+/* ---- ListObjectsV2 ---- */
+
+typedef struct
+{
+  char      *prefix;
+  char      *token;
+  GPtrArray *objects;
+} List;
+
+static void
+list_free (gpointer data)
+{
+  List *l = data;
+
+  g_free (l->prefix);
+  g_free (l->token);
+  g_ptr_array_unref (l->objects);
+  g_free (l);
+}
+
+static void list_next (GTask *task);
+
+static void
+list_page (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  List *l = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GBytes) body = _at_s3_call_finish (AT_S3_CLIENT (source), result, NULL, &error);
+  AtS3Xml x = AT_S3_XML_INIT;
+
+  x.objects = g_ptr_array_ref (l->objects);
+  if (body == NULL || !_at_s3_xml_parse (body, &x, &error))
+    {
+      _at_s3_xml_clear (&x);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_clear_pointer (&l->token, g_free);
+  if (x.truncated && x.token != NULL)
+    {
+      l->token = g_steal_pointer (&x.token);
+      _at_s3_xml_clear (&x);
+      list_next (g_steal_pointer (&task));
+      return;
+    }
+  _at_s3_xml_clear (&x);
+  g_task_return_pointer (task, g_ptr_array_ref (l->objects), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+list_next (GTask *task)
+{
+  AtS3Client *self = g_task_get_source_object (task);
+  List *l = g_task_get_task_data (task);
+  AtS3Pair query[3] = { { "list-type", "2" }, { "prefix", l->prefix } };
+  guint n = 2;
+
+  if (l->token != NULL)
+    query[n++] = (AtS3Pair) { "continuation-token", l->token };
+  _at_s3_call_plain (self, "GET", NULL, query, n, g_task_get_cancellable (task), list_page, task);
+}
+
+void
+at_s3_client_list (AtS3Client          *self,
+                   const char          *prefix,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  List *l = g_new0 (List, 1);
+
+  l->prefix = g_strdup (prefix ? prefix : "");
+  l->objects = g_ptr_array_new_with_free_func ((GDestroyNotify) at_s3_object_free);
+  g_task_set_source_tag (task, at_s3_client_list);
+  g_task_set_task_data (task, l, list_free);
+  list_next (task);
+}
+
+GPtrArray *
+at_s3_client_list_finish (AtS3Client    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
