@@ -29,20 +29,6 @@ entry_row (GtkWidget *root, const char *title)
   return NULL;
 }
 
-static void
-done_cb (GObject *source, GAsyncResult *result, gpointer data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 static gboolean
 queue_exists (gpointer button)
 {
@@ -62,17 +48,6 @@ static gboolean
 not_running (gpointer button)
 {
   return !at_upload_queue_is_running (at_transfers_button_get_queue (button));
-}
-
-static void
-big_file (const char *path, gsize size)
-{
-  g_autofree guint8 *data = g_malloc (size);
-  g_autoptr(GError) error = NULL;
-
-  for (gsize i = 0; i < size; i++)
-    data[i] = (guint8) g_random_int ();
-  g_assert_true (g_file_set_contents (path, (char *) data, size, &error));
 }
 
 static void
@@ -99,16 +74,11 @@ test_transfers (void)
                                               "ORDER BY library_path LIMIT 1 OFFSET %d", i);
       g_autofree char *rel = at_test_sql_text (catalog, sql);
       g_autofree char *path = g_build_filename (library, rel, NULL);
-      big_file (path, 18 * MIB);
+      g_bytes_unref (at_test_random_file (path, 18 * MIB));
     }
   files = at_test_sql_int (catalog, "SELECT count(*) FROM photo_files WHERE role IN ('raw', 'jpeg')");
-  direct = at_s3_client_new (s3->endpoint, AT_TEST_S3_REGION, "studio", AT_TEST_S3_KEY, AT_TEST_S3_SECRET, &error);
-  g_assert_no_error (error);
-  {
-    g_autoptr(GAsyncResult) r = NULL;
-    at_s3_client_create_bucket (direct, NULL, done_cb, &r);
-    g_assert_true (at_s3_client_create_bucket_finish (direct, wait_for (&r), &error));
-  }
+  direct = at_test_s3_client (s3->endpoint, "studio", AT_TEST_S3_SECRET);
+  at_test_s3_make_bucket (direct);
   /* no keyring in the test session: the variables a headless box would use */
   g_setenv ("AWS_ACCESS_KEY_ID", AT_TEST_S3_KEY, TRUE);
   g_setenv ("AWS_SECRET_ACCESS_KEY", AT_TEST_S3_SECRET, TRUE);

@@ -20,62 +20,13 @@
 
 static AtTestS3 *s3;
 
-static AtS3Client *
-client_for (const char *endpoint, const char *bucket)
-{
-  g_autoptr(GError) error = NULL;
-  AtS3Client *c = at_s3_client_new (endpoint, AT_TEST_S3_REGION, bucket, AT_TEST_S3_KEY, AT_TEST_S3_SECRET, &error);
-
-  g_assert_no_error (error);
-  return c;
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-done_cb (GObject *source, GAsyncResult *result, gpointer data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
-static void
-make_bucket (AtS3Client *c)
-{
-  g_autoptr(GAsyncResult) r = NULL;
-  g_autoptr(GError) error = NULL;
-
-  at_s3_client_create_bucket (c, NULL, done_cb, &r);
-  g_assert_true (at_s3_client_create_bucket_finish (c, wait_for (&r), &error));
-}
-
-static GBytes *
-random_file (const char *path, gsize size)
-{
-  guint8 *data = g_malloc (size);
-  g_autoptr(GError) error = NULL;
-
-  for (gsize i = 0; i < size; i += 4)
-    {
-      guint32 v = g_random_int ();
-      memcpy (data + i, &v, MIN (4, size - i));
-    }
-  g_assert_true (g_file_set_contents (path, (char *) data, size, &error));
-  return g_bytes_new_take (data, size);
-}
-
 static gboolean
 upload (AtS3Upload *u, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GAsyncResult) r = NULL;
 
-  at_s3_upload_run (u, cancellable, done_cb, &r);
-  return at_s3_upload_run_finish (u, wait_for (&r), error);
+  at_s3_upload_run (u, cancellable, at_test_async_done, &r);
+  return at_s3_upload_run_finish (u, at_test_async_wait (&r), error);
 }
 
 /* The object downloaded equals @sent. */
@@ -90,8 +41,8 @@ assert_stored (AtS3Client *c, const char *key, GBytes *sent, const char *dir)
   gsize len = 0;
   g_autoptr(GBytes) got = NULL;
 
-  at_s3_client_get_file (c, key, 0, -1, file, NULL, done_cb, &r);
-  g_assert_true (at_s3_client_get_file_finish (c, wait_for (&r), &error));
+  at_s3_client_get_file (c, key, 0, -1, file, NULL, at_test_async_done, &r);
+  g_assert_true (at_s3_client_get_file_finish (c, at_test_async_wait (&r), &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &data, &len, NULL));
   got = g_bytes_new_take (data, len);
@@ -103,15 +54,15 @@ static void
 test_multipart (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AtS3Client) c = client_for (s3->endpoint, "multipart");
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "multipart", AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *src = g_build_filename (dir, "video.mov", NULL);
-  g_autoptr(GBytes) sent = random_file (src, 37 * MIB + 123);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 37 * MIB + 123);
   g_autoptr(GFile) file = g_file_new_for_path (src);
   g_autoptr(AtS3Upload) u = at_s3_upload_new (c, NULL, file, "projects/p/video.mov");
   gint64 parts_before, parts_after;
 
-  make_bucket (c);
+  at_test_s3_make_bucket (c);
   at_test_s3_part_bytes (s3, &parts_before);
   at_s3_upload_set_parallel (u, 3);
   g_assert_true (upload (u, NULL, &error));
@@ -130,15 +81,15 @@ test_faults (void)
 {
   g_autoptr(GError) error = NULL;
   AtTestS3 *proxy = at_test_s3_proxy (s3, 3, 4, 0);
-  g_autoptr(AtS3Client) direct = client_for (s3->endpoint, "faults");
-  g_autoptr(AtS3Client) c = client_for (proxy->endpoint, "faults");
+  g_autoptr(AtS3Client) direct = at_test_s3_client (s3->endpoint, "faults", AT_TEST_S3_SECRET);
+  g_autoptr(AtS3Client) c = at_test_s3_client (proxy->endpoint, "faults", AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *src = g_build_filename (dir, "raw.cr3", NULL);
-  g_autoptr(GBytes) sent = random_file (src, 6 * 5 * MIB + 77);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 6 * 5 * MIB + 77);
   g_autoptr(GFile) file = g_file_new_for_path (src);
   g_autoptr(AtS3Upload) u = at_s3_upload_new (c, NULL, file, "raw.cr3");
 
-  make_bucket (direct);
+  at_test_s3_make_bucket (direct);
   at_s3_client_set_retries (c, 8, 20);
   at_s3_upload_set_part_size (u, 5 * MIB);
   at_s3_upload_set_parallel (u, 2);
@@ -168,18 +119,18 @@ test_resume_after_kill (void)
 {
   g_autoptr(GError) error = NULL;
   AtTestS3 *slow = at_test_s3_proxy (s3, 0, 0, 400);
-  g_autoptr(AtS3Client) direct = client_for (s3->endpoint, "resume");
+  g_autoptr(AtS3Client) direct = at_test_s3_client (s3->endpoint, "resume", AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *src = g_build_filename (dir, "wedding.tif", NULL);
   g_autofree char *catalog_path = g_build_filename (dir, "catalog.atelier", NULL);
-  g_autoptr(GBytes) sent = random_file (src, 8 * 5 * MIB + 999);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 8 * 5 * MIB + 999);
   const char *cli = g_getenv ("AT_CLI");
   gint64 bytes_before, bytes_after, parts_before, parts_after, recorded;
   GPid pid;
   int status;
   AtTestRun r;
 
-  make_bucket (direct);
+  at_test_s3_make_bucket (direct);
   g_object_unref (at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, &error));
   g_assert_no_error (error);
   g_setenv ("AWS_ACCESS_KEY_ID", AT_TEST_S3_KEY, TRUE);
@@ -256,16 +207,16 @@ static void
 test_changed_between_parts (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AtS3Client) c = client_for (s3->endpoint, "changing");
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "changing", AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *src = g_build_filename (dir, "edit.psd", NULL);
-  g_autoptr(GBytes) sent = random_file (src, 3 * 5 * MIB + 5);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 3 * 5 * MIB + 5);
   g_autoptr(GFile) file = g_file_new_for_path (src);
   g_autoptr(AtS3Upload) u = at_s3_upload_new (c, NULL, file, "edit.psd");
   Change ch = { src, FALSE };
   g_autoptr(GAsyncResult) r = NULL;
 
-  make_bucket (c);
+  at_test_s3_make_bucket (c);
   at_s3_upload_set_part_size (u, 5 * MIB);
   at_s3_upload_set_parallel (u, 1);
   at_s3_upload_set_progress (u, change_after_first_part, &ch);
@@ -273,8 +224,8 @@ test_changed_between_parts (void)
   g_assert_true (ch.changed);
   g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_INTEGRITY);
   g_clear_error (&error);
-  at_s3_client_head (c, "edit.psd", NULL, done_cb, &r);
-  g_assert_null (at_s3_client_head_finish (c, wait_for (&r), &error));
+  at_s3_client_head (c, "edit.psd", NULL, at_test_async_done, &r);
+  g_assert_null (at_s3_client_head_finish (c, at_test_async_wait (&r), &error));
   g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_NOT_FOUND);
   at_test_rm_rf (dir);
 }
@@ -290,17 +241,17 @@ static void
 test_cancel (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AtS3Client) c = client_for (s3->endpoint, "cancel");
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "cancel", AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *src = g_build_filename (dir, "big.nef", NULL);
   g_autofree char *catalog_path = g_build_filename (dir, "catalog.atelier", NULL);
-  g_autoptr(GBytes) sent = random_file (src, 4 * 5 * MIB);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 4 * 5 * MIB);
   g_autoptr(GFile) file = g_file_new_for_path (src);
   g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, &error);
   g_autoptr(AtS3Upload) u = at_s3_upload_new (c, catalog, file, "big.nef");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
 
-  make_bucket (c);
+  at_test_s3_make_bucket (c);
   at_s3_upload_set_part_size (u, 5 * MIB);
   at_s3_upload_set_parallel (u, 1);
   at_s3_upload_set_progress (u, cancel_after_first_part, cancellable);
@@ -310,12 +261,6 @@ test_cancel (void)
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'cancelled'"), ==, 1);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_parts"), ==, 0);
   at_test_rm_rf (dir);
-}
-
-static gboolean
-drained_flag (gpointer data)
-{
-  return *(gboolean *) data;
 }
 
 static void
@@ -343,8 +288,8 @@ test_queue (void)
 {
   g_autoptr(GError) error = NULL;
   AtTestS3 *slow = at_test_s3_proxy (s3, 0, 0, 300);
-  g_autoptr(AtS3Client) direct = client_for (s3->endpoint, "studio");
-  g_autoptr(AtS3Client) c = client_for (slow->endpoint, "studio");
+  g_autoptr(AtS3Client) direct = at_test_s3_client (s3->endpoint, "studio", AT_TEST_S3_SECRET);
+  g_autoptr(AtS3Client) c = at_test_s3_client (slow->endpoint, "studio", AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 8);
   g_autofree char *library = g_build_filename (dir, "library", NULL);
@@ -358,7 +303,7 @@ test_queue (void)
   guint queued = 0;
   gulong pauser;
 
-  make_bucket (direct);
+  at_test_s3_make_bucket (direct);
   files = at_test_sql_int (catalog, "SELECT count(*) FROM photo_files WHERE role IN ('raw', 'jpeg')");
   /* two originals become big enough to go in parts */
   {
@@ -368,9 +313,9 @@ test_queue (void)
     g_autofree char *second = at_test_sql_text (catalog, "SELECT library_path FROM photo_files WHERE role IN ('raw', 'jpeg') "
                                                          "ORDER BY library_path LIMIT 1 OFFSET 1");
     g_autofree char *second_path = g_build_filename (library, second, NULL);
-    g_autoptr(GBytes) other = random_file (second_path, 12 * MIB);
+    g_autoptr(GBytes) other = at_test_random_file (second_path, 12 * MIB);
     big_path = g_build_filename (library, first, NULL);
-    big = random_file (big_path, 20 * MIB + 3);
+    big = at_test_random_file (big_path, 20 * MIB + 3);
     prefix = at_test_sql_text (catalog, "SELECT 'studios/' || studio_id || '/projects/' || id || '/originals/' FROM projects "
                                         "WHERE project_number = 'P-2026-001'");
     g_free (big_path);
@@ -383,7 +328,7 @@ test_queue (void)
   g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
   pauser = g_signal_connect (queue, "changed", G_CALLBACK (pause_after_first_part), NULL);
   at_upload_queue_start (queue);
-  at_test_wait_until (drained_flag, &done, 60);
+  at_test_wait_until (at_test_flag_is_set, &done, 60);
   g_assert_true (at_catalog_flush (catalog, NULL));
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'paused'"), >, 0);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_parts"), >, 0);
@@ -396,7 +341,7 @@ test_queue (void)
   done = FALSE;
   before = at_test_s3_part_bytes (s3, &parts_before);
   at_upload_queue_start (queue);
-  at_test_wait_until (drained_flag, &done, 60);
+  at_test_wait_until (at_test_flag_is_set, &done, 60);
   after = at_test_s3_part_bytes (s3, &parts_after);
   g_assert_true (at_catalog_flush (catalog, NULL));
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, files);
@@ -406,8 +351,8 @@ test_queue (void)
                   after - before);
   {
     g_autoptr(GAsyncResult) r = NULL;
-    at_s3_client_list (direct, prefix, NULL, done_cb, &r);
-    objects = at_s3_client_list_finish (direct, wait_for (&r), &error);
+    at_s3_client_list (direct, prefix, NULL, at_test_async_done, &r);
+    objects = at_s3_client_list_finish (direct, at_test_async_wait (&r), &error);
     g_assert_no_error (error);
     g_assert_cmpint (objects->len, ==, files);
   }
@@ -434,24 +379,24 @@ static void
 test_keep_backed_up (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AtS3Client) c = client_for (s3->endpoint, "kept");
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "kept", AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 4);
   g_autofree char *library = g_build_filename (dir, "library", NULL);
   g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
   g_autofree char *late = g_build_filename (library, "late.jpg", NULL);
   g_autofree char *other = g_build_filename (library, "other.jpg", NULL);
-  g_autoptr(GBytes) late_bytes = random_file (late, 300000);
-  g_autoptr(GBytes) other_bytes = random_file (other, 1000);
+  g_autoptr(GBytes) late_bytes = at_test_random_file (late, 300000);
+  g_autoptr(GBytes) other_bytes = at_test_random_file (other, 1000);
   gboolean done = FALSE;
   guint queued = 0;
 
-  make_bucket (c);
+  at_test_s3_make_bucket (c);
   g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
   g_assert_true (at_upload_queue_set_project_backup (queue, "P-2026-001", TRUE, &queued, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (queued, ==, 4);
-  at_test_wait_until (drained_flag, &done, 30);
+  at_test_wait_until (at_test_flag_is_set, &done, 30);
   g_assert_true (at_catalog_flush (catalog, NULL));
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 4);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT backup_originals FROM projects WHERE project_number = 'P-2026-001'"),
@@ -489,11 +434,11 @@ test_cli_upload (void)
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 5);
   g_autofree char *library = g_build_filename (dir, "library", NULL);
-  g_autoptr(AtS3Client) direct = client_for (s3->endpoint, "cli-upload");
+  g_autoptr(AtS3Client) direct = at_test_s3_client (s3->endpoint, "cli-upload", AT_TEST_S3_SECRET);
   g_autofree char *path = g_build_filename (dir, "catalog.atelier", NULL);
   AtTestRun r;
 
-  make_bucket (direct);
+  at_test_s3_make_bucket (direct);
   g_setenv ("AWS_ACCESS_KEY_ID", AT_TEST_S3_KEY, TRUE);
   g_setenv ("AWS_SECRET_ACCESS_KEY", AT_TEST_S3_SECRET, TRUE);
   g_setenv ("AWS_ENDPOINT_URL", s3->endpoint, TRUE);

@@ -17,47 +17,14 @@ static AtTestS3 *s3;
 
 #define HOSTILE "studios/s1/projects/p1/Ünï code & ‘quote’ + 100%.jpg"
 
-static AtS3Client *
-client_with (const char *bucket, const char *secret)
-{
-  g_autoptr(GError) error = NULL;
-  AtS3Client *c = at_s3_client_new (s3->endpoint, AT_TEST_S3_REGION, bucket, AT_TEST_S3_KEY, secret, &error);
-
-  g_assert_no_error (error);
-  return c;
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-done_cb (GObject *source, GAsyncResult *result, gpointer data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
-static gboolean
-create_bucket (AtS3Client *c, GError **error)
-{
-  g_autoptr(GAsyncResult) r = NULL;
-
-  at_s3_client_create_bucket (c, NULL, done_cb, &r);
-  return at_s3_client_create_bucket_finish (c, wait_for (&r), error);
-}
-
 static gboolean
 put (AtS3Client *c, const char *path, const char *key, AtS3Progress progress, gpointer data, GError **error)
 {
   g_autoptr(GAsyncResult) r = NULL;
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
-  at_s3_client_put_file (c, file, key, progress, data, NULL, done_cb, &r);
-  return at_s3_client_put_file_finish (c, wait_for (&r), error);
+  at_s3_client_put_file (c, file, key, progress, data, NULL, at_test_async_done, &r);
+  return at_s3_client_put_file_finish (c, at_test_async_wait (&r), error);
 }
 
 static gboolean
@@ -66,8 +33,8 @@ get (AtS3Client *c, const char *key, goffset from, goffset to, const char *path,
   g_autoptr(GAsyncResult) r = NULL;
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
-  at_s3_client_get_file (c, key, from, to, file, NULL, done_cb, &r);
-  return at_s3_client_get_file_finish (c, wait_for (&r), error);
+  at_s3_client_get_file (c, key, from, to, file, NULL, at_test_async_done, &r);
+  return at_s3_client_get_file_finish (c, at_test_async_wait (&r), error);
 }
 
 static AtS3Object *
@@ -75,8 +42,8 @@ head (AtS3Client *c, const char *key, GError **error)
 {
   g_autoptr(GAsyncResult) r = NULL;
 
-  at_s3_client_head (c, key, NULL, done_cb, &r);
-  return at_s3_client_head_finish (c, wait_for (&r), error);
+  at_s3_client_head (c, key, NULL, at_test_async_done, &r);
+  return at_s3_client_head_finish (c, at_test_async_wait (&r), error);
 }
 
 static GPtrArray *
@@ -84,20 +51,8 @@ list (AtS3Client *c, const char *prefix, GError **error)
 {
   g_autoptr(GAsyncResult) r = NULL;
 
-  at_s3_client_list (c, prefix, NULL, done_cb, &r);
-  return at_s3_client_list_finish (c, wait_for (&r), error);
-}
-
-static GBytes *
-random_file (const char *path, gsize size)
-{
-  g_autofree guint8 *data = g_malloc (size);
-  g_autoptr(GError) error = NULL;
-
-  for (gsize i = 0; i < size; i++)
-    data[i] = (guint8) g_random_int ();
-  g_assert_true (g_file_set_contents (path, (char *) data, size, &error));
-  return g_bytes_new (data, size);
+  at_s3_client_list (c, prefix, NULL, at_test_async_done, &r);
+  return at_s3_client_list_finish (c, at_test_async_wait (&r), error);
 }
 
 static GBytes *
@@ -116,18 +71,18 @@ static void
 test_round_trip (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AtS3Client) c = client_with ("photos", AT_TEST_S3_SECRET);
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "photos", AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *src = g_build_filename (dir, "original.cr3", NULL);
   g_autofree char *back = g_build_filename (dir, "back.cr3", NULL);
   g_autofree char *part = g_build_filename (dir, "part.bin", NULL);
-  g_autoptr(GBytes) sent = random_file (src, 3 * 1024 * 1024 + 17);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 3 * 1024 * 1024 + 17);
   g_autoptr(GBytes) got = NULL;
   g_autoptr(GBytes) slice = NULL;
   g_autoptr(GPtrArray) objects = NULL;
   g_autoptr(AtS3Object) o = NULL;
 
-  g_assert_true (create_bucket (c, &error));
+  at_test_s3_make_bucket (c);
   g_assert_no_error (error);
   g_assert_true (put (c, src, HOSTILE, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -157,8 +112,8 @@ test_round_trip (void)
 
   {
     g_autoptr(GAsyncResult) r = NULL;
-    at_s3_client_delete (c, HOSTILE, NULL, done_cb, &r);
-    g_assert_true (at_s3_client_delete_finish (c, wait_for (&r), &error));
+    at_s3_client_delete (c, HOSTILE, NULL, at_test_async_done, &r);
+    g_assert_true (at_s3_client_delete_finish (c, at_test_async_wait (&r), &error));
   }
   g_clear_pointer (&objects, g_ptr_array_unref);
   objects = list (c, "studios/", &error);
@@ -173,13 +128,13 @@ static void
 test_list_pages (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AtS3Client) c = client_with ("many", AT_TEST_S3_SECRET);
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "many", AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *src = g_build_filename (dir, "small.jpg", NULL);
-  g_autoptr(GBytes) sent = random_file (src, 100);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 100);
   g_autoptr(GPtrArray) objects = NULL;
 
-  g_assert_true (create_bucket (c, &error));
+  at_test_s3_make_bucket (c);
   for (int i = 0; i < 1005; i++)
     {
       g_autofree char *key = g_strdup_printf ("p/%04d.jpg", i);
@@ -211,17 +166,17 @@ static void
 test_presign (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AtS3Client) c = client_with ("links", AT_TEST_S3_SECRET);
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "links", AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *src = g_build_filename (dir, "proof.jpg", NULL);
-  g_autoptr(GBytes) sent = random_file (src, 200000);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 200000);
   g_autoptr(GBytes) got = NULL;
   g_autofree char *url = NULL;
   g_autofree char *tampered = NULL;
   g_autofree char *repointed = NULL;
   char *sig;
 
-  g_assert_true (create_bucket (c, &error));
+  at_test_s3_make_bucket (c);
   g_assert_true (put (c, src, "proofs/a b.jpg", NULL, NULL, &error));
   g_assert_true (put (c, src, "proofs/other.jpg", NULL, NULL, &error));
   url = at_s3_client_presign (c, "proofs/a b.jpg", 600, &error);
@@ -249,14 +204,14 @@ static void
 test_refusals (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AtS3Client) wrong = client_with ("refusals", "not-the-secret");
-  g_autoptr(AtS3Client) missing = client_with ("no-such-bucket", AT_TEST_S3_SECRET);
-  g_autoptr(AtS3Client) right = client_with ("refusals", AT_TEST_S3_SECRET);
+  g_autoptr(AtS3Client) wrong = at_test_s3_client (s3->endpoint, "refusals", "not-the-secret");
+  g_autoptr(AtS3Client) missing = at_test_s3_client (s3->endpoint, "no-such-bucket", AT_TEST_S3_SECRET);
+  g_autoptr(AtS3Client) right = at_test_s3_client (s3->endpoint, "refusals", AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *src = g_build_filename (dir, "a.jpg", NULL);
-  g_autoptr(GBytes) sent = random_file (src, 5000);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 5000);
 
-  g_assert_true (create_bucket (right, &error));
+  at_test_s3_make_bucket (right);
   g_assert_false (put (wrong, src, "refused.jpg", NULL, NULL, &error));
   g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "refused the keys"));
@@ -304,15 +259,15 @@ static void
 test_changed_during_upload (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AtS3Client) c = client_with ("changing", AT_TEST_S3_SECRET);
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "changing", AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *src = g_build_filename (dir, "moving.nef", NULL);
   g_autofree char *back = g_build_filename (dir, "back.nef", NULL);
-  g_autoptr(GBytes) sent = random_file (src, 8 * 1024 * 1024);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 8 * 1024 * 1024);
   g_autoptr(GBytes) got = NULL;
   Change ch = { src, FALSE };
 
-  g_assert_true (create_bucket (c, &error));
+  at_test_s3_make_bucket (c);
   g_assert_false (put (c, src, "moving.nef", change_file, &ch, &error));
   g_assert_true (ch.changed);
   g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_INTEGRITY);
@@ -331,7 +286,7 @@ test_cli (void)
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *src = g_build_filename (dir, "cli.jpg", NULL);
   g_autofree char *back = g_build_filename (dir, "back.jpg", NULL);
-  g_autoptr(GBytes) sent = random_file (src, 70000);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 70000);
   g_autoptr(GBytes) got = NULL;
   AtTestRun r;
 
