@@ -1,0 +1,64 @@
+/* at-s3-upload-private.h — what at-s3-upload.c (the run: parts, PUT,
+ * completion) and at-s3-upload-record.c (the catalog's record of it) share. */
+#pragma once
+
+#include "at-s3-upload.h"
+#include "at-uuid.h"
+
+G_BEGIN_DECLS
+
+struct _AtS3Upload
+{
+  GObject       parent_instance;
+  AtS3Client   *client;
+  AtCatalog    *catalog;
+  GFile        *file;
+  char         *path;
+  char         *key;
+  gsize         part_size;
+  guint         parallel;
+  AtS3Progress  progress;
+  gpointer      progress_data;
+
+  /* one run */
+  GTask        *task;
+  GCancellable *stop;        /* ends the parts in flight when one fails for good */
+  goffset       size;
+  gint64        mtime;
+  char          id[AT_UUID_STRING_LEN + 1];
+  char         *upload_id;
+  char         *stale_upload_id;
+  gboolean      has_row;     /* the catalog has a record of this file and key (a queued one, say) */
+  gboolean      keep_on_cancel;
+  GPtrArray    *etags;       /* by part number - 1; NULL while not taken */
+  guint         n_parts;
+  guint         next;        /* the next part to look at, from 0 */
+  guint         in_flight;
+  guint         resumed;
+  goffset       sent_now;
+  goffset       done_bytes;  /* of parts taken, this run or before */
+  GError       *failure;
+};
+
+const char *_at_s3_upload_bucket         (AtS3Upload          *self);
+gboolean    _at_s3_upload_stat           (AtS3Upload          *self,
+                                          goffset             *size,
+                                          gint64              *mtime,
+                                          GError             **error);
+/* On a worker: the file, and the catalog's record of an earlier run. */
+void        _at_s3_upload_prepare_thread (GTask               *task,
+                                          gpointer             source,
+                                          gpointer             data,
+                                          GCancellable        *cancellable);
+/* The multipart upload started (insert, or update of a queued record). */
+void        _at_s3_upload_record_started (AtS3Upload          *self,
+                                          GAsyncReadyCallback  callback);
+void        _at_s3_upload_record_part    (AtS3Upload          *self,
+                                          guint                number,
+                                          gsize                size,
+                                          const char          *etag);
+void        _at_s3_upload_record_end     (AtS3Upload          *self,
+                                          const char          *status,
+                                          const char          *message);
+
+G_END_DECLS

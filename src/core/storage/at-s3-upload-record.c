@@ -1,0 +1,216 @@
+/* at-s3-upload-record.c — what the catalog keeps of an AtS3Upload: the
+ * uploads row (its UploadId, the file's size and time), one upload_parts row
+ * per part the server took, the end (completed, paused, failed, cancelled);
+ * and, before a run, reading it back to resume. */
+#define G_LOG_DOMAIN "atelier-storage"
+
+#include "config.h"
+
+#include <errno.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "at-s3-upload-private.h"
+
+const char *
+_at_s3_upload_bucket (AtS3Upload *self)
+{
+  return at_s3_client_get_bucket (self->client);
+}
+
+/* ---- the catalog's record ---- */
+
+typedef struct
+{
+  AtS3Upload *self;
+  guint       number;
+  gsize       size;
+  char       *etag;
+  char       *status;
+  char       *message;
+} Record;
+
+static void
+record_free (gpointer data)
+{
+  Record *r = data;
+
+  g_object_unref (r->self);
+  g_free (r->etag);
+  g_free (r->status);
+  g_free (r->message);
+  g_free (r);
+}
+
+static Record *
+record_new (AtS3Upload *self)
+{
+  Record *r = g_new0 (Record, 1);
+
+  r->self = g_object_ref (self);
+  return r;
+}
+
+static gboolean
+write_started (AtSqlConn *conn, gpointer data, GError **error)
+{
+  AtS3Upload *self = ((Record *) data)->self;
+
+  if (self->has_row)
+    return at_sql_exec_bound (conn, error, "UPDATE uploads SET size_bytes = ?2, multipart_id = ?3, part_size = ?4, "
+                                           "status = 'uploading', file_mtime = ?5, bytes_sent = 0, "
+                                           "started_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
+                              "tltll", self->id, (gint64) self->size, self->upload_id, (gint64) self->part_size,
+                              self->mtime) &&
+           at_sql_exec_bound (conn, error, "DELETE FROM upload_parts WHERE upload_id = ?1", "t", self->id);
+  return at_sql_exec_bound (conn, error, "INSERT INTO uploads (id, local_path, bucket, object_key, size_bytes, multipart_id, "
+                                         "part_size, status, file_mtime, started_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                                         "'uploading', ?8, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+                            "ttttltll", self->id, self->path, _at_s3_upload_bucket (self), self->key, (gint64) self->size,
+                            self->upload_id, (gint64) self->part_size, self->mtime);
+}
+
+static gboolean
+write_part (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Record *r = data;
+
+  return at_sql_exec_bound (conn, error, "INSERT OR REPLACE INTO upload_parts (upload_id, part_number, size_bytes, etag) "
+                                         "VALUES (?1, ?2, ?3, ?4)", "tilt", r->self->id, (int) r->number, (gint64) r->size,
+                            r->etag) &&
+         at_sql_exec_bound (conn, error, "UPDATE uploads SET bytes_sent = ?2 WHERE id = ?1", "tl", r->self->id,
+                            (gint64) r->self->done_bytes);
+}
+
+static gboolean
+write_end (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Record *r = data;
+  gboolean gone = g_str_equal (r->status, "completed") || g_str_equal (r->status, "cancelled");
+
+  return at_sql_exec_bound (conn, error, "UPDATE uploads SET status = ?2, last_error = ?3, attempts = attempts + 1, "
+                                         "completed_at = CASE WHEN ?2 = 'completed' THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') "
+                                         "END WHERE id = ?1", "ttt", r->self->id, r->status, r->message) &&
+         (!gone || at_sql_exec_bound (conn, error, "DELETE FROM upload_parts WHERE upload_id = ?1", "t", r->self->id));
+}
+
+void
+_at_s3_upload_record_end (AtS3Upload *self, const char *status, const char *message)
+{
+  Record *r;
+
+  if (self->catalog == NULL || self->id[0] == '\0')
+    return;
+  r = record_new (self);
+  r->status = g_strdup (status);
+  r->message = g_strdup (message);
+  at_catalog_write_detached (self->catalog, "uploads", write_end, r, record_free);
+}
+
+void
+_at_s3_upload_record_started (AtS3Upload *self, GAsyncReadyCallback callback)
+{
+  at_catalog_write_async (self->catalog, "uploads", write_started, record_new (self), record_free, NULL, callback, self);
+}
+
+void
+_at_s3_upload_record_part (AtS3Upload *self, guint number, gsize size, const char *etag)
+{
+  Record *r;
+
+  if (self->catalog == NULL)
+    return;
+  r = record_new (self);
+  r->number = number;
+  r->size = size;
+  r->etag = g_strdup (etag);
+  at_catalog_write_detached (self->catalog, "upload_parts", write_part, r, record_free);
+}
+
+gboolean
+_at_s3_upload_stat (AtS3Upload *self, goffset *size, gint64 *mtime, GError **error)
+{
+  GStatBuf st;
+
+  if (g_stat (self->path, &st) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot read “%s”: %s"), self->path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  *size = st.st_size;
+  *mtime = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+  return TRUE;
+}
+
+/* On a worker: the file, and what the catalog kept of an earlier run. */
+void
+_at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  AtS3Upload *self = source;
+  GError *error = NULL;
+  AtSqlConn *conn;
+  sqlite3_stmt *stmt;
+
+  if (!_at_s3_upload_stat (self, &self->size, &self->mtime, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  self->n_parts = self->size == 0 ? 1 : (guint) ((self->size + self->part_size - 1) / self->part_size);
+  self->etags = g_ptr_array_new_full (self->n_parts, g_free);
+  g_ptr_array_set_size (self->etags, self->n_parts);
+  if (self->catalog == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if ((conn = at_catalog_get_reader (self->catalog, &error)) == NULL ||
+      (stmt = at_sql_conn_prepare (conn, "SELECT id, multipart_id, part_size = ?4 AND size_bytes = ?5 AND file_mtime = ?6 "
+                                         "FROM uploads WHERE local_path = ?1 AND bucket = ?2 AND object_key = ?3 "
+                                         "AND status NOT IN ('completed', 'cancelled')", &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  at_sql_bind_text (stmt, 1, self->path);
+  at_sql_bind_text (stmt, 2, _at_s3_upload_bucket (self));
+  at_sql_bind_text (stmt, 3, self->key);
+  sqlite3_bind_int64 (stmt, 4, self->part_size);
+  sqlite3_bind_int64 (stmt, 5, self->size);
+  sqlite3_bind_int64 (stmt, 6, self->mtime);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_strlcpy (self->id, (const char *) sqlite3_column_text (stmt, 0), sizeof self->id);
+      self->has_row = TRUE;
+      if (sqlite3_column_text (stmt, 1) != NULL && sqlite3_column_int (stmt, 2) && self->n_parts >= 2)
+        self->upload_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      /* the file or the part size changed: that upload is of no use */
+      else if (sqlite3_column_text (stmt, 1) != NULL)
+        self->stale_upload_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+    }
+  at_sql_stmt_release (stmt);
+  if (self->upload_id != NULL &&
+      (stmt = at_sql_conn_prepare (conn, "SELECT part_number, size_bytes, etag FROM upload_parts WHERE upload_id = ?1",
+                                   &error)) != NULL)
+    {
+      at_sql_bind_text (stmt, 1, self->id);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          guint n = (guint) sqlite3_column_int (stmt, 0);
+          if (n >= 1 && n <= self->n_parts && self->etags->pdata[n - 1] == NULL)
+            {
+              self->etags->pdata[n - 1] = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+              self->done_bytes += sqlite3_column_int64 (stmt, 1);
+              self->resumed++;
+            }
+        }
+      at_sql_stmt_release (stmt);
+    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
