@@ -26,6 +26,7 @@ struct _AtTransfersButton
   GtkButton      *backup_button;
   GtkButton      *pause_button;
   GtkCheckButton *keep_check;
+  GtkButton      *retry_button;
 
   AtCatalog      *catalog;
   GSettings      *settings;
@@ -86,8 +87,12 @@ update (AtTransfersButton *self)
   else if (self->paused)
     text = g_strdup_printf (_("Paused · %u of %u files sent. Resume to send the rest: nothing sent is sent again."),
                             p.files_done, p.files_total);
+  else if (p.files_failed > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u file could not be sent. %s", "%u files could not be sent. %s",
+                                         p.files_failed), p.files_failed,
+                            at_upload_queue_get_last_error (self->queue) ? at_upload_queue_get_last_error (self->queue) : "");
   else if (p.files_total > 0)
-    text = p.files_failed > 0 ? describe (&p) : g_strdup_printf (_("All %u files are in the bucket."), p.files_total);
+    text = g_strdup_printf (_("All %u files are in the bucket."), p.files_total);
   else
     text = g_strdup (_("Nothing is waiting. Choose a project to back up its originals."));
   gtk_label_set_label (self->status_label, text);
@@ -95,6 +100,7 @@ update (AtTransfersButton *self)
   gtk_progress_bar_set_fraction (self->total_bar, p.bytes_total > 0 ? (double) p.bytes_done / p.bytes_total : 0);
   gtk_widget_set_visible (GTK_WIDGET (self->list), running);
   gtk_widget_set_visible (GTK_WIDGET (self->pause_button), running || self->paused);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), !running && p.files_failed > 0);
   gtk_button_set_label (self->pause_button, self->paused ? _("_Resume") : _("_Pause"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->backup_button), self->queue != NULL && self->project_ids->len > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->project_drop), self->project_ids->len > 0);
@@ -305,6 +311,17 @@ backup_clicked_cb (AtTransfersButton *self)
 }
 
 static void
+retry_clicked_cb (AtTransfersButton *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->queue != NULL && !at_upload_queue_retry_failed (self->queue, &error))
+    gtk_label_set_label (self->status_label, error->message);
+  self->paused = FALSE;
+  update (self);
+}
+
+static void
 pause_clicked_cb (AtTransfersButton *self)
 {
   if (self->queue == NULL)
@@ -361,6 +378,8 @@ at_transfers_button_class_init (AtTransfersButtonClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, backup_button);
   gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, pause_button);
   gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, keep_check);
+  gtk_widget_class_bind_template_child (widget_class, AtTransfersButton, retry_button);
+  gtk_widget_class_bind_template_callback (widget_class, retry_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, project_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, keep_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, backup_clicked_cb);

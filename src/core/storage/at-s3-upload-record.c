@@ -156,6 +156,21 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
 
   if (!_at_s3_upload_stat (self, &self->size, &self->mtime, &error))
     {
+      /* (a queued file that cannot be read ends as failed, with the reason) */
+      if (self->catalog != NULL && (conn = at_catalog_get_reader (self->catalog, NULL)) != NULL &&
+          (stmt = at_sql_conn_prepare (conn, "SELECT id FROM uploads WHERE local_path = ?1 AND bucket = ?2 "
+                                             "AND object_key = ?3 AND status NOT IN ('completed', 'cancelled')", NULL)) != NULL)
+        {
+          at_sql_bind_text (stmt, 1, self->path);
+          at_sql_bind_text (stmt, 2, _at_s3_upload_bucket (self));
+          at_sql_bind_text (stmt, 3, self->key);
+          if (sqlite3_step (stmt) == SQLITE_ROW)
+            {
+              g_strlcpy (self->id, (const char *) sqlite3_column_text (stmt, 0), sizeof self->id);
+              self->has_row = TRUE;
+            }
+          at_sql_stmt_release (stmt);
+        }
       g_task_return_error (task, error);
       return;
     }

@@ -37,6 +37,7 @@ struct _AtUploadQueue
   gint64            rate_bytes;  /* bytes_done then */
   guint             look_id;     /* a look for new originals, pending */
   gboolean          held;        /* paused by a person: only they resume it */
+  char             *last_error;  /* the last file that failed, and why */
 };
 
 G_DEFINE_FINAL_TYPE (AtUploadQueue, at_upload_queue, G_TYPE_OBJECT)
@@ -330,7 +331,9 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
     g_debug ("%s: paused", at_transfer_get_name (j->transfer));
   else
     {
-      g_warning ("%s: %s", at_transfer_get_name (j->transfer), error->message);
+      g_debug ("%s: %s", at_transfer_get_name (j->transfer), error->message);
+      g_free (self->last_error);
+      self->last_error = g_strdup_printf ("%s: %s", at_transfer_get_name (j->transfer), error->message);
       self->progress.files_failed++;
     }
   remove_transfer (self, j->transfer);
@@ -432,14 +435,18 @@ at_upload_queue_start (AtUploadQueue *self)
   memset (&self->progress, 0, sizeof self->progress);
   self->progress.seconds_left = -1;
   if ((conn = at_catalog_get_reader (self->catalog, NULL)) != NULL &&
-      (stmt = at_sql_conn_prepare (conn, "SELECT count(*), coalesce(sum(size_bytes), 0), coalesce(sum(bytes_sent), 0) "
-                                         "FROM uploads WHERE bucket = ?1 AND status IN ('queued', 'uploading')", NULL)) != NULL)
+      (stmt = at_sql_conn_prepare (conn, "SELECT coalesce(sum(status <> 'failed'), 0), "
+                                         "coalesce(sum(CASE WHEN status <> 'failed' THEN size_bytes END), 0), "
+                                         "coalesce(sum(status = 'failed'), 0) FROM uploads WHERE bucket = ?1 "
+                                         "AND status IN ('queued', 'uploading', 'failed')", NULL)) != NULL)
     {
       at_sql_bind_text (stmt, 1, at_s3_client_get_bucket (self->client));
       if (sqlite3_step (stmt) == SQLITE_ROW)
         {
+          /* files that failed before stay counted until they are retried */
           self->progress.files_total = (guint) sqlite3_column_int64 (stmt, 0);
           self->progress.bytes_total = sqlite3_column_int64 (stmt, 1);
+          self->progress.files_failed = (guint) sqlite3_column_int64 (stmt, 2);
         }
       at_sql_stmt_release (stmt);
     }
@@ -448,6 +455,31 @@ at_upload_queue_start (AtUploadQueue *self)
   self->running = TRUE;
   g_signal_emit (self, signals[CHANGED], 0);
   fill (self);
+}
+
+const char *
+at_upload_queue_get_last_error (AtUploadQueue *self)
+{
+  return self->last_error;
+}
+
+static gboolean
+write_retry (AtSqlConn *conn, gpointer data, GError **error)
+{
+  return at_sql_exec_bound (conn, error, "UPDATE uploads SET status = 'queued', last_error = NULL "
+                                         "WHERE status = 'failed' AND bucket = ?1", "t", (const char *) data);
+}
+
+gboolean
+at_upload_queue_retry_failed (AtUploadQueue  *self,
+                              GError        **error)
+{
+  if (!at_catalog_write_sync (self->catalog, "uploads", write_retry, (gpointer) at_s3_client_get_bucket (self->client),
+                              error))
+    return FALSE;
+  g_clear_pointer (&self->last_error, g_free);
+  at_upload_queue_start (self);
+  return TRUE;
 }
 
 void
@@ -481,6 +513,7 @@ at_upload_queue_finalize (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_object (&self->client);
   g_free (self->library);
+  g_free (self->last_error);
   G_OBJECT_CLASS (at_upload_queue_parent_class)->finalize (object);
 }
 

@@ -56,6 +56,11 @@ void           at_upload_queue_watch           (AtUploadQueue *self);
  * nothing is left or it was paused. */
 void           at_upload_queue_start           (AtUploadQueue *self);
 void           at_upload_queue_pause           (AtUploadQueue *self);
+/* "IMG_0001.CR3: Cannot read …" of the last file that failed, or NULL. */
+const char    *at_upload_queue_get_last_error  (AtUploadQueue *self);
+/* The files that failed go in the queue again (a drive reconnected, say). */
+gboolean       at_upload_queue_retry_failed    (AtUploadQueue *self,
+                                                GError       **error);
 gboolean       at_upload_queue_is_running      (AtUploadQueue *self);
 void           at_upload_queue_get_progress    (AtUploadQueue *self,
                                                 AtUploadProgress *progress);
