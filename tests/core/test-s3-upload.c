@@ -427,6 +427,44 @@ test_keep_backed_up (void)
   at_test_rm_rf (dir);
 }
 
+static gboolean
+all_paused (gpointer catalog)
+{
+  return at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status IN ('uploading', 'queued')") == 0;
+}
+
+/* The queue let go while files are under way (a window closed): they pause,
+ * their ends still find what they need, and nothing is lost. */
+static void
+test_queue_dropped_mid_run (void)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestS3 *slow = at_test_s3_proxy (s3, 0, 0, 300);
+  g_autoptr(AtS3Client) direct = at_test_s3_client (s3->endpoint, "dropped", AT_TEST_S3_SECRET);
+  g_autoptr(AtS3Client) c = at_test_s3_client (slow->endpoint, "dropped", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 3);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  AtUploadQueue *queue = at_upload_queue_new (catalog, c, library);
+  g_autofree char *rel = at_test_sql_text (catalog, "SELECT library_path FROM photo_files ORDER BY library_path LIMIT 1");
+  g_autofree char *path = g_build_filename (library, rel, NULL);
+  g_autoptr(GBytes) big = at_test_random_file (path, 20 * MIB);
+
+  at_test_s3_make_bucket (direct);
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", NULL, &error));
+  at_upload_queue_start (queue);
+  at_test_run_main_loop (400);
+  at_upload_queue_pause (queue);
+  g_object_unref (queue);
+  at_test_wait_until (all_paused, catalog, 20);
+  at_test_run_main_loop (300);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status IN ('paused', 'completed')"), ==,
+                   at_test_sql_int (catalog, "SELECT count(*) FROM uploads"));
+  at_test_s3_stop (slow);
+  at_test_rm_rf (dir);
+}
+
 /* The CLI's upload: the whole project, then its exit codes. */
 static void
 test_cli_upload (void)
@@ -473,6 +511,7 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/cancel", test_cancel);
   g_test_add_func ("/s3/upload/queue", test_queue);
   g_test_add_func ("/s3/upload/keep-backed-up", test_keep_backed_up);
+  g_test_add_func ("/s3/upload/queue-dropped-mid-run", test_queue_dropped_mid_run);
   g_test_add_func ("/s3/upload/cli-upload", test_cli_upload);
   status = g_test_run ();
   at_test_s3_stop (s3);

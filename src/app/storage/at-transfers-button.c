@@ -342,7 +342,11 @@ at_transfers_button_dispose (GObject *object)
   g_cancellable_cancel (self->lookup);
   g_clear_object (&self->lookup);
   if (self->queue != NULL)
-    at_upload_queue_pause (self->queue);
+    {
+      /* files under way pause (their parts kept); their ends no longer reach this */
+      g_signal_handlers_disconnect_by_data (self->queue, self);
+      at_upload_queue_pause (self->queue);
+    }
   g_clear_object (&self->queue);
   g_clear_object (&self->catalog);
   g_clear_object (&self->settings);

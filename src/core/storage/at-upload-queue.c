@@ -59,6 +59,7 @@ job_free (gpointer data)
 {
   Job *j = data;
 
+  g_object_unref (j->self);
   g_free (j->id);
   g_clear_object (&j->upload);
   g_clear_object (&j->transfer);
@@ -318,7 +319,8 @@ static void
 job_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   Job *j = data;
-  AtUploadQueue *self = j->self;
+  /* (the job's own hold on the queue goes with it below) */
+  g_autoptr(AtUploadQueue) self = g_object_ref (j->self);
   g_autoptr(GError) error = NULL;
 
   if (at_s3_upload_run_finish (AT_S3_UPLOAD (source), result, &error))
@@ -372,7 +374,9 @@ next_job (AtUploadQueue *self)
       file = g_file_new_for_path ((const char *) sqlite3_column_text (stmt, 1));
       name = g_file_get_basename (file);
       j = g_new0 (Job, 1);
-      j->self = self;
+      /* a job keeps the queue: closing the window while files are under way
+       * pauses them, and their ends still find it */
+      j->self = g_object_ref (self);
       j->id = g_strdup (id);
       j->upload = at_s3_upload_new (self->client, self->catalog, file, (const char *) sqlite3_column_text (stmt, 2));
       j->transfer = at_transfer_new (name, sqlite3_column_int64 (stmt, 3));
