@@ -92,8 +92,7 @@ test_transfers (void)
   direct = at_test_s3_client (s3->endpoint, "studio", AT_TEST_S3_SECRET);
   at_test_s3_make_bucket (direct);
   /* no keyring in the test session: the variables a headless box would use */
-  g_setenv ("AWS_ACCESS_KEY_ID", AT_TEST_S3_KEY, TRUE);
-  g_setenv ("AWS_SECRET_ACCESS_KEY", AT_TEST_S3_SECRET, TRUE);
+  at_test_s3_set_env (NULL);
   g_settings_set_string (settings, "storage-endpoint", slow->endpoint);
   g_settings_set_string (settings, "storage-bucket", "studio");
   g_settings_set_string (settings, "library-folder", library);

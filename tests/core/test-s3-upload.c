@@ -133,8 +133,7 @@ test_resume_after_kill (void)
   at_test_s3_make_bucket (direct);
   g_object_unref (at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, &error));
   g_assert_no_error (error);
-  g_setenv ("AWS_ACCESS_KEY_ID", AT_TEST_S3_KEY, TRUE);
-  g_setenv ("AWS_SECRET_ACCESS_KEY", AT_TEST_S3_SECRET, TRUE);
+  at_test_s3_set_env (NULL);
   {
     const char *argv[] = { cli, "s3", "put", "--quiet", "--endpoint", slow->endpoint, "--bucket", "resume", "--catalog",
                            catalog_path, "--part-size", "5", "--parallel", "1", src, "big/wedding.tif", NULL };
@@ -479,9 +478,7 @@ test_cli_upload (void)
   AtTestRun r;
 
   at_test_s3_make_bucket (direct);
-  g_setenv ("AWS_ACCESS_KEY_ID", AT_TEST_S3_KEY, TRUE);
-  g_setenv ("AWS_SECRET_ACCESS_KEY", AT_TEST_S3_SECRET, TRUE);
-  g_setenv ("AWS_ENDPOINT_URL", s3->endpoint, TRUE);
+  at_test_s3_set_env (s3->endpoint);
   g_clear_object (&catalog);
   r = at_test_cli ("upload", "--quiet", "--catalog", path, "--library", library,
                    "--project", "P-2026-001", "--bucket", "cli-upload", NULL);

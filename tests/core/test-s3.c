@@ -290,9 +290,7 @@ test_cli (void)
   g_autoptr(GBytes) got = NULL;
   AtTestRun r;
 
-  g_setenv ("AWS_ACCESS_KEY_ID", AT_TEST_S3_KEY, TRUE);
-  g_setenv ("AWS_SECRET_ACCESS_KEY", AT_TEST_S3_SECRET, TRUE);
-  g_setenv ("AWS_ENDPOINT_URL", s3->endpoint, TRUE);
+  at_test_s3_set_env (s3->endpoint);
   r = at_test_cli ("s3", "mb", "--bucket", "cli", NULL);
   g_assert_cmpint (r.status, ==, 0);
   at_test_run_clear (&r);

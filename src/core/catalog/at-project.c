@@ -7,6 +7,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
+#include "at-catalog-error.h"
 #include "at-project.h"
 
 struct _AtProject
@@ -109,4 +112,28 @@ at_project_load_all (AtCatalog  *catalog,
                                "SELECT id, project_number, name, project_type, status, event_date, venue "
                                "FROM projects WHERE deleted_at IS NULL ORDER BY event_date, name",
                                AT_TYPE_PROJECT, project_from_row, error);
+}
+
+char *
+at_project_find_id (AtSqlConn   *conn,
+                    const char  *key,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT id FROM projects WHERE deleted_at IS NULL "
+                                                  "AND (id = ?1 OR project_number = ?1 OR name = ?1) "
+                                                  "ORDER BY id = ?1 DESC, project_number = ?1 DESC LIMIT 1", error);
+  char *id = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  at_sql_bind_text (stmt, 1, key);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  at_sql_stmt_release (stmt);
+  if (id == NULL && rc == SQLITE_DONE)
+    g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_FOUND, _("There is no project “%s” in the catalog."), key);
+  else if (id == NULL)
+    at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not find the project"), error);
+  return id;
 }

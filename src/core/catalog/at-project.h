@@ -19,5 +19,10 @@ const char *at_project_get_event_date  (AtProject *self);
 const char *at_project_get_venue       (AtProject *self);
 GListModel *at_project_load_all        (AtCatalog  *catalog,
                                         GError    **error);
+/* The id of the live project named by @key (its id, number or name, in that
+ * order of preference); NULL with AT_CATALOG_ERROR_NOT_FOUND if none. */
+char       *at_project_find_id         (AtSqlConn  *conn,
+                                        const char *key,
+                                        GError    **error);
 
 G_END_DECLS

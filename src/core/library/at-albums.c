@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "at-albums.h"
+#include "at-project.h"
 #include "at-catalog-error.h"
 #include "at-uuid.h"
 
@@ -69,9 +70,7 @@ static gboolean
 write_create (AtSqlConn *conn, gpointer data, GError **error)
 {
   Args *args = data;
-  g_autofree char *project = find_one (conn, "SELECT id FROM projects WHERE deleted_at IS NULL AND "
-                                             "(id = ?1 OR name = ?1 OR project_number = ?1) LIMIT 1",
-                                       args->a, _("project"), error);
+  g_autofree char *project = at_project_find_id (conn, args->a, error);
   char id[AT_UUID_STRING_LEN + 1];
 
   if (project == NULL)

@@ -16,6 +16,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "at-project.h"
 #include "at-s3-upload.h"
 #include "at-transfer.h"
 #include "at-upload-queue.h"
@@ -137,20 +138,8 @@ write_add (AtSqlConn *conn, gpointer data, GError **error)
 
   if (a->project != NULL)
     {
-      sqlite3_stmt *find = at_sql_conn_prepare (conn, "SELECT id FROM projects WHERE id = ?1 OR project_number = ?1 OR "
-                                                      "name = ?1 ORDER BY id = ?1 DESC LIMIT 1", error);
-      if (find == NULL)
+      if ((project = at_project_find_id (conn, a->project, error)) == NULL)
         return FALSE;
-      at_sql_bind_text (find, 1, a->project);
-      if (sqlite3_step (find) == SQLITE_ROW)
-        project = g_strdup ((const char *) sqlite3_column_text (find, 0));
-      at_sql_stmt_release (find);
-      if (project == NULL)
-        {
-          g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_FOUND, _("There is no project “%s” in the catalog."),
-                       a->project);
-          return FALSE;
-        }
       if (a->set && !at_sql_exec_bound (conn, error, "UPDATE projects SET backup_originals = ?2 WHERE id = ?1", "ti", project,
                                         a->on ? 1 : 0))
         return FALSE;

@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "at-pg.h"
+#include "at-project.h"
 #include "at-sync-buckets.h"
 #include "at-sync-capture.h"
 
@@ -75,27 +76,6 @@ at_sync_list_projects (AtCatalog  *catalog,
   return g_steal_pointer (&projects);
 }
 
-static char *
-find_project (AtSqlConn *conn, const char *key, GError **error)
-{
-  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT id FROM projects WHERE id = ?1 OR project_number = ?1 OR name = ?1 "
-                                                  "ORDER BY id = ?1 DESC, project_number = ?1 DESC LIMIT 1", error);
-  char *id = NULL;
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  at_sql_bind_text (stmt, 1, key);
-  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  at_sql_stmt_release (stmt);
-  if (id == NULL && rc == SQLITE_DONE)
-    g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_FOUND, _("There is no project “%s” in the catalog."), key);
-  else if (id == NULL)
-    at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not find the project"), error);
-  return id;
-}
-
 typedef struct
 {
   const char *project;
@@ -127,7 +107,7 @@ static gboolean
 write_follow (AtSqlConn *conn, gpointer data, GError **error)
 {
   Args *args = data;
-  g_autofree char *id = find_project (conn, args->project, error);
+  g_autofree char *id = at_project_find_id (conn, args->project, error);
 
   return id != NULL && at_sql_exec_bound (conn, error, "INSERT OR IGNORE INTO sync_buckets (bucket) VALUES (?1)", "t", id);
 }
@@ -203,7 +183,7 @@ static gboolean
 write_unfollow (AtSqlConn *conn, gpointer data, GError **error)
 {
   Args *args = data;
-  g_autofree char *id = find_project (conn, args->project, error);
+  g_autofree char *id = at_project_find_id (conn, args->project, error);
   g_autoptr(GPtrArray) tables = NULL;
   gint64 pending;
 
