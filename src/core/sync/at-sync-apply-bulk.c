@@ -101,11 +101,12 @@ update_fields (AtSqlConn *conn, Table *t, const char *tbl, const char *col, gboo
 {
   g_autoptr(GError) clash = NULL;
   /* (a whole row of the same page as new as the field is looked for only
-   * when the page has rows of this table) */
+   * when the page has rows of this table; +k.col: one seek to the row's few
+   * clocks, not three, halved the mark) */
   char *mark = sqlite3_mprintf ("UPDATE temp.sync_page AS p SET fast = 2 WHERE p.tbl = '%q' AND p.col = '%q' "
                                 "AND EXISTS (SELECT 1 FROM \"%w\" x WHERE x.id = p.pk) "
                                 "AND NOT EXISTS (SELECT 1 FROM sync_clock k WHERE k.tbl = p.tbl AND k.pk = p.pk "
-                                "AND k.col IN (p.col, '*', '_deleted') AND (k.hlc, k.node) >= (p.hlc, p.node)) %s",
+                                "AND +k.col IN (p.col, '*', '_deleted') AND (k.hlc, k.node) >= (p.hlc, p.node)) %s",
                                 tbl, col, tbl,
                                 with_rows ? "AND NOT EXISTS (SELECT 1 FROM temp.sync_page r WHERE r.tbl = p.tbl "
                                             "AND r.pk = p.pk AND r.col = '*' AND (r.hlc, r.node) >= (p.hlc, p.node))" : "");
@@ -121,6 +122,7 @@ update_fields (AtSqlConn *conn, Table *t, const char *tbl, const char *col, gboo
   gboolean ok = at_sql_conn_exec (conn, mark, error);
 
   g_debug ("bulk: %s.%s marked in %.1f ms", tbl, col, (g_get_monotonic_time () - t0) / 1e3);
+  t0 = g_get_monotonic_time ();
   if (ok && !at_sql_conn_exec (conn, update, &clash))
     {
       g_debug ("bulk update of %s.%s refused (%s): one by one", tbl, col, clash->message);
@@ -128,6 +130,7 @@ update_fields (AtSqlConn *conn, Table *t, const char *tbl, const char *col, gboo
     }
   else if (ok)
     *updated += sqlite3_changes (at_sql_conn_get_db (conn));
+  g_debug ("bulk: %s.%s updated in %.1f ms", tbl, col, (g_get_monotonic_time () - t0) / 1e3);
   sqlite3_free (mark);
   sqlite3_free (update);
   return ok;
