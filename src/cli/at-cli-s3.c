@@ -13,6 +13,7 @@
 static char *opt_endpoint, *opt_bucket, *opt_region, *opt_range, *opt_catalog;
 static int opt_expires = 3600, opt_part_mib = 8, opt_parallel = 4;
 static gboolean opt_quiet;
+static double opt_limit;
 
 static const GOptionEntry entries[] = {
   { "endpoint", 'e', 0, G_OPTION_ARG_STRING, &opt_endpoint, N_("The S3 endpoint (default: $AWS_ENDPOINT_URL)"), N_("URL") },
@@ -25,6 +26,8 @@ static const GOptionEntry entries[] = {
     "running the same put again resumes it"), N_("PATH") },
   { "part-size", 0, 0, G_OPTION_ARG_INT, &opt_part_mib, N_("put: MiB per part of a multipart upload (default 8, at least 5)"), N_("MIB") },
   { "parallel", 0, 0, G_OPTION_ARG_INT, &opt_parallel, N_("put: parts sent at once (default 4)"), N_("N") },
+  { "limit", 0, 0, G_OPTION_ARG_DOUBLE, &opt_limit, N_("put: send at most MBIT megabits a second (default: no limit)"),
+    N_("MBIT") },
   { NULL }
 };
 
@@ -39,6 +42,7 @@ static AtS3Client *
 setup (const char *summary, const char *args, int *argc, char ***argv, int want, GError **error, int *status)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (args);
+  AtS3Client *client;
 
   g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -50,9 +54,17 @@ setup (const char *summary, const char *args, int *argc, char ***argv, int want,
       usage (_("wrong number of arguments; see --help"));
       return NULL;
     }
+  if (!(opt_limit >= 0))
+    {
+      usage (_("--limit is a number of megabits a second"));
+      return NULL;
+    }
   *status = AT_CLI_FAILED;
-  return at_s3_client_new_from_env (opt_endpoint, opt_region, opt_bucket ? opt_bucket : g_getenv ("ATELIER_S3_BUCKET"),
-                                    error);
+  client = at_s3_client_new_from_env (opt_endpoint, opt_region, opt_bucket ? opt_bucket : g_getenv ("ATELIER_S3_BUCKET"),
+                                      error);
+  if (client != NULL)
+    at_s3_client_set_upload_limit (client, at_rate_limit_bytes_from_mbit (opt_limit));
+  return client;
 }
 
 /* Runs the main loop until the operation has answered. */

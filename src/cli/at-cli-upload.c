@@ -14,6 +14,7 @@
 static char *opt_catalog, *opt_project, *opt_library, *opt_endpoint, *opt_bucket, *opt_region;
 static int opt_files = 2;
 static gboolean opt_quiet, opt_keep;
+static double opt_limit;
 
 static const GOptionEntry entries[] = {
   { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &opt_catalog, N_("The catalog file (default: the workstation’s catalog)"), N_("PATH") },
@@ -25,6 +26,8 @@ static const GOptionEntry entries[] = {
   { "bucket", 'b', 0, G_OPTION_ARG_STRING, &opt_bucket, N_("The bucket (default: $ATELIER_S3_BUCKET)"), N_("NAME") },
   { "region", 'r', 0, G_OPTION_ARG_STRING, &opt_region, N_("The region (default: $AWS_REGION, else us-east-1)"), N_("REGION") },
   { "files", 0, 0, G_OPTION_ARG_INT, &opt_files, N_("Files sent at once (default 2)"), N_("N") },
+  { "limit", 0, 0, G_OPTION_ARG_DOUBLE, &opt_limit, N_("Send at most MBIT megabits a second (default: no limit)"),
+    N_("MBIT") },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, N_("No progress"), NULL },
   { NULL }
 };
@@ -70,9 +73,10 @@ at_cli_upload (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!at_cli_parse (context, &argc, &argv))
     return AT_CLI_USAGE;
-  if (opt_library == NULL || opt_files < 1 || opt_files > 8 || (opt_keep && opt_project == NULL))
+  if (opt_library == NULL || opt_files < 1 || opt_files > 8 || (opt_keep && opt_project == NULL) || !(opt_limit >= 0))
     {
-      g_printerr ("atelier-cli: %s\n", _("give --library (and --files from 1 to 8; --keep with --project)"));
+      g_printerr ("atelier-cli: %s\n", _("give --library (and --files from 1 to 8; --keep with --project; "
+                                          "--limit in megabits a second)"));
       return AT_CLI_USAGE;
     }
   path = at_cli_catalog_path (opt_catalog);
@@ -80,6 +84,7 @@ at_cli_upload (int argc, char **argv)
       (client = at_s3_client_new_from_env (opt_endpoint, opt_region, opt_bucket ? opt_bucket : g_getenv ("ATELIER_S3_BUCKET"),
                                            &error)) == NULL)
     return at_cli_fail (error);
+  at_s3_client_set_upload_limit (client, at_rate_limit_bytes_from_mbit (opt_limit));
   queue = at_upload_queue_new (catalog, client, opt_library);
   at_upload_queue_set_concurrency (queue, (guint) opt_files);
   if (!(opt_keep ? at_upload_queue_set_project_backup (queue, opt_project, TRUE, &queued, &error)

@@ -151,6 +151,17 @@ test_transfers (void)
     gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 1000);
     at_test_run_main_loop (300);
     {
+      /* the upload limit reaches the queue's client as it is set */
+      GtkSpinButton *limit = GTK_SPIN_BUTTON (at_test_find_widget (prefs, GTK_TYPE_SPIN_BUTTON));
+      AtS3Client *client = at_upload_queue_get_client (at_transfers_button_get_queue (button));
+
+      g_assert_nonnull (limit);
+      g_assert_cmpuint (at_s3_client_get_upload_limit (client), ==, 0);
+      gtk_spin_button_set_value (limit, 16);
+      g_assert_cmpfloat (g_settings_get_double (settings, "upload-limit"), ==, 16);
+      g_assert_cmpuint (at_s3_client_get_upload_limit (client), ==, 2000000);
+    }
+    {
       AdwEntryRow *region = entry_row (prefs, "_Region");
       g_autofree char *applied = NULL;
       g_assert_nonnull (region);
@@ -164,6 +175,7 @@ test_transfers (void)
     gtk_window_destroy (GTK_WINDOW (prefs));
   }
   g_settings_reset (settings, "storage-region");
+  g_settings_reset (settings, "upload-limit");
   g_settings_reset (settings, "storage-endpoint");
   g_settings_reset (settings, "storage-bucket");
   g_settings_reset (settings, "library-folder");

@@ -100,6 +100,43 @@ test_faults (void)
   at_test_rm_rf (dir);
 }
 
+/* A limit holds for all parts in flight together: 12 MiB in three parallel
+ * parts at 32 Mbit/s (4 MB/s) take at least the time the limit allows, the
+ * same file without it a fraction of that; both arrive whole. */
+static void
+test_bandwidth_limit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "limited", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *src = g_build_filename (dir, "limited.cr3", NULL);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 12 * MIB);
+  g_autoptr(GFile) file = g_file_new_for_path (src);
+  gint64 bytes = (gint64) g_bytes_get_size (sent), rate = (gint64) at_rate_limit_bytes_from_mbit (32);
+  gint64 t0;
+  double limited = 0, free_s = 0;
+
+  at_test_s3_make_bucket (c);
+  for (int pass = 0; pass < 2; pass++)
+    {
+      g_autoptr(AtS3Upload) u = at_s3_upload_new (c, NULL, file, pass ? "free.cr3" : "limited.cr3");
+
+      at_s3_client_set_upload_limit (c, pass ? 0 : (guint64) rate);
+      at_s3_upload_set_part_size (u, 4 * MIB);
+      at_s3_upload_set_parallel (u, 3);
+      t0 = g_get_monotonic_time ();
+      g_assert_true (upload (u, NULL, &error));
+      g_assert_no_error (error);
+      *(pass ? &free_s : &limited) = (g_get_monotonic_time () - t0) / 1e6;
+      assert_stored (c, pass ? "free.cr3" : "limited.cr3", sent, dir);
+    }
+  g_test_message ("12 MiB at 32 Mbit/s: %.2f s; without the limit: %.2f s", limited, free_s);
+  /* (less a quarter second's burst) */
+  g_assert_cmpfloat (limited, >=, (double) bytes / rate - 0.3);
+  g_assert_cmpfloat (free_s, <, limited / 2);
+  at_test_rm_rf (dir);
+}
+
 static gboolean
 some_parts_recorded (gpointer catalog_path)
 {
@@ -505,6 +542,7 @@ main (int argc, char **argv)
   s3 = at_test_s3_start ();
   g_test_add_func ("/s3/upload/multipart", test_multipart);
   g_test_add_func ("/s3/upload/faults", test_faults);
+  g_test_add_func ("/s3/upload/bandwidth-limit", test_bandwidth_limit);
   g_test_add_func ("/s3/upload/resume-after-kill", test_resume_after_kill);
   g_test_add_func ("/s3/upload/changed-between-parts", test_changed_between_parts);
   g_test_add_func ("/s3/upload/cancel", test_cancel);

@@ -297,6 +297,18 @@ test_cli (void)
   r = at_test_cli ("s3", "put", "--bucket", "cli", "--quiet", src, "a/cli.jpg", NULL);
   g_assert_cmpint (r.status, ==, 0);
   at_test_run_clear (&r);
+  {
+    /* 70 kB at 0.2 Mbit/s (25 kB/s): no less than two seconds, less the burst */
+    gint64 t0 = g_get_monotonic_time ();
+
+    r = at_test_cli ("s3", "put", "--bucket", "cli", "--quiet", "--limit", "0.2", src, "a/slow.jpg", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpint (g_get_monotonic_time () - t0, >=, 2 * G_USEC_PER_SEC);
+    at_test_run_clear (&r);
+    r = at_test_cli ("s3", "put", "--bucket", "cli", "--limit", "-1", src, "a/slow.jpg", NULL);
+    g_assert_cmpint (r.status, ==, 2);
+    at_test_run_clear (&r);
+  }
   r = at_test_cli ("s3", "ls", "--bucket", "cli", "a/", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "70000"));

@@ -29,6 +29,7 @@ struct _AtPreferencesWindow
   AdwEntryRow  *region_row;
   AdwEntryRow  *access_row;
   AdwEntryRow  *secret_row;
+  GtkSpinButton *limit_spin;
 };
 
 G_DEFINE_FINAL_TYPE (AtPreferencesWindow, at_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -233,6 +234,7 @@ at_preferences_window_class_init (AtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, password_row);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, endpoint_row);
+  gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, limit_spin);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, bucket_row);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, region_row);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, access_row);
@@ -265,6 +267,7 @@ at_preferences_window_new (GSettings *settings)
   self->settings = g_object_ref (settings);
   g_signal_connect_swapped (settings, "changed", G_CALLBACK (update_rows), self);
   update_rows (self);
+  g_settings_bind (settings, "upload-limit", self->limit_spin, "value", G_SETTINGS_BIND_DEFAULT);
   {
     g_autofree char *server = g_settings_get_string (settings, "sync-server");
     gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);

@@ -206,6 +206,8 @@ secret_cb (GObject *object, GAsyncResult *result, gpointer data)
       update (self);
       return;
     }
+  at_s3_client_set_upload_limit (client, at_rate_limit_bytes_from_mbit (g_settings_get_double (self->settings,
+                                                                                               "upload-limit")));
   self->queue = at_upload_queue_new (self->catalog, client, self->library);
   g_signal_connect_object (self->queue, "changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->queue, "drained", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
@@ -244,6 +246,10 @@ configure (AtTransfersButton *self)
 static void
 setting_changed_cb (AtTransfersButton *self, const char *key)
 {
+  /* a new limit holds from the next read of what is under way */
+  if (g_str_equal (key, "upload-limit") && self->queue != NULL)
+    at_s3_client_set_upload_limit (at_upload_queue_get_client (self->queue),
+                                   at_rate_limit_bytes_from_mbit (g_settings_get_double (self->settings, key)));
   if (g_str_has_prefix (key, "storage-") || g_str_equal (key, "library-folder"))
     {
       if (g_str_equal (key, "library-folder"))

@@ -108,7 +108,7 @@ part_build (AtS3Client *self, gpointer data, GError **error)
   const AtS3Pair extra[] = { { "x-amz-checksum-sha256", m->sha256_b64 } };
   SoupMessage *msg = _at_s3_request_new (self, "PUT", m->key, query, 2, m->sha256_hex, extra, 1);
 
-  soup_message_set_request_body_from_bytes (msg, "application/octet-stream", m->body);
+  _at_s3_set_upload_body (self, msg, m->body, NULL, 0);
   return msg;
 }
 

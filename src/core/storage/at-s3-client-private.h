@@ -5,6 +5,7 @@
 #include <libsoup/soup.h>
 
 #include "at-s3-client.h"
+#include "at-rate-limit.h"
 #include "at-s3-sign.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,7 @@ struct _AtS3Client
   char        *secret_key;
   guint        attempts;   /* per call, the first included */
   guint        backoff_ms; /* the first pause; each next one doubles */
+  AtRateLimit *limit;      /* what every upload body shares */
 };
 
 
@@ -87,6 +89,13 @@ GBytes   *_at_s3_call_finish         (AtS3Client          *self,
                                       GAsyncResult        *result,
                                       SoupMessage        **msg,
                                       GError             **error);
+/* Sets an upload's body (@bytes, or @stream of @size bytes), read no faster
+ * than the client's upload limit allows when there is one. */
+void      _at_s3_set_upload_body     (AtS3Client          *self,
+                                      SoupMessage         *msg,
+                                      GBytes              *bytes,
+                                      GInputStream        *stream,
+                                      goffset              size);
 /* A call without a body (HEAD, DELETE, GET of a listing). */
 void      _at_s3_call_plain          (AtS3Client          *self,
                                       const char          *method,

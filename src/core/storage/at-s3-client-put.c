@@ -176,9 +176,9 @@ put_build (AtS3Client *self, gpointer data, GError **error)
     }
   msg = _at_s3_request_new (self, "PUT", p->key, NULL, 0, p->sha256_hex, with_sum, 1);
   if (p->bytes != NULL)
-    soup_message_set_request_body_from_bytes (msg, "application/octet-stream", p->bytes);
+    _at_s3_set_upload_body (self, msg, p->bytes, NULL, 0);
   else if ((in = g_file_read (p->file, NULL, error)) != NULL)
-    soup_message_set_request_body (msg, "application/octet-stream", G_INPUT_STREAM (in), p->size);
+    _at_s3_set_upload_body (self, msg, NULL, G_INPUT_STREAM (in), p->size);
   else
     {
       g_object_unref (msg);

@@ -18,6 +18,7 @@
 #include <libsoup/soup.h>
 
 #include "at-s3-client-private.h"
+#include "at-throttled-stream.h"
 
 G_DEFINE_QUARK (at-s3-error-quark, at_s3_error)
 
@@ -262,6 +263,49 @@ _at_s3_call_plain (AtS3Client          *self,
 }
 
 void
+_at_s3_set_upload_body (AtS3Client   *self,
+                        SoupMessage  *msg,
+                        GBytes       *bytes,
+                        GInputStream *stream,
+                        goffset       size)
+{
+  g_autoptr(GInputStream) memory = NULL;
+  g_autoptr(GInputStream) throttled = NULL;
+
+  if (at_rate_limit_get_rate (self->limit) == 0)
+    {
+      /* (from bytes libsoup sends without a stream's extra copies) */
+      if (bytes != NULL)
+        soup_message_set_request_body_from_bytes (msg, "application/octet-stream", bytes);
+      else
+        soup_message_set_request_body (msg, "application/octet-stream", stream, size);
+      return;
+    }
+  if (bytes != NULL)
+    {
+      stream = memory = g_memory_input_stream_new_from_bytes (bytes);
+      size = g_bytes_get_size (bytes);
+    }
+  throttled = at_throttled_stream_new (stream, self->limit);
+  soup_message_set_request_body (msg, "application/octet-stream", throttled, size);
+}
+
+void
+at_s3_client_set_upload_limit (AtS3Client *self,
+                               guint64     bytes_per_second)
+{
+  g_return_if_fail (AT_IS_S3_CLIENT (self));
+  at_rate_limit_set_rate (self->limit, bytes_per_second);
+}
+
+guint64
+at_s3_client_get_upload_limit (AtS3Client *self)
+{
+  g_return_val_if_fail (AT_IS_S3_CLIENT (self), 0);
+  return at_rate_limit_get_rate (self->limit);
+}
+
+void
 at_s3_client_set_retries (AtS3Client *self,
                           guint       attempts,
                           guint       backoff_ms)
@@ -363,6 +407,7 @@ at_s3_client_finalize (GObject *object)
   AtS3Client *self = AT_S3_CLIENT (object);
 
   g_clear_object (&self->session);
+  g_clear_object (&self->limit);
   g_free (self->base);
   g_free (self->host);
   g_free (self->region);
@@ -383,5 +428,6 @@ at_s3_client_init (AtS3Client *self)
 {
   self->attempts = 6;
   self->backoff_ms = 250;
+  self->limit = at_rate_limit_new (0);
   self->session = soup_session_new_with_options ("user-agent", "Atelier/" PACKAGE_VERSION, "timeout", 60, NULL);
 }

@@ -59,6 +59,12 @@ void        at_s3_client_set_retries  (AtS3Client           *self,
                                        guint                 attempts,
                                        guint                 backoff_ms);
 
+/* At most @bytes_per_second (0: no limit) for all the client's uploads
+ * together, files and parts alike; a change holds from the next read. */
+void        at_s3_client_set_upload_limit (AtS3Client       *self,
+                                           guint64           bytes_per_second);
+guint64     at_s3_client_get_upload_limit (AtS3Client       *self);
+
 /* A link anyone can GET for @expires seconds (1 .. 7 days). */
 char       *at_s3_client_presign      (AtS3Client           *self,
                                        const char           *key,

@@ -93,6 +93,13 @@ at_upload_queue_is_running (AtUploadQueue *self)
   return self->running;
 }
 
+AtS3Client *
+at_upload_queue_get_client (AtUploadQueue *self)
+{
+  g_return_val_if_fail (AT_IS_UPLOAD_QUEUE (self), NULL);
+  return self->client;
+}
+
 GListModel *
 at_upload_queue_get_transfers (AtUploadQueue *self)
 {

@@ -28,6 +28,8 @@ G_DECLARE_FINAL_TYPE (AtUploadQueue, at_upload_queue, AT, UPLOAD_QUEUE, GObject)
 AtUploadQueue *at_upload_queue_new             (AtCatalog     *catalog,
                                                 AtS3Client    *client,
                                                 const char    *library);
+/* (the queue's client: its upload limit, say) */
+AtS3Client    *at_upload_queue_get_client      (AtUploadQueue *self);
 void           at_upload_queue_set_concurrency (AtUploadQueue *self,
                                                 guint          files);
 /* Queues the originals of @project (id, name or number; NULL: of every
