@@ -33,6 +33,7 @@ main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AtS3Client) client = NULL;
+  g_autoptr(GPtrArray) uploads = NULL;
   gboolean single;
   gint64 start, bytes = 0;
 
@@ -47,24 +48,34 @@ main (int argc, char **argv)
       return 1;
     }
   single = g_str_equal (argv[4], "single");
-  start = g_get_monotonic_time ();
+  uploads = g_ptr_array_new_with_free_func (g_object_unref);
   for (int i = 5; i < argc; i++)
     {
       g_autoptr(GFile) file = g_file_new_for_path (argv[i]);
       g_autofree char *base = g_path_get_basename (argv[i]);
       g_autofree char *key = g_strdup_printf ("%s/%s", argv[3], base);
-      g_autoptr(AtS3Upload) upload = at_s3_upload_new (client, NULL, file, key);
-      g_autoptr(GAsyncResult) result = NULL;
+      AtS3Upload *upload = at_s3_upload_new (client, NULL, file, key);
 
       /* one PUT: a part as big as any photo */
       at_s3_upload_set_part_size (upload, single ? (gsize) 4 << 30 : AT_S3_DEFAULT_PART_SIZE);
       at_s3_upload_set_parallel (upload, single ? 1 : 4);
+      g_ptr_array_add (uploads, upload);
+    }
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < uploads->len; i++)
+    {
+      AtS3Upload *upload = uploads->pdata[i];
+      g_autoptr(GAsyncResult) result = NULL;
+
       at_s3_upload_run (upload, NULL, done_cb, &result);
+      /* as the upload queue does: the next file is read while this one goes */
+      if (i + 1 < uploads->len)
+        at_s3_upload_read_ahead (uploads->pdata[i + 1]);
       while (result == NULL)
         g_main_context_iteration (NULL, TRUE);
       if (!at_s3_upload_run_finish (upload, result, &error))
         {
-          g_printerr ("bench-s3: %s: %s\n", argv[i], error->message);
+          g_printerr ("bench-s3: %s: %s\n", argv[5 + i], error->message);
           return 1;
         }
       bytes += at_s3_upload_get_size (upload);

@@ -137,6 +137,43 @@ test_bandwidth_limit (void)
   at_test_rm_rf (dir);
 }
 
+/* A file read ahead and then changed before its turn goes up as it is now,
+ * not as it was read; one read ahead and left alone goes as read. */
+static void
+test_read_ahead (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "ahead", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *changed = g_build_filename (dir, "changed.jpg", NULL);
+  g_autofree char *kept = g_build_filename (dir, "kept.jpg", NULL);
+  g_autoptr(GBytes) first = at_test_random_file (changed, 3 * MIB + 5);
+  g_autoptr(GBytes) same = at_test_random_file (kept, 2 * MIB + 9);
+  g_autoptr(GBytes) now = NULL;
+  g_autoptr(GFile) changed_file = g_file_new_for_path (changed);
+  g_autoptr(GFile) kept_file = g_file_new_for_path (kept);
+  g_autoptr(AtS3Upload) a = at_s3_upload_new (c, NULL, changed_file, "changed.jpg");
+  g_autoptr(AtS3Upload) b = at_s3_upload_new (c, NULL, kept_file, "kept.jpg");
+
+  at_test_s3_make_bucket (c);
+  at_s3_upload_read_ahead (a);
+  at_s3_upload_read_ahead (b);
+  at_test_run_main_loop (300);
+  now = at_test_random_file (changed, 3 * MIB + 5);
+  {
+    struct utimbuf times = { time (NULL) + 5, time (NULL) + 5 };
+    g_utime (changed, &times);
+  }
+  g_assert_false (g_bytes_equal (first, now));
+  g_assert_true (upload (a, NULL, &error));
+  g_assert_no_error (error);
+  assert_stored (c, "changed.jpg", now, dir);
+  g_assert_true (upload (b, NULL, &error));
+  g_assert_no_error (error);
+  assert_stored (c, "kept.jpg", same, dir);
+  at_test_rm_rf (dir);
+}
+
 static gboolean
 some_parts_recorded (gpointer catalog_path)
 {
@@ -543,6 +580,7 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/multipart", test_multipart);
   g_test_add_func ("/s3/upload/faults", test_faults);
   g_test_add_func ("/s3/upload/bandwidth-limit", test_bandwidth_limit);
+  g_test_add_func ("/s3/upload/read-ahead", test_read_ahead);
   g_test_add_func ("/s3/upload/resume-after-kill", test_resume_after_kill);
   g_test_add_func ("/s3/upload/changed-between-parts", test_changed_between_parts);
   g_test_add_func ("/s3/upload/cancel", test_cancel);

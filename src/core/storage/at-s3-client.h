@@ -73,9 +73,37 @@ char       *at_s3_client_presign      (AtS3Client           *self,
 
 typedef void (*AtS3Progress) (goffset done, goffset total, gpointer data);
 
-/* Uploads @file as @key in one PUT: the file is read once for its SHA-256,
- * then streamed; the server refuses the body if it is not those bytes (a
- * file changed during the upload fails, it is never stored half-new). */
+/* A file read for one PUT: its SHA-256 and, up to 256 MiB, its bytes, with
+ * the size and modification time it had then. */
+typedef struct _AtS3Body AtS3Body;
+
+/* Blocking (for a worker): reads @file. */
+AtS3Body   *at_s3_body_read           (GFile                *file,
+                                       GCancellable         *cancellable,
+                                       GError              **error);
+AtS3Body   *at_s3_body_ref            (AtS3Body             *body);
+void        at_s3_body_unref          (AtS3Body             *body);
+/* Whether @body was read from a file of this size and mtime (µs). */
+gboolean    at_s3_body_is             (AtS3Body             *body,
+                                       goffset               size,
+                                       gint64                mtime);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtS3Body, at_s3_body_unref)
+
+/* Uploads @body as @key in one PUT; the server refuses it if it is not
+ * those bytes, and a file changed since it was read fails (it is never
+ * stored half-new). */
+void        at_s3_client_put_body     (AtS3Client           *self,
+                                       AtS3Body             *body,
+                                       const char           *key,
+                                       AtS3Progress          progress,
+                                       gpointer              progress_data,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+gboolean    at_s3_client_put_body_finish (AtS3Client        *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+/* Reads @file on a worker (at_s3_body_read), then puts it. */
 void        at_s3_client_put_file     (AtS3Client           *self,
                                        GFile                *file,
                                        const char           *key,

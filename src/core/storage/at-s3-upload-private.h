@@ -19,6 +19,9 @@ struct _AtS3Upload
   guint         parallel;
   AtS3Progress  progress;
   gpointer      progress_data;
+  AtS3Body     *ahead;       /* the file read ahead, for one PUT */
+  gboolean      reading_ahead;
+  gboolean      waiting_ahead; /* the run waits for it */
 
   /* one run */
   GTask        *task;

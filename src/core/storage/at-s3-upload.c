@@ -170,6 +170,60 @@ single_progress (goffset done, goffset total, gpointer data)
     self->progress (done, total, self->progress_data);
 }
 
+/* One PUT, of what was read ahead if it is still the file. */
+static void
+send_single (AtS3Upload *self)
+{
+  g_autoptr(AtS3Body) body = g_steal_pointer (&self->ahead);
+  GCancellable *cancellable = g_task_get_cancellable (self->task);
+
+  if (body != NULL && at_s3_body_is (body, self->size, self->mtime))
+    at_s3_client_put_body (self->client, body, self->key, single_progress, self, cancellable, single_cb, self);
+  else
+    at_s3_client_put_file (self->client, self->file, self->key, single_progress, self, cancellable, single_cb, self);
+}
+
+static void
+ahead_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  AtS3Upload *self = source;
+  goffset size;
+  gint64 mtime;
+
+  /* (a file that cannot be read now is read, and reported, by the run) */
+  if (_at_s3_upload_stat (self, &size, &mtime, NULL) && size <= (goffset) self->part_size)
+    g_task_return_pointer (task, at_s3_body_read (self->file, cancellable, NULL), (GDestroyNotify) at_s3_body_unref);
+  else
+    g_task_return_pointer (task, NULL, NULL);
+}
+
+static void
+ahead_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AtS3Upload *self = AT_S3_UPLOAD (source);
+
+  self->ahead = g_task_propagate_pointer (G_TASK (result), NULL);
+  self->reading_ahead = FALSE;
+  if (self->waiting_ahead)
+    {
+      self->waiting_ahead = FALSE;
+      send_single (self);
+    }
+}
+
+void
+at_s3_upload_read_ahead (AtS3Upload *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (AT_IS_S3_UPLOAD (self));
+  if (self->reading_ahead || self->ahead != NULL || self->task != NULL)
+    return;
+  self->reading_ahead = TRUE;
+  task = g_task_new (self, NULL, ahead_cb, NULL);
+  g_task_run_in_thread (task, ahead_thread);
+}
+
 static void
 prepared_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -185,8 +239,10 @@ prepared_cb (GObject *source, GAsyncResult *result, gpointer data)
     {
       at_s3_client_multipart_abort (self->client, self->key, self->stale_upload_id, NULL, aborted_cb, NULL);
     }
-  if (self->n_parts < 2)
-    at_s3_client_put_file (self->client, self->file, self->key, single_progress, self, cancellable, single_cb, self);
+  if (self->n_parts < 2 && self->reading_ahead)
+    self->waiting_ahead = TRUE;
+  else if (self->n_parts < 2)
+    send_single (self);
   else if (self->upload_id == NULL)
     at_s3_client_multipart_start (self->client, self->key, cancellable, started_cb, self);
   else
@@ -409,6 +465,8 @@ finish (AtS3Upload *self)
   GTask *task = g_steal_pointer (&self->task);
   GCancellable *cancellable = g_task_get_cancellable (task);
 
+  g_clear_pointer (&self->ahead, at_s3_body_unref);
+
   if (self->failure == NULL && !g_cancellable_is_cancelled (cancellable))
     {
       _at_s3_upload_record_end (self, "completed", NULL);
@@ -487,6 +545,7 @@ at_s3_upload_finalize (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_object (&self->file);
   g_clear_object (&self->stop);
+  g_clear_pointer (&self->ahead, at_s3_body_unref);
   g_free (self->path);
   g_free (self->key);
   g_free (self->upload_id);

@@ -32,6 +32,9 @@ void        at_s3_upload_set_progress   (AtS3Upload          *self,
  * catalog, status 'paused'); FALSE (default): it aborts the upload. */
 void        at_s3_upload_set_keep_on_cancel (AtS3Upload      *self,
                                          gboolean             keep);
+/* Reads the file now, if it will go in one PUT, so that the run sends it at
+ * once: a queue reads the next file while the one before is sent. */
+void        at_s3_upload_read_ahead     (AtS3Upload          *self);
 void        at_s3_upload_run            (AtS3Upload          *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,

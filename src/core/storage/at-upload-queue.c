@@ -39,6 +39,7 @@ struct _AtUploadQueue
   guint             look_id;     /* a look for new originals, pending */
   gboolean          held;        /* paused by a person: only they resume it */
   char             *last_error;  /* the last file that failed, and why */
+  struct _Job      *ahead;       /* the next file, read while the others go */
 };
 
 G_DEFINE_FINAL_TYPE (AtUploadQueue, at_upload_queue, G_TYPE_OBJECT)
@@ -46,9 +47,9 @@ G_DEFINE_FINAL_TYPE (AtUploadQueue, at_upload_queue, G_TYPE_OBJECT)
 enum { CHANGED, DRAINED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-typedef struct
+typedef struct _Job
 {
-  AtUploadQueue *self;
+  AtUploadQueue *self;        /* held once the job runs */
   char          *id;
   AtS3Upload    *upload;
   AtTransfer    *transfer;
@@ -60,7 +61,8 @@ job_free (gpointer data)
 {
   Job *j = data;
 
-  g_object_unref (j->self);
+  if (j->self != NULL)
+    g_object_unref (j->self);
   g_free (j->id);
   g_clear_object (&j->upload);
   g_clear_object (&j->transfer);
@@ -365,14 +367,12 @@ next_job (AtUploadQueue *self)
       g_autoptr(GFile) file = NULL;
       g_autofree char *name = NULL;
 
-      if (g_hash_table_contains (self->busy, id) || g_hash_table_contains (self->ended, id))
+      if (g_hash_table_contains (self->busy, id) || g_hash_table_contains (self->ended, id) ||
+          (self->ahead != NULL && g_str_equal (self->ahead->id, id)))
         continue;
       file = g_file_new_for_path ((const char *) sqlite3_column_text (stmt, 1));
       name = g_file_get_basename (file);
       j = g_new0 (Job, 1);
-      /* a job keeps the queue: closing the window while files are under way
-       * pauses them, and their ends still find it */
-      j->self = g_object_ref (self);
       j->id = g_strdup (id);
       j->upload = at_s3_upload_new (self->client, self->catalog, file, (const char *) sqlite3_column_text (stmt, 2));
       j->transfer = at_transfer_new (name, sqlite3_column_int64 (stmt, 3));
@@ -389,15 +389,23 @@ fill (AtUploadQueue *self)
   if (!self->running)
     return;
   while (!g_cancellable_is_cancelled (self->pause) && g_hash_table_size (self->busy) < self->concurrency &&
-         (j = next_job (self)) != NULL)
+         ((j = g_steal_pointer (&self->ahead)) != NULL || (j = next_job (self)) != NULL))
     {
       g_debug ("%s: starts", at_transfer_get_name (j->transfer));
+      /* a job keeps the queue: closing the window while files are under way
+       * pauses them, and their ends still find it */
+      j->self = g_object_ref (self);
       g_hash_table_insert (self->busy, j->id, j);
       g_list_store_append (self->transfers, j->transfer);
       at_s3_upload_set_keep_on_cancel (j->upload, TRUE);
       at_s3_upload_set_progress (j->upload, job_progress, j);
       at_s3_upload_run (j->upload, self->pause, job_done, j);
     }
+  /* the next file is read (and hashed) while these go, so it leaves the
+   * moment one of them is done */
+  if (self->ahead == NULL && !g_cancellable_is_cancelled (self->pause) && g_hash_table_size (self->busy) > 0 &&
+      (self->ahead = next_job (self)) != NULL)
+    at_s3_upload_read_ahead (self->ahead->upload);
   if (g_hash_table_size (self->busy) == 0)
     {
       self->running = FALSE;
@@ -488,6 +496,7 @@ at_upload_queue_pause (AtUploadQueue *self)
   self->held = TRUE;
   if (self->pause != NULL)
     g_cancellable_cancel (self->pause);
+  g_clear_pointer (&self->ahead, job_free);
 }
 
 static void
@@ -498,6 +507,7 @@ at_upload_queue_dispose (GObject *object)
   if (self->pause != NULL)
     g_cancellable_cancel (self->pause);
   g_clear_object (&self->pause);
+  g_clear_pointer (&self->ahead, job_free);
   g_clear_handle_id (&self->look_id, g_source_remove);
   G_OBJECT_CLASS (at_upload_queue_parent_class)->dispose (object);
 }
