@@ -2,6 +2,7 @@
  * bench/s3.sh: bench-s3 ENDPOINT BUCKET PREFIX MODE FILE...
  *   MODE single:   one file at a time, each in one PUT (curl's way)
  *   MODE parallel: one file at a time, in 8 MiB parts, 4 at once
+ *   MODE files:    4 files at once, each in one PUT (the upload queue's way)
  * Keys come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. Prints the
  * milliseconds, the bytes and the peak resident memory. */
 #include "config.h"
@@ -11,10 +12,40 @@
 
 #include "at-core.h"
 
-static void
-done_cb (GObject *source, GAsyncResult *result, gpointer data)
+typedef struct
 {
-  *(GAsyncResult **) data = g_object_ref (result);
+  GPtrArray *uploads;
+  guint      next, running, at_once;
+  gint64     bytes;
+  GError    *error;
+} Run;
+
+static void start_next (Run *r);
+
+static void
+one_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Run *r = data;
+  g_autoptr(GError) error = NULL;
+
+  r->running--;
+  if (!at_s3_upload_run_finish (AT_S3_UPLOAD (source), result, &error) && r->error == NULL)
+    r->error = g_steal_pointer (&error);
+  r->bytes += at_s3_upload_get_size (AT_S3_UPLOAD (source));
+  start_next (r);
+}
+
+static void
+start_next (Run *r)
+{
+  while (r->error == NULL && r->running < r->at_once && r->next < r->uploads->len)
+    {
+      at_s3_upload_run (r->uploads->pdata[r->next++], NULL, one_done, r);
+      r->running++;
+    }
+  /* as the upload queue does: the next file is read while these go */
+  if (r->next < r->uploads->len)
+    at_s3_upload_read_ahead (r->uploads->pdata[r->next]);
 }
 
 static long
@@ -34,12 +65,13 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(AtS3Client) client = NULL;
   g_autoptr(GPtrArray) uploads = NULL;
+  Run run = { 0 };
   gboolean single;
-  gint64 start, bytes = 0;
+  gint64 start;
 
   if (argc < 6)
     {
-      g_printerr ("usage: bench-s3 ENDPOINT BUCKET PREFIX single|parallel FILE...\n");
+      g_printerr ("usage: bench-s3 ENDPOINT BUCKET PREFIX single|parallel|files FILE...\n");
       return 2;
     }
   if ((client = at_s3_client_new_from_env (argv[1], NULL, argv[2], &error)) == NULL)
@@ -47,7 +79,7 @@ main (int argc, char **argv)
       g_printerr ("bench-s3: %s\n", error->message);
       return 1;
     }
-  single = g_str_equal (argv[4], "single");
+  single = !g_str_equal (argv[4], "parallel");
   uploads = g_ptr_array_new_with_free_func (g_object_unref);
   for (int i = 5; i < argc; i++)
     {
@@ -62,25 +94,17 @@ main (int argc, char **argv)
       g_ptr_array_add (uploads, upload);
     }
   start = g_get_monotonic_time ();
-  for (guint i = 0; i < uploads->len; i++)
+  run.uploads = uploads;
+  run.at_once = g_str_equal (argv[4], "files") ? 4 : 1;
+  start_next (&run);
+  while (run.running > 0)
+    g_main_context_iteration (NULL, TRUE);
+  if (run.error != NULL)
     {
-      AtS3Upload *upload = uploads->pdata[i];
-      g_autoptr(GAsyncResult) result = NULL;
-
-      at_s3_upload_run (upload, NULL, done_cb, &result);
-      /* as the upload queue does: the next file is read while this one goes */
-      if (i + 1 < uploads->len)
-        at_s3_upload_read_ahead (uploads->pdata[i + 1]);
-      while (result == NULL)
-        g_main_context_iteration (NULL, TRUE);
-      if (!at_s3_upload_run_finish (upload, result, &error))
-        {
-          g_printerr ("bench-s3: %s: %s\n", argv[5 + i], error->message);
-          return 1;
-        }
-      bytes += at_s3_upload_get_size (upload);
+      g_printerr ("bench-s3: %s\n", run.error->message);
+      return 1;
     }
   g_print ("%s %.0f ms %" G_GINT64_FORMAT " bytes peak-rss %ld KiB\n", argv[4], (g_get_monotonic_time () - start) / 1e3,
-           bytes, peak_rss_kib ());
+           run.bytes, peak_rss_kib ());
   return 0;
 }

@@ -4,8 +4,9 @@
 #   bench/s3.sh [TOTAL_MB [BIG_GB]]    (defaults 1000 and 4)
 # TOTAL_MB of photo-sized files (25 MB each) go up with curl (one PUT per
 # file, one at a time, unsigned payload), then with Atelier one PUT per file
-# (signed SHA-256) and in 8 MiB parts, 4 at once. Then one BIG_GB file in
-# parts, for Atelier's peak resident memory. Prints the ratios.
+# (signed SHA-256), in 8 MiB parts 4 at once, and 4 files at once (one PUT
+# each, as the upload queue sends them). Then one BIG_GB file in parts, for
+# Atelier's peak resident memory. Prints the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total=${1:-1000}
@@ -46,6 +47,9 @@ echo "atelier, one PUT per file:       $single"
 parallel=$(_build/bench/bench-s3 "$endpoint" bench parallel parallel "$dir"/files/*)
 rm -rf "$dir/data/bench/parallel"
 echo "atelier, 8 MiB parts, 4 at once: $parallel"
+files=$(_build/bench/bench-s3 "$endpoint" bench files files "$dir"/files/*)
+rm -rf "$dir/data/bench/files"
+echo "atelier, 4 files at once:        $files"
 rm -rf "$dir/files"
 
 dd if=/dev/urandom of="$dir/big.bin" bs=1M count=$(( big * 1024 )) status=none
@@ -53,8 +57,11 @@ bigrun=$(_build/bench/bench-s3 "$endpoint" bench parallel big "$dir/big.bin")
 echo "atelier, one ${big} GB file in parts: $bigrun"
 
 awk -v c="$curl_ms" -v s="$(echo "$single" | awk '{print $2}')" -v p="$(echo "$parallel" | awk '{print $2}')" \
+    -v f="$(echo "$files" | awk '{print $2}')" \
     -v rss="$(echo "$bigrun" | awk '{print $(NF-1)}')" -v mb="$total" 'BEGIN {
   printf "ratio atelier one PUT per file / curl: %.2f   (goal <= 1.1)\n", s / c
   printf "ratio atelier in parallel parts / curl: %.2f   (goal < 1)\n", p / c
-  printf "throughput: curl %.0f MB/s, atelier %.0f MB/s single, %.0f MB/s in parts\n", mb / (c / 1000), mb / (s / 1000), mb / (p / 1000)
+  printf "ratio atelier 4 files at once / curl: %.2f\n", f / c
+  printf "throughput: curl %.0f MB/s, atelier %.0f MB/s single, %.0f MB/s in parts, %.0f MB/s 4 files at once\n",
+    mb / (c / 1000), mb / (s / 1000), mb / (p / 1000), mb / (f / 1000)
   printf "peak resident memory uploading the big file: %.0f MB   (goal < 100)\n", rss / 1024 }'
