@@ -32,6 +32,7 @@
 #include "at-xmp-writer.h"
 #include "at-pg.h"
 #include "at-thread.h"
+#include "at-face-engine.h"
 #include "at-rate-limit.h"
 #include "at-s3-client.h"
 #include "at-s3-sign.h"

@@ -1,0 +1,176 @@
+/* at-face-engine.c — AtFaceEngine: detector, landmarks, chip, descriptor.
+ *
+ * The chip is face-api's own (FaceLandmarks.alignDlib): an upright square
+ * around the eyes and mouth, its side the mean eye-to-mouth distance /
+ * 0.45, clipped to the landmark crop's size (a quirk kept for parity). */
+#define G_LOG_DOMAIN "atelier-faces"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n-lib.h>
+#include "at-face-engine.h"
+#include "at-vips.h"
+
+struct _AtFaceEngine
+{
+  GObject           parent_instance;
+  AtFaceDetector   *detector;
+  AtFaceLandmarker *landmarker;
+  AtFaceRecognizer *recognizer;
+};
+
+G_DEFINE_FINAL_TYPE (AtFaceEngine, at_face_engine, G_TYPE_OBJECT)
+
+AtFaceEngine *
+at_face_engine_new (const char  *dir,
+                    GError     **error)
+{
+  g_autofree char *where = dir ? g_strdup (dir) : at_face_models_dir ();
+  g_autoptr(AtFaceEngine) self = g_object_new (AT_TYPE_FACE_ENGINE, NULL);
+
+  if ((self->detector = at_face_detector_new (where, error)) == NULL ||
+      (self->landmarker = at_face_landmarker_new (where, error)) == NULL ||
+      (self->recognizer = at_face_recognizer_new (where, error)) == NULL)
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/* The mean of points [from, to]. */
+static void
+center (const double *p, int from, int to, double *x, double *y)
+{
+  double sx = 0, sy = 0;
+
+  for (int i = from; i <= to; i++)
+    {
+      sx += p[i * 2];
+      sy += p[i * 2 + 1];
+    }
+  *x = sx / (to - from + 1);
+  *y = sy / (to - from + 1);
+}
+
+/* face-api's descriptor region: alignDlib, then clipped and floored. */
+static gboolean
+chip_region (const double *p, int crop_w, int crop_h, int width, int height, int *rect)
+{
+  double ex[3], ey[3], dist, rx, ry, size, x, y, w, h, right, bottom, cx, cy;
+
+  center (p, 36, 41, &ex[0], &ey[0]);
+  center (p, 42, 47, &ex[1], &ey[1]);
+  center (p, 48, 67, &ex[2], &ey[2]);
+  dist = (hypot (ex[2] - ex[0], ey[2] - ey[0]) + hypot (ex[2] - ex[1], ey[2] - ey[1])) / 2;
+  size = floor (dist / 0.45);
+  rx = (ex[0] + ex[1] + ex[2]) / 3;
+  ry = (ey[0] + ey[1] + ey[2]) / 3;
+  x = floor (MAX (0.0, rx - 0.5 * size));
+  y = floor (MAX (0.0, ry - 0.43 * size));
+  w = MIN (size, crop_w + x);
+  h = MIN (size, crop_h + y);
+  right = x + w;
+  bottom = y + h;
+  cx = MAX (x, 0.0);
+  cy = MAX (y, 0.0);
+  rect[0] = (int) floor (cx);
+  rect[1] = (int) floor (cy);
+  rect[2] = (int) floor (MIN (right - cx, width - cx));
+  rect[3] = (int) floor (MIN (bottom - cy, height - cy));
+  return rect[2] > 0 && rect[3] > 0;
+}
+
+GPtrArray *
+at_face_engine_scan_rgb (AtFaceEngine *self,
+                         const guint8 *rgb,
+                         int           width,
+                         int           height,
+                         int           stride)
+{
+  GPtrArray *faces = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) boxes = at_face_detector_run (self->detector, rgb, width, height, stride, AT_FACE_MIN_SCORE);
+
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      g_autofree AtFace *face = g_new0 (AtFace, 1);
+      g_autoptr(AtFaceTensor) chip = NULL;
+      int crop_w, crop_h;
+
+      face->box = g_array_index (boxes, AtFaceBox, i);
+      if (!at_face_landmarker_run (self->landmarker, rgb, width, height, stride, &face->box, face->landmarks, &crop_w,
+                                   &crop_h) ||
+          !chip_region (face->landmarks, crop_w, crop_h, width, height, face->chip))
+        continue;
+      chip = at_face_tensor_from_rgb (rgb, width, height, stride, face->chip[0], face->chip[1], face->chip[2],
+                                      face->chip[3]);
+      at_face_recognizer_run (self->recognizer, chip, face->descriptor);
+      g_ptr_array_add (faces, g_steal_pointer (&face));
+    }
+  return faces;
+}
+
+GPtrArray *
+at_face_engine_scan_file (AtFaceEngine  *self,
+                          const char    *path,
+                          int           *width,
+                          int           *height,
+                          GError       **error)
+{
+  g_autoptr(VipsImage) in = NULL;
+  g_autoptr(VipsImage) upright = NULL;
+  g_autoptr(VipsImage) srgb = NULL;
+  g_autoptr(VipsImage) rgb = NULL;
+  g_autoptr(VipsImage) bytes = NULL;
+  g_autofree guint8 *pixels = NULL;
+  size_t size = 0;
+
+  if (!at_vips_init (error))
+    return NULL;
+  in = vips_image_new_from_file (path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+  if (in == NULL || vips_autorot (in, &upright, NULL) != 0 ||
+      vips_colourspace (upright, &srgb, VIPS_INTERPRETATION_sRGB, NULL) != 0 ||
+      vips_extract_band (srgb, &rgb, 0, "n", 3, NULL) != 0 ||
+      vips_cast_uchar (rgb, &bytes, NULL) != 0 ||
+      (pixels = vips_image_write_to_memory (bytes, &size)) == NULL)
+    {
+      g_autofree char *what = g_strdup_printf (_("Cannot read “%s”"), path);
+      at_vips_set_error (error, what);
+      return NULL;
+    }
+  *width = vips_image_get_width (bytes);
+  *height = vips_image_get_height (bytes);
+  return at_face_engine_scan_rgb (self, pixels, *width, *height, *width * 3);
+}
+
+double
+at_face_distance (const float *a,
+                  const float *b)
+{
+  double sum = 0;
+
+  for (int i = 0; i < 128; i++)
+    sum += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+  return sqrt (sum);
+}
+
+static void
+at_face_engine_finalize (GObject *object)
+{
+  AtFaceEngine *self = AT_FACE_ENGINE (object);
+
+  at_face_detector_free (self->detector);
+  at_face_landmarker_free (self->landmarker);
+  at_face_recognizer_free (self->recognizer);
+  G_OBJECT_CLASS (at_face_engine_parent_class)->finalize (object);
+}
+
+static void
+at_face_engine_class_init (AtFaceEngineClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = at_face_engine_finalize;
+}
+
+static void
+at_face_engine_init (AtFaceEngine *self)
+{
+}
