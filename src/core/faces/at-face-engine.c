@@ -109,19 +109,18 @@ at_face_engine_scan_rgb (AtFaceEngine *self,
   return faces;
 }
 
-GPtrArray *
-at_face_engine_scan_file (AtFaceEngine  *self,
-                          const char    *path,
-                          int           *width,
-                          int           *height,
-                          GError       **error)
+guint8 *
+at_face_image_load (const char  *path,
+                    int         *width,
+                    int         *height,
+                    GError     **error)
 {
   g_autoptr(VipsImage) in = NULL;
   g_autoptr(VipsImage) upright = NULL;
   g_autoptr(VipsImage) srgb = NULL;
   g_autoptr(VipsImage) rgb = NULL;
   g_autoptr(VipsImage) bytes = NULL;
-  g_autofree guint8 *pixels = NULL;
+  guint8 *pixels = NULL;
   size_t size = 0;
 
   if (!at_vips_init (error))
@@ -139,7 +138,34 @@ at_face_engine_scan_file (AtFaceEngine  *self,
     }
   *width = vips_image_get_width (bytes);
   *height = vips_image_get_height (bytes);
+  return pixels;
+}
+
+GPtrArray *
+at_face_engine_scan_file (AtFaceEngine  *self,
+                          const char    *path,
+                          int           *width,
+                          int           *height,
+                          GError       **error)
+{
+  g_autofree guint8 *pixels = at_face_image_load (path, width, height, error);
+
+  if (pixels == NULL)
+    return NULL;
   return at_face_engine_scan_rgb (self, pixels, *width, *height, *width * 3);
+}
+
+void
+at_face_engine_describe (AtFaceEngine *self,
+                         const guint8 *rgb,
+                         int           width,
+                         int           height,
+                         int           stride,
+                         float        *descriptor)
+{
+  g_autoptr(AtFaceTensor) chip = at_face_tensor_from_rgb (rgb, width, height, stride, 0, 0, width, height);
+
+  at_face_recognizer_run (self->recognizer, chip, descriptor);
 }
 
 double

@@ -34,12 +34,27 @@ GPtrArray    *at_face_engine_scan_rgb  (AtFaceEngine  *self,
                                         int            width,
                                         int            height,
                                         int            stride);
-/* The same for an image file, turned upright by its EXIF orientation. */
+/* An image file as 8-bit RGB (rows of @width * 3 bytes), turned upright by
+ * its EXIF orientation; g_free() it. */
+guint8       *at_face_image_load       (const char    *path,
+                                        int           *width,
+                                        int           *height,
+                                        GError       **error);
+/* The faces of an image file, turned upright by its EXIF orientation. */
 GPtrArray    *at_face_engine_scan_file (AtFaceEngine  *self,
                                         const char    *path,
                                         int           *width,
                                         int           *height,
                                         GError       **error);
+
+/* The descriptor of an image that is a face chip already (dlib's 150 × 150
+ * aligned crops, say). */
+void          at_face_engine_describe  (AtFaceEngine  *self,
+                                        const guint8  *rgb,
+                                        int            width,
+                                        int            height,
+                                        int            stride,
+                                        float         *descriptor);
 
 /* Euclidean distance between two descriptors. */
 double        at_face_distance         (const float   *a,

@@ -1,0 +1,376 @@
+/* test-faces.c — Atelier's face engine against the reference and real
+ * faces (tests/services/faces: the reference library, and photos from
+ * Debian's libdlib19.1 and the face-api package, fetched by scripts/setup).
+ *   parity: on PNG copies of 16 photos, the reference (face-api on tfjs's
+ *     WASM backend, run here by node) and Atelier find the same faces:
+ *     boxes and landmarks within 0.01 px, descriptors within L2 1e-4;
+ *   recall: at least 40 of the 43 faces annotated in dlib's VOC photos;
+ *   identity: dlib's aligned chips of five people, each person's within
+ *     0.6 of each other and everyone else's beyond it;
+ *   models: a missing or altered model is a clear error. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <vips/vips.h>
+
+#include "at-test-util.h"
+
+static AtFaceEngine *engine;
+static const char *service;
+
+static char *
+image_path (const char *relative)
+{
+  return g_build_filename (service, "images", relative, NULL);
+}
+
+static char *
+models_dir (void)
+{
+  return at_face_models_dir ();
+}
+
+/* The reference's output for each PNG: one JSON object per line. */
+static GPtrArray *
+reference (GPtrArray *pngs)
+{
+  g_autofree char *models = models_dir ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  int status = 0;
+
+  g_ptr_array_add (argv, "node");
+  g_ptr_array_add (argv, "faceref.js");
+  g_ptr_array_add (argv, models);
+  for (guint i = 0; i < pngs->len; i++)
+    g_ptr_array_add (argv, pngs->pdata[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (service, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
+                               &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("faceref.js failed: %s", err);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (*lines[i] != '\0')
+      {
+        JsonNode *node = json_from_string (lines[i], &error);
+        g_assert_no_error (error);
+        g_ptr_array_add (objects, node);
+      }
+  return objects;
+}
+
+static double
+number (JsonArray *a, guint i)
+{
+  return json_array_get_double_element (a, i);
+}
+
+static void
+test_parity (void)
+{
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(GPtrArray) pngs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) refs = NULL;
+  g_autofree char *models = models_dir ();
+  const char *dlib[] = { "2007_007763", "2008_001009", "2008_001322", "2008_002079", "2008_002470", "2008_002506",
+                         "2008_004176", "2008_007676", "2009_004587", "bald_guys" };
+  double worst_box = 0, worst_mark = 0, worst_desc = 0;
+  guint faces = 0;
+
+  /* PNG: both sides read the same pixels (JPEG decoders differ by a few levels) */
+  for (guint i = 0; i < 6 + G_N_ELEMENTS (dlib); i++)
+    {
+      g_autofree char *jpeg = i < 6 ? g_strdup_printf ("%s/../demo/sample%u.jpg", models, i + 1)
+                                    : g_strdup_printf ("%s/images/dlib/faces/%s.jpg", service, dlib[i - 6]);
+      g_autofree char *base = g_path_get_basename (jpeg);
+      char *png = g_build_filename (dir, base, NULL);
+      g_autoptr(VipsImage) image = vips_image_new_from_file (jpeg, NULL);
+
+      strcpy (png + strlen (png) - 3, "png");
+      g_assert_nonnull (image);
+      g_assert_cmpint (vips_image_write_to_file (image, png, NULL), ==, 0);
+      g_ptr_array_add (pngs, png);
+    }
+  refs = reference (pngs);
+  g_assert_cmpuint (refs->len, ==, pngs->len);
+  for (guint i = 0; i < pngs->len; i++)
+    {
+      JsonObject *ref = json_node_get_object (refs->pdata[i]);
+      JsonArray *ref_faces = json_object_get_array_member (ref, "faces");
+      g_autoptr(GError) error = NULL;
+      int width, height;
+      g_autoptr(GPtrArray) ours = at_face_engine_scan_file (engine, pngs->pdata[i], &width, &height, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (width, ==, json_object_get_int_member (ref, "width"));
+      g_test_message ("%s: %u faces, the reference %u", (char *) pngs->pdata[i], ours->len,
+                      json_array_get_length (ref_faces));
+      g_assert_cmpuint (ours->len, ==, json_array_get_length (ref_faces));
+      for (guint k = 0; k < ours->len; k++)
+        {
+          AtFace *f = ours->pdata[k];
+          JsonObject *r = json_array_get_object_element (ref_faces, k);
+          JsonArray *box = json_object_get_array_member (r, "box");
+          JsonArray *marks = json_object_get_array_member (r, "landmarks");
+          JsonArray *desc = json_object_get_array_member (r, "descriptor");
+          double b[4] = { f->box.x, f->box.y, f->box.w, f->box.h }, sum = 0;
+
+          for (guint j = 0; j < 4; j++)
+            worst_box = MAX (worst_box, fabs (b[j] - number (box, j)));
+          for (guint j = 0; j < 68; j++)
+            {
+              JsonArray *p = json_array_get_array_element (marks, j);
+              worst_mark = MAX (worst_mark, fabs (f->landmarks[j * 2] - number (p, 0)));
+              worst_mark = MAX (worst_mark, fabs (f->landmarks[j * 2 + 1] - number (p, 1)));
+            }
+          for (guint j = 0; j < 128; j++)
+            sum += (f->descriptor[j] - number (desc, j)) * (f->descriptor[j] - number (desc, j));
+          worst_desc = MAX (worst_desc, sqrt (sum));
+          faces++;
+        }
+    }
+  g_test_message ("%u faces in %u photos: boxes within %.2g px, landmarks %.2g px, descriptors L2 %.2g", faces, pngs->len,
+                  worst_box, worst_mark, worst_desc);
+  g_assert_cmpuint (faces, >=, 40);
+  g_assert_cmpfloat (worst_box, <, 0.01);
+  g_assert_cmpfloat (worst_mark, <, 0.01);
+  g_assert_cmpfloat (worst_desc, <, 1e-4);
+  at_test_rm_rf (dir);
+}
+
+typedef struct
+{
+  char   *file;
+  double  x, y, w, h;
+} Truth;
+
+static void
+truth_free (gpointer data)
+{
+  Truth *t = data;
+
+  g_free (t->file);
+  g_free (t);
+}
+
+typedef struct
+{
+  char      *file;
+  GPtrArray *boxes;
+} Reading;
+
+static void
+truth_start (GMarkupParseContext *context, const char *element, const char **names, const char **values, gpointer data,
+             GError **error)
+{
+  Reading *r = data;
+
+  if (g_str_equal (element, "image"))
+    {
+      g_free (r->file);
+      r->file = NULL;
+      for (guint i = 0; names[i]; i++)
+        if (g_str_equal (names[i], "file"))
+          r->file = g_strdup (values[i]);
+    }
+  else if (g_str_equal (element, "box") && r->file != NULL)
+    {
+      Truth *t = g_new0 (Truth, 1);
+      t->file = g_strdup (r->file);
+      for (guint i = 0; names[i]; i++)
+        {
+          double v = g_ascii_strtod (values[i], NULL);
+          if (g_str_equal (names[i], "top"))
+            t->y = v;
+          else if (g_str_equal (names[i], "left"))
+            t->x = v;
+          else if (g_str_equal (names[i], "width"))
+            t->w = v;
+          else if (g_str_equal (names[i], "height"))
+            t->h = v;
+        }
+      g_ptr_array_add (r->boxes, t);
+    }
+}
+
+static double
+overlap (const Truth *t, const AtFaceBox *b)
+{
+  double ix = MAX (0, MIN (t->x + t->w, b->x + b->w) - MAX (t->x, b->x));
+  double iy = MAX (0, MIN (t->y + t->h, b->y + b->h) - MAX (t->y, b->y));
+
+  return ix * iy / (t->w * t->h + b->w * b->h - ix * iy);
+}
+
+/* dlib's annotated faces (its own imglab XML), found at IoU >= 0.3 */
+static void
+test_recall (void)
+{
+  const GMarkupParser parser = { truth_start, NULL, NULL, NULL, NULL };
+  Reading reading = { NULL, g_ptr_array_new_with_free_func (truth_free) };
+  g_autoptr(GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  guint hits = 0, extra = 0;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *xml = image_path (i ? "dlib/faces/testing.xml" : "dlib/faces/training.xml");
+      g_autofree char *text = NULL;
+      g_autoptr(GMarkupParseContext) context = g_markup_parse_context_new (&parser, 0, &reading, NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (g_file_get_contents (xml, &text, NULL, &error));
+      g_assert_true (g_markup_parse_context_parse (context, text, -1, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (reading.boxes->len, ==, 43);
+  for (guint i = 0; i < reading.boxes->len; i++)
+    {
+      Truth *t = reading.boxes->pdata[i];
+      GPtrArray *faces = g_hash_table_lookup (found, t->file);
+      double best = 0;
+
+      if (faces == NULL)
+        {
+          g_autofree char *rel = g_strdup_printf ("dlib/faces/%s", t->file);
+          g_autofree char *path = image_path (rel);
+          g_autoptr(GError) error = NULL;
+          int w, h;
+
+          faces = at_face_engine_scan_file (engine, path, &w, &h, &error);
+          g_assert_no_error (error);
+          g_hash_table_insert (found, g_strdup (t->file), faces);
+          extra += faces->len;
+        }
+      for (guint k = 0; k < faces->len; k++)
+        best = MAX (best, overlap (t, &((AtFace *) faces->pdata[k])->box));
+      hits += best >= 0.3;
+    }
+  g_test_message ("%u of %u annotated faces found (%u detections in all)", hits, reading.boxes->len, extra);
+  g_assert_cmpuint (hits, >=, 40);
+  g_free (reading.file);
+  g_ptr_array_unref (reading.boxes);
+}
+
+/* dlib's 150 x 150 chips of five people */
+static void
+test_identity (void)
+{
+  g_autofree char *root = image_path ("dlib/johns");
+  g_autoptr(GDir) people = g_dir_open (root, 0, NULL);
+  g_autoptr(GArray) owner = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) descriptors = g_array_new (FALSE, FALSE, sizeof (float) * 128);
+  const char *person;
+  guint n_people = 0;
+  double same_max = 0, other_min = G_MAXDOUBLE;
+
+  g_assert_nonnull (people);
+  while ((person = g_dir_read_name (people)) != NULL)
+    {
+      g_autofree char *folder = g_build_filename (root, person, NULL);
+      g_autoptr(GDir) chips = g_dir_open (folder, 0, NULL);
+      const char *chip;
+
+      while (chips != NULL && (chip = g_dir_read_name (chips)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (folder, chip, NULL);
+          g_autoptr(GError) error = NULL;
+          int w, h;
+          g_autofree guint8 *rgb = at_face_image_load (path, &w, &h, &error);
+          float d[128];
+
+          g_assert_no_error (error);
+          at_face_engine_describe (engine, rgb, w, h, w * 3, d);
+          g_array_append_vals (descriptors, d, 1);
+          g_array_append_val (owner, n_people);
+        }
+      n_people++;
+    }
+  g_assert_cmpuint (n_people, ==, 5);
+  g_assert_cmpuint (descriptors->len, ==, 55);
+  for (guint i = 0; i < descriptors->len; i++)
+    for (guint j = i + 1; j < descriptors->len; j++)
+      {
+        double d = at_face_distance ((float *) descriptors->data + i * 128, (float *) descriptors->data + j * 128);
+        if (g_array_index (owner, guint, i) == g_array_index (owner, guint, j))
+          same_max = MAX (same_max, d);
+        else
+          other_min = MIN (other_min, d);
+      }
+  g_test_message ("one person's chips within %.3f of each other; two people's %.3f apart at least", same_max, other_min);
+  g_assert_cmpfloat (same_max, <, 0.6);
+  g_assert_cmpfloat (other_min, >, 0.6);
+}
+
+/* A model missing, or one byte of it changed: a clear error, no crash. */
+static void
+test_models (void)
+{
+  g_autofree char *models = models_dir ();
+  g_autofree char *dir = at_test_make_tmpdir ();
+  const char *files[] = { "ssd_mobilenetv1_model", "face_landmark_68_model", "face_recognition_model" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtFaceEngine) none = at_face_engine_new (dir, &error);
+  g_autofree char *bin = g_build_filename (dir, "face_recognition_model.bin", NULL);
+  g_autoptr(AtFaceEngine) whole = NULL;
+  char *data = NULL;
+  gsize len = 0;
+
+  g_assert_null (none);
+  g_assert_error (error, AT_FACE_ERROR, AT_FACE_ERROR_MISSING);
+  g_assert_nonnull (strstr (error->message, "not installed"));
+  g_clear_error (&error);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    for (guint k = 0; k < 2; k++)
+      {
+        g_autofree char *name = g_strdup_printf (k ? "%s.bin" : "%s-weights_manifest.json", files[i]);
+        g_autofree char *from = g_build_filename (models, name, NULL);
+        g_autofree char *to = g_build_filename (dir, name, NULL);
+        g_autofree char *bytes = NULL;
+        gsize n = 0;
+
+        g_assert_true (g_file_get_contents (from, &bytes, &n, NULL));
+        g_assert_true (g_file_set_contents (to, bytes, (gssize) n, NULL));
+      }
+  whole = at_face_engine_new (dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (whole);
+  g_assert_true (g_file_get_contents (bin, &data, &len, NULL));
+  data[len / 2] ^= 1;
+  g_assert_true (g_file_set_contents (bin, data, (gssize) len, NULL));
+  g_free (data);
+  g_assert_null (at_face_engine_new (dir, &error));
+  g_assert_error (error, AT_FACE_ERROR, AT_FACE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "face_recognition_model.bin"));
+  at_test_rm_rf (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  service = g_getenv ("AT_FACE_SERVICE");
+  g_assert_nonnull (service);
+  g_assert_true (at_vips_init (NULL));
+  engine = at_face_engine_new (NULL, &error);
+  g_assert_no_error (error);
+  g_test_add_func ("/faces/parity", test_parity);
+  g_test_add_func ("/faces/recall", test_recall);
+  g_test_add_func ("/faces/identity", test_identity);
+  g_test_add_func ("/faces/models", test_models);
+  status = g_test_run ();
+  g_object_unref (engine);
+  return status;
+}
