@@ -1,6 +1,7 @@
-/* at-cli-faces.c — `faces scan IMAGE... [--json]`: every face in each
- * image, with its box, 68 landmarks and 128 descriptor values (--json: one
- * object per image and line, the numbers in full, for parity checks). */
+/* at-cli-faces.c — `faces scan IMAGE... [--json] [--align dlib|face-api]`:
+ * every face in each image, with its box, 68 landmarks and 128 descriptor
+ * values (--json: one object per image and line, the numbers in full, for
+ * parity checks with --align face-api). */
 #define G_LOG_DOMAIN "atelier-cli"
 
 #include "config.h"
@@ -11,10 +12,12 @@
 #include "at-cli.h"
 
 static gboolean opt_json;
-static char *opt_models;
+static char *opt_models, *opt_align;
 
 static const GOptionEntry entries[] = {
   { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, N_("One JSON object per image, with every number"), NULL },
+  { "align", 0, 0, G_OPTION_ARG_STRING, &opt_align, N_("How chips are cut: “dlib” (default: rotated onto dlib’s mean "
+    "face) or “face-api” (as the reference library does, for parity checks)"), N_("HOW") },
   { "models", 0, 0, G_OPTION_ARG_FILENAME, &opt_models, N_("The face models' folder (default: $ATELIER_FACE_MODELS, "
     "else the installed ones)"), N_("DIR") },
   { NULL }
@@ -90,8 +93,14 @@ at_cli_faces_scan (int argc, char **argv)
       g_printerr ("atelier-cli: %s\n", _("give one or more images"));
       return AT_CLI_USAGE;
     }
+  if (opt_align != NULL && !g_str_equal (opt_align, "dlib") && !g_str_equal (opt_align, "face-api"))
+    {
+      g_printerr ("atelier-cli: %s\n", _("--align is “dlib” or “face-api”"));
+      return AT_CLI_USAGE;
+    }
   if ((engine = at_face_engine_new (opt_models, &error)) == NULL)
     return at_cli_fail (error);
+  at_face_engine_set_align (engine, g_strcmp0 (opt_align, "face-api") == 0 ? AT_FACE_ALIGN_FACE_API : AT_FACE_ALIGN_DLIB);
   for (int i = 1; i < argc; i++)
     {
       g_autoptr(GPtrArray) faces = NULL;

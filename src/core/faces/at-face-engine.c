@@ -1,8 +1,5 @@
-/* at-face-engine.c — AtFaceEngine: detector, landmarks, chip, descriptor.
- *
- * The chip is face-api's own (FaceLandmarks.alignDlib): an upright square
- * around the eyes and mouth, its side the mean eye-to-mouth distance /
- * 0.45, clipped to the landmark crop's size (a quirk kept for parity). */
+/* at-face-engine.c — AtFaceEngine: detector, landmarks, chip (dlib's
+ * alignment, or face-api's for parity: at-face-align.c), descriptor. */
 #define G_LOG_DOMAIN "atelier-faces"
 
 #include "config.h"
@@ -19,6 +16,7 @@ struct _AtFaceEngine
   AtFaceDetector   *detector;
   AtFaceLandmarker *landmarker;
   AtFaceRecognizer *recognizer;
+  AtFaceAlign       align;
 };
 
 G_DEFINE_FINAL_TYPE (AtFaceEngine, at_face_engine, G_TYPE_OBJECT)
@@ -35,49 +33,6 @@ at_face_engine_new (const char  *dir,
       (self->recognizer = at_face_recognizer_new (where, error)) == NULL)
     return NULL;
   return g_steal_pointer (&self);
-}
-
-/* The mean of points [from, to]. */
-static void
-center (const double *p, int from, int to, double *x, double *y)
-{
-  double sx = 0, sy = 0;
-
-  for (int i = from; i <= to; i++)
-    {
-      sx += p[i * 2];
-      sy += p[i * 2 + 1];
-    }
-  *x = sx / (to - from + 1);
-  *y = sy / (to - from + 1);
-}
-
-/* face-api's descriptor region: alignDlib, then clipped and floored. */
-static gboolean
-chip_region (const double *p, int crop_w, int crop_h, int width, int height, int *rect)
-{
-  double ex[3], ey[3], dist, rx, ry, size, x, y, w, h, right, bottom, cx, cy;
-
-  center (p, 36, 41, &ex[0], &ey[0]);
-  center (p, 42, 47, &ex[1], &ey[1]);
-  center (p, 48, 67, &ex[2], &ey[2]);
-  dist = (hypot (ex[2] - ex[0], ey[2] - ey[0]) + hypot (ex[2] - ex[1], ey[2] - ey[1])) / 2;
-  size = floor (dist / 0.45);
-  rx = (ex[0] + ex[1] + ex[2]) / 3;
-  ry = (ey[0] + ey[1] + ey[2]) / 3;
-  x = floor (MAX (0.0, rx - 0.5 * size));
-  y = floor (MAX (0.0, ry - 0.43 * size));
-  w = MIN (size, crop_w + x);
-  h = MIN (size, crop_h + y);
-  right = x + w;
-  bottom = y + h;
-  cx = MAX (x, 0.0);
-  cy = MAX (y, 0.0);
-  rect[0] = (int) floor (cx);
-  rect[1] = (int) floor (cy);
-  rect[2] = (int) floor (MIN (right - cx, width - cx));
-  rect[3] = (int) floor (MIN (bottom - cy, height - cy));
-  return rect[2] > 0 && rect[3] > 0;
 }
 
 GPtrArray *
@@ -99,10 +54,9 @@ at_face_engine_scan_rgb (AtFaceEngine *self,
       face->box = g_array_index (boxes, AtFaceBox, i);
       if (!at_face_landmarker_run (self->landmarker, rgb, width, height, stride, &face->box, face->landmarks, &crop_w,
                                    &crop_h) ||
-          !chip_region (face->landmarks, crop_w, crop_h, width, height, face->chip))
+          (chip = at_face_align_chip (self->align, rgb, width, height, stride, face->landmarks, crop_w, crop_h,
+                                      face->chip)) == NULL)
         continue;
-      chip = at_face_tensor_from_rgb (rgb, width, height, stride, face->chip[0], face->chip[1], face->chip[2],
-                                      face->chip[3]);
       at_face_recognizer_run (self->recognizer, chip, face->descriptor);
       g_ptr_array_add (faces, g_steal_pointer (&face));
     }
@@ -153,6 +107,14 @@ at_face_engine_scan_file (AtFaceEngine  *self,
   if (pixels == NULL)
     return NULL;
   return at_face_engine_scan_rgb (self, pixels, *width, *height, *width * 3);
+}
+
+void
+at_face_engine_set_align (AtFaceEngine *self,
+                          AtFaceAlign   align)
+{
+  g_return_if_fail (AT_IS_FACE_ENGINE (self));
+  self->align = align;
 }
 
 void

@@ -7,6 +7,7 @@
 
 #include <glib-object.h>
 
+#include "at-face-align.h"
 #include "at-face-nets.h"
 
 G_BEGIN_DECLS
@@ -15,7 +16,7 @@ typedef struct
 {
   AtFaceBox box;
   double    landmarks[136];   /* x, y of the 68 points, image pixels */
-  int       chip[4];          /* the region the descriptor was computed from */
+  int       chip[4];          /* x, y, w, h: the region the chip was taken from */
   float     descriptor[128];
 } AtFace;
 
@@ -28,6 +29,10 @@ G_DECLARE_FINAL_TYPE (AtFaceEngine, at_face_engine, AT, FACE_ENGINE, GObject)
  * AT_FACE_ERROR. */
 AtFaceEngine *at_face_engine_new       (const char    *dir,
                                         GError       **error);
+/* How chips are cut (default AT_FACE_ALIGN_DLIB); set before the engine is
+ * shared. */
+void          at_face_engine_set_align (AtFaceEngine  *self,
+                                        AtFaceAlign    align);
 /* Every face of an 8-bit RGB image, most confident first (AtFace *). */
 GPtrArray    *at_face_engine_scan_rgb  (AtFaceEngine  *self,
                                         const guint8  *rgb,
