@@ -6,6 +6,8 @@
 
 #include <math.h>
 
+#include <cblas.h>
+
 #include <glib/gi18n-lib.h>
 #include "at-face-engine.h"
 #include "at-vips.h"
@@ -28,6 +30,9 @@ at_face_engine_new (const char  *dir,
   g_autofree char *where = dir ? g_strdup (dir) : at_face_models_dir ();
   g_autoptr(AtFaceEngine) self = g_object_new (AT_TYPE_FACE_ENGINE, NULL);
 
+  /* the matrices are small: parallel across photos, one BLAS thread each
+   * (two threads on one photo were slower than one) */
+  openblas_set_num_threads (1);
   if ((self->detector = at_face_detector_new (where, error)) == NULL ||
       (self->landmarker = at_face_landmarker_new (where, error)) == NULL ||
       (self->recognizer = at_face_recognizer_new (where, error)) == NULL)

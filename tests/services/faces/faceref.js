@@ -1,8 +1,10 @@
 // faceref.js — the reference outputs Atelier's face engine is checked
 // against: @vladmandic/face-api on TensorFlow.js's WASM backend, offline.
-//   node faceref.js MODEL_DIR IMAGE.png...
+//   node faceref.js [--time] MODEL_DIR IMAGE.png...
 // prints one JSON object per image: its size and, per face, the detection
-// score and box, the 68 landmarks and the 128-value descriptor.
+// score and box, the 68 landmarks and the 128-value descriptor; with
+// --time, only the milliseconds the library took over all images (the
+// PNG decoding left out), for bench/faces.sh.
 // PNG only: a JPEG decoder of another make would differ by a few levels.
 'use strict';
 const fs = require('fs');
@@ -23,7 +25,10 @@ function readPng(path) {
 }
 
 async function main() {
-  const [models, ...images] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const timing = args[0] === '--time';
+  const [models, ...images] = timing ? args.slice(1) : args;
+  let spent = 0;
   await tf.setBackend('wasm');
   await tf.ready();
   await faceapi.nets.ssdMobilenetv1.loadFromDisk(models);
@@ -32,8 +37,11 @@ async function main() {
   const options = new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5, maxResults: 100 });
   for (const path of images) {
     const image = readPng(path);
+    const t0 = process.hrtime.bigint();
     const found = await faceapi.detectAllFaces(image.tensor, options).withFaceLandmarks().withFaceDescriptors();
+    spent += Number(process.hrtime.bigint() - t0) / 1e6;
     tf.dispose(image.tensor);
+    if (timing) continue;
     const faces = found.map((f) => ({
       score: f.detection.score,
       box: [f.detection.box.x, f.detection.box.y, f.detection.box.width, f.detection.box.height],
@@ -43,6 +51,7 @@ async function main() {
     }));
     process.stdout.write(JSON.stringify({ file: path, width: image.width, height: image.height, faces }) + '\n');
   }
+  if (timing) process.stdout.write(`${spent.toFixed(1)} ms ${images.length} photos\n`);
 }
 
 main().catch((e) => { process.stderr.write(`faceref: ${e.stack || e}\n`); process.exit(1); });
