@@ -11,8 +11,9 @@
 
 #include "at-cli.h"
 
-static gboolean opt_json;
-static char *opt_models, *opt_align;
+static gboolean opt_json, opt_on, opt_quiet;
+static char *opt_models, *opt_align, *opt_catalog, *opt_project, *opt_library;
+static int opt_workers = 2;
 
 static const GOptionEntry entries[] = {
   { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, N_("One JSON object per image, with every number"), NULL },
@@ -20,6 +21,20 @@ static const GOptionEntry entries[] = {
     "face) or “face-api” (as the reference library does, for parity checks)"), N_("HOW") },
   { "models", 0, 0, G_OPTION_ARG_FILENAME, &opt_models, N_("The face models' folder (default: $ATELIER_FACE_MODELS, "
     "else the installed ones)"), N_("DIR") },
+  { NULL }
+};
+
+static const GOptionEntry detect_entries[] = {
+  { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &opt_catalog, N_("The catalog file (default: the workstation’s catalog)"),
+    N_("PATH") },
+  { "project", 'p', 0, G_OPTION_ARG_STRING, &opt_project, N_("Only this project (id, name or number; default: every "
+    "project with face processing on)"), N_("PROJECT") },
+  { "on", 0, 0, G_OPTION_ARG_NONE, &opt_on, N_("Switch the project’s face processing on: its new photos are scanned "
+    "too"), NULL },
+  { "library", 'l', 0, G_OPTION_ARG_FILENAME, &opt_library, N_("The library folder the photos are in"), N_("DIR") },
+  { "workers", 0, 0, G_OPTION_ARG_INT, &opt_workers, N_("Photos scanned at once (default 2)"), N_("N") },
+  { "models", 0, 0, G_OPTION_ARG_FILENAME, &opt_models, N_("The face models’ folder"), N_("DIR") },
+  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, N_("No progress"), NULL },
   { NULL }
 };
 
@@ -128,4 +143,64 @@ at_cli_faces_scan (int argc, char **argv)
         }
     }
   return status;
+}
+
+static void
+progress_cb (AtFaceScan *scan, guint done, guint total, gpointer data)
+{
+  g_printerr ("\r");
+  g_printerr (_("%u of %u photos"), done, total);
+}
+
+static void
+scanned_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+int
+at_cli_faces_detect (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtCatalog) catalog = NULL;
+  g_autoptr(AtFaceEngine) engine = NULL;
+  g_autoptr(AtFaceScan) scan = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *path = NULL;
+  guint photos = 0, faces = 0, failed = 0;
+
+  g_option_context_set_summary (context, _("Find and describe the faces in a project’s photos (resumable)."));
+  g_option_context_add_main_entries (context, detect_entries, GETTEXT_PACKAGE);
+  if (!at_cli_parse (context, &argc, &argv))
+    return AT_CLI_USAGE;
+  if (opt_library == NULL || opt_workers < 1 || opt_workers > 16 || (opt_on && opt_project == NULL))
+    {
+      g_printerr ("atelier-cli: %s\n", _("give --library (and --workers from 1 to 16; --on with --project)"));
+      return AT_CLI_USAGE;
+    }
+  path = at_cli_catalog_path (opt_catalog);
+  if ((catalog = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, &error)) == NULL ||
+      (engine = at_face_engine_new (opt_models, &error)) == NULL ||
+      (opt_on && !at_face_scan_set_processing (catalog, opt_project, TRUE, &error)))
+    return at_cli_fail (error);
+  scan = at_face_scan_new (catalog, engine, opt_library, NULL);
+  at_face_scan_set_project (scan, opt_project);
+  at_face_scan_set_workers (scan, (guint) opt_workers);
+  if (!opt_quiet)
+    g_signal_connect (scan, "progress", G_CALLBACK (progress_cb), NULL);
+  at_face_scan_run (scan, NULL, scanned_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (!opt_quiet)
+    g_printerr ("\n");
+  if (!at_face_scan_run_finish (scan, result, &photos, &faces, &failed, &error) || !at_catalog_flush (catalog, &error))
+    return at_cli_fail (error);
+  g_print (_("%u photos scanned, %u faces found, %u failed.\n"), photos, faces, failed);
+  if (failed > 0)
+    {
+      g_printerr ("atelier-cli: %s\n", at_face_scan_get_last_error (scan));
+      return AT_CLI_FAILED;
+    }
+  return 0;
 }

@@ -32,6 +32,7 @@ static const Command commands[] = {
   { "xmp",     "write", at_cli_xmp_write,     N_("Write photos’ stars, labels, picks and keywords to XMP sidecars") },
   { "xmp",     "read",  at_cli_xmp_read,      N_("Read XMP sidecars into the catalog") },
   { "faces",   "scan",  at_cli_faces_scan,    N_("Find the faces in images: boxes, landmarks, descriptors") },
+  { "faces",   "detect", at_cli_faces_detect, N_("Find and describe the faces in a project’s photos") },
   { "albums",  "create", at_cli_albums_create, N_("Create an album in a project") },
   { "albums",  "rename", at_cli_albums_rename, N_("Rename an album") },
   { "albums",  "add",   at_cli_albums_add,    N_("Add photos to an album") },

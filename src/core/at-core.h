@@ -33,6 +33,7 @@
 #include "at-pg.h"
 #include "at-thread.h"
 #include "at-face-engine.h"
+#include "at-face-scan.h"
 #include "at-rate-limit.h"
 #include "at-s3-client.h"
 #include "at-s3-sign.h"

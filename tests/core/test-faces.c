@@ -8,7 +8,8 @@
  *   identity: dlib's aligned chips of five people, each person's within
  *     0.6 of each other and everyone else's beyond it; with dlib's
  *     alignment, no two people in one party photo within 0.55;
- *   models: a missing or altered model is a clear error. */
+ *   models: a missing or altered model is a clear error;
+ *   scan: a catalog's photos scanned into faces, resumably. */
 #include "config.h"
 
 #include <math.h>
@@ -18,6 +19,7 @@
 #include <json-glib/json-glib.h>
 #include <vips/vips.h>
 
+#include "at-test-cli.h"
 #include "at-test-util.h"
 
 static AtFaceEngine *engine;
@@ -347,6 +349,157 @@ test_same_photo_apart (void)
   g_assert_cmpfloat (closest[0], >, 0.55);
 }
 
+static void
+scan_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static guint
+run_scan (AtFaceScan *scan, guint *faces, guint *failed)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint photos = 0;
+
+  at_face_scan_run (scan, NULL, scan_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (at_face_scan_run_finish (scan, result, &photos, faces, failed, &error));
+  g_assert_no_error (error);
+  return photos;
+}
+
+/* A catalog's photos (the six party photos in a demo catalog's files)
+ * scanned on two workers from previews made for the purpose; a second run
+ * finds nothing left; photos whose scan was lost are scanned again without
+ * doubling their faces; a photo that cannot be read fails alone and is
+ * tried again next time. */
+static void
+test_scan (void)
+{
+  g_autofree char *models = models_dir ();
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 6);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autofree char *cache = g_build_filename (dir, "cache", NULL);
+  g_autoptr(AtFaceScan) scan = at_face_scan_new (catalog, engine, library, cache);
+  g_autoptr(GError) error = NULL;
+  AtSqlConn *conn = at_catalog_get_reader (catalog, &error);
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT library_path FROM photos ORDER BY id", &error);
+  guint i = 0, faces = 0, failed = 0;
+  gint64 first_faces;
+  g_autofree char *away = NULL;
+  g_autofree char *missing = NULL;
+
+  g_assert_no_error (error);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *photo = g_strdup_printf ("%s/../demo/sample%u.jpg", models, ++i);
+      g_autofree char *target = g_build_filename (library, (const char *) sqlite3_column_text (stmt, 0), NULL);
+      g_autofree char *bytes = NULL;
+      gsize n = 0;
+
+      g_assert_true (g_file_get_contents (photo, &bytes, &n, NULL));
+      g_assert_true (g_file_set_contents (target, bytes, (gssize) n, NULL));
+      if (i == 6)
+        missing = g_steal_pointer (&target);
+    }
+  at_sql_stmt_release (stmt);
+  g_assert_cmpuint (i, ==, 6);
+  at_test_sql_exec (catalog, "UPDATE projects SET face_processing = 1");
+
+  g_assert_cmpuint (run_scan (scan, &faces, &failed), ==, 6);
+  g_assert_cmpuint (failed, ==, 0);
+  g_test_message ("6 party photos: %u faces", faces);
+  g_assert_cmpuint (faces, >=, 20);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  first_faces = at_test_sql_int (catalog, "SELECT count(*) FROM faces");
+  g_assert_cmpint (first_faces, ==, faces);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM faces WHERE length(embedding) = 512 "
+                                             "AND length(landmarks) = 544 AND box_x + box_w <= 1 AND detector_score > 0.5"),
+                   ==, first_faces);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT sum(face_count) FROM face_scans"), ==, first_faces);
+
+  /* nothing left */
+  g_assert_cmpuint (run_scan (scan, &faces, &failed), ==, 0);
+
+  /* two scans lost: those two again, their faces replaced, not doubled */
+  at_test_sql_exec (catalog, "DELETE FROM face_scans WHERE photo_id IN (SELECT id FROM photos ORDER BY id LIMIT 2)");
+  g_assert_cmpuint (run_scan (scan, &faces, &failed), ==, 2);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM faces"), ==, first_faces);
+
+  /* one photo away (its file gone, no preview of it): it alone fails, and waits */
+  at_test_sql_exec (catalog, "DELETE FROM face_scans WHERE photo_id IN (SELECT id FROM photos ORDER BY id DESC LIMIT 2)");
+  away = g_strconcat (missing, ".away", NULL);
+  g_assert_cmpint (g_rename (missing, away), ==, 0);
+  at_test_rm_rf (cache);
+  g_assert_cmpuint (run_scan (scan, &faces, &failed), ==, 1);
+  g_assert_cmpuint (failed, ==, 1);
+  g_assert_nonnull (at_face_scan_get_last_error (scan));
+  g_assert_cmpint (g_rename (away, missing), ==, 0);
+  g_assert_cmpuint (run_scan (scan, &faces, &failed), ==, 1);
+  g_assert_cmpuint (failed, ==, 0);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM face_scans"), ==, 6);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM faces"), ==, first_faces);
+  at_test_rm_rf (dir);
+}
+
+/* faces scan: JSON per image, a corrupt image reported (status 1) while
+ * the others are still scanned; faces detect on a catalog, and its usage. */
+static void
+test_cli (void)
+{
+  g_autofree char *models = models_dir ();
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *photo = g_strdup_printf ("%s/../demo/sample2.jpg", models);
+  g_autofree char *corrupt = g_build_filename (dir, "corrupt.jpg", NULL);
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 2);
+  g_autofree char *path = g_build_filename (dir, "catalog.atelier", NULL);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_auto(GStrv) lines = NULL;
+  AtTestRun r;
+
+  g_assert_true (g_file_set_contents (corrupt, "\xff\xd8\xff\xe0 not a JPEG at all", -1, NULL));
+  r = at_test_cli ("faces", "scan", "--json", corrupt, photo, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "corrupt.jpg"));
+  lines = g_strsplit (r.out, "\n", -1);
+  node = json_from_string (lines[0], NULL);
+  g_assert_nonnull (node);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (node), "faces")), ==, 3);
+  at_test_run_clear (&r);
+  r = at_test_cli ("faces", "scan", photo, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "3 faces"));
+  at_test_run_clear (&r);
+  r = at_test_cli ("faces", "scan", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  at_test_run_clear (&r);
+
+  g_clear_object (&catalog);
+  r = at_test_cli ("faces", "detect", "--quiet", "--catalog", path, "--library", library, "--project", "P-2026-001",
+                   "--on", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "photos scanned"));
+  at_test_run_clear (&r);
+  catalog = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, NULL);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT face_processing FROM projects WHERE project_number = 'P-2026-001'"),
+                   ==, 1);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM face_scans"), >, 0);
+  g_clear_object (&catalog);
+  r = at_test_cli ("faces", "detect", "--catalog", path, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  at_test_run_clear (&r);
+  r = at_test_cli ("faces", "detect", "--catalog", path, "--library", library, "--project", "P-2026-404", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  at_test_run_clear (&r);
+  at_test_rm_rf (dir);
+}
+
 /* A model missing, or one byte of it changed: a clear error, no crash. */
 static void
 test_models (void)
@@ -407,6 +560,8 @@ main (int argc, char **argv)
   g_test_add_func ("/faces/identity", test_identity);
   g_test_add_func ("/faces/same-photo-apart", test_same_photo_apart);
   g_test_add_func ("/faces/models", test_models);
+  g_test_add_func ("/faces/scan", test_scan);
+  g_test_add_func ("/faces/cli", test_cli);
   status = g_test_run ();
   g_object_unref (engine);
   return status;

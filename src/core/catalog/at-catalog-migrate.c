@@ -23,6 +23,7 @@ static const char *const migrations[] = {
   "0004-sync.sql",
   "0005-sync-buckets.sql",
   "0006-upload-parts.sql",
+  "0007-face-scans.sql",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_CATALOG_SCHEMA_VERSION);

@@ -1,0 +1,16 @@
+-- Schema v7: face processing. A project's switch turns detection on for its
+-- photos (a studio-wide choice: it syncs). Each photo scanned records the
+-- model that scanned it and how many faces it found (none is a result too),
+-- so a scan resumes where it stopped and a photo another workstation
+-- scanned (its faces arrive by sync) is not scanned again.
+ALTER TABLE projects ADD COLUMN face_processing INTEGER NOT NULL DEFAULT 0 CHECK (face_processing IN (0, 1));
+
+CREATE TABLE face_scans (
+  photo_id      TEXT PRIMARY KEY NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+  model_version TEXT NOT NULL,
+  face_count    INTEGER NOT NULL CHECK (face_count >= 0),
+  scanned_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  updated_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  deleted_at    TEXT
+);
