@@ -13,7 +13,7 @@ static const char *const expected_tables[] = {
   "editing_jobs", "editing_items", "export_recipes", "deliverables", "delivery_items",
   "backup_records", "uploads", "jobs", "audit_log", "schedule_assistants", "schema_migrations",
   "previews", "photo_keywords", "sync_state", "sync_clock", "sync_outbox", "sync_inbox", "sync_conflicts",
-  "sync_buckets", "upload_parts",
+  "sync_buckets", "upload_parts", "face_scans",
 };
 
 typedef struct
@@ -145,10 +145,10 @@ test_migrate_forward (Fixture *f, gconstpointer data)
     sqlite3_finalize (stmt);
     g_assert_cmpint (sqlite3_exec (db, drop->str, NULL, NULL, NULL), ==, SQLITE_OK);
   }
-  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE previews; DROP TABLE photo_keywords; DROP TABLE photo_search; "
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE face_scans; DROP TABLE previews; DROP TABLE photo_keywords; DROP TABLE photo_search; "
                                      "DROP TRIGGER photos_search_insert; DROP TRIGGER photos_search_update; "
                                      "DROP TRIGGER photos_search_delete; DROP INDEX photos_label_time; DROP INDEX photos_picked_time; DROP INDEX photos_body; "
-                                     "DROP INDEX photos_cull; DROP INDEX uploads_target; ALTER TABLE uploads DROP COLUMN file_mtime; ALTER TABLE projects DROP COLUMN backup_originals; CREATE INDEX photos_rating ON photos (rating) WHERE deleted_at IS NULL; "
+                                     "DROP INDEX photos_cull; DROP INDEX uploads_target; ALTER TABLE uploads DROP COLUMN file_mtime; ALTER TABLE projects DROP COLUMN backup_originals; ALTER TABLE projects DROP COLUMN face_processing; CREATE INDEX photos_rating ON photos (rating) WHERE deleted_at IS NULL; "
                                      "DELETE FROM schema_migrations WHERE version > 1; "
                                      "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);

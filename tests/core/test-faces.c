@@ -425,13 +425,13 @@ test_scan (void)
   g_assert_cmpuint (run_scan (scan, &faces, &failed), ==, 0);
 
   /* two scans lost: those two again, their faces replaced, not doubled */
-  at_test_sql_exec (catalog, "DELETE FROM face_scans WHERE photo_id IN (SELECT id FROM photos ORDER BY id LIMIT 2)");
+  at_test_sql_exec (catalog, "DELETE FROM face_scans WHERE id IN (SELECT id FROM photos ORDER BY id LIMIT 2)");
   g_assert_cmpuint (run_scan (scan, &faces, &failed), ==, 2);
   g_assert_true (at_catalog_flush (catalog, NULL));
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM faces"), ==, first_faces);
 
   /* one photo away (its file gone, no preview of it): it alone fails, and waits */
-  at_test_sql_exec (catalog, "DELETE FROM face_scans WHERE photo_id IN (SELECT id FROM photos ORDER BY id DESC LIMIT 2)");
+  at_test_sql_exec (catalog, "DELETE FROM face_scans WHERE id IN (SELECT id FROM photos ORDER BY id DESC LIMIT 2)");
   away = g_strconcat (missing, ".away", NULL);
   g_assert_cmpint (g_rename (missing, away), ==, 0);
   at_test_rm_rf (cache);

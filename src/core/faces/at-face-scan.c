@@ -141,7 +141,7 @@ photos_left (AtFaceScan *self, GError **error)
                                     "JOIN projects j ON j.id = p.project_id "
                                     "WHERE p.deleted_at IS NULL AND j.deleted_at IS NULL "
                                     "AND (j.id = ?1 OR (?1 IS NULL AND j.face_processing = 1)) "
-                                    "AND NOT EXISTS (SELECT 1 FROM face_scans s WHERE s.photo_id = p.id "
+                                    "AND NOT EXISTS (SELECT 1 FROM face_scans s WHERE s.id = p.id "
                                     "AND s.model_version = ?2 AND s.deleted_at IS NULL) "
                                     "ORDER BY p.capture_time, p.id", error);
   if (stmt == NULL)
@@ -214,8 +214,8 @@ write_result (AtSqlConn *conn, gpointer data, GError **error)
       if (!at_sql_step_done (conn, stmt, error))
         return FALSE;
     }
-  return at_sql_exec_bound (conn, error, "INSERT INTO face_scans (photo_id, model_version, face_count) VALUES (?1, ?2, ?3) "
-                                         "ON CONFLICT (photo_id) DO UPDATE SET model_version = excluded.model_version, "
+  return at_sql_exec_bound (conn, error, "INSERT INTO face_scans (id, model_version, face_count) VALUES (?1, ?2, ?3) "
+                                         "ON CONFLICT (id) DO UPDATE SET model_version = excluded.model_version, "
                                          "face_count = excluded.face_count, scanned_at = excluded.scanned_at, deleted_at = NULL",
                             "tti", r->photo->id, AT_FACE_MODEL_VERSION, (int) r->faces->len);
 }

@@ -5,8 +5,10 @@
 -- scanned (its faces arrive by sync) is not scanned again.
 ALTER TABLE projects ADD COLUMN face_processing INTEGER NOT NULL DEFAULT 0 CHECK (face_processing IN (0, 1));
 
+-- (keyed by the photo's own id: two workstations scanning one photo write
+-- the same row, and the later scan wins)
 CREATE TABLE face_scans (
-  photo_id      TEXT PRIMARY KEY NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+  id            TEXT PRIMARY KEY NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
   model_version TEXT NOT NULL,
   face_count    INTEGER NOT NULL CHECK (face_count >= 0),
   scanned_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
