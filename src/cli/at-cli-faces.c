@@ -1,7 +1,10 @@
-/* at-cli-faces.c — `faces scan IMAGE... [--json] [--align dlib|face-api]`:
- * every face in each image, with its box, 68 landmarks and 128 descriptor
- * values (--json: one object per image and line, the numbers in full, for
- * parity checks with --align face-api). */
+/* at-cli-faces.c — the faces commands.
+ *   faces scan IMAGE... [--json] [--align dlib|face-api]: every face in each
+ *     image, with its box, 68 landmarks and 128 descriptor values (--json:
+ *     one object per image and line, for parity checks with face-api's chips);
+ *   faces detect --catalog --library [--project P [--on]]: a catalog's
+ *     photos scanned (resumable), then matched and grouped;
+ *   faces consent PERSON give|revoke; faces enroll PERSON SELFIE... */
 #define G_LOG_DOMAIN "atelier-cli"
 
 #include "config.h"
@@ -14,6 +17,7 @@
 static gboolean opt_json, opt_on, opt_quiet;
 static char *opt_models, *opt_align, *opt_catalog, *opt_project, *opt_library;
 static int opt_workers = 2;
+static char *opt_version;
 
 static const GOptionEntry entries[] = {
   { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, N_("One JSON object per image, with every number"), NULL },
@@ -21,6 +25,15 @@ static const GOptionEntry entries[] = {
     "face) or “face-api” (as the reference library does, for parity checks)"), N_("HOW") },
   { "models", 0, 0, G_OPTION_ARG_FILENAME, &opt_models, N_("The face models' folder (default: $ATELIER_FACE_MODELS, "
     "else the installed ones)"), N_("DIR") },
+  { NULL }
+};
+
+static const GOptionEntry person_entries[] = {
+  { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &opt_catalog, N_("The catalog file (default: the workstation’s catalog)"),
+    N_("PATH") },
+  { "version", 0, 0, G_OPTION_ARG_STRING, &opt_version, N_("consent: the version of the consent form signed (default 1)"),
+    N_("VERSION") },
+  { "models", 0, 0, G_OPTION_ARG_FILENAME, &opt_models, N_("enroll: the face models’ folder"), N_("DIR") },
   { NULL }
 };
 
@@ -168,9 +181,10 @@ at_cli_faces_detect (int argc, char **argv)
   g_autoptr(AtFaceScan) scan = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *path = NULL;
-  guint photos = 0, faces = 0, failed = 0;
+  guint photos = 0, faces = 0, failed = 0, suggested = 0, strong = 0, grouped = 0;
 
-  g_option_context_set_summary (context, _("Find and describe the faces in a project’s photos (resumable)."));
+  g_option_context_set_summary (context, _("Find and describe the faces in a project’s photos (resumable), then suggest "
+                                           "who they are and group the others."));
   g_option_context_add_main_entries (context, detect_entries, GETTEXT_PACKAGE);
   if (!at_cli_parse (context, &argc, &argv))
     return AT_CLI_USAGE;
@@ -194,13 +208,82 @@ at_cli_faces_detect (int argc, char **argv)
     g_main_context_iteration (NULL, TRUE);
   if (!opt_quiet)
     g_printerr ("\n");
-  if (!at_face_scan_run_finish (scan, result, &photos, &faces, &failed, &error) || !at_catalog_flush (catalog, &error))
+  if (!at_face_scan_run_finish (scan, result, &photos, &faces, &failed, &error) ||
+      !at_face_match (catalog, NULL, &suggested, &strong, &error) || !at_face_cluster (catalog, NULL, &grouped, &error) ||
+      !at_catalog_flush (catalog, &error))
     return at_cli_fail (error);
   g_print (_("%u photos scanned, %u faces found, %u failed.\n"), photos, faces, failed);
+  g_print (_("%u faces suggested as people who consented (%u strongly), %u more grouped with faces like them.\n"),
+           suggested, strong, grouped);
   if (failed > 0)
     {
       g_printerr ("atelier-cli: %s\n", at_face_scan_get_last_error (scan));
       return AT_CLI_FAILED;
     }
+  return 0;
+}
+
+/* PERSON give|revoke */
+int
+at_cli_faces_consent (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PERSON give|revoke"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtCatalog) catalog = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *person = NULL;
+  gboolean give;
+
+  g_option_context_set_summary (context, _("Record a person’s consent to biometric processing, or its revocation: "
+                                           "revoking deletes their selfies’ templates and automatic tags."));
+  g_option_context_add_main_entries (context, person_entries, GETTEXT_PACKAGE);
+  if (!at_cli_parse_args (context, &argc, &argv))
+    return AT_CLI_USAGE;
+  if (argc != 3 || (!g_str_equal (argv[2], "give") && !g_str_equal (argv[2], "revoke")))
+    {
+      g_printerr ("atelier-cli: %s\n", _("give PERSON and “give” or “revoke”"));
+      return AT_CLI_USAGE;
+    }
+  give = g_str_equal (argv[2], "give");
+  path = at_cli_catalog_path (opt_catalog);
+  if ((catalog = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, &error)) == NULL ||
+      (give && (person = at_face_person_ensure (catalog, argv[1], &error)) == NULL) ||
+      !at_face_consent_set (catalog, give ? person : argv[1], give, opt_version, &error) ||
+      !at_catalog_flush (catalog, &error))
+    return at_cli_fail (error);
+  g_print (give ? _("%s consented to biometric processing.\n")
+                : _("%s’s consent is revoked: their templates and automatic tags are deleted.\n"), argv[1]);
+  return 0;
+}
+
+/* PERSON IMAGE... */
+int
+at_cli_faces_enroll (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PERSON SELFIE…"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtCatalog) catalog = NULL;
+  g_autoptr(AtFaceEngine) engine = NULL;
+  g_autofree char *path = NULL;
+  guint enrolled = 0;
+
+  g_option_context_set_summary (context, _("Enrol a person’s selfies as the faces they are recognised by (they must have "
+                                           "consented)."));
+  g_option_context_add_main_entries (context, person_entries, GETTEXT_PACKAGE);
+  if (!at_cli_parse_args (context, &argc, &argv))
+    return AT_CLI_USAGE;
+  if (argc < 3)
+    {
+      g_printerr ("atelier-cli: %s\n", _("give PERSON and one or more selfies"));
+      return AT_CLI_USAGE;
+    }
+  path = at_cli_catalog_path (opt_catalog);
+  if ((catalog = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, &error)) == NULL ||
+      (engine = at_face_engine_new (opt_models, &error)) == NULL ||
+      !at_face_enroll (catalog, engine, argv[1], (const char *const *) argv + 2, &enrolled, &error) ||
+      !at_catalog_flush (catalog, &error))
+    return at_cli_fail (error);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%u selfie of %s enrolled.\n", "%u selfies of %s enrolled.\n", enrolled),
+           enrolled, argv[1]);
   return 0;
 }

@@ -21,6 +21,8 @@ int  at_cli_photos_set    (int argc, char **argv);
 int  at_cli_xmp_write     (int argc, char **argv);
 int  at_cli_faces_scan    (int argc, char **argv);
 int  at_cli_faces_detect  (int argc, char **argv);
+int  at_cli_faces_consent (int argc, char **argv);
+int  at_cli_faces_enroll  (int argc, char **argv);
 int  at_cli_xmp_read      (int argc, char **argv);
 int  at_cli_albums_create (int argc, char **argv);
 int  at_cli_albums_rename (int argc, char **argv);

@@ -33,6 +33,8 @@ static const Command commands[] = {
   { "xmp",     "read",  at_cli_xmp_read,      N_("Read XMP sidecars into the catalog") },
   { "faces",   "scan",  at_cli_faces_scan,    N_("Find the faces in images: boxes, landmarks, descriptors") },
   { "faces",   "detect", at_cli_faces_detect, N_("Find and describe the faces in a project’s photos") },
+  { "faces",   "consent", at_cli_faces_consent, N_("Record a person’s biometric consent, or revoke it") },
+  { "faces",   "enroll", at_cli_faces_enroll, N_("Enrol a person’s selfies for recognition") },
   { "albums",  "create", at_cli_albums_create, N_("Create an album in a project") },
   { "albums",  "rename", at_cli_albums_rename, N_("Rename an album") },
   { "albums",  "add",   at_cli_albums_add,    N_("Add photos to an album") },

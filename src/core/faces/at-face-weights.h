@@ -14,6 +14,8 @@ typedef enum {
   AT_FACE_ERROR_MISSING,   /* the models are not installed */
   AT_FACE_ERROR_CORRUPT,   /* a model file is not the one Atelier knows */
   AT_FACE_ERROR_IMAGE,     /* the image cannot be read */
+  AT_FACE_ERROR_CONSENT,   /* the person has no active biometric consent */
+  AT_FACE_ERROR_NO_FACE,   /* a selfie shows no face, or more than one */
   AT_FACE_ERROR_FAILED,
 } AtFaceError;
 

@@ -26,10 +26,11 @@
 #include "at-sync-consent.h"
 
 /* Local to this workstation: the file-by-file journal of its own ingests,
- * its preview cache, its job queue, its transfers to the bucket. (Ingest
+ * its preview cache, its job queue, its transfers to the bucket, its
+ * grouping of unknown faces. (Ingest
  * sessions do sync: photos name the session they came in with.) */
 static const char *const local_tables[] = {
-  "ingest_files", "previews", "jobs", "schema_migrations", "uploads", "upload_parts",
+  "ingest_files", "previews", "jobs", "schema_migrations", "uploads", "upload_parts", "face_clusters",
 };
 
 gboolean

@@ -16,3 +16,12 @@ CREATE TABLE face_scans (
   updated_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
   deleted_at    TEXT
 );
+
+-- Unknown faces grouped by likeness on this workstation (a derived view of
+-- the embeddings, rebuilt from them: local, it does not sync). A face joins
+-- a cluster once; naming or confirming the cluster tags its faces.
+CREATE TABLE face_clusters (
+  face_id    TEXT PRIMARY KEY NOT NULL REFERENCES faces(id) ON DELETE CASCADE,
+  cluster_id TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX face_clusters_cluster ON face_clusters (cluster_id);
