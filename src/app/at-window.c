@@ -17,6 +17,7 @@
 #include "at-credentials.h"
 #include "at-sync-indicator.h"
 #include "at-transfers-button.h"
+#include "at-faces-page.h"
 #include "at-sync-page.h"
 
 typedef struct
@@ -56,6 +57,7 @@ struct _AtWindow
   GtkStack        *stack;
   AtIngestPage    *ingest_page;
   AtLibraryPage   *library_page;
+  AtFacesPage     *faces_page;
   AdwStatusPage   *schedule_page;
   AdwStatusPage   *contracts_page;
   AtSyncPage      *sync_page;
@@ -166,6 +168,9 @@ at_window_set_section (AtWindow   *self,
         if (gtk_list_box_get_selected_row (self->sidebar) != row)
           gtk_list_box_select_row (self->sidebar, row);
       }
+  /* (the keyboard goes to the first face waiting) */
+  if (g_str_equal (id, "faces"))
+    at_faces_page_focus_queue (self->faces_page);
   g_settings_set_string (self->settings, "last-section", id);
 }
 
@@ -380,6 +385,7 @@ setup (AtWindow *self)
           at_library_page_set_xmp_writer (self->library_page, writer);
         }
       at_ingest_page_setup (self->ingest_page, self->catalog, self->settings, library, NULL);
+      at_faces_page_setup (self->faces_page, self->catalog, library, NULL);
       self->sync = at_sync_service_new (self->catalog);
       at_sync_page_set_service (self->sync_page, self->sync);
       at_sync_indicator_set_service (self->sync_indicator, self->sync);
@@ -434,6 +440,7 @@ at_window_class_init (AtWindowClass *klass)
   g_type_ensure (AT_TYPE_INGEST_PAGE);
   g_type_ensure (AT_TYPE_LIBRARY_PAGE);
   g_type_ensure (AT_TYPE_SYNC_PAGE);
+  g_type_ensure (AT_TYPE_FACES_PAGE);
   g_type_ensure (AT_TYPE_SYNC_INDICATOR);
   g_type_ensure (AT_TYPE_TRANSFERS_BUTTON);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/at-window.ui");
@@ -449,6 +456,7 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, schedule_page);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, contracts_page);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, sync_page);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, faces_page);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, transfers_button);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);

@@ -35,6 +35,7 @@
 #include "at-face-engine.h"
 #include "at-face-match.h"
 #include "at-face-people.h"
+#include "at-face-queue.h"
 #include "at-face-review.h"
 #include "at-face-scan.h"
 #include "at-rate-limit.h"

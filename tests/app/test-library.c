@@ -15,27 +15,6 @@
 
 static AtApplication *app;
 
-static void
-type_keys (const char *keys)
-{
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) argv = NULL;
-  int status = 0;
-
-  g_assert_true (g_shell_parse_argv (keys, NULL, &argv, &error));
-  {
-    g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-    g_auto(GStrv) full = NULL;
-    g_strv_builder_add_many (b, "xdotool", "key", "--delay", "30", NULL);
-    g_strv_builder_addv (b, (const char **) argv);
-    full = g_strv_builder_end (b);
-    g_assert_true (g_spawn_sync (NULL, full, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error));
-  }
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  at_test_run_main_loop (150);
-}
-
 static AtPhoto *
 item (AtLibraryPage *page, guint i)
 {
@@ -275,7 +254,7 @@ test_culling_keys (void)
     gtk_selection_model_select_item (selection, 9, TRUE);
     gtk_widget_grab_focus (GTK_WIDGET (at_library_page_get_grid (page)));
     at_test_run_main_loop (100);
-    type_keys ("2");
+    at_test_type_keys ("2");
     g_assert_cmpint (at_photo_get_rating (item (page, 9)), ==, 2);
   }
 
@@ -296,11 +275,11 @@ test_culling_keys (void)
   gtk_widget_grab_focus (GTK_WIDGET (at_library_page_get_grid (page)));
   at_test_run_main_loop (200);
 
-  type_keys ("4");
+  at_test_type_keys ("4");
   g_assert_cmpint (at_photo_get_rating (a), ==, 4);
   g_assert_cmpint (at_photo_get_rating (b), ==, 4);
   g_assert_cmpint (at_photo_get_rating (c), ==, 0);
-  type_keys ("6 p");
+  at_test_type_keys ("6 p");
   g_assert_cmpstr (at_photo_get_color_label (a), ==, "red");
   g_assert_true (at_photo_get_picked (b));
   sa = stored (catalog, a);
@@ -308,12 +287,12 @@ test_culling_keys (void)
 
   /* reject the second one alone, then take it back, then again */
   gtk_selection_model_select_item (selection, 1, TRUE);
-  type_keys ("x");
+  at_test_type_keys ("x");
   g_assert_cmpint (at_photo_get_rating (b), ==, -1);
-  type_keys ("ctrl+z");
+  at_test_type_keys ("ctrl+z");
   g_assert_cmpint (at_photo_get_rating (b), ==, 4);
   g_assert_true (at_photo_get_picked (b));
-  type_keys ("ctrl+shift+z");
+  at_test_type_keys ("ctrl+shift+z");
   g_assert_cmpint (at_photo_get_rating (b), ==, -1);
   sb = stored (catalog, b);
   g_assert_cmpstr (sb, ==, "-1 red 0");
@@ -321,7 +300,7 @@ test_culling_keys (void)
   /* auto-advance: each key moves the selection on, for a run of keys */
   g_object_set (page, "auto-advance", TRUE, NULL);
   gtk_selection_model_select_item (selection, 3, TRUE);
-  type_keys ("5 2 x u 9");
+  at_test_type_keys ("5 2 x u 9");
   g_assert_cmpint (at_photo_get_rating (item (page, 3)), ==, 5);
   g_assert_cmpint (at_photo_get_rating (item (page, 4)), ==, 2);
   g_assert_cmpint (at_photo_get_rating (item (page, 5)), ==, -1);
@@ -371,7 +350,7 @@ test_culling_keys (void)
     gtk_drop_down_set_selected (GTK_DROP_DOWN (rating), 0);
     gtk_widget_grab_focus (search);
     at_test_run_main_loop (100);
-    type_keys ("x 4 x x x");
+    at_test_type_keys ("x 4 x x x");
     at_test_run_main_loop (400);   /* search-changed waits a moment */
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, "x4xxx");
     g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM photos WHERE rating = -1"), ==, rejected_before);
@@ -484,19 +463,19 @@ test_culling_keys (void)
     /* z: the original's own pixels (the demo's are 640 px wide, smaller
      * than the view, so all of them), z again: the whole photo */
     fit_view = shown_in (loupe);
-    type_keys ("z");
+    at_test_type_keys ("z");
     g_assert_true (at_loupe_get_zoomed (loupe));
     at_test_wait_until (zoomed_in, loupe, 20);
-    type_keys ("z");
+    at_test_type_keys ("z");
     g_assert_false (at_loupe_get_zoomed (loupe));
     g_assert_true (shown_in (loupe) == fit_view);
-    type_keys ("Right");
+    at_test_type_keys ("Right");
     g_assert_true (at_loupe_get_photo (loupe) == fourth);
-    type_keys ("3");
+    at_test_type_keys ("3");
     g_assert_cmpint (at_photo_get_rating (fourth), ==, 3);
-    type_keys ("Left Left");
+    at_test_type_keys ("Left Left");
     g_assert_true (at_loupe_get_photo (loupe) == item (page, 1));
-    type_keys ("Escape");
+    at_test_type_keys ("Escape");
     g_assert_null (at_loupe_get_photo (loupe));
     g_assert_true (gtk_selection_model_is_selected (selection, 1));
   }
@@ -511,20 +490,20 @@ test_culling_keys (void)
 
     gtk_selection_model_select_range (selection, 4, 3, TRUE);
     gtk_widget_grab_focus (GTK_WIDGET (at_library_page_get_grid (page)));
-    type_keys ("c");
+    at_test_type_keys ("c");
     g_assert_cmpuint (at_compare_view_get_n_panes (view), ==, 3);
     at_test_wait_until (panes_ready, view, 30);
     g_assert_true (at_compare_view_get_active_photo (view) == item (page, 4));
     at_test_save_screenshot (GTK_WIDGET (window), "library-compare.png");
-    type_keys ("Right 2");
+    at_test_type_keys ("Right 2");
     g_assert_true (at_compare_view_get_active_photo (view) == item (page, 5));
     g_assert_cmpint (at_photo_get_rating (item (page, 5)), ==, 2);
     g_assert_cmpint (at_photo_get_rating (item (page, 4)), ==, rating_first);
     g_assert_cmpstr (stored (catalog, item (page, 5)), ==, "2 none 0");
 
-    type_keys ("z");
+    at_test_type_keys ("z");
     at_test_wait_until (panes_zoomed, view, 20);
-    type_keys ("shift+Right shift+Down");
+    at_test_type_keys ("shift+Right shift+Down");
     for (guint i = 0; i < 3; i++)
       at_loupe_get_view (at_compare_view_get_pane (view, i), &zoomed[i], &cx[i], &cy[i]);
     g_assert_cmpfloat (cx[1], >, 0.5);
@@ -536,7 +515,7 @@ test_culling_keys (void)
         g_assert_cmpfloat_with_epsilon (cy[i], cy[1], 1e-9);
       }
     at_test_save_screenshot (GTK_WIDGET (window), "library-compare-zoomed.png");
-    type_keys ("z");
+    at_test_type_keys ("z");
     g_assert_false (at_loupe_get_zoomed (at_compare_view_get_pane (view, 0)));
 
     /* a double click near a pane's top-left corner zooms there, in every pane */
@@ -548,7 +527,7 @@ test_culling_keys (void)
       g_assert_cmpfloat (cx[0], <, 0.2);
       g_assert_cmpfloat (cy[0], <, 0.2);
     }
-    type_keys ("Escape");
+    at_test_type_keys ("Escape");
     g_assert_cmpuint (at_compare_view_get_n_panes (view), ==, 0);
 
     /* one photo selected: it and the next, two across */
@@ -558,7 +537,7 @@ test_culling_keys (void)
     g_assert_true (at_loupe_get_photo (at_compare_view_get_pane (view, 1)) == item (page, 13));
     at_test_wait_until (panes_ready, view, 30);
     at_test_save_screenshot (GTK_WIDGET (window), "library-compare-two.png");
-    type_keys ("Escape");
+    at_test_type_keys ("Escape");
   }
 
   /* More: a camera, then a day; the grid shows exactly what the catalog has */

@@ -16,37 +16,15 @@
 
 #include <glib/gstdio.h>
 
+#include "at-test-faces.h"
 #include "at-test-util.h"
 
 static AtFaceEngine *engine;
 static char *collage;
 
-enum { DIESEL, STATHAM, WILLIS, ROCK, N_PEOPLE };
-static const char *const names[N_PEOPLE] = { "Vin Diesel", "Jason Statham", "Bruce Willis", "Dwayne Johnson" };
-
-/* where each face's centre lies in bald_guys.jpg (1986 x 1545) */
-static const struct { int x, y, who; } truth[] = {
-  { 145, 139, DIESEL }, { 138, 448, DIESEL }, { 639, 164, DIESEL }, { 150, 1359, DIESEL }, { 646, 494, DIESEL },
-  { 381, 289, DIESEL }, { 143, 759, STATHAM }, { 396, 504, STATHAM }, { 956, 469, STATHAM }, { 953, 169, STATHAM },
-  { 391, 99, STATHAM }, { 1149, 824, WILLIS }, { 859, 886, WILLIS }, { 853, 1310, WILLIS }, { 130, 1042, WILLIS },
-  { 460, 1321, WILLIS }, { 1187, 1130, WILLIS }, { 1168, 1380, ROCK }, { 1867, 1381, ROCK }, { 1510, 1391, ROCK },
-  { 1874, 484, ROCK }, { 1592, 234, ROCK }, { 1691, 752, ROCK },
-};
-
-static int
-who_at (double x, double y)
-{
-  int best = -1;
-  double best_d = 80;
-
-  for (guint i = 0; i < G_N_ELEMENTS (truth); i++)
-    if (hypot (truth[i].x - x, truth[i].y - y) < best_d)
-      {
-        best_d = hypot (truth[i].x - x, truth[i].y - y);
-        best = truth[i].who;
-      }
-  return best;
-}
+#define DIESEL AT_TEST_DIESEL
+#define WILLIS AT_TEST_WILLIS
+#define names at_test_face_names
 
 typedef struct
 {
@@ -54,67 +32,28 @@ typedef struct
   AtCatalog *catalog;
   char      *library;
   int        who[64];     /* by photo, in id order */
-  int        offset[64][2];
   char      *selfie;      /* a crop of Vin Diesel's first face */
-  guint      photos;
 } Crops;
 
-/* A demo catalog whose photos are the collage's faces, one each, with a
- * margin around them. */
 static void
 crops_setup (Crops *c, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  int w, h;
-  g_autoptr(GPtrArray) faces = at_face_engine_scan_file (engine, collage, &w, &h, &error);
-  g_autoptr(VipsImage) image = vips_image_new_from_file (collage, NULL);
-  AtSqlConn *conn;
-  sqlite3_stmt *stmt;
-  guint i = 0;
+  g_autofree char *cache = NULL;
+  g_autoptr(AtFaceScan) scan = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  guint failed = 1;
 
-  g_assert_no_error (error);
-  g_assert_cmpuint (faces->len, ==, G_N_ELEMENTS (truth));
   c->dir = at_test_make_tmpdir ();
-  c->catalog = at_test_demo_catalog (c->dir, faces->len);
+  c->catalog = at_test_faces_catalog (c->dir, engine, c->who, &c->selfie);
   c->library = g_build_filename (c->dir, "library", NULL);
-  conn = at_catalog_get_reader (c->catalog, &error);
-  stmt = at_sql_conn_prepare (conn, "SELECT library_path FROM photos ORDER BY id", &error);
+  cache = g_build_filename (c->dir, "cache", NULL);
+  scan = at_face_scan_new (c->catalog, engine, c->library, cache);
+  at_test_sql_exec (c->catalog, "UPDATE projects SET face_processing = 1");
+  at_face_scan_run (scan, NULL, at_test_async_done, &result);
+  g_assert_true (at_face_scan_run_finish (scan, at_test_async_wait (&result), NULL, NULL, &failed, &error));
   g_assert_no_error (error);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      AtFace *f = faces->pdata[i];
-      int x = MAX (0, (int) (f->box.x - f->box.w * 0.3)), y = MAX (0, (int) (f->box.y - f->box.h * 0.3));
-      int cw = MIN (w - x, (int) (f->box.w * 1.6)), ch = MIN (h - y, (int) (f->box.h * 1.6));
-      g_autoptr(VipsImage) crop = NULL;
-      g_autofree char *target = g_build_filename (c->library, (const char *) sqlite3_column_text (stmt, 0), NULL);
-
-      g_assert_cmpint (vips_extract_area (image, &crop, x, y, cw, ch, NULL), ==, 0);
-      g_assert_cmpint (vips_image_write_to_file (crop, target, "Q", 92, NULL), ==, 0);
-      c->who[i] = who_at (f->box.x + f->box.w / 2, f->box.y + f->box.h / 2);
-      g_assert_cmpint (c->who[i], >=, 0);
-      c->offset[i][0] = x;
-      c->offset[i][1] = y;
-      if (c->who[i] == DIESEL && c->selfie == NULL)
-        {
-          c->selfie = g_build_filename (c->dir, "selfie.jpg", NULL);
-          g_assert_cmpint (vips_image_write_to_file (crop, c->selfie, NULL), ==, 0);
-        }
-      i++;
-    }
-  at_sql_stmt_release (stmt);
-  c->photos = i;
-  {
-    g_autofree char *cache = g_build_filename (c->dir, "cache", NULL);
-    g_autoptr(AtFaceScan) scan = at_face_scan_new (c->catalog, engine, c->library, cache);
-    g_autoptr(GAsyncResult) result = NULL;
-    guint failed = 1;
-
-    at_test_sql_exec (c->catalog, "UPDATE projects SET face_processing = 1");
-    at_face_scan_run (scan, NULL, at_test_async_done, &result);
-    g_assert_true (at_face_scan_run_finish (scan, at_test_async_wait (&result), NULL, NULL, &failed, &error));
-    g_assert_no_error (error);
-    g_assert_cmpuint (failed, ==, 0);
-  }
+  g_assert_cmpuint (failed, ==, 0);
   g_assert_true (at_catalog_flush (c->catalog, NULL));
 }
 
@@ -319,7 +258,7 @@ test_cluster_collage (void)
   for (guint i = 0; i < faces->len; i++)
     {
       AtFace *f = faces->pdata[i];
-      int who = who_at (f->box.x + f->box.w / 2, f->box.y + f->box.h / 2);
+      int who = at_test_faces_who_at (f->box.x + f->box.w / 2, f->box.y + f->box.h / 2);
       if (labels[i] < 0)
         continue;
       grouped++;
@@ -384,7 +323,7 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   g_assert_true (at_vips_init (NULL));
-  collage = g_build_filename (g_getenv ("AT_FACE_SERVICE"), "images", "dlib", "faces", "bald_guys.jpg", NULL);
+  collage = at_test_faces_collage ();
   engine = at_face_engine_new (NULL, &error);
   g_assert_no_error (error);
   g_test_add ("/faces/people/consent", Crops, NULL, crops_setup, test_consent, crops_teardown);

@@ -124,6 +124,23 @@ at_face_scan_set_processing (AtCatalog   *catalog,
   return at_catalog_write_sync (catalog, "projects", write_switch, &s, error);
 }
 
+gboolean
+at_face_scan_get_processing (AtCatalog  *catalog,
+                             const char *project_id)
+{
+  AtSqlConn *conn = at_catalog_get_reader (catalog, NULL);
+  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT face_processing FROM projects WHERE id = ?1", NULL) : NULL;
+  gboolean on = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  at_sql_bind_text (stmt, 1, project_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    on = sqlite3_column_int (stmt, 0) == 1;
+  at_sql_stmt_release (stmt);
+  return on;
+}
+
 /* ---- the photos left ---- */
 
 static GPtrArray *

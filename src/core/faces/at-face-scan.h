@@ -53,4 +53,7 @@ gboolean    at_face_scan_set_processing (AtCatalog            *catalog,
                                          gboolean              on,
                                          GError              **error);
 
+gboolean    at_face_scan_get_processing (AtCatalog            *catalog,
+                                         const char           *project_id);
+
 G_END_DECLS

@@ -1,0 +1,659 @@
+/* at-faces-page.c — AtFacesPage (see at-faces-page.h).
+ *
+ * The engine loads on a worker when the page is set up; missing or altered
+ * models show why instead of the queue. Scans run in the background (and
+ * start by themselves a moment after photos arrive in a project whose
+ * switch is on); matching and grouping follow on a worker. Every verdict
+ * is a catalog write on a worker; the queue is read again after it. */
+#define G_LOG_DOMAIN "atelier"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "at-face-group-row.h"
+#include "at-faces-page.h"
+#include "at-sync-buckets.h"
+#include "at-toast.h"
+
+struct _AtFacesPage
+{
+  AdwBin          parent_instance;
+  GtkDropDown    *project_dropdown;
+  GtkSwitch      *processing_switch;
+  GtkLabel       *status_label;
+  GtkProgressBar *progress;
+  GtkWidget      *scan_button;
+  GtkStack       *stack;
+  AdwStatusPage  *missing_page;
+  GtkWidget      *suggestions_title;
+  GtkListBox     *suggestions_list;
+  GtkWidget      *groups_title;
+  GtkListBox     *groups_list;
+
+  AtCatalog      *catalog;
+  char           *library;
+  char           *cache_dir;
+  AtFaceEngine   *engine;
+  GPtrArray      *project_ids;
+  GCancellable   *cancellable;
+  AtFaceGroupRow *current;      /* the row last picked in */
+  gboolean        busy;
+  gboolean        updating;
+  guint           look_id;
+  guint           n_rows[2];
+};
+
+G_DEFINE_FINAL_TYPE (AtFacesPage, at_faces_page, ADW_TYPE_BIN)
+
+static void reload (AtFacesPage *self);
+
+gboolean
+at_faces_page_is_busy (AtFacesPage *self)
+{
+  return self->busy;
+}
+
+guint
+at_faces_page_get_n_rows (AtFacesPage *self,
+                          gboolean     groups)
+{
+  return self->n_rows[groups ? 1 : 0];
+}
+
+/* ---- verdicts, on a worker ---- */
+
+typedef enum { OP_CONFIRM, OP_REJECT, OP_CONFIRM_ALL, OP_NAME_FACE, OP_NAME_GROUP } OpKind;
+
+typedef struct
+{
+  OpKind     kind;
+  GPtrArray *faces;     /* face ids */
+  char      *person;
+  char      *cluster;
+  guint      done;
+} Op;
+
+static void
+op_free (gpointer data)
+{
+  Op *op = data;
+
+  g_ptr_array_unref (op->faces);
+  g_free (op->person);
+  g_free (op->cluster);
+  g_free (op);
+}
+
+static void
+op_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  AtFacesPage *self = source;
+  Op *op = data;
+  GError *error = NULL;
+  gboolean ok = TRUE;
+
+  if (op->kind == OP_NAME_GROUP)
+    ok = at_face_review_cluster (self->catalog, op->cluster, op->person, TRUE, &op->done, &error);
+  else
+    for (guint i = 0; ok && i < op->faces->len; i++)
+      {
+        g_autofree char *person = NULL;
+
+        if (op->kind == OP_NAME_FACE && (person = at_face_person_ensure (self->catalog, op->person, &error)) == NULL)
+          ok = FALSE;
+        else
+          ok = at_face_review (self->catalog, op->faces->pdata[i], person,
+                               op->kind == OP_REJECT ? AT_FACE_REJECT : AT_FACE_CONFIRM, &error);
+        op->done += ok;
+      }
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+op_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AtFacesPage *self = AT_FACES_PAGE (source);
+  Op *op = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    message = g_strdup (error->message);
+  else if (op->kind == OP_REJECT)
+    message = g_strdup (_("Not them: this face will not be suggested as them again"));
+  else if (op->person != NULL)
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face tagged as %s", "%u faces tagged as %s", op->done),
+                               op->done, op->person);
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face confirmed", "%u faces confirmed", op->done),
+                               op->done);
+  at_toast_show (GTK_WIDGET (self), message);
+  self->busy = FALSE;
+  reload (self);
+}
+
+static void
+run_op (AtFacesPage *self, OpKind kind, GPtrArray *faces, const char *person, const char *cluster)
+{
+  g_autoptr(GTask) task = NULL;
+  Op *op = g_new0 (Op, 1);
+
+  op->kind = kind;
+  op->faces = faces;
+  op->person = g_strdup (person);
+  op->cluster = g_strdup (cluster);
+  self->busy = TRUE;
+  task = g_task_new (self, self->cancellable, op_done, NULL);
+  g_task_set_task_data (task, op, op_free);
+  g_task_run_in_thread (task, op_thread);
+}
+
+static GPtrArray *
+one_face (const char *id)
+{
+  GPtrArray *faces = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (faces, g_strdup (id));
+  return faces;
+}
+
+static void
+confirm_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  AtFacesPage *self = AT_FACES_PAGE (widget);
+  AtFaceItem *item;
+
+  if (self->busy || self->current == NULL || (item = at_face_group_row_get_selected (self->current)) == NULL)
+    return;
+  if (at_face_group_row_is_group (self->current))
+    at_face_group_row_ask_name (self->current);
+  else
+    run_op (self, OP_CONFIRM, one_face (item->face_id), NULL, NULL);
+}
+
+static void
+reject_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  AtFacesPage *self = AT_FACES_PAGE (widget);
+  AtFaceItem *item;
+
+  if (self->busy || self->current == NULL || at_face_group_row_is_group (self->current) ||
+      (item = at_face_group_row_get_selected (self->current)) == NULL)
+    return;
+  run_op (self, OP_REJECT, one_face (item->face_id), NULL, NULL);
+}
+
+static void
+confirm_all (AtFacesPage *self, AtFaceGroupRow *row)
+{
+  GPtrArray *items = at_face_group_row_get_items (row);
+  GPtrArray *faces = g_ptr_array_new_with_free_func (g_free);
+
+  if (self->busy || at_face_group_row_is_group (row))
+    {
+      g_ptr_array_unref (faces);
+      return;
+    }
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (faces, g_strdup (((AtFaceItem *) items->pdata[i])->face_id));
+  run_op (self, OP_CONFIRM_ALL, faces, NULL, NULL);
+}
+
+static void
+confirm_all_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  AtFacesPage *self = AT_FACES_PAGE (widget);
+
+  if (self->current != NULL)
+    confirm_all (self, self->current);
+}
+
+static void
+name_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  AtFacesPage *self = AT_FACES_PAGE (widget);
+
+  if (self->current != NULL)
+    at_face_group_row_ask_name (self->current);
+}
+
+static void
+row_named_cb (AtFaceGroupRow *row, const char *person, AtFacesPage *self)
+{
+  AtFaceItem *item = at_face_group_row_get_selected (row);
+
+  if (self->busy || item == NULL)
+    return;
+  if (at_face_group_row_is_group (row))
+    run_op (self, OP_NAME_GROUP, g_ptr_array_new (), person, item->cluster_id);
+  else
+    run_op (self, OP_NAME_FACE, one_face (item->face_id), person, NULL);
+}
+
+static void
+row_picked_cb (AtFaceGroupRow *row, AtFacesPage *self)
+{
+  self->current = row;
+}
+
+static void
+row_activated_cb (AtFaceGroupRow *row, AtFacesPage *self)
+{
+  self->current = row;
+  confirm_action (GTK_WIDGET (self), NULL, NULL);
+}
+
+/* ---- the queue ---- */
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+/* One row per run of items with the same person (or group). */
+static guint
+fill (AtFacesPage *self, GtkListBox *list, GPtrArray *items)
+{
+  guint rows = 0;
+
+  for (guint i = 0; i < items->len;)
+    {
+      AtFaceItem *first = items->pdata[i];
+      g_autoptr(GPtrArray) run = g_ptr_array_new_with_free_func ((GDestroyNotify) at_face_item_free);
+      AtFaceGroupRow *row;
+
+      while (i < items->len)
+        {
+          AtFaceItem *item = items->pdata[i];
+          if (g_strcmp0 (item->person_id, first->person_id) != 0 || g_strcmp0 (item->cluster_id, first->cluster_id) != 0)
+            break;
+          /* (moved: the array below owns it now) */
+          g_ptr_array_add (run, items->pdata[i]);
+          items->pdata[i++] = NULL;
+        }
+      row = at_face_group_row_new (run, self->cache_dir, self->library);
+      g_signal_connect_object (row, "named", G_CALLBACK (row_named_cb), self, 0);
+      g_signal_connect_object (row, "picked", G_CALLBACK (row_picked_cb), self, 0);
+      g_signal_connect_object (row, "activated", G_CALLBACK (row_activated_cb), self, 0);
+      g_signal_connect_object (row, "confirm-all", G_CALLBACK (confirm_all), self, G_CONNECT_SWAPPED);
+      gtk_list_box_append (list, GTK_WIDGET (row));
+      rows++;
+    }
+  return rows;
+}
+
+static void
+reload (AtFacesPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) suggestions = at_face_queue_suggestions (self->catalog, &error);
+  g_autoptr(GPtrArray) groups = suggestions ? at_face_queue_groups (self->catalog, &error) : NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+  /* (the keyboard stays where it was unless it was here) */
+  gboolean had_focus = focus != NULL && (focus == GTK_WIDGET (self) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self)));
+
+  self->current = NULL;
+  clear_list (self->suggestions_list);
+  clear_list (self->groups_list);
+  if (groups == NULL)
+    {
+      at_toast_show (GTK_WIDGET (self), error->message);
+      return;
+    }
+  /* fill() takes the items it shows */
+  g_ptr_array_set_free_func (suggestions, NULL);
+  g_ptr_array_set_free_func (groups, NULL);
+  self->n_rows[0] = fill (self, self->suggestions_list, suggestions);
+  self->n_rows[1] = fill (self, self->groups_list, groups);
+  gtk_widget_set_visible (self->suggestions_title, self->n_rows[0] > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->suggestions_list), self->n_rows[0] > 0);
+  gtk_widget_set_visible (self->groups_title, self->n_rows[1] > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->groups_list), self->n_rows[1] > 0);
+  if (self->engine != NULL || self->n_rows[0] + self->n_rows[1] > 0)
+    gtk_stack_set_visible_child_name (self->stack, self->n_rows[0] + self->n_rows[1] > 0 ? "queue" : "empty");
+  /* the next face to decide on, under the keyboard */
+  {
+    GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->n_rows[0] ? self->suggestions_list : self->groups_list, 0);
+    if (first != NULL)
+      {
+        self->current = AT_FACE_GROUP_ROW (first);
+        at_face_group_row_select_first (self->current, had_focus);
+      }
+  }
+}
+
+const char *
+at_faces_page_get_problem (AtFacesPage *self)
+{
+  g_return_val_if_fail (AT_IS_FACES_PAGE (self), NULL);
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "missing") != 0)
+    return NULL;
+  return adw_status_page_get_description (self->missing_page);
+}
+
+void
+at_faces_page_focus_queue (AtFacesPage *self)
+{
+  g_return_if_fail (AT_IS_FACES_PAGE (self));
+  if (self->current != NULL)
+    at_face_group_row_select_first (self->current, TRUE);
+}
+
+/* ---- scanning ---- */
+
+static void
+set_status (AtFacesPage *self, const char *text)
+{
+  gtk_label_set_label (self->status_label, text ? text : "");
+}
+
+static void
+grouped_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AtFacesPage *self = AT_FACES_PAGE (source);
+  g_autoptr(GError) error = NULL;
+  guint *counts = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *text = NULL;
+
+  self->busy = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
+  gtk_widget_set_sensitive (self->scan_button, self->engine != NULL);
+  if (counts == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        at_toast_show (GTK_WIDGET (self), error->message);
+      set_status (self, NULL);
+      return;
+    }
+  text = g_strdup_printf (_("%u faces found · %u suggestions · %u faces alike"), counts[0], counts[1], counts[2]);
+  set_status (self, text);
+  g_free (counts);
+  reload (self);
+}
+
+static void
+group_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  AtFacesPage *self = source;
+  guint *counts = g_memdup2 (data, sizeof (guint) * 3);
+  GError *error = NULL;
+
+  if (!at_face_match (self->catalog, NULL, &counts[1], NULL, &error) ||
+      !at_face_cluster (self->catalog, NULL, &counts[2], &error))
+    {
+      g_free (counts);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, counts, g_free);
+}
+
+static void
+scan_progress_cb (AtFaceScan *scan, guint done, guint total, AtFacesPage *self)
+{
+  g_autofree char *text = g_strdup_printf (_("Finding faces: %u of %u photos"), done, total);
+
+  gtk_progress_bar_set_fraction (self->progress, total ? (double) done / total : 0);
+  set_status (self, text);
+}
+
+static void
+scanned_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AtFacesPage *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  guint counts[3] = { 0 }, failed = 0;
+
+  if (!at_face_scan_run_finish (AT_FACE_SCAN (source), result, NULL, &counts[0], &failed, &error))
+    {
+      self->busy = FALSE;
+      gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
+      gtk_widget_set_sensitive (self->scan_button, TRUE);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        at_toast_show (GTK_WIDGET (self), error->message);
+      g_object_unref (self);
+      return;
+    }
+  if (failed > 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u photo could not be read: %s",
+                                                            "%u photos could not be read; the last: %s", failed),
+                                               failed, at_face_scan_get_last_error (AT_FACE_SCAN (source)));
+      at_toast_show (GTK_WIDGET (self), text);
+    }
+  set_status (self, _("Suggesting names, grouping faces alike…"));
+  task = g_task_new (self, self->cancellable, grouped_done, NULL);
+  g_task_set_task_data (task, g_memdup2 (counts, sizeof counts), g_free);
+  g_task_run_in_thread (task, group_thread);
+  g_object_unref (self);
+}
+
+void
+at_faces_page_scan (AtFacesPage *self)
+{
+  g_autoptr(AtFaceScan) scan = NULL;
+
+  g_return_if_fail (AT_IS_FACES_PAGE (self));
+  if (self->engine == NULL || self->catalog == NULL || self->busy)
+    return;
+  self->busy = TRUE;
+  gtk_widget_set_sensitive (self->scan_button, FALSE);
+  gtk_progress_bar_set_fraction (self->progress, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), TRUE);
+  set_status (self, _("Finding faces…"));
+  scan = at_face_scan_new (self->catalog, self->engine, self->library, self->cache_dir);
+  g_signal_connect_object (scan, "progress", G_CALLBACK (scan_progress_cb), self, 0);
+  at_face_scan_run (scan, self->cancellable, scanned_cb, g_object_ref (self));
+}
+
+static void
+scan_clicked_cb (AtFacesPage *self)
+{
+  at_faces_page_scan (self);
+}
+
+/* New photos in a switched-on project: a scan a moment later. */
+static gboolean
+look_cb (gpointer data)
+{
+  AtFacesPage *self = data;
+
+  self->look_id = 0;
+  if (!self->busy && at_face_queue_unscanned (self->catalog) > 0)
+    at_faces_page_scan (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+catalog_changed_cb (AtCatalog *catalog, const char *table, AtFacesPage *self)
+{
+  if ((g_strcmp0 (table, "photos") == 0 || g_strcmp0 (table, "projects") == 0) && self->engine != NULL &&
+      self->look_id == 0)
+    self->look_id = g_timeout_add_seconds (3, look_cb, self);
+}
+
+/* ---- projects and their switch ---- */
+
+static void
+load_projects (AtFacesPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) projects = at_sync_list_projects (self->catalog, &error);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  g_ptr_array_set_size (self->project_ids, 0);
+  for (guint i = 0; projects != NULL && i < projects->len; i++)
+    {
+      AtSyncProject *p = projects->pdata[i];
+      g_autofree char *label = g_strdup_printf ("%s · %s", p->number, p->name);
+
+      gtk_string_list_append (names, label);
+      g_ptr_array_add (self->project_ids, g_strdup (p->id));
+    }
+  gtk_drop_down_set_model (self->project_dropdown, G_LIST_MODEL (names));
+}
+
+static void
+project_selected_cb (AtFacesPage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->project_dropdown);
+
+  self->updating = TRUE;
+  gtk_switch_set_active (self->processing_switch, self->catalog != NULL && i < self->project_ids->len &&
+                                                  at_face_scan_get_processing (self->catalog, self->project_ids->pdata[i]));
+  self->updating = FALSE;
+}
+
+static void
+processing_cb (AtFacesPage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->project_dropdown);
+  gboolean on = gtk_switch_get_active (self->processing_switch);
+  g_autoptr(GError) error = NULL;
+
+  if (self->updating || self->catalog == NULL || i >= self->project_ids->len)
+    return;
+  if (!at_face_scan_set_processing (self->catalog, self->project_ids->pdata[i], on, &error))
+    {
+      at_toast_show (GTK_WIDGET (self), error->message);
+      return;
+    }
+  if (on)
+    at_faces_page_scan (self);
+}
+
+/* ---- the engine ---- */
+
+static void
+engine_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  AtFaceEngine *engine = at_face_engine_new (data, &error);
+
+  if (engine == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, engine, g_object_unref);
+}
+
+static void
+engine_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AtFacesPage *self = AT_FACES_PAGE (source);
+  g_autoptr(GError) error = NULL;
+
+  self->engine = g_task_propagate_pointer (G_TASK (result), &error);
+  if (self->engine == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      adw_status_page_set_description (self->missing_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "missing");
+      gtk_widget_set_sensitive (self->scan_button, FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->processing_switch), FALSE);
+      return;
+    }
+  gtk_widget_set_sensitive (self->scan_button, TRUE);
+  reload (self);
+  /* what was left unscanned (a closed laptop, new photos) goes on */
+  if (at_face_queue_unscanned (self->catalog) > 0)
+    at_faces_page_scan (self);
+}
+
+void
+at_faces_page_setup (AtFacesPage *self,
+                     AtCatalog   *catalog,
+                     const char  *library,
+                     const char  *models)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (AT_IS_FACES_PAGE (self));
+  g_set_object (&self->catalog, catalog);
+  g_free (self->library);
+  self->library = g_strdup (library);
+  load_projects (self);
+  project_selected_cb (self);
+  reload (self);
+  g_signal_connect_object (catalog, "changed", G_CALLBACK (catalog_changed_cb), self, 0);
+  task = g_task_new (self, self->cancellable, engine_done, NULL);
+  g_task_set_task_data (task, g_strdup (models), g_free);
+  g_task_run_in_thread (task, engine_thread);
+}
+
+static void
+at_faces_page_dispose (GObject *object)
+{
+  AtFacesPage *self = AT_FACES_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->look_id, g_source_remove);
+  G_OBJECT_CLASS (at_faces_page_parent_class)->dispose (object);
+}
+
+static void
+at_faces_page_finalize (GObject *object)
+{
+  AtFacesPage *self = AT_FACES_PAGE (object);
+
+  g_clear_object (&self->catalog);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->cancellable);
+  g_ptr_array_unref (self->project_ids);
+  g_free (self->library);
+  g_free (self->cache_dir);
+  G_OBJECT_CLASS (at_faces_page_parent_class)->finalize (object);
+}
+
+static void
+at_faces_page_class_init (AtFacesPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = at_faces_page_dispose;
+  G_OBJECT_CLASS (klass)->finalize = at_faces_page_finalize;
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/faces/at-faces-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AtFacesPage, project_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AtFacesPage, processing_switch);
+  gtk_widget_class_bind_template_child (widget_class, AtFacesPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, AtFacesPage, progress);
+  gtk_widget_class_bind_template_child (widget_class, AtFacesPage, scan_button);
+  gtk_widget_class_bind_template_child (widget_class, AtFacesPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, AtFacesPage, missing_page);
+  gtk_widget_class_bind_template_child (widget_class, AtFacesPage, suggestions_title);
+  gtk_widget_class_bind_template_child (widget_class, AtFacesPage, suggestions_list);
+  gtk_widget_class_bind_template_child (widget_class, AtFacesPage, groups_title);
+  gtk_widget_class_bind_template_child (widget_class, AtFacesPage, groups_list);
+  gtk_widget_class_bind_template_callback (widget_class, scan_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, project_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, processing_cb);
+  gtk_widget_class_install_action (widget_class, "faces.confirm", NULL, confirm_action);
+  gtk_widget_class_install_action (widget_class, "faces.reject", NULL, reject_action);
+  gtk_widget_class_install_action (widget_class, "faces.confirm-all", NULL, confirm_all_action);
+  gtk_widget_class_install_action (widget_class, "faces.name", NULL, name_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "faces.reject", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "faces.reject", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_SHIFT_MASK, "faces.confirm-all", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_SHIFT_MASK, "faces.confirm-all", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, 0, "faces.name", NULL);
+}
+
+static void
+at_faces_page_init (AtFacesPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->project_ids = g_ptr_array_new_with_free_func (g_free);
+  self->cancellable = g_cancellable_new ();
+  self->cache_dir = at_preview_default_cache_dir ();
+  gtk_widget_set_sensitive (self->scan_button, FALSE);
+}

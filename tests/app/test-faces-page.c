@@ -1,0 +1,151 @@
+/* test-faces-page.c — the Faces page in the real window under Xvfb, on
+ * dlib's collage of four people cut into 23 photos, one of whom (Vin
+ * Diesel) consented and enrolled a selfie. The page finds the faces by
+ * itself (face processing is on), suggests him and groups the other three;
+ * then a person works the queue with the keyboard: Enter confirms, Delete
+ * rejects, Shift+Enter confirms the rest, N names a group. Screenshots of
+ * the queue before and after; and of the page when the models are missing. */
+#include "config.h"
+
+#include <string.h>
+
+#include "at-faces-page.h"
+#include "at-test-app.h"
+#include "at-test-faces.h"
+#include "at-test-util.h"
+
+static AtApplication *app;
+
+static gboolean
+queue_ready (gpointer page)
+{
+  return !at_faces_page_is_busy (page) && at_faces_page_get_n_rows (page, FALSE) > 0;
+}
+
+static gboolean
+idle (gpointer page)
+{
+  return !at_faces_page_is_busy (page);
+}
+
+static gint64
+count (AtCatalog *catalog, const char *sql)
+{
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  return at_test_sql_int (catalog, sql);
+}
+
+static void
+test_review (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtFaceEngine) engine = at_face_engine_new (NULL, &error);
+  g_autofree char *selfie = NULL;
+  int who[64];
+  g_autoptr(AtCatalog) catalog = NULL;
+  const char *selfies[2] = { NULL, NULL };
+  AtWindow *window;
+  AtFacesPage *page;
+  gint64 groups;
+  GSettings *settings = at_application_get_settings (app);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+
+  g_assert_no_error (error);
+  catalog = at_test_faces_catalog (dir, engine, who, &selfie);
+  selfies[0] = selfie;
+  g_free (at_face_person_ensure (catalog, at_test_face_names[AT_TEST_DIESEL], &error));
+  g_assert_true (at_face_consent_set (catalog, at_test_face_names[AT_TEST_DIESEL], TRUE, NULL, &error));
+  g_assert_true (at_face_enroll (catalog, engine, at_test_face_names[AT_TEST_DIESEL], selfies, NULL, &error));
+  g_assert_no_error (error);
+  at_test_sql_exec (catalog, "UPDATE projects SET face_processing = 1");
+
+  g_settings_set_string (settings, "library-folder", library);
+  window = at_test_new_window (app, catalog);
+  at_window_set_section (window, "faces");
+  page = AT_FACES_PAGE (at_test_find_widget (GTK_WIDGET (window), AT_TYPE_FACES_PAGE));
+  g_assert_nonnull (page);
+  /* it scans by itself: the photos are in a project whose switch is on */
+  at_test_wait_until (queue_ready, page, 120);
+  at_test_run_main_loop (800);
+  g_assert_cmpuint (at_faces_page_get_n_rows (page, FALSE), ==, 1);
+  g_assert_cmpuint (at_faces_page_get_n_rows (page, TRUE), ==, 3);
+  g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_scans"), ==, 23);
+  g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_tags WHERE review_state = 'pending'"), ==, 6);
+  at_test_save_screenshot (GTK_WIDGET (window), "faces-review.png");
+
+  /* the first face is picked: Enter confirms it */
+  at_faces_page_focus_queue (page);
+  at_test_type_keys ("Return");
+  at_test_wait_until (idle, page, 20);
+  at_test_run_main_loop (300);
+  g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_tags WHERE review_state = 'confirmed'"), ==, 1);
+  /* Delete rejects the next */
+  at_test_type_keys ("Delete");
+  at_test_wait_until (idle, page, 20);
+  at_test_run_main_loop (300);
+  g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_tags WHERE review_state = 'rejected'"), ==, 1);
+  /* Shift+Enter: the rest of his row */
+  at_test_type_keys ("shift+Return");
+  at_test_wait_until (idle, page, 20);
+  at_test_run_main_loop (300);
+  g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_tags WHERE review_state = 'confirmed'"), ==, 5);
+  g_assert_cmpuint (at_faces_page_get_n_rows (page, FALSE), ==, 0);
+
+  /* N names the first group */
+  groups = count (catalog, "SELECT count(DISTINCT cluster_id) FROM face_clusters");
+  at_test_type_keys ("n");
+  at_test_run_main_loop (300);
+  at_test_type_keys ("S o m e o n e Return");
+  at_test_wait_until (idle, page, 20);
+  at_test_run_main_loop (500);
+  g_assert_cmpint (count (catalog, "SELECT count(DISTINCT cluster_id) FROM face_clusters"), ==, groups - 1);
+  g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_tags t JOIN people p ON p.id = t.person_id "
+                                   "WHERE p.display_name = 'Someone' AND t.review_state = 'confirmed'"), >=, 5);
+  g_assert_cmpuint (at_faces_page_get_n_rows (page, TRUE), ==, 2);
+  at_test_save_screenshot (GTK_WIDGET (window), "faces-reviewed.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  at_test_run_main_loop (200);
+  g_settings_reset (settings, "library-folder");
+  g_clear_object (&catalog);
+  at_test_rm_rf (dir);
+}
+
+/* No models: the page says what is wrong and what to do. */
+static void
+test_models_missing (void)
+{
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 2);
+  AtWindow *window;
+  AtFacesPage *page;
+
+  g_setenv ("ATELIER_FACE_MODELS", dir, TRUE);
+  window = at_test_new_window (app, catalog);
+  at_window_set_section (window, "faces");
+  at_test_run_main_loop (1500);
+  page = AT_FACES_PAGE (at_test_find_widget (GTK_WIDGET (window), AT_TYPE_FACES_PAGE));
+  g_assert_nonnull (at_faces_page_get_problem (page));
+  g_assert_nonnull (strstr (at_faces_page_get_problem (page), "not installed"));
+  at_test_save_screenshot (GTK_WIDGET (window), "faces-models-missing.png");
+  g_unsetenv ("ATELIER_FACE_MODELS");
+  gtk_window_destroy (GTK_WINDOW (window));
+  at_test_run_main_loop (200);
+  g_clear_object (&catalog);
+  at_test_rm_rf (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  app = at_test_app_init (&argc, &argv);
+  g_assert_true (at_vips_init (NULL));
+  g_test_add_func ("/app/faces/review", test_review);
+  g_test_add_func ("/app/faces/models-missing", test_models_missing);
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
