@@ -20,6 +20,7 @@ int  at_cli_photos_list   (int argc, char **argv);
 int  at_cli_photos_set    (int argc, char **argv);
 int  at_cli_xmp_write     (int argc, char **argv);
 int  at_cli_faces_scan    (int argc, char **argv);
+int  at_cli_doctor        (int argc, char **argv);
 int  at_cli_faces_detect  (int argc, char **argv);
 int  at_cli_faces_consent (int argc, char **argv);
 int  at_cli_faces_enroll  (int argc, char **argv);

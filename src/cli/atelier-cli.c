@@ -25,6 +25,7 @@ static const Command commands[] = {
   { "catalog", "init",  at_cli_catalog_init,  N_("Create a new, empty catalog") },
   { "catalog", "info",  at_cli_catalog_info,  N_("Show the schema version and the row count of every table") },
   { "catalog", "check", at_cli_catalog_check, N_("Check the catalog’s integrity and foreign keys") },
+  { NULL,      "doctor", at_cli_doctor,       N_("Check that this workstation has what Atelier needs") },
   { NULL,      "ingest", at_cli_ingest,       N_("Copy cards or folders into the library and backup, verified and resumable") },
   { NULL,      "demo",  at_cli_demo,          N_("Fill a catalog with a sample studio and real photo files") },
   { "photos",  "list",  at_cli_photos_list,   N_("List photos by stars, label, flag, album, camera or text") },

@@ -540,6 +540,25 @@ test_models (void)
   g_assert_null (at_face_engine_new (dir, &error));
   g_assert_error (error, AT_FACE_ERROR, AT_FACE_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, "face_recognition_model.bin"));
+  /* atelier-cli doctor says the same, and fails; with the real models it passes */
+  {
+    g_autofree char *catalog_path = g_build_filename (dir, "catalog.atelier", NULL);
+    g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, NULL);
+    AtTestRun r;
+
+    g_assert_nonnull (catalog);
+    g_clear_object (&catalog);
+    r = at_test_cli ("doctor", "--catalog", catalog_path, "--models", dir, NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.out, "✗ Face models"));
+    g_assert_nonnull (strstr (r.out, "not the one Atelier knows"));
+    g_assert_nonnull (strstr (r.out, "✓ Catalog"));
+    at_test_run_clear (&r);
+    r = at_test_cli ("doctor", "--catalog", catalog_path, "--models", models, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "✓ Face models"));
+    at_test_run_clear (&r);
+  }
   at_test_rm_rf (dir);
 }
 
