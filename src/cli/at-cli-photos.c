@@ -13,7 +13,7 @@ static gboolean opt_json;
 static int opt_rating_min;
 static char *opt_label;
 static char *opt_flag;
-static char *opt_album;
+static char *opt_album, *opt_person;
 static char *opt_body;
 static char *opt_project;
 static char *opt_text;
@@ -29,6 +29,7 @@ static const GOptionEntry list_entries[] = {
   { "label", 0, 0, G_OPTION_ARG_STRING, &opt_label, N_("Colour label: red, yellow, green, blue, purple or none"), N_("LABEL") },
   { "flag", 0, 0, G_OPTION_ARG_STRING, &opt_flag, N_("picked, rejected or none"), N_("FLAG") },
   { "album", 0, 0, G_OPTION_ARG_STRING, &opt_album, N_("In this album (name or id)"), N_("ALBUM") },
+  { "person", 0, 0, G_OPTION_ARG_STRING, &opt_person, N_("Showing this person (name or id), confirmed"), N_("PERSON") },
   { "body", 0, 0, G_OPTION_ARG_STRING, &opt_body, N_("Shot with the camera of this serial number"), N_("SERIAL") },
   { "project", 0, 0, G_OPTION_ARG_STRING, &opt_project, N_("In this project (id, name or number)"), N_("PROJECT") },
   { "text", 0, 0, G_OPTION_ARG_STRING, &opt_text, N_("Text in the file name or a keyword"), N_("TEXT") },
@@ -95,6 +96,7 @@ at_cli_photos_list (int    argc,
     return usage (_("--rating-min takes 1 to 5")), AT_CLI_USAGE;
   filter.rating_min = opt_rating_min;
   filter.album = g_strdup (opt_album);
+  filter.person = g_strdup (opt_person);
   filter.body_serial = g_strdup (opt_body);
   filter.project = g_strdup (opt_project);
   filter.text = g_strdup (opt_text);

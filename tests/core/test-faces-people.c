@@ -67,6 +67,34 @@ crops_teardown (Crops *c, gconstpointer data)
   g_free (c->selfie);
 }
 
+/* Photos the Library shows for @person (AtPhotoFilter.person). */
+static gint64
+photos_of (Crops *c, const char *person)
+{
+  AtPhotoFilter filter;
+  g_autoptr(GError) error = NULL;
+  AtSqlConn *conn = at_catalog_get_reader (c->catalog, &error);
+  g_autofree char *where = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  gint64 n = -1;
+  int params = 0;
+
+  at_photo_filter_init (&filter);
+  filter.person = g_strdup (person);
+  where = at_photo_filter_where (&filter, 1, &params);
+  sql = g_strdup_printf ("SELECT count(*) FROM photos p %s", where);
+  g_assert_true (at_catalog_flush (c->catalog, NULL));
+  stmt = at_sql_conn_prepare (conn, sql, &error);
+  g_assert_no_error (error);
+  at_photo_filter_bind (&filter, stmt, 1);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  at_sql_stmt_release (stmt);
+  at_photo_filter_clear (&filter);
+  return n;
+}
+
 /* Who the face with this id is, by the truth of its photo. */
 static int
 who_is (Crops *c, const char *face)
@@ -177,9 +205,12 @@ test_match_and_review (Crops *c, gconstpointer data)
   confirm = at_test_sql_text (c->catalog, "SELECT face_id FROM face_tags WHERE review_state = 'pending' ORDER BY distance");
   reject = at_test_sql_text (c->catalog, "SELECT face_id FROM face_tags WHERE review_state = 'pending' "
                                          "ORDER BY distance DESC");
+  /* suggestions are no names: the Library shows him in no photo yet */
+  g_assert_cmpint (photos_of (c, names[DIESEL]), ==, 0);
   g_assert_true (at_face_review (c->catalog, confirm, NULL, AT_FACE_CONFIRM, &error));
   g_assert_true (at_face_review (c->catalog, reject, NULL, AT_FACE_REJECT, &error));
   g_assert_no_error (error);
+  g_assert_cmpint (photos_of (c, names[DIESEL]), ==, 1);
   g_assert_true (at_face_match (c->catalog, NULL, &again, NULL, &error));
   {
     g_autofree char *sql = g_strdup_printf ("SELECT review_state FROM face_tags WHERE face_id = '%s'", reject);

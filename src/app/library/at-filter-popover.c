@@ -1,4 +1,4 @@
-/* at-filter-popover.c — AtFilterPopover: camera, project, album and a date
+/* at-filter-popover.c — AtFilterPopover: camera, project, album, person and a date
  * range, for the filter bar's More button.
  *
  * The lists are read from the catalog on a worker each time the popover
@@ -21,9 +21,11 @@ struct _AtFilterPopover
   GtkDropDown     *body_choice;
   GtkDropDown     *project_choice;
   GtkDropDown     *album_choice;
+  GtkDropDown     *person_choice;
   GtkStringList   *body_list;
   GtkStringList   *project_list;
   GtkStringList   *album_list;
+  GtkStringList   *person_list;
   GtkEntry        *from_entry;
   GtkEntry        *to_entry;
   AtFilterChoices *choices;
@@ -52,7 +54,7 @@ loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   AtFilterChoices *choices = at_filter_choices_load_finish (result, &error);
   AtFilterPopover *self;
-  g_autofree char *body = NULL, *project = NULL, *album = NULL;
+  g_autofree char *body = NULL, *project = NULL, *album = NULL, *person = NULL;
   gboolean changed;
 
   if (choices == NULL)
@@ -67,6 +69,7 @@ loaded_cb (GObject      *object,
       body = g_strdup (chosen (self->body_choice, self->choices->bodies));
       project = g_strdup (chosen (self->project_choice, self->choices->projects));
       album = g_strdup (chosen (self->album_choice, self->choices->albums));
+      person = g_strdup (chosen (self->person_choice, self->choices->people));
     }
   g_clear_pointer (&self->choices, at_filter_choices_free);
   self->choices = choices;
@@ -74,11 +77,13 @@ loaded_cb (GObject      *object,
   at_choice_list_fill (self->body_choice, self->body_list, _("Any Camera"), choices->bodies, body);
   at_choice_list_fill (self->project_choice, self->project_list, _("Any Project"), choices->projects, project);
   at_choice_list_fill (self->album_choice, self->album_list, _("Any Album"), choices->albums, album);
+  at_choice_list_fill (self->person_choice, self->person_list, _("Anyone"), choices->people, person);
   self->filling = FALSE;
   /* something chosen that is gone (an album deleted elsewhere) is no filter now */
   changed = g_strcmp0 (body, chosen (self->body_choice, choices->bodies)) != 0 ||
             g_strcmp0 (project, chosen (self->project_choice, choices->projects)) != 0 ||
-            g_strcmp0 (album, chosen (self->album_choice, choices->albums)) != 0;
+            g_strcmp0 (album, chosen (self->album_choice, choices->albums)) != 0 ||
+            g_strcmp0 (person, chosen (self->person_choice, choices->people)) != 0;
   if (changed)
     g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -150,6 +155,8 @@ at_filter_popover_fill (AtFilterPopover *self,
       filter->project = g_strdup (chosen (self->project_choice, self->choices->projects));
       g_free (filter->album);
       filter->album = g_strdup (chosen (self->album_choice, self->choices->albums));
+      g_free (filter->person);
+      filter->person = g_strdup (chosen (self->person_choice, self->choices->people));
     }
   g_free (filter->date_from);
   filter->date_from = entry_date (self->from_entry);
@@ -166,15 +173,15 @@ at_filter_popover_get_n_active (AtFilterPopover *self)
   g_return_val_if_fail (AT_IS_FILTER_POPOVER (self), 0);
   at_photo_filter_init (&filter);
   at_filter_popover_fill (self, &filter);
-  n = (filter.body_serial != NULL) + (filter.project != NULL) + (filter.album != NULL) + (filter.date_from != NULL) +
-      (filter.date_to != NULL);
+  n = (filter.body_serial != NULL) + (filter.project != NULL) + (filter.album != NULL) + (filter.person != NULL) +
+      (filter.date_from != NULL) + (filter.date_to != NULL);
   at_photo_filter_clear (&filter);
   return n;
 }
 
 /**
  * at_filter_popover_select:
- * @what: "camera", "project" or "album"
+ * @what: "camera", "project", "album" or "person"
  * @value: a serial number or id, as AtFilterChoice has it
  *
  * Chooses a value from code (a test, or the sidebar later); FALSE if the
@@ -192,6 +199,8 @@ at_filter_popover_select (AtFilterPopover *self,
     return at_choice_list_select (self->body_choice, TRUE, self->choices->bodies, value);
   if (g_str_equal (what, "project"))
     return at_choice_list_select (self->project_choice, TRUE, self->choices->projects, value);
+  if (g_str_equal (what, "person"))
+    return at_choice_list_select (self->person_choice, TRUE, self->choices->people, value);
   return at_choice_list_select (self->album_choice, TRUE, self->choices->albums, value);
 }
 
@@ -205,6 +214,7 @@ at_filter_popover_clear (AtFilterPopover *self)
   gtk_drop_down_set_selected (self->body_choice, 0);
   gtk_drop_down_set_selected (self->project_choice, 0);
   gtk_drop_down_set_selected (self->album_choice, 0);
+  gtk_drop_down_set_selected (self->person_choice, 0);
   g_signal_handlers_block_by_func (self->from_entry, date_changed_cb, self);
   g_signal_handlers_block_by_func (self->to_entry, date_changed_cb, self);
   gtk_editable_set_text (GTK_EDITABLE (self->from_entry), "");
@@ -240,9 +250,11 @@ at_filter_popover_class_init (AtFilterPopoverClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtFilterPopover, body_choice);
   gtk_widget_class_bind_template_child (widget_class, AtFilterPopover, project_choice);
   gtk_widget_class_bind_template_child (widget_class, AtFilterPopover, album_choice);
+  gtk_widget_class_bind_template_child (widget_class, AtFilterPopover, person_choice);
   gtk_widget_class_bind_template_child (widget_class, AtFilterPopover, body_list);
   gtk_widget_class_bind_template_child (widget_class, AtFilterPopover, project_list);
   gtk_widget_class_bind_template_child (widget_class, AtFilterPopover, album_list);
+  gtk_widget_class_bind_template_child (widget_class, AtFilterPopover, person_list);
   gtk_widget_class_bind_template_child (widget_class, AtFilterPopover, from_entry);
   gtk_widget_class_bind_template_child (widget_class, AtFilterPopover, to_entry);
   gtk_widget_class_bind_template_callback (widget_class, choice_changed_cb);

@@ -107,12 +107,16 @@ at_filter_choices_load (AtSqlConn *conn,
   c->bodies = g_ptr_array_new_with_free_func (choice_free);
   c->projects = g_ptr_array_new_with_free_func (choice_free);
   c->albums = g_ptr_array_new_with_free_func (choice_free);
+  c->people = g_ptr_array_new_with_free_func (choice_free);
   if (!load_bodies (conn, c->bodies, error) ||
       !load_pairs (conn, "SELECT id, project_number || ' · ' || name FROM projects WHERE deleted_at IS NULL "
                          "ORDER BY event_date DESC, project_number", c->projects, error) ||
       !load_pairs (conn, "SELECT a.id, a.name || ' · ' || p.name FROM albums a JOIN projects p ON p.id = a.project_id "
                          "WHERE a.deleted_at IS NULL AND p.deleted_at IS NULL "
-                         "ORDER BY p.event_date DESC, p.project_number, a.name", c->albums, error))
+                         "ORDER BY p.event_date DESC, p.project_number, a.name", c->albums, error) ||
+      !load_pairs (conn, "SELECT pe.id, pe.display_name FROM people pe WHERE pe.deleted_at IS NULL AND EXISTS "
+                         "(SELECT 1 FROM face_tags t WHERE t.person_id = pe.id AND t.review_state = 'confirmed' "
+                         "AND t.deleted_at IS NULL) ORDER BY pe.display_name", c->people, error))
     return NULL;
   return g_steal_pointer (&c);
 }
@@ -125,6 +129,7 @@ at_filter_choices_free (AtFilterChoices *choices)
   g_clear_pointer (&choices->bodies, g_ptr_array_unref);
   g_clear_pointer (&choices->projects, g_ptr_array_unref);
   g_clear_pointer (&choices->albums, g_ptr_array_unref);
+  g_clear_pointer (&choices->people, g_ptr_array_unref);
   g_free (choices);
 }
 

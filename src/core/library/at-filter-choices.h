@@ -1,5 +1,5 @@
 /* at-filter-choices.h — what a filter bar can offer: the catalog's camera
- * bodies, projects and albums, each as a value for AtPhotoFilter and a label. */
+ * bodies, projects, albums and people, each as a value for AtPhotoFilter and a label. */
 #pragma once
 
 #include "at-catalog.h"
@@ -17,6 +17,7 @@ typedef struct
   GPtrArray *bodies;     /* of AtFilterChoice, by serial */
   GPtrArray *projects;   /* newest event first */
   GPtrArray *albums;     /* by project, newest first, then name */
+  GPtrArray *people;     /* people with a confirmed face, by name */
 } AtFilterChoices;
 
 AtFilterChoices *at_filter_choices_load (AtSqlConn       *conn,

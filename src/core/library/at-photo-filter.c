@@ -25,6 +25,7 @@ void
 at_photo_filter_clear (AtPhotoFilter *filter)
 {
   g_clear_pointer (&filter->album, g_free);
+  g_clear_pointer (&filter->person, g_free);
   g_clear_pointer (&filter->body_serial, g_free);
   g_clear_pointer (&filter->project, g_free);
   g_clear_pointer (&filter->text, g_free);
@@ -39,6 +40,7 @@ at_photo_filter_copy (AtPhotoFilter       *dest,
 {
   *dest = *src;
   dest->album = g_strdup (src->album);
+  dest->person = g_strdup (src->person);
   dest->body_serial = g_strdup (src->body_serial);
   dest->project = g_strdup (src->project);
   dest->text = g_strdup (src->text);
@@ -87,6 +89,15 @@ at_photo_filter_where (const AtPhotoFilter *f,
       g_string_append_printf (sql, " AND p.id IN (SELECT i.photo_id FROM album_items i JOIN albums a ON a.id = i.album_id "
                                    "WHERE i.present = 1 AND i.deleted_at IS NULL AND a.deleted_at IS NULL "
                                    "AND (a.id = ?%d OR a.name = ?%d))", n, n);
+      n++;
+    }
+  if (f->person != NULL)
+    {
+      /* only what a person confirmed: a suggestion is not a name */
+      g_string_append_printf (sql, " AND p.id IN (SELECT fa.photo_id FROM faces fa JOIN face_tags t ON t.face_id = fa.id "
+                                   "JOIN people pe ON pe.id = t.person_id WHERE t.review_state = 'confirmed' "
+                                   "AND t.deleted_at IS NULL AND fa.deleted_at IS NULL AND pe.deleted_at IS NULL "
+                                   "AND (pe.id = ?%d OR pe.display_name = ?%d))", n, n);
       n++;
     }
   if (f->body_serial != NULL)
@@ -140,6 +151,8 @@ at_photo_filter_bind (const AtPhotoFilter *f,
     at_sql_bind_text (stmt, n++, at_label_to_string (f->label));
   if (f->album != NULL)
     at_sql_bind_text (stmt, n++, f->album);
+  if (f->person != NULL)
+    at_sql_bind_text (stmt, n++, f->person);
   if (f->body_serial != NULL)
     at_sql_bind_text (stmt, n++, f->body_serial);
   if (f->project != NULL)
@@ -158,7 +171,8 @@ at_photo_filter_equal (const AtPhotoFilter *a,
 {
   return a->rating_min == b->rating_min && a->has_label == b->has_label && (!a->has_label || a->label == b->label) &&
          a->has_flag == b->has_flag && (!a->has_flag || a->flag == b->flag) &&
-         g_strcmp0 (a->album, b->album) == 0 && g_strcmp0 (a->body_serial, b->body_serial) == 0 &&
+         g_strcmp0 (a->album, b->album) == 0 && g_strcmp0 (a->person, b->person) == 0 &&
+         g_strcmp0 (a->body_serial, b->body_serial) == 0 &&
          g_strcmp0 (a->project, b->project) == 0 && g_strcmp0 (a->text, b->text) == 0 &&
          g_strcmp0 (a->date_from, b->date_from) == 0 && g_strcmp0 (a->date_to, b->date_to) == 0;
 }

@@ -15,6 +15,7 @@ typedef struct
   gboolean has_flag;
   AtFlag   flag;
   char    *album;         /* album name or id */
+  char    *person;        /* person id or name: photos with a face confirmed as them */
   char    *body_serial;
   char    *project;       /* project id, name or number */
   char    *text;          /* in the file name or a keyword */
