@@ -383,6 +383,7 @@ setup (AtWindow *self)
           at_sidecar_style_parse (style_name, &style);
           writer = at_xmp_writer_new (self->catalog, library, style);
           at_library_page_set_xmp_writer (self->library_page, writer);
+          at_faces_page_set_xmp_writer (self->faces_page, writer);
         }
       at_ingest_page_setup (self->ingest_page, self->catalog, self->settings, library, NULL);
       at_faces_page_setup (self->faces_page, self->catalog, library, NULL);

@@ -96,10 +96,7 @@ write_one (AtCatalog  *catalog,
   gboolean ok;
 
   at_xmp_data_init (&data);
-  g_clear_pointer (&data.keywords, g_ptr_array_unref);
-  ok = at_photo_load_state (conn, id, &data.state, NULL, error) &&
-       (data.keywords = at_keywords_load (conn, id, error)) != NULL &&
-       at_xmp_sidecar_write (sidecar, &data, error);
+  ok = at_xmp_data_load (conn, id, &data, NULL, error) && at_xmp_sidecar_write (sidecar, &data, error);
   at_xmp_data_clear (&data);
   return ok;
 }

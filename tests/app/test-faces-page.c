@@ -28,6 +28,15 @@ idle (gpointer page)
   return !at_faces_page_is_busy (page);
 }
 
+static gboolean
+names_him (gpointer sidecar)
+{
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (sidecar, &text, NULL, NULL) && strstr (text, "Vin Diesel") != NULL &&
+         strstr (text, "mwg-rs:RegionList") != NULL;
+}
+
 static gint64
 count (AtCatalog *catalog, const char *sql)
 {
@@ -91,6 +100,15 @@ test_review (void)
   at_test_run_main_loop (300);
   g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_tags WHERE review_state = 'confirmed'"), ==, 5);
   g_assert_cmpuint (at_faces_page_get_n_rows (page, FALSE), ==, 0);
+  /* the sidecar of a photo of his names him, as an MWG face region */
+  {
+    g_autofree char *rel = at_test_sql_text (catalog, "SELECT p.library_path FROM photos p JOIN faces f ON f.photo_id = p.id "
+                                                      "JOIN face_tags t ON t.face_id = f.id WHERE t.review_state = 'confirmed'");
+    g_autofree char *image = g_build_filename (library, rel, NULL);
+    g_autofree char *sidecar = at_xmp_sidecar_path (image, AT_SIDECAR_ADOBE);
+
+    at_test_wait_until (names_him, sidecar, 20);
+  }
 
   /* N names the first group */
   groups = count (catalog, "SELECT count(DISTINCT cluster_id) FROM face_clusters");

@@ -1,6 +1,8 @@
 /* test-xmp.c — XMP sidecars, checked with an independent reader (exiv2's CLI). */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "at-test-util.h"
@@ -70,6 +72,80 @@ lines_with (const char *printed, const char *prefix)
     if (g_str_has_prefix (lines[i], prefix))
       g_ptr_array_add (found, g_strdup (lines[i]));
   return found;
+}
+
+/* digiKam's regions: a pet (kept) and a face named by hand there (ours
+ * replace the faces). */
+static const char digikam_regions[] =
+  "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+  "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+  " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+  "  <rdf:Description rdf:about=\"\" xmlns:mwg-rs=\"http://www.metadataworkinggroup.com/schemas/regions/\"\n"
+  "    xmlns:stArea=\"http://ns.adobe.com/xmp/sType/Area#\" xmlns:stDim=\"http://ns.adobe.com/xap/1.0/sType/Dimensions#\">\n"
+  "   <mwg-rs:Regions rdf:parseType=\"Resource\">\n"
+  "    <mwg-rs:RegionList><rdf:Bag>\n"
+  "     <rdf:li rdf:parseType=\"Resource\"><mwg-rs:Name>Rex</mwg-rs:Name><mwg-rs:Type>Pet</mwg-rs:Type>\n"
+  "      <mwg-rs:Area stArea:x=\"0.2\" stArea:y=\"0.7\" stArea:w=\"0.1\" stArea:h=\"0.1\" stArea:unit=\"normalized\"/></rdf:li>\n"
+  "     <rdf:li rdf:parseType=\"Resource\"><mwg-rs:Name>Old Guess</mwg-rs:Name><mwg-rs:Type>Face</mwg-rs:Type>\n"
+  "      <mwg-rs:Area stArea:x=\"0.5\" stArea:y=\"0.5\" stArea:w=\"0.1\" stArea:h=\"0.1\" stArea:unit=\"normalized\"/></rdf:li>\n"
+  "    </rdf:Bag></mwg-rs:RegionList>\n"
+  "   </mwg-rs:Regions>\n"
+  "  </rdf:Description>\n"
+  " </rdf:RDF>\n"
+  "</x:xmpmeta>\n"
+  "<?xpacket end=\"w\"?>\n";
+
+/* Confirmed names as MWG regions, as exiv2's own reader sees them; another
+ * application's pet stays, its faces give way to ours; none left, none
+ * written. */
+static void
+test_face_regions (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *sidecar = g_build_filename (dir, "IMG_0001.xmp", NULL);
+  g_autofree char *printed = NULL;
+  g_autofree char *again = NULL;
+  AtXmpData data;
+
+  g_assert_true (g_file_set_contents (sidecar, digikam_regions, -1, NULL));
+  at_xmp_data_init (&data);
+  data.faces = g_ptr_array_new_with_free_func ((GDestroyNotify) at_xmp_region_free);
+  g_ptr_array_add (data.faces, at_xmp_region_new ("Anna Lindqvist", "Face", 0.25, 0.375, 0.125, 0.25));
+  g_ptr_array_add (data.faces, at_xmp_region_new ("Jonas Okafor", "Face", 0.75, 0.4, 0.1, 0.2));
+  data.width = 6000;
+  data.height = 4000;
+  g_assert_true (at_xmp_sidecar_write (sidecar, &data, &error));
+  g_assert_no_error (error);
+  printed = exiv2_print (sidecar);
+  {
+    g_autofree char *w = exiv2_value (printed, "Xmp.mwg-rs.Regions/mwg-rs:AppliedToDimensions/stDim:w");
+    g_autofree char *pet = exiv2_value (printed, "Xmp.mwg-rs.Regions/mwg-rs:RegionList[1]/mwg-rs:Name");
+    g_autofree char *anna = exiv2_value (printed, "Xmp.mwg-rs.Regions/mwg-rs:RegionList[2]/mwg-rs:Name");
+    g_autofree char *type = exiv2_value (printed, "Xmp.mwg-rs.Regions/mwg-rs:RegionList[2]/mwg-rs:Type");
+    g_autofree char *x = exiv2_value (printed, "Xmp.mwg-rs.Regions/mwg-rs:RegionList[2]/mwg-rs:Area/stArea:x");
+    g_autofree char *h = exiv2_value (printed, "Xmp.mwg-rs.Regions/mwg-rs:RegionList[2]/mwg-rs:Area/stArea:h");
+    g_autofree char *jonas = exiv2_value (printed, "Xmp.mwg-rs.Regions/mwg-rs:RegionList[3]/mwg-rs:Name");
+    g_autoptr(GPtrArray) old = lines_with (printed, "Xmp.mwg-rs.Regions/mwg-rs:RegionList[4]");
+
+    g_assert_cmpstr (w, ==, "6000");
+    g_assert_cmpstr (pet, ==, "Rex");
+    g_assert_cmpstr (anna, ==, "Anna Lindqvist");
+    g_assert_cmpstr (type, ==, "Face");
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (x, NULL), 0.25, 1e-6);
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (h, NULL), 0.25, 1e-6);
+    g_assert_cmpstr (jonas, ==, "Jonas Okafor");
+    g_assert_cmpuint (old->len, ==, 0);
+    g_assert_null (strstr (printed, "Old Guess"));
+  }
+  /* nobody confirmed any more: the faces go, the pet stays */
+  g_ptr_array_set_size (data.faces, 0);
+  g_assert_true (at_xmp_sidecar_write (sidecar, &data, &error));
+  again = exiv2_print (sidecar);
+  g_assert_null (strstr (again, "Anna Lindqvist"));
+  g_assert_nonnull (strstr (again, "Rex"));
+  at_xmp_data_clear (&data);
+  at_test_rm_rf (dir);
 }
 
 static void
@@ -211,6 +287,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   at_test_allow_vips_warnings ();
   g_test_add_func ("/xmp/paths", test_paths);
+  g_test_add_func ("/xmp/face-regions", test_face_regions);
   g_test_add_func ("/xmp/round-trip", test_round_trip);
   g_test_add_func ("/xmp/foreign-namespaces", test_foreign_namespaces);
   g_test_add_func ("/xmp/invalid-left-alone", test_invalid_left_alone);

@@ -1,10 +1,7 @@
-/* at-faces-page.c — AtFacesPage (see at-faces-page.h).
- *
- * The engine loads on a worker when the page is set up; missing or altered
- * models show why instead of the queue. Scans run in the background (and
- * start by themselves a moment after photos arrive in a project whose
- * switch is on); matching and grouping follow on a worker. Every verdict
- * is a catalog write on a worker; the queue is read again after it. */
+/* at-faces-page.c — AtFacesPage (see at-faces-page.h): the review queue and
+ * the verdicts. Every verdict is a catalog write on a worker; the queue is
+ * read again after it, and the photos' sidecars get the names. (Scanning,
+ * the engine and the project switch: at-faces-page-scan.c.) */
 #define G_LOG_DOMAIN "atelier"
 
 #include "config.h"
@@ -12,41 +9,11 @@
 #include <glib/gi18n.h>
 
 #include "at-face-group-row.h"
-#include "at-faces-page.h"
-#include "at-sync-buckets.h"
+#include "at-faces-page-private.h"
 #include "at-toast.h"
 
-struct _AtFacesPage
-{
-  AdwBin          parent_instance;
-  GtkDropDown    *project_dropdown;
-  GtkSwitch      *processing_switch;
-  GtkLabel       *status_label;
-  GtkProgressBar *progress;
-  GtkWidget      *scan_button;
-  GtkStack       *stack;
-  AdwStatusPage  *missing_page;
-  GtkWidget      *suggestions_title;
-  GtkListBox     *suggestions_list;
-  GtkWidget      *groups_title;
-  GtkListBox     *groups_list;
-
-  AtCatalog      *catalog;
-  char           *library;
-  char           *cache_dir;
-  AtFaceEngine   *engine;
-  GPtrArray      *project_ids;
-  GCancellable   *cancellable;
-  AtFaceGroupRow *current;      /* the row last picked in */
-  gboolean        busy;
-  gboolean        updating;
-  guint           look_id;
-  guint           n_rows[2];
-};
 
 G_DEFINE_FINAL_TYPE (AtFacesPage, at_faces_page, ADW_TYPE_BIN)
-
-static void reload (AtFacesPage *self);
 
 gboolean
 at_faces_page_is_busy (AtFacesPage *self)
@@ -69,6 +36,7 @@ typedef struct
 {
   OpKind     kind;
   GPtrArray *faces;     /* face ids */
+  GPtrArray *photos;    /* their photos' ids, for the sidecars */
   char      *person;
   char      *cluster;
   guint      done;
@@ -80,6 +48,7 @@ op_free (gpointer data)
   Op *op = data;
 
   g_ptr_array_unref (op->faces);
+  g_ptr_array_unref (op->photos);
   g_free (op->person);
   g_free (op->cluster);
   g_free (op);
@@ -123,25 +92,42 @@ op_done (GObject *source, GAsyncResult *result, gpointer data)
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     message = g_strdup (error->message);
-  else if (op->kind == OP_REJECT)
-    message = g_strdup (_("Not them: this face will not be suggested as them again"));
-  else if (op->person != NULL)
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face tagged as %s", "%u faces tagged as %s", op->done),
-                               op->done, op->person);
   else
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face confirmed", "%u faces confirmed", op->done),
-                               op->done);
+    {
+      if (self->xmp_writer != NULL)
+        {
+          g_ptr_array_add (op->photos, NULL);
+          at_xmp_writer_queue (self->xmp_writer, (const char *const *) op->photos->pdata);
+        }
+      if (op->kind == OP_REJECT)
+        message = g_strdup (_("Not them: this face will not be suggested as them again"));
+      else if (op->person != NULL)
+        message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face tagged as %s", "%u faces tagged as %s",
+                                                op->done), op->done, op->person);
+      else
+        message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face confirmed", "%u faces confirmed", op->done),
+                                   op->done);
+    }
   at_toast_show (GTK_WIDGET (self), message);
   self->busy = FALSE;
-  reload (self);
+  _at_faces_page_reload (self);
 }
 
+/* @row: where the faces are, for their photos */
 static void
-run_op (AtFacesPage *self, OpKind kind, GPtrArray *faces, const char *person, const char *cluster)
+run_op (AtFacesPage *self, AtFaceGroupRow *row, OpKind kind, GPtrArray *faces, const char *person, const char *cluster)
 {
   g_autoptr(GTask) task = NULL;
   Op *op = g_new0 (Op, 1);
+  GPtrArray *items = at_face_group_row_get_items (row);
 
+  op->photos = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < items->len; i++)
+    {
+      AtFaceItem *item = items->pdata[i];
+      if (kind == OP_NAME_GROUP || g_ptr_array_find_with_equal_func (faces, item->face_id, g_str_equal, NULL))
+        g_ptr_array_add (op->photos, g_strdup (item->photo_id));
+    }
   op->kind = kind;
   op->faces = faces;
   op->person = g_strdup (person);
@@ -172,7 +158,7 @@ confirm_action (GtkWidget *widget, const char *name, GVariant *parameter)
   if (at_face_group_row_is_group (self->current))
     at_face_group_row_ask_name (self->current);
   else
-    run_op (self, OP_CONFIRM, one_face (item->face_id), NULL, NULL);
+    run_op (self, self->current, OP_CONFIRM, one_face (item->face_id), NULL, NULL);
 }
 
 static void
@@ -184,7 +170,7 @@ reject_action (GtkWidget *widget, const char *name, GVariant *parameter)
   if (self->busy || self->current == NULL || at_face_group_row_is_group (self->current) ||
       (item = at_face_group_row_get_selected (self->current)) == NULL)
     return;
-  run_op (self, OP_REJECT, one_face (item->face_id), NULL, NULL);
+  run_op (self, self->current, OP_REJECT, one_face (item->face_id), NULL, NULL);
 }
 
 static void
@@ -200,7 +186,7 @@ confirm_all (AtFacesPage *self, AtFaceGroupRow *row)
     }
   for (guint i = 0; i < items->len; i++)
     g_ptr_array_add (faces, g_strdup (((AtFaceItem *) items->pdata[i])->face_id));
-  run_op (self, OP_CONFIRM_ALL, faces, NULL, NULL);
+  run_op (self, row, OP_CONFIRM_ALL, faces, NULL, NULL);
 }
 
 static void
@@ -229,9 +215,9 @@ row_named_cb (AtFaceGroupRow *row, const char *person, AtFacesPage *self)
   if (self->busy || item == NULL)
     return;
   if (at_face_group_row_is_group (row))
-    run_op (self, OP_NAME_GROUP, g_ptr_array_new (), person, item->cluster_id);
+    run_op (self, row, OP_NAME_GROUP, g_ptr_array_new (), person, item->cluster_id);
   else
-    run_op (self, OP_NAME_FACE, one_face (item->face_id), person, NULL);
+    run_op (self, row, OP_NAME_FACE, one_face (item->face_id), person, NULL);
 }
 
 static void
@@ -290,8 +276,8 @@ fill (AtFacesPage *self, GtkListBox *list, GPtrArray *items)
   return rows;
 }
 
-static void
-reload (AtFacesPage *self)
+void
+_at_faces_page_reload (AtFacesPage *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) suggestions = at_face_queue_suggestions (self->catalog, &error);
@@ -341,233 +327,19 @@ at_faces_page_get_problem (AtFacesPage *self)
 }
 
 void
+at_faces_page_set_xmp_writer (AtFacesPage *self,
+                              AtXmpWriter *writer)
+{
+  g_return_if_fail (AT_IS_FACES_PAGE (self));
+  g_set_object (&self->xmp_writer, writer);
+}
+
+void
 at_faces_page_focus_queue (AtFacesPage *self)
 {
   g_return_if_fail (AT_IS_FACES_PAGE (self));
   if (self->current != NULL)
     at_face_group_row_select_first (self->current, TRUE);
-}
-
-/* ---- scanning ---- */
-
-static void
-set_status (AtFacesPage *self, const char *text)
-{
-  gtk_label_set_label (self->status_label, text ? text : "");
-}
-
-static void
-grouped_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  AtFacesPage *self = AT_FACES_PAGE (source);
-  g_autoptr(GError) error = NULL;
-  guint *counts = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autofree char *text = NULL;
-
-  self->busy = FALSE;
-  gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
-  gtk_widget_set_sensitive (self->scan_button, self->engine != NULL);
-  if (counts == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        at_toast_show (GTK_WIDGET (self), error->message);
-      set_status (self, NULL);
-      return;
-    }
-  text = g_strdup_printf (_("%u faces found · %u suggestions · %u faces alike"), counts[0], counts[1], counts[2]);
-  set_status (self, text);
-  g_free (counts);
-  reload (self);
-}
-
-static void
-group_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  AtFacesPage *self = source;
-  guint *counts = g_memdup2 (data, sizeof (guint) * 3);
-  GError *error = NULL;
-
-  if (!at_face_match (self->catalog, NULL, &counts[1], NULL, &error) ||
-      !at_face_cluster (self->catalog, NULL, &counts[2], &error))
-    {
-      g_free (counts);
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, counts, g_free);
-}
-
-static void
-scan_progress_cb (AtFaceScan *scan, guint done, guint total, AtFacesPage *self)
-{
-  g_autofree char *text = g_strdup_printf (_("Finding faces: %u of %u photos"), done, total);
-
-  gtk_progress_bar_set_fraction (self->progress, total ? (double) done / total : 0);
-  set_status (self, text);
-}
-
-static void
-scanned_cb (GObject *source, GAsyncResult *result, gpointer data)
-{
-  AtFacesPage *self = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
-  guint counts[3] = { 0 }, failed = 0;
-
-  if (!at_face_scan_run_finish (AT_FACE_SCAN (source), result, NULL, &counts[0], &failed, &error))
-    {
-      self->busy = FALSE;
-      gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
-      gtk_widget_set_sensitive (self->scan_button, TRUE);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        at_toast_show (GTK_WIDGET (self), error->message);
-      g_object_unref (self);
-      return;
-    }
-  if (failed > 0)
-    {
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u photo could not be read: %s",
-                                                            "%u photos could not be read; the last: %s", failed),
-                                               failed, at_face_scan_get_last_error (AT_FACE_SCAN (source)));
-      at_toast_show (GTK_WIDGET (self), text);
-    }
-  set_status (self, _("Suggesting names, grouping faces alike…"));
-  task = g_task_new (self, self->cancellable, grouped_done, NULL);
-  g_task_set_task_data (task, g_memdup2 (counts, sizeof counts), g_free);
-  g_task_run_in_thread (task, group_thread);
-  g_object_unref (self);
-}
-
-void
-at_faces_page_scan (AtFacesPage *self)
-{
-  g_autoptr(AtFaceScan) scan = NULL;
-
-  g_return_if_fail (AT_IS_FACES_PAGE (self));
-  if (self->engine == NULL || self->catalog == NULL || self->busy)
-    return;
-  self->busy = TRUE;
-  gtk_widget_set_sensitive (self->scan_button, FALSE);
-  gtk_progress_bar_set_fraction (self->progress, 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->progress), TRUE);
-  set_status (self, _("Finding faces…"));
-  scan = at_face_scan_new (self->catalog, self->engine, self->library, self->cache_dir);
-  g_signal_connect_object (scan, "progress", G_CALLBACK (scan_progress_cb), self, 0);
-  at_face_scan_run (scan, self->cancellable, scanned_cb, g_object_ref (self));
-}
-
-static void
-scan_clicked_cb (AtFacesPage *self)
-{
-  at_faces_page_scan (self);
-}
-
-/* New photos in a switched-on project: a scan a moment later. */
-static gboolean
-look_cb (gpointer data)
-{
-  AtFacesPage *self = data;
-
-  self->look_id = 0;
-  if (!self->busy && at_face_queue_unscanned (self->catalog) > 0)
-    at_faces_page_scan (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-catalog_changed_cb (AtCatalog *catalog, const char *table, AtFacesPage *self)
-{
-  if ((g_strcmp0 (table, "photos") == 0 || g_strcmp0 (table, "projects") == 0) && self->engine != NULL &&
-      self->look_id == 0)
-    self->look_id = g_timeout_add_seconds (3, look_cb, self);
-}
-
-/* ---- projects and their switch ---- */
-
-static void
-load_projects (AtFacesPage *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) projects = at_sync_list_projects (self->catalog, &error);
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-
-  g_ptr_array_set_size (self->project_ids, 0);
-  for (guint i = 0; projects != NULL && i < projects->len; i++)
-    {
-      AtSyncProject *p = projects->pdata[i];
-      g_autofree char *label = g_strdup_printf ("%s · %s", p->number, p->name);
-
-      gtk_string_list_append (names, label);
-      g_ptr_array_add (self->project_ids, g_strdup (p->id));
-    }
-  gtk_drop_down_set_model (self->project_dropdown, G_LIST_MODEL (names));
-}
-
-static void
-project_selected_cb (AtFacesPage *self)
-{
-  guint i = gtk_drop_down_get_selected (self->project_dropdown);
-
-  self->updating = TRUE;
-  gtk_switch_set_active (self->processing_switch, self->catalog != NULL && i < self->project_ids->len &&
-                                                  at_face_scan_get_processing (self->catalog, self->project_ids->pdata[i]));
-  self->updating = FALSE;
-}
-
-static void
-processing_cb (AtFacesPage *self)
-{
-  guint i = gtk_drop_down_get_selected (self->project_dropdown);
-  gboolean on = gtk_switch_get_active (self->processing_switch);
-  g_autoptr(GError) error = NULL;
-
-  if (self->updating || self->catalog == NULL || i >= self->project_ids->len)
-    return;
-  if (!at_face_scan_set_processing (self->catalog, self->project_ids->pdata[i], on, &error))
-    {
-      at_toast_show (GTK_WIDGET (self), error->message);
-      return;
-    }
-  if (on)
-    at_faces_page_scan (self);
-}
-
-/* ---- the engine ---- */
-
-static void
-engine_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  GError *error = NULL;
-  AtFaceEngine *engine = at_face_engine_new (data, &error);
-
-  if (engine == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, engine, g_object_unref);
-}
-
-static void
-engine_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  AtFacesPage *self = AT_FACES_PAGE (source);
-  g_autoptr(GError) error = NULL;
-
-  self->engine = g_task_propagate_pointer (G_TASK (result), &error);
-  if (self->engine == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      adw_status_page_set_description (self->missing_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "missing");
-      gtk_widget_set_sensitive (self->scan_button, FALSE);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->processing_switch), FALSE);
-      return;
-    }
-  gtk_widget_set_sensitive (self->scan_button, TRUE);
-  reload (self);
-  /* what was left unscanned (a closed laptop, new photos) goes on */
-  if (at_face_queue_unscanned (self->catalog) > 0)
-    at_faces_page_scan (self);
 }
 
 void
@@ -576,19 +348,15 @@ at_faces_page_setup (AtFacesPage *self,
                      const char  *library,
                      const char  *models)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (AT_IS_FACES_PAGE (self));
   g_set_object (&self->catalog, catalog);
   g_free (self->library);
   self->library = g_strdup (library);
-  load_projects (self);
-  project_selected_cb (self);
-  reload (self);
-  g_signal_connect_object (catalog, "changed", G_CALLBACK (catalog_changed_cb), self, 0);
-  task = g_task_new (self, self->cancellable, engine_done, NULL);
-  g_task_set_task_data (task, g_strdup (models), g_free);
-  g_task_run_in_thread (task, engine_thread);
+  _at_faces_page_load_projects (self);
+  _at_faces_page_project_selected (self);
+  _at_faces_page_reload (self);
+  g_signal_connect_object (catalog, "changed", G_CALLBACK (_at_faces_page_catalog_changed), self, 0);
+  _at_faces_page_load_engine (self, models);
 }
 
 static void
@@ -608,6 +376,7 @@ at_faces_page_finalize (GObject *object)
 
   g_clear_object (&self->catalog);
   g_clear_object (&self->engine);
+  g_clear_object (&self->xmp_writer);
   g_clear_object (&self->cancellable);
   g_ptr_array_unref (self->project_ids);
   g_free (self->library);
@@ -634,9 +403,10 @@ at_faces_page_class_init (AtFacesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtFacesPage, suggestions_list);
   gtk_widget_class_bind_template_child (widget_class, AtFacesPage, groups_title);
   gtk_widget_class_bind_template_child (widget_class, AtFacesPage, groups_list);
-  gtk_widget_class_bind_template_callback (widget_class, scan_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, project_selected_cb);
-  gtk_widget_class_bind_template_callback (widget_class, processing_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "scan_clicked_cb", G_CALLBACK (at_faces_page_scan));
+  gtk_widget_class_bind_template_callback_full (widget_class, "project_selected_cb",
+                                                G_CALLBACK (_at_faces_page_project_selected));
+  gtk_widget_class_bind_template_callback_full (widget_class, "processing_cb", G_CALLBACK (_at_faces_page_processing));
   gtk_widget_class_install_action (widget_class, "faces.confirm", NULL, confirm_action);
   gtk_widget_class_install_action (widget_class, "faces.reject", NULL, reject_action);
   gtk_widget_class_install_action (widget_class, "faces.confirm-all", NULL, confirm_all_action);

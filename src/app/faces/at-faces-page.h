@@ -17,6 +17,9 @@ void     at_faces_page_setup       (AtFacesPage *self,
                                     AtCatalog   *catalog,
                                     const char  *library,
                                     const char  *models);
+/* Sidecars that get the names a person confirms (NULL: none). */
+void     at_faces_page_set_xmp_writer (AtFacesPage *self,
+                                       AtXmpWriter *writer);
 /* Scans what is left, then matches and groups. */
 void     at_faces_page_scan        (AtFacesPage *self);
 gboolean at_faces_page_is_busy     (AtFacesPage *self);

@@ -2,8 +2,9 @@
  *
  * Photo ids are queued as decisions are made; one worker thread takes them
  * in batches after a short quiet spell (a burst of keypresses on one photo
- * becomes one write), reads each photo's state and keywords from its own
- * catalog reader, and merges them into the sidecar (at-xmp-sidecar.c). A
+ * becomes one write), reads each photo's state, keywords and confirmed
+ * faces from its own catalog reader, and merges them into the sidecar
+ * (at-xmp-sidecar.c, the faces as MWG regions: at-xmp-regions.c). A
  * sidecar that cannot be written is logged with its reason and counted;
  * the catalog stays the record either way.
  */
@@ -34,6 +35,60 @@ struct _AtXmpWriter
 
 G_DEFINE_FINAL_TYPE (AtXmpWriter, at_xmp_writer, G_TYPE_OBJECT)
 
+/* The confirmed faces, as regions of the upright photo. */
+static GPtrArray *
+load_faces (AtSqlConn *conn, const char *id, int *width, int *height, GError **error)
+{
+  g_autoptr(GPtrArray) faces = g_ptr_array_new_with_free_func ((GDestroyNotify) at_xmp_region_free);
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT pe.display_name, f.box_x, f.box_y, f.box_w, f.box_h "
+                                                  "FROM faces f JOIN face_tags t ON t.face_id = f.id "
+                                                  "JOIN people pe ON pe.id = t.person_id "
+                                                  "WHERE f.photo_id = ?1 AND f.deleted_at IS NULL "
+                                                  "AND t.review_state = 'confirmed' AND t.deleted_at IS NULL "
+                                                  "ORDER BY f.box_x, f.id", error);
+
+  if (stmt == NULL)
+    return NULL;
+  at_sql_bind_text (stmt, 1, id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      double x = sqlite3_column_double (stmt, 1), y = sqlite3_column_double (stmt, 2);
+      double w = sqlite3_column_double (stmt, 3), h = sqlite3_column_double (stmt, 4);
+
+      /* MWG areas give the centre */
+      g_ptr_array_add (faces, at_xmp_region_new ((const char *) sqlite3_column_text (stmt, 0), "Face", x + w / 2,
+                                                 y + h / 2, w, h));
+    }
+  at_sql_stmt_release (stmt);
+  if ((stmt = at_sql_conn_prepare (conn, "SELECT coalesce(width, 0), coalesce(height, 0), orientation FROM photos "
+                                         "WHERE id = ?1", error)) == NULL)
+    return NULL;
+  at_sql_bind_text (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      /* orientations 5..8 turn the photo a quarter */
+      gboolean turned = sqlite3_column_int (stmt, 2) >= 5;
+      *width = sqlite3_column_int (stmt, turned ? 1 : 0);
+      *height = sqlite3_column_int (stmt, turned ? 0 : 1);
+    }
+  at_sql_stmt_release (stmt);
+  return g_steal_pointer (&faces);
+}
+
+gboolean
+at_xmp_data_load (AtSqlConn   *conn,
+                  const char  *photo_id,
+                  AtXmpData   *data,
+                  char       **rel,
+                  GError     **error)
+{
+  g_clear_pointer (&data->keywords, g_ptr_array_unref);
+  g_clear_pointer (&data->faces, g_ptr_array_unref);
+  return at_photo_load_state (conn, photo_id, &data->state, rel, error) &&
+         (data->keywords = at_keywords_load (conn, photo_id, error)) != NULL &&
+         (data->faces = load_faces (conn, photo_id, &data->width, &data->height, error)) != NULL;
+}
+
 static void
 write_one (AtXmpWriter *self,
            AtSqlConn   *conn,
@@ -46,11 +101,9 @@ write_one (AtXmpWriter *self,
   AtXmpData data;
 
   at_xmp_data_init (&data);
-  g_clear_pointer (&data.keywords, g_ptr_array_unref);
   if (conn == NULL)
     g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_FAILED, "no catalog reader");
-  else if (at_photo_load_state (conn, id, &data.state, &rel, &error) &&
-      (data.keywords = at_keywords_load (conn, id, &error)) != NULL)
+  else if (at_xmp_data_load (conn, id, &data, &rel, &error))
     {
       image = g_build_filename (self->library, rel, NULL);
       sidecar = at_xmp_sidecar_path (image, self->style);

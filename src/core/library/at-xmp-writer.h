@@ -18,4 +18,13 @@ void         at_xmp_writer_queue     (AtXmpWriter       *self,
 void         at_xmp_writer_flush     (AtXmpWriter       *self);
 guint        at_xmp_writer_get_failures (AtXmpWriter    *self);
 
+/* What a photo's sidecar says, from the catalog: its culling state,
+ * keywords and confirmed faces (@data initialised; @rel: its library path,
+ * may be NULL). */
+gboolean     at_xmp_data_load        (AtSqlConn         *conn,
+                                      const char        *photo_id,
+                                      AtXmpData         *data,
+                                      char             **rel,
+                                      GError           **error);
+
 G_END_DECLS

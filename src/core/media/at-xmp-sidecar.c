@@ -89,6 +89,7 @@ void
 at_xmp_data_clear (AtXmpData *data)
 {
   g_clear_pointer (&data->keywords, g_ptr_array_unref);
+  g_clear_pointer (&data->faces, g_ptr_array_unref);
 }
 
 static gboolean
@@ -251,6 +252,8 @@ at_xmp_sidecar_write (const char       *sidecar,
           !gexiv2_metadata_try_set_tag_multiple (m, "Xmp.lr.hierarchicalSubject", (const char **) paths->pdata, error))
         goto fail;
     }
+  if (data->faces != NULL && !at_xmp_regions_write (m, data->faces, data->width, data->height, error))
+    goto fail;
   /* exiv2 mirrors a sidecar's XMP into Exif and IPTC when it reads it, and
    * back into XMP when it writes: the mirrors would bring back the stars
    * and keywords just cleared. The XMP itself is all there is to keep. */

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "at-photo.h"
+#include "at-xmp-regions.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,9 @@ typedef struct
 {
   AtCullState  state;
   GPtrArray   *keywords;   /* char*, levels joined by '|' as lr:hierarchicalSubject has them */
+  GPtrArray   *faces;      /* AtXmpRegion: the confirmed names; NULL leaves a sidecar's faces as they are */
+  int          width;      /* the photo, upright; 0 if unknown */
+  int          height;
 } AtXmpData;
 
 gboolean at_sidecar_style_parse (const char      *name,

@@ -1,0 +1,50 @@
+/* at-faces-page-private.h — what the Faces page's files share: the queue
+ * and verdicts (at-faces-page.c), scanning and the engine
+ * (at-faces-page-scan.c). */
+#pragma once
+
+#include "at-face-group-row.h"
+#include "at-faces-page.h"
+
+G_BEGIN_DECLS
+
+struct _AtFacesPage
+{
+  AdwBin          parent_instance;
+  GtkDropDown    *project_dropdown;
+  GtkSwitch      *processing_switch;
+  GtkLabel       *status_label;
+  GtkProgressBar *progress;
+  GtkWidget      *scan_button;
+  GtkStack       *stack;
+  AdwStatusPage  *missing_page;
+  GtkWidget      *suggestions_title;
+  GtkListBox     *suggestions_list;
+  GtkWidget      *groups_title;
+  GtkListBox     *groups_list;
+
+  AtCatalog      *catalog;
+  char           *library;
+  char           *cache_dir;
+  AtFaceEngine   *engine;
+  AtXmpWriter    *xmp_writer;   /* sidecars get the confirmed names; NULL: none written */
+  GPtrArray      *project_ids;
+  GCancellable   *cancellable;
+  AtFaceGroupRow *current;      /* the row last picked in */
+  gboolean        busy;
+  gboolean        updating;
+  guint           look_id;
+  guint           n_rows[2];
+};
+
+void _at_faces_page_reload           (AtFacesPage *self);
+void _at_faces_page_load_projects    (AtFacesPage *self);
+void _at_faces_page_project_selected (AtFacesPage *self);
+void _at_faces_page_processing       (AtFacesPage *self);
+void _at_faces_page_load_engine      (AtFacesPage *self,
+                                      const char  *models);
+void _at_faces_page_catalog_changed  (AtCatalog   *catalog,
+                                      const char  *table,
+                                      AtFacesPage *self);
+
+G_END_DECLS
