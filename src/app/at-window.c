@@ -386,7 +386,7 @@ setup (AtWindow *self)
           at_faces_page_set_xmp_writer (self->faces_page, writer);
         }
       at_ingest_page_setup (self->ingest_page, self->catalog, self->settings, library, NULL);
-      at_faces_page_setup (self->faces_page, self->catalog, library, NULL);
+      at_faces_page_setup (self->faces_page, self->catalog, self->settings, library, NULL);
       self->sync = at_sync_service_new (self->catalog);
       at_sync_page_set_service (self->sync_page, self->sync);
       at_sync_indicator_set_service (self->sync_indicator, self->sync);

@@ -18,6 +18,7 @@ static gboolean opt_json, opt_on, opt_quiet;
 static char *opt_models, *opt_align, *opt_catalog, *opt_project, *opt_library;
 static int opt_workers = 2;
 static char *opt_version;
+static double opt_strong = 0.45, opt_margin = 0.05, opt_weak = 0.55, opt_eps = 0.5;
 
 static const GOptionEntry entries[] = {
   { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, N_("One JSON object per image, with every number"), NULL },
@@ -48,6 +49,12 @@ static const GOptionEntry detect_entries[] = {
   { "workers", 0, 0, G_OPTION_ARG_INT, &opt_workers, N_("Photos scanned at once (default 2)"), N_("N") },
   { "models", 0, 0, G_OPTION_ARG_FILENAME, &opt_models, N_("The face models’ folder"), N_("DIR") },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, N_("No progress"), NULL },
+  { "strong", 0, 0, G_OPTION_ARG_DOUBLE, &opt_strong, N_("A strong suggestion within this distance (default 0.45)"),
+    N_("D") },
+  { "margin", 0, 0, G_OPTION_ARG_DOUBLE, &opt_margin, N_("… and this much closer than anyone else (default 0.05)"),
+    N_("D") },
+  { "weak", 0, 0, G_OPTION_ARG_DOUBLE, &opt_weak, N_("A weak suggestion within this distance (default 0.55)"), N_("D") },
+  { "group", 0, 0, G_OPTION_ARG_DOUBLE, &opt_eps, N_("Unknown faces this close are grouped (default 0.5)"), N_("D") },
   { NULL }
 };
 
@@ -182,17 +189,24 @@ at_cli_faces_detect (int argc, char **argv)
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *path = NULL;
   guint photos = 0, faces = 0, failed = 0, suggested = 0, strong = 0, grouped = 0;
+  AtFaceThresholds thresholds = AT_FACE_THRESHOLDS_INIT;
 
   g_option_context_set_summary (context, _("Find and describe the faces in a project’s photos (resumable), then suggest "
                                            "who they are and group the others."));
   g_option_context_add_main_entries (context, detect_entries, GETTEXT_PACKAGE);
   if (!at_cli_parse (context, &argc, &argv))
     return AT_CLI_USAGE;
-  if (opt_library == NULL || opt_workers < 1 || opt_workers > 16 || (opt_on && opt_project == NULL))
+  if (opt_library == NULL || opt_workers < 1 || opt_workers > 16 || (opt_on && opt_project == NULL) ||
+      !(opt_strong > 0 && opt_weak >= opt_strong && opt_weak < 2 && opt_margin >= 0 && opt_eps > 0 && opt_eps < 2))
     {
-      g_printerr ("atelier-cli: %s\n", _("give --library (and --workers from 1 to 16; --on with --project)"));
+      g_printerr ("atelier-cli: %s\n", _("give --library (and --workers from 1 to 16; --on with --project; distances with "
+                                          "0 < --strong <= --weak < 2)"));
       return AT_CLI_USAGE;
     }
+  thresholds.strong = opt_strong;
+  thresholds.margin = opt_margin;
+  thresholds.weak = opt_weak;
+  thresholds.eps = opt_eps;
   path = at_cli_catalog_path (opt_catalog);
   if ((catalog = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, &error)) == NULL ||
       (engine = at_face_engine_new (opt_models, &error)) == NULL ||
@@ -209,7 +223,8 @@ at_cli_faces_detect (int argc, char **argv)
   if (!opt_quiet)
     g_printerr ("\n");
   if (!at_face_scan_run_finish (scan, result, &photos, &faces, &failed, &error) ||
-      !at_face_match (catalog, NULL, &suggested, &strong, &error) || !at_face_cluster (catalog, NULL, &grouped, &error) ||
+      !at_face_match (catalog, &thresholds, &suggested, &strong, &error) ||
+      !at_face_cluster (catalog, &thresholds, &grouped, &error) ||
       !at_catalog_flush (catalog, &error))
     return at_cli_fail (error);
   g_print (_("%u photos scanned, %u faces found, %u failed.\n"), photos, faces, failed);

@@ -497,6 +497,10 @@ test_cli (void)
   r = at_test_cli ("faces", "detect", "--catalog", path, "--library", library, "--project", "P-2026-404", NULL);
   g_assert_cmpint (r.status, ==, 1);
   at_test_run_clear (&r);
+  /* a weak band inside the strong one makes no sense */
+  r = at_test_cli ("faces", "detect", "--catalog", path, "--library", library, "--strong", "0.5", "--weak", "0.4", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  at_test_run_clear (&r);
   at_test_rm_rf (dir);
 }
 

@@ -24,6 +24,7 @@ struct _AtFacesPage
   GtkListBox     *groups_list;
 
   AtCatalog      *catalog;
+  GSettings      *settings;
   char           *library;
   char           *cache_dir;
   AtFaceEngine   *engine;

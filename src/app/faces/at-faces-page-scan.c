@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "at-faces-page-private.h"
@@ -45,15 +47,22 @@ grouped_done (GObject *source, GAsyncResult *result, gpointer data)
   _at_faces_page_reload (self);
 }
 
+typedef struct
+{
+  guint            counts[3];
+  AtFaceThresholds thresholds;
+} Grouping;
+
 static void
 group_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   AtFacesPage *self = source;
-  guint *counts = g_memdup2 (data, sizeof (guint) * 3);
+  Grouping *g = data;
+  guint *counts = g_memdup2 (g->counts, sizeof g->counts);
   GError *error = NULL;
 
-  if (!at_face_match (self->catalog, NULL, &counts[1], NULL, &error) ||
-      !at_face_cluster (self->catalog, NULL, &counts[2], &error))
+  if (!at_face_match (self->catalog, &g->thresholds, &counts[1], NULL, &error) ||
+      !at_face_cluster (self->catalog, &g->thresholds, &counts[2], &error))
     {
       g_free (counts);
       g_task_return_error (task, error);
@@ -97,9 +106,22 @@ scanned_cb (GObject *source, GAsyncResult *result, gpointer data)
       at_toast_show (GTK_WIDGET (self), text);
     }
   set_status (self, _("Suggesting names, grouping faces alike…"));
-  task = g_task_new (self, self->cancellable, grouped_done, NULL);
-  g_task_set_task_data (task, g_memdup2 (counts, sizeof counts), g_free);
-  g_task_run_in_thread (task, group_thread);
+  {
+    Grouping *g = g_new0 (Grouping, 1);
+    const AtFaceThresholds defaults = AT_FACE_THRESHOLDS_INIT;
+    GSettings *settings = self->settings;
+
+    memcpy (g->counts, counts, sizeof counts);
+    g->thresholds = defaults;
+    /* (the distances a studio chose in its settings) */
+    g->thresholds.strong = g_settings_get_double (settings, "face-strong-distance");
+    g->thresholds.margin = g_settings_get_double (settings, "face-margin");
+    g->thresholds.weak = MAX (g->thresholds.strong, g_settings_get_double (settings, "face-weak-distance"));
+    g->thresholds.eps = g_settings_get_double (settings, "face-group-distance");
+    task = g_task_new (self, self->cancellable, grouped_done, NULL);
+    g_task_set_task_data (task, g, g_free);
+    g_task_run_in_thread (task, group_thread);
+  }
   g_object_unref (self);
 }
 

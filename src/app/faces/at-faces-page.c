@@ -345,11 +345,13 @@ at_faces_page_focus_queue (AtFacesPage *self)
 void
 at_faces_page_setup (AtFacesPage *self,
                      AtCatalog   *catalog,
+                     GSettings   *settings,
                      const char  *library,
                      const char  *models)
 {
   g_return_if_fail (AT_IS_FACES_PAGE (self));
   g_set_object (&self->catalog, catalog);
+  g_set_object (&self->settings, settings);
   g_free (self->library);
   self->library = g_strdup (library);
   _at_faces_page_load_projects (self);
@@ -375,6 +377,7 @@ at_faces_page_finalize (GObject *object)
   AtFacesPage *self = AT_FACES_PAGE (object);
 
   g_clear_object (&self->catalog);
+  g_clear_object (&self->settings);
   g_clear_object (&self->engine);
   g_clear_object (&self->xmp_writer);
   g_clear_object (&self->cancellable);

@@ -12,9 +12,11 @@ G_BEGIN_DECLS
 #define AT_TYPE_FACES_PAGE (at_faces_page_get_type ())
 G_DECLARE_FINAL_TYPE (AtFacesPage, at_faces_page, AT, FACES_PAGE, AdwBin)
 
-/* @models: the face models' folder (NULL: the default). */
+/* @settings: the distances matching and grouping use; @models: the face
+ * models' folder (NULL: the default). */
 void     at_faces_page_setup       (AtFacesPage *self,
                                     AtCatalog   *catalog,
+                                    GSettings   *settings,
                                     const char  *library,
                                     const char  *models);
 /* Sidecars that get the names a person confirms (NULL: none). */
