@@ -17,7 +17,7 @@
 static gboolean opt_json, opt_on, opt_quiet;
 static char *opt_models, *opt_align, *opt_catalog, *opt_project, *opt_library;
 static int opt_workers = 2;
-static char *opt_version;
+static char *opt_version, *opt_customer, *opt_staff;
 static double opt_strong = 0.45, opt_margin = 0.05, opt_weak = 0.55, opt_eps = 0.5;
 
 static const GOptionEntry entries[] = {
@@ -34,6 +34,10 @@ static const GOptionEntry person_entries[] = {
     N_("PATH") },
   { "version", 0, 0, G_OPTION_ARG_STRING, &opt_version, N_("consent: the version of the consent form signed (default 1)"),
     N_("VERSION") },
+  { "customer", 0, 0, G_OPTION_ARG_STRING, &opt_customer, N_("consent: the person is this customer (id or name)"),
+    N_("CUSTOMER") },
+  { "staff", 0, 0, G_OPTION_ARG_STRING, &opt_staff, N_("consent: the person is this staff member (id or name)"),
+    N_("STAFF") },
   { "models", 0, 0, G_OPTION_ARG_FILENAME, &opt_models, N_("enroll: the face models’ folder"), N_("DIR") },
   { NULL }
 };
@@ -263,6 +267,8 @@ at_cli_faces_consent (int argc, char **argv)
   path = at_cli_catalog_path (opt_catalog);
   if ((catalog = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, &error)) == NULL ||
       (give && (person = at_face_person_ensure (catalog, argv[1], &error)) == NULL) ||
+      ((opt_customer != NULL || opt_staff != NULL) &&
+       !at_face_person_link (catalog, argv[1], opt_customer, opt_staff, &error)) ||
       !at_face_consent_set (catalog, give ? person : argv[1], give, opt_version, &error) ||
       !at_catalog_flush (catalog, &error))
     return at_cli_fail (error);

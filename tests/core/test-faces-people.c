@@ -147,6 +147,19 @@ test_consent (Crops *c, gconstpointer data)
   g_clear_error (&error);
   g_free (at_face_person_ensure (c->catalog, names[DIESEL], &error));
   g_assert_no_error (error);
+  /* a guest who is the studio's customer, and who works there too */
+  {
+    g_autofree char *customer = at_test_sql_text (c->catalog, "SELECT primary_name FROM customers ORDER BY id");
+    g_autofree char *staff = at_test_sql_text (c->catalog, "SELECT id FROM staff ORDER BY id");
+
+    g_assert_true (at_face_person_link (c->catalog, names[DIESEL], customer, staff, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (at_test_sql_int (c->catalog, "SELECT count(*) FROM people WHERE customer_id IS NOT NULL "
+                                                  "AND staff_id IS NOT NULL"), ==, 1);
+    g_assert_false (at_face_person_link (c->catalog, names[DIESEL], "Nobody Known", NULL, &error));
+    g_assert_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
   g_assert_false (at_face_enroll (c->catalog, engine, names[DIESEL], selfie, &enrolled, &error));
   g_assert_error (error, AT_FACE_ERROR, AT_FACE_ERROR_CONSENT);
   g_clear_error (&error);

@@ -95,6 +95,61 @@ at_face_person_ensure (AtCatalog   *catalog,
 typedef struct
 {
   const char *person;
+  const char *customer;
+  const char *staff;
+} Link;
+
+/* UPDATE people SET @column to the row of @table whose id or @name_column
+ * is @key; an unknown key is an error. */
+static gboolean
+link_one (AtSqlConn *conn, const char *person, const char *column, const char *table, const char *name_column,
+          const char *key, GError **error)
+{
+  char *sql = sqlite3_mprintf ("UPDATE people SET \"%w\" = (SELECT id FROM \"%w\" WHERE deleted_at IS NULL "
+                               "AND (id = ?2 OR \"%w\" = ?2) ORDER BY id = ?2 DESC LIMIT 1) WHERE id = ?1 "
+                               "AND EXISTS (SELECT 1 FROM \"%w\" WHERE deleted_at IS NULL AND (id = ?2 OR \"%w\" = ?2))",
+                               column, table, name_column, table, name_column);
+  gboolean ok = at_sql_exec_bound (conn, error, sql, "tt", person, key);
+
+  sqlite3_free (sql);
+  if (ok && sqlite3_changes (at_sql_conn_get_db (conn)) == 0)
+    {
+      if (g_str_equal (table, "customers"))
+        g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_FOUND, _("There is no customer “%s”"), key);
+      else
+        g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_FOUND, _("There is no staff member “%s”"), key);
+      return FALSE;
+    }
+  return ok;
+}
+
+static gboolean
+write_link (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Link *l = data;
+  g_autofree char *person = at_face_person_find (conn, l->person, error);
+
+  return person != NULL &&
+         (l->customer == NULL || link_one (conn, person, "customer_id", "customers", "primary_name", l->customer,
+                                           error)) &&
+         (l->staff == NULL || link_one (conn, person, "staff_id", "staff", "full_name", l->staff, error));
+}
+
+gboolean
+at_face_person_link (AtCatalog   *catalog,
+                     const char  *person,
+                     const char  *customer,
+                     const char  *staff,
+                     GError     **error)
+{
+  Link l = { person, customer, staff };
+
+  return at_catalog_write_sync (catalog, "people", write_link, &l, error);
+}
+
+typedef struct
+{
+  const char *person;
   gboolean    give;
   const char *version;
 } Consent;

@@ -20,6 +20,13 @@ char     *at_face_person_find     (AtSqlConn    *conn,
 char     *at_face_person_ensure   (AtCatalog    *catalog,
                                    const char   *name,
                                    GError      **error);
+/* Links @person to a customer and/or a staff member (each an id or a name;
+ * NULL leaves that link). Blocking. */
+gboolean  at_face_person_link     (AtCatalog    *catalog,
+                                   const char   *person,
+                                   const char   *customer,
+                                   const char   *staff,
+                                   GError      **error);
 gboolean  at_face_consent_active  (AtSqlConn    *conn,
                                    const char   *person_id);
 /* Records consent given (@version, e.g. the form's) or revoked, with the

@@ -5,6 +5,10 @@
 -- scanned (its faces arrive by sync) is not scanned again.
 ALTER TABLE projects ADD COLUMN face_processing INTEGER NOT NULL DEFAULT 0 CHECK (face_processing IN (0, 1));
 
+-- A person the studio recognises may be one of its own (people already link
+-- to a customer).
+ALTER TABLE people ADD COLUMN staff_id TEXT REFERENCES staff(id) ON DELETE SET NULL;
+
 -- (keyed by the photo's own id: two workstations scanning one photo write
 -- the same row, and the later scan wins)
 CREATE TABLE face_scans (
