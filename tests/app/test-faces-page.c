@@ -3,7 +3,7 @@
  * Diesel) consented and enrolled a selfie. The page finds the faces by
  * itself (face processing is on), suggests him and groups the other three;
  * then a person works the queue with the keyboard: Enter confirms, Delete
- * rejects, Shift+Enter confirms the rest, N names a group. Screenshots of
+ * rejects (Ctrl+Z undoes it), Shift+Enter confirms the rest, N names a group. Screenshots of
  * the queue before and after; and of the page when the models are missing. */
 #include "config.h"
 
@@ -89,7 +89,16 @@ test_review (void)
   at_test_wait_until (idle, page, 20);
   at_test_run_main_loop (300);
   g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_tags WHERE review_state = 'confirmed'"), ==, 1);
-  /* Delete rejects the next */
+  /* Delete rejects the next; Ctrl+Z takes it back; Delete again */
+  at_test_type_keys ("Delete");
+  at_test_wait_until (idle, page, 20);
+  at_test_run_main_loop (300);
+  g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_tags WHERE review_state = 'rejected'"), ==, 1);
+  at_test_type_keys ("ctrl+z");
+  at_test_wait_until (idle, page, 20);
+  at_test_run_main_loop (300);
+  g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_tags WHERE review_state = 'rejected'"), ==, 0);
+  g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_tags WHERE review_state = 'pending'"), ==, 5);
   at_test_type_keys ("Delete");
   at_test_wait_until (idle, page, 20);
   at_test_run_main_loop (300);

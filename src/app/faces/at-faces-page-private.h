@@ -28,7 +28,9 @@ struct _AtFacesPage
   char           *library;
   char           *cache_dir;
   AtFaceEngine   *engine;
-  AtXmpWriter    *xmp_writer;   /* sidecars get the confirmed names; NULL: none written */
+  AtXmpWriter    *xmp_writer;
+  AtFaceReviewSnapshot *undo;   /* the last verdict, undone by Ctrl+Z */
+  GPtrArray      *undo_photos;   /* sidecars get the confirmed names; NULL: none written */
   GPtrArray      *project_ids;
   GCancellable   *cancellable;
   AtFaceGroupRow *current;      /* the row last picked in */

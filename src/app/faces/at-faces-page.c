@@ -30,7 +30,7 @@ at_faces_page_get_n_rows (AtFacesPage *self,
 
 /* ---- verdicts, on a worker ---- */
 
-typedef enum { OP_CONFIRM, OP_REJECT, OP_CONFIRM_ALL, OP_NAME_FACE, OP_NAME_GROUP } OpKind;
+typedef enum { OP_CONFIRM, OP_REJECT, OP_CONFIRM_ALL, OP_NAME_FACE, OP_NAME_GROUP, OP_UNDO } OpKind;
 
 typedef struct
 {
@@ -40,6 +40,7 @@ typedef struct
   char      *person;
   char      *cluster;
   guint      done;
+  AtFaceReviewSnapshot *before;   /* what undoes it (OP_UNDO: what it puts back) */
 } Op;
 
 static void
@@ -49,6 +50,7 @@ op_free (gpointer data)
 
   g_ptr_array_unref (op->faces);
   g_ptr_array_unref (op->photos);
+  g_clear_pointer (&op->before, at_face_review_snapshot_free);
   g_free (op->person);
   g_free (op->cluster);
   g_free (op);
@@ -62,9 +64,25 @@ op_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellabl
   GError *error = NULL;
   gboolean ok = TRUE;
 
-  if (op->kind == OP_NAME_GROUP)
-    ok = at_face_review_cluster (self->catalog, op->cluster, op->person, TRUE, &op->done, &error);
+  if (op->kind == OP_UNDO)
+    {
+      ok = at_face_review_restore (self->catalog, op->before, &error);
+      op->done = ok;
+    }
   else
+    {
+      /* (an array of ids with its NULL, for the snapshot) */
+      g_autoptr(GPtrArray) ids = g_ptr_array_copy (op->faces, NULL, NULL);
+      /* (a copy keeps the free function: these are borrowed) */
+      g_ptr_array_set_free_func (ids, NULL);
+      g_ptr_array_add (ids, NULL);
+      if ((op->before = at_face_review_snapshot (self->catalog, (const char *const *) ids->pdata,
+                                                 op->kind == OP_NAME_GROUP ? op->cluster : NULL, &error)) == NULL)
+        ok = FALSE;
+    }
+  if (op->kind == OP_NAME_GROUP && ok)
+    ok = at_face_review_cluster (self->catalog, op->cluster, op->person, TRUE, &op->done, &error);
+  else if (op->kind != OP_UNDO)
     for (guint i = 0; ok && i < op->faces->len; i++)
       {
         g_autofree char *person = NULL;
@@ -82,6 +100,8 @@ op_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellabl
     g_task_return_error (task, error);
 }
 
+static void undo_last (AtFacesPage *self);
+
 static void
 op_done (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -89,27 +109,51 @@ op_done (GObject *source, GAsyncResult *result, gpointer data)
   Op *op = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  AdwToast *toast;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    message = g_strdup (error->message);
-  else
-    {
-      if (self->xmp_writer != NULL)
-        {
-          g_ptr_array_add (op->photos, NULL);
-          at_xmp_writer_queue (self->xmp_writer, (const char *const *) op->photos->pdata);
-        }
-      if (op->kind == OP_REJECT)
-        message = g_strdup (_("Not them: this face will not be suggested as them again"));
-      else if (op->person != NULL)
-        message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face tagged as %s", "%u faces tagged as %s",
-                                                op->done), op->done, op->person);
-      else
-        message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face confirmed", "%u faces confirmed", op->done),
-                                   op->done);
-    }
-  at_toast_show (GTK_WIDGET (self), message);
   self->busy = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      at_toast_show (GTK_WIDGET (self), error->message);
+      _at_faces_page_reload (self);
+      return;
+    }
+  if (self->xmp_writer != NULL)
+    {
+      g_autoptr(GPtrArray) ids = g_ptr_array_copy (op->photos, NULL, NULL);
+      g_ptr_array_set_free_func (ids, NULL);
+      g_ptr_array_add (ids, NULL);
+      at_xmp_writer_queue (self->xmp_writer, (const char *const *) ids->pdata);
+    }
+  if (op->kind == OP_UNDO)
+    message = g_strdup (_("Undone"));
+  else if (op->kind == OP_REJECT)
+    message = g_strdup (_("Not them: this face will not be suggested as them again"));
+  else if (op->person != NULL)
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face tagged as %s", "%u faces tagged as %s", op->done),
+                               op->done, op->person);
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face confirmed", "%u faces confirmed", op->done),
+                               op->done);
+  /* what undoes it, by the toast's button or Ctrl+Z */
+  g_clear_pointer (&self->undo, at_face_review_snapshot_free);
+  g_clear_pointer (&self->undo_photos, g_ptr_array_unref);
+  if (op->kind != OP_UNDO)
+    {
+      self->undo = g_steal_pointer (&op->before);
+      self->undo_photos = g_ptr_array_ref (op->photos);
+    }
+  toast = at_toast_new (message);
+  if (self->undo != NULL)
+    {
+      adw_toast_set_button_label (toast, _("_Undo"));
+      g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_last), self, G_CONNECT_SWAPPED);
+    }
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (toast);
   _at_faces_page_reload (self);
 }
 
@@ -136,6 +180,31 @@ run_op (AtFacesPage *self, AtFaceGroupRow *row, OpKind kind, GPtrArray *faces, c
   task = g_task_new (self, self->cancellable, op_done, NULL);
   g_task_set_task_data (task, op, op_free);
   g_task_run_in_thread (task, op_thread);
+}
+
+static void
+undo_last (AtFacesPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Op *op;
+
+  if (self->busy || self->undo == NULL)
+    return;
+  op = g_new0 (Op, 1);
+  op->kind = OP_UNDO;
+  op->faces = g_ptr_array_new ();
+  op->photos = g_steal_pointer (&self->undo_photos);
+  op->before = g_steal_pointer (&self->undo);
+  self->busy = TRUE;
+  task = g_task_new (self, self->cancellable, op_done, NULL);
+  g_task_set_task_data (task, op, op_free);
+  g_task_run_in_thread (task, op_thread);
+}
+
+static void
+undo_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  undo_last (AT_FACES_PAGE (widget));
 }
 
 static GPtrArray *
@@ -380,6 +449,8 @@ at_faces_page_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->engine);
   g_clear_object (&self->xmp_writer);
+  g_clear_pointer (&self->undo, at_face_review_snapshot_free);
+  g_clear_pointer (&self->undo_photos, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   g_ptr_array_unref (self->project_ids);
   g_free (self->library);
@@ -414,6 +485,8 @@ at_faces_page_class_init (AtFacesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "faces.reject", NULL, reject_action);
   gtk_widget_class_install_action (widget_class, "faces.confirm-all", NULL, confirm_all_action);
   gtk_widget_class_install_action (widget_class, "faces.name", NULL, name_action);
+  gtk_widget_class_install_action (widget_class, "faces.undo", NULL, undo_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "faces.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "faces.reject", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "faces.reject", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_SHIFT_MASK, "faces.confirm-all", NULL);

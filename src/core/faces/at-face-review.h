@@ -34,4 +34,20 @@ gboolean at_face_review_cluster    (AtCatalog      *catalog,
                                     guint          *tagged,
                                     GError        **error);
 
+/* What the faces' tags, embeddings and groups were before a verdict, to
+ * undo it. */
+typedef struct _AtFaceReviewSnapshot AtFaceReviewSnapshot;
+
+/* @face_ids, or every face of @cluster_id. Blocking (a read). */
+AtFaceReviewSnapshot *at_face_review_snapshot       (AtCatalog             *catalog,
+                                                     const char *const     *face_ids,
+                                                     const char            *cluster_id,
+                                                     GError               **error);
+/* Puts the faces back as they were. Blocking (a catalog write). */
+gboolean              at_face_review_restore        (AtCatalog             *catalog,
+                                                     AtFaceReviewSnapshot  *snapshot,
+                                                     GError               **error);
+void                  at_face_review_snapshot_free  (AtFaceReviewSnapshot  *snapshot);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtFaceReviewSnapshot, at_face_review_snapshot_free)
+
 G_END_DECLS
