@@ -12,7 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "at-faces-page-private.h"
-#include "at-sync-buckets.h"
+#include "at-choice-list.h"
 #include "at-toast.h"
 
 /* ---- scanning ---- */
@@ -168,20 +168,7 @@ _at_faces_page_catalog_changed (AtCatalog *catalog, const char *table, AtFacesPa
 void
 _at_faces_page_load_projects (AtFacesPage *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) projects = at_sync_list_projects (self->catalog, &error);
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-
-  g_ptr_array_set_size (self->project_ids, 0);
-  for (guint i = 0; projects != NULL && i < projects->len; i++)
-    {
-      AtSyncProject *p = projects->pdata[i];
-      g_autofree char *label = g_strdup_printf ("%s · %s", p->number, p->name);
-
-      gtk_string_list_append (names, label);
-      g_ptr_array_add (self->project_ids, g_strdup (p->id));
-    }
-  gtk_drop_down_set_model (self->project_dropdown, G_LIST_MODEL (names));
+  at_choice_list_fill_projects (self->project_dropdown, self->project_ids, self->catalog);
 }
 
 void

@@ -56,3 +56,26 @@ at_choice_list_select (GtkDropDown *choice,
       }
   return FALSE;
 }
+
+void
+at_choice_list_fill_projects (GtkDropDown *choice,
+                              GPtrArray   *ids,
+                              AtCatalog   *catalog)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) projects = at_sync_list_projects (catalog, &error);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  g_ptr_array_set_size (ids, 0);
+  for (guint i = 0; projects != NULL && i < projects->len; i++)
+    {
+      AtSyncProject *p = projects->pdata[i];
+      g_autofree char *label = g_strdup_printf ("%s · %s", p->number, p->name);
+
+      gtk_string_list_append (names, label);
+      g_ptr_array_add (ids, g_strdup (p->id));
+    }
+  if (projects == NULL)
+    g_warning ("projects not listed: %s", error->message);
+  gtk_drop_down_set_model (choice, G_LIST_MODEL (names));
+}

@@ -1,5 +1,6 @@
 /* at-choice-list.h — a GtkDropDown over AtFilterChoice values, shared by
- * the filter and album popovers. */
+ * the filter and album popovers; and one over the projects, shared by the
+ * Transfers popover and the Faces page. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -23,5 +24,11 @@ gboolean    at_choice_list_select (GtkDropDown   *choice,
                                    gboolean       has_any,
                                    GPtrArray     *values,
                                    const char    *value);
+
+/* Fills @choice with the catalog's projects ("number · name") and @ids
+ * (emptied first) with their ids, row for row. */
+void        at_choice_list_fill_projects (GtkDropDown *choice,
+                                          GPtrArray   *ids,
+                                          AtCatalog   *catalog);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "at-choice-list.h"
 #include "at-credentials.h"
 #include "at-transfers-button.h"
 
@@ -140,20 +141,7 @@ make_row (gpointer item, gpointer data)
 static void
 load_projects (AtTransfersButton *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) projects = at_sync_list_projects (self->catalog, &error);
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-
-  g_ptr_array_set_size (self->project_ids, 0);
-  for (guint i = 0; projects != NULL && i < projects->len; i++)
-    {
-      AtSyncProject *p = projects->pdata[i];
-      g_autofree char *label = g_strdup_printf ("%s · %s", p->number, p->name);
-
-      gtk_string_list_append (names, label);
-      g_ptr_array_add (self->project_ids, g_strdup (p->id));
-    }
-  gtk_drop_down_set_model (self->project_drop, G_LIST_MODEL (names));
+  at_choice_list_fill_projects (self->project_drop, self->project_ids, self->catalog);
 }
 
 /* The check shows the chosen project's switch. */
