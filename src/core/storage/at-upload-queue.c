@@ -36,6 +36,7 @@ struct _AtUploadQueue
   AtUploadProgress  progress;
   gint64            rate_at;     /* when bytes_per_second was last worked out */
   gint64            rate_bytes;  /* bytes_done then */
+  gint64            told_at;     /* when "changed" was last emitted for progress */
   guint             look_id;     /* a look for new originals, pending */
   gboolean          held;        /* paused by a person: only they resume it */
   char             *last_error;  /* the last file that failed, and why */
@@ -286,6 +287,11 @@ job_progress (goffset done, goffset total, gpointer data)
     }
   self->progress.bytes_done += done - j->counted;
   j->counted = done;
+  /* libsoup reports every 8 KiB: the rows and the totals are told ten
+   * times a second, and at a file's end */
+  if (now - self->told_at < G_USEC_PER_SEC / 10 && done < total)
+    return;
+  self->told_at = now;
   at_transfer_set_sent (j->transfer, done);
   if (now - self->rate_at >= G_USEC_PER_SEC)
     {
