@@ -27,7 +27,9 @@ struct _AtFacesPage
   GSettings      *settings;
   char           *library;
   char           *cache_dir;
-  AtFaceEngine   *engine;
+  AtFaceEngine   *engine;       /* loaded when first needed: ~50 MB of weights */
+  char           *models;
+  gboolean        engine_asked;  /* loading, loaded or failed */
   AtXmpWriter    *xmp_writer;
   AtFaceReviewSnapshot *undo;   /* the last verdict, undone by Ctrl+Z */
   GPtrArray      *undo_photos;   /* sidecars get the confirmed names; NULL: none written */
@@ -44,8 +46,9 @@ void _at_faces_page_reload           (AtFacesPage *self);
 void _at_faces_page_load_projects    (AtFacesPage *self);
 void _at_faces_page_project_selected (AtFacesPage *self);
 void _at_faces_page_processing       (AtFacesPage *self);
-void _at_faces_page_load_engine      (AtFacesPage *self,
-                                      const char  *models);
+/* Loads the engine once, on a worker, unless it is (being) loaded; a scan
+ * follows when photos wait for one. */
+void _at_faces_page_ensure_engine    (AtFacesPage *self);
 void _at_faces_page_catalog_changed  (AtCatalog   *catalog,
                                       const char  *table,
                                       AtFacesPage *self);

@@ -131,7 +131,13 @@ at_faces_page_scan (AtFacesPage *self)
   g_autoptr(AtFaceScan) scan = NULL;
 
   g_return_if_fail (AT_IS_FACES_PAGE (self));
-  if (self->engine == NULL || self->catalog == NULL || self->busy)
+  if (self->engine == NULL)
+    {
+      /* (engine_done scans when it is there) */
+      _at_faces_page_ensure_engine (self);
+      return;
+    }
+  if (self->catalog == NULL || self->busy)
     return;
   self->busy = TRUE;
   gtk_widget_set_sensitive (self->scan_button, FALSE);
@@ -158,8 +164,7 @@ look_cb (gpointer data)
 void
 _at_faces_page_catalog_changed (AtCatalog *catalog, const char *table, AtFacesPage *self)
 {
-  if ((g_strcmp0 (table, "photos") == 0 || g_strcmp0 (table, "projects") == 0) && self->engine != NULL &&
-      self->look_id == 0)
+  if ((g_strcmp0 (table, "photos") == 0 || g_strcmp0 (table, "projects") == 0) && self->look_id == 0)
     self->look_id = g_timeout_add_seconds (3, look_cb, self);
 }
 
@@ -239,11 +244,14 @@ engine_done (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 void
-_at_faces_page_load_engine (AtFacesPage *self,
-                            const char  *models)
+_at_faces_page_ensure_engine (AtFacesPage *self)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, engine_done, NULL);
+  g_autoptr(GTask) task = NULL;
 
-  g_task_set_task_data (task, g_strdup (models), g_free);
+  if (self->engine_asked || self->catalog == NULL)
+    return;
+  self->engine_asked = TRUE;
+  task = g_task_new (self, self->cancellable, engine_done, NULL);
+  g_task_set_task_data (task, g_strdup (self->models), g_free);
   g_task_run_in_thread (task, engine_thread);
 }

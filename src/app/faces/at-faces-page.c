@@ -427,7 +427,11 @@ at_faces_page_setup (AtFacesPage *self,
   _at_faces_page_project_selected (self);
   _at_faces_page_reload (self);
   g_signal_connect_object (catalog, "changed", G_CALLBACK (_at_faces_page_catalog_changed), self, 0);
-  _at_faces_page_load_engine (self, models);
+  g_free (self->models);
+  self->models = g_strdup (models);
+  /* the weights load when the page is shown, or when photos wait for a scan */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) || at_face_queue_unscanned (catalog) > 0)
+    _at_faces_page_ensure_engine (self);
 }
 
 static void
@@ -455,6 +459,7 @@ at_faces_page_finalize (GObject *object)
   g_ptr_array_unref (self->project_ids);
   g_free (self->library);
   g_free (self->cache_dir);
+  g_free (self->models);
   G_OBJECT_CLASS (at_faces_page_parent_class)->finalize (object);
 }
 
@@ -498,6 +503,7 @@ static void
 at_faces_page_init (AtFacesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (_at_faces_page_ensure_engine), NULL);
   self->project_ids = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
   self->cache_dir = at_preview_default_cache_dir ();
