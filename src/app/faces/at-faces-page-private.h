@@ -40,6 +40,7 @@ struct _AtFacesPage
   gboolean        updating;
   guint           look_id;
   guint           n_rows[2];
+  guint           n_waiting;     /* suggestions shown */
 };
 
 void _at_faces_page_reload           (AtFacesPage *self);

@@ -155,6 +155,17 @@ op_done (GObject *source, GAsyncResult *result, gpointer data)
   else
     g_object_unref (toast);
   _at_faces_page_reload (self);
+  /* (the last scan's summary gives way to what is left) */
+  {
+    g_autofree char *review = self->n_waiting == 0 ? g_strdup (_("Nothing to review"))
+                              : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face to review", "%u faces to review",
+                                                              self->n_waiting), self->n_waiting);
+    g_autofree char *groups = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u group of faces alike",
+                                                            "%u groups of faces alike", self->n_rows[1]), self->n_rows[1]);
+    g_autofree char *left = self->n_rows[1] > 0 ? g_strdup_printf ("%s · %s", review, groups) : g_strdup (review);
+
+    gtk_label_set_label (self->status_label, left);
+  }
 }
 
 /* @row: where the faces are, for their photos */
@@ -367,6 +378,7 @@ _at_faces_page_reload (AtFacesPage *self)
   /* fill() takes the items it shows */
   g_ptr_array_set_free_func (suggestions, NULL);
   g_ptr_array_set_free_func (groups, NULL);
+  self->n_waiting = suggestions->len;
   self->n_rows[0] = fill (self, self->suggestions_list, suggestions);
   self->n_rows[1] = fill (self, self->groups_list, groups);
   gtk_widget_set_visible (self->suggestions_title, self->n_rows[0] > 0);
