@@ -24,6 +24,7 @@ struct _AtS3Client
   guint        attempts;   /* per call, the first included */
   guint        backoff_ms; /* the first pause; each next one doubles */
   AtRateLimit *limit;      /* what every upload body shares */
+  GThreadPool *senders;    /* requests with a body (see send_thread) */
 };
 
 

@@ -29,12 +29,18 @@ typedef struct
   char         *key;
   AtS3Progress  progress;
   gpointer      progress_data;
-  goffset       sent;
+  GTask        *task;        /* (unowned) the put's, alive while its request is */
+  gssize        sent;        /* (atomic) written by the sending thread */
+  gint64        told_at;     /* (sending thread) when progress was last passed on */
+  int           telling;     /* (atomic) a tell_progress is on its way */
 } Put;
 
+/* At most this often (µs) progress goes to the caller's context. */
+#define PROGRESS_EVERY (G_USEC_PER_SEC / 20)
+
 /* A file up to this size is read once, into memory, as it is hashed, and
- * sent from there (libsoup sends memory more than twice as fast as a file
- * stream); bigger ones are streamed. */
+ * sent from there (the disk is read once, not twice); bigger ones are
+ * streamed. */
 #define IN_MEMORY_MAX (256 * 1024 * 1024)
 
 /* The size and modification time (µs) of @file. */
@@ -154,14 +160,32 @@ put_free (gpointer data)
   g_free (p);
 }
 
+static gboolean
+tell_progress (gpointer data)
+{
+  GTask *task = data;
+  Put *p = g_task_get_task_data (task);
+
+  g_atomic_int_set (&p->telling, 0);
+  if (!g_task_get_completed (task))
+    p->progress ((goffset) g_atomic_pointer_get (&p->sent), p->body->size, p->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called on the thread that sends (see send_thread in at-s3-client.c). */
 static void
 put_wrote (SoupMessage *msg, guint chunk, gpointer data)
 {
   Put *p = data;
+  gint64 now = g_get_monotonic_time ();
 
-  p->sent += chunk;
-  if (p->progress != NULL)
-    p->progress (p->sent, p->body->size, p->progress_data);
+  g_atomic_pointer_add (&p->sent, (gssize) chunk);
+  if (p->progress != NULL && now - p->told_at >= PROGRESS_EVERY && g_atomic_int_compare_and_exchange (&p->telling, 0, 1))
+    {
+      p->told_at = now;
+      g_main_context_invoke_full (g_task_get_context (p->task), G_PRIORITY_DEFAULT, tell_progress, g_object_ref (p->task),
+                                  g_object_unref);
+    }
 }
 
 static void
@@ -219,7 +243,7 @@ put_build (AtS3Client *self, gpointer data, GError **error)
       return NULL;
     }
   g_signal_connect (msg, "wrote-body-data", G_CALLBACK (put_wrote), p);
-  p->sent = 0;
+  g_atomic_pointer_set (&p->sent, 0);
   return msg;
 }
 
@@ -240,6 +264,7 @@ at_s3_client_put_body (AtS3Client          *self,
   p->key = g_strdup (key);
   p->progress = progress;
   p->progress_data = progress_data;
+  p->task = task;
   g_task_set_source_tag (task, at_s3_client_put_body);
   g_task_set_task_data (task, p, put_free);
   _at_s3_call (self, TRUE, put_build, p, NULL, cancellable, put_sent, task);

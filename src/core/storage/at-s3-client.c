@@ -118,14 +118,13 @@ call_again (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* One answer (or transport failure) of an attempt: done, or again later. */
 static void
-call_done (GObject *source, GAsyncResult *result, gpointer data)
+call_answered (GTask *task, GBytes *body, GError *cause)
 {
-  GTask *task = data;
   AtS3Client *self = g_task_get_source_object (task);
   Call *c = g_task_get_task_data (task);
-  GError *cause = NULL, *error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &cause);
+  GError *error = NULL;
 
   if (body == NULL)
     _at_s3_set_transport_error (&error, cause);
@@ -133,10 +132,11 @@ call_done (GObject *source, GAsyncResult *result, gpointer data)
     _at_s3_set_refusal (&error, c->msg, body);
   if (error == NULL)
     {
-      g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+      g_task_return_pointer (task, body, (GDestroyNotify) g_bytes_unref);
       g_object_unref (task);
       return;
     }
+  g_clear_pointer (&body, g_bytes_unref);
   if ((_at_s3_error_is_transient (error) || (c->replay && g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_INTEGRITY))) &&
       c->attempt + 1 < self->attempts)
     {
@@ -155,6 +155,46 @@ call_done (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
+call_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GError *cause = NULL;
+  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &cause);
+
+  call_answered (data, body, cause);
+}
+
+/* A request with a body is sent from a thread of the client's own: libsoup's
+ * asynchronous writer moves a body 8 KiB and two main-loop turns at a time
+ * (GIO's splice), which cost a photo upload a fifth of its speed; a blocking
+ * send moves it without the main loop, as curl does. Since libsoup 3.2 any
+ * thread may send on the session; the answer comes back to the caller's
+ * context. */
+static void
+send_thread (gpointer data, gpointer pool_data)
+{
+  GTask *send = data;   /* its reference goes on to call_sent: the last one is dropped there */
+  AtS3Client *self = g_task_get_source_object (send);
+  GError *error = NULL;
+  GBytes *body = soup_session_send_and_read (self->session, g_task_get_task_data (send), g_task_get_cancellable (send),
+                                             &error);
+
+  if (body == NULL)
+    g_task_return_error (send, error);
+  else
+    g_task_return_pointer (send, body, (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+call_sent (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) send = G_TASK (result);   /* send_thread's reference */
+  GError *cause = NULL;
+  GBytes *body = g_task_propagate_pointer (send, &cause);
+
+  call_answered (data, body, cause);
+}
+
+static void
 call_attempt (GTask *task)
 {
   AtS3Client *self = g_task_get_source_object (task);
@@ -166,6 +206,14 @@ call_attempt (GTask *task)
     {
       g_task_return_error (task, error);
       g_object_unref (task);
+      return;
+    }
+  if (soup_message_headers_get_content_length (soup_message_get_request_headers (c->msg)) > 0)
+    {
+      GTask *send = g_task_new (self, g_task_get_cancellable (task), call_sent, task);
+
+      g_task_set_task_data (send, g_object_ref (c->msg), g_object_unref);
+      g_thread_pool_push (self->senders, send, NULL);
       return;
     }
   soup_session_send_and_read_async (self->session, c->msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task), call_done,
@@ -274,7 +322,6 @@ _at_s3_set_upload_body (AtS3Client   *self,
 
   if (at_rate_limit_get_rate (self->limit) == 0)
     {
-      /* (from bytes libsoup sends without a stream's extra copies) */
       if (bytes != NULL)
         soup_message_set_request_body_from_bytes (msg, "application/octet-stream", bytes);
       else
@@ -406,6 +453,8 @@ at_s3_client_finalize (GObject *object)
 {
   AtS3Client *self = AT_S3_CLIENT (object);
 
+  /* (a send in flight holds the client: none is left) */
+  g_thread_pool_free (self->senders, FALSE, FALSE);
   g_clear_object (&self->session);
   g_clear_object (&self->limit);
   g_free (self->base);
@@ -430,4 +479,6 @@ at_s3_client_init (AtS3Client *self)
   self->backoff_ms = 250;
   self->limit = at_rate_limit_new (0);
   self->session = soup_session_new_with_options ("user-agent", "Atelier/" PACKAGE_VERSION, "timeout", 60, NULL);
+  /* as many threads as sends at once (the upload queue's files times their parts) */
+  self->senders = g_thread_pool_new (send_thread, NULL, -1, FALSE, NULL);
 }
