@@ -6,7 +6,9 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -42,6 +44,23 @@ typedef struct
  * sent from there (the disk is read once, not twice); bigger ones are
  * streamed. */
 #define IN_MEMORY_MAX (256 * 1024 * 1024)
+
+/* Memory for a whole file, in huge pages where the kernel gives them on
+ * request: a 25 MB photo then takes a dozen page faults instead of six
+ * thousand (a tenth of a PUT's processor time went to them). */
+static guint8 *
+body_memory_new (gsize size)
+{
+  void *mem = NULL;
+
+  if (posix_memalign (&mem, 2 << 20, MAX (size, 1)) != 0)
+    g_error ("out of memory (%" G_GSIZE_FORMAT " bytes)", size);
+#ifdef MADV_HUGEPAGE
+  if (size >= 2 << 20)
+    madvise (mem, size, MADV_HUGEPAGE);
+#endif
+  return mem;
+}
 
 /* The size and modification time (µs) of @file. */
 static gboolean
@@ -117,14 +136,21 @@ at_s3_body_read (GFile         *file,
   sum = at_s3_sha256_new ();
   if (size <= IN_MEMORY_MAX)
     {
-      g_autoptr(GByteArray) all = g_byte_array_sized_new ((guint) size);
-      while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, 1 << 20, cancellable, error)) > 0 &&
-             all->len + n <= IN_MEMORY_MAX)
-        g_byte_array_append (all, buffer, (guint) n);
+      guint8 *all = body_memory_new ((gsize) size);
+      gsize got = 0;
+
+      while (got < (gsize) size &&
+             (n = g_input_stream_read (G_INPUT_STREAM (in), all + got, (gsize) size - got, cancellable, error)) > 0)
+        got += (gsize) n;
+      /* at its end, or grown meanwhile? */
+      if (n >= 0 && got == (gsize) size)
+        n = g_input_stream_read (G_INPUT_STREAM (in), buffer, 1, cancellable, error);
       if (n == 0)
-        body->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&all));
-      /* it grew past the limit meanwhile: hashed from the start, as a stream */
-      else if (n > 0 && !g_seekable_seek (G_SEEKABLE (in), 0, G_SEEK_SET, cancellable, error))
+        body->bytes = g_bytes_new_with_free_func (all, got, free, all);
+      else
+        free (all);
+      /* it changed size meanwhile: hashed from the start, as a stream */
+      if (n > 0 && !g_seekable_seek (G_SEEKABLE (in), 0, G_SEEK_SET, cancellable, error))
         n = -1;
     }
   if (n < 0)
