@@ -7,7 +7,8 @@
 # the better of two runs each; then in 8 MiB parts 4 at once, with curl and
 # with Atelier; then 4 files at once with Atelier (one PUT each, as the
 # upload queue sends them). Then one BIG_GB file in parts, for Atelier's
-# peak resident memory. Prints the ratios.
+# peak resident memory, and that file downloaded by curl and by Atelier.
+# Prints the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total=${1:-1000}
@@ -92,16 +93,29 @@ echo "atelier, 4 files at once:        $files"
 rm -rf "$dir/files"
 
 dd if=/dev/urandom of="$dir/big.bin" bs=1M count=$(( big * 1024 )) status=none
-bigrun=$(_build/bench/bench-s3 "$endpoint" bench parallel big "$dir/big.bin")
+bigrun=$(_build/bench/bench-s3 "$endpoint" bench big parallel "$dir/big.bin")
 echo "atelier, one ${big} GB file in parts: $bigrun"
+rm -f "$dir/big.bin"
+
+# and back: the big file downloaded by curl, then by atelier-cli s3 get
+start=$(date +%s%N)
+s3curl -o "$dir/big.curl" "$endpoint/bench/big/big.bin"
+get_curl_ms=$(ms "$start")
+rm -f "$dir/big.curl"
+start=$(date +%s%N)
+_build/src/cli/atelier-cli s3 get --endpoint "$endpoint" --bucket bench big/big.bin "$dir/big.got" > /dev/null
+get_ms=$(ms "$start")
+rm -f "$dir/big.got"
+echo "download of the ${big} GB file: curl ${get_curl_ms} ms, atelier ${get_ms} ms"
 
 awk -v c="$curl_ms" -v cp="$curl_parts_ms" -v s="$single_ms" -v p="$(echo "$parallel" | awk '{print $2}')" \
     -v f="$(echo "$files" | awk '{print $2}')" \
-    -v rss="$(echo "$bigrun" | awk '{print $(NF-1)}')" -v mb="$total" 'BEGIN {
+    -v rss="$(echo "$bigrun" | awk '{print $(NF-1)}')" -v mb="$total" -v g="$get_ms" -v gc="$get_curl_ms" 'BEGIN {
   printf "ratio atelier one PUT per file / curl: %.2f   (goal <= 1.1)\n", s / c
   printf "ratio atelier in parallel parts / curl in parallel parts: %.2f   (goal < 1)\n", p / cp
   printf "ratio atelier in parallel parts / curl one PUT per file: %.2f\n", p / c
   printf "ratio atelier 4 files at once / curl: %.2f\n", f / c
   printf "throughput: curl %.0f MB/s (%.0f MB/s in parts), atelier %.0f MB/s single, %.0f MB/s in parts, %.0f MB/s 4 files at once\n",
     mb / (c / 1000), mb / (cp / 1000), mb / (s / 1000), mb / (p / 1000), mb / (f / 1000)
+  printf "ratio atelier download / curl: %.2f\n", g / gc
   printf "peak resident memory uploading the big file: %.0f MB   (goal < 100)\n", rss / 1024 }'

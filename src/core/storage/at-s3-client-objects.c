@@ -30,15 +30,52 @@ get_free (gpointer data)
   g_free (g);
 }
 
-static void
-get_spliced (GObject *source, GAsyncResult *result, gpointer data)
+/* Body to file, in large reads (GIO's splice moves 8 KiB at a time). */
+static gboolean
+copy_body (GInputStream *in, GOutputStream *out, GCancellable *cancellable, GError **error)
 {
-  g_autoptr(GTask) task = data;
-  Get *g = g_task_get_task_data (task);
-  GError *error = NULL;
+  g_autofree guint8 *buffer = g_malloc (1 << 20);
+  gssize n;
 
-  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0 ||
-      !g_file_move (g->partial, g->file, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error))
+  while ((n = g_input_stream_read (in, buffer, 1 << 20, cancellable, error)) > 0)
+    if (!g_output_stream_write_all (out, buffer, (gsize) n, NULL, cancellable, error))
+      return FALSE;
+  return n == 0 && g_output_stream_close (out, cancellable, error);
+}
+
+/* The whole GET on a thread, blocking, as uploads are sent (see
+ * send_thread in at-s3-client.c): a download runs at the disk's and the
+ * link's speed, not the main loop's. */
+static void
+get_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  AtS3Client *self = source;
+  Get *g = data;
+  GError *cause = NULL, *error = NULL;
+  g_autoptr(GInputStream) in = soup_session_send (self->session, g->msg, cancellable, &cause);
+  g_autoptr(GFileOutputStream) out = NULL;
+
+  if (in == NULL)
+    {
+      _at_s3_set_transport_error (&error, cause);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (g->msg)))
+    {
+      g_autoptr(GBytes) body = g_input_stream_read_bytes (in, 65536, cancellable, NULL);
+
+      _at_s3_set_refusal (&error, g->msg, body);
+      g_task_return_error (task, error);
+      return;
+    }
+  if ((out = g_file_replace (g->partial, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!copy_body (in, G_OUTPUT_STREAM (out), cancellable, &error) ||
+      !g_file_move (g->partial, g->file, G_FILE_COPY_OVERWRITE, cancellable, NULL, NULL, &error))
     {
       g_file_delete (g->partial, NULL, NULL);
       /* the disk's own troubles as they are; anything else broke the link */
@@ -55,49 +92,6 @@ get_spliced (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
   g_task_return_boolean (task, TRUE);
-}
-
-static void
-get_refused (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(GTask) task = data;
-  Get *g = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
-  GError *error = NULL;
-
-  _at_s3_set_refusal (&error, g->msg, body);
-  g_task_return_error (task, error);
-}
-
-static void
-get_answered (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(GTask) task = data;
-  Get *g = g_task_get_task_data (task);
-  GError *cause = NULL, *error = NULL;
-  g_autoptr(GInputStream) in = soup_session_send_finish (SOUP_SESSION (source), result, &cause);
-  g_autoptr(GFileOutputStream) out = NULL;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-
-  if (in == NULL)
-    {
-      _at_s3_set_transport_error (&error, cause);
-      g_task_return_error (task, error);
-      return;
-    }
-  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (g->msg)))
-    {
-      g_input_stream_read_bytes_async (in, 65536, G_PRIORITY_DEFAULT, cancellable, get_refused, g_steal_pointer (&task));
-      return;
-    }
-  if ((out = g_file_replace (g->partial, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_output_stream_splice_async (G_OUTPUT_STREAM (out), in,
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                G_PRIORITY_DEFAULT, cancellable, get_spliced, g_steal_pointer (&task));
 }
 
 void
@@ -122,7 +116,8 @@ at_s3_client_get_file (AtS3Client          *self,
   g->msg = _at_s3_request_new (self, "GET", key, NULL, 0, AT_S3_EMPTY_SHA256, extra, range ? 1 : 0);
   g_task_set_source_tag (task, at_s3_client_get_file);
   g_task_set_task_data (task, g, get_free);
-  soup_session_send_async (self->session, g->msg, G_PRIORITY_DEFAULT, cancellable, get_answered, task);
+  g_task_run_in_thread (task, get_thread);
+  g_object_unref (task);
 }
 
 gboolean
