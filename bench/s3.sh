@@ -4,7 +4,7 @@
 #   bench/s3.sh [TOTAL_MB [BIG_GB]]    (defaults 1000 and 4)
 # TOTAL_MB of photo-sized files (25 MB each) go up one PUT per file, one at
 # a time, with curl (unsigned payload) and Atelier (signed SHA-256) in turns,
-# the better of two runs each; then in 8 MiB parts 4 at once, with curl and
+# the better of two runs each, and with curl sending Atelier's checksum; then in 8 MiB parts 4 at once, with curl and
 # with Atelier; then 4 files at once with Atelier (one PUT each, as the
 # upload queue sends them). Then one BIG_GB file in parts, for Atelier's
 # peak resident memory, and that file downloaded by curl and by Atelier.
@@ -55,6 +55,20 @@ for round in 1 2; do
   t=$(echo "$single" | awk '{print $2}')
   [ "$single_ms" -gt 0 ] && [ "$single_ms" -le "$t" ] || single_ms=$t
 done
+
+# what the integrity rule costs: curl with the checksum Atelier sends (each
+# file's SHA-256 worked out by openssl first, signed and as x-amz-checksum-sha256)
+start=$(date +%s%N)
+for f in "$dir"/files/*; do
+  openssl dgst -sha256 -binary "$f" > "$dir/sum"
+  hex=$(od -An -tx1 "$dir/sum" | tr -d ' \n')
+  b64=$(base64 < "$dir/sum")
+  curl -s -f -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user S3RVER:S3RVER -H "x-amz-content-sha256: $hex" \
+    -H "x-amz-checksum-sha256: $b64" -T "$f" "$endpoint/bench/curl-sum/$(basename "$f")"
+done
+curl_sum_ms=$(ms "$start")
+rm -rf "$dir/data/bench/curl-sum"
+echo "curl, one PUT per file with SHA-256: ${curl_sum_ms} ms for $n files"
 
 # curl with parallel parts: per file, CreateMultipartUpload, its 8 MiB parts
 # four at once (cut beforehand, outside the time), CompleteMultipartUpload
@@ -108,10 +122,11 @@ get_ms=$(ms "$start")
 rm -f "$dir/big.got"
 echo "download of the ${big} GB file: curl ${get_curl_ms} ms, atelier ${get_ms} ms"
 
-awk -v c="$curl_ms" -v cp="$curl_parts_ms" -v s="$single_ms" -v p="$(echo "$parallel" | awk '{print $2}')" \
+awk -v c="$curl_ms" -v cs="$curl_sum_ms" -v cp="$curl_parts_ms" -v s="$single_ms" -v p="$(echo "$parallel" | awk '{print $2}')" \
     -v f="$(echo "$files" | awk '{print $2}')" \
     -v rss="$(echo "$bigrun" | awk '{print $(NF-1)}')" -v mb="$total" -v g="$get_ms" -v gc="$get_curl_ms" 'BEGIN {
   printf "ratio atelier one PUT per file / curl: %.2f   (goal <= 1.1)\n", s / c
+  printf "  (against curl sending the same SHA-256: %.2f)\n", s / cs
   printf "ratio atelier in parallel parts / curl in parallel parts: %.2f   (goal < 1)\n", p / cp
   printf "ratio atelier in parallel parts / curl one PUT per file: %.2f\n", p / c
   printf "ratio atelier 4 files at once / curl: %.2f\n", f / c
