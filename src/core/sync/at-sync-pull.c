@@ -117,15 +117,33 @@ array_add (GString *array, const char *value)
   g_string_append_c (array, '"');
 }
 
-static AtSyncCell *
-cell_from (PGresult *r, int row)
+/* A round's cells: their strings live in one chunk (tables and columns
+ * once each), freed with the round, not half a million times. */
+typedef struct
 {
-  AtSyncCell *c = g_new0 (AtSyncCell, 1);
+  GPtrArray    *cells;    /* of AtSyncCell, each freed with g_free */
+  GStringChunk *strings;
+} Round;
 
-  c->tbl = g_strdup (PQgetvalue (r, row, 1));
-  c->pk = g_strdup (PQgetvalue (r, row, 2));
-  c->col = g_strdup (PQgetvalue (r, row, 3));
-  c->val = PQgetisnull (r, row, 4) ? g_strdup ("null") : g_strdup (PQgetvalue (r, row, 4));
+static void
+round_clear (Round *r)
+{
+  g_clear_pointer (&r->cells, g_ptr_array_unref);
+  g_clear_pointer (&r->strings, g_string_chunk_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Round, round_clear)
+
+static AtSyncCell *
+cell_from (Round *round, PGresult *r, int row)
+{
+  AtSyncCell *c = g_new (AtSyncCell, 1);
+
+  c->tbl = g_string_chunk_insert_const (round->strings, PQgetvalue (r, row, 1));
+  c->pk = g_string_chunk_insert_len (round->strings, PQgetvalue (r, row, 2), PQgetlength (r, row, 2));
+  c->col = g_string_chunk_insert_const (round->strings, PQgetvalue (r, row, 3));
+  c->val = PQgetisnull (r, row, 4) ? g_string_chunk_insert_const (round->strings, "null")
+                                   : g_string_chunk_insert_len (round->strings, PQgetvalue (r, row, 4), PQgetlength (r, row, 4));
   c->hlc = g_ascii_strtoll (PQgetvalue (r, row, 5), NULL, 10);
   c->node = g_ascii_strtoll (PQgetvalue (r, row, 6), NULL, 10);
   return c;
@@ -133,10 +151,10 @@ cell_from (PGresult *r, int row)
 
 /* Cells of rows [from, to) of @r, moving @cursor to the last. */
 static void
-take_rows (PGresult *r, int from, int to, GPtrArray *cells, Cursor *cursor)
+take_rows (PGresult *r, int from, int to, Round *round, Cursor *cursor)
 {
   for (int i = from; i < to; i++)
-    g_ptr_array_add (cells, cell_from (r, i));
+    g_ptr_array_add (round->cells, cell_from (round, r, i));
   if (to > from)
     {
       g_free (cursor->xid);
@@ -197,12 +215,11 @@ write_page (AtSqlConn *conn, gpointer data, GError **error)
   return follow_new_projects (conn, error);
 }
 
-/* One round: the next page of every bucket. Returns the cells read, with
- * the cursors moved past them; an empty array at the end of the feed. */
-static GPtrArray *
-read_round (PGconn *pg, GPtrArray *cursors, const char *node, GError **error)
+/* One round: the next page of every bucket, into @round, with the cursors
+ * moved past it; no cells at the end of the feed. */
+static gboolean
+read_round (PGconn *pg, GPtrArray *cursors, const char *node, Round *round, GError **error)
 {
-  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) at_sync_cell_free);
   g_autoptr(GString) buckets = g_string_new ("{");
   g_autoptr(GString) xids = g_string_new ("{");
   g_autoptr(GString) seqs = g_string_new ("{");
@@ -227,7 +244,9 @@ read_round (PGconn *pg, GPtrArray *cursors, const char *node, GError **error)
   page = at_pg_query (pg, _at_sync_plain_cursor () ? plain_sql : feed_sql, 5,
                       (const char *const []) { buckets->str, xids->str, seqs->str, node, own->str }, error);
   if (page == NULL)
-    return NULL;
+    return FALSE;
+  round->cells = g_ptr_array_new_with_free_func (g_free);
+  round->strings = g_string_chunk_new (1 << 20);
   n = PQntuples (page);
   while (start < n)
     {
@@ -236,7 +255,7 @@ read_round (PGconn *pg, GPtrArray *cursors, const char *node, GError **error)
 
       while (end < n && atoi (PQgetvalue (page, end, 0)) == ord)
         end++;
-      take_rows (page, start, end, cells, c);
+      take_rows (page, start, end, round, c);
       if (end - start == PAGE_ROWS && !_at_sync_plain_cursor ())
         {
           /* a server transaction is applied whole */
@@ -245,20 +264,20 @@ read_round (PGconn *pg, GPtrArray *cursors, const char *node, GError **error)
                                                   (const char *const []) { c->bucket, c->xid, seq, node,
                                                                            c->with_own ? "t" : "f" }, error);
           if (rest == NULL)
-            return NULL;
-          take_rows (rest, 0, PQntuples (rest), cells, c);
+            return FALSE;
+          take_rows (rest, 0, PQntuples (rest), round, c);
         }
       /* more studio data to come: it goes first, alone */
       if (end - start == PAGE_ROWS && *c->bucket == '\0')
         {
           c->read = TRUE;
-          return g_steal_pointer (&cells);
+          return TRUE;
         }
       start = end;
     }
   for (guint i = 0; i < cursors->len; i++)
     ((Cursor *) cursors->pdata[i])->read = TRUE;
-  return g_steal_pointer (&cells);
+  return TRUE;
 }
 
 gboolean
@@ -276,7 +295,8 @@ _at_sync_pull (PGconn        *pg,
   for (;;)
     {
       g_autoptr(GPtrArray) cursors = NULL;
-      g_autoptr(GPtrArray) cells = NULL;
+      g_auto(Round) round = { 0 };
+      GPtrArray *cells;
       g_autoptr(PGresult) snapshot = NULL;
       gboolean changes_own = FALSE;
       Page p = { 0 };
@@ -287,8 +307,9 @@ _at_sync_pull (PGconn        *pg,
           (snapshot = at_pg_query (pg, "SELECT pg_snapshot_xmin (s)::text, pg_snapshot_xmax (s)::text "
                                        "FROM pg_current_snapshot () s", 0, NULL, error)) == NULL ||
           (cursors = read_cursors (catalog, error)) == NULL ||
-          (cells = read_round (pg, cursors, me, error)) == NULL)
+          !read_round (pg, cursors, me, &round, error))
         return FALSE;
+      cells = round.cells;
       p.fence = g_ascii_strtoull (PQgetvalue (snapshot, 0, 0), NULL, 10);
       for (guint i = 0; i < cursors->len; i++)
         {
