@@ -322,9 +322,30 @@ cancel_after_first_part (goffset done, goffset total, gpointer data)
     g_cancellable_cancel (data);
 }
 
+/* Multipart uploads the server holds unfinished in @bucket (s3rver keeps
+ * one folder each). */
+static guint
+unfinished_uploads (const char *bucket)
+{
+  g_autofree char *path = g_build_filename (s3->dir, "data", bucket, "._S3rver_uploads", NULL);
+  g_autoptr(GDir) folder = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  while (folder != NULL && g_dir_read_name (folder) != NULL)
+    n++;
+  return n;
+}
+
+static gboolean
+aborted_upload (gpointer at_least)
+{
+  return at_test_s3_stat (s3, "aborted") >= GPOINTER_TO_INT (at_least);
+}
+
 static void
 test_cancel (void)
 {
+  gint64 aborted = at_test_s3_stat (s3, "aborted");
   g_autoptr(GError) error = NULL;
   g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "cancel", AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
@@ -345,6 +366,67 @@ test_cancel (void)
   g_assert_true (at_catalog_flush (catalog, NULL));
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'cancelled'"), ==, 1);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_parts"), ==, 0);
+  /* and the server keeps nothing of it: the upload was aborted */
+  at_test_wait_until (aborted_upload, GINT_TO_POINTER (aborted + 1), 10);
+  g_assert_cmpuint (unfinished_uploads ("cancel"), ==, 0);
+  at_test_rm_rf (dir);
+}
+
+/* Paused after a part; meanwhile the upload is aborted on the server (by
+ * another workstation, or a lifecycle rule): the next run finds its parts
+ * gone and sends the file again, all of it, in a new upload. */
+static void
+test_upload_gone (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "gone", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *src = g_build_filename (dir, "gone.nef", NULL);
+  g_autofree char *catalog_path = g_build_filename (dir, "catalog.atelier", NULL);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 4 * 5 * MIB);
+  g_autoptr(GFile) file = g_file_new_for_path (src);
+  g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, &error);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) r = NULL;
+  g_autofree char *upload_id = NULL;
+  gint64 parts_before;
+
+  at_test_s3_make_bucket (c);
+  {
+    g_autoptr(AtS3Upload) u = at_s3_upload_new (c, catalog, file, "gone.nef");
+    at_s3_upload_set_part_size (u, 5 * MIB);
+    at_s3_upload_set_parallel (u, 1);
+    at_s3_upload_set_keep_on_cancel (u, TRUE);
+    at_s3_upload_set_progress (u, cancel_after_first_part, cancellable);
+    g_assert_false (upload (u, cancellable, &error));
+    g_clear_error (&error);
+  }
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_parts"), >=, 1);
+  upload_id = at_test_sql_text (catalog, "SELECT multipart_id FROM uploads");
+  at_s3_client_multipart_abort (c, "gone.nef", upload_id, NULL, at_test_async_done, &r);
+  g_assert_true (at_s3_client_multipart_abort_finish (c, at_test_async_wait (&r), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (unfinished_uploads ("gone"), ==, 0);
+
+  at_test_s3_part_bytes (s3, &parts_before);
+  {
+    g_autoptr(AtS3Upload) u = at_s3_upload_new (c, catalog, file, "gone.nef");
+    at_s3_upload_set_part_size (u, 5 * MIB);
+    at_s3_upload_set_parallel (u, 1);
+    g_assert_true (upload (u, NULL, &error));
+    g_assert_no_error (error);
+  }
+  {
+    gint64 parts_after;
+    at_test_s3_part_bytes (s3, &parts_after);
+    g_assert_cmpint (parts_after - parts_before, ==, 4);
+  }
+  assert_stored (c, "gone.nef", sent, dir);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_parts"), ==, 0);
+  g_assert_cmpuint (unfinished_uploads ("gone"), ==, 0);
   at_test_rm_rf (dir);
 }
 
@@ -596,6 +678,7 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/resume-after-kill", test_resume_after_kill);
   g_test_add_func ("/s3/upload/changed-between-parts", test_changed_between_parts);
   g_test_add_func ("/s3/upload/cancel", test_cancel);
+  g_test_add_func ("/s3/upload/upload-gone", test_upload_gone);
   g_test_add_func ("/s3/upload/queue", test_queue);
   g_test_add_func ("/s3/upload/keep-backed-up", test_keep_backed_up);
   g_test_add_func ("/s3/upload/queue-dropped-mid-run", test_queue_dropped_mid_run);

@@ -20,6 +20,7 @@ typedef enum {
   AT_S3_ERROR_INTEGRITY,    /* the server received other bytes than were sent */
   AT_S3_ERROR_SERVER,       /* the server failed (5xx, SlowDown) */
   AT_S3_ERROR_CONFIG,       /* endpoint, bucket or keys missing or malformed */
+  AT_S3_ERROR_UPLOAD_GONE,  /* the multipart upload is no longer on the server */
   AT_S3_ERROR_FAILED,
 } AtS3Error;
 

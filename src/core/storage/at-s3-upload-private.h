@@ -33,6 +33,7 @@ struct _AtS3Upload
   char         *stale_upload_id;
   gboolean      has_row;     /* the catalog has a record of this file and key (a queued one, say) */
   gboolean      keep_on_cancel;
+  gboolean      restarted;   /* this run began its multipart upload again */
   GPtrArray    *etags;       /* by part number - 1; NULL while not taken */
   guint         n_parts;
   guint         next;        /* the next part to look at, from 0 */

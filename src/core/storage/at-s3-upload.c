@@ -102,6 +102,7 @@ at_s3_upload_get_parts_resumed (AtS3Upload *self)
 
 static void finish (AtS3Upload *self);
 static void schedule (AtS3Upload *self);
+static void on_cancelled (GCancellable *cancellable, gpointer data);
 
 
 static void
@@ -458,12 +459,48 @@ schedule (AtS3Upload *self)
     complete (self);
 }
 
+/* The server has forgotten the multipart upload this run went on with (it
+ * was aborted elsewhere, or a lifecycle rule cleared it): the parts it had
+ * are gone, so the file goes again from its first part, in a new upload,
+ * once a run. */
+static gboolean
+start_again (AtS3Upload *self)
+{
+  GCancellable *cancellable = g_task_get_cancellable (self->task);
+
+  if (self->restarted || self->upload_id == NULL || g_cancellable_is_cancelled (cancellable) ||
+      !g_error_matches (self->failure, AT_S3_ERROR, AT_S3_ERROR_UPLOAD_GONE))
+    return FALSE;
+  g_debug ("%s: the server no longer has upload %s; starting again", self->key, self->upload_id);
+  self->restarted = TRUE;
+  g_clear_error (&self->failure);
+  g_clear_pointer (&self->upload_id, g_free);
+  g_ptr_array_set_size (self->etags, 0);
+  g_ptr_array_set_size (self->etags, self->n_parts);
+  self->next = self->resumed = 0;
+  self->done_bytes = 0;
+  /* the stop of the parts that failed has fired: a new one for the new parts */
+  g_clear_object (&self->stop);
+  self->stop = g_cancellable_new ();
+  if (cancellable != NULL)
+    g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), g_object_ref (self->stop), g_object_unref);
+  if (self->progress != NULL)
+    self->progress (0, self->size, self->progress_data);
+  at_s3_client_multipart_start (self->client, self->key, cancellable, started_cb, self);
+  return TRUE;
+}
+
 /* The run's end: its record, then its answer. */
 static void
 finish (AtS3Upload *self)
 {
-  GTask *task = g_steal_pointer (&self->task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
+  GTask *task;
+  GCancellable *cancellable;
+
+  if (start_again (self))
+    return;
+  task = g_steal_pointer (&self->task);
+  cancellable = g_task_get_cancellable (task);
 
   g_clear_pointer (&self->ahead, at_s3_body_unref);
 
@@ -524,6 +561,7 @@ at_s3_upload_run (AtS3Upload          *self,
   g_clear_pointer (&self->etags, g_ptr_array_unref);
   self->next = self->in_flight = self->resumed = 0;
   self->sent_now = self->done_bytes = 0;
+  self->restarted = FALSE;
   prepare = g_task_new (self, cancellable, prepared_cb, self);
   g_task_run_in_thread (prepare, _at_s3_upload_prepare_thread);
 }

@@ -103,6 +103,8 @@ _at_s3_set_refusal (GError **error, SoupMessage *msg, GBytes *body)
   if (g_str_equal (code, "SignatureDoesNotMatch") || g_str_equal (code, "InvalidAccessKeyId") ||
       g_str_equal (code, "AccessDenied") || status == 401 || (status == 403 && *code == '\0'))
     kind = AT_S3_ERROR_AUTH;
+  else if (g_str_equal (code, "NoSuchUpload"))
+    kind = AT_S3_ERROR_UPLOAD_GONE;
   else if (g_str_equal (code, "NoSuchBucket") || g_str_equal (code, "NoSuchKey") || status == 404)
     kind = AT_S3_ERROR_NOT_FOUND;
   else if (g_str_equal (code, "RequestTimeTooSkewed"))
@@ -125,6 +127,9 @@ _at_s3_set_refusal (GError **error, SoupMessage *msg, GBytes *body)
       g_set_error (error, AT_S3_ERROR, kind, g_str_equal (code, "NoSuchBucket")
                    ? _("There is no bucket by that name on the storage server (%s)")
                    : _("There is no such object on the storage server (%s)"), message);
+      break;
+    case AT_S3_ERROR_UPLOAD_GONE:
+      g_set_error (error, AT_S3_ERROR, kind, _("The storage server no longer has this upload’s parts (%s)"), message);
       break;
     case AT_S3_ERROR_CLOCK:
       g_set_error (error, AT_S3_ERROR, kind, _("This computer’s clock is too far from the storage server’s: set the date "

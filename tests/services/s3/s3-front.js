@@ -8,6 +8,8 @@
 //     for more than 7 days;
 //   - an x-amz-content-sha256, Content-MD5 or x-amz-checksum-sha256 that does
 //     not match the body.
+// It also does what s3rver lacks: AbortMultipartUpload (s3rver answers 405),
+// and NoSuchUpload for a part or a completion of an upload that is gone.
 // It is written from the SigV4 specification, independently of Atelier's C
 // code, so the tests prove Atelier's requests pass a real verifier.
 //
@@ -17,7 +19,9 @@
 'use strict';
 
 const crypto = require('crypto');
+const fs = require('fs');
 const http = require('http');
+const path = require('path');
 const S3rver = require('s3rver');
 
 const [port, dataDir, accessKey = 'S3RVER', secretKey = 'S3RVER', region = 'us-east-1'] = process.argv.slice(2);
@@ -175,6 +179,43 @@ function verifyChecksums(req, body) {
     throw new Refusal(400, 'BadDigest', 'The SHA256 you specified did not match the calculated checksum.');
 }
 
+// s3rver keeps an unfinished multipart upload in DATA_DIR/BUCKET/._S3rver_uploads/ID
+// (its filesystem store): with the key in a file "key", and one file per part.
+function uploadDir(req) {
+  const url = new URL(req.url, 'http://front');
+  const id = url.searchParams.get('uploadId');
+  const [bucket, ...rest] = decodeURIComponent(url.pathname).slice(1).split('/');
+  if (id === null || !/^[0-9a-f]+$/.test(id))
+    return null;
+  return { dir: path.join(dataDir, bucket, '._S3rver_uploads', id), key: rest.join('/') };
+}
+
+// Abort, and the parts or completion of an upload that is not there (any
+// more): answered here, as S3 answers them.
+function multipart(req, res) {
+  const upload = uploadDir(req);
+  if (upload === null)
+    return false;
+  let key = null;
+  try {
+    key = fs.readFileSync(path.join(upload.dir, 'key'), 'utf8');
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+  }
+  if (key !== upload.key) {
+    refuse(res, new Refusal(404, 'NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, ' +
+      'or the upload may have been aborted or completed.'));
+    return true;
+  }
+  if (req.method !== 'DELETE')
+    return false;
+  fs.rmSync(upload.dir, { recursive: true, force: true });
+  stats.aborted++;
+  res.writeHead(204);
+  res.end();
+  return true;
+}
+
 function refuse(res, err) {
   const xml = '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<Error><Code>${err.code}</Code><Message>${err.message}</Message></Error>`;
@@ -183,7 +224,7 @@ function refuse(res, err) {
 }
 
 // What reached the store, for tests that count bytes (GET /__stats, no auth).
-const stats = { parts: 0, part_bytes: 0, puts: 0, put_bytes: 0 };
+const stats = { parts: 0, part_bytes: 0, puts: 0, put_bytes: 0, aborted: 0 };
 
 async function main() {
   const backend = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dataDir });
@@ -215,6 +256,8 @@ async function main() {
         refuse(res, err);
         return;
       }
+      if (multipart(req, res))
+        return;
       if (req.method === 'PUT' && /[?&]partNumber=/.test(req.url)) {
         stats.parts++;
         stats.part_bytes += body.length;
