@@ -2,7 +2,7 @@
  * bench/s3.sh: bench-s3 ENDPOINT BUCKET PREFIX MODE FILE...
  *   MODE single:   one file at a time, each in one PUT (curl's way)
  *   MODE parallel: one file at a time, in 8 MiB parts, 4 at once
- *   MODE files:    4 files at once, each in one PUT (the upload queue's way)
+ *   MODE files:    4 files at once, each in one PUT
  * Keys come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. Prints the
  * milliseconds, the bytes and the peak resident memory. */
 #include "config.h"

@@ -4,11 +4,11 @@
 #   bench/s3.sh [TOTAL_MB [BIG_GB]]    (defaults 1000 and 4)
 # TOTAL_MB of photo-sized files (25 MB each) go up one PUT per file, one at
 # a time, with curl (unsigned payload) and Atelier (signed SHA-256) in turns,
-# the better of two runs each, and with curl sending Atelier's checksum; then in 8 MiB parts 4 at once, with curl and
-# with Atelier; then 4 files at once with Atelier (one PUT each, as the
-# upload queue sends them). Then one BIG_GB file in parts, for Atelier's
-# peak resident memory, and that file downloaded by curl and by Atelier.
-# Prints the ratios.
+# the better of two runs each, and once with curl sending Atelier's
+# checksum; then in 8 MiB parts 4 at once (as the upload queue sends files
+# over 8 MiB), with curl and with Atelier; then 4 files at once with Atelier,
+# one PUT each. Then one BIG_GB file in parts, for Atelier's peak resident
+# memory, and that file downloaded by curl and by Atelier. Prints the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total=${1:-1000}
