@@ -233,7 +233,12 @@ put_sent (GObject *source, GAsyncResult *result, gpointer data)
                                  "upload began; it will go again"), name);
     }
   else
-    g_task_return_boolean (task, TRUE);
+    {
+      /* (the sending thread tells at most every PROGRESS_EVERY: the end is told here) */
+      if (p->progress != NULL)
+        p->progress (p->body->size, p->body->size, p->progress_data);
+      g_task_return_boolean (task, TRUE);
+    }
 }
 
 /* Each attempt: the file from its start (if it is still the file that was
