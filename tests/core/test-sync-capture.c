@@ -4,6 +4,8 @@
  * the same from a write made by another program (the sqlite3 shell). */
 #include "config.h"
 
+#include <sqlite3.h>
+
 #include "at-test-util.h"
 
 typedef struct
@@ -85,11 +87,14 @@ test_update_coalesces (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f, "SELECT node FROM sync_clock WHERE col = 'rating'"), ==,
                    count (f, "SELECT node FROM sync_state"));
 
-  /* a frozen (sent) batch stays as it was; a new edit is a new row */
-  exec (f, "UPDATE sync_outbox SET batch = 1");
+  /* a closed (sent) batch stays as it was; a new edit is a new row, in the
+   * next batch */
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE batch = 1"), ==, 2);
+  exec (f, "UPDATE sync_state SET next_batch = 2");
   exec (f, "UPDATE photos SET rating = 1 WHERE id = '%s'", f->photo);
   g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE col = 'rating'"), ==, 2);
   g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE col = 'rating' AND batch = 1 AND val = '5'"), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE col = 'rating' AND batch = 2 AND val = '1'"), ==, 1);
 }
 
 static void
@@ -159,12 +164,46 @@ test_shell_write (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE pk = '%s' AND col = 'picked'", f->photo), ==, 1);
 }
 
+/* A catalog of schema v7 (edits waiting in no batch, a batch sent and not
+ * yet answered) opened by this Atelier: the waiting edits are in the batch
+ * being filled, the sent one is as it was, and edits coalesce again. */
+static void
+test_outbox_from_v7 (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_strdup (at_catalog_get_path (f->catalog));
+  sqlite3 *db;
+
+  exec (f, "UPDATE photos SET rating = 5 WHERE id = '%s'", f->photo);
+  exec (f, "UPDATE photos SET color_label = 'red' WHERE id = '%s'", f->photo);
+  g_clear_object (&f->catalog);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX sync_outbox_field; "
+                                     "UPDATE sync_state SET acked_batch = 2, next_batch = 4; "
+                                     "UPDATE sync_outbox SET batch = CASE col WHEN 'rating' THEN 3 END; "
+                                     "CREATE UNIQUE INDEX sync_outbox_unsent ON sync_outbox (tbl, pk, col) WHERE batch IS NULL; "
+                                     "CREATE INDEX sync_outbox_batch ON sync_outbox (batch); "
+                                     "DELETE FROM schema_migrations WHERE version = 8; PRAGMA user_version = 7",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  f->catalog = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, NULL);
+  g_assert_nonnull (f->catalog);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE col = 'rating' AND batch = 3"), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE col = 'color_label' AND batch = 4"), ==, 1);
+  exec (f, "UPDATE photos SET color_label = 'blue', rating = 2 WHERE id = '%s'", f->photo);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE col = 'color_label'"), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE col = 'color_label' AND batch = 4 AND val = '\"blue\"'"),
+                   ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE col = 'rating'"), ==, 2);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE col = 'rating' AND batch = 4 AND val = '2'"), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/sync/capture/update-coalesces", test_update_coalesces);
+  ADD ("/sync/capture/outbox-from-v7", test_outbox_from_v7);
   ADD ("/sync/capture/insert-delete", test_insert_and_delete);
   ADD ("/sync/capture/clock", test_clock_never_goes_back);
   ADD ("/sync/capture/applying", test_applying_is_not_captured);

@@ -24,6 +24,7 @@ static const char *const migrations[] = {
   "0005-sync-buckets.sql",
   "0006-upload-parts.sql",
   "0007-face-scans.sql",
+  "0008-outbox-batches.sql",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_CATALOG_SCHEMA_VERSION);

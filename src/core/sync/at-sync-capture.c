@@ -201,7 +201,7 @@ install_table (AtSqlConn   *conn,
   /* a new row: all of it, as one '*' cell */
   part = sqlite3_mprintf ("CREATE TRIGGER \"sync_%w_insert\" AFTER INSERT ON \"%w\" "
                           "WHEN (SELECT applying FROM sync_state) = 0 BEGIN " AT_SYNC_NEXT_HLC
-                          " INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket) VALUES ('%q', NEW.id, '*', %s, " AT_SYNC_HLC ", %s)"
+                          " " AT_SYNC_OUTBOX_INSERT " VALUES ('%q', NEW.id, '*', %s, " AT_SYNC_HLC ", %s, " AT_SYNC_BATCH ")"
                           AT_SYNC_OUTBOX_UPSERT
                           " INSERT INTO sync_clock (tbl, pk, col, hlc, node) VALUES ('%q', NEW.id, '*', " AT_SYNC_HLC ", " AT_SYNC_NODE ")"
                           AT_SYNC_CLOCK_UPSERT " END;", t, t, t, object, bucket_new, t);
@@ -234,8 +234,8 @@ install_table (AtSqlConn   *conn,
 
       sqlite3_free (changed);
       sqlite3_free (is_null);
-      part = sqlite3_mprintf (" INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket) SELECT '%q', NEW.id, '%q', "
-                              "json_quote(%s), " AT_SYNC_HLC ", %s WHERE %s" AT_SYNC_OUTBOX_UPSERT
+      part = sqlite3_mprintf (" " AT_SYNC_OUTBOX_INSERT " SELECT '%q', NEW.id, '%q', "
+                              "json_quote(%s), " AT_SYNC_HLC ", %s, " AT_SYNC_BATCH " WHERE %s" AT_SYNC_OUTBOX_UPSERT
                               " INSERT INTO sync_clock (tbl, pk, col, hlc, node) SELECT '%q', NEW.id, '%q', " AT_SYNC_HLC ", "
                               AT_SYNC_NODE " WHERE %s" AT_SYNC_CLOCK_UPSERT,
                               t, c, value, bucket_new, condition, t, c, condition);
@@ -247,8 +247,8 @@ install_table (AtSqlConn   *conn,
   /* a deletion: a tombstone, so it cannot come back from an older copy */
   part = sqlite3_mprintf ("CREATE TRIGGER \"sync_%w_delete\" AFTER DELETE ON \"%w\" "
                           "WHEN (SELECT applying FROM sync_state) = 0 BEGIN " AT_SYNC_NEXT_HLC
-                          " INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket) VALUES ('%q', OLD.id, '_deleted', 'true', "
-                          AT_SYNC_HLC ", %s)" AT_SYNC_OUTBOX_UPSERT
+                          " " AT_SYNC_OUTBOX_INSERT " VALUES ('%q', OLD.id, '_deleted', 'true', "
+                          AT_SYNC_HLC ", %s, " AT_SYNC_BATCH ")" AT_SYNC_OUTBOX_UPSERT
                           " INSERT INTO sync_clock (tbl, pk, col, hlc, node) VALUES ('%q', OLD.id, '_deleted', " AT_SYNC_HLC ", "
                           AT_SYNC_NODE ")" AT_SYNC_CLOCK_UPSERT " END;", t, t, t, bucket_old, t);
   g_string_append (sql, part);
@@ -261,8 +261,8 @@ install_table (AtSqlConn   *conn,
       /* rows from before sync: all of them go with the first push */
       g_autofree char *old = row_object (t, columns, table_ref);
       g_string_append (sql, AT_SYNC_NEXT_HLC);
-      part = sqlite3_mprintf (" INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket) SELECT '%q', id, '*', %s, " AT_SYNC_HLC
-                              ", %s FROM \"%w\" WHERE true" AT_SYNC_OUTBOX_UPSERT
+      part = sqlite3_mprintf (" " AT_SYNC_OUTBOX_INSERT " SELECT '%q', id, '*', %s, " AT_SYNC_HLC
+                              ", %s, " AT_SYNC_BATCH " FROM \"%w\" WHERE true" AT_SYNC_OUTBOX_UPSERT
                               " INSERT INTO sync_clock (tbl, pk, col, hlc, node) SELECT '%q', id, '*', " AT_SYNC_HLC ", " AT_SYNC_NODE
                               " FROM \"%w\" WHERE true" AT_SYNC_CLOCK_UPSERT, t, old, bucket_row, t, t, t);
       g_string_append (sql, part);
@@ -272,7 +272,7 @@ install_table (AtSqlConn   *conn,
     {
       /* changes queued before buckets existed (schema v4) */
       part = sqlite3_mprintf (" UPDATE sync_outbox SET bucket = (SELECT %s FROM \"%w\" WHERE \"%w\".id = sync_outbox.pk) "
-                              "WHERE batch IS NULL AND tbl = '%q' AND EXISTS (SELECT 1 FROM \"%w\" WHERE \"%w\".id = sync_outbox.pk);",
+                              "WHERE batch = " AT_SYNC_BATCH " AND tbl = '%q' AND EXISTS (SELECT 1 FROM \"%w\" WHERE \"%w\".id = sync_outbox.pk);",
                               bucket_row, t, t, t, t, t);
       g_string_append (sql, part);
       sqlite3_free (part);
@@ -311,8 +311,9 @@ at_sync_capture_install (AtSqlConn  *conn,
   gboolean seed;
   int rc;
 
-  /* the triggers file changes by bucket: nothing before schema v5 */
-  if (at_sql_query_int (conn, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sync_buckets'",
+  /* the triggers queue edits by bucket (schema v5) into the batch being
+   * filled (v8): nothing before v8 */
+  if (at_sql_query_int (conn, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'sync_outbox_field'",
                         error) == 0)
     return error == NULL || *error == NULL;
   /* no trigger yet: this catalog is new to sync */

@@ -14,8 +14,11 @@ G_BEGIN_DECLS
   "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) << 16);"
 #define AT_SYNC_HLC  "(SELECT last_hlc FROM sync_state)"
 #define AT_SYNC_NODE "(SELECT node FROM sync_state)"
+/* An edit goes into the batch being filled (catalog schema v8). */
+#define AT_SYNC_OUTBOX_INSERT "INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket, batch)"
+#define AT_SYNC_BATCH "(SELECT next_batch FROM sync_state)"
 #define AT_SYNC_OUTBOX_UPSERT \
-  " ON CONFLICT (tbl, pk, col) WHERE batch IS NULL DO UPDATE SET val = excluded.val, hlc = excluded.hlc, " \
+  " ON CONFLICT (tbl, pk, col, batch) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, " \
   "bucket = excluded.bucket;"
 #define AT_SYNC_CLOCK_UPSERT \
   " ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, node = excluded.node;"

@@ -1,7 +1,9 @@
 /* at-sync-client.c — push and pull (DESIGN.md, Sync).
  *
- * Push: unsent outbox rows are frozen into batch n = acked + 1 and sent in
- * one server transaction: COPY into a temporary stage, a clock check, one
+ * Push: edits are queued into the batch being filled, next_batch = acked + 1
+ * while nothing waits for an answer; a push closes it (next_batch moves on,
+ * later edits go into the next) and sends batch n = acked + 1 in one server
+ * transaction: COPY into a temporary stage, a clock check, one
  * INSERT ... ON CONFLICT that keeps the newer (hlc, node) per field, and
  * sync_client.last_batch = n. Only after COMMIT answered are the rows
  * deleted here. If the answer was lost, the next sync finds last_batch = n
@@ -109,6 +111,9 @@ _at_sync_local_int (AtCatalog *catalog, const char *sql, GError **error)
 
 /* ---- local writes, on the catalog's writer ---- */
 
+/* The rows of batch acked + 1 if it is closed (sent, or to be sent, as it is). */
+#define FROZEN_SQL "SELECT count(*) FROM sync_outbox, sync_state WHERE batch = acked_batch + 1 AND batch < next_batch"
+
 typedef struct
 {
   gint64      batch;
@@ -123,14 +128,15 @@ write_freeze (AtSqlConn *conn, gpointer data, GError **error)
 {
   Write *w = data;
 
-  if (!at_sql_exec_bound (conn, error, "UPDATE sync_outbox SET batch = ?1 WHERE batch IS NULL", "l", w->batch))
+  /* (a batch is closed only when it holds something) */
+  if (!at_sql_exec_bound (conn, error, "UPDATE sync_state SET next_batch = ?1 + 1 WHERE next_batch = ?1 "
+                                       "AND EXISTS (SELECT 1 FROM sync_outbox WHERE batch = ?1)", "l", w->batch))
     return FALSE;
   w->frozen = sqlite3_changes (at_sql_conn_get_db (conn));
   /* a project written to here is followed from now on */
   return w->frozen == 0 ||
-         (at_sql_exec_bound (conn, error, "UPDATE sync_state SET next_batch = max(next_batch, ?1 + 1)", "l", w->batch) &&
-          at_sql_exec_bound (conn, error, "INSERT OR IGNORE INTO sync_buckets (bucket) SELECT DISTINCT bucket FROM sync_outbox "
-                                          "WHERE batch = ?1", "l", w->batch));
+         at_sql_exec_bound (conn, error, "INSERT OR IGNORE INTO sync_buckets (bucket) SELECT DISTINCT bucket FROM sync_outbox "
+                                         "WHERE batch = ?1", "l", w->batch);
 }
 
 static gboolean
@@ -143,16 +149,17 @@ write_ack (AtSqlConn *conn, gpointer data, GError **error)
 }
 
 /* A new identity for a catalog the server has seen further along: what it
- * had frozen goes out again in the new numbering. */
+ * had queued goes out again in the new numbering, in its first batch (of a
+ * field queued in two batches, the later edit). */
 static gboolean
 write_reregister (AtSqlConn *conn, gpointer data, GError **error)
 {
   Write *w = data;
 
-  return at_sql_conn_exec (conn, "DELETE FROM sync_outbox AS f WHERE batch IS NOT NULL AND EXISTS "
-                                 "(SELECT 1 FROM sync_outbox u WHERE u.batch IS NULL AND u.tbl = f.tbl "
-                                 "AND u.pk = f.pk AND u.col = f.col)", error) &&
-         at_sql_conn_exec (conn, "UPDATE sync_outbox SET batch = NULL", error) &&
+  return at_sql_conn_exec (conn, "DELETE FROM sync_outbox AS f WHERE EXISTS "
+                                 "(SELECT 1 FROM sync_outbox u WHERE u.tbl = f.tbl AND u.pk = f.pk AND u.col = f.col "
+                                 "AND u.batch > f.batch)", error) &&
+         at_sql_conn_exec (conn, "UPDATE sync_outbox SET batch = 1", error) &&
          at_sql_exec_bound (conn, error, "UPDATE sync_state SET client_id = lower(hex(randomblob(16))), "
                                          "node = abs(random()) % 9007199254740991, next_batch = 1, acked_batch = 0, "
                                          "last_hlc = max(last_hlc, ?1)", "l", w->server_hlc);
@@ -331,7 +338,7 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
       return FALSE;
     }
   if (last_batch == s->acked + 1 &&
-      _at_sync_local_int (catalog, "SELECT count(*) FROM sync_outbox WHERE batch = (SELECT acked_batch + 1 FROM sync_state)", error) > 0)
+      _at_sync_local_int (catalog, FROZEN_SQL, error) > 0)
     {
       /* the last push was merged but its answer never came */
       w.batch = last_batch;
@@ -360,8 +367,7 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
       gint64 frozen, t0;
 
       w.batch = s->acked + 1;
-      frozen = _at_sync_local_int (catalog, "SELECT count(*) FROM sync_outbox WHERE batch = (SELECT acked_batch + 1 FROM sync_state)",
-                          error);
+      frozen = _at_sync_local_int (catalog, FROZEN_SQL, error);
       if (frozen < 0)
         return FALSE;
       t0 = g_get_monotonic_time ();

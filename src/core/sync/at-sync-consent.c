@@ -100,8 +100,8 @@ emit (AtSqlConn *conn, const char *table, const char *where)
   g_autofree char *gate = at_sync_column_gate (table, "embedding", "r");
   g_autofree char *bucket = at_sync_bucket_expr (conn, table, "r");
   char *sql = sqlite3_mprintf (AT_SYNC_NEXT_HLC
-                               " INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket) SELECT '%q', r.id, 'embedding', "
-                               "json_quote(hex(r.embedding)), " AT_SYNC_HLC ", %s FROM \"%w\" r "
+                               " " AT_SYNC_OUTBOX_INSERT " SELECT '%q', r.id, 'embedding', "
+                               "json_quote(hex(r.embedding)), " AT_SYNC_HLC ", %s, " AT_SYNC_BATCH " FROM \"%w\" r "
                                "WHERE r.embedding IS NOT NULL AND (%s) AND %s" AT_SYNC_OUTBOX_UPSERT
                                " INSERT INTO sync_clock (tbl, pk, col, hlc, node) SELECT '%q', r.id, 'embedding', "
                                AT_SYNC_HLC ", " AT_SYNC_NODE " FROM \"%w\" r WHERE r.embedding IS NOT NULL AND (%s) AND %s"
