@@ -342,6 +342,24 @@ aborted_upload (gpointer at_least)
   return at_test_s3_stat (s3, "aborted") >= GPOINTER_TO_INT (at_least);
 }
 
+/* An upload of @file in 5 MiB parts, one at a time, cancelled (or, with
+ * @keep, paused) once its first part is on the server. */
+static void
+cancel_after_a_part (AtS3Client *c, AtCatalog *catalog, GFile *file, const char *key, gboolean keep)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Upload) u = at_s3_upload_new (c, catalog, file, key);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  at_s3_upload_set_part_size (u, 5 * MIB);
+  at_s3_upload_set_parallel (u, 1);
+  at_s3_upload_set_keep_on_cancel (u, keep);
+  at_s3_upload_set_progress (u, cancel_after_first_part, cancellable);
+  g_assert_false (upload (u, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+}
+
 static void
 test_cancel (void)
 {
@@ -354,16 +372,9 @@ test_cancel (void)
   g_autoptr(GBytes) sent = at_test_random_file (src, 4 * 5 * MIB);
   g_autoptr(GFile) file = g_file_new_for_path (src);
   g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, &error);
-  g_autoptr(AtS3Upload) u = at_s3_upload_new (c, catalog, file, "big.nef");
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
 
   at_test_s3_make_bucket (c);
-  at_s3_upload_set_part_size (u, 5 * MIB);
-  at_s3_upload_set_parallel (u, 1);
-  at_s3_upload_set_progress (u, cancel_after_first_part, cancellable);
-  g_assert_false (upload (u, cancellable, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_true (at_catalog_flush (catalog, NULL));
+  cancel_after_a_part (c, catalog, file, "big.nef", FALSE);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'cancelled'"), ==, 1);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_parts"), ==, 0);
   /* and the server keeps nothing of it: the upload was aborted */
@@ -386,22 +397,12 @@ test_upload_gone (void)
   g_autoptr(GBytes) sent = at_test_random_file (src, 4 * 5 * MIB);
   g_autoptr(GFile) file = g_file_new_for_path (src);
   g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, &error);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) r = NULL;
   g_autofree char *upload_id = NULL;
   gint64 parts_before;
 
   at_test_s3_make_bucket (c);
-  {
-    g_autoptr(AtS3Upload) u = at_s3_upload_new (c, catalog, file, "gone.nef");
-    at_s3_upload_set_part_size (u, 5 * MIB);
-    at_s3_upload_set_parallel (u, 1);
-    at_s3_upload_set_keep_on_cancel (u, TRUE);
-    at_s3_upload_set_progress (u, cancel_after_first_part, cancellable);
-    g_assert_false (upload (u, cancellable, &error));
-    g_clear_error (&error);
-  }
-  g_assert_true (at_catalog_flush (catalog, NULL));
+  cancel_after_a_part (c, catalog, file, "gone.nef", TRUE);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_parts"), >=, 1);
   upload_id = at_test_sql_text (catalog, "SELECT multipart_id FROM uploads");
   at_s3_client_multipart_abort (c, "gone.nef", upload_id, NULL, at_test_async_done, &r);
