@@ -205,6 +205,41 @@ test_lost_ack (Fixture *f, gconstpointer data)
   assert_same (f->a, f->b);
 }
 
+/* An edit while the batch before it waits for its answer goes into the
+ * next batch, and is sent after it; edits left beyond an emptied batch (a
+ * catalog edited by hand) are sent too, not kept for ever. */
+static void
+test_next_batch (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = photo_id (f->a, 0);
+  g_autofree char *set = NULL;
+  AtSyncReport r;
+
+  at_sync_set_fault_func (fail_at, (gpointer) "after-commit");
+  g_assert_false (at_sync_once (f->a, url_a1, &r, NULL, &error));
+  g_clear_error (&error);
+  at_sync_set_fault_func (NULL, NULL);
+  set = g_strdup_printf ("UPDATE photos SET rating = 4 WHERE id = '%s'", id);
+  at_test_sql_exec (f->a, set);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox WHERE batch = 2 AND col = 'rating'"), ==, 1);
+  r = sync_ok (f->a, url_a1);
+  g_assert_true (r.recovered);
+  g_assert_cmpuint (r.pushed, ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox"), ==, 0);
+
+  g_free (set);
+  set = g_strdup_printf ("UPDATE photos SET rating = 2 WHERE id = '%s'", id);
+  at_test_sql_exec (f->a, set);
+  at_test_sql_exec (f->a, "UPDATE sync_outbox SET batch = batch + 1; UPDATE sync_state SET next_batch = next_batch + 1");
+  r = sync_ok (f->a, url_a1);
+  g_assert_cmpuint (r.pushed, ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox"), ==, 0);
+  sync_ok (f->b, url_a2);
+  g_assert_cmpint (rating (f->b, id), ==, 2);
+  assert_same (f->a, f->b);
+}
+
 /* The link dies after the first row of the COPY: nothing of the batch is on
  * the server, all of it is still here, and the next sync sends it. */
 static void
@@ -451,6 +486,7 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/sync/push-pull", test_push_pull);
   ADD ("/sync/lost-ack", test_lost_ack);
+  ADD ("/sync/next-batch", test_next_batch);
   ADD ("/sync/cut-mid-copy", test_cut_mid_copy);
   ADD ("/sync/late-commit", test_late_commit);
   ADD ("/sync/clock-ahead", test_clock_ahead);

@@ -128,9 +128,13 @@ write_freeze (AtSqlConn *conn, gpointer data, GError **error)
 {
   Write *w = data;
 
-  /* (a batch is closed only when it holds something) */
-  if (!at_sql_exec_bound (conn, error, "UPDATE sync_state SET next_batch = ?1 + 1 WHERE next_batch = ?1 "
-                                       "AND EXISTS (SELECT 1 FROM sync_outbox WHERE batch = ?1)", "l", w->batch))
+  /* Batch n = acked + 1 is the one being filled, or closed and emptied by
+   * hand: edits waiting beyond it (never, unless the catalog was edited
+   * outside Atelier) join it rather than wait for ever. It is closed only
+   * when it holds something. */
+  if (!at_sql_exec_bound (conn, error, "UPDATE sync_outbox SET batch = ?1 WHERE batch > ?1", "l", w->batch) ||
+      !at_sql_exec_bound (conn, error, "UPDATE sync_state SET next_batch = ?1 + 1 "
+                                       "WHERE EXISTS (SELECT 1 FROM sync_outbox WHERE batch = ?1)", "l", w->batch))
     return FALSE;
   w->frozen = sqlite3_changes (at_sql_conn_get_db (conn));
   /* a project written to here is followed from now on */
