@@ -93,7 +93,8 @@ update (AtTransfersButton *self)
                                          p.files_failed), p.files_failed,
                             at_upload_queue_get_last_error (self->queue) ? at_upload_queue_get_last_error (self->queue) : "");
   else if (p.files_total > 0)
-    text = g_strdup_printf (_("All %u files are in the bucket."), p.files_total);
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The file is in the bucket.", "All %u files are in the bucket.",
+                                         p.files_total), p.files_total);
   else
     text = g_strdup (_("Nothing is waiting. Choose a project to back up its originals."));
   gtk_label_set_label (self->status_label, text);
