@@ -6,13 +6,12 @@
 
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <glib/gi18n-lib.h>
 
 #include "at-s3-client-private.h"
+#include "at-s3-memory.h"
 
 struct _AtS3Body
 {
@@ -45,22 +44,8 @@ typedef struct
  * streamed. */
 #define IN_MEMORY_MAX (256 * 1024 * 1024)
 
-/* Memory for a whole file, in huge pages where the kernel gives them on
- * request: a 25 MB photo then takes a dozen page faults instead of six
- * thousand (a tenth of a PUT's processor time went to them). */
-static guint8 *
-body_memory_new (gsize size)
-{
-  void *mem = NULL;
-
-  if (posix_memalign (&mem, 2 << 20, MAX (size, 1)) != 0)
-    g_error ("out of memory (%" G_GSIZE_FORMAT " bytes)", size);
-#ifdef MADV_HUGEPAGE
-  if (size >= 2 << 20)
-    madvise (mem, size, MADV_HUGEPAGE);
-#endif
-  return mem;
-}
+/* Read and hashed this much at a time, while it is in the cache. */
+#define CHUNK (1 << 20)
 
 /* The size and modification time (µs) of @file. */
 static gboolean
@@ -123,7 +108,7 @@ at_s3_body_read (GFile         *file,
   g_autoptr(AtS3Body) body = g_new0 (AtS3Body, 1);
   g_autoptr(GFileInputStream) in = NULL;
   AtS3Sha256 *sum = NULL;
-  g_autofree guint8 *buffer = g_malloc (1 << 20);
+  g_autofree guint8 *buffer = g_malloc (CHUNK);
   guint8 digest[32];
   goffset size;
   gssize n = 0;
@@ -136,34 +121,45 @@ at_s3_body_read (GFile         *file,
   sum = at_s3_sha256_new ();
   if (size <= IN_MEMORY_MAX)
     {
-      guint8 *all = body_memory_new ((gsize) size);
-      gsize got = 0;
+      gsize capacity = 0, got = 0;
+      guint8 *all = at_s3_memory_take ((gsize) size, &capacity);
 
+      if (all == NULL)
+        {
+          at_s3_sha256_finish (sum, digest);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, _("Out of memory for “%s”"), g_file_peek_path (file));
+          return NULL;
+        }
       while (got < (gsize) size &&
-             (n = g_input_stream_read (G_INPUT_STREAM (in), all + got, (gsize) size - got, cancellable, error)) > 0)
-        got += (gsize) n;
+             (n = g_input_stream_read (G_INPUT_STREAM (in), all + got, MIN ((gsize) size - got, CHUNK), cancellable,
+                                       error)) > 0)
+        {
+          at_s3_sha256_update (sum, all + got, (gsize) n);
+          got += (gsize) n;
+        }
       /* at its end, or grown meanwhile? */
       if (n >= 0 && got == (gsize) size)
         n = g_input_stream_read (G_INPUT_STREAM (in), buffer, 1, cancellable, error);
       if (n == 0)
-        body->bytes = g_bytes_new_with_free_func (all, got, free, all);
+        {
+          body->bytes = at_s3_memory_bytes (all, capacity, got);
+          body->size = (goffset) got;
+        }
       else
-        free (all);
-      /* it changed size meanwhile: hashed from the start, as a stream */
-      if (n > 0 && !g_seekable_seek (G_SEEKABLE (in), 0, G_SEEK_SET, cancellable, error))
-        n = -1;
+        at_s3_memory_give (all, capacity);
+      /* it changed size meanwhile: hashed again from the start, as a stream */
+      if (n > 0)
+        {
+          at_s3_sha256_finish (sum, digest);
+          sum = at_s3_sha256_new ();
+          if (!g_seekable_seek (G_SEEKABLE (in), 0, G_SEEK_SET, cancellable, error))
+            n = -1;
+        }
     }
-  if (n < 0)
-    ;   /* a read failed: reported below */
-  else if (body->bytes != NULL)
-    {
-      gsize length = 0;
-      const void *mem = g_bytes_get_data (body->bytes, &length);
-      at_s3_sha256_update (sum, mem, length);
-      body->size = (goffset) length;
-    }
+  if (n < 0 || body->bytes != NULL)
+    ;   /* a read failed (reported below), or the file is in memory */
   else
-    while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, 1 << 20, cancellable, error)) > 0)
+    while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, CHUNK, cancellable, error)) > 0)
       {
         at_s3_sha256_update (sum, buffer, n);
         body->size += n;

@@ -19,12 +19,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "at-s3-memory.h"
 #include "at-s3-sign.h"
 #include "at-s3-upload-private.h"
 #include "at-uuid.h"
@@ -275,63 +275,49 @@ part_free (gpointer data)
   g_free (p);
 }
 
-typedef struct
-{
-  void   *addr;
-  size_t  length;
-} Mapping;
-
-static void
-unmap (gpointer data)
-{
-  Mapping *m = data;
-
-  munmap (m->addr, m->length);
-  g_free (m);
-}
-
-/* On a worker: the part's bytes and their SHA-256. The buffer is mapped
- * memory of its own, given back whole when the part is sent: from malloc,
- * parts of 8 MiB stay resident in the threads' arenas. */
+/* On a worker: the part's bytes and their SHA-256, a mebibyte at a time
+ * while it is in the cache. The memory is reused for the next parts (see
+ * at-s3-memory.c): from malloc, parts of 8 MiB stayed resident in the
+ * threads' arenas. */
 static void
 read_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   Part *p = data;
   AtS3Upload *self = p->self;
   goffset offset = (goffset) (p->number - 1) * self->part_size;
-  gsize want = (gsize) MIN ((goffset) self->part_size, self->size - offset), got = 0;
-  Mapping *map = g_new0 (Mapping, 1);
-  guint8 *buffer;
-  int fd = open (self->path, O_RDONLY | O_CLOEXEC);
+  gsize want = (gsize) MIN ((goffset) self->part_size, self->size - offset), got = 0, capacity = 0;
+  guint8 *buffer = at_s3_memory_take (want, &capacity);
+  AtS3Sha256 *sum;
+  int fd;
 
-  map->length = MAX (want, 1);
-  map->addr = mmap (NULL, map->length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (map->addr == MAP_FAILED)
+  if (buffer == NULL)
     {
-      g_free (map);
-      if (fd >= 0)
-        close (fd);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NO_SPACE, _("Out of memory for a part of “%s”"), self->path);
       return;
     }
-  buffer = map->addr;
+  sum = at_s3_sha256_new ();
+  fd = open (self->path, O_RDONLY | O_CLOEXEC);
   while (fd >= 0 && got < want)
     {
-      ssize_t n = pread (fd, buffer + got, want - got, offset + got);
+      ssize_t n = pread (fd, buffer + got, MIN (want - got, 1 << 20), offset + got);
       if (n <= 0 && !(n < 0 && errno == EINTR))
         break;
-      got += MAX (n, 0);
+      if (n > 0)
+        {
+          at_s3_sha256_update (sum, buffer + got, (gsize) n);
+          got += (gsize) n;
+        }
     }
   if (fd >= 0)
     close (fd);
+  at_s3_sha256_finish (sum, p->sha256);
   if (got < want)
     {
-      unmap (map);
+      at_s3_memory_give (buffer, capacity);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot read “%s” (did it shrink?)"), self->path);
       return;
     }
-  at_s3_sha256 (buffer, want, p->sha256);
-  p->bytes = g_bytes_new_with_free_func (buffer, want, unmap, map);
+  p->bytes = at_s3_memory_bytes (buffer, capacity, want);
   g_task_return_boolean (task, TRUE);
 }
 
