@@ -322,6 +322,38 @@ test_cancelled_write (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM studios"), ==, 0);
 }
 
+static gboolean
+fill_pages (AtSqlConn *conn, gpointer data, GError **error)
+{
+  /* about 1,500 pages of 4 KiB: more than one checkpoint's worth */
+  return at_sql_conn_exec (conn, "CREATE TABLE IF NOT EXISTS filler (b BLOB); "
+                                 "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500) "
+                                 "INSERT INTO filler SELECT randomblob (3000) FROM n", error);
+}
+
+/* The writer copies the WAL back into the database itself (after answering
+ * the batch, not inside its COMMIT): writes that follow each other reuse the
+ * WAL instead of growing it for ever. */
+static void
+test_wal_checkpointed (Fixture *f, gconstpointer data)
+{
+  g_autoptr(AtCatalog) catalog = create_catalog (f);
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  GStatBuf st;
+
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (at_catalog_write_sync (catalog, NULL, fill_pages, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM filler"), ==, 8 * 1500);
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  /* one write is about 6 MB; eight unchecked would be 50 */
+  g_assert_cmpint (st.st_size, <, 20 << 20);
+}
+
 static gpointer
 reader_thread (gpointer data)
 {
@@ -462,6 +494,7 @@ main (int argc, char **argv)
   ADD ("/catalog/writer-batches", test_writer_batches);
   ADD ("/catalog/cancelled-write", test_cancelled_write);
   ADD ("/catalog/reader-per-thread", test_reader_per_thread);
+  ADD ("/catalog/wal-checkpointed", test_wal_checkpointed);
   ADD ("/catalog/check-finds-problems", test_check_finds_problems);
   ADD ("/catalog/bad/not-sqlite", test_bad_not_sqlite);
   ADD ("/catalog/bad/other-sqlite", test_bad_other_sqlite);
