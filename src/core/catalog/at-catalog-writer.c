@@ -12,14 +12,11 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "at-catalog-checkpointer.h"
 #include "at-catalog-private.h"
 
 /* Big enough to amortise the commit, small enough to keep latency low. */
 #define MAX_BATCH 64
-
-/* The WAL is copied back into the database once it holds this many pages
- * (SQLite's own default), after the writers of the batch are answered. */
-#define CHECKPOINT_PAGES 1000
 
 typedef struct
 {
@@ -49,7 +46,7 @@ struct _AtCatalogWriter
   gint64              data_version;  /* changes only when another process commits */
   GMutex              detached_lock;
   GError             *detached_error; /* (mutex detached_lock) first failure of a detached write */
-  int                 wal_pages;      /* (writer thread) in the WAL after the last commit */
+  AtCatalogCheckpointer *checkpointer;
 };
 
 static void writer_free_resources (AtCatalogWriter *self);
@@ -196,28 +193,12 @@ check_outside_commits (AtCatalogWriter *self)
     }
 }
 
-/* Replaces SQLite's automatic checkpoint, which ran inside COMMIT: a pull
- * of 100,000 fields waited 80 ms for it before it was answered. */
+/* Instead of SQLite's automatic checkpoint (see at-catalog-checkpointer.c). */
 static int
 wal_committed (void *data, sqlite3 *db, const char *name, int pages)
 {
-  ((AtCatalogWriter *) data)->wal_pages = pages;
+  at_catalog_checkpointer_wal (((AtCatalogWriter *) data)->checkpointer, pages);
   return SQLITE_OK;
-}
-
-static void
-checkpoint_if_due (AtCatalogWriter *self)
-{
-  int rc;
-
-  if (self->wal_pages < CHECKPOINT_PAGES)
-    return;
-  /* PASSIVE: readers and other processes are never waited for; what they
-   * still read stays in the WAL for the next time */
-  rc = sqlite3_wal_checkpoint_v2 (at_sql_conn_get_db (self->conn), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-  if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-    g_debug ("checkpoint: %s", sqlite3_errstr (rc));
-  self->wal_pages = 0;
 }
 
 static gpointer
@@ -252,8 +233,8 @@ writer_thread (gpointer data)
             }
           g_ptr_array_add (batch, op);
         }
+      at_catalog_checkpointer_before_write (self->checkpointer);
       run_batch (self, batch);
-      checkpoint_if_due (self);
     }
   if (self->free_on_exit)
     writer_free_resources (self);
@@ -272,6 +253,7 @@ at_catalog_writer_new (AtSqlConn          *conn,
   self->committed = committed;
   self->committed_data = committed_data;
   g_mutex_init (&self->detached_lock);
+  self->checkpointer = at_catalog_checkpointer_new (sqlite3_db_filename (at_sql_conn_get_db (conn), "main"));
   sqlite3_wal_hook (at_sql_conn_get_db (conn), wal_committed, self);
   self->thread = g_thread_new ("atelier-catalog-writer", writer_thread, self);
   return self;
@@ -378,6 +360,7 @@ writer_free_resources (AtCatalogWriter *self)
   g_clear_error (&self->detached_error);
   g_mutex_clear (&self->detached_lock);
   g_async_queue_unref (self->queue);
+  at_catalog_checkpointer_free (self->checkpointer);
   at_sql_conn_free (self->conn);
   g_free (self);
 }
