@@ -1,8 +1,9 @@
 /* test-s3-upload.c — AtS3Upload against the S3 test server: multipart
  * uploads that come back byte for byte; through a proxy that answers 503
  * SlowDown and cuts connections mid-part, still identical; killed in the
- * middle (SIGKILL of `atelier-cli s3 put`) and run again, only the missing
- * parts are sent (counted by the server); a file changed between parts is
+ * middle (SIGKILL of `atelier-cli s3 put`) and run again, only the parts
+ * the server lacks are sent (counted by the server; one it took unrecorded
+ * is not sent again, one it lost is); a file changed between parts is
  * never stored as a mix; a cancel leaves the record cancelled. */
 #include "config.h"
 
@@ -186,6 +187,73 @@ some_parts_recorded (gpointer catalog_path)
   return out != NULL && atoi (out) >= 2;
 }
 
+/* The folder where s3rver keeps the parts of the one unfinished upload of
+ * @catalog_path: N (the bytes) and N.md5 (once whole). */
+static char *
+parts_dir (const char *catalog_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_DEFAULT, &error);
+  g_autofree char *id = NULL;
+
+  g_assert_no_error (error);
+  id = at_test_sql_text (catalog, "SELECT multipart_id FROM uploads WHERE status <> 'completed'");
+  g_assert_nonnull (id);
+  return g_build_filename (s3->dir, "data", "resume", "._S3rver_uploads", id, NULL);
+}
+
+/* How many parts the server holds (read from its files, not asked through
+ * the client under test), and their bytes. */
+static gint64
+parts_held (const char *catalog_path, gint64 *bytes)
+{
+  g_autofree char *dir = parts_dir (catalog_path);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  gint64 n = 0;
+
+  *bytes = 0;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".md5"))
+      {
+        g_autofree char *number = g_strndup (name, strlen (name) - 4);
+        g_autofree char *part = g_build_filename (dir, number, NULL);
+        GStatBuf st;
+
+        g_assert_cmpint (g_stat (part, &st), ==, 0);
+        *bytes += st.st_size;
+        n++;
+      }
+  return n;
+}
+
+/* The first part the server lacks, put straight to it: as if the killed
+ * process had sent it and died before its answer. */
+static void
+put_unrecorded_part (AtS3Client *client, const char *catalog_path, GBytes *file, gsize part_size)
+{
+  g_autofree char *dir = parts_dir (catalog_path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_DEFAULT, &error);
+  g_autofree char *id = at_test_sql_text (catalog, "SELECT multipart_id FROM uploads WHERE status <> 'completed'");
+  g_autoptr(GAsyncResult) r = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *etag = NULL;
+  guint n = 1;
+
+  for (;; n++)
+    {
+      g_autofree char *md5 = g_strdup_printf ("%s/%u.md5", dir, n);
+      if (!g_file_test (md5, G_FILE_TEST_EXISTS))
+        break;
+    }
+  bytes = g_bytes_new_from_bytes (file, (n - 1) * part_size, MIN (part_size, g_bytes_get_size (file) - (n - 1) * part_size));
+  at_s3_client_multipart_put_part (client, "big/wedding.tif", id, n, bytes, NULL, NULL, at_test_async_done, &r);
+  etag = at_s3_client_multipart_put_part_finish (client, at_test_async_wait (&r), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (etag);
+}
+
 /* SIGKILL in the middle, then the same command again: it says how many
  * parts the server had, and the server receives only the others. */
 static void
@@ -199,7 +267,7 @@ test_resume_after_kill (void)
   g_autofree char *catalog_path = g_build_filename (dir, "catalog.atelier", NULL);
   g_autoptr(GBytes) sent = at_test_random_file (src, 8 * 5 * MIB + 999);
   const char *cli = g_getenv ("AT_CLI");
-  gint64 bytes_before, bytes_after, parts_before, parts_after, recorded;
+  gint64 bytes_before = 0, bytes_after, parts_before = 0, parts_after, recorded, held, held_bytes;
   GPid pid;
   int status;
   AtTestRun r;
@@ -228,8 +296,9 @@ test_resume_after_kill (void)
   }
 
   /* a part the killed process had sent whole still reaches the server,
-   * after the proxy's delay: counted before the resume, not as its */
-  bytes_before = at_test_s3_part_bytes (s3, &parts_before);
+   * after the proxy's delay; and one more part lands whose answer never
+   * came back (put here by the test, unrecorded): the resume asks the
+   * server which parts it holds and sends only the others, no byte twice */
   for (int quiet = 0; quiet < 3;)
     {
       gint64 parts_now, bytes_now;
@@ -240,16 +309,29 @@ test_resume_after_kill (void)
       bytes_before = bytes_now;
       parts_before = parts_now;
     }
+  put_unrecorded_part (direct, catalog_path, sent, 5 * MIB);
+  /* and the server has lost part 1, which the catalog recorded: it goes again */
+  {
+    g_autofree char *parts = parts_dir (catalog_path);
+    g_autofree char *part = g_build_filename (parts, "1", NULL);
+    g_autofree char *md5 = g_build_filename (parts, "1.md5", NULL);
+    g_assert_cmpint (g_unlink (md5), ==, 0);
+    g_assert_cmpint (g_unlink (part), ==, 0);
+  }
+  bytes_before = at_test_s3_part_bytes (s3, &parts_before);
+  held = parts_held (catalog_path, &held_bytes);
+  g_assert_cmpint (held, >=, recorded);
   r = at_test_cli ("s3", "put", "--quiet", "--endpoint", s3->endpoint, "--bucket", "resume", "--catalog", catalog_path,
                    "--part-size", "5", src, "big/wedding.tif", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "were on the server already"));
   at_test_run_clear (&r);
   bytes_after = at_test_s3_part_bytes (s3, &parts_after);
-  g_test_message ("%" G_GINT64_FORMAT " of 9 parts recorded before the kill; the resume sent %" G_GINT64_FORMAT
-                  " parts, %" G_GINT64_FORMAT " bytes", recorded, parts_after - parts_before, bytes_after - bytes_before);
-  g_assert_cmpint (parts_after - parts_before, ==, 9 - recorded);
-  g_assert_cmpint (bytes_after - bytes_before, ==, (gint64) g_bytes_get_size (sent) - recorded * 5 * MIB);
+  g_test_message ("%" G_GINT64_FORMAT " of 9 parts recorded before the kill, %" G_GINT64_FORMAT " on the server; the "
+                  "resume sent %" G_GINT64_FORMAT " parts, %" G_GINT64_FORMAT " bytes", recorded, held,
+                  parts_after - parts_before, bytes_after - bytes_before);
+  g_assert_cmpint (parts_after - parts_before, ==, 9 - held);
+  g_assert_cmpint (bytes_after - bytes_before, ==, (gint64) g_bytes_get_size (sent) - held_bytes);
   assert_stored (direct, "big/wedding.tif", sent, dir);
   {
     g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_DEFAULT, &error);

@@ -228,12 +228,14 @@ at_s3_client_create_bucket_finish (AtS3Client    *self,
   return body != NULL;
 }
 
-/* ---- ListObjectsV2 ---- */
+/* ---- ListObjectsV2, and ListParts of a multipart upload ---- */
 
 typedef struct
 {
-  char      *prefix;
-  char      *token;
+  char      *prefix;     /* objects */
+  char      *key;        /* parts */
+  char      *upload_id;
+  char      *token;      /* where the next page begins */
   GPtrArray *objects;
 } List;
 
@@ -243,6 +245,8 @@ list_free (gpointer data)
   List *l = data;
 
   g_free (l->prefix);
+  g_free (l->key);
+  g_free (l->upload_id);
   g_free (l->token);
   g_ptr_array_unref (l->objects);
   g_free (l);
@@ -286,6 +290,15 @@ list_next (GTask *task)
   AtS3Pair query[3] = { { "list-type", "2" }, { "prefix", l->prefix } };
   guint n = 2;
 
+  if (l->upload_id != NULL)
+    {
+      query[0] = (AtS3Pair) { "uploadId", l->upload_id };
+      n = 1;
+      if (l->token != NULL)
+        query[n++] = (AtS3Pair) { "part-number-marker", l->token };
+      _at_s3_call_plain (self, "GET", l->key, query, n, g_task_get_cancellable (task), list_page, task);
+      return;
+    }
   if (l->token != NULL)
     query[n++] = (AtS3Pair) { "continuation-token", l->token };
   _at_s3_call_plain (self, "GET", NULL, query, n, g_task_get_cancellable (task), list_page, task);
@@ -312,6 +325,33 @@ GPtrArray *
 at_s3_client_list_finish (AtS3Client    *self,
                           GAsyncResult  *result,
                           GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+at_s3_client_multipart_list_parts (AtS3Client          *self,
+                                   const char          *key,
+                                   const char          *upload_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  List *l = g_new0 (List, 1);
+
+  l->key = g_strdup (key);
+  l->upload_id = g_strdup (upload_id);
+  l->objects = g_ptr_array_new_with_free_func ((GDestroyNotify) at_s3_object_free);
+  g_task_set_source_tag (task, at_s3_client_multipart_list_parts);
+  g_task_set_task_data (task, l, list_free);
+  list_next (task);
+}
+
+GPtrArray *
+at_s3_client_multipart_list_parts_finish (AtS3Client    *self,
+                                          GAsyncResult  *result,
+                                          GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }

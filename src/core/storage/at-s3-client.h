@@ -24,12 +24,15 @@ typedef enum {
   AT_S3_ERROR_FAILED,
 } AtS3Error;
 
+/* An object of a listing, or a part of a multipart upload (@part its
+ * number, @key NULL). */
 typedef struct
 {
   char   *key;
   gint64  size;
   char   *etag;
   char   *last_modified;
+  guint   part;
 } AtS3Object;
 
 void        at_s3_object_free (AtS3Object *object);
@@ -187,6 +190,17 @@ void        at_s3_client_multipart_complete (AtS3Client     *self,
                                        GAsyncReadyCallback   callback,
                                        gpointer              user_data);
 gboolean    at_s3_client_multipart_complete_finish (AtS3Client *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+/* The parts the server holds of an unfinished upload (ListParts), as
+ * AtS3Object with their numbers, every page of them. */
+void        at_s3_client_multipart_list_parts (AtS3Client   *self,
+                                       const char           *key,
+                                       const char           *upload_id,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+GPtrArray  *at_s3_client_multipart_list_parts_finish (AtS3Client *self,
                                        GAsyncResult         *result,
                                        GError              **error);
 void        at_s3_client_multipart_abort (AtS3Client        *self,

@@ -61,6 +61,9 @@ void        _at_s3_upload_record_part    (AtS3Upload          *self,
                                           guint                number,
                                           gsize                size,
                                           const char          *etag);
+/* On a resume: what the server holds (ListParts, AtS3Object) wins. */
+void        _at_s3_upload_reconcile      (AtS3Upload          *self,
+                                          GPtrArray           *parts);
 void        _at_s3_upload_record_end     (AtS3Upload          *self,
                                           const char          *status,
                                           const char          *message);

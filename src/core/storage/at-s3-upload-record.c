@@ -128,6 +128,54 @@ _at_s3_upload_record_part (AtS3Upload *self, guint number, gsize size, const cha
   at_catalog_write_detached (self->catalog, "upload_parts", write_part, r, record_free);
 }
 
+/* The server's parts over the catalog's record, on a resume: a part it
+ * holds whole counts as sent (recorded now if the record lacked it: the
+ * server took it but its answer never came back, the process was killed
+ * first); one the record has and the server not goes again. */
+void
+_at_s3_upload_reconcile (AtS3Upload *self, GPtrArray *parts)
+{
+  g_autofree AtS3Object **held = g_new0 (AtS3Object *, self->n_parts);
+  guint found = 0, lost = 0;
+
+  for (guint i = 0; i < parts->len; i++)
+    {
+      AtS3Object *p = parts->pdata[i];
+      goffset offset = (goffset) (p->part - 1) * (goffset) self->part_size;
+
+      if (p->part >= 1 && p->part <= self->n_parts && p->etag != NULL &&
+          p->size == MIN ((goffset) self->part_size, self->size - offset))
+        held[p->part - 1] = p;
+    }
+  for (guint i = 0; i < self->n_parts; i++)
+    {
+      char **etag = (char **) &self->etags->pdata[i];
+      goffset size = MIN ((goffset) self->part_size, self->size - (goffset) i * (goffset) self->part_size);
+
+      if (held[i] != NULL && g_strcmp0 (*etag, held[i]->etag) != 0)
+        {
+          if (*etag == NULL)
+            {
+              self->resumed++;
+              self->done_bytes += size;
+              found++;
+            }
+          g_free (*etag);
+          *etag = g_strdup (held[i]->etag);
+          _at_s3_upload_record_part (self, i + 1, size, *etag);
+        }
+      else if (held[i] == NULL && *etag != NULL)
+        {
+          g_clear_pointer (etag, g_free);
+          self->resumed--;
+          self->done_bytes -= size;
+          lost++;
+        }
+    }
+  if (found > 0 || lost > 0)
+    g_debug ("%s: the server holds %u parts the catalog did not know of, and lacks %u it had", self->key, found, lost);
+}
+
 gboolean
 _at_s3_upload_stat (AtS3Upload *self, goffset *size, gint64 *mtime, GError **error)
 {

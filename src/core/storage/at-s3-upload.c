@@ -6,11 +6,12 @@
  * catalog's record of an unfinished upload of the same file to the same key
  * (kept only if the file is unchanged and the part size the same; else the
  * old upload is aborted). Then the multipart upload is started (and
- * recorded) unless resumed; parts not yet taken are read on workers (bytes
- * and SHA-256) and sent, @parallel at a time, each recorded as the server
- * takes it; the file is checked again before the parts are put together,
- * so a file changed meanwhile is never stored as a mix. A file no bigger
- * than one part goes in one PUT.
+ * recorded), or resumed: the server lists the parts it holds, and its list
+ * wins over the record. Parts not yet taken are read on workers (bytes and
+ * SHA-256) and sent, @parallel at a time, each recorded as the server takes
+ * it; the file is checked again before the parts are put together, so a
+ * file changed meanwhile is never stored as a mix. A file no bigger than
+ * one part goes in one PUT.
  */
 #define G_LOG_DOMAIN "atelier-storage"
 
@@ -225,6 +226,34 @@ at_s3_upload_read_ahead (AtS3Upload *self)
   g_task_run_in_thread (task, ahead_thread);
 }
 
+/* Resuming: the server says which parts it holds (see
+ * _at_s3_upload_reconcile); a server that cannot list them leaves the
+ * catalog's word. */
+static void
+listed_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AtS3Upload *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) parts = at_s3_client_multipart_list_parts_finish (self->client, result, &error);
+
+  if (parts != NULL)
+    _at_s3_upload_reconcile (self, parts);
+  else if (g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_UPLOAD_GONE) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* (gone: begun again by finish) */
+      self->failure = g_steal_pointer (&error);
+      finish (self);
+      return;
+    }
+  else
+    g_debug ("%s: the server did not list the parts (%s): the catalog's record stands", self->key, error->message);
+  g_debug ("%s: resuming, %u of %u parts on the server", self->key, self->resumed, self->n_parts);
+  if (self->progress != NULL)
+    self->progress (self->done_bytes, self->size, self->progress_data);
+  schedule (self);
+}
+
 static void
 prepared_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -247,12 +276,7 @@ prepared_cb (GObject *source, GAsyncResult *result, gpointer data)
   else if (self->upload_id == NULL)
     at_s3_client_multipart_start (self->client, self->key, cancellable, started_cb, self);
   else
-    {
-      g_debug ("%s: resuming, %u of %u parts on the server", self->key, self->resumed, self->n_parts);
-      if (self->progress != NULL)
-        self->progress (self->done_bytes, self->size, self->progress_data);
-      schedule (self);
-    }
+    at_s3_client_multipart_list_parts (self->client, self->key, self->upload_id, cancellable, listed_cb, self);
 }
 
 /* ---- parts ---- */

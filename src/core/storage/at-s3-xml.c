@@ -1,6 +1,7 @@
 /* at-s3-xml.c — S3's XML answers: errors (Code, Message), listings
  * (Contents, IsTruncated, NextContinuationToken), multipart answers
- * (UploadId), read with GMarkup; and refusals as AT_S3_ERROR codes. */
+ * (UploadId; the Parts of ListParts and NextPartNumberMarker), read with
+ * GMarkup; and refusals as AT_S3_ERROR codes. */
 #define G_LOG_DOMAIN "atelier-storage"
 
 #include "config.h"
@@ -24,7 +25,7 @@ xml_start (GMarkupParseContext *context, const char *name, const char **attr_nam
   AtS3Xml *x = data;
 
   g_string_truncate (x->text, 0);
-  if (g_str_equal (name, "Contents") && x->objects != NULL)
+  if ((g_str_equal (name, "Contents") || g_str_equal (name, "Part")) && x->objects != NULL)
     x->current = g_new0 (AtS3Object, 1);
 }
 
@@ -42,8 +43,10 @@ xml_end (GMarkupParseContext *context, const char *name, gpointer data, GError *
     x->truncated = g_str_equal (t, "true");
   else if (g_str_equal (name, "UploadId"))
     set_text (&x->upload_id, t);
-  else if (g_str_equal (name, "NextContinuationToken"))
+  else if (g_str_equal (name, "NextContinuationToken") || g_str_equal (name, "NextPartNumberMarker"))
     set_text (&x->token, t);
+  else if (x->current != NULL && g_str_equal (name, "PartNumber"))
+    x->current->part = (guint) g_ascii_strtoull (t, NULL, 10);
   else if (x->current != NULL && g_str_equal (name, "Key"))
     set_text (&x->current->key, t);
   else if (x->current != NULL && g_str_equal (name, "Size"))
@@ -52,7 +55,7 @@ xml_end (GMarkupParseContext *context, const char *name, gpointer data, GError *
     set_text (&x->current->etag, t);
   else if (x->current != NULL && g_str_equal (name, "LastModified"))
     set_text (&x->current->last_modified, t);
-  else if (x->current != NULL && g_str_equal (name, "Contents"))
+  else if (x->current != NULL && (g_str_equal (name, "Contents") || g_str_equal (name, "Part")))
     g_ptr_array_add (x->objects, g_steal_pointer (&x->current));
   g_string_truncate (x->text, 0);
 }

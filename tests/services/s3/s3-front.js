@@ -9,7 +9,9 @@
 //   - an x-amz-content-sha256, Content-MD5 or x-amz-checksum-sha256 that does
 //     not match the body.
 // It also does what s3rver lacks: AbortMultipartUpload (s3rver answers 405),
-// and NoSuchUpload for a part or a completion of an upload that is gone.
+// ListParts (paged as S3 pages it: part-number-marker, max-parts), and
+// NoSuchUpload for a part, a listing or a completion of an upload that is
+// gone.
 // It is written from the SigV4 specification, independently of Atelier's C
 // code, so the tests prove Atelier's requests pass a real verifier.
 //
@@ -190,8 +192,35 @@ function uploadDir(req) {
   return { dir: path.join(dataDir, bucket, '._S3rver_uploads', id), key: rest.join('/') };
 }
 
-// Abort, and the parts or completion of an upload that is not there (any
-// more): answered here, as S3 answers them.
+// The parts s3rver holds, from its files: N (the bytes) and N.md5 (written
+// once the part is whole).
+function listParts(req, res, upload) {
+  const url = new URL(req.url, 'http://front');
+  const marker = Number(url.searchParams.get('part-number-marker') || 0);
+  const max = Math.min(1000, Number(url.searchParams.get('max-parts') || 1000));
+  const numbers = fs.readdirSync(upload.dir).filter((f) => /^\d+\.md5$/.test(f)).map((f) => Number(f.slice(0, -4)))
+    .filter((n) => n > marker).sort((a, b) => a - b);
+  const page = numbers.slice(0, max);
+  const truncated = numbers.length > page.length;
+  let xml = '<?xml version="1.0" encoding="UTF-8"?>\n<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+    `<Key>${upload.key.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</Key><UploadId>${url.searchParams.get('uploadId')}</UploadId>` +
+    `<PartNumberMarker>${marker}</PartNumberMarker><MaxParts>${max}</MaxParts><IsTruncated>${truncated}</IsTruncated>`;
+  if (truncated) xml += `<NextPartNumberMarker>${page[page.length - 1]}</NextPartNumberMarker>`;
+  for (const n of page) {
+    const file = path.join(upload.dir, String(n));
+    const stat = fs.statSync(file);
+    const md5 = fs.readFileSync(file + '.md5', 'utf8');
+    xml += `<Part><PartNumber>${n}</PartNumber><LastModified>${stat.mtime.toISOString()}</LastModified>` +
+      `<ETag>&quot;${md5}&quot;</ETag><Size>${stat.size}</Size></Part>`;
+  }
+  xml += '</ListPartsResult>';
+  stats.listed++;
+  res.writeHead(200, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
+  res.end(xml);
+}
+
+// Abort, listing, and the parts or completion of an upload that is not
+// there (any more): answered here, as S3 answers them.
 function multipart(req, res) {
   const upload = uploadDir(req);
   if (upload === null)
@@ -205,6 +234,10 @@ function multipart(req, res) {
   if (key !== upload.key) {
     refuse(res, new Refusal(404, 'NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, ' +
       'or the upload may have been aborted or completed.'));
+    return true;
+  }
+  if (req.method === 'GET') {
+    listParts(req, res, upload);
     return true;
   }
   if (req.method !== 'DELETE')
@@ -224,7 +257,7 @@ function refuse(res, err) {
 }
 
 // What reached the store, for tests that count bytes (GET /__stats, no auth).
-const stats = { parts: 0, part_bytes: 0, puts: 0, put_bytes: 0, aborted: 0 };
+const stats = { parts: 0, part_bytes: 0, puts: 0, put_bytes: 0, aborted: 0, listed: 0 };
 
 async function main() {
   const backend = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dataDir });
