@@ -15,7 +15,7 @@
 
 #define HUGE_PAGE    ((gsize) 2 << 20)
 #define KEEP_MAX     6                      /* 4 parts in flight, one read ahead, one spare */
-#define KEEP_BYTES   ((gsize) 512 << 20)
+#define KEEP_BYTES   ((gsize) 256 << 20)
 #define KEEP_SECONDS 3
 
 typedef struct
