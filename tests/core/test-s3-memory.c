@@ -53,7 +53,7 @@ test_bounded (void)
 
   /* ten buffers back at once, of growing sizes: a few wait, the biggest */
   for (guint i = 0; i < 10; i++)
-    memory[i] = at_s3_memory_take ((i + 1) * 8 * MIB, &capacity[i]);
+    memory[i] = at_s3_memory_take ((i + 1) * 4 * MIB, &capacity[i]);
   for (guint i = 0; i < 10; i++)
     at_s3_memory_give (memory[i], capacity[i]);
   g_assert_cmpuint (at_s3_memory_spares (), <=, 6);
@@ -65,6 +65,24 @@ test_bounded (void)
       g_assert_true (again == memory[i]);
       at_s3_memory_give (again, got);
     }
+
+  /* and no more than 256 MB wait: of two 200 MB buffers, one */
+  for (guint i = 0; i < 2; i++)
+    memory[i] = at_s3_memory_take (200 * MIB, &capacity[i]);
+  for (guint i = 0; i < 2; i++)
+    at_s3_memory_give (memory[i], capacity[i]);
+  {
+    gsize got = 0;
+    guint8 *again = at_s3_memory_take (200 * MIB, &got), *other;
+    guint spares = at_s3_memory_spares ();
+
+    g_assert_true (again == memory[0] || again == memory[1]);
+    /* (the other went back to the system: nothing waiting holds 200 MB) */
+    other = at_s3_memory_take (200 * MIB, &capacity[2]);
+    g_assert_cmpuint (at_s3_memory_spares (), ==, spares);
+    at_s3_memory_give (again, got);
+    at_s3_memory_give (other, capacity[2]);
+  }
 }
 
 static gboolean
