@@ -1,13 +1,14 @@
 /* at-sync-apply-bulk.c — the fast path of applying a pulled page.
  *
  * A new workstation's first pull is mostly whole rows it has never seen,
- * and a busy day's pull mostly field values newer than anything here: the
- * page goes into a temporary table, then one INSERT ... SELECT per table
- * and one UPDATE ... FROM per column do them many times faster than cell
- * by cell. Only rows with no history here at all (no row, no clock,
- * nothing in the inbox, every column in their JSON) and fields that win
- * outright take this path; anything else, or a table or column whose bulk
- * statement hits a unique key, is left to at-sync-apply.c, cell by cell. */
+ * and a busy day's pull mostly field values newer than anything here: one
+ * INSERT ... SELECT per table and one UPDATE ... FROM per column do them
+ * many times faster than cell by cell. They read the page in place, as the
+ * table at_sync_page (at-sync-page.c), and mark there the cells they take.
+ * Only rows with no history here at all (no row, no clock, nothing in the
+ * inbox, every column in their JSON) and fields that win outright take
+ * this path; anything else, or a table or column whose bulk statement hits
+ * a unique key, is left to at-sync-apply.c, cell by cell. */
 
 #define G_LOG_DOMAIN "atelier-sync"
 
@@ -15,40 +16,27 @@
 
 #include "at-sync-apply-private.h"
 #include "at-sync-consent.h"
+#include "at-sync-page.h"
 
+/* Marks the cells the SELECT @mark returns (their idx) with @as. */
 static gboolean
-stage_page (AtSqlConn *conn, GPtrArray *cells, GError **error)
+mark_cells (AtSqlConn *conn, AtSyncPage *page, const char *mark, guint8 as, GError **error)
 {
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, mark, error);
+  int rc;
 
-  /* the index is built after the rows are in: faster than row by row */
-  if (!at_sql_conn_exec (conn, "CREATE TEMP TABLE IF NOT EXISTS sync_page (idx INTEGER PRIMARY KEY, tbl TEXT, pk TEXT, "
-                               "col TEXT, val TEXT, hlc INTEGER, node INTEGER, fast INTEGER NOT NULL DEFAULT 0); "
-                               "DROP INDEX IF EXISTS temp.sync_page_cell; DELETE FROM temp.sync_page", error) ||
-      (stmt = at_sql_conn_prepare (conn, "INSERT INTO temp.sync_page (idx, tbl, pk, col, val, hlc, node) "
-                                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error)) == NULL)
+  if (stmt == NULL)
     return FALSE;
-  for (guint i = 0; i < cells->len; i++)
-    {
-      AtSyncCell *c = cells->pdata[i];
-
-      if (g_str_equal (c->col, "_deleted"))
-        continue;
-      sqlite3_bind_int64 (stmt, 1, i);
-      at_sql_bind_text (stmt, 2, c->tbl);
-      at_sql_bind_text (stmt, 3, c->pk);
-      at_sql_bind_text (stmt, 4, c->col);
-      at_sql_bind_text (stmt, 5, c->val);
-      sqlite3_bind_int64 (stmt, 6, c->hlc);
-      sqlite3_bind_int64 (stmt, 7, c->node);
-      if (!at_sql_step_done (conn, stmt, error))
-        return FALSE;
-    }
-  return at_sql_conn_exec (conn, "CREATE INDEX temp.sync_page_cell ON sync_page (tbl, col, pk)", error);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    at_sync_page_mark (page, (guint) sqlite3_column_int64 (stmt, 0), as);
+  at_sql_stmt_release (stmt);
+  if (rc != SQLITE_DONE)
+    return at_sql_set_error (at_sql_conn_get_db (conn), rc, "Could not read a pulled page", error);
+  return TRUE;
 }
 
 static gboolean
-insert_new_rows (AtSqlConn *conn, Table *t, const char *tbl, guint *inserted, GError **error)
+insert_new_rows (AtSqlConn *conn, AtSyncPage *page, Table *t, const char *tbl, guint *inserted, GError **error)
 {
   GString *keys = g_string_new (NULL), *names = g_string_new (NULL), *values = g_string_new (NULL);
   g_autoptr(GError) clash = NULL;
@@ -68,24 +56,24 @@ insert_new_rows (AtSqlConn *conn, Table *t, const char *tbl, guint *inserted, GE
       sqlite3_free (name);
       sqlite3_free (extract);
     }
-  mark = sqlite3_mprintf ("UPDATE temp.sync_page AS p SET fast = 1 WHERE p.tbl = '%q' AND p.col = '*' "
+  mark = sqlite3_mprintf ("SELECT p.idx FROM at_sync_page p WHERE p.tbl = '%q' AND p.col = '*' "
                           "AND NOT EXISTS (SELECT 1 FROM \"%w\" x WHERE x.id = p.pk) "
                           "AND NOT EXISTS (SELECT 1 FROM sync_clock k WHERE k.tbl = p.tbl AND k.pk = p.pk) "
                           "AND NOT EXISTS (SELECT 1 FROM sync_inbox b WHERE b.tbl = p.tbl AND b.pk = p.pk) "
                           "AND (SELECT count(*) FROM json_each(p.val) WHERE key IN (%s)) = %u",
                           tbl, tbl, keys->str, t->columns->len);
-  insert = sqlite3_mprintf ("INSERT INTO \"%w\" (%s) SELECT %s FROM temp.sync_page WHERE fast = 1 AND tbl = '%q' "
-                            "AND col = '*'", tbl, names->str, values->str, tbl);
+  insert = sqlite3_mprintf ("INSERT INTO \"%w\" (%s) SELECT %s FROM at_sync_page WHERE tbl = '%q' AND col = '*' "
+                            "AND fast = 1", tbl, names->str, values->str, tbl);
   g_string_free (keys, TRUE);
   g_string_free (names, TRUE);
   g_string_free (values, TRUE);
-  ok = at_sql_conn_exec (conn, mark, error);
+  ok = mark_cells (conn, page, mark, AT_SYNC_PAGE_NEW_ROW, error);
   sqlite3_free (mark);
   if (ok && !at_sql_conn_exec (conn, insert, &clash))
     {
       /* a unique key in the way: this table's rows go one by one, conflicts parked */
       g_debug ("bulk insert into %s refused (%s): row by row", tbl, clash->message);
-      ok = at_sql_exec_bound (conn, error, "UPDATE temp.sync_page SET fast = 0 WHERE tbl = ?1 AND col = '*'", "t", tbl);
+      at_sync_page_unmark (page, tbl, "*");
     }
   else if (ok)
     *inserted += sqlite3_changes (at_sql_conn_get_db (conn));
@@ -96,37 +84,34 @@ insert_new_rows (AtSqlConn *conn, Table *t, const char *tbl, guint *inserted, GE
 /* One column's pulled values where they win outright: the row is here and
  * nothing here (the field, its row, its deletion) is as new. */
 static gboolean
-update_fields (AtSqlConn *conn, Table *t, const char *tbl, const char *col, gboolean with_rows, guint *updated,
+update_fields (AtSqlConn *conn, AtSyncPage *page, Table *t, const char *tbl, const char *col, guint *updated,
                GError **error)
 {
   g_autoptr(GError) clash = NULL;
-  /* (a whole row of the same page as new as the field is looked for only
-   * when the page has rows of this table; +k.col: one seek to the row's few
-   * clocks, not three, halved the mark) */
-  char *mark = sqlite3_mprintf ("UPDATE temp.sync_page AS p SET fast = 2 WHERE p.tbl = '%q' AND p.col = '%q' "
+  /* (newer_row: the page's own whole row of it is as new; +k.col: one seek
+   * to the row's few clocks, not three, halved the mark) */
+  char *mark = sqlite3_mprintf ("SELECT p.idx FROM at_sync_page p WHERE p.tbl = '%q' AND p.col = '%q' AND NOT p.newer_row "
                                 "AND EXISTS (SELECT 1 FROM \"%w\" x WHERE x.id = p.pk) "
                                 "AND NOT EXISTS (SELECT 1 FROM sync_clock k WHERE k.tbl = p.tbl AND k.pk = p.pk "
-                                "AND +k.col IN (p.col, '*', '_deleted') AND (k.hlc, k.node) >= (p.hlc, p.node)) %s",
-                                tbl, col, tbl,
-                                with_rows ? "AND NOT EXISTS (SELECT 1 FROM temp.sync_page r WHERE r.tbl = p.tbl "
-                                            "AND r.pk = p.pk AND r.col = '*' AND (r.hlc, r.node) >= (p.hlc, p.node))" : "");
+                                "AND +k.col IN (p.col, '*', '_deleted') AND (k.hlc, k.node) >= (p.hlc, p.node))",
+                                tbl, col, tbl);
   g_autofree char *value = at_sync_decode_expr (tbl, col, "json_extract(p.val, '$')");
   char *update = sqlite3_mprintf (t->has_updated_at
                                   ? "UPDATE \"%w\" SET \"%w\" = %s, "
-                                    "updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now') FROM temp.sync_page p "
-                                    "WHERE p.fast = 2 AND p.tbl = '%q' AND p.col = '%q' AND p.pk = \"%w\".id"
-                                  : "UPDATE \"%w\" SET \"%w\" = %s FROM temp.sync_page p "
-                                    "WHERE p.fast = 2 AND p.tbl = '%q' AND p.col = '%q' AND p.pk = \"%w\".id",
+                                    "updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now') FROM at_sync_page p "
+                                    "WHERE p.tbl = '%q' AND p.col = '%q' AND p.fast = 2 AND p.pk = \"%w\".id"
+                                  : "UPDATE \"%w\" SET \"%w\" = %s FROM at_sync_page p "
+                                    "WHERE p.tbl = '%q' AND p.col = '%q' AND p.fast = 2 AND p.pk = \"%w\".id",
                                   tbl, col, value, tbl, col, tbl);
   gint64 t0 = g_get_monotonic_time ();
-  gboolean ok = at_sql_conn_exec (conn, mark, error);
+  gboolean ok = mark_cells (conn, page, mark, AT_SYNC_PAGE_NEWER_FIELD, error);
 
   g_debug ("bulk: %s.%s marked in %.1f ms", tbl, col, (g_get_monotonic_time () - t0) / 1e3);
   t0 = g_get_monotonic_time ();
   if (ok && !at_sql_conn_exec (conn, update, &clash))
     {
       g_debug ("bulk update of %s.%s refused (%s): one by one", tbl, col, clash->message);
-      ok = at_sql_exec_bound (conn, error, "UPDATE temp.sync_page SET fast = 0 WHERE tbl = ?1 AND col = ?2", "tt", tbl, col);
+      at_sync_page_unmark (page, tbl, col);
     }
   else if (ok)
     *updated += sqlite3_changes (at_sql_conn_get_db (conn));
@@ -142,14 +127,14 @@ _at_sync_apply_bulk (AtSqlConn *conn, GHashTable *cache, GPtrArray *cells, gbool
 {
   g_autoptr(GHashTable) tables = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(AtSyncPage) page = NULL;
   GHashTableIter iter;
   const char *tbl;
   char *field;
-  sqlite3_stmt *stmt;
   guint rows = 0;
   gint64 t0;
 
-  /* not worth the staging for a handful */
+  /* not worth it for a handful */
   if (cells->len < 16)
     return TRUE;
   for (guint i = 0; i < cells->len; i++)
@@ -161,14 +146,13 @@ _at_sync_apply_bulk (AtSqlConn *conn, GHashTable *cache, GPtrArray *cells, gbool
         g_hash_table_add (fields, g_strdup_printf ("%s|%s", c->tbl, c->col));
     }
   t0 = g_get_monotonic_time ();
-  if (!stage_page (conn, cells, error))
-    return FALSE;
-  g_debug ("bulk: page staged in %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
+  page = at_sync_page_new (cells);
+  g_debug ("bulk: page laid out in %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
   g_hash_table_iter_init (&iter, tables);
   while (g_hash_table_iter_next (&iter, (gpointer *) &tbl, NULL))
     {
       Table *t = _at_sync_table_of (conn, cache, tbl);
-      if (t != NULL && !insert_new_rows (conn, t, tbl, &rows, error))
+      if (t != NULL && !insert_new_rows (conn, page, t, tbl, &rows, error))
         return FALSE;
     }
   /* rows first: a field of a row new in this page then finds its row */
@@ -178,21 +162,18 @@ _at_sync_apply_bulk (AtSqlConn *conn, GHashTable *cache, GPtrArray *cells, gbool
       g_auto(GStrv) part = g_strsplit (field, "|", 2);
       Table *t = _at_sync_table_of (conn, cache, part[0]);
       if (t != NULL && _at_sync_has_column (t->columns, part[1]) &&
-          !update_fields (conn, t, part[0], part[1], g_hash_table_contains (tables, part[0]), &rows, error))
+          !update_fields (conn, page, t, part[0], part[1], &rows, error))
         return FALSE;
     }
   g_debug ("bulk: rows and fields written in %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
   t0 = g_get_monotonic_time ();
   if (!at_sql_conn_exec (conn, "INSERT INTO sync_clock (tbl, pk, col, hlc, node) "
-                               "SELECT tbl, pk, col, hlc, node FROM temp.sync_page WHERE fast > 0 AND true "
-                               "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, node = excluded.node", error) ||
-      (stmt = at_sql_conn_prepare (conn, "SELECT idx FROM temp.sync_page WHERE fast > 0", error)) == NULL)
+                               "SELECT tbl, pk, col, hlc, node FROM at_sync_page WHERE fast > 0 AND true "
+                               "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, node = excluded.node", error))
     return FALSE;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    done[sqlite3_column_int64 (stmt, 0)] = TRUE;
-  at_sql_stmt_release (stmt);
+  for (guint i = 0; i < cells->len; i++)
+    done[i] = at_sync_page_get_mark (page, i) != AT_SYNC_PAGE_SLOW;
   g_debug ("bulk: clocks written in %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
   n->applied += rows;
-  return at_sql_conn_exec (conn, "DELETE FROM temp.sync_page", error);
+  return TRUE;
 }
-

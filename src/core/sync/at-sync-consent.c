@@ -20,6 +20,7 @@
 
 #include "at-sync-capture.h"
 #include "at-sync-consent.h"
+#include "at-sync-page.h"
 
 #define CONSENT_ACTIVE "c.consent_type = 'biometric_processing' AND c.revoked_at IS NULL AND c.deleted_at IS NULL"
 
@@ -178,5 +179,5 @@ gboolean
 at_sync_register_functions (sqlite3 *db)
 {
   return sqlite3_create_function_v2 (db, "at_unhex", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, unhex, NULL, NULL,
-                                     NULL) == SQLITE_OK;
+                                     NULL) == SQLITE_OK && at_sync_page_register (db);
 }

@@ -25,7 +25,8 @@ char    *at_sync_decode_expr     (const char *table,
 /* The triggers that queue embeddings when a gate opens. */
 gboolean at_sync_consent_install (AtSqlConn  *conn,
                                   GError    **error);
-/* at_unhex(), which pulls need; on every catalog connection. */
+/* at_unhex() and the table at_sync_page (at-sync-page.h), which pulls
+ * need; on every catalog connection. */
 gboolean at_sync_register_functions (sqlite3 *db);
 
 G_END_DECLS
