@@ -9,7 +9,8 @@
 //   - an x-amz-content-sha256, Content-MD5 or x-amz-checksum-sha256 that does
 //     not match the body.
 // It also does what s3rver lacks: AbortMultipartUpload (s3rver answers 405),
-// ListParts (paged as S3 pages it: part-number-marker, max-parts), and
+// ListParts (paged as S3 pages it: part-number-marker, max-parts;
+// S3_FRONT_MAX_PARTS in the environment makes the pages smaller), and
 // NoSuchUpload for a part, a listing or a completion of an upload that is
 // gone.
 // It is written from the SigV4 specification, independently of Atelier's C
@@ -197,7 +198,9 @@ function uploadDir(req) {
 function listParts(req, res, upload) {
   const url = new URL(req.url, 'http://front');
   const marker = Number(url.searchParams.get('part-number-marker') || 0);
-  const max = Math.min(1000, Number(url.searchParams.get('max-parts') || 1000));
+  // (S3_FRONT_MAX_PARTS: smaller pages, so that a test reads several)
+  const most = Number(process.env.S3_FRONT_MAX_PARTS || 1000);
+  const max = Math.min(most, Number(url.searchParams.get('max-parts') || most));
   const numbers = fs.readdirSync(upload.dir).filter((f) => /^\d+\.md5$/.test(f)).map((f) => Number(f.slice(0, -4)))
     .filter((n) => n > marker).sort((a, b) => a - b);
   const page = numbers.slice(0, max);
