@@ -169,7 +169,7 @@ test_round_trip (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "IMG_0001.xmp", NULL);
-  g_autofree char *printed = NULL;
+  g_autofree char *printed = NULL, *partial = NULL;
   g_autofree char *rating = NULL, *label = NULL, *subject = NULL, *hier = NULL;
   AtXmpData data, back;
 
@@ -211,7 +211,8 @@ test_round_trip (void)
   g_assert_null (strstr (printed, "Xmp.xmp.Label"));
   g_assert_null (strstr (printed, "Xmp.dc.subject"));
   g_assert_null (strstr (printed, "Pick"));
-  g_assert_false (g_file_test (g_strconcat (path, ".partial", NULL), G_FILE_TEST_EXISTS));
+  partial = g_strconcat (path, ".partial", NULL);
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
   at_xmp_data_clear (&data);
   at_test_rm_rf (dir);
 }
