@@ -11,6 +11,7 @@ typedef struct
   AtPhotoList *list;
   AtCulling   *culling;
   guint        items_changed;
+  char        *stored;   /* what stored() last read */
 } Fixture;
 
 static void
@@ -62,6 +63,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_object (&f->catalog);
   at_test_rm_rf (f->dir);
   g_free (f->dir);
+  g_free (f->stored);
 }
 
 static AtPhoto *
@@ -72,13 +74,16 @@ item (Fixture *f, guint i)
   return p;
 }
 
-/* The catalog's row for @p, as "rating label picked". */
-static char *
+/* The catalog's row for @p, as "rating label picked" (valid until the
+ * next call). */
+static const char *
 stored (Fixture *f, AtPhoto *p)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT rating || ' ' || color_label || ' ' || picked FROM photos "
                                           "WHERE id = '%s'", at_photo_get_id (p));
-  return at_test_sql_text (f->catalog, sql);
+  g_free (f->stored);
+  f->stored = at_test_sql_text (f->catalog, sql);
+  return f->stored;
 }
 
 static void
