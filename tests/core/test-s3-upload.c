@@ -187,18 +187,27 @@ some_parts_recorded (gpointer catalog_path)
   return out != NULL && atoi (out) >= 2;
 }
 
-/* The folder where s3rver keeps the parts of the one unfinished upload of
- * @catalog_path: N (the bytes) and N.md5 (once whole). */
+/* The UploadId of the one unfinished upload of @catalog_path. */
 static char *
-parts_dir (const char *catalog_path)
+upload_id_of (const char *catalog_path)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_DEFAULT, &error);
-  g_autofree char *id = NULL;
+  char *id;
 
   g_assert_no_error (error);
   id = at_test_sql_text (catalog, "SELECT multipart_id FROM uploads WHERE status <> 'completed'");
   g_assert_nonnull (id);
+  return id;
+}
+
+/* The folder where s3rver keeps the parts of that upload: N (the bytes)
+ * and N.md5 (once whole). */
+static char *
+parts_dir (const char *catalog_path)
+{
+  g_autofree char *id = upload_id_of (catalog_path);
+
   return g_build_filename (s3->dir, "data", "resume", "._S3rver_uploads", id, NULL);
 }
 
@@ -233,9 +242,8 @@ static void
 put_unrecorded_part (AtS3Client *client, const char *catalog_path, GBytes *file, gsize part_size)
 {
   g_autofree char *dir = parts_dir (catalog_path);
+  g_autofree char *id = upload_id_of (catalog_path);
   g_autoptr(GError) error = NULL;
-  g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_DEFAULT, &error);
-  g_autofree char *id = at_test_sql_text (catalog, "SELECT multipart_id FROM uploads WHERE status <> 'completed'");
   g_autoptr(GAsyncResult) r = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *etag = NULL;
