@@ -67,18 +67,31 @@ drop_old (gint64 now)
       drop (i);
 }
 
+static gboolean trim (gpointer data);
+
+/* (with the lock) Wakes when the oldest buffer waiting has waited long enough. */
+static void
+trim_later (gint64 now)
+{
+  gint64 oldest = now;
+
+  for (guint i = 0; i < n_spares; i++)
+    oldest = MIN (oldest, spares[i].since);
+  trimming = g_timeout_add ((guint) ((oldest + KEEP_SECONDS * G_USEC_PER_SEC - now) / 1000) + 1, trim, NULL);
+}
+
 static gboolean
 trim (gpointer data)
 {
-  gboolean again;
+  gint64 now = g_get_monotonic_time ();
 
   g_mutex_lock (&lock);
-  drop_old (g_get_monotonic_time ());
-  again = n_spares > 0;
-  if (!again)
-    trimming = 0;
+  drop_old (now);
+  trimming = 0;
+  if (n_spares > 0)
+    trim_later (now);
   g_mutex_unlock (&lock);
-  return again ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+  return G_SOURCE_REMOVE;
 }
 
 guint8 *
@@ -136,7 +149,7 @@ at_s3_memory_give (guint8 *memory,
       spares[n_spares++] = (Spare) { memory, capacity, g_get_monotonic_time () };
       memory = NULL;
       if (trimming == 0)
-        trimming = g_timeout_add_seconds (KEEP_SECONDS, trim, NULL);
+        trim_later (g_get_monotonic_time ());
     }
   g_mutex_unlock (&lock);
   if (memory != NULL)
