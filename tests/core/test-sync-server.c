@@ -55,6 +55,59 @@ test_migrate (void)
   }
 }
 
+/* A server at version 3, with a studio's rows: version 4 makes its keys
+ * compare byte by byte, and keeps the rows, the report views (made again,
+ * still as the caller) and the policy. */
+static void
+test_upgrade_key_collation (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *created = at_test_pg_psql (pg, "CREATE DATABASE upgrade");
+  g_autofree char *url = g_strdup_printf ("%s dbname=upgrade", pg->admin);
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(PGresult) r = NULL;
+  int from = -1, to = -1;
+  const char *key_collations =
+    "SELECT string_agg (a.attname || '=' || c.collname, ',' ORDER BY a.attnum) FROM pg_attribute a "
+    "JOIN pg_collation c ON c.oid = a.attcollation "
+    "WHERE a.attrelid = 'sync_cell'::regclass AND a.attname IN ('studio_id', 'tbl', 'pk', 'col', 'bucket')";
+
+  g_assert_true (at_sync_server_migrate_to (url, 3, &from, &to, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (to, ==, 3);
+  conn = at_pg_connect (url, &error);
+  g_assert_no_error (error);
+  r = PQexec (conn, "INSERT INTO atelier_studios (id, name) VALUES ('s1', 'Berg Studio');"
+                    "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node) VALUES "
+                    "('s1', 'projects', 'p1', '*', '{\"name\": \"Berg wedding\", \"status\": \"booked\"}', 10, 1),"
+                    "('s1', 'projects', 'p1', 'status', '\"delivered\"', 11, 1)");
+  g_assert_cmpint (PQresultStatus (r), ==, PGRES_COMMAND_OK);
+  g_clear_pointer (&r, PQclear);
+  r = PQexec (conn, key_collations);
+  g_assert_cmpstr (PQgetvalue (r, 0, 0), ==, "studio_id=default,tbl=default,pk=default,col=default,bucket=default");
+  g_clear_pointer (&r, PQclear);
+
+  g_assert_true (at_sync_server_migrate (url, &from, &to, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (from, ==, 3);
+  g_assert_cmpint (to, ==, AT_SYNC_SERVER_SCHEMA_VERSION);
+  r = PQexec (conn, key_collations);
+  g_assert_cmpstr (PQgetvalue (r, 0, 0), ==, "studio_id=C,tbl=C,pk=C,col=C,bucket=C");
+  g_clear_pointer (&r, PQclear);
+  /* the rows, the views over them, the policy and the grants are all there */
+  r = PQexec (conn, "SELECT name, status FROM atelier_projects");
+  g_assert_cmpint (PQntuples (r), ==, 1);
+  g_assert_cmpstr (PQgetvalue (r, 0, 0), ==, "Berg wedding");
+  g_assert_cmpstr (PQgetvalue (r, 0, 1), ==, "delivered");
+  g_clear_pointer (&r, PQclear);
+  r = PQexec (conn, "SELECT (SELECT count(*) FROM pg_policies WHERE tablename = 'sync_cell'), "
+                    "(SELECT reloptions::text FROM pg_class WHERE relname = 'atelier_rows'), "
+                    "has_table_privilege ('atelier_workstation', 'atelier_photos', 'SELECT')");
+  g_assert_cmpstr (PQgetvalue (r, 0, 0), ==, "1");
+  g_assert_cmpstr (PQgetvalue (r, 0, 1), ==, "{security_invoker=true}");
+  g_assert_cmpstr (PQgetvalue (r, 0, 2), ==, "t");
+}
+
 static void
 test_tenancy (void)
 {
@@ -148,6 +201,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   pg = at_test_pg_start ();
   g_test_add_func ("/sync/server/migrate", test_migrate);
+  g_test_add_func ("/sync/server/upgrade-key-collation", test_upgrade_key_collation);
   g_test_add_func ("/sync/server/tenancy", test_tenancy);
   g_test_add_func ("/sync/server/login-errors", test_login_errors);
   status = g_test_run ();

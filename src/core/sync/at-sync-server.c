@@ -1,5 +1,5 @@
 /* at-sync-server.c — the server side of sync, as SQL resources run through
- * libpq: sync/server/NNNN-*.sql, each applied once and recorded in
+ * libpq: sync/server/NNNN-*.sql, each version applied once and recorded in
  * atelier_schema under an advisory lock (two admins migrating at once wait
  * for each other).
  */
@@ -15,10 +15,18 @@
 #include "at-sync-server.h"
 #include "at-uuid.h"
 
-static const char *const migrations[] = {
-  "0001-sync.sql",
-  "0002-report-views.sql",
-  "0003-buckets.sql",
+/* Each version's script, then, if it dropped something an earlier version
+ * made (a column's type cannot change under a view), that version's script
+ * once more, so that the definition stays in one place. */
+static const struct
+{
+  const char *name;
+  const char *again;
+} migrations[] = {
+  { "0001-sync.sql", NULL },
+  { "0002-report-views.sql", NULL },
+  { "0003-buckets.sql", NULL },
+  { "0004-key-collation.sql", "0002-report-views.sql" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_SYNC_SERVER_SCHEMA_VERSION);
@@ -40,24 +48,35 @@ at_sync_server_schema_version (PGconn  *conn,
 }
 
 static gboolean
-apply (PGconn      *conn,
-       int          version,
-       GError     **error)
+run_script (PGconn      *conn,
+            const char  *name,
+            GError     **error)
 {
-  g_autofree char *path = g_strdup_printf ("/studio/atelier/core/server/%s", migrations[version - 1]);
+  g_autofree char *path = g_strdup_printf ("/studio/atelier/core/server/%s", name);
   g_autoptr(GBytes) sql = g_resource_lookup_data (at_core_get_resource (), path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   g_autofree char *script = NULL;
-  g_autofree char *v = g_strdup_printf ("%d", version);
-  const char *params[] = { v, migrations[version - 1] };
-  g_autoptr(PGresult) recorded = NULL;
 
   if (sql == NULL)
     return FALSE;
   script = g_strndup (g_bytes_get_data (sql, NULL), g_bytes_get_size (sql));
-  if (!at_pg_exec (conn, script, error) ||
+  return at_pg_exec (conn, script, error);
+}
+
+static gboolean
+apply (PGconn      *conn,
+       int          version,
+       GError     **error)
+{
+  const char *name = migrations[version - 1].name;
+  const char *again = migrations[version - 1].again;
+  g_autofree char *v = g_strdup_printf ("%d", version);
+  const char *params[] = { v, name };
+  g_autoptr(PGresult) recorded = NULL;
+
+  if (!run_script (conn, name, error) || (again != NULL && !run_script (conn, again, error)) ||
       (recorded = at_pg_query (conn, "INSERT INTO atelier_schema (version, name) VALUES ($1, $2)", 2, params, error)) == NULL)
     {
-      g_prefix_error (error, _("Server migration %s failed: "), migrations[version - 1]);
+      g_prefix_error (error, _("Server migration %s failed: "), name);
       return FALSE;
     }
   return TRUE;
@@ -69,10 +88,21 @@ at_sync_server_migrate (const char  *url,
                         int         *to_version,
                         GError     **error)
 {
-  g_autoptr(PGconn) conn = at_pg_connect (url, error);
+  return at_sync_server_migrate_to (url, AT_SYNC_SERVER_SCHEMA_VERSION, from_version, to_version, error);
+}
+
+gboolean
+at_sync_server_migrate_to (const char  *url,
+                           int          target,
+                           int         *from_version,
+                           int         *to_version,
+                           GError     **error)
+{
+  g_autoptr(PGconn) conn = NULL;
   int current;
 
-  if (conn == NULL)
+  g_return_val_if_fail (target > 0 && target <= AT_SYNC_SERVER_SCHEMA_VERSION, FALSE);
+  if ((conn = at_pg_connect (url, error)) == NULL)
     return FALSE;
   for (;;)
     {
@@ -94,7 +124,7 @@ at_sync_server_migrate (const char  *url,
                        AT_SYNC_SERVER_SCHEMA_VERSION);
           return FALSE;
         }
-      if (current == AT_SYNC_SERVER_SCHEMA_VERSION)
+      if (current >= target)
         break;
       if (!apply (conn, current + 1, error) || !at_pg_exec (conn, "COMMIT", error))
         {

@@ -8,13 +8,19 @@
 G_BEGIN_DECLS
 
 /* The version this Atelier's server schema reaches, and the oldest a client accepts. */
-#define AT_SYNC_SERVER_SCHEMA_VERSION 3
+#define AT_SYNC_SERVER_SCHEMA_VERSION 4
 /* (3: cells carry their bucket, which the pull reads by) */
 #define AT_SYNC_SERVER_SCHEMA_MIN     3
 
 /* Applies what is missing, in order, each in its own transaction; safe to
  * run again and from two places at once. */
 gboolean at_sync_server_migrate          (const char  *url,
+                                          int         *from_version,
+                                          int         *to_version,
+                                          GError     **error);
+/* The same, up to @target only (to test an upgrade from an older schema). */
+gboolean at_sync_server_migrate_to       (const char  *url,
+                                          int          target,
                                           int         *from_version,
                                           int         *to_version,
                                           GError     **error);
