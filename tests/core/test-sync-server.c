@@ -191,6 +191,22 @@ test_login_errors (void)
     g_assert_null (strstr (shown, "not-the-password"));
     g_assert_nonnull (strstr (shown, "user=laptop_a"));
   }
+  /* said for people: who, where, which database; the default port and a socket said plainly */
+  {
+    const char *cases[][2] = {
+      { "host=db.studio.lan port=5433 dbname=atelier user=laptop password=x connect_timeout=5",
+        "laptop on db.studio.lan:5433, database atelier" },
+      { "postgresql://desk:secret@10.0.0.2:5432/studio", "desk on 10.0.0.2, database studio" },
+      { "host=/run/postgresql dbname=atelier", "this computer, database atelier" },
+      { "user=laptop", "laptop on this computer" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *said = at_pg_describe (cases[i][0]);
+        g_assert_cmpstr (said, ==, cases[i][1]);
+      }
+  }
 }
 
 int

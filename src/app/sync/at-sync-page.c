@@ -68,6 +68,7 @@ update (AtSyncPage *self)
   g_autofree char *status = NULL;
   g_autofree char *pending = NULL;
   const char *error;
+  g_autofree char *server = NULL;
   AtSyncState state;
   guint n;
 
@@ -78,8 +79,10 @@ update (AtSyncPage *self)
   status = at_sync_state_describe (self->service, &icon);
   adw_action_row_set_subtitle (self->status_row, status);
   gtk_image_set_from_icon_name (self->status_icon, icon);
-  adw_action_row_set_subtitle (self->server_row, at_sync_service_get_server (self->service)
-                                                 ? at_sync_service_get_server (self->service) : "");
+  server = at_pg_describe (at_sync_service_get_server (self->service));
+  adw_action_row_set_subtitle (self->server_row, server);
+  /* (the whole connection string, password taken out, for whoever set it up) */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->server_row), at_sync_service_get_server (self->service));
   adw_action_row_set_subtitle (self->last_row, at_sync_service_get_last_sync (self->service)
                                                ? at_sync_service_get_last_sync (self->service) : _("Not yet"));
   n = at_sync_service_get_pending (self->service);

@@ -125,3 +125,47 @@ at_pg_redact (const char *url)
   PQconninfoFree (options);
   return g_string_free (out, FALSE);
 }
+
+char *
+at_pg_describe (const char *url)
+{
+  PQconninfoOption *options;
+  const char *host = NULL, *port = NULL, *db = NULL, *user = NULL;
+  g_autofree char *where = NULL;
+  char *out;
+
+  if (url == NULL || (options = PQconninfoParse (url, NULL)) == NULL)
+    return g_strdup (url != NULL ? url : "");
+  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+    {
+      const char *v = o->val != NULL && *o->val != '\0' ? o->val : NULL;
+
+      if (g_str_equal (o->keyword, "host"))
+        host = v;
+      else if (g_str_equal (o->keyword, "hostaddr") && host == NULL)
+        host = v;
+      else if (g_str_equal (o->keyword, "port"))
+        port = v;
+      else if (g_str_equal (o->keyword, "dbname"))
+        db = v;
+      else if (g_str_equal (o->keyword, "user"))
+        user = v;
+    }
+  /* no host, or a folder: a socket on this computer */
+  if (host == NULL || host[0] == '/')
+    where = g_strdup (_("this computer"));
+  else if (port != NULL && !g_str_equal (port, "5432"))
+    where = g_strdup_printf ("%s:%s", host, port);
+  else
+    where = g_strdup (host);
+  if (user != NULL && db != NULL)
+    out = g_strdup_printf (_("%s on %s, database %s"), user, where, db);
+  else if (user != NULL)
+    out = g_strdup_printf (_("%s on %s"), user, where);
+  else if (db != NULL)
+    out = g_strdup_printf (_("%s, database %s"), where, db);
+  else
+    out = g_strdup (where);
+  PQconninfoFree (options);
+  return out;
+}

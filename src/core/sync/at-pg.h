@@ -39,6 +39,8 @@ gboolean  at_pg_set_error  (PGconn      *conn,
                             GError     **error);
 /* A URL or conninfo with any password taken out, to show or store. */
 char     *at_pg_redact     (const char  *url);
+/* For people: “laptop on db.studio.lan:5433, database atelier”. */
+char     *at_pg_describe   (const char  *url);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
