@@ -30,27 +30,6 @@ upload (AtS3Upload *u, GCancellable *cancellable, GError **error)
   return at_s3_upload_run_finish (u, at_test_async_wait (&r), error);
 }
 
-/* The object downloaded equals @sent. */
-static void
-assert_stored (AtS3Client *c, const char *key, GBytes *sent, const char *dir)
-{
-  g_autoptr(GAsyncResult) r = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (dir, "downloaded", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  char *data = NULL;
-  gsize len = 0;
-  g_autoptr(GBytes) got = NULL;
-
-  at_s3_client_get_file (c, key, 0, -1, file, NULL, at_test_async_done, &r);
-  g_assert_true (at_s3_client_get_file_finish (c, at_test_async_wait (&r), &error));
-  g_assert_no_error (error);
-  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
-  got = g_bytes_new_take (data, len);
-  g_assert_cmpuint (g_bytes_get_size (got), ==, g_bytes_get_size (sent));
-  g_assert_true (g_bytes_equal (got, sent));
-}
-
 static void
 test_multipart (void)
 {
@@ -71,7 +50,7 @@ test_multipart (void)
   at_test_s3_part_bytes (s3, &parts_after);
   g_assert_cmpint (parts_after - parts_before, ==, 5);
   g_assert_cmpint (at_s3_upload_get_sent_now (u), ==, (gint64) g_bytes_get_size (sent));
-  assert_stored (c, "projects/p/video.mov", sent, dir);
+  at_test_s3_assert_stored (c, "projects/p/video.mov", sent, dir);
   at_test_rm_rf (dir);
 }
 
@@ -96,7 +75,7 @@ test_faults (void)
   at_s3_upload_set_parallel (u, 2);
   upload (u, NULL, &error);
   g_assert_no_error (error);
-  assert_stored (direct, "raw.cr3", sent, dir);
+  at_test_s3_assert_stored (direct, "raw.cr3", sent, dir);
   at_test_s3_stop (proxy);
   at_test_rm_rf (dir);
 }
@@ -129,7 +108,7 @@ test_bandwidth_limit (void)
       g_assert_true (upload (u, NULL, &error));
       g_assert_no_error (error);
       *(pass ? &free_s : &limited) = (g_get_monotonic_time () - t0) / 1e6;
-      assert_stored (c, pass ? "free.cr3" : "limited.cr3", sent, dir);
+      at_test_s3_assert_stored (c, pass ? "free.cr3" : "limited.cr3", sent, dir);
     }
   g_test_message ("12 MiB at 32 Mbit/s: %.2f s; without the limit: %.2f s", limited, free_s);
   /* (less a quarter second's burst) */
@@ -168,10 +147,10 @@ test_read_ahead (void)
   g_assert_false (g_bytes_equal (first, now));
   g_assert_true (upload (a, NULL, &error));
   g_assert_no_error (error);
-  assert_stored (c, "changed.jpg", now, dir);
+  at_test_s3_assert_stored (c, "changed.jpg", now, dir);
   g_assert_true (upload (b, NULL, &error));
   g_assert_no_error (error);
-  assert_stored (c, "kept.jpg", same, dir);
+  at_test_s3_assert_stored (c, "kept.jpg", same, dir);
   at_test_rm_rf (dir);
 }
 
@@ -340,7 +319,7 @@ test_resume_after_kill (void)
                   parts_after - parts_before, bytes_after - bytes_before);
   g_assert_cmpint (parts_after - parts_before, ==, 9 - held);
   g_assert_cmpint (bytes_after - bytes_before, ==, (gint64) g_bytes_get_size (sent) - held_bytes);
-  assert_stored (direct, "big/wedding.tif", sent, dir);
+  at_test_s3_assert_stored (direct, "big/wedding.tif", sent, dir);
   {
     g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_DEFAULT, &error);
     g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_parts"), ==, 0);
@@ -513,245 +492,11 @@ test_upload_gone (void)
     at_test_s3_part_bytes (s3, &parts_after);
     g_assert_cmpint (parts_after - parts_before, ==, 4);
   }
-  assert_stored (c, "gone.nef", sent, dir);
+  at_test_s3_assert_stored (c, "gone.nef", sent, dir);
   g_assert_true (at_catalog_flush (catalog, NULL));
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 1);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_parts"), ==, 0);
   g_assert_cmpuint (unfinished_uploads ("gone"), ==, 0);
-  at_test_rm_rf (dir);
-}
-
-static void
-drained_cb (AtUploadQueue *queue, gboolean *done)
-{
-  *done = TRUE;
-}
-
-static void
-pause_after_first_part (AtUploadQueue *queue, gpointer data)
-{
-  AtUploadProgress p;
-
-  at_upload_queue_get_progress (queue, &p);
-  if (p.bytes_done >= 5 * MIB)
-    at_upload_queue_pause (queue);
-}
-
-/* A project's originals through the queue: all of them, under
- * studios/{studio}/projects/{project}/originals/; paused halfway, the
- * queue goes on where it stopped (only the parts not yet there are sent);
- * queued again, nothing is sent twice. */
-static void
-test_queue (void)
-{
-  g_autoptr(GError) error = NULL;
-  AtTestS3 *slow = at_test_s3_proxy (s3, 0, 0, 300);
-  g_autoptr(AtS3Client) direct = at_test_s3_client (s3->endpoint, "studio", AT_TEST_S3_SECRET);
-  g_autoptr(AtS3Client) c = at_test_s3_client (slow->endpoint, "studio", AT_TEST_S3_SECRET);
-  g_autofree char *dir = at_test_make_tmpdir ();
-  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 8);
-  g_autofree char *library = g_build_filename (dir, "library", NULL);
-  g_autofree char *prefix = NULL;
-  g_autofree char *big_path = NULL;
-  g_autoptr(GBytes) big = NULL;
-  g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
-  g_autoptr(GPtrArray) objects = NULL;
-  gint64 before, after, parts_before, parts_after, files;
-  gboolean done = FALSE;
-  guint queued = 0;
-  gulong pauser;
-
-  at_test_s3_make_bucket (direct);
-  files = at_test_sql_int (catalog, "SELECT count(*) FROM photo_files WHERE role IN ('raw', 'jpeg')");
-  /* two originals become big enough to go in parts */
-  {
-    g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-    g_autofree char *first = at_test_sql_text (catalog, "SELECT library_path FROM photo_files WHERE role IN ('raw', 'jpeg') "
-                                                        "ORDER BY library_path LIMIT 1");
-    g_autofree char *second = at_test_sql_text (catalog, "SELECT library_path FROM photo_files WHERE role IN ('raw', 'jpeg') "
-                                                         "ORDER BY library_path LIMIT 1 OFFSET 1");
-    g_autofree char *second_path = g_build_filename (library, second, NULL);
-    g_autoptr(GBytes) other = at_test_random_file (second_path, 12 * MIB);
-    big_path = g_build_filename (library, first, NULL);
-    big = at_test_random_file (big_path, 20 * MIB + 3);
-    prefix = at_test_sql_text (catalog, "SELECT 'studios/' || studio_id || '/projects/' || id || '/originals/' FROM projects "
-                                        "WHERE project_number = 'P-2026-001'");
-    g_free (big_path);
-    big_path = g_strconcat (prefix, first, NULL);
-  }
-  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (queued, ==, files);
-
-  g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
-  pauser = g_signal_connect (queue, "changed", G_CALLBACK (pause_after_first_part), NULL);
-  at_upload_queue_start (queue);
-  at_test_wait_until (at_test_flag_is_set, &done, 60);
-  g_assert_true (at_catalog_flush (catalog, NULL));
-  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'paused'"), >, 0);
-  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_parts"), >, 0);
-
-  /* on again, straight to the server */
-  g_signal_handler_disconnect (queue, pauser);
-  g_clear_object (&queue);
-  queue = at_upload_queue_new (catalog, direct, library);
-  g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
-  done = FALSE;
-  before = at_test_s3_part_bytes (s3, &parts_before);
-  at_upload_queue_start (queue);
-  at_test_wait_until (at_test_flag_is_set, &done, 60);
-  after = at_test_s3_part_bytes (s3, &parts_after);
-  g_assert_true (at_catalog_flush (catalog, NULL));
-  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, files);
-  /* the parts the pause kept were not sent again: less than the two files' 32 MiB in parts */
-  g_assert_cmpint (after - before, <, 32 * MIB + 3);
-  g_test_message ("after the pause: %" G_GINT64_FORMAT " parts, %" G_GINT64_FORMAT " bytes in parts", parts_after - parts_before,
-                  after - before);
-  {
-    g_autoptr(GAsyncResult) r = NULL;
-    at_s3_client_list (direct, prefix, NULL, at_test_async_done, &r);
-    objects = at_s3_client_list_finish (direct, at_test_async_wait (&r), &error);
-    g_assert_no_error (error);
-    g_assert_cmpint (objects->len, ==, files);
-  }
-  assert_stored (direct, big_path, big, dir);
-
-  /* again: nothing new */
-  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
-  g_assert_cmpuint (queued, ==, 0);
-  at_test_s3_stop (slow);
-  at_test_rm_rf (dir);
-}
-
-static gboolean
-new_original_sent (gpointer catalog)
-{
-  return at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE object_key LIKE '%/late.jpg' AND status = 'completed'")
-         == 1;
-}
-
-/* The per-project switch: on, the project's originals go now, and one that
- * arrives later (an ingest) goes a moment after; another project's does
- * not. */
-static void
-test_keep_backed_up (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "kept", AT_TEST_S3_SECRET);
-  g_autofree char *dir = at_test_make_tmpdir ();
-  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 4);
-  g_autofree char *library = g_build_filename (dir, "library", NULL);
-  g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
-  g_autofree char *late = g_build_filename (library, "late.jpg", NULL);
-  g_autofree char *other = g_build_filename (library, "other.jpg", NULL);
-  g_autoptr(GBytes) late_bytes = at_test_random_file (late, 300000);
-  g_autoptr(GBytes) other_bytes = at_test_random_file (other, 1000);
-  gboolean done = FALSE;
-  guint queued = 0;
-
-  at_test_s3_make_bucket (c);
-  g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
-  g_assert_true (at_upload_queue_set_project_backup (queue, "P-2026-001", TRUE, &queued, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (queued, ==, 4);
-  at_test_wait_until (at_test_flag_is_set, &done, 30);
-  g_assert_true (at_catalog_flush (catalog, NULL));
-  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 4);
-  g_assert_cmpint (at_test_sql_int (catalog, "SELECT backup_originals FROM projects WHERE project_number = 'P-2026-001'"),
-                   ==, 1);
-
-  /* an original arrives in the project, another in a project not kept */
-  at_upload_queue_watch (queue);
-  at_test_sql_exec (catalog,
-    "INSERT INTO photos (id, content_hash, file_size, original_name, file_name, library_path, project_id) "
-    "SELECT 'late-photo', 'h-late', 300000, 'late.jpg', 'late.jpg', 'late.jpg', id FROM projects WHERE project_number = 'P-2026-001';"
-    "INSERT INTO photo_files (id, photo_id, role, file_name, library_path, file_size) "
-    "VALUES ('late-file', 'late-photo', 'jpeg', 'late.jpg', 'late.jpg', 300000);"
-    "INSERT INTO photos (id, content_hash, file_size, original_name, file_name, library_path, project_id) "
-    "SELECT 'other-photo', 'h-other', 1000, 'other.jpg', 'other.jpg', 'other.jpg', id FROM projects WHERE project_number = 'P-2026-002';"
-    "INSERT INTO photo_files (id, photo_id, role, file_name, library_path, file_size) "
-    "VALUES ('other-file', 'other-photo', 'jpeg', 'other.jpg', 'other.jpg', 1000);");
-  at_test_wait_until (new_original_sent, catalog, 30);
-  at_test_run_main_loop (500);
-  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE object_key LIKE '%/other.jpg'"), ==, 0);
-  {
-    g_autofree char *key = at_test_sql_text (catalog, "SELECT object_key FROM uploads WHERE object_key LIKE '%/late.jpg'");
-    assert_stored (c, key, late_bytes, dir);
-  }
-  /* off: nothing more is queued for it */
-  g_assert_true (at_upload_queue_set_project_backup (queue, "P-2026-001", FALSE, &queued, &error));
-  g_assert_cmpint (at_test_sql_int (catalog, "SELECT backup_originals FROM projects WHERE project_number = 'P-2026-001'"),
-                   ==, 0);
-  at_test_rm_rf (dir);
-}
-
-static gboolean
-none_under_way (gpointer catalog)
-{
-  return at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'uploading'") == 0;
-}
-
-/* The queue let go while files are under way (a window closed): they pause,
- * their ends still find what they need, and nothing is lost. */
-static void
-test_queue_dropped_mid_run (void)
-{
-  g_autoptr(GError) error = NULL;
-  AtTestS3 *slow = at_test_s3_proxy (s3, 0, 0, 300);
-  g_autoptr(AtS3Client) direct = at_test_s3_client (s3->endpoint, "dropped", AT_TEST_S3_SECRET);
-  g_autoptr(AtS3Client) c = at_test_s3_client (slow->endpoint, "dropped", AT_TEST_S3_SECRET);
-  g_autofree char *dir = at_test_make_tmpdir ();
-  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 3);
-  g_autofree char *library = g_build_filename (dir, "library", NULL);
-  AtUploadQueue *queue = at_upload_queue_new (catalog, c, library);
-  g_autofree char *rel = at_test_sql_text (catalog, "SELECT library_path FROM photo_files ORDER BY library_path LIMIT 1");
-  g_autofree char *path = g_build_filename (library, rel, NULL);
-  g_autoptr(GBytes) big = at_test_random_file (path, 20 * MIB);
-
-  at_test_s3_make_bucket (direct);
-  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", NULL, &error));
-  at_upload_queue_start (queue);
-  at_test_run_main_loop (400);
-  at_upload_queue_pause (queue);
-  g_object_unref (queue);
-  at_test_run_main_loop (300);
-  at_test_wait_until (none_under_way, catalog, 30);
-  g_assert_true (at_catalog_flush (catalog, NULL));
-  /* paused, done, or not started yet: none half-way, none lost */
-  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status IN ('paused', 'completed', 'queued')"),
-                   ==, at_test_sql_int (catalog, "SELECT count(*) FROM uploads"));
-  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads"), ==, 3);
-  at_test_s3_stop (slow);
-  at_test_rm_rf (dir);
-}
-
-/* The CLI's upload: the whole project, then its exit codes. */
-static void
-test_cli_upload (void)
-{
-  g_autofree char *dir = at_test_make_tmpdir ();
-  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 5);
-  g_autofree char *library = g_build_filename (dir, "library", NULL);
-  g_autoptr(AtS3Client) direct = at_test_s3_client (s3->endpoint, "cli-upload", AT_TEST_S3_SECRET);
-  g_autofree char *path = g_build_filename (dir, "catalog.atelier", NULL);
-  AtTestRun r;
-
-  at_test_s3_make_bucket (direct);
-  at_test_s3_set_env (s3->endpoint);
-  g_clear_object (&catalog);
-  r = at_test_cli ("upload", "--quiet", "--catalog", path, "--library", library,
-                   "--project", "P-2026-001", "--bucket", "cli-upload", NULL);
-  g_assert_cmpint (r.status, ==, 0);
-  g_assert_nonnull (strstr (r.out, "5 of 5 sent"));
-  at_test_run_clear (&r);
-  r = at_test_cli ("upload", "--quiet", "--catalog", path, "--library", library,
-                   "--project", "P-2026-404", "--bucket", "cli-upload", NULL);
-  g_assert_cmpint (r.status, ==, 1);
-  g_assert_nonnull (strstr (r.err, "no project"));
-  at_test_run_clear (&r);
-  r = at_test_cli ("upload", "--catalog", path, "--project", "P-2026-001", NULL);
-  g_assert_cmpint (r.status, ==, 2);
-  at_test_run_clear (&r);
   at_test_rm_rf (dir);
 }
 
@@ -773,10 +518,6 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/changed-between-parts", test_changed_between_parts);
   g_test_add_func ("/s3/upload/cancel", test_cancel);
   g_test_add_func ("/s3/upload/upload-gone", test_upload_gone);
-  g_test_add_func ("/s3/upload/queue", test_queue);
-  g_test_add_func ("/s3/upload/keep-backed-up", test_keep_backed_up);
-  g_test_add_func ("/s3/upload/queue-dropped-mid-run", test_queue_dropped_mid_run);
-  g_test_add_func ("/s3/upload/cli-upload", test_cli_upload);
   status = g_test_run ();
   at_test_s3_stop (s3);
   return status;
