@@ -376,7 +376,7 @@ test_changed_between_parts (void)
   at_s3_upload_set_progress (u, change_after_first_part, &ch);
   g_assert_false (upload (u, NULL, &error));
   g_assert_true (ch.changed);
-  g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_INTEGRITY);
+  g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_CHANGED);
   g_clear_error (&error);
   at_s3_client_head (c, "edit.psd", NULL, at_test_async_done, &r);
   g_assert_null (at_s3_client_head_finish (c, at_test_async_wait (&r), &error));

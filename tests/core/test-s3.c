@@ -270,7 +270,7 @@ test_changed_during_upload (void)
   at_test_s3_make_bucket (c);
   g_assert_false (put (c, src, "moving.nef", change_file, &ch, &error));
   g_assert_true (ch.changed);
-  g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_INTEGRITY);
+  g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_CHANGED);
   g_assert_nonnull (strstr (error->message, "changed while it was uploading"));
   g_clear_error (&error);
   g_assert_true (get (c, "moving.nef", 0, -1, back, &error));

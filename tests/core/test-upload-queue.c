@@ -5,6 +5,8 @@
  * and `atelier-cli upload`. */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "at-test-cli.h"
 #include "at-test-s3.h"
 #include "at-test-util.h"
@@ -115,6 +117,21 @@ test_queue (void)
   at_test_rm_rf (dir);
 }
 
+/* An original of @size bytes arriving in project @number (as an ingest
+ * files it), catalogued as @name at the library's top. */
+static void
+add_original (AtCatalog *catalog, const char *number, const char *name, gint64 size)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "INSERT INTO photos (id, content_hash, file_size, original_name, file_name, library_path, project_id) "
+    "SELECT 'photo-%1$s', 'h-%1$s', %2$" G_GINT64_FORMAT ", '%1$s', '%1$s', '%1$s', id FROM projects "
+    "WHERE project_number = '%3$s';"
+    "INSERT INTO photo_files (id, photo_id, role, file_name, library_path, file_size) "
+    "VALUES ('file-%1$s', 'photo-%1$s', 'jpeg', '%1$s', '%1$s', %2$" G_GINT64_FORMAT ");", name, size, number);
+
+  at_test_sql_exec (catalog, sql);
+}
+
 static gboolean
 new_original_sent (gpointer catalog)
 {
@@ -154,15 +171,8 @@ test_keep_backed_up (void)
 
   /* an original arrives in the project, another in a project not kept */
   at_upload_queue_watch (queue);
-  at_test_sql_exec (catalog,
-    "INSERT INTO photos (id, content_hash, file_size, original_name, file_name, library_path, project_id) "
-    "SELECT 'late-photo', 'h-late', 300000, 'late.jpg', 'late.jpg', 'late.jpg', id FROM projects WHERE project_number = 'P-2026-001';"
-    "INSERT INTO photo_files (id, photo_id, role, file_name, library_path, file_size) "
-    "VALUES ('late-file', 'late-photo', 'jpeg', 'late.jpg', 'late.jpg', 300000);"
-    "INSERT INTO photos (id, content_hash, file_size, original_name, file_name, library_path, project_id) "
-    "SELECT 'other-photo', 'h-other', 1000, 'other.jpg', 'other.jpg', 'other.jpg', id FROM projects WHERE project_number = 'P-2026-002';"
-    "INSERT INTO photo_files (id, photo_id, role, file_name, library_path, file_size) "
-    "VALUES ('other-file', 'other-photo', 'jpeg', 'other.jpg', 'other.jpg', 1000);");
+  add_original (catalog, "P-2026-001", "late.jpg", 300000);
+  add_original (catalog, "P-2026-002", "other.jpg", 1000);
   at_test_wait_until (new_original_sent, catalog, 30);
   at_test_run_main_loop (500);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE object_key LIKE '%/other.jpg'"), ==, 0);
@@ -247,6 +257,126 @@ test_cli_upload (void)
   at_test_rm_rf (dir);
 }
 
+/* A file that could not go (missing) waits for Retry: originals that
+ * arrive meanwhile are still queued, the failed one is not queued twice,
+ * and Retry sends it once it is back. */
+static void
+test_failed_waits_for_retry (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "failing", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 3);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
+  g_autofree char *rel = at_test_sql_text (catalog, "SELECT library_path FROM photo_files ORDER BY library_path LIMIT 1");
+  g_autofree char *missing = g_build_filename (library, rel, NULL);
+  g_autofree char *late = g_build_filename (library, "late.jpg", NULL);
+  g_autoptr(GBytes) late_bytes = at_test_random_file (late, 2000);
+  g_autoptr(GBytes) back = NULL;
+  AtUploadProgress p;
+  gboolean done = FALSE;
+  guint queued = 0;
+
+  at_test_s3_make_bucket (c);
+  g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
+  g_assert_cmpint (g_unlink (missing), ==, 0);
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
+  g_assert_cmpuint (queued, ==, 3);
+  at_upload_queue_start (queue);
+  at_test_wait_until (at_test_flag_is_set, &done, 30);
+  at_upload_queue_get_progress (queue, &p);
+  g_assert_cmpuint (p.files_failed, ==, 1);
+  g_assert_nonnull (at_upload_queue_get_last_error (queue));
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'failed'"), ==, 1);
+
+  add_original (catalog, "P-2026-001", "late.jpg", 2000);
+  done = FALSE;
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (queued, ==, 1);
+  at_upload_queue_start (queue);
+  at_test_wait_until (at_test_flag_is_set, &done, 30);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 3);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'failed'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads"), ==, 4);
+
+  back = at_test_random_file (missing, 5000);
+  done = FALSE;
+  g_assert_true (at_upload_queue_retry_failed (queue, &error));
+  g_assert_no_error (error);
+  at_test_wait_until (at_test_flag_is_set, &done, 30);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 4);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT object_key FROM uploads WHERE object_key LIKE '%%/%s'", rel);
+    g_autofree char *key = at_test_sql_text (catalog, sql);
+    at_test_s3_assert_stored (c, key, back, dir);
+  }
+  at_test_rm_rf (dir);
+}
+
+typedef struct
+{
+  const char *path;
+  GBytes     *saved;   /* what the file became */
+} Save;
+
+static void
+save_while_sending (AtUploadQueue *queue, gpointer data)
+{
+  Save *save = data;
+  AtUploadProgress p;
+
+  at_upload_queue_get_progress (queue, &p);
+  if (save->saved == NULL && p.bytes_done > 0)
+    save->saved = at_test_random_file (save->path, 600000);
+}
+
+/* An original saved again while it goes up (a single PUT, slowed by the
+ * bandwidth limit): it goes again at once, and what the bucket keeps is
+ * the file as saved; nothing counts as failed. */
+static void
+test_changed_goes_again (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "saved-again", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 1);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
+  g_autofree char *rel = at_test_sql_text (catalog, "SELECT library_path FROM photo_files LIMIT 1");
+  g_autofree char *path = g_build_filename (library, rel, NULL);
+  g_autoptr(GBytes) first = at_test_random_file (path, 500000);
+  Save save = { path, NULL };
+  AtUploadProgress p;
+  gboolean done = FALSE;
+
+  at_test_s3_make_bucket (c);
+  at_s3_client_set_upload_limit (c, 400000);
+  g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
+  g_signal_connect (queue, "changed", G_CALLBACK (save_while_sending), &save);
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", NULL, &error));
+  g_assert_no_error (error);
+  at_upload_queue_start (queue);
+  at_test_wait_until (at_test_flag_is_set, &done, 30);
+  g_assert_nonnull (save.saved);
+  at_upload_queue_get_progress (queue, &p);
+  g_assert_cmpuint (p.files_failed, ==, 0);
+  g_assert_cmpuint (p.files_done, ==, 1);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads"), ==, 1);
+  {
+    g_autofree char *key = at_test_sql_text (catalog, "SELECT object_key FROM uploads");
+    at_test_s3_assert_stored (c, key, save.saved, dir);
+  }
+  g_bytes_unref (save.saved);
+  at_test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -258,6 +388,8 @@ main (int argc, char **argv)
   g_test_add_func ("/upload-queue/keep-backed-up", test_keep_backed_up);
   g_test_add_func ("/upload-queue/dropped-mid-run", test_queue_dropped_mid_run);
   g_test_add_func ("/upload-queue/cli", test_cli_upload);
+  g_test_add_func ("/upload-queue/failed-waits-for-retry", test_failed_waits_for_retry);
+  g_test_add_func ("/upload-queue/changed-goes-again", test_changed_goes_again);
   status = g_test_run ();
   at_test_s3_stop (s3);
   return status;

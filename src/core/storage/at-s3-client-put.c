@@ -224,7 +224,7 @@ put_sent (GObject *source, GAsyncResult *result, gpointer data)
     {
       /* what went up is the file as it was read: whole, but no longer the file */
       g_autofree char *name = g_file_get_parse_name (p->body->file);
-      g_task_return_new_error (task, AT_S3_ERROR, AT_S3_ERROR_INTEGRITY,
+      g_task_return_new_error (task, AT_S3_ERROR, AT_S3_ERROR_CHANGED,
                                _("“%s” changed while it was uploading: the copy stored is the file as it was when the "
                                  "upload began; it will go again"), name);
     }
@@ -255,7 +255,7 @@ put_build (AtS3Client *self, gpointer data, GError **error)
   if (!at_s3_body_is (body, size, mtime))
     {
       g_autofree char *name = g_file_get_parse_name (body->file);
-      g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_INTEGRITY,
+      g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_CHANGED,
                    _("“%s” changed while it was uploading: nothing was stored; it will go again"), name);
       return NULL;
     }

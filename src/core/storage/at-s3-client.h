@@ -21,6 +21,7 @@ typedef enum {
   AT_S3_ERROR_SERVER,       /* the server failed (5xx, SlowDown) */
   AT_S3_ERROR_CONFIG,       /* endpoint, bucket or keys missing or malformed */
   AT_S3_ERROR_UPLOAD_GONE,  /* the multipart upload is no longer on the server */
+  AT_S3_ERROR_CHANGED,      /* the file changed while it was uploading: not stored as done, to go again */
   AT_S3_ERROR_FAILED,
 } AtS3Error;
 

@@ -87,11 +87,14 @@ static gboolean
 write_end (AtSqlConn *conn, gpointer data, GError **error)
 {
   Record *r = data;
-  gboolean gone = g_str_equal (r->status, "completed") || g_str_equal (r->status, "cancelled");
+  /* (queued again: the file changed, so its parts and its upload are no use) */
+  gboolean gone = g_str_equal (r->status, "completed") || g_str_equal (r->status, "cancelled") ||
+                  g_str_equal (r->status, "queued");
 
   return at_sql_exec_bound (conn, error, "UPDATE uploads SET status = ?2, last_error = ?3, attempts = attempts + 1, "
                                          "completed_at = CASE WHEN ?2 = 'completed' THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-                                         "END WHERE id = ?1", "ttt", r->self->id, r->status, r->message) &&
+                                         "END, multipart_id = CASE WHEN ?2 = 'queued' THEN NULL ELSE multipart_id END "
+                                         "WHERE id = ?1", "ttt", r->self->id, r->status, r->message) &&
          (!gone || at_sql_exec_bound (conn, error, "DELETE FROM upload_parts WHERE upload_id = ?1", "t", r->self->id));
 }
 

@@ -453,10 +453,9 @@ complete (AtS3Upload *self)
     }
   if (size != self->size || mtime != self->mtime)
     {
-      g_set_error (&self->failure, AT_S3_ERROR, AT_S3_ERROR_INTEGRITY,
+      g_set_error (&self->failure, AT_S3_ERROR, AT_S3_ERROR_CHANGED,
                    _("“%s” changed while it was uploading: it will go again from the start"), self->path);
       at_s3_client_multipart_abort (self->client, self->key, self->upload_id, NULL, aborted_cb, NULL);
-      _at_s3_upload_record_end (self, "cancelled", self->failure->message);
       g_clear_pointer (&self->upload_id, g_free);
       finish (self);
       return;
@@ -562,7 +561,9 @@ finish (AtS3Upload *self)
     }
   else
     {
-      _at_s3_upload_record_end (self, "failed", self->failure->message);
+      /* a file changed meanwhile is not a failure: it waits to go again, whole */
+      _at_s3_upload_record_end (self, g_error_matches (self->failure, AT_S3_ERROR, AT_S3_ERROR_CHANGED) ? "queued" : "failed",
+                                self->failure->message);
       g_task_return_error (task, g_steal_pointer (&self->failure));
     }
   g_object_unref (task);

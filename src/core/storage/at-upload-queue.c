@@ -32,6 +32,7 @@ struct _AtUploadQueue
   GCancellable     *pause;
   GHashTable       *busy;        /* upload id -> Job, under way */
   GHashTable       *ended;       /* upload ids this run is done with (their records may lag) */
+  GHashTable       *changes;     /* upload id -> how often its file changed under it this run */
   GListStore       *transfers;
   AtUploadProgress  progress;
   gint64            rate_at;     /* when bytes_per_second was last worked out */
@@ -44,6 +45,10 @@ struct _AtUploadQueue
 };
 
 G_DEFINE_FINAL_TYPE (AtUploadQueue, at_upload_queue, G_TYPE_OBJECT)
+
+/* A file that changed under its upload goes again at once this many times
+ * in a run. */
+#define CHANGES_MAX 3
 
 enum { CHANGED, DRAINED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -167,7 +172,7 @@ write_add (AtSqlConn *conn, gpointer data, GError **error)
                           "AND f.role IN ('raw', 'jpeg', 'heif', 'video') AND f.deleted_at IS NULL "
                           "AND ph.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.bucket = ?2 "
                           "AND u.object_key = 'studios/' || p.studio_id || '/projects/' || p.id || '/originals/' || "
-                          "f.library_path AND u.status NOT IN ('cancelled', 'failed')) ORDER BY ph.capture_time",
+                          "f.library_path AND u.status <> 'cancelled') ORDER BY ph.capture_time",
                           "ttt", root, bucket, project))
     return FALSE;
   a->queued = (guint) sqlite3_changes (at_sql_conn_get_db (conn));
@@ -326,6 +331,7 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
   /* (the job's own hold on the queue goes with it below) */
   g_autoptr(AtUploadQueue) self = g_object_ref (j->self);
   g_autoptr(GError) error = NULL;
+  gboolean again = FALSE;
 
   if (at_s3_upload_run_finish (AT_S3_UPLOAD (source), result, &error))
     {
@@ -335,6 +341,17 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("%s: paused", at_transfer_get_name (j->transfer));
+  else if (g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_CHANGED) &&
+           (again = GPOINTER_TO_UINT (g_hash_table_lookup (self->changes, j->id)) < CHANGES_MAX))
+    {
+      /* saved while it went (its record says queued): it goes again now,
+       * and its bytes count again; a file that never stops changing is
+       * left for the next run */
+      g_debug ("%s: %s", at_transfer_get_name (j->transfer), error->message);
+      g_hash_table_insert (self->changes, g_strdup (j->id),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->changes, j->id)) + 1));
+      self->progress.bytes_done -= j->counted;
+    }
   else
     {
       g_debug ("%s: %s", at_transfer_get_name (j->transfer), error->message);
@@ -343,7 +360,8 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
       self->progress.files_failed++;
     }
   remove_transfer (self, j->transfer);
-  g_hash_table_add (self->ended, g_strdup (j->id));
+  if (!again)
+    g_hash_table_add (self->ended, g_strdup (j->id));
   g_hash_table_remove (self->busy, j->id);
   g_signal_emit (self, signals[CHANGED], 0);
   fill (self);
@@ -446,6 +464,7 @@ at_upload_queue_start (AtUploadQueue *self)
   g_clear_object (&self->pause);
   self->pause = g_cancellable_new ();
   g_hash_table_remove_all (self->ended);
+  g_hash_table_remove_all (self->changes);
   memset (&self->progress, 0, sizeof self->progress);
   self->progress.seconds_left = -1;
   if ((conn = at_catalog_get_reader (self->catalog, NULL)) != NULL &&
@@ -525,6 +544,7 @@ at_upload_queue_finalize (GObject *object)
 
   g_hash_table_unref (self->busy);
   g_hash_table_unref (self->ended);
+  g_hash_table_unref (self->changes);
   g_object_unref (self->transfers);
   g_clear_object (&self->catalog);
   g_clear_object (&self->client);
@@ -552,6 +572,7 @@ at_upload_queue_init (AtUploadQueue *self)
   self->concurrency = 2;
   self->busy = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, job_free);
   self->ended = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->changes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->transfers = g_list_store_new (AT_TYPE_TRANSFER);
   self->progress.seconds_left = -1;
 }
