@@ -377,6 +377,57 @@ test_changed_goes_again (void)
   at_test_rm_rf (dir);
 }
 
+static void
+pause_and_resume (AtUploadQueue *queue, gpointer data)
+{
+  gboolean *resumed = data;
+  AtUploadProgress p;
+
+  at_upload_queue_get_progress (queue, &p);
+  if (!*resumed && p.bytes_done >= 5 * MIB)
+    {
+      *resumed = TRUE;
+      at_upload_queue_pause (queue);
+      at_upload_queue_start (queue);
+    }
+}
+
+/* Resume pressed while the pause is still stopping the files under way:
+ * once they have stopped, they go on, to the end. */
+static void
+test_resume_while_pausing (void)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestS3 *slow = at_test_s3_proxy (s3, 0, 0, 300);
+  g_autoptr(AtS3Client) c = at_test_s3_client (slow->endpoint, "resumed", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 2);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
+  g_autofree char *rel = at_test_sql_text (catalog, "SELECT library_path FROM photo_files ORDER BY library_path LIMIT 1");
+  g_autofree char *path = g_build_filename (library, rel, NULL);
+  g_autoptr(GBytes) big = at_test_random_file (path, 20 * MIB);
+  gboolean done = FALSE, resumed = FALSE;
+
+  at_test_s3_make_bucket (c);
+  g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
+  g_signal_connect (queue, "changed", G_CALLBACK (pause_and_resume), &resumed);
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", NULL, &error));
+  g_assert_no_error (error);
+  at_upload_queue_start (queue);
+  at_test_wait_until (at_test_flag_is_set, &done, 60);
+  g_assert_true (resumed);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 2);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT object_key FROM uploads WHERE object_key LIKE '%%/%s'", rel);
+    g_autofree char *key = at_test_sql_text (catalog, sql);
+    at_test_s3_assert_stored (c, key, big, dir);
+  }
+  at_test_s3_stop (slow);
+  at_test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -390,6 +441,7 @@ main (int argc, char **argv)
   g_test_add_func ("/upload-queue/cli", test_cli_upload);
   g_test_add_func ("/upload-queue/failed-waits-for-retry", test_failed_waits_for_retry);
   g_test_add_func ("/upload-queue/changed-goes-again", test_changed_goes_again);
+  g_test_add_func ("/upload-queue/resume-while-pausing", test_resume_while_pausing);
   status = g_test_run ();
   at_test_s3_stop (s3);
   return status;

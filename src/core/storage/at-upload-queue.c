@@ -40,6 +40,7 @@ struct _AtUploadQueue
   gint64            told_at;     /* when "changed" was last emitted for progress */
   guint             look_id;     /* a look for new originals, pending */
   gboolean          held;        /* paused by a person: only they resume it */
+  gboolean          restart;     /* started again while a pause was still ending */
   char             *last_error;  /* the last file that failed, and why */
   struct _Job      *ahead;       /* the next file, read while the others go */
 };
@@ -433,6 +434,13 @@ fill (AtUploadQueue *self)
   if (g_hash_table_size (self->busy) == 0)
     {
       self->running = FALSE;
+      if (self->restart)
+        {
+          /* resumed before the pause had ended: the run begins anew */
+          self->restart = FALSE;
+          at_upload_queue_start (self);
+          return;
+        }
       g_signal_emit (self, signals[DRAINED], 0);
     }
 }
@@ -455,7 +463,11 @@ at_upload_queue_start (AtUploadQueue *self)
   self->held = FALSE;
   if (self->running)
     {
-      fill (self);
+      /* a pause still ending: the files it stops start again once it has */
+      if (g_cancellable_is_cancelled (self->pause))
+        self->restart = TRUE;
+      else
+        fill (self);
       return;
     }
   if (!at_catalog_write_sync (self->catalog, "uploads", write_unpause, (gpointer) at_s3_client_get_bucket (self->client),
@@ -519,6 +531,7 @@ void
 at_upload_queue_pause (AtUploadQueue *self)
 {
   self->held = TRUE;
+  self->restart = FALSE;
   if (self->pause != NULL)
     g_cancellable_cancel (self->pause);
   g_clear_pointer (&self->ahead, job_free);
