@@ -428,6 +428,37 @@ test_resume_while_pausing (void)
   at_test_rm_rf (dir);
 }
 
+/* A library named relative to the working folder (`--library Photos`):
+ * each upload still finds its queue row, so every file ends completed, once. */
+static void
+test_relative_library (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "relative", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 3);
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autoptr(AtUploadQueue) queue = NULL;
+  gboolean done = FALSE;
+  guint queued = 0;
+
+  at_test_s3_make_bucket (c);
+  g_assert_cmpint (g_chdir (dir), ==, 0);
+  queue = at_upload_queue_new (catalog, c, "./library/");
+  g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
+  g_assert_cmpuint (queued, ==, 3);
+  at_upload_queue_start (queue);
+  at_test_wait_until (at_test_flag_is_set, &done, 30);
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 3);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads"), ==, 3);
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
+  g_assert_cmpuint (queued, ==, 0);
+  at_test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -442,6 +473,7 @@ main (int argc, char **argv)
   g_test_add_func ("/upload-queue/failed-waits-for-retry", test_failed_waits_for_retry);
   g_test_add_func ("/upload-queue/changed-goes-again", test_changed_goes_again);
   g_test_add_func ("/upload-queue/resume-while-pausing", test_resume_while_pausing);
+  g_test_add_func ("/upload-queue/relative-library", test_relative_library);
   status = g_test_run ();
   at_test_s3_stop (s3);
   return status;

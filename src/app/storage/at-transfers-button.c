@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "at-application.h"
 #include "at-choice-list.h"
 #include "at-credentials.h"
 #include "at-transfers-button.h"
@@ -243,8 +244,9 @@ setting_changed_cb (AtTransfersButton *self, const char *key)
     {
       if (g_str_equal (key, "library-folder"))
         {
+          /* (empty means the default folder, which the application knows) */
           g_free (self->library);
-          self->library = g_settings_get_string (self->settings, "library-folder");
+          self->library = at_application_dup_library_folder (AT_APPLICATION (g_application_get_default ()));
         }
       configure (self);
     }

@@ -85,7 +85,8 @@ at_upload_queue_new (AtCatalog  *catalog,
 
   self->catalog = g_object_ref (catalog);
   self->client = g_object_ref (client);
-  self->library = g_strdup (library);
+  /* as AtS3Upload will name its file (GFile's path), so that it finds its row */
+  self->library = g_canonicalize_filename (library, NULL);
   return self;
 }
 
