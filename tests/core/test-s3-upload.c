@@ -40,13 +40,16 @@ test_multipart (void)
   g_autoptr(GBytes) sent = at_test_random_file (src, 37 * MIB + 123);
   g_autoptr(GFile) file = g_file_new_for_path (src);
   g_autoptr(AtS3Upload) u = at_s3_upload_new (c, NULL, file, "projects/p/video.mov");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   gint64 parts_before, parts_after;
 
   at_test_s3_make_bucket (c);
   at_test_s3_part_bytes (s3, &parts_before);
   at_s3_upload_set_parallel (u, 3);
-  g_assert_true (upload (u, NULL, &error));
+  g_assert_true (upload (u, cancellable, &error));
   g_assert_no_error (error);
+  /* the run let go of the cancellable (a queue's serves thousands of runs) */
+  g_assert_false (g_signal_has_handler_pending (cancellable, g_signal_lookup ("cancelled", G_TYPE_CANCELLABLE), 0, TRUE));
   at_test_s3_part_bytes (s3, &parts_after);
   g_assert_cmpint (parts_after - parts_before, ==, 5);
   g_assert_cmpint (at_s3_upload_get_sent_now (u), ==, (gint64) g_bytes_get_size (sent));
@@ -54,8 +57,9 @@ test_multipart (void)
   at_test_rm_rf (dir);
 }
 
-/* 503 SlowDown on every 3rd part, a connection cut halfway on every 4th:
- * retried, and the object is still the file. */
+/* Every 3rd part refused (503 SlowDown, 400 RequestTimeout, 429 in turn:
+ * eleven tries for six parts meet all three), a connection cut halfway on
+ * every 4th: retried, and the object is still the file. */
 static void
 test_faults (void)
 {
@@ -500,6 +504,59 @@ test_upload_gone (void)
   at_test_rm_rf (dir);
 }
 
+typedef struct
+{
+  AtS3Client *client;
+  AtCatalog  *catalog;
+  gboolean    aborted;
+} Abort;
+
+static void
+abort_once_sending (goffset done, goffset total, gpointer data)
+{
+  Abort *a = data;
+  g_autofree char *id = NULL;
+
+  if (a->aborted || done == 0)
+    return;
+  a->aborted = TRUE;
+  id = at_test_sql_text (a->catalog, "SELECT multipart_id FROM uploads");
+  at_s3_client_multipart_abort (a->client, "lost.nef", id, NULL, NULL, NULL);
+}
+
+/* The server loses the upload while this run, which made its record, is
+ * sending it: the run begins it again under the same record, and the file
+ * arrives whole. */
+static void
+test_upload_gone_mid_run (void)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestS3 *slow = at_test_s3_proxy (s3, 0, 0, 300);
+  g_autoptr(AtS3Client) c = at_test_s3_client (slow->endpoint, "lost", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *src = g_build_filename (dir, "lost.nef", NULL);
+  g_autofree char *catalog_path = g_build_filename (dir, "catalog.atelier", NULL);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 3 * 5 * MIB);
+  g_autoptr(GFile) file = g_file_new_for_path (src);
+  g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, &error);
+  g_autoptr(AtS3Upload) u = at_s3_upload_new (c, catalog, file, "lost.nef");
+  Abort a = { c, catalog, FALSE };
+
+  at_test_s3_make_bucket (c);
+  at_s3_upload_set_part_size (u, 5 * MIB);
+  at_s3_upload_set_parallel (u, 1);
+  at_s3_upload_set_progress (u, abort_once_sending, &a);
+  g_assert_true (upload (u, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (a.aborted);
+  at_test_s3_assert_stored (c, "lost.nef", sent, dir);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 1);
+  at_test_s3_stop (slow);
+  at_test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -518,6 +575,7 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/changed-between-parts", test_changed_between_parts);
   g_test_add_func ("/s3/upload/cancel", test_cancel);
   g_test_add_func ("/s3/upload/upload-gone", test_upload_gone);
+  g_test_add_func ("/s3/upload/upload-gone-mid-run", test_upload_gone_mid_run);
   status = g_test_run ();
   at_test_s3_stop (s3);
   return status;

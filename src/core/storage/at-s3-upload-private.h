@@ -26,6 +26,7 @@ struct _AtS3Upload
   /* one run */
   GTask        *task;
   GCancellable *stop;        /* ends the parts in flight when one fails for good */
+  gulong        stop_watch;  /* the run's cancellable cancels stop */
   goffset       size;
   gint64        mtime;
   char          id[AT_UUID_STRING_LEN + 1];

@@ -105,7 +105,35 @@ at_s3_upload_get_parts_resumed (AtS3Upload *self)
 
 static void finish (AtS3Upload *self);
 static void schedule (AtS3Upload *self);
-static void on_cancelled (GCancellable *cancellable, gpointer data);
+
+static void
+on_cancelled (GCancellable *cancellable, gpointer data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (data));
+}
+
+static void
+unwatch_stop (AtS3Upload *self, GCancellable *cancellable)
+{
+  /* (once cancelled, the handler may be running on this very stack: it is
+   * left to go with the cancellable) */
+  if (self->stop_watch != 0 && cancellable != NULL && !g_cancellable_is_cancelled (cancellable))
+    g_cancellable_disconnect (cancellable, self->stop_watch);
+  self->stop_watch = 0;
+}
+
+/* A new stop for the parts, which the run's cancellable cancels. The watch
+ * ends with the run: a queue's cancellable outlives thousands of runs. */
+static void
+watch_stop (AtS3Upload *self, GCancellable *cancellable)
+{
+  unwatch_stop (self, cancellable);
+  g_clear_object (&self->stop);
+  self->stop = g_cancellable_new ();
+  if (cancellable != NULL)
+    self->stop_watch = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), g_object_ref (self->stop),
+                                              g_object_unref);
+}
 
 
 static void
@@ -126,6 +154,8 @@ started_recorded (GObject *source, GAsyncResult *result, gpointer data)
 
   if (!at_catalog_write_finish (AT_CATALOG (source), result, &error))
     self->failure = error;
+  else
+    self->has_row = TRUE;   /* begun again (start_again), the record is updated, not made twice */
   schedule (self);
 }
 
@@ -514,10 +544,7 @@ start_again (AtS3Upload *self)
   self->next = self->resumed = 0;
   self->done_bytes = 0;
   /* the stop of the parts that failed has fired: a new one for the new parts */
-  g_clear_object (&self->stop);
-  self->stop = g_cancellable_new ();
-  if (cancellable != NULL)
-    g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), g_object_ref (self->stop), g_object_unref);
+  watch_stop (self, cancellable);
   if (self->progress != NULL)
     self->progress (0, self->size, self->progress_data);
   at_s3_client_multipart_start (self->client, self->key, cancellable, started_cb, self);
@@ -535,6 +562,7 @@ finish (AtS3Upload *self)
     return;
   task = g_steal_pointer (&self->task);
   cancellable = g_task_get_cancellable (task);
+  unwatch_stop (self, cancellable);
 
   g_clear_pointer (&self->ahead, at_s3_body_unref);
 
@@ -569,11 +597,6 @@ finish (AtS3Upload *self)
   g_object_unref (task);
 }
 
-static void
-on_cancelled (GCancellable *cancellable, gpointer data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (data));
-}
 
 void
 at_s3_upload_run (AtS3Upload          *self,
@@ -586,10 +609,7 @@ at_s3_upload_run (AtS3Upload          *self,
   g_return_if_fail (self->task == NULL);
   self->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (self->task, at_s3_upload_run);
-  g_clear_object (&self->stop);
-  self->stop = g_cancellable_new ();
-  if (cancellable != NULL)
-    g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), g_object_ref (self->stop), g_object_unref);
+  watch_stop (self, cancellable);
   self->id[0] = '\0';
   self->has_row = FALSE;
   g_clear_pointer (&self->upload_id, g_free);

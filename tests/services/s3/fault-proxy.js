@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // fault-proxy.js — a small HTTP proxy between Atelier and the S3 test
 // server that does to multipart part uploads what hotel Wi-Fi and a busy
-// S3 do: every Nth part is answered 503 SlowDown without reaching the
-// server, every Mth has its connection cut halfway through the body, and
+// S3 do: every Nth part is refused without reaching the server (in turn
+// 503 SlowDown, 400 RequestTimeout, 429 TooManyRequests: all to be asked
+// again later), every Mth has its connection cut halfway through the body, and
 // each part may be held back a while (so a test can kill an upload in the
 // middle). Everything else passes untouched.
 //
@@ -22,6 +23,11 @@ const slowdownEvery = option('--slowdown-every');
 const cutEvery = option('--cut-every');
 const delayMs = option('--delay-ms');
 let parts = 0;
+const refusals = [
+  [503, 'SlowDown', 'Please reduce your request rate.'],
+  [400, 'RequestTimeout', 'Your socket connection to the server was not read from or written to within the timeout period.'],
+  [429, 'TooManyRequests', 'Too many requests.'],
+];
 
 function forward(req, res, cutAt) {
   const upstream = http.request({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers },
@@ -53,10 +59,10 @@ const server = http.createServer((req, res) => {
   parts++;
   if (slowdownEvery > 0 && parts % slowdownEvery === 0) {
     req.resume();
+    const [status, code, message] = refusals[(parts / slowdownEvery - 1) % refusals.length];
     req.on('end', () => {
-      const xml = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>' +
-        '<Message>Please reduce your request rate.</Message></Error>';
-      res.writeHead(503, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
+      const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+      res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
       res.end(xml);
     });
     return;
