@@ -54,9 +54,10 @@ sync_ok (AtCatalog *catalog, const char *url)
 {
   g_autoptr(GError) error = NULL;
   AtSyncReport r;
+  gboolean ok = at_sync_once (catalog, url, &r, NULL, &error);
 
-  g_assert_true (at_sync_once (catalog, url, &r, NULL, &error));
-  g_assert_no_error (error);
+  g_assert_no_error (error);   /* (first: it says why) */
+  g_assert_true (ok);
 }
 
 static gint64
@@ -293,6 +294,78 @@ server_embeddings (void)
   return g_ascii_strtoll (n, NULL, 10);
 }
 
+/* An album item joins an album of one project to a photo of another: a
+ * laptop that follows either project alone syncs without fault (the item
+ * waits for the parent it lacks), and once it follows both it has every
+ * item. */
+static void
+test_item_across_projects (Fixture *f, gconstpointer data)
+{
+  const char *first[] = { "P-2026-001", "P-2026-002" };
+
+  at_test_sql_exec (f->desk,
+    "INSERT INTO album_items (id, album_id, photo_id, position) "
+    "SELECT 'item-x', a.id, p.id, 1 FROM albums a, photos p WHERE a.name = 'Family picks' ORDER BY p.id LIMIT 1;");
+  sync_ok (f->desk, url_desk);
+  for (guint i = 0; i < G_N_ELEMENTS (first); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = g_strdup_printf ("follows-%u.atelier", i);
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_autoptr(AtCatalog) laptop = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (at_sync_set_follow_all (laptop, FALSE, &error));
+      sync_ok (laptop, url_laptop);
+      follow (laptop, first[i]);
+      sync_ok (laptop, url_laptop);
+      g_assert_cmpint (at_test_sql_int (laptop, "SELECT count(*) FROM album_items WHERE id = 'item-x'"), ==, 0);
+      follow (laptop, first[1 - i]);
+      sync_ok (laptop, url_laptop);
+      g_assert_cmpint (at_test_sql_int (laptop, "SELECT count(*) FROM album_items WHERE id = 'item-x'"), ==, 1);
+      g_assert_cmpint (count (laptop, "album_items"), ==, count (f->desk, "album_items"));
+      g_assert_cmpint (at_test_sql_int (laptop, "SELECT count(*) FROM sync_inbox"), ==, 0);
+    }
+}
+
+/* A tag of a face in a project, naming a person of the whole studio (no
+ * project of their own, as face review makes them): it travels with the
+ * face, so a laptop that follows the project gets both, one that does not
+ * gets neither, and neither laptop's sync fails over it. */
+static void
+test_face_tag_of_studio_person (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "other.atelier", NULL);
+  g_autoptr(AtCatalog) other = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
+
+  g_assert_no_error (error);
+  at_test_sql_exec (f->desk,
+    "INSERT INTO people (id, studio_id, display_name) SELECT 'person-s', id, 'Ana' FROM studios LIMIT 1;"
+    "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h) "
+    "SELECT 'face-s', id, 0.1, 0.1, 0.2, 0.2 FROM photos ORDER BY id LIMIT 1;"
+    "INSERT INTO face_tags (id, face_id, person_id, source) VALUES ('tag-s', 'face-s', 'person-s', 'auto');");
+  sync_ok (f->desk, url_desk);
+
+  /* every project: the face and its tag */
+  sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (count (f->laptop, "faces"), ==, 1);
+  g_assert_cmpint (count (f->laptop, "face_tags"), ==, 1);
+
+  /* another project only: the person (studio data), not the tag */
+  g_assert_true (at_sync_set_follow_all (other, FALSE, &error));
+  sync_ok (other, url_laptop);
+  follow (other, "P-2026-002");
+  sync_ok (other, url_laptop);
+  g_assert_cmpint (count (other, "people"), ==, 1);
+  g_assert_cmpint (count (other, "faces"), ==, 0);
+  g_assert_cmpint (count (other, "face_tags"), ==, 0);
+  /* and the face's project later: both */
+  follow (other, "P-2026-001");
+  sync_ok (other, url_laptop);
+  g_assert_cmpint (count (other, "face_tags"), ==, 1);
+}
+
 /* An embedding leaves the workstation only while its person consents
  * (a selfie; a face whose tag a person confirmed); revoking consent purges
  * it everywhere, and a new one made after that stays here. */
@@ -423,6 +496,8 @@ main (int argc, char **argv)
   ADD ("/sync/partial/cli", test_cli);
   ADD ("/sync/min-client", test_min_client);
   ADD ("/sync/embeddings-need-consent", test_embeddings_need_consent);
+  ADD ("/sync/partial/face-tag-of-studio-person", test_face_tag_of_studio_person);
+  ADD ("/sync/partial/item-across-projects", test_item_across_projects);
   status = g_test_run ();
   at_test_pg_stop (pg);
   return status;

@@ -42,4 +42,21 @@ gboolean _at_sync_apply_bulk  (AtSqlConn  *conn,
                                Counts     *n,
                                GError    **error);
 
+/* (at-sync-apply.c) A whole-row cell, cell by cell. */
+gboolean _at_sync_apply_row   (AtSqlConn  *conn,
+                               GHashTable *cache,
+                               const AtSyncCell *c,
+                               Counts     *n,
+                               GError    **error);
+/* (at-sync-apply-orphans.c) The rows waiting for a parent that has come go in. */
+gboolean _at_sync_retry_orphans (AtSqlConn  *conn,
+                                 GHashTable *cache,
+                                 Counts     *n,
+                                 GError    **error);
+/* The page's new rows whose parent is not here wait, with their edits. */
+gboolean _at_sync_set_aside_orphans (AtSqlConn  *conn,
+                                     GHashTable *cache,
+                                     GPtrArray  *cells,
+                                     GError    **error);
+
 G_END_DECLS

@@ -8,7 +8,8 @@
  * otherwise overwrites the columns it is newer for; '_deleted' deletes the
  * row if newer than the row. A field for a row not here yet waits in
  * sync_inbox. Foreign keys are checked at commit, so a page's rows may come
- * in any order.
+ * in any order; a row whose parent is not here by then waits too
+ * (at-sync-apply-orphans.c).
  */
 #define G_LOG_DOMAIN "atelier-sync"
 
@@ -343,8 +344,8 @@ field_clocks (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
   return clocks;
 }
 
-static gboolean
-apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, GError **error)
+gboolean
+_at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, GError **error)
 {
   Table *t = _at_sync_table_of (conn, cache, c->tbl);
   Clock field, row, deleted;
@@ -471,7 +472,7 @@ at_sync_apply_page (AtSqlConn   *conn,
       if (done[i])
         continue;
       if (g_str_equal (c->col, "*"))
-        ok = apply_row (conn, cache, c, n, error);
+        ok = _at_sync_apply_row (conn, cache, c, n, error);
       else if (g_str_equal (c->col, "_deleted"))
         ok = apply_delete (conn, cache, c, n, error);
       else
@@ -483,6 +484,10 @@ at_sync_apply_page (AtSqlConn   *conn,
         }
       max_hlc = MAX (max_hlc, c->hlc);
     }
+  /* rows that waited for a parent this page brought; then this page's rows
+   * whose parent is not here wait in turn */
+  if (!_at_sync_retry_orphans (conn, cache, n, error) || !_at_sync_set_aside_orphans (conn, cache, cells, error))
+    return FALSE;
   *applied += counts.applied;
   *conflicts += counts.conflicts;
   /* the clock moves past everything seen, so the next local edit wins over it */
