@@ -164,6 +164,38 @@ test_shell_write (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE pk = '%s' AND col = 'picked'", f->photo), ==, 1);
 }
 
+/* A row with no project of its own is filed under its container's: a tag
+ * of a face in a project, naming a person of the whole studio, goes with
+ * the face's project; an album item with its album's. */
+static void
+test_bucket_of_container (Fixture *f, gconstpointer data)
+{
+  g_autofree char *project = at_test_sql_text (f->catalog, "SELECT project_id FROM photos ORDER BY id LIMIT 1");
+  g_autofree char *other = NULL;
+  g_autofree char *sql = NULL;
+
+  exec (f, "INSERT INTO people (id, studio_id, display_name) SELECT 'person-s', id, 'Ana' FROM studios LIMIT 1;"
+           "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h) VALUES ('face-s', '%s', 0.1, 0.1, 0.2, 0.2);"
+           "INSERT INTO face_tags (id, face_id, person_id, source) VALUES ('tag-s', 'face-s', 'person-s', 'auto');",
+        f->photo);
+  g_assert_cmpstr (project, !=, "");
+  sql = g_strdup ("SELECT bucket FROM sync_outbox WHERE tbl = 'face_tags' AND pk = 'tag-s' AND col = '*'");
+  {
+    g_autofree char *bucket = at_test_sql_text (f->catalog, sql);
+    g_assert_cmpstr (bucket, ==, project);
+  }
+  other = at_test_sql_text (f->catalog, "SELECT id FROM projects WHERE id <> (SELECT project_id FROM photos ORDER BY id LIMIT 1) "
+                                        "ORDER BY id LIMIT 1");
+  exec (f, "INSERT INTO albums (id, project_id, name, album_type) VALUES ('album-o', '%s', 'Picks', 'proof');"
+           "INSERT INTO album_items (id, album_id, photo_id, position) VALUES ('item-o', 'album-o', '%s', 1);",
+        other, f->photo);
+  {
+    g_autofree char *bucket = at_test_sql_text (f->catalog, "SELECT bucket FROM sync_outbox WHERE tbl = 'album_items' "
+                                                            "AND pk = 'item-o' AND col = '*'");
+    g_assert_cmpstr (bucket, ==, other);
+  }
+}
+
 /* A catalog of schema v7 (edits waiting in no batch, a batch sent and not
  * yet answered) opened by this Atelier: the waiting edits are in the batch
  * being filled, the sent one is as it was, and edits coalesce again. */
@@ -182,7 +214,7 @@ test_outbox_from_v7 (Fixture *f, gconstpointer data)
                                      "UPDATE sync_outbox SET batch = CASE col WHEN 'rating' THEN 3 END; "
                                      "CREATE UNIQUE INDEX sync_outbox_unsent ON sync_outbox (tbl, pk, col) WHERE batch IS NULL; "
                                      "CREATE INDEX sync_outbox_batch ON sync_outbox (batch); "
-                                     "DELETE FROM schema_migrations WHERE version = 8; PRAGMA user_version = 7",
+                                     "DELETE FROM schema_migrations WHERE version >= 8; PRAGMA user_version = 7",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   f->catalog = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, NULL);
@@ -202,6 +234,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/sync/capture/bucket-of-container", test_bucket_of_container);
   ADD ("/sync/capture/update-coalesces", test_update_coalesces);
   ADD ("/sync/capture/outbox-from-v7", test_outbox_from_v7);
   ADD ("/sync/capture/insert-delete", test_insert_and_delete);

@@ -360,6 +360,7 @@ test_face_tag_of_studio_person (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (other, "people"), ==, 1);
   g_assert_cmpint (count (other, "faces"), ==, 0);
   g_assert_cmpint (count (other, "face_tags"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (other, "SELECT count(*) FROM sync_inbox"), ==, 0);   /* not even sent */
   /* and the face's project later: both */
   follow (other, "P-2026-001");
   sync_ok (other, url_laptop);

@@ -106,7 +106,8 @@ has_column (AtSqlConn *conn, const char *table, const char *column)
 }
 
 /* The project of a row of @table named @ref in SQL, or NULL if the table has
- * none: its own project_id, or its parent's through a foreign key. */
+ * none: its own project_id, or else that of the first parent declared that
+ * has one (the row's container: a tag's face, an item's album). */
 static char *
 project_of (AtSqlConn  *conn,
             const char *table,
@@ -121,9 +122,10 @@ project_of (AtSqlConn  *conn,
   if (has_column (conn, table, "project_id"))
     return g_strdup_printf ("%s.\"project_id\"", ref);
   if (depth >= 3 || (stmt = at_sql_conn_prepare (conn, "SELECT \"from\", \"table\", coalesce(\"to\", 'id') "
-                                                       "FROM pragma_foreign_key_list(?1) ORDER BY id", NULL)) == NULL)
+                                                       "FROM pragma_foreign_key_list(?1) ORDER BY id DESC", NULL)) == NULL)
     return NULL;
-  /* read whole before recursing: the prepared statement is shared */
+  /* (SQLite numbers a table's keys from the last declared) read whole
+   * before recursing: the prepared statement is shared */
   at_sql_bind_text (stmt, 1, table);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     for (int c = 0; c < 3; c++)
