@@ -45,6 +45,7 @@ static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   at_sync_set_fault_func (NULL, NULL);
+  at_sync_set_clock_offset (0);
   g_clear_object (&f->a);
   g_clear_object (&f->b);
   at_test_rm_rf (f->dir);
@@ -299,16 +300,22 @@ test_late_commit (Fixture *f, gconstpointer data)
   }
 }
 
-/* A laptop whose clock is a day ahead would win every conflict forever: refused. */
+/* A laptop whose clock is a day ahead would win every conflict forever:
+ * refused; once its clock is set right, what it stamped meanwhile goes,
+ * stamped anew (else it would wait a day). */
 static void
 test_clock_ahead (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *p = photo_id (f->a, 1);
   g_autofree char *sql = NULL;
+  g_autofree char *on_server = NULL;
+  gint64 soon;
   AtSyncReport r;
 
   sync_ok (f->a, url_a1);
+  /* this computer's clock a day ahead: its edits are stamped so, and refused */
+  at_sync_set_clock_offset (86400000);
   sql = g_strdup_printf ("UPDATE sync_state SET last_hlc = %" G_GINT64_FORMAT,
                          (g_get_real_time () / 1000 + 86400000) << 16);
   at_test_sql_exec (f->a, sql);
@@ -316,7 +323,44 @@ test_clock_ahead (Fixture *f, gconstpointer data)
   g_assert_false (at_sync_once (f->a, url_a1, &r, NULL, &error));
   g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_CLOCK);
   g_assert_nonnull (strstr (error->message, "clock"));
+  g_clear_error (&error);
   g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox WHERE col = 'rating'"), ==, 1);
+
+  /* set right: the edit goes at once, stamped anew, and later edits follow on from now */
+  at_sync_set_clock_offset (0);
+  sync_ok (f->a, url_a1);
+  soon = (g_get_real_time () / 1000 + 600000) << 16;
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT hlc < %" G_GINT64_FORMAT " AND val = '2' FROM sync_cell WHERE pk = '%s' AND col = 'rating'",
+                         soon, p);
+  on_server = at_test_pg_psql (pg, sql);
+  g_assert_cmpstr (on_server, ==, "t");
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox"), ==, 0);
+  set_rating (f->a, p, 3);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT last_hlc < %" G_GINT64_FORMAT " FROM sync_state", soon);
+  g_assert_cmpint (at_test_sql_int (f->a, sql), ==, 1);
+  sync_ok (f->a, url_a1);
+  sync_ok (f->b, url_a2);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT rating FROM photos WHERE id = '%s'", p);
+  g_assert_cmpint (at_test_sql_int (f->b, sql), ==, 3);
+}
+
+/* A row from an older workstation, without a column added since (here
+ * projects.face_processing, NOT NULL DEFAULT 0): it goes in with that
+ * column's default instead of failing the pull. */
+static void
+test_row_from_older_workstation (Fixture *f, gconstpointer data)
+{
+  g_autofree char *stripped = NULL;
+
+  sync_ok (f->a, url_a1);
+  stripped = at_test_pg_psql (pg, "UPDATE sync_cell SET val = val - 'face_processing' WHERE tbl = 'projects' AND col = '*'");
+  sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM projects"), ==, at_test_sql_int (f->a, "SELECT count(*) FROM projects"));
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM projects WHERE face_processing = 0"), ==,
+                   at_test_sql_int (f->b, "SELECT count(*) FROM projects"));
 }
 
 /* Two workstations edit one field: the later edit wins on both, whichever
@@ -490,6 +534,7 @@ main (int argc, char **argv)
   ADD ("/sync/cut-mid-copy", test_cut_mid_copy);
   ADD ("/sync/late-commit", test_late_commit);
   ADD ("/sync/clock-ahead", test_clock_ahead);
+  ADD ("/sync/row-from-older-workstation", test_row_from_older_workstation);
   ADD ("/sync/last-writer-wins", test_last_writer_wins);
   ADD ("/sync/restored-backup", test_restored_backup);
   ADD ("/sync/other-studio", test_other_studio);

@@ -18,7 +18,6 @@ typedef struct
 typedef struct
 {
   GPtrArray *columns;
-  char      *insert;       /* INSERT of a whole row from a JSON object (json_extract per column) */
   char      *insert_bound; /* the same with a parameter per column, values parsed once in C */
   char      *exists;
   char      *remove;

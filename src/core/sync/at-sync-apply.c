@@ -98,7 +98,6 @@ _at_sync_table_free (gpointer data)
   if (t == NULL)
     return;
   g_ptr_array_unref (t->columns);
-  g_free (t->insert);
   g_free (t->insert_bound);
   g_hash_table_unref (t->index);
   g_free (t->exists);
@@ -162,22 +161,18 @@ _at_sync_table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
     }
   if (columns != NULL)
     {
-      GString *names = g_string_new (NULL), *values = g_string_new (NULL), *params = g_string_new (NULL);
+      GString *names = g_string_new (NULL), *params = g_string_new (NULL);
 
       for (guint i = 0; i < columns->len; i++)
         {
           const char *col = columns->pdata[i];
           char *name = sqlite3_mprintf ("%s\"%w\"", i ? ", " : "", col);
-          char *extract = sqlite3_mprintf ("json_extract(?1, '$.\"%q\"')", col);
           g_autofree char *param = g_strdup_printf ("?%u", i + 1);
-          g_autofree char *value = at_sync_decode_expr (tbl, col, extract);
           g_autofree char *bound = at_sync_decode_expr (tbl, col, param);
 
           g_string_append (names, name);
-          g_string_append_printf (values, "%s%s", i ? ", " : "", value);
           g_string_append_printf (params, "%s%s", i ? ", " : "", bound);
           sqlite3_free (name);
-          sqlite3_free (extract);
         }
       t = g_new0 (Table, 1);
       t->columns = columns;
@@ -185,13 +180,11 @@ _at_sync_table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
       t->index = g_hash_table_new (g_str_hash, g_str_equal);
       for (guint i = 0; i < columns->len; i++)
         g_hash_table_insert (t->index, columns->pdata[i], GINT_TO_POINTER (i + 1));
-      t->insert = mprintf_dup (sqlite3_mprintf ("INSERT INTO \"%w\" (%s) VALUES (%s)", tbl, names->str, values->str));
       t->insert_bound = mprintf_dup (sqlite3_mprintf ("INSERT INTO \"%w\" (%s) VALUES (%s)", tbl, names->str, params->str));
       g_string_free (params, TRUE);
       t->exists = mprintf_dup (sqlite3_mprintf ("SELECT count(*) FROM \"%w\" WHERE id = ?1", tbl));
       t->remove = mprintf_dup (sqlite3_mprintf ("DELETE FROM \"%w\" WHERE id = ?1", tbl));
       g_string_free (names, TRUE);
-      g_string_free (values, TRUE);
     }
   g_hash_table_insert (cache, g_strdup (tbl), t);
   return t;
@@ -223,14 +216,48 @@ write_field (AtSqlConn *conn, Table *t, const AtSyncCell *c, gboolean *changed, 
   return ok;
 }
 
+/* A row from a workstation with fewer columns (an older Atelier): the
+ * columns it does not know keep their defaults here (a NOT NULL one would
+ * refuse a NULL, and the page with it). */
+static gboolean
+insert_partial_row (AtSqlConn *conn, Table *t, const AtSyncCell *c, const gboolean *present, GError **error)
+{
+  GString *names = g_string_new (NULL), *values = g_string_new (NULL);
+  char *sql;
+  gboolean ok;
+
+  for (guint i = 0; i < t->columns->len; i++)
+    {
+      const char *col = t->columns->pdata[i];
+      char *name, *extract;
+      g_autofree char *value = NULL;
+
+      if (!present[i])
+        continue;
+      name = sqlite3_mprintf ("%s\"%w\"", names->len ? ", " : "", col);
+      extract = sqlite3_mprintf ("json_extract(?1, '$.\"%q\"')", col);
+      value = at_sync_decode_expr (c->tbl, col, extract);
+      g_string_append_printf (values, "%s%s", names->len ? ", " : "", value);
+      g_string_append (names, name);
+      sqlite3_free (name);
+      sqlite3_free (extract);
+    }
+  sql = sqlite3_mprintf ("INSERT INTO \"%w\" (%s) VALUES (%s)", c->tbl, names->str, values->str);
+  ok = at_sql_exec_bound (conn, error, sql, "t", c->val);
+  sqlite3_free (sql);
+  g_string_free (names, TRUE);
+  g_string_free (values, TRUE);
+  return ok;
+}
+
 /* A whole row in: its JSON parsed once (json_each) and every value bound,
- * when it has every column; else json_extract per column, for a row from a
- * workstation with fewer columns. */
+ * when it has every column. */
 static gboolean
 insert_row (AtSqlConn *conn, Table *t, const AtSyncCell *c, GError **error)
 {
   sqlite3_stmt *each = at_sql_conn_prepare (conn, "SELECT key, value FROM json_each(?1)", error);
   sqlite3_stmt *insert;
+  g_autofree gboolean *present = g_new0 (gboolean, t->columns->len);
   guint found = 0;
   int rc;
 
@@ -243,6 +270,7 @@ insert_row (AtSqlConn *conn, Table *t, const AtSyncCell *c, GError **error)
       if (g_hash_table_lookup_extended (t->index, sqlite3_column_text (each, 0), NULL, &index))
         {
           sqlite3_bind_value (insert, GPOINTER_TO_INT (index), sqlite3_column_value (each, 1));
+          present[GPOINTER_TO_INT (index) - 1] = TRUE;
           found++;
         }
     }
@@ -257,7 +285,7 @@ insert_row (AtSqlConn *conn, Table *t, const AtSyncCell *c, GError **error)
     {
       sqlite3_clear_bindings (insert);
       at_sql_stmt_release (insert);
-      return at_sql_exec_bound (conn, error, t->insert, "t", c->val);
+      return insert_partial_row (conn, t, c, present, error);
     }
   return at_sql_step_done (conn, insert, error);
 }

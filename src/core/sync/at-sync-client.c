@@ -31,10 +31,18 @@
 
 /* A workstation clock more than five minutes ahead of the server's is refused. */
 #define MAX_AHEAD_MS "300000"
+#define AHEAD_HLC    ((gint64) 300000 << 16)
 
 static AtSyncFaultFunc fault_func;
 static gpointer fault_data;
 static gboolean plain_cursor;
+static gint64 clock_offset_ms;
+
+void
+at_sync_set_clock_offset (gint64 ms)
+{
+  clock_offset_ms = ms;
+}
 
 void
 at_sync_set_plain_cursor (gboolean plain)
@@ -119,6 +127,7 @@ typedef struct
   gint64      batch;
   gint64      frozen;   /* out: rows frozen */
   gint64      server_hlc;
+  gint64      now_hlc;  /* this computer's clock, as a clock value */
   const char *server;
   const char *problem;
 } Write;
@@ -150,6 +159,33 @@ write_ack (AtSqlConn *conn, gpointer data, GError **error)
 
   return at_sql_exec_bound (conn, error, "DELETE FROM sync_outbox WHERE batch <= ?1", "l", w->batch) &&
          at_sql_exec_bound (conn, error, "UPDATE sync_state SET acked_batch = ?1", "l", w->batch);
+}
+
+/* Edits stamped while this computer's clock was far ahead (the server
+ * refused them) are stamped again from the clock as it is now, in their
+ * order, once it is right: else setting the clock right would not help
+ * until the wrong time came round. Only edits the server has not taken are
+ * touched, and their own fields' clocks with them; then the next stamps
+ * follow on from these. */
+static gboolean
+write_restamp (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Write *w = data;
+  gint64 now = w->now_hlc, cutoff = w->now_hlc + AHEAD_HLC;
+
+  return at_sql_conn_exec (conn, "CREATE TEMP TABLE IF NOT EXISTS sync_restamp (old INTEGER PRIMARY KEY, new INTEGER NOT NULL); "
+                                 "DELETE FROM temp.sync_restamp", error) &&
+         at_sql_exec_bound (conn, error, "INSERT INTO temp.sync_restamp (old, new) "
+                                         "SELECT hlc, max(?2, (SELECT coalesce(max(hlc), 0) FROM sync_clock WHERE hlc <= ?1)) "
+                                         "+ row_number() OVER (ORDER BY hlc) FROM (SELECT DISTINCT hlc FROM sync_outbox "
+                                         "WHERE hlc > ?1)", "ll", cutoff, now) &&
+         at_sql_exec_bound (conn, error, "UPDATE sync_clock AS k SET hlc = r.new FROM temp.sync_restamp r, sync_outbox o "
+                                         "WHERE o.hlc = r.old AND k.tbl = o.tbl AND k.pk = o.pk AND k.col = o.col "
+                                         "AND k.hlc = o.hlc AND k.node = (SELECT node FROM sync_state)", "") &&
+         at_sql_exec_bound (conn, error, "UPDATE sync_outbox AS o SET hlc = r.new FROM temp.sync_restamp r WHERE o.hlc = r.old",
+                            "") &&
+         at_sql_exec_bound (conn, error, "UPDATE sync_state SET last_hlc = max(?2, (SELECT coalesce(max(new), 0) FROM "
+                                         "temp.sync_restamp)) WHERE last_hlc > ?1", "ll", cutoff, now);
 }
 
 /* A new identity for a catalog the server has seen further along: what it
@@ -363,6 +399,12 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
         return FALSE;
       report->reregistered = TRUE;
     }
+
+  /* (no edit is stamped later than the clock's last value) */
+  w.now_hlc = (g_get_real_time () / 1000 + clock_offset_ms) << 16;
+  if (_at_sync_local_int (catalog, "SELECT last_hlc FROM sync_state", error) > w.now_hlc + AHEAD_HLC &&
+      !at_catalog_write_sync (catalog, "sync_outbox", write_restamp, &w, error))
+    return FALSE;
 
   /* a batch frozen earlier goes first, as it was; edits made since make the next */
   for (int round = 0; round < 2; round++)

@@ -32,6 +32,9 @@ typedef gboolean (*AtSyncFaultFunc) (const char *point,
                                      gpointer    data);
 void     at_sync_set_fault_func (AtSyncFaultFunc func,
                                  gpointer        data);
+/* Tests: how far off this computer's clock is, as the push sees it (the
+ * capture triggers read SQLite's clock; a test moves their clock itself). */
+void     at_sync_set_clock_offset (gint64 ms);
 /* The negative control of the convergence test, never for use: pull with a
  * plain sequence cursor (no xid fence), which skips late commits. */
 void     at_sync_set_plain_cursor (gboolean plain);
