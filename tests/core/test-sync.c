@@ -5,6 +5,10 @@
  * synced or with a clear error, and nothing lost, doubled or resurrected. */
 #include "config.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 
 #include "at-test-cli.h"
@@ -363,6 +367,33 @@ test_row_from_older_workstation (Fixture *f, gconstpointer data)
                    at_test_sql_int (f->b, "SELECT count(*) FROM projects"));
 }
 
+static gpointer
+release_later (gpointer data)
+{
+  g_usleep (G_USEC_PER_SEC);
+  close (GPOINTER_TO_INT (data));   /* (and with it the lock) */
+  return NULL;
+}
+
+/* One sync of a catalog at a time, whichever process runs it: a sync that
+ * finds another holding the catalog waits for it to end (two at once could
+ * acknowledge an edit neither had sent). */
+static void
+test_one_sync_at_a_time (Fixture *f, gconstpointer data)
+{
+  int fd = open (at_catalog_get_path (f->a), O_RDONLY | O_CLOEXEC);
+  GThread *holder;
+  gint64 t0;
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+  holder = g_thread_new ("holder", release_later, GINT_TO_POINTER (fd));
+  t0 = g_get_monotonic_time ();
+  sync_ok (f->a, url_a1);
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=, G_USEC_PER_SEC * 9 / 10);
+  g_thread_join (holder);
+}
+
 /* Two workstations edit one field: the later edit wins on both, whichever
  * syncs first; an older remote value does not overwrite a newer unsent one. */
 static void
@@ -535,6 +566,7 @@ main (int argc, char **argv)
   ADD ("/sync/late-commit", test_late_commit);
   ADD ("/sync/clock-ahead", test_clock_ahead);
   ADD ("/sync/row-from-older-workstation", test_row_from_older_workstation);
+  ADD ("/sync/one-at-a-time", test_one_sync_at_a_time);
   ADD ("/sync/last-writer-wins", test_last_writer_wins);
   ADD ("/sync/restored-backup", test_restored_backup);
   ADD ("/sync/other-studio", test_other_studio);

@@ -19,6 +19,7 @@ typedef enum {
   AT_SYNC_ERROR_CLOCK,         /* this workstation's clock is far ahead */
   AT_SYNC_ERROR_NOT_CONFIGURED,
   AT_SYNC_ERROR_PENDING,       /* changes not sent yet stand in the way */
+  AT_SYNC_ERROR_BUSY,          /* another sync of the catalog is under way */
 } AtSyncError;
 
 PGconn   *at_pg_connect    (const char  *url,

@@ -21,8 +21,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -451,6 +455,48 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
  * Pushes this catalog's changes, then pulls everyone else's. Offline is an
  * error of its own (AT_SYNC_ERROR_OFFLINE): nothing is lost, try again later.
  */
+/* One sync of a catalog at a time, whichever process runs it (the
+ * application, atelier-cli): two at once could each close a batch, and one
+ * acknowledge an edit the other had moved into it unsent. An advisory lock
+ * on the catalog file (flock: apart from SQLite's own locks), waited for a
+ * while; -1 with the error if it cannot be had. */
+#define LOCK_WAIT_S 120
+
+static int
+lock_catalog (AtCatalog *catalog, GCancellable *cancellable, GError **error)
+{
+  const char *path = at_catalog_get_path (catalog);
+  gint64 until = g_get_monotonic_time () + LOCK_WAIT_S * G_USEC_PER_SEC;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot open “%s”: %s"), path, g_strerror (saved));
+      return -1;
+    }
+  while (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      if (errno != EWOULDBLOCK && errno != EINTR)
+        break;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          close (fd);
+          return -1;
+        }
+      if (g_get_monotonic_time () > until)
+        {
+          close (fd);
+          g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_BUSY,
+                       _("Another sync of this catalog has been under way for minutes (the application, or "
+                         "atelier-cli): try again when it is done"));
+          return -1;
+        }
+      g_usleep (G_USEC_PER_SEC / 10);
+    }
+  return fd;
+}
+
 gboolean
 at_sync_once (AtCatalog     *catalog,
               const char    *url,
@@ -464,9 +510,11 @@ at_sync_once (AtCatalog     *catalog,
   Write done = { 0 };
   GError *failure = NULL;
   gboolean ok = FALSE;
-  int version;
+  int version, lock;
 
   memset (report, 0, sizeof *report);
+  if ((lock = lock_catalog (catalog, cancellable, error)) < 0)
+    return FALSE;
   if ((pg = at_pg_connect (url, &failure)) != NULL && (version = at_sync_server_schema_version (pg, &failure)) >= 0)
     {
       if (version < AT_SYNC_SERVER_SCHEMA_MIN)
@@ -480,6 +528,7 @@ at_sync_once (AtCatalog     *catalog,
   done.server = shown;
   done.problem = failure ? failure->message : NULL;
   at_catalog_write_sync (catalog, "sync_state", write_done, &done, NULL);
+  close (lock);   /* (and with it the lock) */
   if (failure != NULL)
     g_propagate_error (error, failure);
   return ok;
