@@ -191,6 +191,16 @@ test_login_errors (void)
     g_assert_null (strstr (shown, "not-the-password"));
     g_assert_nonnull (strstr (shown, "user=laptop_a"));
   }
+  /* a session left open by a workstation that vanished mid-push ends by itself */
+  {
+    g_autofree char *url = at_test_pg_conninfo (pg, "laptop_a", "secret-a");
+    g_autoptr(PGconn) session = at_pg_connect (url, &error);
+    g_autoptr(PGresult) r = NULL;
+
+    g_assert_no_error (error);
+    r = PQexec (session, "SHOW idle_in_transaction_session_timeout");
+    g_assert_cmpstr (PQgetvalue (r, 0, 0), ==, "1min");
+  }
   /* said for people: who, where, which database; the default port and a socket said plainly */
   {
     const char *cases[][2] = {

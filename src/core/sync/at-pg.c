@@ -66,7 +66,18 @@ at_pg_connect (const char  *url,
     }
   conn = PQconnectdb (url);
   if (PQstatus (conn) == CONNECTION_OK)
-    return conn;
+    {
+      /* A workstation that vanishes mid-push (a laptop shut, a cable
+       * pulled) must not keep its transaction open for the two hours TCP
+       * takes to notice: that transaction holds back every studio's pull
+       * (the feed is read below the oldest one running). No step of a sync
+       * leaves the server waiting that long. */
+      g_autoptr(PGresult) set = PQexec (conn, "SET idle_in_transaction_session_timeout = '60s'");
+
+      if (PQresultStatus (set) != PGRES_COMMAND_OK)
+        g_debug ("idle_in_transaction_session_timeout not set: %s", PQerrorMessage (conn));
+      return conn;
+    }
   message = first_line (PQerrorMessage (conn));
   /* libpq gives no SQLSTATE for a refused login: its words are all there is */
   if (strstr (message, "password authentication failed") != NULL || strstr (message, "no password supplied") != NULL ||
