@@ -410,6 +410,35 @@ test_embeddings_need_consent (Fixture *f, gconstpointer data)
   g_assert_cmpstr (laptop_face, ==, desk_face);
   g_assert_cmpstr (laptop_selfie, ==, desk_selfie);
 
+  /* a selfie made while consent holds: its embedding travels as a field of
+   * its own (a purge can reach it there), never inside the row's cell */
+  at_test_sql_exec (f->desk, "INSERT INTO reference_faces (id, person_id, embedding) VALUES ('selfie-2', 'person-1', "
+                             "randomblob(512)); INSERT INTO reference_faces (id, person_id, embedding) VALUES ('selfie-3', "
+                             "'person-1', randomblob(512))");
+  sync_ok (f->desk, url_desk);
+  {
+    g_autofree char *row = at_test_pg_psql (pg, "SELECT count(*) FROM sync_cell WHERE pk = 'selfie-2' AND col = '*' "
+                                                "AND val -> 'embedding' = 'null'");
+    g_autofree char *field = at_test_pg_psql (pg, "SELECT length(val #>> '{}') FROM sync_cell WHERE pk = 'selfie-2' "
+                                                  "AND col = 'embedding'");
+    g_autofree char *here = at_test_sql_text (f->desk, "SELECT hex(embedding) FROM reference_faces WHERE id = 'selfie-2'");
+    g_autofree char *there = NULL;
+
+    g_assert_cmpstr (row, ==, "1");
+    g_assert_cmpstr (field, ==, "1024");
+    sync_ok (f->laptop, url_laptop);
+    there = at_test_sql_text (f->laptop, "SELECT hex(embedding) FROM reference_faces WHERE id = 'selfie-2'");
+    g_assert_cmpstr (there, ==, here);
+  }
+  /* one deleted while consent holds: its embedding goes from the server with it */
+  at_test_sql_exec (f->desk, "DELETE FROM reference_faces WHERE id = 'selfie-3'");
+  sync_ok (f->desk, url_desk);
+  {
+    g_autofree char *gone = at_test_pg_psql (pg, "SELECT val::text FROM sync_cell WHERE pk = 'selfie-3' AND col = 'embedding'");
+    g_assert_cmpstr (gone, ==, "null");
+  }
+  g_assert_cmpint (server_embeddings (), ==, 3);
+
   /* cleared while consent holds (a face detected again): the clearing travels */
   at_test_sql_exec (f->desk, "UPDATE faces SET embedding = NULL");
   sync_ok (f->desk, url_desk);

@@ -108,6 +108,41 @@ test_upgrade_key_collation (void)
   g_assert_cmpstr (PQgetvalue (r, 0, 2), ==, "t");
 }
 
+/* A server at version 4 holding an embedding inside a whole row's cell (as
+ * an Atelier before version 5 sent it): version 5 moves it to a field of
+ * its own, where a purge reaches it, and leaves a newer purge as it is. */
+static void
+test_upgrade_embeddings_apart (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *created = at_test_pg_psql (pg, "CREATE DATABASE embeddings");
+  g_autofree char *url = g_strdup_printf ("%s dbname=embeddings", pg->admin);
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(PGresult) r = NULL;
+
+  g_assert_true (at_sync_server_migrate_to (url, 4, NULL, NULL, &error));
+  g_assert_no_error (error);
+  conn = at_pg_connect (url, &error);
+  g_assert_no_error (error);
+  r = PQexec (conn, "INSERT INTO atelier_studios (id, name) VALUES ('s1', 'Berg Studio');"
+                    "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node) VALUES "
+                    "('s1', 'reference_faces', 'kept', '*', '{\"person_id\": \"p1\", \"embedding\": \"00ff\"}', 10, 1),"
+                    "('s1', 'reference_faces', 'purged', '*', '{\"person_id\": \"p1\", \"embedding\": \"0aff\"}', 10, 1),"
+                    "('s1', 'reference_faces', 'purged', 'embedding', 'null', 20, 1),"
+                    "('s1', 'faces', 'none', '*', '{\"photo_id\": \"x\", \"embedding\": null}', 10, 1)");
+  g_assert_cmpint (PQresultStatus (r), ==, PGRES_COMMAND_OK);
+  g_clear_pointer (&r, PQclear);
+  g_assert_true (at_sync_server_migrate (url, NULL, NULL, &error));
+  g_assert_no_error (error);
+  r = PQexec (conn, "SELECT pk || ':' || col || '=' || val::text || '@' || hlc FROM sync_cell ORDER BY pk, col");
+  g_assert_cmpint (PQntuples (r), ==, 5);
+  g_assert_cmpstr (PQgetvalue (r, 0, 0), ==, "kept:*={\"embedding\": null, \"person_id\": \"p1\"}@10");
+  g_assert_cmpstr (PQgetvalue (r, 1, 0), ==, "kept:embedding=\"00ff\"@11");
+  g_assert_cmpstr (PQgetvalue (r, 2, 0), ==, "none:*={\"photo_id\": \"x\", \"embedding\": null}@10");
+  g_assert_cmpstr (PQgetvalue (r, 3, 0), ==, "purged:*={\"embedding\": null, \"person_id\": \"p1\"}@10");
+  g_assert_cmpstr (PQgetvalue (r, 4, 0), ==, "purged:embedding=null@20");
+}
+
 static void
 test_tenancy (void)
 {
@@ -228,6 +263,7 @@ main (int argc, char **argv)
   pg = at_test_pg_start ();
   g_test_add_func ("/sync/server/migrate", test_migrate);
   g_test_add_func ("/sync/server/upgrade-key-collation", test_upgrade_key_collation);
+  g_test_add_func ("/sync/server/upgrade-embeddings-apart", test_upgrade_embeddings_apart);
   g_test_add_func ("/sync/server/tenancy", test_tenancy);
   g_test_add_func ("/sync/server/login-errors", test_login_errors);
   status = g_test_run ();

@@ -25,7 +25,7 @@ static const char *const migrations[] = {
   "0006-upload-parts.sql",
   "0007-face-scans.sql",
   "0008-outbox-batches.sql",
-  "0009-bucket-by-container.sql",
+  "0009-capture-again.sql",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_CATALOG_SCHEMA_VERSION);

@@ -166,13 +166,24 @@ row_object (const char *table,
 
   for (guint i = 0; i < columns->len; i++)
     {
-      g_autofree char *value = at_sync_value_expr (table, columns->pdata[i], ref);
+      /* (an embedding goes as a field of its own: at_sync_consent_emit) */
+      g_autofree char *value = at_sync_column_is_gated (table, columns->pdata[i])
+                               ? g_strdup ("NULL") : at_sync_value_expr (table, columns->pdata[i], ref);
       char *part = sqlite3_mprintf ("%s'%q', %s", i ? ", " : "", (const char *) columns->pdata[i], value);
       g_string_append (s, part);
       sqlite3_free (part);
     }
   g_string_append_c (s, ')');
   return g_string_free (s, FALSE);
+}
+
+static gboolean
+has_gated (const char *table, GPtrArray *columns)
+{
+  for (guint i = 0; i < columns->len; i++)
+    if (at_sync_column_is_gated (table, columns->pdata[i]))
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean
@@ -187,6 +198,9 @@ install_table (AtSqlConn   *conn,
   g_autofree char *bucket_old = at_sync_bucket_expr (conn, t, "OLD");
   g_autofree char *bucket_row = NULL;
   g_autofree char *table_ref = NULL;
+  g_autofree char *new_embedding = NULL;
+  g_autofree char *all_embeddings = NULL;
+  g_autofree char *purge = NULL;
   GString *sql;
   char *part;
   gboolean ok;
@@ -194,6 +208,15 @@ install_table (AtSqlConn   *conn,
   if (columns == NULL)
     return FALSE;
   object = row_object (t, columns, "NEW");
+  if (has_gated (t, columns))
+    {
+      new_embedding = at_sync_consent_emit (conn, t, "r.id = NEW.id");
+      all_embeddings = at_sync_consent_emit (conn, t, "true");
+      /* a deleted row's embedding goes from the server too */
+      purge = mprintf_dup (sqlite3_mprintf (AT_SYNC_NEXT_HLC " " AT_SYNC_OUTBOX_INSERT " VALUES ('%q', OLD.id, 'embedding', "
+                                            "'null', " AT_SYNC_HLC ", %s, " AT_SYNC_BATCH ")" AT_SYNC_OUTBOX_UPSERT, t,
+                                            bucket_old));
+    }
   sql = g_string_new (NULL);
   part = sqlite3_mprintf ("DROP TRIGGER IF EXISTS \"sync_%w_insert\"; DROP TRIGGER IF EXISTS \"sync_%w_update\"; "
                           "DROP TRIGGER IF EXISTS \"sync_%w_delete\";", t, t, t);
@@ -206,7 +229,8 @@ install_table (AtSqlConn   *conn,
                           " " AT_SYNC_OUTBOX_INSERT " VALUES ('%q', NEW.id, '*', %s, " AT_SYNC_HLC ", %s, " AT_SYNC_BATCH ")"
                           AT_SYNC_OUTBOX_UPSERT
                           " INSERT INTO sync_clock (tbl, pk, col, hlc, node) VALUES ('%q', NEW.id, '*', " AT_SYNC_HLC ", " AT_SYNC_NODE ")"
-                          AT_SYNC_CLOCK_UPSERT " END;", t, t, t, object, bucket_new, t);
+                          AT_SYNC_CLOCK_UPSERT " %s END;", t, t, t, object, bucket_new, t,
+                          new_embedding ? new_embedding : "");
   g_string_append (sql, part);
   sqlite3_free (part);
 
@@ -252,7 +276,7 @@ install_table (AtSqlConn   *conn,
                           " " AT_SYNC_OUTBOX_INSERT " VALUES ('%q', OLD.id, '_deleted', 'true', "
                           AT_SYNC_HLC ", %s, " AT_SYNC_BATCH ")" AT_SYNC_OUTBOX_UPSERT
                           " INSERT INTO sync_clock (tbl, pk, col, hlc, node) VALUES ('%q', OLD.id, '_deleted', " AT_SYNC_HLC ", "
-                          AT_SYNC_NODE ")" AT_SYNC_CLOCK_UPSERT " END;", t, t, t, bucket_old, t);
+                          AT_SYNC_NODE ")" AT_SYNC_CLOCK_UPSERT " %s END;", t, t, t, bucket_old, t, purge ? purge : "");
   g_string_append (sql, part);
   sqlite3_free (part);
 
@@ -269,6 +293,8 @@ install_table (AtSqlConn   *conn,
                               " FROM \"%w\" WHERE true" AT_SYNC_CLOCK_UPSERT, t, old, bucket_row, t, t, t);
       g_string_append (sql, part);
       sqlite3_free (part);
+      if (all_embeddings != NULL)
+        g_string_append (sql, all_embeddings);
     }
   else
     {

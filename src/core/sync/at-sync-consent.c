@@ -7,7 +7,10 @@
  * row without it ("embedding": null, never applied over a value there). When
  * the gate opens (a tag confirmed, consent given) the embeddings it covers
  * are queued; a purge (embedding set to NULL, as revoking consent does)
- * always travels, so it reaches every copy. Landmarks stay local.
+ * always travels, so it reaches every copy. An embedding travels only as a
+ * field of its own, never inside a whole row's cell, where a purge could
+ * not reach it on the server; a deleted row's is purged with it. Landmarks
+ * stay local.
  *
  * On the wire an embedding is hex text; at_unhex() turns it back into the
  * BLOB when a pull writes it (SQLite 3.40 has no unhex()).
@@ -93,10 +96,10 @@ at_sync_decode_expr (const char *table,
   return find (table, column) ? g_strdup_printf ("at_unhex(%s)", expr) : g_strdup (expr);
 }
 
-/* Queues the embedding of every row of @table picked by @where (SQL over
- * alias r) whose gate is open. */
-static char *
-emit (AtSqlConn *conn, const char *table, const char *where)
+char *
+at_sync_consent_emit (AtSqlConn  *conn,
+                      const char *table,
+                      const char *where)
 {
   g_autofree char *gate = at_sync_column_gate (table, "embedding", "r");
   g_autofree char *bucket = at_sync_bucket_expr (conn, table, "r");
@@ -118,9 +121,10 @@ gboolean
 at_sync_consent_install (AtSqlConn  *conn,
                          GError    **error)
 {
-  g_autofree char *tagged = emit (conn, "faces", "r.id = NEW.face_id");
-  g_autofree char *selfies = emit (conn, "reference_faces", "r.person_id = NEW.person_id");
-  g_autofree char *faces = emit (conn, "faces", "r.id IN (SELECT face_id FROM face_tags WHERE person_id = NEW.person_id)");
+  g_autofree char *tagged = at_sync_consent_emit (conn, "faces", "r.id = NEW.face_id");
+  g_autofree char *selfies = at_sync_consent_emit (conn, "reference_faces", "r.person_id = NEW.person_id");
+  g_autofree char *faces = at_sync_consent_emit (conn, "faces",
+                                                 "r.id IN (SELECT face_id FROM face_tags WHERE person_id = NEW.person_id)");
   g_autofree char *sql = NULL;
 
   if (at_sql_query_int (conn, "SELECT count(*) FROM sqlite_master WHERE name IN ('faces', 'face_tags', 'consents', "

@@ -22,6 +22,13 @@ char    *at_sync_value_expr      (const char *table,
 char    *at_sync_decode_expr     (const char *table,
                                   const char *column,
                                   const char *expr);
+/* SQL (statements for a trigger body) that queues, with a clock of its own,
+ * the embedding of every row of @table picked by @where (SQL over alias r)
+ * whose gate is open. An embedding never rides in a whole row's cell: as a
+ * field of its own, a purge overwrites it on the server. */
+char    *at_sync_consent_emit    (AtSqlConn  *conn,
+                                  const char *table,
+                                  const char *where);
 /* The triggers that queue embeddings when a gate opens. */
 gboolean at_sync_consent_install (AtSqlConn  *conn,
                                   GError    **error);

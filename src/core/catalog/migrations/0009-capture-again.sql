@@ -1,0 +1,11 @@
+-- Schema v9: the capture triggers are made again (at_sync_capture_install
+-- runs after every migration), for two changes in what they record:
+-- * a row without a project of its own is filed under the bucket of its
+--   first declared parent, the one that holds it: a face tag under its
+--   face's project (not its person's, who may belong to the whole studio),
+--   an album item under its album's, a proof selection under its session's;
+-- * a face embedding travels only as a field of its own, never inside its
+--   row's cell, so that a purge (consent revoked) reaches every copy on the
+--   server; a deleted row's embedding is purged with it.
+-- Nothing changes in the tables.
+SELECT 1;
