@@ -55,6 +55,29 @@ test_migrate (void)
   }
 }
 
+/* A database @name of its own at schema @version holding @rows (SQL run
+ * as the owner): a server to upgrade. Its conninfo goes to @url. */
+static PGconn *
+older_server (const char *name, int version, const char *rows, char **url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", name);
+  g_autofree char *created = at_test_pg_psql (pg, create);
+  g_autoptr(PGresult) r = NULL;
+  PGconn *conn;
+  int to = -1;
+
+  *url = g_strdup_printf ("%s dbname=%s", pg->admin, name);
+  g_assert_true (at_sync_server_migrate_to (*url, version, NULL, &to, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (to, ==, version);
+  conn = at_pg_connect (*url, &error);
+  g_assert_no_error (error);
+  r = PQexec (conn, rows);
+  g_assert_cmpint (PQresultStatus (r), ==, PGRES_COMMAND_OK);
+  return conn;
+}
+
 /* A server at version 3, with a studio's rows: version 4 makes its keys
  * compare byte by byte, and keeps the rows, the report views (made again,
  * still as the caller) and the policy. */
@@ -62,9 +85,11 @@ static void
 test_upgrade_key_collation (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *created = at_test_pg_psql (pg, "CREATE DATABASE upgrade");
-  g_autofree char *url = g_strdup_printf ("%s dbname=upgrade", pg->admin);
-  g_autoptr(PGconn) conn = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(PGconn) conn = older_server ("upgrade", 3, "INSERT INTO atelier_studios (id, name) VALUES ('s1', 'Berg Studio');"
+    "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node) VALUES "
+    "('s1', 'projects', 'p1', '*', '{\"name\": \"Berg wedding\", \"status\": \"booked\"}', 10, 1),"
+    "('s1', 'projects', 'p1', 'status', '\"delivered\"', 11, 1)", &url);
   g_autoptr(PGresult) r = NULL;
   int from = -1, to = -1;
   const char *key_collations =
@@ -72,17 +97,6 @@ test_upgrade_key_collation (void)
     "JOIN pg_collation c ON c.oid = a.attcollation "
     "WHERE a.attrelid = 'sync_cell'::regclass AND a.attname IN ('studio_id', 'tbl', 'pk', 'col', 'bucket')";
 
-  g_assert_true (at_sync_server_migrate_to (url, 3, &from, &to, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (to, ==, 3);
-  conn = at_pg_connect (url, &error);
-  g_assert_no_error (error);
-  r = PQexec (conn, "INSERT INTO atelier_studios (id, name) VALUES ('s1', 'Berg Studio');"
-                    "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node) VALUES "
-                    "('s1', 'projects', 'p1', '*', '{\"name\": \"Berg wedding\", \"status\": \"booked\"}', 10, 1),"
-                    "('s1', 'projects', 'p1', 'status', '\"delivered\"', 11, 1)");
-  g_assert_cmpint (PQresultStatus (r), ==, PGRES_COMMAND_OK);
-  g_clear_pointer (&r, PQclear);
   r = PQexec (conn, key_collations);
   g_assert_cmpstr (PQgetvalue (r, 0, 0), ==, "studio_id=default,tbl=default,pk=default,col=default,bucket=default");
   g_clear_pointer (&r, PQclear);
@@ -115,23 +129,15 @@ static void
 test_upgrade_embeddings_apart (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *created = at_test_pg_psql (pg, "CREATE DATABASE embeddings");
-  g_autofree char *url = g_strdup_printf ("%s dbname=embeddings", pg->admin);
-  g_autoptr(PGconn) conn = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(PGconn) conn = older_server ("embeddings", 4, "INSERT INTO atelier_studios (id, name) VALUES ('s1', 'Berg Studio');"
+    "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node) VALUES "
+    "('s1', 'reference_faces', 'kept', '*', '{\"person_id\": \"p1\", \"embedding\": \"00ff\"}', 10, 1),"
+    "('s1', 'reference_faces', 'purged', '*', '{\"person_id\": \"p1\", \"embedding\": \"0aff\"}', 10, 1),"
+    "('s1', 'reference_faces', 'purged', 'embedding', 'null', 20, 1),"
+    "('s1', 'faces', 'none', '*', '{\"photo_id\": \"x\", \"embedding\": null}', 10, 1)", &url);
   g_autoptr(PGresult) r = NULL;
 
-  g_assert_true (at_sync_server_migrate_to (url, 4, NULL, NULL, &error));
-  g_assert_no_error (error);
-  conn = at_pg_connect (url, &error);
-  g_assert_no_error (error);
-  r = PQexec (conn, "INSERT INTO atelier_studios (id, name) VALUES ('s1', 'Berg Studio');"
-                    "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node) VALUES "
-                    "('s1', 'reference_faces', 'kept', '*', '{\"person_id\": \"p1\", \"embedding\": \"00ff\"}', 10, 1),"
-                    "('s1', 'reference_faces', 'purged', '*', '{\"person_id\": \"p1\", \"embedding\": \"0aff\"}', 10, 1),"
-                    "('s1', 'reference_faces', 'purged', 'embedding', 'null', 20, 1),"
-                    "('s1', 'faces', 'none', '*', '{\"photo_id\": \"x\", \"embedding\": null}', 10, 1)");
-  g_assert_cmpint (PQresultStatus (r), ==, PGRES_COMMAND_OK);
-  g_clear_pointer (&r, PQclear);
   g_assert_true (at_sync_server_migrate (url, NULL, NULL, &error));
   g_assert_no_error (error);
   r = PQexec (conn, "SELECT pk || ':' || col || '=' || val::text || '@' || hlc FROM sync_cell ORDER BY pk, col");
