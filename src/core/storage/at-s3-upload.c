@@ -32,8 +32,6 @@
 #include "at-s3-upload-private.h"
 #include "at-uuid.h"
 
-
-
 G_DEFINE_FINAL_TYPE (AtS3Upload, at_s3_upload, G_TYPE_OBJECT)
 
 AtS3Upload *
@@ -100,7 +98,6 @@ at_s3_upload_get_parts_resumed (AtS3Upload *self)
   return self->resumed;
 }
 
-
 /* ---- a run ---- */
 
 static void finish (AtS3Upload *self);
@@ -134,7 +131,6 @@ watch_stop (AtS3Upload *self, GCancellable *cancellable)
     self->stop_watch = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), g_object_ref (self->stop),
                                               g_object_unref);
 }
-
 
 static void
 aborted_cb (GObject *source, GAsyncResult *result, gpointer data)
@@ -596,7 +592,6 @@ finish (AtS3Upload *self)
     }
   g_object_unref (task);
 }
-
 
 void
 at_s3_upload_run (AtS3Upload          *self,

@@ -34,8 +34,8 @@
 #include "at-sync-server.h"
 
 /* A workstation clock more than five minutes ahead of the server's is refused. */
-#define MAX_AHEAD_MS "300000"
-#define AHEAD_HLC    ((gint64) 300000 << 16)
+#define MAX_AHEAD_MS 300000
+#define AHEAD_HLC    ((gint64) MAX_AHEAD_MS << 16)
 
 static AtSyncFaultFunc fault_func;
 static gpointer fault_data;
@@ -336,7 +336,7 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
 
   g_debug ("copied in %.1f ms", (g_get_monotonic_time () - started) / 1e3);
   if ((ahead = at_pg_query (pg, "SELECT coalesce(max(hlc), 0) > (((extract(epoch FROM clock_timestamp()) * 1000)::bigint + "
-                                MAX_AHEAD_MS ") << 16) FROM sync_stage", 0, NULL, error)) == NULL)
+                                G_STRINGIFY (MAX_AHEAD_MS) ") << 16) FROM sync_stage", 0, NULL, error)) == NULL)
     return FALSE;
   if (g_str_equal (PQgetvalue (ahead, 0, 0), "t"))
     {
@@ -448,13 +448,6 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
   return TRUE;
 }
 
-/**
- * at_sync_once:
- * @url: a libpq URL or conninfo; the password may come from PGPASSWORD
- *
- * Pushes this catalog's changes, then pulls everyone else's. Offline is an
- * error of its own (AT_SYNC_ERROR_OFFLINE): nothing is lost, try again later.
- */
 /* One sync of a catalog at a time, whichever process runs it (the
  * application, atelier-cli): two at once could each close a batch, and one
  * acknowledge an edit the other had moved into it unsent. An advisory lock
@@ -477,6 +470,7 @@ lock_catalog (AtCatalog *catalog, GCancellable *cancellable, GError **error)
     }
   while (flock (fd, LOCK_EX | LOCK_NB) != 0)
     {
+      /* (a file system without such locks: on, unlocked, as before) */
       if (errno != EWOULDBLOCK && errno != EINTR)
         break;
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -497,6 +491,13 @@ lock_catalog (AtCatalog *catalog, GCancellable *cancellable, GError **error)
   return fd;
 }
 
+/**
+ * at_sync_once:
+ * @url: a libpq URL or conninfo; the password may come from PGPASSWORD
+ *
+ * Pushes this catalog's changes, then pulls everyone else's. Offline is an
+ * error of its own (AT_SYNC_ERROR_OFFLINE): nothing is lost, try again later.
+ */
 gboolean
 at_sync_once (AtCatalog     *catalog,
               const char    *url,
