@@ -557,6 +557,39 @@ test_upload_gone_mid_run (void)
   at_test_rm_rf (dir);
 }
 
+/* The answer to CompleteMultipartUpload is lost after the server put the
+ * parts together: the retry hears NoSuchUpload, and the upload, finding
+ * its object there, whole, is done; no part goes twice. */
+static void
+test_completion_answer_lost (void)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestS3 *proxy = at_test_s3_proxy_losing_completions (s3);
+  g_autoptr(AtS3Client) c = at_test_s3_client (proxy->endpoint, "lost-answer", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *src = g_build_filename (dir, "wedding.mov", NULL);
+  g_autofree char *catalog_path = g_build_filename (dir, "catalog.atelier", NULL);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 3 * 5 * MIB + 9);
+  g_autoptr(GFile) file = g_file_new_for_path (src);
+  g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, &error);
+  g_autoptr(AtS3Upload) u = at_s3_upload_new (c, catalog, file, "wedding.mov");
+  gint64 before, after;
+
+  at_test_s3_make_bucket (c);
+  at_s3_client_set_retries (c, 4, 20);
+  at_s3_upload_set_part_size (u, 5 * MIB);
+  before = at_test_s3_part_bytes (s3, NULL);
+  g_assert_true (upload (u, NULL, &error));
+  g_assert_no_error (error);
+  after = at_test_s3_part_bytes (s3, NULL);
+  g_assert_cmpint (after - before, ==, (gint64) g_bytes_get_size (sent));
+  at_test_s3_assert_stored (c, "wedding.mov", sent, dir);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 1);
+  at_test_s3_stop (proxy);
+  at_test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -576,6 +609,7 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/cancel", test_cancel);
   g_test_add_func ("/s3/upload/upload-gone", test_upload_gone);
   g_test_add_func ("/s3/upload/upload-gone-mid-run", test_upload_gone_mid_run);
+  g_test_add_func ("/s3/upload/completion-answer-lost", test_completion_answer_lost);
   status = g_test_run ();
   at_test_s3_stop (s3);
   return status;

@@ -35,6 +35,7 @@ struct _AtS3Upload
   gboolean      has_row;     /* the catalog has a record of this file and key (a queued one, say) */
   gboolean      keep_on_cancel;
   gboolean      restarted;   /* this run began its multipart upload again */
+  gboolean      completed;   /* the server has the object: whatever comes after, it is done */
   GPtrArray    *etags;       /* by part number - 1; NULL while not taken */
   guint         n_parts;
   guint         next;        /* the next part to look at, from 0 */
@@ -50,6 +51,14 @@ gboolean    _at_s3_upload_stat           (AtS3Upload          *self,
                                           goffset             *size,
                                           gint64              *mtime,
                                           GError             **error);
+/* (at-s3-upload-verify.c) Whether the object under the key is the one the
+ * parts just sent make (a completion answered NoSuchUpload). */
+void        _at_s3_upload_check_completed        (AtS3Upload          *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean    _at_s3_upload_check_completed_finish (AtS3Upload          *self,
+                                                  GAsyncResult        *result);
 /* On a worker: the file, and the catalog's record of an earlier run. */
 void        _at_s3_upload_prepare_thread (GTask               *task,
                                           gpointer             source,

@@ -182,12 +182,11 @@ single_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   AtS3Upload *self = data;
 
-  if (!at_s3_client_put_file_finish (self->client, result, &self->failure))
+  if (at_s3_client_put_file_finish (self->client, result, &self->failure))
     {
-      finish (self);
-      return;
+      self->sent_now = self->size;
+      self->completed = TRUE;
     }
-  self->sent_now = self->size;
   finish (self);
 }
 
@@ -453,13 +452,30 @@ part_read (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
+verified_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AtS3Upload *self = data;
+
+  if (_at_s3_upload_check_completed_finish (self, result))
+    {
+      g_debug ("%s: completed by a try whose answer was lost", self->key);
+      g_clear_error (&self->failure);
+      self->completed = TRUE;
+    }
+  finish (self);
+}
+
+static void
 checked_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   AtS3Upload *self = data;
 
-  if (!at_s3_client_multipart_complete_finish (self->client, result, &self->failure))
+  if (at_s3_client_multipart_complete_finish (self->client, result, &self->failure))
+    self->completed = TRUE;
+  else if (g_error_matches (self->failure, AT_S3_ERROR, AT_S3_ERROR_UPLOAD_GONE))
     {
-      finish (self);
+      /* perhaps put together by an earlier try whose answer was lost: not sent again if so */
+      _at_s3_upload_check_completed (self, NULL, verified_cb, self);
       return;
     }
   finish (self);
@@ -486,8 +502,10 @@ complete (AtS3Upload *self)
       finish (self);
       return;
     }
+  /* (a pause arriving now does not cut it short: one short request, and
+   * cut, the server might have put the parts together or not) */
   at_s3_client_multipart_complete (self->client, self->key, self->upload_id, (const char *const *) self->etags->pdata,
-                                   self->n_parts, g_task_get_cancellable (self->task), checked_cb, self);
+                                   self->n_parts, NULL, checked_cb, self);
 }
 
 static void
@@ -562,7 +580,7 @@ finish (AtS3Upload *self)
 
   g_clear_pointer (&self->ahead, at_s3_body_unref);
 
-  if (self->failure == NULL && !g_cancellable_is_cancelled (cancellable))
+  if (self->failure == NULL && (self->completed || !g_cancellable_is_cancelled (cancellable)))
     {
       _at_s3_upload_record_end (self, "completed", NULL);
       g_task_return_boolean (task, TRUE);
@@ -604,6 +622,8 @@ at_s3_upload_run (AtS3Upload          *self,
   g_return_if_fail (self->task == NULL);
   self->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (self->task, at_s3_upload_run);
+  /* (finish says what a cancel meant: paused, cancelled, or too late, done) */
+  g_task_set_check_cancellable (self->task, FALSE);
   watch_stop (self, cancellable);
   self->id[0] = '\0';
   self->has_row = FALSE;
@@ -612,7 +632,7 @@ at_s3_upload_run (AtS3Upload          *self,
   g_clear_pointer (&self->etags, g_ptr_array_unref);
   self->next = self->in_flight = self->resumed = 0;
   self->sent_now = self->done_bytes = 0;
-  self->restarted = FALSE;
+  self->restarted = self->completed = FALSE;
   prepare = g_task_new (self, cancellable, prepared_cb, self);
   g_task_run_in_thread (prepare, _at_s3_upload_prepare_thread);
 }

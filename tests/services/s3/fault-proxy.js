@@ -8,6 +8,7 @@
 // middle). Everything else passes untouched.
 //
 //   node fault-proxy.js TARGET_PORT [--slowdown-every N] [--cut-every M] [--delay-ms D]
+//                       [--lose-complete-answers K]
 // prints "ready PORT".
 'use strict';
 
@@ -22,6 +23,9 @@ const option = (name) => {
 const slowdownEvery = option('--slowdown-every');
 const cutEvery = option('--cut-every');
 const delayMs = option('--delay-ms');
+// the first K CompleteMultipartUpload answers are lost on the way back:
+// the server did put the parts together, the client never hears so
+let loseCompleteAnswers = option('--lose-complete-answers');
 let parts = 0;
 const refusals = [
   [503, 'SlowDown', 'Please reduce your request rate.'],
@@ -50,8 +54,24 @@ function forward(req, res, cutAt) {
   req.on('end', () => upstream.end());
 }
 
+function forwardAndLoseAnswer(req, res) {
+  const upstream = http.request({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers },
+    (answer) => {
+      answer.resume();
+      answer.on('end', () => res.socket.destroy());
+    });
+  upstream.on('error', () => res.destroy());
+  req.pipe(upstream);
+}
+
 const server = http.createServer((req, res) => {
   const isPart = req.method === 'PUT' && /[?&]partNumber=/.test(req.url);
+  const isComplete = req.method === 'POST' && /[?&]uploadId=/.test(req.url);
+  if (isComplete && loseCompleteAnswers > 0) {
+    loseCompleteAnswers--;
+    forwardAndLoseAnswer(req, res);
+    return;
+  }
   if (!isPart) {
     forward(req, res, 0);
     return;
