@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "at-s3-upload-private.h"
 
 /* The ETag S3 gives an object put together from @n parts of these ETags;
