@@ -394,6 +394,33 @@ test_one_sync_at_a_time (Fixture *f, gconstpointer data)
   g_thread_join (holder);
 }
 
+/* A field this workstation does not have (a newer Atelier's column) is
+ * not lost: once the column is here (an upgrade), the next sync reads the
+ * feed again from the start and the value arrives. */
+static void
+test_unknown_column_later_known (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p = photo_id (f->a, 1);
+  g_autofree char *sql = NULL;
+  g_autofree char *injected = NULL;
+
+  sync_ok (f->a, url_a1);
+  sync_ok (f->b, url_a2);
+  sql = g_strdup_printf ("INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) SELECT studio_id, tbl, pk, "
+                         "'sharpness', '7', hlc + 1000, 99, bucket FROM sync_cell WHERE pk = '%s' AND col = '*'", p);
+  injected = at_test_pg_psql (pg, sql);
+  sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_unknown WHERE tbl = 'photos' AND col = 'sharpness'"), ==, 1);
+
+  at_test_sql_exec (f->b, "ALTER TABLE photos ADD COLUMN sharpness INTEGER");
+  sync_ok (f->b, url_a2);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT sharpness FROM photos WHERE id = '%s'", p);
+  g_assert_cmpint (at_test_sql_int (f->b, sql), ==, 7);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_unknown"), ==, 0);
+  assert_same (f->a, f->b);
+}
+
 /* Two workstations edit one field: the later edit wins on both, whichever
  * syncs first; an older remote value does not overwrite a newer unsent one. */
 static void
@@ -567,6 +594,7 @@ main (int argc, char **argv)
   ADD ("/sync/clock-ahead", test_clock_ahead);
   ADD ("/sync/row-from-older-workstation", test_row_from_older_workstation);
   ADD ("/sync/one-at-a-time", test_one_sync_at_a_time);
+  ADD ("/sync/unknown-column-later-known", test_unknown_column_later_known);
   ADD ("/sync/last-writer-wins", test_last_writer_wins);
   ADD ("/sync/restored-backup", test_restored_backup);
   ADD ("/sync/other-studio", test_other_studio);

@@ -290,6 +290,15 @@ insert_row (AtSqlConn *conn, Table *t, const AtSyncCell *c, GError **error)
   return at_sql_step_done (conn, insert, error);
 }
 
+/* A cell for a table or column this catalog does not have (a newer
+ * Atelier's): noted, to be read again once it is here. */
+static gboolean
+note_unknown (AtSqlConn *conn, const AtSyncCell *c, gboolean table, GError **error)
+{
+  return at_sql_exec_bound (conn, error, "INSERT OR IGNORE INTO sync_unknown (tbl, col) VALUES (?1, ?2)", "tt", c->tbl,
+                            table ? "*" : c->col);
+}
+
 /* A statement refused for a unique key: SQLite has undone that statement
  * (and its triggers) alone; the cell is parked and the page goes on. */
 static gboolean
@@ -312,12 +321,14 @@ park_if_clash (AtSqlConn *conn, const AtSyncCell *c, Counts *n, GError **error)
 
 static gboolean apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, GError **error);
 
-/* Field edits that waited for this row. */
+/* Field edits that waited for this row (a whole row waiting for its parent
+ * is at-sync-apply-orphans.c's). */
 static gboolean
 drain_inbox (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk, Counts *n, GError **error)
 {
   g_autoptr(GPtrArray) waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) at_sync_cell_free);
-  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT col, val, hlc, node FROM sync_inbox WHERE tbl = ?1 AND pk = ?2",
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT col, val, hlc, node FROM sync_inbox WHERE tbl = ?1 AND pk = ?2 "
+                                            "AND col <> '*'",
                                             error);
 
   if (stmt == NULL)
@@ -338,7 +349,7 @@ drain_inbox (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk
   at_sql_stmt_release (stmt);
   if (waiting->len == 0)
     return TRUE;
-  if (!at_sql_exec_bound (conn, error, "DELETE FROM sync_inbox WHERE tbl = ?1 AND pk = ?2", "tt", tbl, pk))
+  if (!at_sql_exec_bound (conn, error, "DELETE FROM sync_inbox WHERE tbl = ?1 AND pk = ?2 AND col <> '*'", "tt", tbl, pk))
     return FALSE;
   for (guint i = 0; i < waiting->len; i++)
     if (!apply_field (conn, cache, waiting->pdata[i], n, error))
@@ -380,7 +391,7 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
   int exists;
 
   if (t == NULL)
-    return TRUE;
+    return note_unknown (conn, c, TRUE, error);
   if (!clocks_of (conn, c->tbl, c->pk, "*", &field, &row, &deleted, error))
     return FALSE;
   if (!NEWER (c, row) || !NEWER (c, deleted))
@@ -430,7 +441,7 @@ apply_delete (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n
   Clock field, row, deleted;
 
   if (t == NULL)
-    return TRUE;
+    return note_unknown (conn, c, TRUE, error);
   if (!clocks_of (conn, c->tbl, c->pk, "_deleted", &field, &row, &deleted, error))
     return FALSE;
   if (!NEWER (c, deleted))
@@ -452,7 +463,7 @@ apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n,
   gboolean changed;
 
   if (t == NULL || !_at_sync_has_column (t->columns, c->col))
-    return TRUE;
+    return note_unknown (conn, c, t == NULL, error);
   if (!clocks_of (conn, c->tbl, c->pk, c->col, &field, &row, &deleted, error))
     return FALSE;
   if (!NEWER (c, field) || !NEWER (c, row))
@@ -520,4 +531,36 @@ at_sync_apply_page (AtSqlConn   *conn,
   *conflicts += counts.conflicts;
   /* the clock moves past everything seen, so the next local edit wins over it */
   return at_sql_exec_bound (conn, error, "UPDATE sync_state SET applying = 0, last_hlc = max(last_hlc, ?1)", "l", max_hlc);
+}
+
+gboolean
+at_sync_relearn_unknown (AtSqlConn  *conn,
+                         GError    **error)
+{
+  g_autoptr(GHashTable) cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, _at_sync_table_free);
+  g_autoptr(GPtrArray) known = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT tbl, col FROM sync_unknown", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_ptr_array_add (known, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      g_ptr_array_add (known, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  at_sql_stmt_release (stmt);
+  for (guint i = 0; i + 1 < known->len; i += 2)
+    {
+      Table *t = _at_sync_table_of (conn, cache, known->pdata[i]);
+
+      if (t == NULL || (!g_str_equal (known->pdata[i + 1], "*") && !_at_sync_has_column (t->columns, known->pdata[i + 1])))
+        continue;
+      g_debug ("%s.%s is here now: the feed is read again from the start", (const char *) known->pdata[i],
+               (const char *) known->pdata[i + 1]);
+      if (!at_sql_exec_bound (conn, error, "DELETE FROM sync_unknown WHERE tbl = ?1 AND col = ?2", "tt", known->pdata[i],
+                              known->pdata[i + 1]) ||
+          !at_sql_exec_bound (conn, error, "UPDATE sync_buckets SET cursor_xid = '0', cursor_seq = 0", ""))
+        return FALSE;
+    }
+  return TRUE;
 }

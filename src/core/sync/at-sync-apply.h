@@ -26,5 +26,10 @@ gboolean at_sync_apply_page  (AtSqlConn   *conn,
                               guint       *applied,
                               guint       *conflicts,
                               GError     **error);
+/* Inside the writer's transaction, before a pull: if a table or column a
+ * pull met unknown is here now (an upgrade), the feed is read again from
+ * the start (what is here already is skipped by its clocks). */
+gboolean at_sync_relearn_unknown (AtSqlConn  *conn,
+                                  GError    **error);
 
 G_END_DECLS

@@ -192,7 +192,7 @@ follow_new_projects (AtSqlConn *conn, GError **error)
 static gboolean
 write_follow (AtSqlConn *conn, gpointer data, GError **error)
 {
-  return follow_new_projects (conn, error);
+  return at_sync_relearn_unknown (conn, error) && follow_new_projects (conn, error);
 }
 
 static gboolean

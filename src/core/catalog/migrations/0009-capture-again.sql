@@ -7,5 +7,13 @@
 -- * a face embedding travels only as a field of its own, never inside its
 --   row's cell, so that a purge (consent revoked) reaches every copy on the
 --   server; a deleted row's embedding is purged with it.
--- Nothing changes in the tables.
-SELECT 1;
+--
+-- And what a pull met that this catalog does not have (a newer Atelier's
+-- table or column) is noted, so that once it is here (an upgrade) the feed
+-- is read again from the start and those values arrive
+-- (at_sync_relearn_unknown).
+CREATE TABLE sync_unknown (
+  tbl  TEXT NOT NULL,
+  col  TEXT NOT NULL,   -- '*' for a whole table
+  PRIMARY KEY (tbl, col)
+) WITHOUT ROWID;
