@@ -590,6 +590,37 @@ test_completion_answer_lost (void)
   at_test_rm_rf (dir);
 }
 
+/* A pause while a part waits out a long backoff (the server refusing every
+ * part) ends the run at once, not when the backoff is over. */
+static void
+test_pause_during_backoff (void)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestS3 *proxy = at_test_s3_proxy (s3, 1, 0, 0);
+  g_autoptr(AtS3Client) c = at_test_s3_client (proxy->endpoint, "backoff", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *src = g_build_filename (dir, "slow.cr3", NULL);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 2 * 5 * MIB);
+  g_autoptr(GFile) file = g_file_new_for_path (src);
+  g_autoptr(AtS3Upload) u = at_s3_upload_new (c, NULL, file, "slow.cr3");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) r = NULL;
+  gint64 t0;
+
+  at_test_s3_make_bucket (c);
+  at_s3_client_set_retries (c, 8, 10000);
+  at_s3_upload_set_part_size (u, 5 * MIB);
+  at_s3_upload_run (u, cancellable, at_test_async_done, &r);
+  at_test_run_main_loop (1000);
+  t0 = g_get_monotonic_time ();
+  g_cancellable_cancel (cancellable);
+  g_assert_false (at_s3_upload_run_finish (u, at_test_async_wait (&r), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, G_USEC_PER_SEC);
+  at_test_s3_stop (proxy);
+  at_test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -610,6 +641,7 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/upload-gone", test_upload_gone);
   g_test_add_func ("/s3/upload/upload-gone-mid-run", test_upload_gone_mid_run);
   g_test_add_func ("/s3/upload/completion-answer-lost", test_completion_answer_lost);
+  g_test_add_func ("/s3/upload/pause-during-backoff", test_pause_during_backoff);
   status = g_test_run ();
   at_test_s3_stop (s3);
   return status;

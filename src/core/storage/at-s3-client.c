@@ -118,6 +118,28 @@ call_again (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Again after @ms, or at once if the call is cancelled meanwhile (a pause
+ * does not wait out a backoff of many seconds). */
+static void
+wait_then_call_again (GTask *task, guint ms)
+{
+  GSource *wait = g_timeout_source_new (ms);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (cancellable != NULL)
+    {
+      /* (a child ready makes its parent dispatch) */
+      GSource *cancelled = g_cancellable_source_new (cancellable);
+
+      g_source_set_dummy_callback (cancelled);
+      g_source_add_child_source (wait, cancelled);
+      g_source_unref (cancelled);
+    }
+  g_source_set_callback (wait, call_again, task, NULL);
+  g_source_attach (wait, g_task_get_context (task));
+  g_source_unref (wait);
+}
+
 /* One answer (or transport failure) of an attempt: done, or again later. */
 static void
 call_answered (GTask *task, GBytes *body, GError *cause)
@@ -147,7 +169,7 @@ call_answered (GTask *task, GBytes *body, GError *cause)
       g_debug ("%s failed (%s): again in %u ms", soup_message_get_method (c->msg), error->message, pause);
       g_error_free (error);
       c->attempt++;
-      g_timeout_add (pause, call_again, task);
+      wait_then_call_again (task, pause);
       return;
     }
   g_task_return_error (task, error);
