@@ -17,3 +17,8 @@ CREATE TABLE sync_unknown (
   col  TEXT NOT NULL,   -- '*' for a whole table
   PRIMARY KEY (tbl, col)
 ) WITHOUT ROWID;
+
+-- Rows waiting in sync_inbox for a parent (col '*') are looked at after
+-- every pulled page: found by this index, not by reading every field that
+-- waits for its row.
+CREATE INDEX sync_inbox_rows ON sync_inbox (tbl, pk) WHERE col = '*';
