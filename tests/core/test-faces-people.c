@@ -324,6 +324,26 @@ test_cluster_collage (void)
     g_assert_cmpint (labels[i], ==, -1);
 }
 
+/* A face passed over (too few free neighbours) joins a group made after it:
+ * clustering again finds nothing new. Face 0 reaches only face 3; faces 1, 2
+ * and 3 make a group after face 0's turn. */
+static void
+test_cluster_fixpoint (void)
+{
+  const float at[4] = { 0.0f, 0.9f, 1.0f, 0.45f };
+  const int photo[4] = { 0, 1, 2, 3 };
+  g_autofree float *vectors = g_new0 (float, 4 * 128);
+  int labels[4] = { -1, -1, -1, -1 };
+
+  for (int i = 0; i < 4; i++)
+    vectors[i * 128] = at[i];
+  at_face_cluster_vectors (vectors, photo, 4, 0.5, 3, labels);
+  g_assert_cmpint (labels[1], >=, 0);
+  g_assert_cmpint (labels[2], ==, labels[1]);
+  g_assert_cmpint (labels[3], ==, labels[1]);
+  g_assert_cmpint (labels[0], ==, labels[1]);
+}
+
 /* Groups in the catalog; naming one tags its faces as the new person. */
 static void
 test_cluster_catalog (Crops *c, gconstpointer data)
@@ -374,6 +394,7 @@ main (int argc, char **argv)
   g_test_add ("/faces/people/match-and-review", Crops, NULL, crops_setup, test_match_and_review, crops_teardown);
   g_test_add ("/faces/people/one-photo", Crops, NULL, crops_setup, test_one_photo, crops_teardown);
   g_test_add_func ("/faces/cluster/collage", test_cluster_collage);
+  g_test_add_func ("/faces/cluster/fixpoint", test_cluster_fixpoint);
   g_test_add ("/faces/cluster/catalog", Crops, NULL, crops_setup, test_cluster_catalog, crops_teardown);
   status = g_test_run ();
   g_object_unref (engine);

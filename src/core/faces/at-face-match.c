@@ -222,37 +222,32 @@ at_face_match (AtCatalog              *catalog,
 
 /* ---- clustering ---- */
 
-void
-at_face_cluster_vectors (const float *vectors,
-                         const int   *photo,
-                         guint        n,
-                         double       eps,
-                         guint        min_faces,
-                         int         *labels)
+/* One pass over the faces without a group: each joins the nearest group
+ * within reach, or starts one with the free faces near it. TRUE if a face
+ * moved. */
+static gboolean
+cluster_pass (const float *vectors,
+              const int   *photo,
+              guint        n,
+              double       eps,
+              guint        min_faces,
+              int         *labels,
+              GHashTable  *members,
+              int         *next)
 {
-  int next = 0;
-  g_autoptr(GHashTable) members = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                                         (GDestroyNotify) g_hash_table_unref);
+  gboolean moved = FALSE;
 
-  /* photos in each group: a group never takes a second face of one photo */
-  for (guint i = 0; i < n; i++)
-    if (labels[i] >= 0)
-      {
-        GHashTable *photos = g_hash_table_lookup (members, GINT_TO_POINTER (labels[i]));
-        if (photos == NULL)
-          g_hash_table_insert (members, GINT_TO_POINTER (labels[i]), photos = g_hash_table_new (g_direct_hash, NULL));
-        g_hash_table_add (photos, GINT_TO_POINTER (photo[i]));
-        next = MAX (next, labels[i] + 1);
-      }
   for (guint i = 0; i < n; i++)
     {
       int join = -1;
       double join_d = G_MAXDOUBLE;
-      g_autoptr(GArray) free_near = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_autoptr(GHashTable) photos_near = g_hash_table_new (g_direct_hash, NULL);
+      g_autoptr(GArray) free_near = NULL;
+      g_autoptr(GHashTable) photos_near = NULL;
 
       if (labels[i] >= 0)
         continue;
+      free_near = g_array_new (FALSE, FALSE, sizeof (guint));
+      photos_near = g_hash_table_new (g_direct_hash, NULL);
       for (guint k = 0; k < n; k++)
         {
           double d;
@@ -278,23 +273,55 @@ at_face_cluster_vectors (const float *vectors,
         {
           labels[i] = join;
           g_hash_table_add (g_hash_table_lookup (members, GINT_TO_POINTER (join)), GINT_TO_POINTER (photo[i]));
+          moved = TRUE;
         }
       else if (free_near->len + 1 >= min_faces)
         {
           GHashTable *photos = g_hash_table_new (g_direct_hash, NULL);
 
-          g_hash_table_insert (members, GINT_TO_POINTER (next), photos);
-          labels[i] = next;
+          g_hash_table_insert (members, GINT_TO_POINTER (*next), photos);
+          labels[i] = *next;
           g_hash_table_add (photos, GINT_TO_POINTER (photo[i]));
           for (guint k = 0; k < free_near->len; k++)
             {
               guint j = g_array_index (free_near, guint, k);
-              labels[j] = next;
+              labels[j] = *next;
               g_hash_table_add (photos, GINT_TO_POINTER (photo[j]));
             }
-          next++;
+          (*next)++;
+          moved = TRUE;
         }
     }
+  return moved;
+}
+
+void
+at_face_cluster_vectors (const float *vectors,
+                         const int   *photo,
+                         guint        n,
+                         double       eps,
+                         guint        min_faces,
+                         int         *labels)
+{
+  int next = 0;
+  g_autoptr(GHashTable) members = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                                         (GDestroyNotify) g_hash_table_unref);
+
+  /* photos in each group: a group never takes a second face of one photo */
+  for (guint i = 0; i < n; i++)
+    if (labels[i] >= 0)
+      {
+        GHashTable *photos = g_hash_table_lookup (members, GINT_TO_POINTER (labels[i]));
+        if (photos == NULL)
+          g_hash_table_insert (members, GINT_TO_POINTER (labels[i]), photos = g_hash_table_new (g_direct_hash, NULL));
+        g_hash_table_add (photos, GINT_TO_POINTER (photo[i]));
+        next = MAX (next, labels[i] + 1);
+      }
+  /* until nothing moves: a face passed over early may be within reach of a
+   * group made after it, and clustering the same faces again must find
+   * nothing new */
+  while (cluster_pass (vectors, photo, n, eps, min_faces, labels, members, &next))
+    ;
 }
 
 typedef struct
