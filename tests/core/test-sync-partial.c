@@ -7,6 +7,7 @@
 
 #include "at-test-cli.h"
 #include "at-test-pg.h"
+#include "at-test-sync.h"
 #include "at-test-util.h"
 
 static AtTestPg *pg;
@@ -49,16 +50,6 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_free (f->dir);
 }
 
-static void
-sync_ok (AtCatalog *catalog, const char *url)
-{
-  g_autoptr(GError) error = NULL;
-  AtSyncReport r;
-  gboolean ok = at_sync_once (catalog, url, &r, NULL, &error);
-
-  g_assert_no_error (error);   /* (first: it says why) */
-  g_assert_true (ok);
-}
 
 static gint64
 count (AtCatalog *catalog, const char *table)
@@ -100,7 +91,7 @@ test_follow_chosen (Fixture *f, gconstpointer data)
 
   g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, &error));
   g_assert_no_error (error);
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->laptop, url_laptop);
   /* studio data: all of it; projects' data: none */
   g_assert_cmpint (count (f->laptop, "projects"), ==, count (f->desk, "projects"));
   g_assert_cmpint (count (f->laptop, "staff"), ==, count (f->desk, "staff"));
@@ -115,12 +106,12 @@ test_follow_chosen (Fixture *f, gconstpointer data)
     g_assert_false (((AtSyncProject *) projects->pdata[i])->followed);
 
   follow (f->laptop, "P-2026-002");
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM albums WHERE name = 'Family picks'"), ==, 1);
   g_assert_cmpint (count (f->laptop, "photos"), ==, 0);
 
   follow (f->laptop, "P-2026-001");
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (count (f->laptop, "photos"), ==, 6);
   g_assert_cmpint (count (f->laptop, "photo_files"), ==, count (f->desk, "photo_files"));
   g_assert_cmpint (count (f->laptop, "album_items"), ==, count (f->desk, "album_items"));
@@ -134,7 +125,7 @@ test_follow_chosen (Fixture *f, gconstpointer data)
   g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_PENDING);
   g_clear_error (&error);
   g_assert_cmpint (count (f->laptop, "photos"), ==, 6);
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->laptop, url_laptop);
 
   unfollow (f->laptop, "P-2026-001");
   g_assert_cmpint (count (f->laptop, "photos"), ==, 0);
@@ -144,7 +135,7 @@ test_follow_chosen (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f->laptop, "albums"), ==, 1);
   g_assert_cmpint (count (f->laptop, "projects"), ==, 6);
   /* nothing left the server, and the desk still has it all */
-  sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->desk, url_desk);
   g_assert_cmpint (count (f->desk, "photos"), ==, 6);
   g_free (sql);
   sql = g_strdup_printf ("SELECT rating FROM photos WHERE id = '%s'", photo);
@@ -156,7 +147,7 @@ test_follow_chosen (Fixture *f, gconstpointer data)
 
   /* following again brings the rows back, with the edit */
   follow (f->laptop, "P-2026-001");
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (count (f->laptop, "photos"), ==, 6);
   g_assert_cmpint (at_test_sql_int (f->laptop, sql), ==, 5);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_buckets"), ==, 3);
@@ -174,7 +165,7 @@ test_follow_again_behind_late_commit (Fixture *f, gconstpointer data)
   g_autofree char *edit = NULL;
   g_autofree char *read = NULL;
 
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->laptop, url_laptop);
   photo = at_test_sql_text (f->laptop, "SELECT id FROM photos ORDER BY id LIMIT 1");
   edit = g_strdup_printf ("UPDATE photos SET rating = 3 WHERE id = '%s'", photo);
   read = g_strdup_printf ("SELECT rating FROM photos WHERE id = '%s'", photo);
@@ -185,15 +176,15 @@ test_follow_again_behind_late_commit (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (at_pg_exec (slow, "BEGIN; SELECT pg_current_xact_id ()", &error));
   at_test_sql_exec (f->laptop, edit);
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->laptop, url_laptop);
   unfollow (f->laptop, "P-2026-001");
   follow (f->laptop, "P-2026-001");
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->laptop, url_laptop);
   /* the photos are back, the edit not yet: it is behind the open transaction */
   g_assert_cmpint (count (f->laptop, "photos"), ==, 6);
   g_assert_cmpint (at_test_sql_int (f->laptop, read), !=, 3);
   g_assert_true (at_pg_exec (slow, "COMMIT", &error));
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (at_test_sql_int (f->laptop, read), ==, 3);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT with_own FROM sync_buckets WHERE bucket = "
                                                "(SELECT id FROM projects WHERE project_number = 'P-2026-001')"), ==, 0);
@@ -209,13 +200,13 @@ test_follow_by_writing (Fixture *f, gconstpointer data)
   g_autofree char *project = NULL;
 
   g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, &error));
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (count (f->laptop, "photos"), ==, 0);
   album = at_album_create (f->laptop, "P-2026-001", "Laptop picks", "proof", &error);
   g_assert_no_error (error);
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (count (f->laptop, "photos"), ==, 6);
-  sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->desk, url_desk);
   g_assert_cmpint (at_test_sql_int (f->desk, "SELECT count(*) FROM albums WHERE name = 'Laptop picks'"), ==, 1);
 
   /* a project made at the desk, with an album, while the laptop follows all */
@@ -230,8 +221,8 @@ test_follow_by_writing (Fixture *f, gconstpointer data)
   g_free (album);
   album = at_album_create (f->desk, "P-2026-099", "Late picks", "proof", &error);
   g_assert_no_error (error);
-  sync_ok (f->desk, url_desk);
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM albums WHERE name = 'Late picks'"), ==, 1);
 }
 
@@ -267,7 +258,7 @@ test_min_client (Fixture *f, gconstpointer data)
   run = at_test_cli ("server", "min-client", "--server", pg->admin, "0", NULL);
   g_assert_cmpint (run.status, ==, 0);
   at_test_run_clear (&run);
-  sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->desk, url_desk);
   g_assert_cmpint (count (f->desk, "sync_outbox"), ==, 0);
 }
 
@@ -306,7 +297,7 @@ test_item_across_projects (Fixture *f, gconstpointer data)
   at_test_sql_exec (f->desk,
     "INSERT INTO album_items (id, album_id, photo_id, position) "
     "SELECT 'item-x', a.id, p.id, 1 FROM albums a, photos p WHERE a.name = 'Family picks' ORDER BY p.id LIMIT 1;");
-  sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->desk, url_desk);
   for (guint i = 0; i < G_N_ELEMENTS (first); i++)
     {
       g_autoptr(GError) error = NULL;
@@ -316,12 +307,12 @@ test_item_across_projects (Fixture *f, gconstpointer data)
 
       g_assert_no_error (error);
       g_assert_true (at_sync_set_follow_all (laptop, FALSE, &error));
-      sync_ok (laptop, url_laptop);
+      at_test_sync_ok (laptop, url_laptop);
       follow (laptop, first[i]);
-      sync_ok (laptop, url_laptop);
+      at_test_sync_ok (laptop, url_laptop);
       g_assert_cmpint (at_test_sql_int (laptop, "SELECT count(*) FROM album_items WHERE id = 'item-x'"), ==, 0);
       follow (laptop, first[1 - i]);
-      sync_ok (laptop, url_laptop);
+      at_test_sync_ok (laptop, url_laptop);
       g_assert_cmpint (at_test_sql_int (laptop, "SELECT count(*) FROM album_items WHERE id = 'item-x'"), ==, 1);
       g_assert_cmpint (count (laptop, "album_items"), ==, count (f->desk, "album_items"));
       g_assert_cmpint (at_test_sql_int (laptop, "SELECT count(*) FROM sync_inbox"), ==, 0);
@@ -345,25 +336,25 @@ test_face_tag_of_studio_person (Fixture *f, gconstpointer data)
     "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h) "
     "SELECT 'face-s', id, 0.1, 0.1, 0.2, 0.2 FROM photos ORDER BY id LIMIT 1;"
     "INSERT INTO face_tags (id, face_id, person_id, source) VALUES ('tag-s', 'face-s', 'person-s', 'auto');");
-  sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->desk, url_desk);
 
   /* every project: the face and its tag */
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (count (f->laptop, "faces"), ==, 1);
   g_assert_cmpint (count (f->laptop, "face_tags"), ==, 1);
 
   /* another project only: the person (studio data), not the tag */
   g_assert_true (at_sync_set_follow_all (other, FALSE, &error));
-  sync_ok (other, url_laptop);
+  at_test_sync_ok (other, url_laptop);
   follow (other, "P-2026-002");
-  sync_ok (other, url_laptop);
+  at_test_sync_ok (other, url_laptop);
   g_assert_cmpint (count (other, "people"), ==, 1);
   g_assert_cmpint (count (other, "faces"), ==, 0);
   g_assert_cmpint (count (other, "face_tags"), ==, 0);
   g_assert_cmpint (at_test_sql_int (other, "SELECT count(*) FROM sync_inbox"), ==, 0);   /* not even sent */
   /* and the face's project later: both */
   follow (other, "P-2026-001");
-  sync_ok (other, url_laptop);
+  at_test_sync_ok (other, url_laptop);
   g_assert_cmpint (count (other, "face_tags"), ==, 1);
 }
 
@@ -385,23 +376,23 @@ test_embeddings_need_consent (Fixture *f, gconstpointer data)
     "SELECT 'face-1', id, 0.1, 0.1, 0.2, 0.2, randomblob(512) FROM photos ORDER BY id LIMIT 1;"
     "INSERT INTO face_tags (id, face_id, person_id, source) VALUES ('tag-1', 'face-1', 'person-1', 'auto');"
     "INSERT INTO reference_faces (id, person_id, embedding) VALUES ('selfie-1', 'person-1', randomblob(512));");
-  sync_ok (f->desk, url_desk);
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (count (f->laptop, "faces"), ==, 1);
   assert_no_embedding (f->laptop, "faces");
   g_assert_cmpint (server_embeddings (), ==, 0);
 
   /* confirmed, but no consent: still here only */
   at_test_sql_exec (f->desk, "UPDATE face_tags SET review_state = 'confirmed'");
-  sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->desk, url_desk);
   g_assert_cmpint (server_embeddings (), ==, 0);
 
   /* consent given: the selfie and the confirmed face go */
   at_test_sql_exec (f->desk, "INSERT INTO consents (id, person_id, consent_type, consent_version, given_at) "
                              "VALUES ('consent-1', 'person-1', 'biometric_processing', 'v1', '2026-11-29T10:00:00Z')");
-  sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->desk, url_desk);
   g_assert_cmpint (server_embeddings (), ==, 2);
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->laptop, url_laptop);
   desk_face = embedding_of (f->desk, "faces");
   desk_selfie = embedding_of (f->desk, "reference_faces");
   laptop_face = embedding_of (f->laptop, "faces");
@@ -415,7 +406,7 @@ test_embeddings_need_consent (Fixture *f, gconstpointer data)
   at_test_sql_exec (f->desk, "INSERT INTO reference_faces (id, person_id, embedding) VALUES ('selfie-2', 'person-1', "
                              "randomblob(512)); INSERT INTO reference_faces (id, person_id, embedding) VALUES ('selfie-3', "
                              "'person-1', randomblob(512))");
-  sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->desk, url_desk);
   {
     g_autofree char *row = at_test_pg_psql (pg, "SELECT count(*) FROM sync_cell WHERE pk = 'selfie-2' AND col = '*' "
                                                 "AND val -> 'embedding' = 'null'");
@@ -426,13 +417,13 @@ test_embeddings_need_consent (Fixture *f, gconstpointer data)
 
     g_assert_cmpstr (row, ==, "1");
     g_assert_cmpstr (field, ==, "1024");
-    sync_ok (f->laptop, url_laptop);
+    at_test_sync_ok (f->laptop, url_laptop);
     there = at_test_sql_text (f->laptop, "SELECT hex(embedding) FROM reference_faces WHERE id = 'selfie-2'");
     g_assert_cmpstr (there, ==, here);
   }
   /* one deleted while consent holds: its embedding goes from the server with it */
   at_test_sql_exec (f->desk, "DELETE FROM reference_faces WHERE id = 'selfie-3'");
-  sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->desk, url_desk);
   {
     g_autofree char *gone = at_test_pg_psql (pg, "SELECT val::text FROM sync_cell WHERE pk = 'selfie-3' AND col = 'embedding'");
     g_assert_cmpstr (gone, ==, "null");
@@ -441,12 +432,12 @@ test_embeddings_need_consent (Fixture *f, gconstpointer data)
 
   /* cleared while consent holds (a face detected again): the clearing travels */
   at_test_sql_exec (f->desk, "UPDATE faces SET embedding = NULL");
-  sync_ok (f->desk, url_desk);
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->laptop, url_laptop);
   assert_no_embedding (f->laptop, "faces");
   at_test_sql_exec (f->desk, "UPDATE faces SET embedding = randomblob(512)");
-  sync_ok (f->desk, url_desk);
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->laptop, url_laptop);
   g_free (desk_face);
   g_free (laptop_face);
   desk_face = embedding_of (f->desk, "faces");
@@ -456,15 +447,15 @@ test_embeddings_need_consent (Fixture *f, gconstpointer data)
   /* revoked and purged: gone from the server and the laptop */
   at_test_sql_exec (f->desk, "UPDATE consents SET revoked_at = '2026-11-29T12:00:00Z'; "
                              "UPDATE faces SET embedding = NULL; UPDATE reference_faces SET embedding = NULL");
-  sync_ok (f->desk, url_desk);
-  sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (server_embeddings (), ==, 0);
   assert_no_embedding (f->laptop, "faces");
   assert_no_embedding (f->laptop, "reference_faces");
   /* made again after the revocation: it stays here */
   at_test_sql_exec (f->desk, "UPDATE faces SET embedding = randomblob(512)");
   g_assert_cmpint (at_test_sql_int (f->desk, "SELECT count(*) FROM sync_outbox WHERE col = 'embedding'"), ==, 0);
-  sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->desk, url_desk);
   g_assert_cmpint (server_embeddings (), ==, 0);
 }
 

@@ -1,101 +1,25 @@
 /* test-sync.c — push and pull between catalogs through a real PostgreSQL
  * 15, and the faults the design is for: the link cut in the middle of a
  * COPY, the answer to a COMMIT lost, a transaction that commits late, a
- * clock a day ahead, a catalog restored from an old backup. Each ends
- * synced or with a clear error, and nothing lost, doubled or resurrected. */
+ * clock a day ahead. Each ends synced or with a clear error, and nothing
+ * lost, doubled or resurrected. (A catalog restored from a backup or
+ * copied: test-sync-identity.c.) */
 #include "config.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <glib/gstdio.h>
-
 #include "at-test-cli.h"
 #include "at-test-pg.h"
+#include "at-test-sync.h"
 #include "at-test-util.h"
 
+static AtTestSyncServer *server;
 static AtTestPg *pg;
-static char *url_a1, *url_a2, *url_b;
+static const char *url_a1, *url_a2, *url_b;
 
-typedef struct
-{
-  char      *dir;
-  AtCatalog *a;       /* studio A, laptop */
-  AtCatalog *b;       /* studio A, desk */
-} Fixture;
-
-static void
-reset_server (void)
-{
-  g_free (at_test_pg_psql (pg, "TRUNCATE sync_cell, sync_client"));
-}
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  reset_server ();
-  f->dir = at_test_make_tmpdir ();
-  f->a = at_test_demo_catalog (f->dir, 6);
-  path = g_build_filename (f->dir, "desk.atelier", NULL);
-  f->b = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  at_sync_set_fault_func (NULL, NULL);
-  at_sync_set_clock_offset (0);
-  g_clear_object (&f->a);
-  g_clear_object (&f->b);
-  at_test_rm_rf (f->dir);
-  g_free (f->dir);
-}
-
-static AtSyncReport
-sync_ok (AtCatalog *catalog, const char *url)
-{
-  g_autoptr(GError) error = NULL;
-  AtSyncReport r;
-
-  gboolean ok = at_sync_once (catalog, url, &r, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (ok);
-  return r;
-}
-
-static char *
-photo_id (AtCatalog *catalog, int n)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT id FROM photos ORDER BY id LIMIT 1 OFFSET %d", n);
-  return at_test_sql_text (catalog, sql);
-}
-
-static gint64
-rating (AtCatalog *catalog, const char *id)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT rating FROM photos WHERE id = '%s'", id);
-  return at_test_sql_int (catalog, sql);
-}
-
-static void
-set_rating (AtCatalog *catalog, const char *id, int stars)
-{
-  g_autofree char *sql = g_strdup_printf ("UPDATE photos SET rating = %d WHERE id = '%s'", stars, id);
-  at_test_sql_exec (catalog, sql);
-}
-
-static gint64
-server_int (const char *sql)
-{
-  g_autofree char *out = at_test_pg_psql (pg, sql);
-  return g_ascii_strtoll (out, NULL, 10);
-}
+typedef AtTestSyncPair Fixture;
 
 static void
 assert_same_photos (AtCatalog *a, AtCatalog *b)
@@ -128,58 +52,52 @@ static void
 test_push_pull (Fixture *f, gconstpointer data)
 {
   AtSyncReport r;
-  g_autofree char *p = photo_id (f->a, 2);
+  g_autofree char *p = at_test_photo_id (f->a, 2);
   g_autofree char *k = NULL;
 
   /* the laptop's whole catalog goes up; the empty desk catalog gets it all */
-  r = sync_ok (f->a, url_a1);
+  r = at_test_sync_ok (f->a, url_a1);
   g_assert_cmpuint (r.pushed, >, 6);
   g_assert_cmpuint (r.pending, ==, 0);
-  r = sync_ok (f->b, url_a2);
+  r = at_test_sync_ok (f->b, url_a2);
   g_assert_cmpuint (r.applied, >, 6);
   assert_same (f->a, f->b);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos"), ==, 6);
   /* what came in is not sent back, nor applied twice */
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_outbox"), ==, 0);
-  r = sync_ok (f->b, url_a2);
+  r = at_test_sync_ok (f->b, url_a2);
   g_assert_cmpuint (r.pushed, ==, 0);
   g_assert_cmpuint (r.applied, ==, 0);
-  r = sync_ok (f->a, url_a1);
+  r = at_test_sync_ok (f->a, url_a1);
   g_assert_cmpuint (r.pushed, ==, 0);
 
   /* an edit on the desk reaches the laptop */
-  set_rating (f->b, p, 4);
-  sync_ok (f->b, url_a2);
-  r = sync_ok (f->a, url_a1);
-  g_assert_cmpint (rating (f->a, p), ==, 4);
+  at_test_set_rating (f->b, p, 4);
+  at_test_sync_ok (f->b, url_a2);
+  r = at_test_sync_ok (f->a, url_a1);
+  g_assert_cmpint (at_test_photo_rating (f->a, p), ==, 4);
 
   /* a keyword taken off on the laptop is off on the desk; a deleted row stays deleted */
   {
     g_autofree char *add = g_strdup_printf ("INSERT INTO photo_keywords (id, photo_id, keyword) VALUES ('kw-1', '%s', 'Ceremony')", p);
     at_test_sql_exec (f->a, add);
   }
-  sync_ok (f->a, url_a1);
-  sync_ok (f->b, url_a2);
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photo_keywords WHERE id = 'kw-1'"), ==, 1);
   at_test_sql_exec (f->a, "DELETE FROM photo_keywords WHERE id = 'kw-1'");
-  sync_ok (f->a, url_a1);
-  sync_ok (f->b, url_a2);
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photo_keywords WHERE id = 'kw-1'"), ==, 0);
-  sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->a, url_a1);
   assert_same (f->a, f->b);
   k = at_test_sql_text (f->a, "SELECT count(*) FROM sync_outbox");
   g_assert_cmpstr (k, ==, "0");
   /* the report views see it as the workstations do */
   {
     g_autofree char *sql = g_strdup_printf ("SELECT rating FROM atelier_photos WHERE id = '%s'", p);
-    g_assert_cmpint (server_int (sql), ==, 4);
+    g_assert_cmpint (at_test_sync_server_int (server, sql), ==, 4);
   }
-}
-
-static gboolean
-fail_at (const char *point, gpointer data)
-{
-  return g_str_equal (point, data);
 }
 
 /* COMMIT went through, its answer did not: the batch is not merged twice,
@@ -191,22 +109,26 @@ test_lost_ack (Fixture *f, gconstpointer data)
   AtSyncReport r;
   gint64 cells, seq;
 
-  at_sync_set_fault_func (fail_at, (gpointer) "after-commit");
+  at_sync_set_fault_func (at_test_sync_fail_at, (gpointer) "after-commit");
   g_assert_false (at_sync_once (f->a, url_a1, &r, NULL, &error));
   g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE);
   at_sync_set_fault_func (NULL, NULL);
-  cells = server_int ("SELECT count(*) FROM sync_cell");
-  seq = server_int ("SELECT max(seq) FROM sync_cell");
+  cells = at_test_sync_server_int (server, "SELECT count(*) FROM sync_cell");
+  seq = at_test_sync_server_int (server, "SELECT max(seq) FROM sync_cell");
   g_assert_cmpint (cells, >, 0);
   g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox WHERE batch = 1"), >, 0);
 
-  r = sync_ok (f->a, url_a1);
+  /* (the batch recorded is known by its token too) */
+  g_assert_cmpint (at_test_sync_server_int (server, "SELECT count(*) FROM sync_client WHERE length(last_token) = 36"), ==, 1);
+
+  r = at_test_sync_ok (f->a, url_a1);
   g_assert_true (r.recovered);
+  g_assert_false (r.reregistered);
   g_assert_cmpuint (r.pushed, ==, 0);
-  g_assert_cmpint (server_int ("SELECT count(*) FROM sync_cell"), ==, cells);
-  g_assert_cmpint (server_int ("SELECT max(seq) FROM sync_cell"), ==, seq);
+  g_assert_cmpint (at_test_sync_server_int (server, "SELECT count(*) FROM sync_cell"), ==, cells);
+  g_assert_cmpint (at_test_sync_server_int (server, "SELECT max(seq) FROM sync_cell"), ==, seq);
   g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox"), ==, 0);
-  sync_ok (f->b, url_a2);
+  at_test_sync_ok (f->b, url_a2);
   assert_same (f->a, f->b);
 }
 
@@ -217,18 +139,18 @@ static void
 test_next_batch (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = photo_id (f->a, 0);
+  g_autofree char *id = at_test_photo_id (f->a, 0);
   g_autofree char *set = NULL;
   AtSyncReport r;
 
-  at_sync_set_fault_func (fail_at, (gpointer) "after-commit");
+  at_sync_set_fault_func (at_test_sync_fail_at, (gpointer) "after-commit");
   g_assert_false (at_sync_once (f->a, url_a1, &r, NULL, &error));
   g_clear_error (&error);
   at_sync_set_fault_func (NULL, NULL);
   set = g_strdup_printf ("UPDATE photos SET rating = 4 WHERE id = '%s'", id);
   at_test_sql_exec (f->a, set);
   g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox WHERE batch = 2 AND col = 'rating'"), ==, 1);
-  r = sync_ok (f->a, url_a1);
+  r = at_test_sync_ok (f->a, url_a1);
   g_assert_true (r.recovered);
   g_assert_cmpuint (r.pushed, ==, 1);
   g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox"), ==, 0);
@@ -237,11 +159,11 @@ test_next_batch (Fixture *f, gconstpointer data)
   set = g_strdup_printf ("UPDATE photos SET rating = 2 WHERE id = '%s'", id);
   at_test_sql_exec (f->a, set);
   at_test_sql_exec (f->a, "UPDATE sync_outbox SET batch = batch + 1; UPDATE sync_state SET next_batch = next_batch + 1");
-  r = sync_ok (f->a, url_a1);
+  r = at_test_sync_ok (f->a, url_a1);
   g_assert_cmpuint (r.pushed, ==, 1);
   g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox"), ==, 0);
-  sync_ok (f->b, url_a2);
-  g_assert_cmpint (rating (f->b, id), ==, 2);
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_photo_rating (f->b, id), ==, 2);
   assert_same (f->a, f->b);
 }
 
@@ -254,19 +176,19 @@ test_cut_mid_copy (Fixture *f, gconstpointer data)
   AtSyncReport r;
   gint64 waiting = at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox");
 
-  at_sync_set_fault_func (fail_at, (gpointer) "copy");
+  at_sync_set_fault_func (at_test_sync_fail_at, (gpointer) "copy");
   g_assert_false (at_sync_once (f->a, url_a1, &r, NULL, &error));
   g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE);
   at_sync_set_fault_func (NULL, NULL);
-  g_assert_cmpint (server_int ("SELECT count(*) FROM sync_cell"), ==, 0);
+  g_assert_cmpint (at_test_sync_server_int (server, "SELECT count(*) FROM sync_cell"), ==, 0);
   g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox"), ==, waiting);
   {
     g_autofree char *problem = at_test_sql_text (f->a, "SELECT last_error FROM sync_state");
     g_assert_nonnull (strstr (problem, "broke"));
   }
-  r = sync_ok (f->a, url_a1);
+  r = at_test_sync_ok (f->a, url_a1);
   g_assert_cmpuint (r.pushed, ==, waiting);
-  sync_ok (f->b, url_a2);
+  at_test_sync_ok (f->b, url_a2);
   assert_same (f->a, f->b);
 }
 
@@ -278,25 +200,25 @@ test_late_commit (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PGconn) slow = at_pg_connect (url_b == NULL ? NULL : url_a2, &error);
-  g_autofree char *p = photo_id (f->a, 0);
+  g_autofree char *p = at_test_photo_id (f->a, 0);
   g_autofree char *late = NULL;
 
   g_assert_no_error (error);
-  sync_ok (f->a, url_a1);
-  sync_ok (f->b, url_a2);
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
   /* the slow writer takes its xid first */
   late = g_strdup_printf ("BEGIN; INSERT INTO sync_cell (tbl, pk, col, val, hlc, node) VALUES "
                           "('photos', '%s', 'color_label', '\"purple\"', %" G_GINT64_FORMAT ", 7)",
                           p, (g_get_real_time () / 1000 + 1000) << 16);
   g_assert_true (at_pg_exec (slow, late, &error));
-  set_rating (f->a, p, 1);
-  sync_ok (f->a, url_a1);
-  sync_ok (f->b, url_a2);
+  at_test_set_rating (f->a, p, 1);
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
   /* held back behind the open transaction: neither its row nor the later one yet */
-  g_assert_cmpint (rating (f->b, p), !=, 1);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), !=, 1);
   g_assert_true (at_pg_exec (slow, "COMMIT", &error));
-  sync_ok (f->b, url_a2);
-  g_assert_cmpint (rating (f->b, p), ==, 1);
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 1);
   {
     g_autofree char *sql = g_strdup_printf ("SELECT color_label FROM photos WHERE id = '%s'", p);
     g_autofree char *label = at_test_sql_text (f->b, sql);
@@ -311,19 +233,19 @@ static void
 test_clock_ahead (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *p = photo_id (f->a, 1);
+  g_autofree char *p = at_test_photo_id (f->a, 1);
   g_autofree char *sql = NULL;
   g_autofree char *on_server = NULL;
   gint64 soon;
   AtSyncReport r;
 
-  sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->a, url_a1);
   /* this computer's clock a day ahead: its edits are stamped so, and refused */
   at_sync_set_clock_offset (86400000);
   sql = g_strdup_printf ("UPDATE sync_state SET last_hlc = %" G_GINT64_FORMAT,
                          (g_get_real_time () / 1000 + 86400000) << 16);
   at_test_sql_exec (f->a, sql);
-  set_rating (f->a, p, 2);
+  at_test_set_rating (f->a, p, 2);
   g_assert_false (at_sync_once (f->a, url_a1, &r, NULL, &error));
   g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_CLOCK);
   g_assert_nonnull (strstr (error->message, "clock"));
@@ -332,7 +254,7 @@ test_clock_ahead (Fixture *f, gconstpointer data)
 
   /* set right: the edit goes at once, stamped anew, and later edits follow on from now */
   at_sync_set_clock_offset (0);
-  sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->a, url_a1);
   soon = (g_get_real_time () / 1000 + 600000) << 16;
   g_free (sql);
   sql = g_strdup_printf ("SELECT hlc < %" G_GINT64_FORMAT " AND val = '2' FROM sync_cell WHERE pk = '%s' AND col = 'rating'",
@@ -340,12 +262,12 @@ test_clock_ahead (Fixture *f, gconstpointer data)
   on_server = at_test_pg_psql (pg, sql);
   g_assert_cmpstr (on_server, ==, "t");
   g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox"), ==, 0);
-  set_rating (f->a, p, 3);
+  at_test_set_rating (f->a, p, 3);
   g_free (sql);
   sql = g_strdup_printf ("SELECT last_hlc < %" G_GINT64_FORMAT " FROM sync_state", soon);
   g_assert_cmpint (at_test_sql_int (f->a, sql), ==, 1);
-  sync_ok (f->a, url_a1);
-  sync_ok (f->b, url_a2);
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
   g_free (sql);
   sql = g_strdup_printf ("SELECT rating FROM photos WHERE id = '%s'", p);
   g_assert_cmpint (at_test_sql_int (f->b, sql), ==, 3);
@@ -359,9 +281,9 @@ test_row_from_older_workstation (Fixture *f, gconstpointer data)
 {
   g_autofree char *stripped = NULL;
 
-  sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->a, url_a1);
   stripped = at_test_pg_psql (pg, "UPDATE sync_cell SET val = val - 'face_processing' WHERE tbl = 'projects' AND col = '*'");
-  sync_ok (f->b, url_a2);
+  at_test_sync_ok (f->b, url_a2);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM projects"), ==, at_test_sql_int (f->a, "SELECT count(*) FROM projects"));
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM projects WHERE face_processing = 0"), ==,
                    at_test_sql_int (f->b, "SELECT count(*) FROM projects"));
@@ -389,7 +311,7 @@ test_one_sync_at_a_time (Fixture *f, gconstpointer data)
   g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
   holder = g_thread_new ("holder", release_later, GINT_TO_POINTER (fd));
   t0 = g_get_monotonic_time ();
-  sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->a, url_a1);
   g_assert_cmpint (g_get_monotonic_time () - t0, >=, G_USEC_PER_SEC * 9 / 10);
   g_thread_join (holder);
 }
@@ -400,20 +322,20 @@ test_one_sync_at_a_time (Fixture *f, gconstpointer data)
 static void
 test_unknown_column_later_known (Fixture *f, gconstpointer data)
 {
-  g_autofree char *p = photo_id (f->a, 1);
+  g_autofree char *p = at_test_photo_id (f->a, 1);
   g_autofree char *sql = NULL;
   g_autofree char *injected = NULL;
 
-  sync_ok (f->a, url_a1);
-  sync_ok (f->b, url_a2);
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
   sql = g_strdup_printf ("INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) SELECT studio_id, tbl, pk, "
                          "'sharpness', '7', hlc + 1000, 99, bucket FROM sync_cell WHERE pk = '%s' AND col = '*'", p);
   injected = at_test_pg_psql (pg, sql);
-  sync_ok (f->b, url_a2);
+  at_test_sync_ok (f->b, url_a2);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_unknown WHERE tbl = 'photos' AND col = 'sharpness'"), ==, 1);
 
   at_test_sql_exec (f->b, "ALTER TABLE photos ADD COLUMN sharpness INTEGER");
-  sync_ok (f->b, url_a2);
+  at_test_sync_ok (f->b, url_a2);
   g_free (sql);
   sql = g_strdup_printf ("SELECT sharpness FROM photos WHERE id = '%s'", p);
   g_assert_cmpint (at_test_sql_int (f->b, sql), ==, 7);
@@ -426,65 +348,19 @@ test_unknown_column_later_known (Fixture *f, gconstpointer data)
 static void
 test_last_writer_wins (Fixture *f, gconstpointer data)
 {
-  g_autofree char *p = photo_id (f->a, 3);
+  g_autofree char *p = at_test_photo_id (f->a, 3);
 
-  sync_ok (f->a, url_a1);
-  sync_ok (f->b, url_a2);
-  set_rating (f->b, p, 2);     /* older */
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  at_test_set_rating (f->b, p, 2);     /* older */
   g_usleep (5000);
-  set_rating (f->a, p, 5);     /* newer, not pushed yet */
-  sync_ok (f->b, url_a2);
-  sync_ok (f->a, url_a1);
-  g_assert_cmpint (rating (f->a, p), ==, 5);
-  sync_ok (f->b, url_a2);
-  g_assert_cmpint (rating (f->b, p), ==, 5);
+  at_test_set_rating (f->a, p, 5);     /* newer, not pushed yet */
+  at_test_sync_ok (f->b, url_a2);
+  at_test_sync_ok (f->a, url_a1);
+  g_assert_cmpint (at_test_photo_rating (f->a, p), ==, 5);
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 5);
   assert_same (f->a, f->b);
-}
-
-/* The laptop's catalog is put back from a backup taken before two syncs:
- * its batch numbers are behind the server's. It gets a new identity, and
- * its next edit still arrives. */
-static void
-test_restored_backup (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_strdup (at_catalog_get_path (f->a));
-  g_autofree char *backup = g_build_filename (f->dir, "backup.atelier", NULL);
-  g_autofree char *p = photo_id (f->a, 4);
-  g_autofree char *copy = g_strdup_printf ("VACUUM INTO '%s'", backup);
-  AtSyncReport r;
-
-  sync_ok (f->a, url_a1);
-  {
-    /* a backup as a copy tool would take it, beside the open catalog */
-    sqlite3 *db;
-    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, copy, NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close (db);
-  }
-  set_rating (f->a, p, 3);
-  sync_ok (f->a, url_a1);
-  set_rating (f->a, p, 4);
-  sync_ok (f->a, url_a1);
-  g_clear_object (&f->a);
-  g_assert_cmpint (g_unlink (path), ==, 0);
-  {
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-    g_unlink (wal);
-    g_unlink (shm);
-  }
-  g_assert_cmpint (g_rename (backup, path), ==, 0);
-  f->a = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, &error);
-  g_assert_no_error (error);
-
-  set_rating (f->a, p, 1);
-  r = sync_ok (f->a, url_a1);
-  g_assert_true (r.reregistered);
-  g_assert_cmpint (rating (f->a, p), ==, 1);
-  sync_ok (f->b, url_a2);
-  g_assert_cmpint (rating (f->b, p), ==, 1);
-  g_assert_cmpint (server_int ("SELECT count(*) FROM sync_client"), ==, 3);
 }
 
 /* Two workstations number a project alike offline: each keeps its own, the
@@ -493,32 +369,32 @@ static void
 test_unique_clash (Fixture *f, gconstpointer data)
 {
   AtSyncReport r;
-  g_autofree char *p = photo_id (f->a, 0);
+  g_autofree char *p = at_test_photo_id (f->a, 0);
 #define NEW_PROJECT(id, name) "INSERT INTO projects (id, project_number, name, studio_id, customer_id, project_type) " \
                               "SELECT '" id "', 'P-100', '" name "', studio_id, customer_id, project_type FROM projects LIMIT 1"
   const char *on_a = NEW_PROJECT ("project-a", "Garden party");
   const char *on_b = NEW_PROJECT ("project-b", "Gala");
 
-  sync_ok (f->a, url_a1);
-  sync_ok (f->b, url_a2);
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
   at_test_sql_exec (f->a, on_a);
   at_test_sql_exec (f->b, on_b);
   /* enough besides for the page to go the bulk way, whose insert the clash refuses */
   at_test_sql_exec (f->a, "UPDATE photos SET rating = 3, color_label = 'blue', picked = 1 - picked");
-  sync_ok (f->a, url_a1);
-  r = sync_ok (f->b, url_a2);
+  at_test_sync_ok (f->a, url_a1);
+  r = at_test_sync_ok (f->b, url_a2);
   g_assert_cmpuint (r.pulled, >=, 16);
   g_assert_cmpuint (r.conflicts, ==, 1);
   assert_same_photos (f->a, f->b);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_conflicts WHERE pk = 'project-a'"), ==, 1);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM projects WHERE project_number = 'P-100'"), ==, 1);
   /* and everything else still flows */
-  set_rating (f->a, p, 2);
-  sync_ok (f->a, url_a1);
-  r = sync_ok (f->a, url_a1);
+  at_test_set_rating (f->a, p, 2);
+  at_test_sync_ok (f->a, url_a1);
+  r = at_test_sync_ok (f->a, url_a1);
   g_assert_cmpuint (r.conflicts, ==, 0);
-  sync_ok (f->b, url_a2);
-  g_assert_cmpint (rating (f->b, p), ==, 2);
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 2);
   {
     AtSyncReport ra;
     g_autoptr(GError) error = NULL;
@@ -533,8 +409,8 @@ test_other_studio (Fixture *f, gconstpointer data)
 {
   AtSyncReport r;
 
-  sync_ok (f->a, url_a1);
-  r = sync_ok (f->b, url_b);
+  at_test_sync_ok (f->a, url_a1);
+  r = at_test_sync_ok (f->b, url_b);
   g_assert_cmpuint (r.pulled, ==, 0);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos"), ==, 0);
 }
@@ -569,23 +445,16 @@ test_cli (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  pg = at_test_pg_start ();
-  g_assert_true (at_sync_server_migrate (pg->admin, NULL, NULL, &error));
-  g_free (at_sync_server_add_studio (pg->admin, "Studio A", &error));
-  g_free (at_sync_server_add_studio (pg->admin, "Studio B", &error));
-  g_assert_true (at_sync_server_add_workstation (pg->admin, "Studio A", "laptop", "pw-laptop", &error));
-  g_assert_true (at_sync_server_add_workstation (pg->admin, "Studio A", "desk", "pw-desk", &error));
-  g_assert_true (at_sync_server_add_workstation (pg->admin, "Studio B", "other", "pw-other", &error));
-  g_assert_no_error (error);
-  url_a1 = at_test_pg_conninfo (pg, "laptop", "pw-laptop");
-  url_a2 = at_test_pg_conninfo (pg, "desk", "pw-desk");
-  url_b = at_test_pg_conninfo (pg, "other", "pw-other");
+  server = at_test_sync_server_start ();
+  pg = server->pg;
+  url_a1 = server->laptop;
+  url_a2 = server->desk;
+  url_b = server->other;
 
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+#define ADD(path, fn) g_test_add (path, Fixture, server, at_test_sync_pair_setup, fn, at_test_sync_pair_teardown)
   ADD ("/sync/push-pull", test_push_pull);
   ADD ("/sync/lost-ack", test_lost_ack);
   ADD ("/sync/next-batch", test_next_batch);
@@ -596,11 +465,10 @@ main (int argc, char **argv)
   ADD ("/sync/one-at-a-time", test_one_sync_at_a_time);
   ADD ("/sync/unknown-column-later-known", test_unknown_column_later_known);
   ADD ("/sync/last-writer-wins", test_last_writer_wins);
-  ADD ("/sync/restored-backup", test_restored_backup);
   ADD ("/sync/other-studio", test_other_studio);
   ADD ("/sync/unique-clash", test_unique_clash);
   ADD ("/sync/cli", test_cli);
   status = g_test_run ();
-  at_test_pg_stop (pg);
+  at_test_sync_server_stop (server);
   return status;
 }

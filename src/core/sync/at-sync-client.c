@@ -88,14 +88,19 @@ typedef struct
   gint64 node;
   gint64 acked;
   gint64 next;
+  char   token[40];       /* of the closed batch acked + 1; "" before schema 10 */
+  int    server_version;
 } State;
+
+/* Tokens came with server schema 6: before it, a batch is known by its number. */
+#define TOKENS(s) ((s)->server_version >= 6)
 
 static gboolean
 read_state (AtCatalog *catalog, State *s, GError **error)
 {
   AtSqlConn *conn = at_catalog_get_reader (catalog, error);
-  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT client_id, node, acked_batch, next_batch "
-                                                         "FROM sync_state", error) : NULL;
+  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT client_id, node, acked_batch, next_batch, "
+                                                         "coalesce(batch_token, '') FROM sync_state", error) : NULL;
   int rc;
 
   if (stmt == NULL)
@@ -107,6 +112,7 @@ read_state (AtCatalog *catalog, State *s, GError **error)
       s->node = sqlite3_column_int64 (stmt, 1);
       s->acked = sqlite3_column_int64 (stmt, 2);
       s->next = sqlite3_column_int64 (stmt, 3);
+      g_strlcpy (s->token, (const char *) sqlite3_column_text (stmt, 4), sizeof s->token);
     }
   at_sql_stmt_release (stmt);
   if (rc != SQLITE_ROW)
@@ -132,6 +138,7 @@ typedef struct
   gint64      frozen;   /* out: rows frozen */
   gint64      server_hlc;
   gint64      now_hlc;  /* this computer's clock, as a clock value */
+  char        token[40];  /* of a batch closed now */
   const char *server;
   const char *problem;
 } Write;
@@ -146,8 +153,8 @@ write_freeze (AtSqlConn *conn, gpointer data, GError **error)
    * outside Atelier) join it rather than wait for ever. It is closed only
    * when it holds something. */
   if (!at_sql_exec_bound (conn, error, "UPDATE sync_outbox SET batch = ?1 WHERE batch > ?1", "l", w->batch) ||
-      !at_sql_exec_bound (conn, error, "UPDATE sync_state SET next_batch = ?1 + 1 "
-                                       "WHERE EXISTS (SELECT 1 FROM sync_outbox WHERE batch = ?1)", "l", w->batch))
+      !at_sql_exec_bound (conn, error, "UPDATE sync_state SET next_batch = ?1 + 1, batch_token = ?2 "
+                                       "WHERE EXISTS (SELECT 1 FROM sync_outbox WHERE batch = ?1)", "lt", w->batch, w->token))
     return FALSE;
   w->frozen = sqlite3_changes (at_sql_conn_get_db (conn));
   /* a project written to here is followed from now on */
@@ -221,15 +228,29 @@ write_done (AtSqlConn *conn, gpointer data, GError **error)
 
 /* ---- the server ---- */
 
+/* Whether the batch the server last recorded for this client id is this
+ * catalog's closed batch: a copy of the catalog elsewhere numbers its own
+ * batches alike, and only the token tells them apart. (No token on either
+ * side, from before it: the number alone, as then.) */
 static gboolean
-register_client (PGconn *pg, State *s, gint64 *last_batch, GError **error)
+token_is_ours (const State *s, const char *recorded)
+{
+  return *recorded == '\0' || *s->token == '\0' || g_str_equal (recorded, s->token);
+}
+
+static gboolean
+register_client (PGconn *pg, State *s, gint64 *last_batch, gboolean *ours, GError **error)
 {
   g_autofree char *node = g_strdup_printf ("%" G_GINT64_FORMAT, s->node);
   g_autofree char *version = g_strdup_printf ("%d", AT_CATALOG_SCHEMA_VERSION);
   const char *params[] = { s->client_id, node, version };
-  g_autoptr(PGresult) r = at_pg_query (pg, "INSERT INTO sync_client (client_id, node, schema_version) VALUES ($1, $2, $3) "
-                                           "ON CONFLICT (client_id) DO UPDATE SET last_seen = now(), "
-                                           "schema_version = EXCLUDED.schema_version RETURNING last_batch",
+  g_autoptr(PGresult) r = at_pg_query (pg, TOKENS (s) ? "INSERT INTO sync_client (client_id, node, schema_version) VALUES ($1, $2, $3) "
+                                                        "ON CONFLICT (client_id) DO UPDATE SET last_seen = now(), "
+                                                        "schema_version = EXCLUDED.schema_version "
+                                                        "RETURNING last_batch, coalesce(last_token, '')"
+                                                      : "INSERT INTO sync_client (client_id, node, schema_version) VALUES ($1, $2, $3) "
+                                                        "ON CONFLICT (client_id) DO UPDATE SET last_seen = now(), "
+                                                        "schema_version = EXCLUDED.schema_version RETURNING last_batch, ''",
                                        3, params, error);
 
   if (r == NULL)
@@ -240,6 +261,7 @@ register_client (PGconn *pg, State *s, gint64 *last_batch, GError **error)
       return FALSE;
     }
   *last_batch = g_ascii_strtoll (PQgetvalue (r, 0, 0), NULL, 10);
+  *ours = token_is_ours (s, PQgetvalue (r, 0, 1));
   return TRUE;
 }
 
@@ -276,10 +298,22 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
   int rc;
 
   if (conn == NULL || !at_pg_exec (pg, "BEGIN", error) ||
-      (locked = at_pg_query (pg, "SELECT last_batch FROM sync_client WHERE client_id = $1 FOR UPDATE", 1, params, error)) == NULL)
+      (locked = at_pg_query (pg, TOKENS (s) ? "SELECT last_batch, coalesce(last_token, '') FROM sync_client "
+                                              "WHERE client_id = $1 FOR UPDATE"
+                                            : "SELECT last_batch, '' FROM sync_client WHERE client_id = $1 FOR UPDATE",
+                             1, params, error)) == NULL)
     return FALSE;
   if (PQntuples (locked) == 1 && g_ascii_strtoll (PQgetvalue (locked, 0, 0), NULL, 10) >= batch)
-    return at_pg_exec (pg, "COMMIT", error);   /* merged before: its answer was lost */
+    {
+      if (token_is_ours (s, PQgetvalue (locked, 0, 1)))
+        return at_pg_exec (pg, "COMMIT", error);   /* merged before: its answer was lost */
+      /* a copy of this catalog pushed under its number a moment ago: the
+       * next sync finds that and takes a new identity */
+      at_pg_exec (pg, "ROLLBACK", NULL);
+      g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE,
+                   _("A copy of this catalog synced at the same moment: sync again"));
+      return FALSE;
+    }
 
   if (!at_pg_exec (pg, "CREATE TEMPORARY TABLE sync_stage (ord bigint, tbl text, pk text, col text, val jsonb, hlc bigint, "
                        "bucket text) "
@@ -355,8 +389,11 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
                                  "seq = nextval('sync_seq') "
                                  "WHERE (sync_cell.hlc, sync_cell.node) < (EXCLUDED.hlc, EXCLUDED.node)",
                              1, (const char *const []) { node }, error)) == NULL ||
-      (recorded = at_pg_query (pg, "UPDATE sync_client SET last_batch = $2, last_seen = now() WHERE client_id = $1", 2, params,
-                               error)) == NULL)
+      (recorded = TOKENS (s) ? at_pg_query (pg, "UPDATE sync_client SET last_batch = $2, last_token = $3, last_seen = now() "
+                                                "WHERE client_id = $1", 3,
+                                            (const char *const []) { s->client_id, n, s->token }, error)
+                             : at_pg_query (pg, "UPDATE sync_client SET last_batch = $2, last_seen = now() WHERE client_id = $1",
+                                            2, params, error)) == NULL)
     return FALSE;
   g_debug ("merged in %.1f ms", (g_get_monotonic_time () - started) / 1e3);
   if (_at_sync_fault ("before-commit", pg, error) || !at_pg_exec (pg, "COMMIT", error))
@@ -371,8 +408,9 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
 {
   Write w = { 0 };
   gint64 last_batch;
+  gboolean ours;
 
-  if (!register_client (pg, s, &last_batch, error))
+  if (!register_client (pg, s, &last_batch, &ours, error))
     return FALSE;
   if (last_batch < s->acked)
     {
@@ -381,7 +419,7 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
                      "ask the studio’s administrator before syncing again"));
       return FALSE;
     }
-  if (last_batch == s->acked + 1 &&
+  if (last_batch == s->acked + 1 && ours &&
       _at_sync_local_int (catalog, FROZEN_SQL, error) > 0)
     {
       /* the last push was merged but its answer never came */
@@ -399,7 +437,7 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
         return FALSE;
       w.server_hlc = g_ascii_strtoll (PQgetvalue (max, 0, 0), NULL, 10);
       if (!at_catalog_write_sync (catalog, "sync_outbox", write_reregister, &w, error) || !read_state (catalog, s, error) ||
-          !register_client (pg, s, &last_batch, error))
+          !register_client (pg, s, &last_batch, &ours, error))
         return FALSE;
       report->reregistered = TRUE;
     }
@@ -423,10 +461,14 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
       t0 = g_get_monotonic_time ();
       if (frozen == 0)
         {
+          g_autofree char *token = g_uuid_string_random ();
+
+          g_strlcpy (w.token, token, sizeof w.token);
           if (!at_catalog_write_sync (catalog, "sync_outbox", write_freeze, &w, error))
             return FALSE;
           if (w.frozen == 0)
             return TRUE;
+          g_strlcpy (s->token, w.token, sizeof s->token);
         }
       g_debug ("batch %" G_GINT64_FORMAT " frozen in %.1f ms", w.batch, (g_get_monotonic_time () - t0) / 1e3);
       t0 = g_get_monotonic_time ();
@@ -522,8 +564,11 @@ at_sync_once (AtCatalog     *catalog,
         g_set_error (&failure, AT_SYNC_ERROR, AT_SYNC_ERROR_SCHEMA,
                      _("The server’s schema is older than this Atelier needs: run “atelier-cli server migrate”"));
       else
-        ok = read_state (catalog, &s, &failure) && push (pg, catalog, &s, report, &failure) &&
-             _at_sync_pull (pg, catalog, s.node, report, cancellable, &failure);
+        {
+          s.server_version = version;
+          ok = read_state (catalog, &s, &failure) && push (pg, catalog, &s, report, &failure) &&
+               _at_sync_pull (pg, catalog, s.node, report, cancellable, &failure);
+        }
     }
   report->pending = (guint) MAX (0, _at_sync_local_int (catalog, "SELECT count(*) FROM sync_outbox", NULL));
   done.server = shown;

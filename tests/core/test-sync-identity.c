@@ -1,0 +1,177 @@
+/* test-sync-identity.c — a catalog's identity on the server (its client id,
+ * node and batch numbers) when the catalog file is not where it was: put
+ * back from an old backup, or copied to a second computer that then syncs
+ * beside the first. Neither may lose an edit by taking the other's batch
+ * for its own. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "at-test-pg.h"
+#include "at-test-sync.h"
+#include "at-test-util.h"
+
+static AtTestSyncServer *server;
+static const char *url_a1, *url_a2;
+
+typedef AtTestSyncPair Fixture;
+
+/* A copy as a backup tool or a user's file manager would make it: beside
+ * the open catalog, whole (VACUUM INTO writes the WAL's pages too). */
+static void
+copy_catalog (AtCatalog *catalog, const char *to)
+{
+  g_autofree char *sql = g_strdup_printf ("VACUUM INTO '%s'", to);
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (at_catalog_get_path (catalog), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* The laptop's catalog is put back from a backup taken before two syncs:
+ * its batch numbers are behind the server's. It gets a new identity, and
+ * its next edit still arrives. */
+static void
+test_restored_backup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup (at_catalog_get_path (f->a));
+  g_autofree char *backup = g_build_filename (f->dir, "backup.atelier", NULL);
+  g_autofree char *p = at_test_photo_id (f->a, 4);
+  AtSyncReport r;
+
+  at_test_sync_ok (f->a, url_a1);
+  copy_catalog (f->a, backup);
+  at_test_set_rating (f->a, p, 3);
+  at_test_sync_ok (f->a, url_a1);
+  at_test_set_rating (f->a, p, 4);
+  at_test_sync_ok (f->a, url_a1);
+  g_clear_object (&f->a);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  g_assert_cmpint (g_rename (backup, path), ==, 0);
+  f->a = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+
+  at_test_set_rating (f->a, p, 1);
+  r = at_test_sync_ok (f->a, url_a1);
+  g_assert_true (r.reregistered);
+  g_assert_cmpint (at_test_photo_rating (f->a, p), ==, 1);
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 1);
+  g_assert_cmpint (at_test_sync_server_int (server, "SELECT count(*) FROM sync_client"), ==, 3);
+}
+
+/* The laptop's catalog is copied to a second computer after a sync. The
+ * copy closes a batch of its own edit, and the link breaks before it is
+ * merged; then the laptop pushes its own batch under the same client id
+ * and number. When the copy syncs again, the number it finds recorded is
+ * not its batch: it takes a new identity and sends its edit, rather than
+ * take the laptop's batch for its own merged one and drop its edit. */
+static void
+test_copied_catalog (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "second.atelier", NULL);
+  g_autofree char *p = at_test_photo_id (f->a, 1);
+  g_autofree char *q = at_test_photo_id (f->a, 2);
+  g_autoptr(AtCatalog) second = NULL;
+  AtSyncReport r;
+
+  at_test_sync_ok (f->a, url_a1);
+  copy_catalog (f->a, path);
+  second = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+
+  at_test_set_rating (second, p, 5);
+  at_sync_set_fault_func (at_test_sync_fail_at, (gpointer) "copy");
+  g_assert_false (at_sync_once (second, url_a1, &r, NULL, &error));
+  g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE);
+  g_clear_error (&error);
+  at_sync_set_fault_func (NULL, NULL);
+
+  at_test_set_rating (f->a, q, 4);
+  at_test_sync_ok (f->a, url_a1);
+
+  r = at_test_sync_ok (second, url_a1);
+  g_assert_true (r.reregistered);
+  g_assert_false (r.recovered);
+  g_assert_cmpint (at_test_sql_int (second, "SELECT count(*) FROM sync_outbox"), ==, 0);
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  for (guint i = 0; i < 3; i++)
+    {
+      AtCatalog *c = i == 0 ? f->a : i == 1 ? f->b : second;
+      g_assert_cmpint (at_test_photo_rating (c, p), ==, 5);
+      g_assert_cmpint (at_test_photo_rating (c, q), ==, 4);
+    }
+  g_assert_cmpint (at_test_sync_server_int (server, "SELECT count(*) FROM sync_client"), ==, 3);
+}
+
+/* A server not yet migrated to schema 6 knows batches by number only: a
+ * workstation of this Atelier still syncs with it, an answer lost included,
+ * and uses tokens once the server is migrated. */
+static void
+test_server_before_tokens (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *created = at_test_pg_psql (server->pg, "CREATE DATABASE before_tokens");
+  g_autofree char *admin = g_strdup_printf ("%s dbname=before_tokens", server->pg->admin);
+  g_autofree char *login = at_test_pg_conninfo (server->pg, "laptop5", "pw-laptop5");
+  g_autofree char *url = g_strdup_printf ("%s dbname=before_tokens", login);
+  g_autofree char *p = at_test_photo_id (f->a, 2);
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(PGresult) tokens = NULL;
+  AtSyncReport r;
+  int to = -1;
+
+  g_assert_true (at_sync_server_migrate_to (admin, 5, NULL, &to, &error));
+  g_free (at_sync_server_add_studio (admin, "Studio A", &error));
+  g_assert_true (at_sync_server_add_workstation (admin, "Studio A", "laptop5", "pw-laptop5", &error));
+  g_assert_no_error (error);
+
+  at_test_sync_ok (f->a, url);
+  at_test_set_rating (f->a, p, 2);
+  at_sync_set_fault_func (at_test_sync_fail_at, (gpointer) "after-commit");
+  g_assert_false (at_sync_once (f->a, url, &r, NULL, &error));
+  g_clear_error (&error);
+  at_sync_set_fault_func (NULL, NULL);
+  r = at_test_sync_ok (f->a, url);
+  g_assert_true (r.recovered);
+  g_assert_false (r.reregistered);
+
+  g_assert_true (at_sync_server_migrate (admin, NULL, &to, &error));
+  g_assert_cmpint (to, ==, AT_SYNC_SERVER_SCHEMA_VERSION);
+  at_test_set_rating (f->a, p, 3);
+  r = at_test_sync_ok (f->a, url);
+  g_assert_cmpuint (r.pushed, ==, 1);
+  conn = at_pg_connect (admin, &error);
+  g_assert_no_error (error);
+  tokens = PQexec (conn, "SELECT count(*) FROM sync_client WHERE length(last_token) = 36");
+  g_assert_cmpstr (PQgetvalue (tokens, 0, 0), ==, "1");
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  server = at_test_sync_server_start ();
+  url_a1 = server->laptop;
+  url_a2 = server->desk;
+
+#define ADD(path, fn) g_test_add (path, Fixture, server, at_test_sync_pair_setup, fn, at_test_sync_pair_teardown)
+  ADD ("/sync/restored-backup", test_restored_backup);
+  ADD ("/sync/copied-catalog", test_copied_catalog);
+  ADD ("/sync/server-before-tokens", test_server_before_tokens);
+  status = g_test_run ();
+  at_test_sync_server_stop (server);
+  return status;
+}
