@@ -154,7 +154,10 @@ sync_and_print (AtCatalog *catalog, GError **error)
     return FALSE;
   if (r.recovered)
     g_print (_("The last push had reached the server; its answer had been lost.\n"));
-  if (r.reregistered)
+  if (r.resent_all)
+    g_print (_("The server had lost changes it had taken (was it restored from a backup?): this catalog sent all it "
+               "holds again, and read everything from the server again.\n"));
+  else if (r.reregistered)
     g_print (_("This catalog is older than the server knew (restored from a backup?): it syncs under a new identity.\n"));
   g_print (_("Pushed %u fields, pulled %u (%u applied), %u waiting to push.\n"), r.pushed, r.pulled, r.applied, r.pending);
   if (r.conflicts > 0)

@@ -157,6 +157,63 @@ test_server_before_tokens (Fixture *f, gconstpointer data)
   g_assert_cmpstr (PQgetvalue (tokens, 0, 0), ==, "1");
 }
 
+/* The studio's server is put back from a backup taken before the laptop's
+ * last push: it has lost a batch it had taken. The laptop sends everything
+ * it holds again, each field with its own clock, and reads the feed again;
+ * a new workstation then gets the lost edit, and an older value held by
+ * the desk does not win over it. */
+static void
+test_server_restored (Fixture *f, gconstpointer data)
+{
+  g_autofree char *login_a = at_test_pg_conninfo (server->pg, "laptop7", "pw-laptop7");
+  g_autofree char *login_b = at_test_pg_conninfo (server->pg, "desk7", "pw-desk7");
+  g_autofree char *url_a = g_strdup_printf ("%s dbname=restored", login_a);
+  g_autofree char *url_b = g_strdup_printf ("%s dbname=restored", login_b);
+  g_autofree char *admin = g_strdup_printf ("%s dbname=restored", server->pg->admin);
+  g_autofree char *path = g_build_filename (f->dir, "new.atelier", NULL);
+  g_autofree char *p = at_test_photo_id (f->a, 1);
+  g_autofree char *q = at_test_photo_id (f->a, 2);
+  g_autoptr(AtCatalog) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  AtSyncReport r;
+
+  g_free (at_test_pg_psql (server->pg, "CREATE DATABASE restored"));
+  g_assert_true (at_sync_server_migrate (admin, NULL, NULL, &error));
+  g_free (at_sync_server_add_studio (admin, "Studio A", &error));
+  g_assert_true (at_sync_server_add_workstation (admin, "Studio A", "laptop7", "pw-laptop7", &error));
+  g_assert_true (at_sync_server_add_workstation (admin, "Studio A", "desk7", "pw-desk7", &error));
+  g_assert_no_error (error);
+
+  at_test_sync_ok (f->a, url_a);
+  at_test_sync_ok (f->b, url_b);
+  g_free (at_test_pg_psql (server->pg, "CREATE DATABASE restored_backup TEMPLATE restored"));
+  at_test_set_rating (f->a, p, 5);
+  at_test_set_rating (f->a, q, 4);
+  at_test_sync_ok (f->a, url_a);
+  at_test_sync_ok (f->b, url_b);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 5);
+
+  g_free (at_test_pg_psql (server->pg, "DROP DATABASE restored"));
+  g_free (at_test_pg_psql (server->pg, "ALTER DATABASE restored_backup RENAME TO restored"));
+
+  r = at_test_sync_ok (f->a, url_a);
+  g_assert_true (r.resent_all);
+  g_assert_true (r.reregistered);
+  g_assert_cmpuint (r.pushed, >, 6);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox"), ==, 0);
+  fresh = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  at_test_sync_ok (fresh, url_b);
+  g_assert_cmpint (at_test_photo_rating (fresh, p), ==, 5);
+  g_assert_cmpint (at_test_photo_rating (fresh, q), ==, 4);
+  at_test_sync_assert_same (f->a, fresh);
+  /* the desk had it all already: nothing of it is older than what came */
+  r = at_test_sync_ok (f->b, url_b);
+  g_assert_false (r.resent_all);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 5);
+  g_assert_cmpint (at_test_photo_rating (f->a, q), ==, 4);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -171,6 +228,7 @@ main (int argc, char **argv)
   ADD ("/sync/restored-backup", test_restored_backup);
   ADD ("/sync/copied-catalog", test_copied_catalog);
   ADD ("/sync/server-before-tokens", test_server_before_tokens);
+  ADD ("/sync/server-restored", test_server_restored);
   status = g_test_run ();
   at_test_sync_server_stop (server);
   return status;

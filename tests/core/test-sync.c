@@ -30,24 +30,6 @@ assert_same_photos (AtCatalog *a, AtCatalog *b)
   g_assert_cmpstr (x, ==, y);
 }
 
-/* Everything synced: the same photos, keywords and albums on both sides. */
-static void
-assert_same (AtCatalog *a, AtCatalog *b)
-{
-  static const char *const sums[] = {
-    "SELECT group_concat(id || rating || color_label || picked || coalesce(deleted_at, ''), ',') FROM (SELECT * FROM photos ORDER BY id)",
-    "SELECT group_concat(id || keyword || present, ',') FROM (SELECT * FROM photo_keywords ORDER BY id)",
-    "SELECT group_concat(id || name, ',') FROM (SELECT * FROM projects ORDER BY id)",
-    "SELECT group_concat(id || album_id || photo_id || present, ',') FROM (SELECT * FROM album_items ORDER BY id)",
-  };
-  for (guint i = 0; i < G_N_ELEMENTS (sums); i++)
-    {
-      g_autofree char *x = at_test_sql_text (a, sums[i]);
-      g_autofree char *y = at_test_sql_text (b, sums[i]);
-      g_assert_cmpstr (x, ==, y);
-    }
-}
-
 static void
 test_push_pull (Fixture *f, gconstpointer data)
 {
@@ -61,7 +43,7 @@ test_push_pull (Fixture *f, gconstpointer data)
   g_assert_cmpuint (r.pending, ==, 0);
   r = at_test_sync_ok (f->b, url_a2);
   g_assert_cmpuint (r.applied, >, 6);
-  assert_same (f->a, f->b);
+  at_test_sync_assert_same (f->a, f->b);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos"), ==, 6);
   /* what came in is not sent back, nor applied twice */
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_outbox"), ==, 0);
@@ -90,7 +72,7 @@ test_push_pull (Fixture *f, gconstpointer data)
   at_test_sync_ok (f->b, url_a2);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photo_keywords WHERE id = 'kw-1'"), ==, 0);
   at_test_sync_ok (f->a, url_a1);
-  assert_same (f->a, f->b);
+  at_test_sync_assert_same (f->a, f->b);
   k = at_test_sql_text (f->a, "SELECT count(*) FROM sync_outbox");
   g_assert_cmpstr (k, ==, "0");
   /* the report views see it as the workstations do */
@@ -129,7 +111,7 @@ test_lost_ack (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sync_server_int (server, "SELECT max(seq) FROM sync_cell"), ==, seq);
   g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox"), ==, 0);
   at_test_sync_ok (f->b, url_a2);
-  assert_same (f->a, f->b);
+  at_test_sync_assert_same (f->a, f->b);
 }
 
 /* An edit while the batch before it waits for its answer goes into the
@@ -164,7 +146,7 @@ test_next_batch (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox"), ==, 0);
   at_test_sync_ok (f->b, url_a2);
   g_assert_cmpint (at_test_photo_rating (f->b, id), ==, 2);
-  assert_same (f->a, f->b);
+  at_test_sync_assert_same (f->a, f->b);
 }
 
 /* The link dies after the first row of the COPY: nothing of the batch is on
@@ -189,7 +171,7 @@ test_cut_mid_copy (Fixture *f, gconstpointer data)
   r = at_test_sync_ok (f->a, url_a1);
   g_assert_cmpuint (r.pushed, ==, waiting);
   at_test_sync_ok (f->b, url_a2);
-  assert_same (f->a, f->b);
+  at_test_sync_assert_same (f->a, f->b);
 }
 
 /* A transaction that began before the laptop's push and commits after it:
@@ -340,7 +322,7 @@ test_unknown_column_later_known (Fixture *f, gconstpointer data)
   sql = g_strdup_printf ("SELECT sharpness FROM photos WHERE id = '%s'", p);
   g_assert_cmpint (at_test_sql_int (f->b, sql), ==, 7);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_unknown"), ==, 0);
-  assert_same (f->a, f->b);
+  at_test_sync_assert_same (f->a, f->b);
 }
 
 /* Two workstations edit one field: the later edit wins on both, whichever
@@ -360,7 +342,7 @@ test_last_writer_wins (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_photo_rating (f->a, p), ==, 5);
   at_test_sync_ok (f->b, url_a2);
   g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 5);
-  assert_same (f->a, f->b);
+  at_test_sync_assert_same (f->a, f->b);
 }
 
 /* Two workstations number a project alike offline: each keeps its own, the

@@ -330,14 +330,94 @@ drop_local_capture (AtSqlConn *conn, GError **error)
   return TRUE;
 }
 
+/* The synced tables: those keyed by id that travel. */
+static GPtrArray *
+synced_tables (AtSqlConn *conn, GError **error)
+{
+  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' "
+                                                  "AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'id' "
+                                                  "AND c.pk = 1) ORDER BY m.name", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (at_sync_table_is_synced ((const char *) sqlite3_column_text (stmt, 0)))
+      g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  at_sql_stmt_release (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not list catalog tables"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&tables);
+}
+
+/* One table's fields again, each with its clock: '*' as the row is now,
+ * '_deleted' as 'true', a column as its value now (as the update trigger
+ * writes it). A field already queued stays as it is. */
+static gboolean
+requeue_table (AtSqlConn *conn, const char *t, GError **error)
+{
+  g_autoptr(GPtrArray) columns = synced_columns (conn, t, error);
+  g_autofree char *object = NULL;
+  g_autofree char *bucket = NULL;
+  GString *cases, *names;
+  char *sql;
+  gboolean ok;
+
+  if (columns == NULL)
+    return FALSE;
+  object = row_object (t, columns, "r");
+  bucket = at_sync_bucket_expr (conn, t, "r");
+  cases = g_string_new ("CASE k.col WHEN '*' THEN ");
+  g_string_append (cases, object);
+  g_string_append (cases, " WHEN '_deleted' THEN 'true'");
+  names = g_string_new ("'*', '_deleted'");
+  for (guint i = 0; i < columns->len; i++)
+    {
+      g_autofree char *value = at_sync_value_expr (t, columns->pdata[i], "r");
+      char *part = sqlite3_mprintf (" WHEN '%q' THEN json_quote(%s)", (const char *) columns->pdata[i], value);
+      g_string_append (cases, part);
+      sqlite3_free (part);
+      part = sqlite3_mprintf (", '%q'", (const char *) columns->pdata[i]);
+      g_string_append (names, part);
+      sqlite3_free (part);
+    }
+  g_string_append (cases, " END");
+  /* (a deleted row is here no more: only its tombstone goes) */
+  sql = sqlite3_mprintf (AT_SYNC_OUTBOX_INSERT " SELECT '%q', k.pk, k.col, %s, k.hlc, %s, " AT_SYNC_BATCH " "
+                         "FROM sync_clock k LEFT JOIN \"%w\" AS r ON r.id = k.pk WHERE k.tbl = '%q' "
+                         "AND k.col IN (%s) AND (r.id IS NOT NULL OR k.col = '_deleted') "
+                         "ON CONFLICT (tbl, pk, col, batch) DO NOTHING", t, cases->str, bucket, t, t, names->str);
+  ok = at_sql_conn_exec (conn, sql, error);
+  sqlite3_free (sql);
+  g_string_free (cases, TRUE);
+  g_string_free (names, TRUE);
+  return ok;
+}
+
+gboolean
+at_sync_capture_requeue (AtSqlConn  *conn,
+                         GError    **error)
+{
+  g_autoptr(GPtrArray) tables = synced_tables (conn, error);
+
+  if (tables == NULL)
+    return FALSE;
+  for (guint i = 0; i < tables->len; i++)
+    if (!requeue_table (conn, tables->pdata[i], error))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 at_sync_capture_install (AtSqlConn  *conn,
                          GError    **error)
 {
-  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) tables = NULL;
   gboolean seed;
-  int rc;
 
   /* the triggers queue edits by bucket (schema v5) into the batch being
    * filled (v8): nothing before v8 */
@@ -347,18 +427,7 @@ at_sync_capture_install (AtSqlConn  *conn,
   /* no trigger yet: this catalog is new to sync */
   seed = at_sql_query_int (conn, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync_%'",
                            error) == 0;
-  stmt = at_sql_conn_prepare (conn, "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' "
-                                    "AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'id' AND c.pk = 1) "
-                                    "ORDER BY m.name", error);
-  if (stmt == NULL)
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    if (at_sync_table_is_synced ((const char *) sqlite3_column_text (stmt, 0)))
-      g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  at_sql_stmt_release (stmt);
-  if (rc != SQLITE_DONE)
-    return at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not list catalog tables"), error);
-  if (!drop_local_capture (conn, error))
+  if ((tables = synced_tables (conn, error)) == NULL || !drop_local_capture (conn, error))
     return FALSE;
   for (guint i = 0; i < tables->len; i++)
     if (!install_table (conn, tables->pdata[i], seed, error))

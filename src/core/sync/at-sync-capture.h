@@ -39,4 +39,10 @@ char    *at_sync_bucket_expr      (AtSqlConn  *conn,
 gboolean at_sync_capture_install (AtSqlConn  *conn,
                                   GError    **error);
 
+/* Queues every field this catalog holds again, each with the clock it has
+ * (for a server that lost what it had been sent); fields already queued
+ * stay as they are. */
+gboolean at_sync_capture_requeue  (AtSqlConn  *conn,
+                                   GError    **error);
+
 G_END_DECLS

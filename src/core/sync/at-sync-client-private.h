@@ -1,5 +1,5 @@
-/* at-sync-client-private.h — what push (at-sync-client.c) and pull
- * (at-sync-pull.c) share. */
+/* at-sync-client-private.h — what push (at-sync-client.c), pull
+ * (at-sync-pull.c) and the sync lock (at-sync-lock.c) share. */
 #pragma once
 
 #include "at-sync-client.h"
@@ -14,6 +14,11 @@ gboolean _at_sync_plain_cursor (void);
 /* One integer from the catalog's reader; -1 on error. */
 gint64   _at_sync_local_int    (AtCatalog     *catalog,
                                 const char    *sql,
+                                GError       **error);
+/* Takes this catalog's sync lock (at-sync-lock.c), waiting up to two
+ * minutes: the descriptor to close to let go, or -1 with the error. */
+int      _at_sync_lock_catalog (AtCatalog     *catalog,
+                                GCancellable  *cancellable,
                                 GError       **error);
 /* Reads the feed of every bucket this catalog follows to its end, skipping
  * what @node (this workstation) wrote. */

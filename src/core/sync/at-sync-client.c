@@ -14,22 +14,23 @@
  * seq) order, below the oldest running transaction.
  *
  * A catalog restored from an old backup has a batch counter the server has
- * passed: it registers again under a new client id and node, so its new
- * batches are not mistaken for old ones.
+ * passed (or a copy of it pushed under its numbers: the token differs): it
+ * registers again under a new client id and node, so its new batches are
+ * not mistaken for old ones. A server restored from an old backup has lost
+ * batches it had taken: every field here goes again with its own clock,
+ * and the feed is read again from its start.
  */
 #define G_LOG_DOMAIN "atelier-sync"
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
+#include "at-sync-capture.h"
 #include "at-sync-client-private.h"
 #include "at-sync-server.h"
 
@@ -139,6 +140,7 @@ typedef struct
   gint64      server_hlc;
   gint64      now_hlc;  /* this computer's clock, as a clock value */
   char        token[40];  /* of a batch closed now */
+  gboolean    requeue;    /* the server lost what it had taken: all goes again */
   const char *server;
   const char *problem;
 } Write;
@@ -201,12 +203,18 @@ write_restamp (AtSqlConn *conn, gpointer data, GError **error)
 
 /* A new identity for a catalog the server has seen further along: what it
  * had queued goes out again in the new numbering, in its first batch (of a
- * field queued in two batches, the later edit). */
+ * field queued in two batches, the later edit). For a server that lost
+ * batches it had taken, every field here goes with it, each with its own
+ * clock, and the feed is read again from its start (a server put back
+ * hands out feed positions this catalog has passed). */
 static gboolean
 write_reregister (AtSqlConn *conn, gpointer data, GError **error)
 {
   Write *w = data;
 
+  if (w->requeue && (!at_sql_conn_exec (conn, "UPDATE sync_buckets SET cursor_xid = '0', cursor_seq = 0", error) ||
+                     !at_sync_capture_requeue (conn, error)))
+    return FALSE;
   return at_sql_conn_exec (conn, "DELETE FROM sync_outbox AS f WHERE EXISTS "
                                  "(SELECT 1 FROM sync_outbox u WHERE u.tbl = f.tbl AND u.pk = f.pk AND u.col = f.col "
                                  "AND u.batch > f.batch)", error) &&
@@ -412,13 +420,8 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
 
   if (!register_client (pg, s, &last_batch, &ours, error))
     return FALSE;
-  if (last_batch < s->acked)
-    {
-      g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_SERVER,
-                   _("The server has forgotten changes this workstation sent (was it restored from a backup?): "
-                     "ask the studio’s administrator before syncing again"));
-      return FALSE;
-    }
+  /* a server put back from a backup has lost batches it had taken */
+  w.requeue = last_batch < s->acked;
   if (last_batch == s->acked + 1 && ours &&
       _at_sync_local_int (catalog, FROZEN_SQL, error) > 0)
     {
@@ -429,7 +432,7 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
       s->acked = last_batch;
       report->recovered = TRUE;
     }
-  else if (last_batch > s->acked)
+  else if (last_batch != s->acked)
     {
       g_autoptr(PGresult) max = at_pg_query (pg, "SELECT coalesce(max(hlc), 0) FROM sync_cell", 0, NULL, error);
 
@@ -440,6 +443,7 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
           !register_client (pg, s, &last_batch, &ours, error))
         return FALSE;
       report->reregistered = TRUE;
+      report->resent_all = w.requeue;
     }
 
   /* (no edit is stamped later than the clock's last value) */
@@ -490,49 +494,6 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
   return TRUE;
 }
 
-/* One sync of a catalog at a time, whichever process runs it (the
- * application, atelier-cli): two at once could each close a batch, and one
- * acknowledge an edit the other had moved into it unsent. An advisory lock
- * on the catalog file (flock: apart from SQLite's own locks), waited for a
- * while; -1 with the error if it cannot be had. */
-#define LOCK_WAIT_S 120
-
-static int
-lock_catalog (AtCatalog *catalog, GCancellable *cancellable, GError **error)
-{
-  const char *path = at_catalog_get_path (catalog);
-  gint64 until = g_get_monotonic_time () + LOCK_WAIT_S * G_USEC_PER_SEC;
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot open “%s”: %s"), path, g_strerror (saved));
-      return -1;
-    }
-  while (flock (fd, LOCK_EX | LOCK_NB) != 0)
-    {
-      /* (a file system without such locks: on, unlocked, as before) */
-      if (errno != EWOULDBLOCK && errno != EINTR)
-        break;
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          close (fd);
-          return -1;
-        }
-      if (g_get_monotonic_time () > until)
-        {
-          close (fd);
-          g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_BUSY,
-                       _("Another sync of this catalog has been under way for minutes (the application, or "
-                         "atelier-cli): try again when it is done"));
-          return -1;
-        }
-      g_usleep (G_USEC_PER_SEC / 10);
-    }
-  return fd;
-}
-
 /**
  * at_sync_once:
  * @url: a libpq URL or conninfo; the password may come from PGPASSWORD
@@ -556,7 +517,7 @@ at_sync_once (AtCatalog     *catalog,
   int version, lock;
 
   memset (report, 0, sizeof *report);
-  if ((lock = lock_catalog (catalog, cancellable, error)) < 0)
+  if ((lock = _at_sync_lock_catalog (catalog, cancellable, error)) < 0)
     return FALSE;
   if ((pg = at_pg_connect (url, &failure)) != NULL && (version = at_sync_server_schema_version (pg, &failure)) >= 0)
     {

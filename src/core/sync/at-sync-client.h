@@ -16,7 +16,9 @@ typedef struct
   guint    pending;       /* fields still to push afterwards */
   guint    conflicts;     /* pulled values kept aside: they clash with a row here on a unique key */
   gboolean recovered;     /* a batch whose answer was lost had been merged */
-  gboolean reregistered;  /* the catalog was older than the server knew (a restored backup) */
+  gboolean reregistered;  /* the catalog was older than the server knew (a restored backup), or a copy */
+  gboolean resent_all;    /* the server had lost changes it had taken (itself restored from a backup):
+                           * everything this catalog holds went again, and the feed was read again */
 } AtSyncReport;
 
 gboolean at_sync_once (AtCatalog     *catalog,
