@@ -157,8 +157,12 @@ sync_and_print (AtCatalog *catalog, GError **error)
   if (r.resent_all)
     g_print (_("The server had lost changes it had taken (was it restored from a backup?): this catalog sent all it "
                "holds again, and read everything from the server again.\n"));
-  else if (r.reregistered)
-    g_print (_("This catalog is older than the server knew (restored from a backup?): it syncs under a new identity.\n"));
+  else if (r.read_again)
+    g_print (_("The server’s feed was behind this catalog’s place in it (was the server moved or restored?): "
+               "everything was read again.\n"));
+  if (r.reregistered && !r.resent_all)
+    g_print (_("This catalog is older than the server knew, or a copy of it synced too (restored from a backup? "
+               "copied?): it syncs under a new identity.\n"));
   g_print (_("Pushed %u fields, pulled %u (%u applied), %u waiting to push.\n"), r.pushed, r.pulled, r.applied, r.pending);
   if (r.conflicts > 0)
     g_print (g_dngettext (GETTEXT_PACKAGE,

@@ -214,6 +214,29 @@ test_server_restored (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_photo_rating (f->a, q), ==, 4);
 }
 
+/* The server was moved (pg_dump into a new cluster) or put back: its
+ * feed positions are behind the desk's place in it. Shown here by moving
+ * the desk's place far ahead: without looking, the desk would skip every
+ * change until the server's transactions caught up. */
+static void
+test_feed_behind (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p = at_test_photo_id (f->a, 3);
+  AtSyncReport r;
+
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  at_test_sql_exec (f->b, "UPDATE sync_buckets SET cursor_xid = '900000000'");
+  at_test_set_rating (f->a, p, 1);
+  at_test_sync_ok (f->a, url_a1);
+  r = at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 1);
+  g_assert_true (r.read_again);
+  at_test_sync_assert_same (f->a, f->b);
+  r = at_test_sync_ok (f->b, url_a2);
+  g_assert_false (r.read_again);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -229,6 +252,7 @@ main (int argc, char **argv)
   ADD ("/sync/copied-catalog", test_copied_catalog);
   ADD ("/sync/server-before-tokens", test_server_before_tokens);
   ADD ("/sync/server-restored", test_server_restored);
+  ADD ("/sync/feed-behind", test_feed_behind);
   status = g_test_run ();
   at_test_sync_server_stop (server);
   return status;

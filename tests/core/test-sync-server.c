@@ -78,6 +78,29 @@ older_server (const char *name, int version, const char *rows, char **url)
   return conn;
 }
 
+/* A database moved with pg_dump into a new cluster keeps its cells' xids,
+ * which are ahead of the new cluster's: migrate puts them first in the
+ * feed, where a pull can read them, and leaves the others alone. */
+static void
+test_moved_cluster (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(PGconn) conn = older_server ("moved", AT_SYNC_SERVER_SCHEMA_VERSION,
+    "INSERT INTO atelier_studios (id, name) VALUES ('s1', 'Berg Studio');"
+    "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, xid) VALUES "
+    "('s1', 'projects', 'p1', '*', '{\"name\": \"Berg wedding\"}', 10, 1, '900000000'),"
+    "('s1', 'projects', 'p1', 'status', '\"booked\"', 11, 1, DEFAULT)", &url);
+  g_autoptr(PGresult) r = NULL;
+
+  g_assert_true (at_sync_server_migrate (url, NULL, NULL, &error));
+  g_assert_no_error (error);
+  r = PQexec (conn, "SELECT string_agg (col || '=' || (xid = '3'), ',' ORDER BY col), "
+                    "bool_and (xid < pg_snapshot_xmin (pg_current_snapshot ())) FROM sync_cell");
+  g_assert_cmpstr (PQgetvalue (r, 0, 0), ==, "*=true,status=false");
+  g_assert_cmpstr (PQgetvalue (r, 0, 1), ==, "t");
+}
+
 /* A server at version 3, with a studio's rows: version 4 makes its keys
  * compare byte by byte, and keeps the rows, the report views (made again,
  * still as the caller) and the policy. */
@@ -270,6 +293,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/server/migrate", test_migrate);
   g_test_add_func ("/sync/server/upgrade-key-collation", test_upgrade_key_collation);
   g_test_add_func ("/sync/server/upgrade-embeddings-apart", test_upgrade_embeddings_apart);
+  g_test_add_func ("/sync/server/moved-cluster", test_moved_cluster);
   g_test_add_func ("/sync/server/tenancy", test_tenancy);
   g_test_add_func ("/sync/server/login-errors", test_login_errors);
   status = g_test_run ();

@@ -19,6 +19,8 @@ typedef struct
   gboolean reregistered;  /* the catalog was older than the server knew (a restored backup), or a copy */
   gboolean resent_all;    /* the server had lost changes it had taken (itself restored from a backup):
                            * everything this catalog holds went again, and the feed was read again */
+  gboolean read_again;    /* the server's feed was behind this catalog's place in it (the server moved or
+                           * put back): it was read again from the start */
 } AtSyncReport;
 
 gboolean at_sync_once (AtCatalog     *catalog,

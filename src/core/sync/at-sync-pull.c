@@ -280,6 +280,34 @@ read_round (PGconn *pg, GPtrArray *cursors, const char *node, Round *round, GErr
   return TRUE;
 }
 
+static gboolean
+write_read_again (AtSqlConn *conn, gpointer data, GError **error)
+{
+  return at_sql_conn_exec (conn, "UPDATE sync_buckets SET cursor_xid = '0', cursor_seq = 0", error);
+}
+
+/* A cursor beyond the server's next transaction id: the server was moved
+ * (pg_dump into a new cluster) or put back from a backup, and hands out
+ * feed positions this catalog has passed, which a pull would skip for
+ * good. The feed is read again from its start (what is here already
+ * changes nothing). */
+static gboolean
+check_cursors (PGconn *pg, AtCatalog *catalog, AtSyncReport *report, GError **error)
+{
+  g_autoptr(PGresult) next = at_pg_query (pg, "SELECT pg_snapshot_xmax (pg_current_snapshot ())::text", 0, NULL, error);
+  gint64 furthest;
+
+  if (next == NULL ||
+      (furthest = _at_sync_local_int (catalog, "SELECT coalesce(max(CAST(cursor_xid AS INTEGER)), 0) FROM sync_buckets",
+                                      error)) < 0)
+    return FALSE;
+  if (furthest < g_ascii_strtoll (PQgetvalue (next, 0, 0), NULL, 10))
+    return TRUE;
+  g_debug ("cursor at xid %" G_GINT64_FORMAT ", server at %s: reading the feed again", furthest, PQgetvalue (next, 0, 0));
+  report->read_again = TRUE;
+  return at_catalog_write_sync (catalog, "sync_buckets", write_read_again, NULL, error);
+}
+
 gboolean
 _at_sync_pull (PGconn        *pg,
                AtCatalog     *catalog,
@@ -290,7 +318,8 @@ _at_sync_pull (PGconn        *pg,
 {
   g_autofree char *me = g_strdup_printf ("%" G_GINT64_FORMAT, node);
 
-  if (!at_catalog_write_sync (catalog, "sync_buckets", write_follow, NULL, error))
+  if (!at_catalog_write_sync (catalog, "sync_buckets", write_follow, NULL, error) ||
+      !check_cursors (pg, catalog, report, error))
     return FALSE;
   for (;;)
     {
