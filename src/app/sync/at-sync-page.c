@@ -127,6 +127,19 @@ finished_cb (AtSyncPage *self)
           g_free (what);
           what = g_steal_pointer (&with);
         }
+      /* the rare syncs that repaired something say what */
+      if (r->resent_all || r->read_again || r->reregistered)
+        {
+          g_autofree char *with = g_strdup_printf ("%s. %s", what,
+                                                   r->resent_all ? _("The server had lost changes it had taken: "
+                                                                     "everything here was sent again")
+                                                   : r->read_again ? _("The server’s feed was behind: all of it was "
+                                                                       "read again")
+                                                   : _("This catalog was restored or copied: it syncs under a new "
+                                                       "identity"));
+          g_free (what);
+          what = g_steal_pointer (&with);
+        }
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), when);
   adw_action_row_set_subtitle (row, what);
