@@ -237,6 +237,69 @@ test_feed_behind (Fixture *f, gconstpointer data)
   g_assert_false (r.read_again);
 }
 
+/* What runs in the middle of the copy's pull: the laptop pushes its edit
+ * (cells under the node the copy still shares), then the desk pushes one
+ * of its own after it, which moves the copy's place past the laptop's. */
+typedef struct
+{
+  Fixture    *f;
+  const char *q;
+  gboolean    done;
+} MidPull;
+
+static gboolean
+push_mid_pull (const char *point, gpointer data)
+{
+  MidPull *m = data;
+
+  if (m->done || !g_str_equal (point, "pull-apply"))
+    return FALSE;
+  m->done = TRUE;
+  at_test_sync_ok (m->f->a, url_a1);
+  at_test_set_rating (m->f->b, m->q, 3);
+  at_test_sync_ok (m->f->b, url_a2);
+  return FALSE;
+}
+
+/* A copy reads the feed while the catalog it was copied from pushes for
+ * the first time since: those cells carry the node the copy still has, so
+ * its pull leaves them out as its own. Its next sync finds it is a copy
+ * and takes a new identity, and reads the feed again under it: else the
+ * laptop's edit would never reach it. */
+static void
+test_copy_reads_during_push (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "second.atelier", NULL);
+  g_autofree char *p = at_test_photo_id (f->a, 1);
+  g_autofree char *q = at_test_photo_id (f->a, 2);
+  g_autoptr(AtCatalog) second = NULL;
+  MidPull m = { f, q, FALSE };
+  AtSyncReport r;
+
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->a, url_a1);
+  copy_catalog (f->a, path);
+  second = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  at_test_sync_ok (f->b, url_a2);
+  at_test_set_rating (f->b, q, 2);     /* something for the copy to read */
+  at_test_sync_ok (f->b, url_a2);
+  at_test_set_rating (f->a, p, 5);
+
+  at_sync_set_fault_func (push_mid_pull, &m);
+  at_test_sync_ok (second, url_a1);
+  at_sync_set_fault_func (NULL, NULL);
+  g_assert_true (m.done);
+  g_assert_cmpint (at_test_photo_rating (second, q), ==, 3);
+
+  r = at_test_sync_ok (second, url_a1);
+  g_assert_true (r.reregistered);
+  g_assert_cmpint (at_test_photo_rating (second, p), ==, 5);
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_assert_same (f->a, second);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -250,6 +313,7 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add (path, Fixture, server, at_test_sync_pair_setup, fn, at_test_sync_pair_teardown)
   ADD ("/sync/restored-backup", test_restored_backup);
   ADD ("/sync/copied-catalog", test_copied_catalog);
+  ADD ("/sync/copy-reads-during-push", test_copy_reads_during_push);
   ADD ("/sync/server-before-tokens", test_server_before_tokens);
   ADD ("/sync/server-restored", test_server_restored);
   ADD ("/sync/feed-behind", test_feed_behind);

@@ -212,8 +212,11 @@ write_reregister (AtSqlConn *conn, gpointer data, GError **error)
 {
   Write *w = data;
 
-  if (w->requeue && (!at_sql_conn_exec (conn, "UPDATE sync_buckets SET cursor_xid = '0', cursor_seq = 0", error) ||
-                     !at_sync_capture_requeue (conn, error)))
+  /* (the feed is read again under the new node too: until now, a copy of
+   * this catalog with the same node may have pushed, and its cells were
+   * skipped here as this catalog's own) */
+  if (!at_sql_conn_exec (conn, "UPDATE sync_buckets SET cursor_xid = '0', cursor_seq = 0", error) ||
+      (w->requeue && !at_sync_capture_requeue (conn, error)))
     return FALSE;
   return at_sql_conn_exec (conn, "DELETE FROM sync_outbox AS f WHERE EXISTS "
                                  "(SELECT 1 FROM sync_outbox u WHERE u.tbl = f.tbl AND u.pk = f.pk AND u.col = f.col "
@@ -318,7 +321,7 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
       /* a copy of this catalog pushed under its number a moment ago: the
        * next sync finds that and takes a new identity */
       at_pg_exec (pg, "ROLLBACK", NULL);
-      g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE,
+      g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_BUSY,
                    _("A copy of this catalog synced at the same moment: sync again"));
       return FALSE;
     }

@@ -138,10 +138,11 @@ at_sync_server_migrate_to (const char  *url,
     *to_version = current;
   /* Cells from another cluster's future (the database moved with pg_dump):
    * the feed would hold them back behind its fence, and order new cells
-   * before them. They go first, in their order; workstations whose place is
-   * past them read the feed again (at-sync-pull.c). */
-  return (current < 1 ||
-          at_pg_exec (conn, "UPDATE sync_cell SET xid = '3' WHERE xid >= pg_snapshot_xmax (pg_current_snapshot ())", error)) &&
+   * before them. They become this transaction's, after all that anyone has
+   * read here, in their order; workstations whose place is past them read
+   * the feed again (at-sync-pull.c). */
+  return at_pg_exec (conn, "UPDATE sync_cell SET xid = pg_current_xact_id () "
+                           "WHERE xid >= pg_snapshot_xmax (pg_current_snapshot ())", error) &&
          at_pg_exec (conn, "COMMIT", error);
 }
 
