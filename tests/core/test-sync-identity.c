@@ -300,6 +300,25 @@ test_copy_reads_during_push (Fixture *f, gconstpointer data)
   at_test_sync_assert_same (f->a, second);
 }
 
+/* A face's row comes again, newer than the one here (a workstation that
+ * sent everything again after the server lost it, under a new node): the
+ * embedding made here, never shared without consent, is not in that row
+ * and stays. */
+static void
+test_row_again_keeps_local_embedding (Fixture *f, gconstpointer data)
+{
+  g_autofree char *again = NULL;
+
+  at_test_sql_exec (f->a, "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h, embedding) "
+                          "SELECT 'face-1', id, 0.1, 0.1, 0.2, 0.2, randomblob(512) FROM photos ORDER BY id LIMIT 1");
+  at_test_sync_ok (f->a, url_a1);
+  again = at_test_pg_psql (server->pg, "UPDATE sync_cell SET hlc = hlc + 1000, node = 99, xid = pg_current_xact_id (), "
+                                       "seq = nextval ('sync_seq') WHERE pk = 'face-1' AND col = '*'");
+  at_test_sync_ok (f->a, url_a1);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT length(embedding) FROM faces WHERE id = 'face-1'"), ==, 512);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT node FROM sync_clock WHERE pk = 'face-1' AND col = '*'"), ==, 99);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -317,6 +336,7 @@ main (int argc, char **argv)
   ADD ("/sync/server-before-tokens", test_server_before_tokens);
   ADD ("/sync/server-restored", test_server_restored);
   ADD ("/sync/feed-behind", test_feed_behind);
+  ADD ("/sync/row-again-keeps-local-embedding", test_row_again_keeps_local_embedding);
   status = g_test_run ();
   at_test_sync_server_stop (server);
   return status;

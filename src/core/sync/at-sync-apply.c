@@ -419,7 +419,9 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
           char *sql;
           gboolean ok;
 
-          if (clock != NULL && !NEWER (c, *clock))
+          /* a row value never carries an embedding (it travels as a field
+           * of its own, with consent): one made here stays */
+          if ((clock != NULL && !NEWER (c, *clock)) || at_sync_column_is_gated (c->tbl, col))
             continue;
           /* a key the row value lacks (a column newer than its writer) stays as it is */
           sql = sqlite3_mprintf ("UPDATE \"%w\" SET \"%w\" = %s WHERE id = ?3 "
