@@ -155,8 +155,8 @@ sync_and_print (AtCatalog *catalog, GError **error)
   if (r.recovered)
     g_print (_("The last push had reached the server; its answer had been lost.\n"));
   if (r.resent_all)
-    g_print (_("The server had lost changes it had taken (was it restored from a backup?): this catalog sent all it "
-               "holds again, and read everything from the server again.\n"));
+    g_print (_("The server had lost changes it had taken, or is not the one of before (restored from a backup? "
+               "moved?): this catalog sent all it holds again, and read everything from the server again.\n"));
   else if (r.read_again)
     g_print (_("The server’s feed was behind this catalog’s place in it (was the server moved or restored?): "
                "everything was read again.\n"));

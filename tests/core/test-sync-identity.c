@@ -157,6 +157,60 @@ test_server_before_tokens (Fixture *f, gconstpointer data)
   g_assert_cmpstr (PQgetvalue (tokens, 0, 0), ==, "1");
 }
 
+/* A studio's own database @name on the test cluster, with a laptop and a
+ * desk of its own; their conninfos. */
+static void
+studio_database (const char *name, char **laptop, char **desk)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", name);
+  g_autofree char *admin = g_strdup_printf ("%s dbname=%s", server->pg->admin, name);
+  g_autofree char *laptop_role = g_strdup_printf ("laptop_%s", name);
+  g_autofree char *desk_role = g_strdup_printf ("desk_%s", name);
+  g_autofree char *login_a = at_test_pg_conninfo (server->pg, laptop_role, "pw-laptop");
+  g_autofree char *login_b = at_test_pg_conninfo (server->pg, desk_role, "pw-desk");
+
+  g_free (at_test_pg_psql (server->pg, create));
+  g_assert_true (at_sync_server_migrate (admin, NULL, NULL, &error));
+  g_free (at_sync_server_add_studio (admin, "Studio A", &error));
+  g_assert_true (at_sync_server_add_workstation (admin, "Studio A", laptop_role, "pw-laptop", &error));
+  g_assert_true (at_sync_server_add_workstation (admin, "Studio A", desk_role, "pw-desk", &error));
+  g_assert_no_error (error);
+  *laptop = g_strdup_printf ("%s dbname=%s", login_a, name);
+  *desk = g_strdup_printf ("%s dbname=%s", login_b, name);
+}
+
+/* A backup of database @name as it is now, and later the database put back
+ * from it (a copy of the files: the database is another to the server). */
+static void
+back_up (const char *name)
+{
+  g_autofree char *sql = g_strdup_printf ("CREATE DATABASE %s_backup TEMPLATE %s", name, name);
+  g_free (at_test_pg_psql (server->pg, sql));
+}
+
+static void
+put_back (const char *name)
+{
+  g_autofree char *drop = g_strdup_printf ("DROP DATABASE %s", name);
+  g_autofree char *rename = g_strdup_printf ("ALTER DATABASE %s_backup RENAME TO %s", name, name);
+  g_free (at_test_pg_psql (server->pg, drop));
+  g_free (at_test_pg_psql (server->pg, rename));
+}
+
+/* A workstation new to the studio: what it gets is what the server has. */
+static AtCatalog *
+new_workstation (Fixture *f, const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "new.atelier", NULL);
+  AtCatalog *fresh = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
+
+  g_assert_no_error (error);
+  at_test_sync_ok (fresh, url);
+  return fresh;
+}
+
 /* The studio's server is put back from a backup taken before the laptop's
  * last push: it has lost a batch it had taken. The laptop sends everything
  * it holds again, each field with its own clock, and reads the feed again;
@@ -165,53 +219,71 @@ test_server_before_tokens (Fixture *f, gconstpointer data)
 static void
 test_server_restored (Fixture *f, gconstpointer data)
 {
-  g_autofree char *login_a = at_test_pg_conninfo (server->pg, "laptop7", "pw-laptop7");
-  g_autofree char *login_b = at_test_pg_conninfo (server->pg, "desk7", "pw-desk7");
-  g_autofree char *url_a = g_strdup_printf ("%s dbname=restored", login_a);
-  g_autofree char *url_b = g_strdup_printf ("%s dbname=restored", login_b);
-  g_autofree char *admin = g_strdup_printf ("%s dbname=restored", server->pg->admin);
-  g_autofree char *path = g_build_filename (f->dir, "new.atelier", NULL);
+  g_autofree char *url_a = NULL;
+  g_autofree char *url_b = NULL;
   g_autofree char *p = at_test_photo_id (f->a, 1);
   g_autofree char *q = at_test_photo_id (f->a, 2);
   g_autoptr(AtCatalog) fresh = NULL;
-  g_autoptr(GError) error = NULL;
   AtSyncReport r;
 
-  g_free (at_test_pg_psql (server->pg, "CREATE DATABASE restored"));
-  g_assert_true (at_sync_server_migrate (admin, NULL, NULL, &error));
-  g_free (at_sync_server_add_studio (admin, "Studio A", &error));
-  g_assert_true (at_sync_server_add_workstation (admin, "Studio A", "laptop7", "pw-laptop7", &error));
-  g_assert_true (at_sync_server_add_workstation (admin, "Studio A", "desk7", "pw-desk7", &error));
-  g_assert_no_error (error);
-
+  studio_database ("restored", &url_a, &url_b);
   at_test_sync_ok (f->a, url_a);
   at_test_sync_ok (f->b, url_b);
-  g_free (at_test_pg_psql (server->pg, "CREATE DATABASE restored_backup TEMPLATE restored"));
+  back_up ("restored");
   at_test_set_rating (f->a, p, 5);
   at_test_set_rating (f->a, q, 4);
   at_test_sync_ok (f->a, url_a);
   at_test_sync_ok (f->b, url_b);
   g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 5);
-
-  g_free (at_test_pg_psql (server->pg, "DROP DATABASE restored"));
-  g_free (at_test_pg_psql (server->pg, "ALTER DATABASE restored_backup RENAME TO restored"));
+  put_back ("restored");
 
   r = at_test_sync_ok (f->a, url_a);
   g_assert_true (r.resent_all);
   g_assert_true (r.reregistered);
   g_assert_cmpuint (r.pushed, >, 6);
   g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox"), ==, 0);
-  fresh = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-  at_test_sync_ok (fresh, url_b);
+  fresh = new_workstation (f, url_b);
   g_assert_cmpint (at_test_photo_rating (fresh, p), ==, 5);
   g_assert_cmpint (at_test_photo_rating (fresh, q), ==, 4);
   at_test_sync_assert_same (f->a, fresh);
-  /* the desk had it all already: nothing of it is older than what came */
+  /* the desk sends what it holds too (the server is another database);
+   * nothing of it is older than what came */
+  r = at_test_sync_ok (f->b, url_b);
+  g_assert_true (r.resent_all);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 5);
   r = at_test_sync_ok (f->b, url_b);
   g_assert_false (r.resent_all);
-  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 5);
   g_assert_cmpint (at_test_photo_rating (f->a, q), ==, 4);
+}
+
+/* The server is put back, and the laptop whose edits it lost is gone (a
+ * laptop stolen at the venue): the desk, which had read those edits and
+ * sent nothing since, finds the server is not the one of before and sends
+ * everything it holds; nothing is lost. */
+static void
+test_server_restored_reader (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url_a = NULL;
+  g_autofree char *url_b = NULL;
+  g_autofree char *p = at_test_photo_id (f->a, 3);
+  g_autoptr(AtCatalog) fresh = NULL;
+  AtSyncReport r;
+
+  studio_database ("reader", &url_a, &url_b);
+  at_test_sync_ok (f->a, url_a);
+  at_test_sync_ok (f->b, url_b);
+  back_up ("reader");
+  at_test_set_rating (f->a, p, 2);
+  at_test_sync_ok (f->a, url_a);
+  at_test_sync_ok (f->b, url_b);
+  put_back ("reader");
+  g_clear_object (&f->a);
+
+  r = at_test_sync_ok (f->b, url_b);
+  g_assert_true (r.resent_all);
+  fresh = new_workstation (f, url_a);
+  g_assert_cmpint (at_test_photo_rating (fresh, p), ==, 2);
+  at_test_sync_assert_same (f->b, fresh);
 }
 
 /* The server was moved (pg_dump into a new cluster) or put back: its
@@ -335,6 +407,7 @@ main (int argc, char **argv)
   ADD ("/sync/copy-reads-during-push", test_copy_reads_during_push);
   ADD ("/sync/server-before-tokens", test_server_before_tokens);
   ADD ("/sync/server-restored", test_server_restored);
+  ADD ("/sync/server-restored-reader", test_server_restored_reader);
   ADD ("/sync/feed-behind", test_feed_behind);
   ADD ("/sync/row-again-keeps-local-embedding", test_row_again_keeps_local_embedding);
   status = g_test_run ();

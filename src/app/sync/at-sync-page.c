@@ -131,7 +131,7 @@ finished_cb (AtSyncPage *self)
       if (r->resent_all || r->read_again || r->reregistered)
         {
           g_autofree char *with = g_strdup_printf ("%s. %s", what,
-                                                   r->resent_all ? _("The server had lost changes it had taken: "
+                                                   r->resent_all ? _("The server was restored or moved: "
                                                                      "everything here was sent again")
                                                    : r->read_again ? _("The server’s feed was behind: all of it was "
                                                                        "read again")

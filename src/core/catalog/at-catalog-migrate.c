@@ -26,7 +26,7 @@ static const char *const migrations[] = {
   "0007-face-scans.sql",
   "0008-outbox-batches.sql",
   "0009-capture-again.sql",
-  "0010-batch-token.sql",
+  "0010-sync-identity.sql",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_CATALOG_SCHEMA_VERSION);

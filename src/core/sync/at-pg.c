@@ -138,6 +138,22 @@ at_pg_redact (const char *url)
 }
 
 char *
+at_pg_identity (PGconn  *conn,
+                GError **error)
+{
+  g_autoptr(PGresult) r = NULL;
+
+  /* (the timeline is the first part of the WAL file name) */
+  r = at_pg_query (conn, "SELECT (SELECT system_identifier FROM pg_control_system ())::text || '/' || "
+                         "substr (pg_walfile_name (pg_current_wal_lsn ()), 1, 8) || '/' || "
+                         "(SELECT oid FROM pg_database WHERE datname = current_database ())::text", 0, NULL, NULL);
+  /* a server that keeps its control data from this login: the database alone */
+  if (r == NULL)
+    r = at_pg_query (conn, "SELECT '?/?/' || oid::text FROM pg_database WHERE datname = current_database ()", 0, NULL, error);
+  return r != NULL ? g_strdup (PQgetvalue (r, 0, 0)) : NULL;
+}
+
+char *
 at_pg_describe (const char *url)
 {
   PQconninfoOption *options;

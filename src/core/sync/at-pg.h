@@ -40,6 +40,12 @@ gboolean  at_pg_set_error  (PGconn      *conn,
                             GError     **error);
 /* A URL or conninfo with any password taken out, to show or store. */
 char     *at_pg_redact     (const char  *url);
+/* Which server this is: its cluster, timeline and database, as one string
+ * that changes when the database is put back from a backup (a new database,
+ * or a new timeline after point-in-time recovery) or moved to another
+ * cluster. NULL with the message if it cannot be read. */
+char     *at_pg_identity   (PGconn      *conn,
+                            GError     **error);
 /* For people: “laptop on db.studio.lan:5433, database atelier”. */
 char     *at_pg_describe   (const char  *url);
 

@@ -90,7 +90,9 @@ typedef struct
   gint64 acked;
   gint64 next;
   char   token[40];       /* of the closed batch acked + 1; "" before schema 10 */
+  char   server_id[96];   /* the server as last seen (at_pg_identity); "" before schema 10 */
   int    server_version;
+  char  *server_now;      /* the server as it is */
 } State;
 
 /* Tokens came with server schema 6: before it, a batch is known by its number. */
@@ -101,7 +103,8 @@ read_state (AtCatalog *catalog, State *s, GError **error)
 {
   AtSqlConn *conn = at_catalog_get_reader (catalog, error);
   sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT client_id, node, acked_batch, next_batch, "
-                                                         "coalesce(batch_token, '') FROM sync_state", error) : NULL;
+                                                         "coalesce(batch_token, ''), coalesce(server_id, '') "
+                                                         "FROM sync_state", error) : NULL;
   int rc;
 
   if (stmt == NULL)
@@ -114,6 +117,7 @@ read_state (AtCatalog *catalog, State *s, GError **error)
       s->acked = sqlite3_column_int64 (stmt, 2);
       s->next = sqlite3_column_int64 (stmt, 3);
       g_strlcpy (s->token, (const char *) sqlite3_column_text (stmt, 4), sizeof s->token);
+      g_strlcpy (s->server_id, (const char *) sqlite3_column_text (stmt, 5), sizeof s->server_id);
     }
   at_sql_stmt_release (stmt);
   if (rc != SQLITE_ROW)
@@ -141,6 +145,7 @@ typedef struct
   gint64      now_hlc;  /* this computer's clock, as a clock value */
   char        token[40];  /* of a batch closed now */
   gboolean    requeue;    /* the server lost what it had taken: all goes again */
+  const char *server_id;  /* the server as it is, once known */
   const char *server;
   const char *problem;
 } Write;
@@ -216,7 +221,8 @@ write_reregister (AtSqlConn *conn, gpointer data, GError **error)
    * this catalog with the same node may have pushed, and its cells were
    * skipped here as this catalog's own) */
   if (!at_sql_conn_exec (conn, "UPDATE sync_buckets SET cursor_xid = '0', cursor_seq = 0", error) ||
-      (w->requeue && !at_sync_capture_requeue (conn, error)))
+      (w->requeue && !at_sync_capture_requeue (conn, error)) ||
+      (w->requeue && !at_sql_exec_bound (conn, error, "UPDATE sync_state SET server_id = ?1", "t", w->server_id)))
     return FALSE;
   return at_sql_conn_exec (conn, "DELETE FROM sync_outbox AS f WHERE EXISTS "
                                  "(SELECT 1 FROM sync_outbox u WHERE u.tbl = f.tbl AND u.pk = f.pk AND u.col = f.col "
@@ -232,9 +238,12 @@ write_done (AtSqlConn *conn, gpointer data, GError **error)
 {
   Write *w = data;
 
+  /* (a server seen for the first time; one that changed is recorded with
+   * what it took, in write_reregister) */
   return at_sql_exec_bound (conn, error, "UPDATE sync_state SET server = ?1, last_error = ?2, last_sync = CASE WHEN ?2 IS NULL "
-                                         "THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') ELSE last_sync END",
-                            "tt", w->server, w->problem);
+                                         "THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') ELSE last_sync END, "
+                                         "server_id = coalesce(nullif(server_id, ''), ?3)",
+                            "ttt", w->server, w->problem, w->server_id);
 }
 
 /* ---- the server ---- */
@@ -423,9 +432,12 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
 
   if (!register_client (pg, s, &last_batch, &ours, error))
     return FALSE;
-  /* a server put back from a backup has lost batches it had taken */
-  w.requeue = last_batch < s->acked;
-  if (last_batch == s->acked + 1 && ours &&
+  /* A server put back from a backup has lost batches it had taken; one
+   * that is not the server of before (another database or timeline) may
+   * have lost other workstations' too, which this catalog may hold. */
+  w.requeue = last_batch < s->acked || (*s->server_id != '\0' && !g_str_equal (s->server_id, s->server_now));
+  w.server_id = s->server_now;
+  if (last_batch == s->acked + 1 && ours && !w.requeue &&
       _at_sync_local_int (catalog, FROZEN_SQL, error) > 0)
     {
       /* the last push was merged but its answer never came */
@@ -435,7 +447,7 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
       s->acked = last_batch;
       report->recovered = TRUE;
     }
-  else if (last_batch != s->acked)
+  else if (last_batch != s->acked || w.requeue)
     {
       g_autoptr(PGresult) max = at_pg_query (pg, "SELECT coalesce(max(hlc), 0) FROM sync_cell", 0, NULL, error);
 
@@ -530,14 +542,16 @@ at_sync_once (AtCatalog     *catalog,
       else
         {
           s.server_version = version;
-          ok = read_state (catalog, &s, &failure) && push (pg, catalog, &s, report, &failure) &&
-               _at_sync_pull (pg, catalog, s.node, report, cancellable, &failure);
+          ok = (s.server_now = at_pg_identity (pg, &failure)) != NULL && read_state (catalog, &s, &failure) &&
+               push (pg, catalog, &s, report, &failure) && _at_sync_pull (pg, catalog, s.node, report, cancellable, &failure);
         }
     }
   report->pending = (guint) MAX (0, _at_sync_local_int (catalog, "SELECT count(*) FROM sync_outbox", NULL));
   done.server = shown;
+  done.server_id = s.server_now;
   done.problem = failure ? failure->message : NULL;
   at_catalog_write_sync (catalog, "sync_state", write_done, &done, NULL);
+  g_free (s.server_now);
   close (lock);   /* (and with it the lock) */
   if (failure != NULL)
     g_propagate_error (error, failure);

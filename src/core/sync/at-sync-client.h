@@ -17,8 +17,9 @@ typedef struct
   guint    conflicts;     /* pulled values kept aside: they clash with a row here on a unique key */
   gboolean recovered;     /* a batch whose answer was lost had been merged */
   gboolean reregistered;  /* the catalog was older than the server knew (a restored backup), or a copy */
-  gboolean resent_all;    /* the server had lost changes it had taken (itself restored from a backup):
-                           * everything this catalog holds went again, and the feed was read again */
+  gboolean resent_all;    /* the server had lost changes it had taken, or is another (restored from a
+                           * backup, moved): everything this catalog holds went again, and the feed
+                           * was read again */
   gboolean read_again;    /* the server's feed was behind this catalog's place in it (the server moved or
                            * put back): it was read again from the start */
 } AtSyncReport;
