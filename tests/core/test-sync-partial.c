@@ -2,7 +2,8 @@
  * partial sync (a workstation follows chosen projects), face embeddings
  * (only with the person's consent, and their purge always), and the schema
  * handshake (a server that needs newer workstations refuses older ones,
- * which keep their changes). */
+ * which keep their changes). Rows and edits naming a parent a workstation
+ * does not have: test-sync-parents.c. */
 #include "config.h"
 
 #include "at-test-cli.h"
@@ -10,62 +11,11 @@
 #include "at-test-sync.h"
 #include "at-test-util.h"
 
+static AtTestSyncServer *server;
 static AtTestPg *pg;
-static char *url_laptop, *url_desk;
+static const char *url_laptop, *url_desk;
 
-typedef struct
-{
-  char      *dir;
-  AtCatalog *desk;    /* everything: the demo studio */
-  AtCatalog *laptop;  /* a new workstation that follows chosen projects */
-} Fixture;
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *album = NULL;
-  AtSyncReport r;
-
-  g_free (at_test_pg_psql (pg, "TRUNCATE sync_cell, sync_client; UPDATE atelier_settings SET min_client_schema = 0"));
-  f->dir = at_test_make_tmpdir ();
-  /* the demo's 6 photos are in P-2026-001; an album makes P-2026-002 non-empty */
-  f->desk = at_test_demo_catalog (f->dir, 6);
-  album = at_album_create (f->desk, "P-2026-002", "Family picks", "proof", &error);
-  g_assert_no_error (error);
-  g_assert_true (at_sync_once (f->desk, url_desk, &r, NULL, &error));
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "laptop.atelier", NULL);
-  f->laptop = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_object (&f->desk);
-  g_clear_object (&f->laptop);
-  at_test_rm_rf (f->dir);
-  g_free (f->dir);
-}
-
-
-static gint64
-count (AtCatalog *catalog, const char *table)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
-  return at_test_sql_int (catalog, sql);
-}
-
-static void
-follow (AtCatalog *catalog, const char *project)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (at_sync_follow (catalog, project, &error));
-  g_assert_no_error (error);
-}
+typedef AtTestSyncFollow Fixture;
 
 static void
 unfollow (AtCatalog *catalog, const char *project)
@@ -93,29 +43,29 @@ test_follow_chosen (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   at_test_sync_ok (f->laptop, url_laptop);
   /* studio data: all of it; projects' data: none */
-  g_assert_cmpint (count (f->laptop, "projects"), ==, count (f->desk, "projects"));
-  g_assert_cmpint (count (f->laptop, "staff"), ==, count (f->desk, "staff"));
-  g_assert_cmpint (count (f->laptop, "contracts"), ==, count (f->desk, "contracts"));
-  g_assert_cmpint (count (f->laptop, "photos"), ==, 0);
-  g_assert_cmpint (count (f->laptop, "albums"), ==, 0);
-  g_assert_cmpint (count (f->laptop, "shooting_schedules"), ==, 0);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "projects"), ==, at_test_sync_count (f->desk, "projects"));
+  g_assert_cmpint (at_test_sync_count (f->laptop, "staff"), ==, at_test_sync_count (f->desk, "staff"));
+  g_assert_cmpint (at_test_sync_count (f->laptop, "contracts"), ==, at_test_sync_count (f->desk, "contracts"));
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photos"), ==, 0);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "albums"), ==, 0);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "shooting_schedules"), ==, 0);
   projects = at_sync_list_projects (f->laptop, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (projects->len, ==, 6);
   for (guint i = 0; i < projects->len; i++)
     g_assert_false (((AtSyncProject *) projects->pdata[i])->followed);
 
-  follow (f->laptop, "P-2026-002");
+  at_test_sync_follow (f->laptop, "P-2026-002");
   at_test_sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM albums WHERE name = 'Family picks'"), ==, 1);
-  g_assert_cmpint (count (f->laptop, "photos"), ==, 0);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photos"), ==, 0);
 
-  follow (f->laptop, "P-2026-001");
+  at_test_sync_follow (f->laptop, "P-2026-001");
   at_test_sync_ok (f->laptop, url_laptop);
-  g_assert_cmpint (count (f->laptop, "photos"), ==, 6);
-  g_assert_cmpint (count (f->laptop, "photo_files"), ==, count (f->desk, "photo_files"));
-  g_assert_cmpint (count (f->laptop, "album_items"), ==, count (f->desk, "album_items"));
-  g_assert_cmpint (count (f->laptop, "shooting_schedules"), ==, count (f->desk, "shooting_schedules"));
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photos"), ==, 6);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photo_files"), ==, at_test_sync_count (f->desk, "photo_files"));
+  g_assert_cmpint (at_test_sync_count (f->laptop, "album_items"), ==, at_test_sync_count (f->desk, "album_items"));
+  g_assert_cmpint (at_test_sync_count (f->laptop, "shooting_schedules"), ==, at_test_sync_count (f->desk, "shooting_schedules"));
 
   /* an edit waiting to be sent holds the project here */
   photo = at_test_sql_text (f->laptop, "SELECT id FROM photos ORDER BY id LIMIT 1");
@@ -124,19 +74,19 @@ test_follow_chosen (Fixture *f, gconstpointer data)
   g_assert_false (at_sync_unfollow (f->laptop, "P-2026-001", NULL, &error));
   g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_PENDING);
   g_clear_error (&error);
-  g_assert_cmpint (count (f->laptop, "photos"), ==, 6);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photos"), ==, 6);
   at_test_sync_ok (f->laptop, url_laptop);
 
   unfollow (f->laptop, "P-2026-001");
-  g_assert_cmpint (count (f->laptop, "photos"), ==, 0);
-  g_assert_cmpint (count (f->laptop, "photo_files"), ==, 0);
-  g_assert_cmpint (count (f->laptop, "sync_outbox"), ==, 0);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photos"), ==, 0);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photo_files"), ==, 0);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "sync_outbox"), ==, 0);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_clock WHERE tbl = 'photos'"), ==, 0);
-  g_assert_cmpint (count (f->laptop, "albums"), ==, 1);
-  g_assert_cmpint (count (f->laptop, "projects"), ==, 6);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "albums"), ==, 1);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "projects"), ==, 6);
   /* nothing left the server, and the desk still has it all */
   at_test_sync_ok (f->desk, url_desk);
-  g_assert_cmpint (count (f->desk, "photos"), ==, 6);
+  g_assert_cmpint (at_test_sync_count (f->desk, "photos"), ==, 6);
   g_free (sql);
   sql = g_strdup_printf ("SELECT rating FROM photos WHERE id = '%s'", photo);
   g_assert_cmpint (at_test_sql_int (f->desk, sql), ==, 5);
@@ -146,9 +96,9 @@ test_follow_chosen (Fixture *f, gconstpointer data)
   }
 
   /* following again brings the rows back, with the edit */
-  follow (f->laptop, "P-2026-001");
+  at_test_sync_follow (f->laptop, "P-2026-001");
   at_test_sync_ok (f->laptop, url_laptop);
-  g_assert_cmpint (count (f->laptop, "photos"), ==, 6);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photos"), ==, 6);
   g_assert_cmpint (at_test_sql_int (f->laptop, sql), ==, 5);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_buckets"), ==, 3);
 }
@@ -178,10 +128,10 @@ test_follow_again_behind_late_commit (Fixture *f, gconstpointer data)
   at_test_sql_exec (f->laptop, edit);
   at_test_sync_ok (f->laptop, url_laptop);
   unfollow (f->laptop, "P-2026-001");
-  follow (f->laptop, "P-2026-001");
+  at_test_sync_follow (f->laptop, "P-2026-001");
   at_test_sync_ok (f->laptop, url_laptop);
   /* the photos are back, the edit not yet: it is behind the open transaction */
-  g_assert_cmpint (count (f->laptop, "photos"), ==, 6);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photos"), ==, 6);
   g_assert_cmpint (at_test_sql_int (f->laptop, read), !=, 3);
   g_assert_true (at_pg_exec (slow, "COMMIT", &error));
   at_test_sync_ok (f->laptop, url_laptop);
@@ -201,11 +151,11 @@ test_follow_by_writing (Fixture *f, gconstpointer data)
 
   g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, &error));
   at_test_sync_ok (f->laptop, url_laptop);
-  g_assert_cmpint (count (f->laptop, "photos"), ==, 0);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photos"), ==, 0);
   album = at_album_create (f->laptop, "P-2026-001", "Laptop picks", "proof", &error);
   g_assert_no_error (error);
   at_test_sync_ok (f->laptop, url_laptop);
-  g_assert_cmpint (count (f->laptop, "photos"), ==, 6);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photos"), ==, 6);
   at_test_sync_ok (f->desk, url_desk);
   g_assert_cmpint (at_test_sql_int (f->desk, "SELECT count(*) FROM albums WHERE name = 'Laptop picks'"), ==, 1);
 
@@ -244,7 +194,7 @@ test_min_client (Fixture *f, gconstpointer data)
   g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_SCHEMA);
   g_assert_nonnull (strstr (error->message, "update Atelier"));
   g_clear_error (&error);
-  g_assert_cmpint (count (f->desk, "sync_outbox"), ==, 6);
+  g_assert_cmpint (at_test_sync_count (f->desk, "sync_outbox"), ==, 6);
   g_assert_cmpuint (r.pending, ==, 6);
   /* the CLI says so too, and fails */
   run = at_test_cli ("sync", "--catalog", at_catalog_get_path (f->desk), "--server", url_desk, NULL);
@@ -259,7 +209,7 @@ test_min_client (Fixture *f, gconstpointer data)
   g_assert_cmpint (run.status, ==, 0);
   at_test_run_clear (&run);
   at_test_sync_ok (f->desk, url_desk);
-  g_assert_cmpint (count (f->desk, "sync_outbox"), ==, 0);
+  g_assert_cmpint (at_test_sync_count (f->desk, "sync_outbox"), ==, 0);
 }
 
 static char *
@@ -285,79 +235,6 @@ server_embeddings (void)
   return g_ascii_strtoll (n, NULL, 10);
 }
 
-/* An album item joins an album of one project to a photo of another: a
- * laptop that follows either project alone syncs without fault (the item
- * waits for the parent it lacks), and once it follows both it has every
- * item. */
-static void
-test_item_across_projects (Fixture *f, gconstpointer data)
-{
-  const char *first[] = { "P-2026-001", "P-2026-002" };
-
-  at_test_sql_exec (f->desk,
-    "INSERT INTO album_items (id, album_id, photo_id, position) "
-    "SELECT 'item-x', a.id, p.id, 1 FROM albums a, photos p WHERE a.name = 'Family picks' ORDER BY p.id LIMIT 1;");
-  at_test_sync_ok (f->desk, url_desk);
-  for (guint i = 0; i < G_N_ELEMENTS (first); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *name = g_strdup_printf ("follows-%u.atelier", i);
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_autoptr(AtCatalog) laptop = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
-
-      g_assert_no_error (error);
-      g_assert_true (at_sync_set_follow_all (laptop, FALSE, &error));
-      at_test_sync_ok (laptop, url_laptop);
-      follow (laptop, first[i]);
-      at_test_sync_ok (laptop, url_laptop);
-      g_assert_cmpint (at_test_sql_int (laptop, "SELECT count(*) FROM album_items WHERE id = 'item-x'"), ==, 0);
-      follow (laptop, first[1 - i]);
-      at_test_sync_ok (laptop, url_laptop);
-      g_assert_cmpint (at_test_sql_int (laptop, "SELECT count(*) FROM album_items WHERE id = 'item-x'"), ==, 1);
-      g_assert_cmpint (count (laptop, "album_items"), ==, count (f->desk, "album_items"));
-      g_assert_cmpint (at_test_sql_int (laptop, "SELECT count(*) FROM sync_inbox"), ==, 0);
-    }
-}
-
-/* A tag of a face in a project, naming a person of the whole studio (no
- * project of their own, as face review makes them): it travels with the
- * face, so a laptop that follows the project gets both, one that does not
- * gets neither, and neither laptop's sync fails over it. */
-static void
-test_face_tag_of_studio_person (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (f->dir, "other.atelier", NULL);
-  g_autoptr(AtCatalog) other = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
-
-  g_assert_no_error (error);
-  at_test_sql_exec (f->desk,
-    "INSERT INTO people (id, studio_id, display_name) SELECT 'person-s', id, 'Ana' FROM studios LIMIT 1;"
-    "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h) "
-    "SELECT 'face-s', id, 0.1, 0.1, 0.2, 0.2 FROM photos ORDER BY id LIMIT 1;"
-    "INSERT INTO face_tags (id, face_id, person_id, source) VALUES ('tag-s', 'face-s', 'person-s', 'auto');");
-  at_test_sync_ok (f->desk, url_desk);
-
-  /* every project: the face and its tag */
-  at_test_sync_ok (f->laptop, url_laptop);
-  g_assert_cmpint (count (f->laptop, "faces"), ==, 1);
-  g_assert_cmpint (count (f->laptop, "face_tags"), ==, 1);
-
-  /* another project only: the person (studio data), not the tag */
-  g_assert_true (at_sync_set_follow_all (other, FALSE, &error));
-  at_test_sync_ok (other, url_laptop);
-  follow (other, "P-2026-002");
-  at_test_sync_ok (other, url_laptop);
-  g_assert_cmpint (count (other, "people"), ==, 1);
-  g_assert_cmpint (count (other, "faces"), ==, 0);
-  g_assert_cmpint (count (other, "face_tags"), ==, 0);
-  g_assert_cmpint (at_test_sql_int (other, "SELECT count(*) FROM sync_inbox"), ==, 0);   /* not even sent */
-  /* and the face's project later: both */
-  follow (other, "P-2026-001");
-  at_test_sync_ok (other, url_laptop);
-  g_assert_cmpint (count (other, "face_tags"), ==, 1);
-}
-
 /* An embedding leaves the workstation only while its person consents
  * (a selfie; a face whose tag a person confirmed); revoking consent purges
  * it everywhere, and a new one made after that stays here. */
@@ -378,7 +255,7 @@ test_embeddings_need_consent (Fixture *f, gconstpointer data)
     "INSERT INTO reference_faces (id, person_id, embedding) VALUES ('selfie-1', 'person-1', randomblob(512));");
   at_test_sync_ok (f->desk, url_desk);
   at_test_sync_ok (f->laptop, url_laptop);
-  g_assert_cmpint (count (f->laptop, "faces"), ==, 1);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "faces"), ==, 1);
   assert_no_embedding (f->laptop, "faces");
   g_assert_cmpint (server_embeddings (), ==, 0);
 
@@ -497,29 +374,22 @@ test_cli (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  pg = at_test_pg_start ();
-  g_assert_true (at_sync_server_migrate (pg->admin, NULL, NULL, &error));
-  g_free (at_sync_server_add_studio (pg->admin, "Studio A", &error));
-  g_assert_true (at_sync_server_add_workstation (pg->admin, "Studio A", "laptop", "pw-laptop", &error));
-  g_assert_true (at_sync_server_add_workstation (pg->admin, "Studio A", "desk", "pw-desk", &error));
-  g_assert_no_error (error);
-  url_laptop = at_test_pg_conninfo (pg, "laptop", "pw-laptop");
-  url_desk = at_test_pg_conninfo (pg, "desk", "pw-desk");
+  server = at_test_sync_server_start ();
+  pg = server->pg;
+  url_laptop = server->laptop;
+  url_desk = server->desk;
 
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+#define ADD(path, fn) g_test_add (path, Fixture, server, at_test_sync_follow_setup, fn, at_test_sync_follow_teardown)
   ADD ("/sync/partial/follow-chosen", test_follow_chosen);
   ADD ("/sync/partial/follow-by-writing", test_follow_by_writing);
   ADD ("/sync/partial/follow-again-behind-late-commit", test_follow_again_behind_late_commit);
   ADD ("/sync/partial/cli", test_cli);
   ADD ("/sync/min-client", test_min_client);
   ADD ("/sync/embeddings-need-consent", test_embeddings_need_consent);
-  ADD ("/sync/partial/face-tag-of-studio-person", test_face_tag_of_studio_person);
-  ADD ("/sync/partial/item-across-projects", test_item_across_projects);
   status = g_test_run ();
-  at_test_pg_stop (pg);
+  at_test_sync_server_stop (server);
   return status;
 }

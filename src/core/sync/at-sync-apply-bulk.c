@@ -161,7 +161,8 @@ _at_sync_apply_bulk (AtSqlConn *conn, GHashTable *cache, GPtrArray *cells, gbool
     {
       g_auto(GStrv) part = g_strsplit (field, "|", 2);
       Table *t = _at_sync_table_of (conn, cache, part[0]);
-      if (t != NULL && _at_sync_has_column (t->columns, part[1]) &&
+      /* (a column naming a parent goes cell by cell: its parent may not be here) */
+      if (t != NULL && _at_sync_has_column (t->columns, part[1]) && !g_hash_table_contains (t->keys, part[1]) &&
           !update_fields (conn, page, t, part[0], part[1], &rows, error))
         return FALSE;
     }

@@ -7,7 +7,10 @@
  * it. Instead, at the end of each page, a new row whose parent is missing
  * is taken out again and waits in sync_inbox as its whole-row cell (col
  * '*') with the page's edits of it, and the rows waiting so are put in as
- * soon as their parents are here.
+ * soon as their parents are here. An edit of a row that is here, naming a
+ * parent that is not (a tag moved to a person of a project this laptop does
+ * not follow), is not applied: it waits in sync_inbox likewise, and goes in
+ * once that parent comes.
  */
 #define G_LOG_DOMAIN "atelier-sync"
 
@@ -66,11 +69,66 @@ parents_here (AtSqlConn *conn, const char *tbl, const char *val, GError **error)
   return TRUE;
 }
 
+/* A field's value as a row value of that one column, for parents_here. */
+static char *
+field_as_row (AtSqlConn *conn, const AtSyncCell *c, GError **error)
+{
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT json_object(?1, json(?2))", error);
+  char *row = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  at_sql_bind_text (stmt, 1, c->col);
+  at_sql_bind_text (stmt, 2, c->val);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    row = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else
+    at_sql_set_error (at_sql_conn_get_db (conn), sqlite3_errcode (at_sql_conn_get_db (conn)), "field", error);
+  at_sql_stmt_release (stmt);
+  return row;
+}
+
+/* TRUE if every parent @c names is here; FALSE with @error unset if not. */
+static gboolean
+cell_parents_here (AtSqlConn *conn, const AtSyncCell *c, GError **error)
+{
+  g_autofree char *row = NULL;
+
+  if (g_str_equal (c->col, "*"))
+    return parents_here (conn, c->tbl, c->val, error);
+  return (row = field_as_row (conn, c, error)) != NULL && parents_here (conn, c->tbl, row, error);
+}
+
+gboolean
+_at_sync_field_waits (AtSqlConn        *conn,
+                      const AtSyncCell *c,
+                      gboolean         *waits,
+                      GError          **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  *waits = !cell_parents_here (conn, c, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (*waits)
+    g_debug ("%s %s.%s: names a parent that is not here, it waits", c->tbl, c->pk, c->col);
+  return !*waits || wait_in_inbox (conn, c, error);
+}
+
 gboolean
 _at_sync_retry_orphans (AtSqlConn *conn, GHashTable *cache, Counts *n, GError **error)
 {
   g_autoptr(GPtrArray) waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) at_sync_cell_free);
-  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT tbl, pk, val, hlc, node FROM sync_inbox WHERE col = '*'", error);
+  /* rows waiting for a parent, and edits of rows that are here which wait
+   * for one (the fields of a row not here yet wait for that row instead:
+   * drain_inbox) */
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT tbl, pk, col, val, hlc, node FROM sync_inbox WHERE col = '*' "
+                                                  "UNION ALL SELECT tbl, pk, col, val, hlc, node FROM sync_inbox i "
+                                                  "WHERE col NOT IN ('*', '_deleted') AND EXISTS (SELECT 1 FROM "
+                                                  "pragma_foreign_key_list(i.tbl) k WHERE k.\"from\" = i.col)", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -79,10 +137,10 @@ _at_sync_retry_orphans (AtSqlConn *conn, GHashTable *cache, Counts *n, GError **
       AtSyncCell *c = g_new0 (AtSyncCell, 1);
       c->tbl = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       c->pk = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      c->col = g_strdup ("*");
-      c->val = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      c->hlc = sqlite3_column_int64 (stmt, 3);
-      c->node = sqlite3_column_int64 (stmt, 4);
+      c->col = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      c->val = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      c->hlc = sqlite3_column_int64 (stmt, 4);
+      c->node = sqlite3_column_int64 (stmt, 5);
       g_ptr_array_add (waiting, c);
     }
   at_sql_stmt_release (stmt);
@@ -90,8 +148,9 @@ _at_sync_retry_orphans (AtSqlConn *conn, GHashTable *cache, Counts *n, GError **
     {
       AtSyncCell *c = waiting->pdata[i];
       g_autoptr(GError) local = NULL;
+      gboolean row = g_str_equal (c->col, "*");
 
-      if (!parents_here (conn, c->tbl, c->val, &local))
+      if (!cell_parents_here (conn, c, &local))
         {
           if (local != NULL)
             {
@@ -100,11 +159,11 @@ _at_sync_retry_orphans (AtSqlConn *conn, GHashTable *cache, Counts *n, GError **
             }
           continue;
         }
-      /* (applied as if pulled now: older than a deletion here, it is dropped) */
-      g_debug ("%s %s: its parents are here, it goes in", c->tbl, c->pk);
-      if (!at_sql_exec_bound (conn, error, "DELETE FROM sync_inbox WHERE tbl = ?1 AND pk = ?2 AND col = '*'", "tt", c->tbl,
-                              c->pk) ||
-          !_at_sync_apply_row (conn, cache, c, n, error))
+      /* (applied as if pulled now: older than a deletion or an edit here, it is dropped) */
+      g_debug ("%s %s.%s: its parents are here, it goes in", c->tbl, c->pk, c->col);
+      if (!at_sql_exec_bound (conn, error, "DELETE FROM sync_inbox WHERE tbl = ?1 AND pk = ?2 AND col = ?3", "ttt", c->tbl,
+                              c->pk, c->col) ||
+          !(row ? _at_sync_apply_row (conn, cache, c, n, error) : _at_sync_apply_field (conn, cache, c, n, error)))
         return FALSE;
     }
   return TRUE;

@@ -22,6 +22,7 @@ typedef struct
   char      *exists;
   char      *remove;
   GHashTable *index;       /* column name -> its parameter number in insert_bound */
+  GHashTable *keys;        /* the columns that name a parent (foreign keys) */
   gboolean   has_updated_at;
 } Table;
 
@@ -47,7 +48,19 @@ gboolean _at_sync_apply_row   (AtSqlConn  *conn,
                                const AtSyncCell *c,
                                Counts     *n,
                                GError    **error);
-/* (at-sync-apply-orphans.c) The rows waiting for a parent that has come go in. */
+/* (at-sync-apply.c) A field cell, cell by cell. */
+gboolean _at_sync_apply_field (AtSqlConn  *conn,
+                               GHashTable *cache,
+                               const AtSyncCell *c,
+                               Counts     *n,
+                               GError    **error);
+/* (at-sync-apply-orphans.c) Whether field @c, which names a parent, waits
+ * for it (it is not here): then @c is in sync_inbox, not applied. */
+gboolean _at_sync_field_waits (AtSqlConn  *conn,
+                               const AtSyncCell *c,
+                               gboolean   *waits,
+                               GError    **error);
+/* (at-sync-apply-orphans.c) The rows and fields waiting for a parent that has come go in. */
 gboolean _at_sync_retry_orphans (AtSqlConn  *conn,
                                  GHashTable *cache,
                                  Counts     *n,

@@ -100,6 +100,7 @@ _at_sync_table_free (gpointer data)
   g_ptr_array_unref (t->columns);
   g_free (t->insert_bound);
   g_hash_table_unref (t->index);
+  g_hash_table_unref (t->keys);
   g_free (t->exists);
   g_free (t->remove);
   g_free (t);
@@ -182,6 +183,14 @@ _at_sync_table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
         g_hash_table_insert (t->index, columns->pdata[i], GINT_TO_POINTER (i + 1));
       t->insert_bound = mprintf_dup (sqlite3_mprintf ("INSERT INTO \"%w\" (%s) VALUES (%s)", tbl, names->str, params->str));
       g_string_free (params, TRUE);
+      t->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      if ((stmt = at_sql_conn_prepare (conn, "SELECT \"from\" FROM pragma_foreign_key_list(?1)", NULL)) != NULL)
+        {
+          at_sql_bind_text (stmt, 1, tbl);
+          while (sqlite3_step (stmt) == SQLITE_ROW)
+            g_hash_table_add (t->keys, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+          at_sql_stmt_release (stmt);
+        }
       t->exists = mprintf_dup (sqlite3_mprintf ("SELECT count(*) FROM \"%w\" WHERE id = ?1", tbl));
       t->remove = mprintf_dup (sqlite3_mprintf ("DELETE FROM \"%w\" WHERE id = ?1", tbl));
       g_string_free (names, TRUE);
@@ -319,8 +328,6 @@ park_if_clash (AtSqlConn *conn, const AtSyncCell *c, Counts *n, GError **error)
                             "ttttllt", c->tbl, c->pk, c->col, c->val, c->hlc, c->node, problem);
 }
 
-static gboolean apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, GError **error);
-
 /* Field edits that waited for this row (a whole row waiting for its parent
  * is at-sync-apply-orphans.c's). */
 static gboolean
@@ -352,7 +359,7 @@ drain_inbox (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk
   if (!at_sql_exec_bound (conn, error, "DELETE FROM sync_inbox WHERE tbl = ?1 AND pk = ?2 AND col <> '*'", "tt", tbl, pk))
     return FALSE;
   for (guint i = 0; i < waiting->len; i++)
-    if (!apply_field (conn, cache, waiting->pdata[i], n, error))
+    if (!_at_sync_apply_field (conn, cache, waiting->pdata[i], n, error))
       return FALSE;
   return TRUE;
 }
@@ -457,8 +464,8 @@ apply_delete (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n
   return set_clock (conn, c, error);
 }
 
-static gboolean
-apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, GError **error)
+gboolean
+_at_sync_apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, GError **error)
 {
   Table *t = _at_sync_table_of (conn, cache, c->tbl);
   Clock field, row, deleted;
@@ -470,6 +477,17 @@ apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n,
     return FALSE;
   if (!NEWER (c, field) || !NEWER (c, row))
     return TRUE;
+  /* a parent this workstation does not have (a person of a project it does
+   * not follow): the edit waits for it rather than fail the page */
+  if (g_hash_table_contains (t->keys, c->col))
+    {
+      gboolean waits;
+
+      if (!_at_sync_field_waits (conn, c, &waits, error))
+        return FALSE;
+      if (waits)
+        return TRUE;
+    }
   if (!write_field (conn, t, c, &changed, error))
     return park_if_clash (conn, c, n, error);
   if (!changed)
@@ -517,7 +535,7 @@ at_sync_apply_page (AtSqlConn   *conn,
       else if (g_str_equal (c->col, "_deleted"))
         ok = apply_delete (conn, cache, c, n, error);
       else
-        ok = apply_field (conn, cache, c, n, error);
+        ok = _at_sync_apply_field (conn, cache, c, n, error);
       if (!ok)
         {
           g_prefix_error (error, _("Could not apply %s %s.%s: "), c->tbl, c->pk, c->col);

@@ -1,0 +1,139 @@
+/* test-sync-parents.c — rows and edits that name a parent this
+ * workstation does not have (yet), through a real PostgreSQL 15: an album
+ * item of another project's photo, a tag of a studio-wide person, a tag
+ * moved to a person of a project a laptop does not follow. None fails a
+ * pull; each goes in once its parent is here. */
+#include "config.h"
+
+#include "at-test-pg.h"
+#include "at-test-sync.h"
+#include "at-test-util.h"
+
+static AtTestSyncServer *server;
+static const char *url_laptop, *url_desk;
+
+typedef AtTestSyncFollow Fixture;
+
+/* An album item joins an album of one project to a photo of another: a
+ * laptop that follows either project alone syncs without fault (the item
+ * waits for the parent it lacks), and once it follows both it has every
+ * item. */
+static void
+test_item_across_projects (Fixture *f, gconstpointer data)
+{
+  const char *first[] = { "P-2026-001", "P-2026-002" };
+
+  at_test_sql_exec (f->desk,
+    "INSERT INTO album_items (id, album_id, photo_id, position) "
+    "SELECT 'item-x', a.id, p.id, 1 FROM albums a, photos p WHERE a.name = 'Family picks' ORDER BY p.id LIMIT 1;");
+  at_test_sync_ok (f->desk, url_desk);
+  for (guint i = 0; i < G_N_ELEMENTS (first); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = g_strdup_printf ("follows-%u.atelier", i);
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_autoptr(AtCatalog) laptop = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (at_sync_set_follow_all (laptop, FALSE, &error));
+      at_test_sync_ok (laptop, url_laptop);
+      at_test_sync_follow (laptop, first[i]);
+      at_test_sync_ok (laptop, url_laptop);
+      g_assert_cmpint (at_test_sql_int (laptop, "SELECT count(*) FROM album_items WHERE id = 'item-x'"), ==, 0);
+      at_test_sync_follow (laptop, first[1 - i]);
+      at_test_sync_ok (laptop, url_laptop);
+      g_assert_cmpint (at_test_sql_int (laptop, "SELECT count(*) FROM album_items WHERE id = 'item-x'"), ==, 1);
+      g_assert_cmpint (at_test_sync_count (laptop, "album_items"), ==, at_test_sync_count (f->desk, "album_items"));
+      g_assert_cmpint (at_test_sql_int (laptop, "SELECT count(*) FROM sync_inbox"), ==, 0);
+    }
+}
+
+/* A tag of a face in a project, naming a person of the whole studio (no
+ * project of their own, as face review makes them): it travels with the
+ * face, so a laptop that follows the project gets both, one that does not
+ * gets neither, and neither laptop's sync fails over it. */
+static void
+test_face_tag_of_studio_person (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "other.atelier", NULL);
+  g_autoptr(AtCatalog) other = at_catalog_open (path, AT_CATALOG_OPEN_CREATE, &error);
+
+  g_assert_no_error (error);
+  at_test_sql_exec (f->desk,
+    "INSERT INTO people (id, studio_id, display_name) SELECT 'person-s', id, 'Ana' FROM studios LIMIT 1;"
+    "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h) "
+    "SELECT 'face-s', id, 0.1, 0.1, 0.2, 0.2 FROM photos ORDER BY id LIMIT 1;"
+    "INSERT INTO face_tags (id, face_id, person_id, source) VALUES ('tag-s', 'face-s', 'person-s', 'auto');");
+  at_test_sync_ok (f->desk, url_desk);
+
+  /* every project: the face and its tag */
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "faces"), ==, 1);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "face_tags"), ==, 1);
+
+  /* another project only: the person (studio data), not the tag */
+  g_assert_true (at_sync_set_follow_all (other, FALSE, &error));
+  at_test_sync_ok (other, url_laptop);
+  at_test_sync_follow (other, "P-2026-002");
+  at_test_sync_ok (other, url_laptop);
+  g_assert_cmpint (at_test_sync_count (other, "people"), ==, 1);
+  g_assert_cmpint (at_test_sync_count (other, "faces"), ==, 0);
+  g_assert_cmpint (at_test_sync_count (other, "face_tags"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (other, "SELECT count(*) FROM sync_inbox"), ==, 0);   /* not even sent */
+  /* and the face's project later: both */
+  at_test_sync_follow (other, "P-2026-001");
+  at_test_sync_ok (other, url_laptop);
+  g_assert_cmpint (at_test_sync_count (other, "face_tags"), ==, 1);
+}
+
+/* A tag moved to a person of a project this laptop does not follow: the
+ * laptop's pull does not fail over it; the move waits for that person. */
+static void
+test_tag_moved_to_unfollowed_person (Fixture *f, gconstpointer data)
+{
+  at_test_sql_exec (f->desk,
+    "INSERT INTO people (id, studio_id, project_id, display_name) SELECT 'person-1', studio_id, id, 'Ana' FROM projects "
+    "WHERE project_number = 'P-2026-001';"
+    "INSERT INTO people (id, studio_id, project_id, display_name) SELECT 'person-2', studio_id, id, 'Ana B' FROM projects "
+    "WHERE project_number = 'P-2026-002';"
+    "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h) "
+    "SELECT 'face-1', id, 0.1, 0.1, 0.2, 0.2 FROM photos ORDER BY id LIMIT 1;"
+    "INSERT INTO face_tags (id, face_id, person_id, source) VALUES ('tag-1', 'face-1', 'person-1', 'auto');");
+  at_test_sync_ok (f->desk, url_desk);
+  g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, NULL));
+  at_test_sync_ok (f->laptop, url_laptop);
+  at_test_sync_follow (f->laptop, "P-2026-001");
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "face_tags"), ==, 1);
+
+  at_test_sql_exec (f->desk, "UPDATE face_tags SET person_id = 'person-2' WHERE id = 'tag-1'");
+  at_test_sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->laptop, url_laptop);
+  at_test_sql_exec (f->desk, "UPDATE photos SET rating = 4");
+  at_test_sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photos WHERE rating = 4"), >, 0);
+  at_test_sync_follow (f->laptop, "P-2026-002");
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM face_tags WHERE person_id = 'person-2'"), ==, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  server = at_test_sync_server_start ();
+  url_laptop = server->laptop;
+  url_desk = server->desk;
+
+#define ADD(path, fn) g_test_add (path, Fixture, server, at_test_sync_follow_setup, fn, at_test_sync_follow_teardown)
+  ADD ("/sync/parents/item-across-projects", test_item_across_projects);
+  ADD ("/sync/parents/face-tag-of-studio-person", test_face_tag_of_studio_person);
+  ADD ("/sync/parents/tag-moved-to-unfollowed-person", test_tag_moved_to_unfollowed_person);
+  status = g_test_run ();
+  at_test_sync_server_stop (server);
+  return status;
+}
