@@ -230,6 +230,40 @@ test_outbox_from_v7 (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE col = 'rating' AND batch = 4 AND val = '2'"), ==, 1);
 }
 
+static gboolean
+write_requeue (AtSqlConn *conn, gpointer data, GError **error)
+{
+  return at_sync_capture_requeue (conn, error);
+}
+
+/* Everything queued again (a server that lost it): each field with its own
+ * clock, a whole row as it is now; an embedding only as the capture would
+ * send it, never the null of a closed consent gate, which would purge it
+ * everywhere. */
+static void
+test_requeue (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  exec (f, "UPDATE photos SET rating = 3 WHERE id = '%s'", f->photo);
+  exec (f, "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h, embedding) "
+           "VALUES ('face-q', '%s', 0.1, 0.1, 0.2, 0.2, randomblob(512))", f->photo);
+  /* an embedding clocked here (as one that had travelled, before a gate closed) */
+  exec (f, "INSERT INTO sync_clock (tbl, pk, col, hlc, node) SELECT 'faces', 'face-q', 'embedding', hlc + 1, node "
+           "FROM sync_clock WHERE tbl = 'faces' AND pk = 'face-q' AND col = '*'");
+  exec (f, "DELETE FROM sync_outbox");
+  g_assert_true (at_catalog_write_sync (f->catalog, "sync_outbox", write_requeue, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox o JOIN sync_clock k USING (tbl, pk, col) "
+                             "WHERE o.hlc = k.hlc"), ==, count (f, "SELECT count(*) FROM sync_outbox"));
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE tbl = 'photos' AND pk = '%s' AND col = 'rating' "
+                             "AND val = '3'", f->photo), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE pk = '%s' AND col = '*' "
+                             "AND json_extract(val, '$.rating') = 3", f->photo), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE pk = 'face-q' AND col = '*'"), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE pk = 'face-q' AND col = 'embedding'"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -242,5 +276,6 @@ main (int argc, char **argv)
   ADD ("/sync/capture/clock", test_clock_never_goes_back);
   ADD ("/sync/capture/applying", test_applying_is_not_captured);
   ADD ("/sync/capture/shell", test_shell_write);
+  ADD ("/sync/capture/requeue", test_requeue);
   return g_test_run ();
 }

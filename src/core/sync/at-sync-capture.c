@@ -363,7 +363,7 @@ requeue_table (AtSqlConn *conn, const char *t, GError **error)
   g_autoptr(GPtrArray) columns = synced_columns (conn, t, error);
   g_autofree char *object = NULL;
   g_autofree char *bucket = NULL;
-  GString *cases, *names;
+  GString *cases, *names, *gates;
   char *sql;
   gboolean ok;
 
@@ -375,26 +375,40 @@ requeue_table (AtSqlConn *conn, const char *t, GError **error)
   g_string_append (cases, object);
   g_string_append (cases, " WHEN '_deleted' THEN 'true'");
   names = g_string_new ("'*', '_deleted'");
+  gates = g_string_new ("");
   for (guint i = 0; i < columns->len; i++)
     {
-      g_autofree char *value = at_sync_value_expr (t, columns->pdata[i], "r");
-      char *part = sqlite3_mprintf (" WHEN '%q' THEN json_quote(%s)", (const char *) columns->pdata[i], value);
+      const char *col = columns->pdata[i];
+      g_autofree char *value = at_sync_value_expr (t, col, "r");
+      g_autofree char *gate = at_sync_column_gate (t, col, "r");
+      char *part = sqlite3_mprintf (" WHEN '%q' THEN json_quote(%s)", col, value);
       g_string_append (cases, part);
       sqlite3_free (part);
-      part = sqlite3_mprintf (", '%q'", (const char *) columns->pdata[i]);
+      part = sqlite3_mprintf (", '%q'", col);
       g_string_append (names, part);
       sqlite3_free (part);
+      /* an embedding goes as the update trigger lets it: a purge (null),
+       * or a value while its gate is open; closed here, it is not sent
+       * (its null would purge it everywhere) */
+      if (gate != NULL)
+        {
+          part = sqlite3_mprintf (" AND NOT (k.col = '%q' AND r.\"%w\" IS NOT NULL AND NOT (%s))", col, col, gate);
+          g_string_append (gates, part);
+          sqlite3_free (part);
+        }
     }
   g_string_append (cases, " END");
   /* (a deleted row is here no more: only its tombstone goes) */
   sql = sqlite3_mprintf (AT_SYNC_OUTBOX_INSERT " SELECT '%q', k.pk, k.col, %s, k.hlc, %s, " AT_SYNC_BATCH " "
                          "FROM sync_clock k LEFT JOIN \"%w\" AS r ON r.id = k.pk WHERE k.tbl = '%q' "
-                         "AND k.col IN (%s) AND (r.id IS NOT NULL OR k.col = '_deleted') "
-                         "ON CONFLICT (tbl, pk, col, batch) DO NOTHING", t, cases->str, bucket, t, t, names->str);
+                         "AND k.col IN (%s) AND (r.id IS NOT NULL OR k.col = '_deleted')%s "
+                         "ON CONFLICT (tbl, pk, col, batch) DO NOTHING", t, cases->str, bucket, t, t, names->str,
+                         gates->str);
   ok = at_sql_conn_exec (conn, sql, error);
   sqlite3_free (sql);
   g_string_free (cases, TRUE);
   g_string_free (names, TRUE);
+  g_string_free (gates, TRUE);
   return ok;
 }
 
