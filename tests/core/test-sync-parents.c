@@ -110,6 +110,17 @@ test_tag_moved_to_unfollowed_person (Fixture *f, gconstpointer data)
   at_test_sql_exec (f->desk, "UPDATE face_tags SET person_id = 'person-2' WHERE id = 'tag-1'");
   at_test_sync_ok (f->desk, url_desk);
   at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM face_tags WHERE person_id = 'person-1'"), ==, 1);
+  /* the tag's whole row again, newer (a desk that sent everything again
+   * under a new node): the tag stays, its person waits still */
+  {
+    g_autofree char *again = at_test_pg_psql (server->pg, "UPDATE sync_cell SET hlc = hlc + 1000, node = 99, "
+                                                          "xid = pg_current_xact_id (), seq = nextval ('sync_seq'), "
+                                                          "val = jsonb_set (val, '{person_id}', '\"person-2\"') "
+                                                          "WHERE pk = 'tag-1' AND col = '*'");
+  }
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM face_tags WHERE person_id = 'person-1'"), ==, 1);
   at_test_sql_exec (f->desk, "UPDATE photos SET rating = 4");
   at_test_sync_ok (f->desk, url_desk);
   at_test_sync_ok (f->laptop, url_laptop);

@@ -48,6 +48,11 @@ gboolean _at_sync_apply_row   (AtSqlConn  *conn,
                                const AtSyncCell *c,
                                Counts     *n,
                                GError    **error);
+/* (at-sync-apply.c) 1 if row @pk of @t is here, 0 if not, -1 on error. */
+int      _at_sync_row_exists  (AtSqlConn  *conn,
+                               Table      *t,
+                               const char *pk,
+                               GError    **error);
 /* (at-sync-apply.c) A field cell, cell by cell. */
 gboolean _at_sync_apply_field (AtSqlConn  *conn,
                                GHashTable *cache,
@@ -60,9 +65,12 @@ gboolean _at_sync_field_waits (AtSqlConn  *conn,
                                const AtSyncCell *c,
                                gboolean   *waits,
                                GError    **error);
-/* (at-sync-apply-orphans.c) The rows and fields waiting for a parent that has come go in. */
+/* (at-sync-apply-orphans.c) The rows waiting for a parent that has come go
+ * in; and, if the page brought rows (@rows_came: a parent comes as one),
+ * the edits of rows here that waited for one. */
 gboolean _at_sync_retry_orphans (AtSqlConn  *conn,
                                  GHashTable *cache,
+                                 gboolean    rows_came,
                                  Counts     *n,
                                  GError    **error);
 /* The page's new rows whose parent is not here wait, with their edits. */

@@ -114,9 +114,8 @@ mprintf_dup (char *s)
   return copy;
 }
 
-/* 1 if the row is there, 0 if not, -1 on error. */
-static int
-row_exists (AtSqlConn *conn, Table *t, const char *pk, GError **error)
+int
+_at_sync_row_exists (AtSqlConn *conn, Table *t, const char *pk, GError **error)
 {
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, t->exists, error);
   int n = -1;
@@ -390,6 +389,28 @@ field_clocks (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
   return clocks;
 }
 
+/* Whether column @col of row value @c names a parent that is not here;
+ * then it waits in sync_inbox as a field of its own, clocked as the row. */
+static gboolean
+key_waits (AtSqlConn *conn, const AtSyncCell *c, const char *col, const char *path, gboolean *waits, GError **error)
+{
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT ?1 -> ?2", error);
+  AtSyncCell field = { c->tbl, c->pk, (char *) col, NULL, c->hlc, c->node };
+  gboolean ok;
+
+  *waits = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  at_sql_bind_text (stmt, 1, c->val);
+  at_sql_bind_text (stmt, 2, path);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    field.val = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  at_sql_stmt_release (stmt);
+  ok = field.val == NULL || _at_sync_field_waits (conn, &field, waits, error);
+  g_free (field.val);
+  return ok;
+}
+
 gboolean
 _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, GError **error)
 {
@@ -403,7 +424,7 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
     return FALSE;
   if (!NEWER (c, row) || !NEWER (c, deleted))
     return TRUE;
-  if ((exists = row_exists (conn, t, c->pk, error)) < 0)
+  if ((exists = _at_sync_row_exists (conn, t, c->pk, error)) < 0)
     return FALSE;
   if (!exists)
     {
@@ -430,6 +451,16 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
            * of its own, with consent): one made here stays */
           if ((clock != NULL && !NEWER (c, *clock)) || at_sync_column_is_gated (c->tbl, col))
             continue;
+          /* a parent that is not here: that column waits for it, as an edit would */
+          if (g_hash_table_contains (t->keys, col))
+            {
+              gboolean waits;
+
+              if (!key_waits (conn, c, col, path, &waits, error))
+                return FALSE;
+              if (waits)
+                continue;
+            }
           /* a key the row value lacks (a column newer than its writer) stays as it is */
           sql = sqlite3_mprintf ("UPDATE \"%w\" SET \"%w\" = %s WHERE id = ?3 "
                                  "AND json_type(?1, ?2) IS NOT NULL", c->tbl, col, value);
@@ -515,6 +546,7 @@ at_sync_apply_page (AtSqlConn   *conn,
   Counts counts = { 0, 0 }, *n = &counts;
   g_autoptr(GHashTable) cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, _at_sync_table_free);
   g_autofree gboolean *done = g_new0 (gboolean, cells->len);
+  gboolean rows_came = FALSE;
   gint64 max_hlc = 0;
 
   /* foreign keys hold at commit, whatever order the page's rows came in */
@@ -528,6 +560,7 @@ at_sync_apply_page (AtSqlConn   *conn,
       gboolean ok;
 
       max_hlc = MAX (max_hlc, c->hlc);
+      rows_came |= g_str_equal (c->col, "*");
       if (done[i])
         continue;
       if (g_str_equal (c->col, "*"))
@@ -545,7 +578,7 @@ at_sync_apply_page (AtSqlConn   *conn,
     }
   /* rows that waited for a parent this page brought; then this page's rows
    * whose parent is not here wait in turn */
-  if (!_at_sync_retry_orphans (conn, cache, n, error) || !_at_sync_set_aside_orphans (conn, cache, cells, error))
+  if (!_at_sync_retry_orphans (conn, cache, rows_came, n, error) || !_at_sync_set_aside_orphans (conn, cache, cells, error))
     return FALSE;
   *applied += counts.applied;
   *conflicts += counts.conflicts;
