@@ -4,6 +4,8 @@
  * SQL. Wrong passwords and a server that is not there give clear errors. */
 #include "config.h"
 
+#include <string.h>
+
 #include "at-test-pg.h"
 #include "at-test-util.h"
 
@@ -101,6 +103,34 @@ test_moved_cluster (void)
                     "bool_and (xid < pg_snapshot_xmin (pg_current_snapshot ())) FROM sync_cell");
   g_assert_cmpstr (PQgetvalue (r, 0, 0), ==, "t");
   g_assert_cmpstr (PQgetvalue (r, 0, 1), ==, "t");
+}
+
+/* Which server this is: three parts, each known to a login without any
+ * grant here; an unknown part ("?") matches anything, a known one must agree. */
+static void
+test_identity (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *created = at_test_pg_psql (pg, "CREATE ROLE plain_login LOGIN PASSWORD 'pw-plain'");
+  g_autofree char *url = at_test_pg_conninfo (pg, "plain_login", "pw-plain");
+  g_autoptr(PGconn) conn = at_pg_connect (url, &error);
+  g_autofree char *id = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  g_assert_no_error (error);
+  id = at_pg_identity (conn, &error);
+  g_assert_no_error (error);
+  parts = g_strsplit (id, "/", -1);
+  g_assert_cmpuint (g_strv_length (parts), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (*parts[i] != '\0' && strchr (parts[i], '?') == NULL);
+  g_assert_cmpint (strlen (parts[1]), ==, 8);   /* the timeline, as in WAL file names */
+  g_assert_false (at_pg_identity_differs (id, id));
+  g_assert_false (at_pg_identity_differs ("71/00000001/16384", "?/?/16384"));
+  g_assert_false (at_pg_identity_differs ("?/?/16384", "71/00000002/16384"));
+  g_assert_true (at_pg_identity_differs ("71/00000001/16384", "71/00000002/16384"));
+  g_assert_true (at_pg_identity_differs ("71/00000001/16384", "72/00000001/16384"));
+  g_assert_true (at_pg_identity_differs ("?/?/16384", "?/?/16385"));
 }
 
 /* A server at version 3, with a studio's rows: version 4 makes its keys
@@ -296,6 +326,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/server/upgrade-key-collation", test_upgrade_key_collation);
   g_test_add_func ("/sync/server/upgrade-embeddings-apart", test_upgrade_embeddings_apart);
   g_test_add_func ("/sync/server/moved-cluster", test_moved_cluster);
+  g_test_add_func ("/sync/server/identity", test_identity);
   g_test_add_func ("/sync/server/tenancy", test_tenancy);
   g_test_add_func ("/sync/server/login-errors", test_login_errors);
   status = g_test_run ();

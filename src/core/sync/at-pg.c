@@ -147,10 +147,24 @@ at_pg_identity (PGconn  *conn,
   r = at_pg_query (conn, "SELECT (SELECT system_identifier FROM pg_control_system ())::text || '/' || "
                          "substr (pg_walfile_name (pg_current_wal_lsn ()), 1, 8) || '/' || "
                          "(SELECT oid FROM pg_database WHERE datname = current_database ())::text", 0, NULL, NULL);
-  /* a server that keeps its control data from this login: the database alone */
+  /* control data this login may not read (or a standby behind a pooler,
+   * which has no WAL position of its own): the database alone */
   if (r == NULL)
     r = at_pg_query (conn, "SELECT '?/?/' || oid::text FROM pg_database WHERE datname = current_database ()", 0, NULL, error);
   return r != NULL ? g_strdup (PQgetvalue (r, 0, 0)) : NULL;
+}
+
+gboolean
+at_pg_identity_differs (const char *a,
+                        const char *b)
+{
+  g_auto(GStrv) x = g_strsplit (a, "/", 3);
+  g_auto(GStrv) y = g_strsplit (b, "/", 3);
+
+  for (guint i = 0; x[i] != NULL && y[i] != NULL; i++)
+    if (!g_str_equal (x[i], "?") && !g_str_equal (y[i], "?") && !g_str_equal (x[i], y[i]))
+      return TRUE;
+  return FALSE;
 }
 
 char *

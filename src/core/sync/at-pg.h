@@ -40,12 +40,17 @@ gboolean  at_pg_set_error  (PGconn      *conn,
                             GError     **error);
 /* A URL or conninfo with any password taken out, to show or store. */
 char     *at_pg_redact     (const char  *url);
-/* Which server this is: its cluster, timeline and database, as one string
- * that changes when the database is put back from a backup (a new database,
- * or a new timeline after point-in-time recovery) or moved to another
- * cluster. NULL with the message if it cannot be read. */
+/* Which server this is: "cluster/timeline/database", which changes when
+ * the database is put back from a backup (a new database, or a new
+ * timeline after point-in-time recovery or a failover) or moved to another
+ * cluster. A part this login may not read is "?". NULL with the message if
+ * none can be read. */
 char     *at_pg_identity   (PGconn      *conn,
                             GError     **error);
+/* Whether two identities are of different servers: a part unknown ("?") in
+ * either matches anything. */
+gboolean  at_pg_identity_differs (const char *a,
+                                  const char *b);
 /* For people: “laptop on db.studio.lan:5433, database atelier”. */
 char     *at_pg_describe   (const char  *url);
 

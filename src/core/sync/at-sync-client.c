@@ -222,7 +222,8 @@ write_reregister (AtSqlConn *conn, gpointer data, GError **error)
    * skipped here as this catalog's own) */
   if (!at_sql_conn_exec (conn, "UPDATE sync_buckets SET cursor_xid = '0', cursor_seq = 0", error) ||
       (w->requeue && !at_sync_capture_requeue (conn, error)) ||
-      (w->requeue && !at_sql_exec_bound (conn, error, "UPDATE sync_state SET server_id = ?1", "t", w->server_id)))
+      (w->requeue && !at_sql_exec_bound (conn, error, "UPDATE sync_state SET server_id = coalesce(?1, server_id)", "t",
+                                          w->server_id)))
     return FALSE;
   return at_sql_conn_exec (conn, "DELETE FROM sync_outbox AS f WHERE EXISTS "
                                  "(SELECT 1 FROM sync_outbox u WHERE u.tbl = f.tbl AND u.pk = f.pk AND u.col = f.col "
@@ -238,11 +239,9 @@ write_done (AtSqlConn *conn, gpointer data, GError **error)
 {
   Write *w = data;
 
-  /* (a server seen for the first time; one that changed is recorded with
-   * what it took, in write_reregister) */
   return at_sql_exec_bound (conn, error, "UPDATE sync_state SET server = ?1, last_error = ?2, last_sync = CASE WHEN ?2 IS NULL "
                                          "THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') ELSE last_sync END, "
-                                         "server_id = coalesce(nullif(server_id, ''), ?3)",
+                                         "server_id = coalesce(?3, server_id)",
                             "ttt", w->server, w->problem, w->server_id);
 }
 
@@ -435,7 +434,8 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
   /* A server put back from a backup has lost batches it had taken; one
    * that is not the server of before (another database or timeline) may
    * have lost other workstations' too, which this catalog may hold. */
-  w.requeue = last_batch < s->acked || (*s->server_id != '\0' && !g_str_equal (s->server_id, s->server_now));
+  w.requeue = last_batch < s->acked || (s->server_now != NULL && *s->server_id != '\0' &&
+                                         at_pg_identity_differs (s->server_id, s->server_now));
   w.server_id = s->server_now;
   if (last_batch == s->acked + 1 && ours && !w.requeue &&
       _at_sync_local_int (catalog, FROZEN_SQL, error) > 0)
@@ -542,13 +542,19 @@ at_sync_once (AtCatalog     *catalog,
       else
         {
           s.server_version = version;
-          ok = (s.server_now = at_pg_identity (pg, &failure)) != NULL && read_state (catalog, &s, &failure) &&
-               push (pg, catalog, &s, report, &failure) && _at_sync_pull (pg, catalog, s.node, report, cancellable, &failure);
+          /* (a server that will not say which it is: synced without the check) */
+          s.server_now = at_pg_identity (pg, NULL);
+          ok = read_state (catalog, &s, &failure) && push (pg, catalog, &s, report, &failure) &&
+               _at_sync_pull (pg, catalog, s.node, report, cancellable, &failure);
         }
     }
   report->pending = (guint) MAX (0, _at_sync_local_int (catalog, "SELECT count(*) FROM sync_outbox", NULL));
   done.server = shown;
-  done.server_id = s.server_now;
+  /* the server as it is, unless it is another than the one recorded (that
+   * one is recorded with what it took, in write_reregister), or says less */
+  if (s.server_now != NULL &&
+      (*s.server_id == '\0' || (!at_pg_identity_differs (s.server_id, s.server_now) && strchr (s.server_now, '?') == NULL)))
+    done.server_id = s.server_now;
   done.problem = failure ? failure->message : NULL;
   at_catalog_write_sync (catalog, "sync_state", write_done, &done, NULL);
   g_free (s.server_now);
