@@ -1,5 +1,6 @@
 /* at-sync-client-private.h — what push (at-sync-client.c), pull
- * (at-sync-pull.c) and the sync lock (at-sync-lock.c) share. */
+ * (at-sync-pull.c), the sync lock (at-sync-lock.c) and the test hooks
+ * (at-sync-hooks.c) share. */
 #pragma once
 
 #include "at-sync-client.h"
@@ -11,6 +12,8 @@ gboolean _at_sync_fault        (const char    *point,
                                 PGconn        *conn,
                                 GError       **error);
 gboolean _at_sync_plain_cursor (void);
+/* What at_sync_set_clock_offset set (tests): added to this computer's clock. */
+gint64   _at_sync_clock_offset (void);
 /* One integer from the catalog's reader; -1 on error. */
 gint64   _at_sync_local_int    (AtCatalog     *catalog,
                                 const char    *sql,

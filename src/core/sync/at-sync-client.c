@@ -25,7 +25,6 @@
 #include "config.h"
 
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -37,51 +36,6 @@
 /* A workstation clock more than five minutes ahead of the server's is refused. */
 #define MAX_AHEAD_MS 300000
 #define AHEAD_HLC    ((gint64) MAX_AHEAD_MS << 16)
-
-static AtSyncFaultFunc fault_func;
-static gpointer fault_data;
-static gboolean plain_cursor;
-static gint64 clock_offset_ms;
-
-void
-at_sync_set_clock_offset (gint64 ms)
-{
-  clock_offset_ms = ms;
-}
-
-void
-at_sync_set_plain_cursor (gboolean plain)
-{
-  plain_cursor = plain;
-}
-
-gboolean
-_at_sync_plain_cursor (void)
-{
-  return plain_cursor;
-}
-
-void
-at_sync_set_fault_func (AtSyncFaultFunc func,
-                        gpointer        data)
-{
-  fault_func = func;
-  fault_data = data;
-}
-
-gboolean
-_at_sync_fault (const char *point, PGconn *conn, GError **error)
-{
-  if (fault_func == NULL || !fault_func (point, fault_data))
-    return FALSE;
-  if (conn != NULL)
-    {
-      /* as a cable pulled: the socket goes, the server sees the session die */
-      shutdown (PQsocket (conn), SHUT_RDWR);
-    }
-  g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE, _("The link to the server broke (%s)"), point);
-  return TRUE;
-}
 
 typedef struct
 {
@@ -462,7 +416,7 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
     }
 
   /* (no edit is stamped later than the clock's last value) */
-  w.now_hlc = (g_get_real_time () / 1000 + clock_offset_ms) << 16;
+  w.now_hlc = (g_get_real_time () / 1000 + _at_sync_clock_offset ()) << 16;
   if (_at_sync_local_int (catalog, "SELECT last_hlc FROM sync_state", error) > w.now_hlc + AHEAD_HLC &&
       !at_catalog_write_sync (catalog, "sync_outbox", write_restamp, &w, error))
     return FALSE;
