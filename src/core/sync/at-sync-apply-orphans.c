@@ -88,9 +88,8 @@ field_as_row (AtSqlConn *conn, const AtSyncCell *c, GError **error)
   return row;
 }
 
-/* TRUE if every parent @c names is here; FALSE with @error unset if not. */
-static gboolean
-cell_parents_here (AtSqlConn *conn, const AtSyncCell *c, GError **error)
+gboolean
+_at_sync_parents_here (AtSqlConn *conn, const AtSyncCell *c, GError **error)
 {
   g_autofree char *row = NULL;
 
@@ -107,7 +106,7 @@ _at_sync_field_waits (AtSqlConn        *conn,
 {
   g_autoptr(GError) local = NULL;
 
-  *waits = !cell_parents_here (conn, c, &local);
+  *waits = !_at_sync_parents_here (conn, c, &local);
   if (local != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local));
@@ -160,7 +159,7 @@ _at_sync_retry_orphans (AtSqlConn *conn, GHashTable *cache, gboolean rows_came, 
       /* (an edit of a row not here waits for the row) */
       if (!here)
         continue;
-      if (!cell_parents_here (conn, c, &local))
+      if (!_at_sync_parents_here (conn, c, &local))
         {
           if (local != NULL)
             {

@@ -59,6 +59,11 @@ gboolean _at_sync_apply_field (AtSqlConn  *conn,
                                const AtSyncCell *c,
                                Counts     *n,
                                GError    **error);
+/* (at-sync-apply-orphans.c) TRUE if every parent cell @c (a row or a field)
+ * names is here; FALSE with @error unset if not. */
+gboolean _at_sync_parents_here (AtSqlConn  *conn,
+                                const AtSyncCell *c,
+                                GError    **error);
 /* (at-sync-apply-orphans.c) Whether field @c, which names a parent, waits
  * for it (it is not here): then @c is in sync_inbox, not applied. */
 gboolean _at_sync_field_waits (AtSqlConn  *conn,

@@ -389,16 +389,17 @@ field_clocks (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
   return clocks;
 }
 
-/* Whether column @col of row value @c names a parent that is not here;
- * then it waits in sync_inbox as a field of its own, clocked as the row. */
+/* Whether column @col of row value @c names a parent that is not here.
+ * That column is then left as it is: a change of it since the row was made
+ * travels as a field of its own, which waits for the parent itself. */
 static gboolean
-key_waits (AtSqlConn *conn, const AtSyncCell *c, const char *col, const char *path, gboolean *waits, GError **error)
+key_missing (AtSqlConn *conn, const AtSyncCell *c, const char *col, const char *path, gboolean *missing, GError **error)
 {
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT ?1 -> ?2", error);
   AtSyncCell field = { c->tbl, c->pk, (char *) col, NULL, c->hlc, c->node };
-  gboolean ok;
+  g_autoptr(GError) local = NULL;
 
-  *waits = FALSE;
+  *missing = FALSE;
   if (stmt == NULL)
     return FALSE;
   at_sql_bind_text (stmt, 1, c->val);
@@ -406,9 +407,14 @@ key_waits (AtSqlConn *conn, const AtSyncCell *c, const char *col, const char *pa
   if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
     field.val = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   at_sql_stmt_release (stmt);
-  ok = field.val == NULL || _at_sync_field_waits (conn, &field, waits, error);
+  *missing = field.val != NULL && !_at_sync_parents_here (conn, &field, &local);
   g_free (field.val);
-  return ok;
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -451,14 +457,14 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
            * of its own, with consent): one made here stays */
           if ((clock != NULL && !NEWER (c, *clock)) || at_sync_column_is_gated (c->tbl, col))
             continue;
-          /* a parent that is not here: that column waits for it, as an edit would */
+          /* a parent that is not here: that column stays */
           if (g_hash_table_contains (t->keys, col))
             {
-              gboolean waits;
+              gboolean missing;
 
-              if (!key_waits (conn, c, col, path, &waits, error))
+              if (!key_missing (conn, c, col, path, &missing, error))
                 return FALSE;
-              if (waits)
+              if (missing)
                 continue;
             }
           /* a key the row value lacks (a column newer than its writer) stays as it is */
