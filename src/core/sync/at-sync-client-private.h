@@ -23,6 +23,10 @@ gint64   _at_sync_local_int    (AtCatalog     *catalog,
 int      _at_sync_lock_catalog (AtCatalog     *catalog,
                                 GCancellable  *cancellable,
                                 GError       **error);
+/* Sets every bucket's cursor back to the feed's start (a catalog write). */
+gboolean _at_sync_read_again   (AtSqlConn     *conn,
+                                gpointer       data,
+                                GError       **error);
 /* Reads the feed of every bucket this catalog follows to its end, skipping
  * what @node (this workstation) wrote. */
 gboolean _at_sync_pull         (PGconn        *pg,

@@ -174,7 +174,7 @@ write_reregister (AtSqlConn *conn, gpointer data, GError **error)
   /* (the feed is read again under the new node too: until now, a copy of
    * this catalog with the same node may have pushed, and its cells were
    * skipped here as this catalog's own) */
-  if (!at_sql_conn_exec (conn, "UPDATE sync_buckets SET cursor_xid = '0', cursor_seq = 0", error) ||
+  if (!_at_sync_read_again (conn, NULL, error) ||
       (w->requeue && !at_sync_capture_requeue (conn, error)) ||
       (w->requeue && !at_sql_exec_bound (conn, error, "UPDATE sync_state SET server_id = coalesce(?1, server_id)", "t",
                                           w->server_id)))

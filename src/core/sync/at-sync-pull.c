@@ -280,8 +280,8 @@ read_round (PGconn *pg, GPtrArray *cursors, const char *node, Round *round, GErr
   return TRUE;
 }
 
-static gboolean
-write_read_again (AtSqlConn *conn, gpointer data, GError **error)
+gboolean
+_at_sync_read_again (AtSqlConn *conn, gpointer data, GError **error)
 {
   return at_sql_conn_exec (conn, "UPDATE sync_buckets SET cursor_xid = '0', cursor_seq = 0", error);
 }
@@ -305,7 +305,7 @@ check_cursors (PGconn *pg, AtCatalog *catalog, AtSyncReport *report, GError **er
     return TRUE;
   g_debug ("cursor at xid %" G_GINT64_FORMAT ", server at %s: reading the feed again", furthest, PQgetvalue (next, 0, 0));
   report->read_again = TRUE;
-  return at_catalog_write_sync (catalog, "sync_buckets", write_read_again, NULL, error);
+  return at_catalog_write_sync (catalog, "sync_buckets", _at_sync_read_again, NULL, error);
 }
 
 gboolean
