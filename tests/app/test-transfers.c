@@ -5,6 +5,8 @@
  * screenshot), paused and resumed, and every original in the bucket. */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "at-test-app.h"
@@ -37,13 +39,29 @@ queue_exists (gpointer button)
   return at_transfers_button_get_queue (button) != NULL;
 }
 
+/* under way long enough for a speed and a time left */
 static gboolean
 some_sent (gpointer button)
 {
   AtUploadProgress p;
 
   at_upload_queue_get_progress (at_transfers_button_get_queue (button), &p);
-  return p.bytes_done >= 5 * MIB;
+  return p.bytes_done >= 5 * MIB && p.bytes_per_second > 0 && p.seconds_left >= 0;
+}
+
+/* A label under @root whose text holds @part. */
+static GtkLabel *
+label_with (GtkWidget *root, const char *part)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), part) != NULL)
+    return GTK_LABEL (root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkLabel *found = label_with (c, part);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static gboolean
@@ -96,6 +114,9 @@ test_transfers (void)
   g_settings_set_string (settings, "storage-endpoint", slow->endpoint);
   g_settings_set_string (settings, "storage-bucket", "studio");
   g_settings_set_string (settings, "library-folder", library);
+  /* 40 Mbit/s, as on a studio uplink: under way for seconds, long enough
+   * to be measured; lifted after the screenshot */
+  g_settings_set_double (settings, "upload-limit", 40);
 
   window = at_test_new_window (app, catalog);
   button = AT_TRANSFERS_BUTTON (at_test_find_widget (GTK_WIDGET (window), AT_TYPE_TRANSFERS_BUTTON));
@@ -110,7 +131,14 @@ test_transfers (void)
   g_signal_emit_by_name (at_test_find_button (popover, "_Back Up"), "clicked");
   at_test_wait_until (some_sent, button, 30);
   at_test_run_main_loop (400);
+  /* the totals say how fast and how long: "… · 1.2 MB/s · 9 s left" */
+  {
+    GtkLabel *totals = label_with (popover, " MB/s");
+    g_assert_nonnull (totals);
+    g_assert_nonnull (strstr (gtk_label_get_text (totals), " left"));
+  }
   at_test_save_screenshot (popover, "transfers-uploading.png");
+  g_settings_reset (settings, "upload-limit");
 
   /* pause: what was sent stays; resume: the rest */
   pause = at_test_find_button (popover, "_Pause");
