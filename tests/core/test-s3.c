@@ -223,8 +223,51 @@ test_refusals (void)
   g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "bucket"));
   g_clear_error (&error);
-  g_assert_null (at_s3_client_new ("ftp://example.org", NULL, "b", "k", "s", &error));
+  g_assert_null (at_s3_client_new ("ftp://example.org", NULL, "bucket", "k", "s", &error));
   g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_CONFIG);
+  g_clear_error (&error);
+  /* bucket names S3 refuses, or that would read as a step between folders */
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *bad[] = { "b", "..", "-studio", "studio/originals" };
+      g_assert_null (at_s3_client_new (s3->endpoint, NULL, bad[i], "k", "s", &error));
+      g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_CONFIG);
+      g_assert_nonnull (strstr (error->message, "bucket name"));
+      g_clear_error (&error);
+    }
+  /* Keys that cannot be sent as they are: refused before anything goes
+   * (HTTP resolves "a/./b" to "a/b", which the signature does not cover;
+   * an empty key is the bucket itself). */
+  {
+    const char *bad[] = { "a/./b.jpg", "../../etc/passwd", "studios/..", ".", "" };
+    gint64 puts = at_test_s3_stat (s3, "puts");
+    g_autofree char *long_key = g_strnfill (1025, 'k');
+    g_autofree char *got = g_build_filename (dir, "got.jpg", NULL);
+
+    for (guint i = 0; i <= G_N_ELEMENTS (bad); i++)
+      {
+        const char *key = i < G_N_ELEMENTS (bad) ? bad[i] : long_key;
+        g_autofree char *link = NULL;
+
+        g_assert_false (put (right, src, key, NULL, NULL, &error));
+        g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_BAD_KEY);
+        g_clear_error (&error);
+        g_assert_null (head (right, key, &error));
+        g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_BAD_KEY);
+        g_clear_error (&error);
+        g_assert_false (get (right, key, 0, -1, got, &error));
+        g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_BAD_KEY);
+        g_assert_false (g_file_test (got, G_FILE_TEST_EXISTS));
+        g_clear_error (&error);
+        g_assert_null ((link = at_s3_client_presign (right, key, 60, &error)));
+        g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_BAD_KEY);
+        g_clear_error (&error);
+      }
+    g_assert_cmpint (at_test_s3_stat (s3, "puts"), ==, puts);
+    /* dots within a name are a name */
+    g_assert_true (put (right, src, "a/.hidden/..b/x..jpg", NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
   at_test_rm_rf (dir);
 }
 

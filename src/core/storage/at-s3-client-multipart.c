@@ -63,7 +63,7 @@ start_build (AtS3Client *self, gpointer data, GError **error)
   Multi *m = data;
   const AtS3Pair query[] = { { "uploads", "" } };
 
-  return _at_s3_request_new (self, "POST", m->key, query, 1, AT_S3_EMPTY_SHA256, NULL, 0);
+  return _at_s3_request_new (self, "POST", m->key, query, 1, AT_S3_EMPTY_SHA256, NULL, 0, error);
 }
 
 void
@@ -106,9 +106,10 @@ part_build (AtS3Client *self, gpointer data, GError **error)
   Multi *m = data;
   const AtS3Pair query[] = { { "partNumber", m->number }, { "uploadId", m->upload_id } };
   const AtS3Pair extra[] = { { "x-amz-checksum-sha256", m->sha256_b64 } };
-  SoupMessage *msg = _at_s3_request_new (self, "PUT", m->key, query, 2, m->sha256_hex, extra, 1);
+  SoupMessage *msg = _at_s3_request_new (self, "PUT", m->key, query, 2, m->sha256_hex, extra, 1, error);
 
-  _at_s3_set_upload_body (self, msg, m->body, NULL, 0);
+  if (msg != NULL)
+    _at_s3_set_upload_body (self, msg, m->body, NULL, 0);
   return msg;
 }
 
@@ -160,9 +161,10 @@ complete_build (AtS3Client *self, gpointer data, GError **error)
 {
   Multi *m = data;
   const AtS3Pair query[] = { { "uploadId", m->upload_id } };
-  SoupMessage *msg = _at_s3_request_new (self, "POST", m->key, query, 1, m->sha256_hex, NULL, 0);
+  SoupMessage *msg = _at_s3_request_new (self, "POST", m->key, query, 1, m->sha256_hex, NULL, 0, error);
 
-  soup_message_set_request_body_from_bytes (msg, "application/xml", m->body);
+  if (msg != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/xml", m->body);
   return msg;
 }
 
@@ -221,7 +223,7 @@ abort_build (AtS3Client *self, gpointer data, GError **error)
   Multi *m = data;
   const AtS3Pair query[] = { { "uploadId", m->upload_id } };
 
-  return _at_s3_request_new (self, "DELETE", m->key, query, 1, AT_S3_EMPTY_SHA256, NULL, 0);
+  return _at_s3_request_new (self, "DELETE", m->key, query, 1, AT_S3_EMPTY_SHA256, NULL, 0, error);
 }
 
 void

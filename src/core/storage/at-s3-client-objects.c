@@ -105,6 +105,7 @@ at_s3_client_get_file (AtS3Client          *self,
                        gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
   Get *g = g_new0 (Get, 1);
   g_autofree char *range = to >= 0 ? g_strdup_printf ("bytes=%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT, (gint64) from,
                                                       (gint64) to) : NULL;
@@ -113,10 +114,13 @@ at_s3_client_get_file (AtS3Client          *self,
 
   g->file = g_object_ref (file);
   g->partial = g_file_new_for_path (name);
-  g->msg = _at_s3_request_new (self, "GET", key, NULL, 0, AT_S3_EMPTY_SHA256, extra, range ? 1 : 0);
+  g->msg = _at_s3_request_new (self, "GET", key, NULL, 0, AT_S3_EMPTY_SHA256, extra, range ? 1 : 0, &error);
   g_task_set_source_tag (task, at_s3_client_get_file);
   g_task_set_task_data (task, g, get_free);
-  g_task_run_in_thread (task, get_thread);
+  if (g->msg == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_run_in_thread (task, get_thread);
   g_object_unref (task);
 }
 
@@ -211,7 +215,7 @@ at_s3_client_create_bucket (AtS3Client          *self,
                             gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(SoupMessage) msg = _at_s3_request_new (self, "PUT", NULL, NULL, 0, AT_S3_EMPTY_SHA256, NULL, 0);
+  g_autoptr(SoupMessage) msg = _at_s3_request_new (self, "PUT", NULL, NULL, 0, AT_S3_EMPTY_SHA256, NULL, 0, NULL);
 
   g_task_set_source_tag (task, at_s3_client_create_bucket);
   g_task_set_task_data (task, g_object_ref (msg), g_object_unref);

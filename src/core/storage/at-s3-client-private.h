@@ -56,7 +56,8 @@ void      _at_s3_set_transport_error (GError      **error,
 /* Whether a failed call may succeed if made again (the link, 5xx, SlowDown). */
 gboolean  _at_s3_error_is_transient  (const GError *error);
 
-/* A signed request; @key NULL for the bucket itself. */
+/* A signed request; @key NULL for the bucket itself. NULL for a key
+ * at_s3_key_check refuses. */
 SoupMessage *_at_s3_request_new      (AtS3Client     *self,
                                       const char     *method,
                                       const char     *key,
@@ -64,7 +65,8 @@ SoupMessage *_at_s3_request_new      (AtS3Client     *self,
                                       guint           n_query,
                                       const char     *payload_sha256,
                                       const AtS3Pair *extra,
-                                      guint           n_extra);
+                                      guint           n_extra,
+                                      GError        **error);
 
 /* Builds the message of one attempt (again for each retry: a new date and
  * signature, the body from the start). */

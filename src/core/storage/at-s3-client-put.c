@@ -259,7 +259,8 @@ put_build (AtS3Client *self, gpointer data, GError **error)
                    _("“%s” changed while it was uploading: nothing was stored; it will go again"), name);
       return NULL;
     }
-  msg = _at_s3_request_new (self, "PUT", p->key, NULL, 0, body->sha256_hex, with_sum, 1);
+  if ((msg = _at_s3_request_new (self, "PUT", p->key, NULL, 0, body->sha256_hex, with_sum, 1, error)) == NULL)
+    return NULL;
   if (body->bytes != NULL)
     _at_s3_set_upload_body (self, msg, body->bytes, NULL, 0);
   else if ((in = g_file_read (body->file, NULL, error)) != NULL)

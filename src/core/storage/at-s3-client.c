@@ -47,7 +47,8 @@ _at_s3_request_new (AtS3Client     *self,
              guint           n_query,
              const char     *payload_sha256,
              const AtS3Pair *extra,
-             guint           n_extra)
+             guint           n_extra,
+             GError        **error)
 {
   g_autofree char *path = key ? g_strdup_printf ("/%s/%s", self->bucket, key) : g_strdup_printf ("/%s", self->bucket);
   g_autofree char *encoded = at_s3_uri_encode (path, TRUE);
@@ -61,6 +62,8 @@ _at_s3_request_new (AtS3Client     *self,
   SoupMessage *msg;
   SoupMessageHeaders *h;
 
+  if (key != NULL && !at_s3_key_check (key, error))
+    return NULL;
   g_return_val_if_fail (uri != NULL, NULL);
   msg = soup_message_new_from_uri (method, uri);
   h = soup_message_get_request_headers (msg);
@@ -79,6 +82,47 @@ _at_s3_request_new (AtS3Client     *self,
   soup_message_headers_replace (h, "x-amz-content-sha256", payload_sha256);
   soup_message_headers_replace (h, "Authorization", auth);
   return msg;
+}
+
+gboolean
+at_s3_key_check (const char  *key,
+                 GError     **error)
+{
+  g_auto(GStrv) steps = NULL;
+
+  g_return_val_if_fail (key != NULL, FALSE);
+  if (*key == '\0' || strlen (key) > 1024 || !g_utf8_validate (key, -1, NULL))
+    {
+      g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_BAD_KEY,
+                   _("An object key is 1 to 1024 bytes of UTF-8 text; “%s” is not"), g_utf8_validate (key, -1, NULL) ? key : "?");
+      return FALSE;
+    }
+  steps = g_strsplit (key, "/", -1);
+  for (guint i = 0; steps[i] != NULL; i++)
+    if (g_str_equal (steps[i], ".") || g_str_equal (steps[i], ".."))
+      {
+        g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_BAD_KEY,
+                     _("“%s” cannot be an object key here: “.” and “..” between slashes would be read as steps between "
+                       "folders"), key);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* S3's rule (3 to 63 characters, lowercase letters, digits, dots and
+ * hyphens, a letter or digit at each end), with the capitals and
+ * underscores older buckets and some S3-compatible servers allow. */
+static gboolean
+bucket_is_valid (const char *bucket)
+{
+  gsize n = strlen (bucket);
+
+  if (n < 3 || n > 63 || !g_ascii_isalnum (bucket[0]) || !g_ascii_isalnum (bucket[n - 1]))
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isalnum (bucket[i]) && strchr (".-_", bucket[i]) == NULL)
+      return FALSE;
+  return TRUE;
 }
 
 /* ---- calls, with retries ---- */
@@ -304,7 +348,7 @@ plain_build (AtS3Client *self, gpointer data, GError **error)
 {
   Plain *p = data;
 
-  return _at_s3_request_new (self, p->method, p->key, p->query, p->n_query, AT_S3_EMPTY_SHA256, NULL, 0);
+  return _at_s3_request_new (self, p->method, p->key, p->query, p->n_query, AT_S3_EMPTY_SHA256, NULL, 0, error);
 }
 
 void
@@ -412,9 +456,11 @@ at_s3_client_new (const char  *endpoint,
       g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_CONFIG, _("“%s” is not an http:// or https:// address"), endpoint);
       return NULL;
     }
-  if (strchr (bucket, '/') != NULL)
+  if (!bucket_is_valid (bucket))
     {
-      g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_CONFIG, _("“%s” is not a bucket name"), bucket);
+      g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_CONFIG,
+                   _("“%s” is not a bucket name: 3 to 63 letters, digits, dots and hyphens, with a letter or digit at each "
+                     "end"), bucket);
       return NULL;
     }
   self = g_object_new (AT_TYPE_S3_CLIENT, NULL);
@@ -459,6 +505,8 @@ at_s3_client_presign (AtS3Client  *self,
   g_autofree char *encoded = at_s3_uri_encode (path, TRUE);
   g_autofree char *query = NULL;
 
+  if (!at_s3_key_check (key, error))
+    return NULL;
   if (expires < 1 || expires > AT_S3_PRESIGN_MAX_SECONDS)
     {
       g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_CONFIG, _("A link lasts from one second to seven days (%u seconds)"),

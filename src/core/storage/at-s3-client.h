@@ -23,6 +23,7 @@ typedef enum {
   AT_S3_ERROR_UPLOAD_GONE,  /* the multipart upload is no longer on the server */
   AT_S3_ERROR_CHANGED,      /* the file changed while it was uploading: not stored as done, to go again */
   AT_S3_ERROR_FAILED,
+  AT_S3_ERROR_BAD_KEY,      /* an object key that cannot be sent as it is (empty, too long, a "." or ".." step) */
 } AtS3Error;
 
 /* An object of a listing, or a part of a multipart upload (@part its
@@ -69,6 +70,12 @@ void        at_s3_client_set_retries  (AtS3Client           *self,
 void        at_s3_client_set_upload_limit (AtS3Client       *self,
                                            guint64           bytes_per_second);
 guint64     at_s3_client_get_upload_limit (AtS3Client       *self);
+
+/* Whether @key can name an object: not empty, at most 1024 bytes of UTF-8,
+ * and no "." or ".." between slashes (HTTP libraries resolve those as
+ * folder steps, so the object reached would not be the one signed for). */
+gboolean    at_s3_key_check           (const char           *key,
+                                       GError              **error);
 
 /* A link anyone can GET for @expires seconds (1 .. 7 days). */
 char       *at_s3_client_presign      (AtS3Client           *self,
