@@ -50,6 +50,22 @@ project_check (GtkWidget *root, const char *name)
   return NULL;
 }
 
+/* The preferences group under @root headed @title. */
+static GtkWidget *
+group_titled (GtkWidget *root, const char *title)
+{
+  if (ADW_IS_PREFERENCES_GROUP (root) &&
+      g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (root)), title) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = group_titled (c, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 has_project_rows (gpointer projects)
 {
@@ -182,6 +198,12 @@ test_sync_page (void)
   g_assert_cmpuint (at_sync_service_get_pending (sync), ==, 1);
   g_assert_true (g_str_has_prefix (at_sync_indicator_get_text (indicator), "Offline"));
   g_assert_nonnull (at_sync_service_get_last_error (sync));
+  {
+    GtkWidget *group = group_titled (GTK_WIDGET (window), "Offline");
+    g_assert_nonnull (group);
+    g_assert_true (gtk_widget_get_visible (group));
+    g_assert_null (group_titled (GTK_WIDGET (window), "Problem"));
+  }
   at_test_save_screenshot (GTK_WIDGET (window), "sync-offline.png");
 
   /* back: the kept change goes */

@@ -98,6 +98,9 @@ update (AtSyncPage *self)
     }
   else if (error != NULL)
     gtk_label_set_label (self->problem_label, error);
+  /* offline is a state of the day, not a fault: said so in the heading too */
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->problem_group),
+                                   state == AT_SYNC_STATE_OFFLINE ? _("Offline") : _("Problem"));
   gtk_widget_set_visible (self->problem_group, error != NULL && state != AT_SYNC_STATE_SYNCING);
 }
 
