@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <sys/wait.h>
 #include <utime.h>
 
@@ -456,6 +458,34 @@ test_cancel (void)
   at_test_rm_rf (dir);
 }
 
+/* A file that would need more than S3's 10,000 parts (a sparse one of
+ * 10,000 × 5 MiB and a byte) goes in parts of 6 MiB, recorded so. */
+static void
+test_ten_thousand_parts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "huge", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *src = g_build_filename (dir, "huge.mov", NULL);
+  g_autofree char *catalog_path = g_build_filename (dir, "catalog.atelier", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (src);
+  g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, &error);
+  gint64 before, after;
+  FILE *f = fopen (src, "wb");
+
+  g_assert_nonnull (f);
+  g_assert_cmpint (ftruncate (fileno (f), (off_t) AT_S3_MAX_PARTS * 5 * MIB + 1), ==, 0);
+  fclose (f);
+  at_test_s3_make_bucket (c);
+  before = at_test_s3_part_bytes (s3, NULL);
+  cancel_after_a_part (c, catalog, file, "huge.mov", TRUE);
+  after = at_test_s3_part_bytes (s3, NULL);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT part_size FROM uploads"), ==, 6 * MIB);
+  g_assert_cmpint (after - before, >, 0);
+  g_assert_cmpint ((after - before) % (6 * MIB), ==, 0);
+  at_test_rm_rf (dir);
+}
+
 /* Paused after a part; meanwhile the upload is aborted on the server (by
  * another workstation, or a lifecycle rule): the next run finds its parts
  * gone and sends the file again, all of it, in a new upload. */
@@ -638,6 +668,7 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/resume-after-kill", test_resume_after_kill);
   g_test_add_func ("/s3/upload/changed-between-parts", test_changed_between_parts);
   g_test_add_func ("/s3/upload/cancel", test_cancel);
+  g_test_add_func ("/s3/upload/ten-thousand-parts", test_ten_thousand_parts);
   g_test_add_func ("/s3/upload/upload-gone", test_upload_gone);
   g_test_add_func ("/s3/upload/upload-gone-mid-run", test_upload_gone_mid_run);
   g_test_add_func ("/s3/upload/completion-answer-lost", test_completion_answer_lost);

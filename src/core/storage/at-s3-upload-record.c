@@ -225,6 +225,11 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
       g_task_return_error (task, error);
       return;
     }
+  /* S3 takes 10,000 parts at most: beyond, bigger parts (whole mebibytes;
+   * a 100 GB video goes in 10 MiB ones), else part 10,001 would be refused
+   * after all the others had gone */
+  if (self->size > (goffset) self->part_size * AT_S3_MAX_PARTS)
+    self->part_size = (gsize) (((self->size + AT_S3_MAX_PARTS - 1) / AT_S3_MAX_PARTS + (1 << 20) - 1) >> 20 << 20);
   self->n_parts = self->size == 0 ? 1 : (guint) ((self->size + self->part_size - 1) / self->part_size);
   self->etags = g_ptr_array_new_full (self->n_parts, g_free);
   g_ptr_array_set_size (self->etags, self->n_parts);

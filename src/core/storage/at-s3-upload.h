@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 
 #define AT_S3_MIN_PART_SIZE     (5 * 1024 * 1024)
 #define AT_S3_DEFAULT_PART_SIZE (8 * 1024 * 1024)
+#define AT_S3_MAX_PARTS         10000   /* S3's limit per multipart upload */
 
 #define AT_TYPE_S3_UPLOAD (at_s3_upload_get_type ())
 G_DECLARE_FINAL_TYPE (AtS3Upload, at_s3_upload, AT, S3_UPLOAD, GObject)
@@ -21,6 +22,8 @@ AtS3Upload *at_s3_upload_new            (AtS3Client          *client,
                                          AtCatalog           *catalog,
                                          GFile               *file,
                                          const char          *key);
+/* At least @bytes a part; a file that would need more than
+ * AT_S3_MAX_PARTS of them goes in bigger ones. */
 void        at_s3_upload_set_part_size  (AtS3Upload          *self,
                                          gsize                bytes);
 void        at_s3_upload_set_parallel   (AtS3Upload          *self,
