@@ -458,6 +458,59 @@ test_cancel (void)
   at_test_rm_rf (dir);
 }
 
+/* An unfinished upload recorded before parts carried a checksum (schema
+ * v10) cannot be completed as AWS wants it: the next run aborts it and
+ * sends the file in a new one, which records its parts with their sums. */
+static void
+test_upload_from_before_checksums (void)
+{
+  gint64 aborted = at_test_s3_stat (s3, "aborted");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "legacy", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *src = g_build_filename (dir, "old.nef", NULL);
+  g_autofree char *catalog_path = g_build_filename (dir, "catalog.atelier", NULL);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 3 * 5 * MIB);
+  g_autoptr(GFile) file = g_file_new_for_path (src);
+  g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, &error);
+  g_autoptr(AtS3Upload) u = NULL;
+  g_autofree char *first = NULL;
+
+  at_test_s3_make_bucket (c);
+  cancel_after_a_part (c, catalog, file, "old.nef", TRUE);
+  first = at_test_sql_text (catalog, "SELECT multipart_id FROM uploads");
+  g_assert_nonnull (first);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_parts WHERE sha256 IS NOT NULL"), >=, 1);
+  /* as an Atelier of schema v10 left it: started with no checksum type,
+   * its parts sent without one */
+  at_test_sql_exec (catalog, "UPDATE uploads SET part_checksums = 0; UPDATE upload_parts SET sha256 = NULL");
+  {
+    g_autofree char *held = g_build_filename (s3->dir, "data", "legacy", "._S3rver_uploads", first, NULL);
+    g_autoptr(GDir) d = g_dir_open (held, 0, NULL);
+    const char *name;
+
+    g_assert_nonnull (d);
+    while ((name = g_dir_read_name (d)) != NULL)
+      if (g_str_equal (name, "checksum-algorithm") || g_str_has_suffix (name, ".sha256"))
+        {
+          g_autofree char *path = g_build_filename (held, name, NULL);
+          g_assert_cmpint (g_unlink (path), ==, 0);
+        }
+  }
+
+  u = at_s3_upload_new (c, catalog, file, "old.nef");
+  at_s3_upload_set_part_size (u, 5 * MIB);
+  g_assert_true (upload (u, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (at_s3_upload_get_sent_now (u), ==, 3 * 5 * MIB);
+  at_test_wait_until (aborted_upload, GINT_TO_POINTER (aborted + 1), 10);
+  g_assert_cmpuint (unfinished_uploads ("legacy"), ==, 0);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT part_checksums FROM uploads WHERE status = 'completed'"), ==, 1);
+  at_test_s3_assert_stored (c, "old.nef", sent, dir);
+  at_test_rm_rf (dir);
+}
+
 /* A file that would need more than S3's 10,000 parts (a sparse one of
  * 10,000 × 5 MiB and a byte) goes in parts of 6 MiB, recorded so. */
 static void
@@ -669,6 +722,7 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/changed-between-parts", test_changed_between_parts);
   g_test_add_func ("/s3/upload/cancel", test_cancel);
   g_test_add_func ("/s3/upload/ten-thousand-parts", test_ten_thousand_parts);
+  g_test_add_func ("/s3/upload/from-before-checksums", test_upload_from_before_checksums);
   g_test_add_func ("/s3/upload/upload-gone", test_upload_gone);
   g_test_add_func ("/s3/upload/upload-gone-mid-run", test_upload_gone_mid_run);
   g_test_add_func ("/s3/upload/completion-answer-lost", test_completion_answer_lost);

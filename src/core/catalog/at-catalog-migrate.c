@@ -27,6 +27,7 @@ static const char *const migrations[] = {
   "0008-outbox-batches.sql",
   "0009-capture-again.sql",
   "0010-sync-identity.sql",
+  "0011-part-checksums.sql",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_CATALOG_SCHEMA_VERSION);

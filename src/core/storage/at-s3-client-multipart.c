@@ -1,6 +1,7 @@
-/* at-s3-client-multipart.c — S3 multipart uploads: start (UploadId), one
- * part (its bytes in memory, their SHA-256 signed and sent as
- * x-amz-checksum-sha256), complete (the parts' ETags in order), abort.
+/* at-s3-client-multipart.c — S3 multipart uploads: start (UploadId, the
+ * parts' checksum declared SHA256), one part (its bytes in memory, their
+ * SHA-256 signed and sent as x-amz-checksum-sha256), complete (the parts'
+ * ETags and SHA-256s in order), abort.
  * Each is a retried call; AtS3Upload drives them. */
 #define G_LOG_DOMAIN "atelier-storage"
 
@@ -62,8 +63,10 @@ start_build (AtS3Client *self, gpointer data, GError **error)
 {
   Multi *m = data;
   const AtS3Pair query[] = { { "uploads", "" } };
+  /* AWS refuses a part's checksum of a type the upload did not declare */
+  const AtS3Pair extra[] = { { "x-amz-checksum-algorithm", "SHA256" } };
 
-  return _at_s3_request_new (self, "POST", m->key, query, 1, AT_S3_EMPTY_SHA256, NULL, 0, error);
+  return _at_s3_request_new (self, "POST", m->key, query, 1, AT_S3_EMPTY_SHA256, extra, 1, error);
 }
 
 void
@@ -173,6 +176,7 @@ at_s3_client_multipart_complete (AtS3Client          *self,
                                  const char          *key,
                                  const char          *upload_id,
                                  const char *const   *etags,
+                                 const char *const   *sha256s,
                                  guint                n_parts,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
@@ -184,7 +188,10 @@ at_s3_client_multipart_complete (AtS3Client          *self,
   for (guint i = 0; i < n_parts; i++)
     {
       g_autofree char *etag = g_markup_escape_text (etags[i], -1);
-      g_string_append_printf (xml, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag></Part>", i + 1, etag);
+      g_autofree char *sum = g_markup_escape_text (sha256s[i], -1);
+
+      g_string_append_printf (xml, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag><ChecksumSHA256>%s</ChecksumSHA256></Part>",
+                              i + 1, etag, sum);
     }
   g_string_append (xml, "</CompleteMultipartUpload>");
   m->key = g_strdup (key);

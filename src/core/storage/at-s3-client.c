@@ -34,6 +34,7 @@ at_s3_object_free (AtS3Object *object)
   g_free (object->key);
   g_free (object->etag);
   g_free (object->last_modified);
+  g_free (object->sha256);
   g_free (object);
 }
 

@@ -35,6 +35,7 @@ typedef struct
   char   *etag;
   char   *last_modified;
   guint   part;
+  char   *sha256;   /* a part's ChecksumSHA256 (base64), if the server gave it */
 } AtS3Object;
 
 void        at_s3_object_free (AtS3Object *object);
@@ -165,10 +166,12 @@ void        at_s3_client_list         (AtS3Client           *self,
 GPtrArray  *at_s3_client_list_finish  (AtS3Client           *self,
                                        GAsyncResult         *result,
                                        GError              **error);
-/* Multipart uploads (AtS3Upload drives them): start returns the UploadId;
- * a part's @bytes go with their SHA-256 (@sha256, 32 bytes, or NULL to
- * work it out here) and it returns the part's ETag; complete takes the
- * ETags of parts 1..@n_parts. */
+/* Multipart uploads (AtS3Upload drives them): start returns the UploadId
+ * of an upload whose parts carry a SHA-256 (x-amz-checksum-algorithm
+ * SHA256, as AWS wants it declared); a part's @bytes go with theirs
+ * (@sha256, 32 bytes, or NULL to work it out here) and it returns the
+ * part's ETag; complete takes the ETags and the SHA-256s (base64) of parts
+ * 1..@n_parts. */
 void        at_s3_client_multipart_start (AtS3Client        *self,
                                        const char           *key,
                                        GCancellable         *cancellable,
@@ -193,6 +196,7 @@ void        at_s3_client_multipart_complete (AtS3Client     *self,
                                        const char           *key,
                                        const char           *upload_id,
                                        const char *const    *etags,
+                                       const char *const    *sha256s,
                                        guint                 n_parts,
                                        GCancellable         *cancellable,
                                        GAsyncReadyCallback   callback,

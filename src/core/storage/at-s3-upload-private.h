@@ -37,6 +37,7 @@ struct _AtS3Upload
   gboolean      restarted;   /* this run began its multipart upload again */
   gboolean      completed;   /* the server has the object: whatever comes after, it is done */
   GPtrArray    *etags;       /* by part number - 1; NULL while not taken */
+  GPtrArray    *sums;        /* the same parts' SHA-256, base64: the completion names them */
   guint         n_parts;
   guint         next;        /* the next part to look at, from 0 */
   guint         in_flight;
@@ -70,7 +71,8 @@ void        _at_s3_upload_record_started (AtS3Upload          *self,
 void        _at_s3_upload_record_part    (AtS3Upload          *self,
                                           guint                number,
                                           gsize                size,
-                                          const char          *etag);
+                                          const char          *etag,
+                                          const char          *sha256);
 /* On a resume: what the server holds (ListParts, AtS3Object) wins. */
 void        _at_s3_upload_reconcile      (AtS3Upload          *self,
                                           GPtrArray           *parts);

@@ -27,6 +27,7 @@ typedef struct
   guint       number;
   gsize       size;
   char       *etag;
+  char       *sha256;
   char       *status;
   char       *message;
 } Record;
@@ -38,6 +39,7 @@ record_free (gpointer data)
 
   g_object_unref (r->self);
   g_free (r->etag);
+  g_free (r->sha256);
   g_free (r->status);
   g_free (r->message);
   g_free (r);
@@ -59,14 +61,14 @@ write_started (AtSqlConn *conn, gpointer data, GError **error)
 
   if (self->has_row)
     return at_sql_exec_bound (conn, error, "UPDATE uploads SET size_bytes = ?2, multipart_id = ?3, part_size = ?4, "
-                                           "status = 'uploading', file_mtime = ?5, bytes_sent = 0, "
+                                           "status = 'uploading', file_mtime = ?5, bytes_sent = 0, part_checksums = 1, "
                                            "started_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
                               "tltll", self->id, (gint64) self->size, self->upload_id, (gint64) self->part_size,
                               self->mtime) &&
            at_sql_exec_bound (conn, error, "DELETE FROM upload_parts WHERE upload_id = ?1", "t", self->id);
   return at_sql_exec_bound (conn, error, "INSERT INTO uploads (id, local_path, bucket, object_key, size_bytes, multipart_id, "
-                                         "part_size, status, file_mtime, started_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                                         "'uploading', ?8, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+                                         "part_size, status, file_mtime, started_at, part_checksums) VALUES (?1, ?2, ?3, ?4, "
+                                         "?5, ?6, ?7, 'uploading', ?8, strftime('%Y-%m-%dT%H:%M:%fZ','now'), 1)",
                             "ttttltll", self->id, self->path, _at_s3_upload_bucket (self), self->key, (gint64) self->size,
                             self->upload_id, (gint64) self->part_size, self->mtime);
 }
@@ -76,9 +78,9 @@ write_part (AtSqlConn *conn, gpointer data, GError **error)
 {
   Record *r = data;
 
-  return at_sql_exec_bound (conn, error, "INSERT OR REPLACE INTO upload_parts (upload_id, part_number, size_bytes, etag) "
-                                         "VALUES (?1, ?2, ?3, ?4)", "tilt", r->self->id, (int) r->number, (gint64) r->size,
-                            r->etag) &&
+  return at_sql_exec_bound (conn, error, "INSERT OR REPLACE INTO upload_parts (upload_id, part_number, size_bytes, etag, "
+                                         "sha256) VALUES (?1, ?2, ?3, ?4, ?5)", "tiltt", r->self->id, (int) r->number,
+                            (gint64) r->size, r->etag, r->sha256) &&
          at_sql_exec_bound (conn, error, "UPDATE uploads SET bytes_sent = ?2 WHERE id = ?1", "tl", r->self->id,
                             (gint64) r->self->done_bytes);
 }
@@ -118,7 +120,7 @@ _at_s3_upload_record_started (AtS3Upload *self, GAsyncReadyCallback callback)
 }
 
 void
-_at_s3_upload_record_part (AtS3Upload *self, guint number, gsize size, const char *etag)
+_at_s3_upload_record_part (AtS3Upload *self, guint number, gsize size, const char *etag, const char *sha256)
 {
   Record *r;
 
@@ -128,13 +130,15 @@ _at_s3_upload_record_part (AtS3Upload *self, guint number, gsize size, const cha
   r->number = number;
   r->size = size;
   r->etag = g_strdup (etag);
+  r->sha256 = g_strdup (sha256);
   at_catalog_write_detached (self->catalog, "upload_parts", write_part, r, record_free);
 }
 
 /* The server's parts over the catalog's record, on a resume: a part it
  * holds whole counts as sent (recorded now if the record lacked it: the
  * server took it but its answer never came back, the process was killed
- * first); one the record has and the server not goes again. */
+ * first); one the record has and the server not goes again. So does one
+ * whose SHA-256 neither knows: the completion must name it. */
 void
 _at_s3_upload_reconcile (AtS3Upload *self, GPtrArray *parts)
 {
@@ -153,9 +157,12 @@ _at_s3_upload_reconcile (AtS3Upload *self, GPtrArray *parts)
   for (guint i = 0; i < self->n_parts; i++)
     {
       char **etag = (char **) &self->etags->pdata[i];
+      char **sum = (char **) &self->sums->pdata[i];
       goffset size = MIN ((goffset) self->part_size, self->size - (goffset) i * (goffset) self->part_size);
+      gboolean same = held[i] != NULL && g_strcmp0 (*etag, held[i]->etag) == 0;
+      g_autofree char *held_sum = held[i] == NULL ? NULL : g_strdup (same && *sum != NULL ? *sum : held[i]->sha256);
 
-      if (held[i] != NULL && g_strcmp0 (*etag, held[i]->etag) != 0)
+      if (held_sum != NULL && (!same || g_strcmp0 (*sum, held_sum) != 0))
         {
           if (*etag == NULL)
             {
@@ -165,11 +172,14 @@ _at_s3_upload_reconcile (AtS3Upload *self, GPtrArray *parts)
             }
           g_free (*etag);
           *etag = g_strdup (held[i]->etag);
-          _at_s3_upload_record_part (self, i + 1, size, *etag);
+          g_free (*sum);
+          *sum = g_steal_pointer (&held_sum);
+          _at_s3_upload_record_part (self, i + 1, size, *etag, *sum);
         }
-      else if (held[i] == NULL && *etag != NULL)
+      else if (held_sum == NULL && *etag != NULL)
         {
           g_clear_pointer (etag, g_free);
+          g_clear_pointer (sum, g_free);
           self->resumed--;
           self->done_bytes -= size;
           lost++;
@@ -233,6 +243,8 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
   self->n_parts = self->size == 0 ? 1 : (guint) ((self->size + self->part_size - 1) / self->part_size);
   self->etags = g_ptr_array_new_full (self->n_parts, g_free);
   g_ptr_array_set_size (self->etags, self->n_parts);
+  self->sums = g_ptr_array_new_full (self->n_parts, g_free);
+  g_ptr_array_set_size (self->sums, self->n_parts);
   if (self->catalog == NULL)
     {
       g_task_return_boolean (task, TRUE);
@@ -240,7 +252,7 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
     }
   if ((conn = at_catalog_get_reader (self->catalog, &error)) == NULL ||
       (stmt = at_sql_conn_prepare (conn, "SELECT id, multipart_id, part_size = ?4 AND size_bytes = ?5 AND file_mtime = ?6 "
-                                         "FROM uploads WHERE local_path = ?1 AND bucket = ?2 AND object_key = ?3 "
+                                         "AND part_checksums = 1 FROM uploads WHERE local_path = ?1 AND bucket = ?2 AND object_key = ?3 "
                                          "AND status NOT IN ('completed', 'cancelled')", &error)) == NULL)
     {
       g_task_return_error (task, error);
@@ -258,14 +270,15 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
       self->has_row = TRUE;
       if (sqlite3_column_text (stmt, 1) != NULL && sqlite3_column_int (stmt, 2) && self->n_parts >= 2)
         self->upload_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      /* the file or the part size changed: that upload is of no use */
+      /* the file or the part size changed, or the upload is from before
+       * parts had a checksum (it could not be completed with one): of no use */
       else if (sqlite3_column_text (stmt, 1) != NULL)
         self->stale_upload_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
     }
   at_sql_stmt_release (stmt);
   if (self->upload_id != NULL &&
-      (stmt = at_sql_conn_prepare (conn, "SELECT part_number, size_bytes, etag FROM upload_parts WHERE upload_id = ?1",
-                                   &error)) != NULL)
+      (stmt = at_sql_conn_prepare (conn, "SELECT part_number, size_bytes, etag, sha256 FROM upload_parts "
+                                         "WHERE upload_id = ?1 AND sha256 IS NOT NULL", &error)) != NULL)
     {
       at_sql_bind_text (stmt, 1, self->id);
       while (sqlite3_step (stmt) == SQLITE_ROW)
@@ -274,6 +287,7 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
           if (n >= 1 && n <= self->n_parts && self->etags->pdata[n - 1] == NULL)
             {
               self->etags->pdata[n - 1] = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+              self->sums->pdata[n - 1] = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
               self->done_bytes += sqlite3_column_int64 (stmt, 1);
               self->resumed++;
             }

@@ -425,9 +425,11 @@ part_sent (GObject *source, GAsyncResult *result, gpointer data)
       gsize size = g_bytes_get_size (p->bytes);
 
       self->etags->pdata[p->number - 1] = etag;
+      g_free (self->sums->pdata[p->number - 1]);
+      self->sums->pdata[p->number - 1] = g_base64_encode (p->sha256, sizeof p->sha256);
       self->sent_now += size;
       self->done_bytes += size;
-      _at_s3_upload_record_part (self, p->number, size, etag);
+      _at_s3_upload_record_part (self, p->number, size, etag, self->sums->pdata[p->number - 1]);
       if (self->progress != NULL)
         self->progress (self->done_bytes, self->size, self->progress_data);
     }
@@ -505,6 +507,7 @@ complete (AtS3Upload *self)
   /* (a pause arriving now does not cut it short: one short request, and
    * cut, the server might have put the parts together or not) */
   at_s3_client_multipart_complete (self->client, self->key, self->upload_id, (const char *const *) self->etags->pdata,
+                                   (const char *const *) self->sums->pdata,
                                    self->n_parts, NULL, checked_cb, self);
 }
 
@@ -555,6 +558,8 @@ start_again (AtS3Upload *self)
   g_clear_pointer (&self->upload_id, g_free);
   g_ptr_array_set_size (self->etags, 0);
   g_ptr_array_set_size (self->etags, self->n_parts);
+  g_ptr_array_set_size (self->sums, 0);
+  g_ptr_array_set_size (self->sums, self->n_parts);
   self->next = self->resumed = 0;
   self->done_bytes = 0;
   /* the stop of the parts that failed has fired: a new one for the new parts */
@@ -630,6 +635,7 @@ at_s3_upload_run (AtS3Upload          *self,
   g_clear_pointer (&self->upload_id, g_free);
   g_clear_pointer (&self->stale_upload_id, g_free);
   g_clear_pointer (&self->etags, g_ptr_array_unref);
+  g_clear_pointer (&self->sums, g_ptr_array_unref);
   self->next = self->in_flight = self->resumed = 0;
   self->sent_now = self->done_bytes = 0;
   self->restarted = self->completed = FALSE;
@@ -660,6 +666,7 @@ at_s3_upload_finalize (GObject *object)
   g_free (self->upload_id);
   g_free (self->stale_upload_id);
   g_clear_pointer (&self->etags, g_ptr_array_unref);
+  g_clear_pointer (&self->sums, g_ptr_array_unref);
   g_clear_error (&self->failure);
   G_OBJECT_CLASS (at_s3_upload_parent_class)->finalize (object);
 }

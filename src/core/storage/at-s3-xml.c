@@ -53,6 +53,8 @@ xml_end (GMarkupParseContext *context, const char *name, gpointer data, GError *
     x->current->size = g_ascii_strtoll (t, NULL, 10);
   else if (x->current != NULL && g_str_equal (name, "ETag"))
     set_text (&x->current->etag, t);
+  else if (x->current != NULL && g_str_equal (name, "ChecksumSHA256"))
+    set_text (&x->current->sha256, t);
   else if (x->current != NULL && g_str_equal (name, "LastModified"))
     set_text (&x->current->last_modified, t);
   else if (x->current != NULL && (g_str_equal (name, "Contents") || g_str_equal (name, "Part")))

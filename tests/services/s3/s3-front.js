@@ -8,6 +8,12 @@
 //     for more than 7 days;
 //   - an x-amz-content-sha256, Content-MD5 or x-amz-checksum-sha256 that does
 //     not match the body.
+// It holds multipart uploads to AWS's checksum rules, which s3rver ignores:
+// a part may carry x-amz-checksum-sha256 only if the upload was started
+// with x-amz-checksum-algorithm: SHA256, and then must; the completion of
+// such an upload must give each part's ChecksumSHA256, and the right one
+// (AWS answers InvalidRequest "Checksum Type mismatch", InvalidRequest and
+// InvalidPart); ListParts gives them back.
 // It also does what s3rver lacks: AbortMultipartUpload (s3rver answers 405),
 // ListParts (paged as S3 pages it: part-number-marker, max-parts;
 // S3_FRONT_MAX_PARTS in the environment makes the pages smaller), and
@@ -193,6 +199,51 @@ function uploadDir(req) {
   return { dir: path.join(dataDir, bucket, '._S3rver_uploads', id), key: rest.join('/') };
 }
 
+// The checksum an upload was started with ('SHA256'), or null: kept by this
+// front beside s3rver's files.
+function uploadAlgorithm(upload) {
+  try {
+    return fs.readFileSync(path.join(upload.dir, 'checksum-algorithm'), 'utf8');
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+    return null;
+  }
+}
+
+function partSum(upload, n) {
+  try {
+    return fs.readFileSync(path.join(upload.dir, `${n}.sha256`), 'utf8');
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+    return null;
+  }
+}
+
+// A part, or a completion, against the upload's checksum type (as AWS).
+function checkUploadChecksums(req, body, upload) {
+  const url = new URL(req.url, 'http://front');
+  const algorithm = uploadAlgorithm(upload);
+  if (req.method === 'PUT' && url.searchParams.has('partNumber')) {
+    const given = headerValue(req, 'x-amz-checksum-sha256') !== undefined ? 'sha256' : 'null';
+    const expected = algorithm === null ? 'null' : algorithm.toLowerCase();
+    if (given !== expected)
+      throw new Refusal(400, 'InvalidRequest',
+        `Checksum Type mismatch occurred, expected checksum Type: ${expected}, actual checksum Type: ${given}`);
+  } else if (req.method === 'POST' && algorithm !== null) {
+    const parts = [...body.toString('utf8').matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map((m) => m[1]);
+    for (const part of parts) {
+      const number = Number((/<PartNumber>(\d+)<\/PartNumber>/.exec(part) || [])[1]);
+      const sum = (/<ChecksumSHA256>([^<]*)<\/ChecksumSHA256>/.exec(part) || [])[1];
+      if (sum === undefined)
+        throw new Refusal(400, 'InvalidRequest', 'The upload was created using a sha256 checksum. The complete request ' +
+          `must include the checksum for each part. It was missing for part ${number} in the request.`);
+      if (sum !== partSum(upload, number))
+        throw new Refusal(400, 'InvalidPart', 'One or more of the specified parts could not be found. The part may not ' +
+          "have been uploaded, or the specified entity tag may not match the part's entity tag.");
+    }
+  }
+}
+
 // The parts s3rver holds, from its files: N (the bytes) and N.md5 (written
 // once the part is whole).
 function listParts(req, res, upload) {
@@ -213,8 +264,10 @@ function listParts(req, res, upload) {
     const file = path.join(upload.dir, String(n));
     const stat = fs.statSync(file);
     const md5 = fs.readFileSync(file + '.md5', 'utf8');
+    const sum = partSum(upload, n);
     xml += `<Part><PartNumber>${n}</PartNumber><LastModified>${stat.mtime.toISOString()}</LastModified>` +
-      `<ETag>&quot;${md5}&quot;</ETag><Size>${stat.size}</Size></Part>`;
+      `<ETag>&quot;${md5}&quot;</ETag><Size>${stat.size}</Size>` +
+      (sum === null ? '' : `<ChecksumSHA256>${sum}</ChecksumSHA256>`) + '</Part>';
   }
   xml += '</ListPartsResult>';
   stats.listed++;
@@ -223,8 +276,9 @@ function listParts(req, res, upload) {
 }
 
 // Abort, listing, and the parts or completion of an upload that is not
-// there (any more): answered here, as S3 answers them.
-function multipart(req, res) {
+// there (any more): answered here, as S3 answers them; a part or a
+// completion against the upload's checksum type refused.
+function multipart(req, res, body) {
   const upload = uploadDir(req);
   if (upload === null)
     return false;
@@ -241,6 +295,13 @@ function multipart(req, res) {
   }
   if (req.method === 'GET') {
     listParts(req, res, upload);
+    return true;
+  }
+  try {
+    checkUploadChecksums(req, body, upload);
+  } catch (err) {
+    if (!(err instanceof Refusal)) throw err;
+    refuse(res, err);
     return true;
   }
   if (req.method !== 'DELETE')
@@ -292,7 +353,7 @@ async function main() {
         refuse(res, err);
         return;
       }
-      if (multipart(req, res))
+      if (multipart(req, res, body))
         return;
       if (req.method === 'PUT' && /[?&]partNumber=/.test(req.url)) {
         stats.parts++;
@@ -305,8 +366,36 @@ async function main() {
       delete headers['transfer-encoding'];
       const upstream = http.request({ host: backendHost, port: backendPort, method: req.method, path: req.url, headers },
         (answer) => {
-          res.writeHead(answer.statusCode, answer.headers);
-          answer.pipe(res);
+          const url = new URL(req.url, 'http://front');
+          const started = req.method === 'POST' && url.searchParams.has('uploads');
+          const part = req.method === 'PUT' && url.searchParams.has('partNumber');
+          if (answer.statusCode !== 200 || !(started || part)) {
+            res.writeHead(answer.statusCode, answer.headers);
+            answer.pipe(res);
+            return;
+          }
+          // what AWS remembers of an upload's checksums: the type it was
+          // started with, each part's sum
+          const got = [];
+          answer.on('data', (chunk) => got.push(chunk));
+          answer.on('end', () => {
+            const text = Buffer.concat(got);
+            if (started) {
+              const algorithm = headerValue(req, 'x-amz-checksum-algorithm');
+              const id = (/<UploadId>([0-9a-f]+)<\/UploadId>/.exec(text.toString('utf8')) || [])[1];
+              if (algorithm !== undefined && id !== undefined) {
+                const dir = path.join(dataDir, decodeURIComponent(url.pathname).slice(1).split('/')[0], '._S3rver_uploads', id);
+                fs.writeFileSync(path.join(dir, 'checksum-algorithm'), algorithm.toUpperCase());
+              }
+            } else if (headerValue(req, 'x-amz-checksum-sha256') !== undefined) {
+              const upload = uploadDir(req);
+              if (upload !== null)
+                fs.writeFileSync(path.join(upload.dir, `${url.searchParams.get('partNumber')}.sha256`),
+                  headerValue(req, 'x-amz-checksum-sha256'));
+            }
+            res.writeHead(answer.statusCode, answer.headers);
+            res.end(text);
+          });
         });
       upstream.on('error', (e) => {
         res.writeHead(502);
