@@ -458,6 +458,59 @@ test_cancel (void)
   at_test_rm_rf (dir);
 }
 
+/* Killed just after the server put the parts together, before the catalog
+ * recorded it (the upload is still "uploading", its parts listed): the next
+ * run finds the upload gone, and the object under the key made of those
+ * parts, so it sends nothing again. */
+static void
+test_completed_before_its_record (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "unrecorded", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *src = g_build_filename (dir, "done.nef", NULL);
+  g_autofree char *catalog_path = g_build_filename (dir, "catalog.atelier", NULL);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 3 * 5 * MIB);
+  g_autoptr(GFile) file = g_file_new_for_path (src);
+  g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, &error);
+  g_autoptr(AtS3Upload) first = at_s3_upload_new (c, catalog, file, "done.nef");
+  g_autoptr(AtS3Upload) again = at_s3_upload_new (c, catalog, file, "done.nef");
+  const guint8 *data = g_bytes_get_data (sent, NULL);
+
+  at_test_s3_make_bucket (c);
+  at_s3_upload_set_part_size (first, 5 * MIB);
+  g_assert_true (upload (first, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  /* the record as it stood a moment before */
+  at_test_sql_exec (catalog, "UPDATE uploads SET status = 'uploading', completed_at = NULL");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *md5 = g_compute_checksum_for_data (G_CHECKSUM_MD5, data + i * 5 * MIB, 5 * MIB);
+      guint8 digest[32];
+      gsize len = sizeof digest;
+      g_autoptr(GChecksum) sha = g_checksum_new (G_CHECKSUM_SHA256);
+      g_autofree char *b64 = NULL;
+      g_autofree char *sql = NULL;
+
+      g_checksum_update (sha, data + i * 5 * MIB, 5 * MIB);
+      g_checksum_get_digest (sha, digest, &len);
+      b64 = g_base64_encode (digest, len);
+      sql = g_strdup_printf ("INSERT INTO upload_parts (upload_id, part_number, size_bytes, etag, sha256) "
+                             "SELECT id, %u, %d, '\"%s\"', '%s' FROM uploads", i + 1, 5 * MIB, md5, b64);
+      at_test_sql_exec (catalog, sql);
+    }
+
+  at_s3_upload_set_part_size (again, 5 * MIB);
+  g_assert_true (upload (again, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (at_s3_upload_get_sent_now (again), ==, 0);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 1);
+  at_test_s3_assert_stored (c, "done.nef", sent, dir);
+  at_test_rm_rf (dir);
+}
+
 /* An unfinished upload recorded before parts carried a checksum (schema
  * v10) cannot be completed as AWS wants it: the next run aborts it and
  * sends the file in a new one, which records its parts with their sums. */
@@ -723,6 +776,7 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/cancel", test_cancel);
   g_test_add_func ("/s3/upload/ten-thousand-parts", test_ten_thousand_parts);
   g_test_add_func ("/s3/upload/from-before-checksums", test_upload_from_before_checksums);
+  g_test_add_func ("/s3/upload/completed-before-its-record", test_completed_before_its_record);
   g_test_add_func ("/s3/upload/upload-gone", test_upload_gone);
   g_test_add_func ("/s3/upload/upload-gone-mid-run", test_upload_gone_mid_run);
   g_test_add_func ("/s3/upload/completion-answer-lost", test_completion_answer_lost);

@@ -276,6 +276,8 @@ at_s3_upload_read_ahead (AtS3Upload *self)
   g_thread_pool_push (pool, g_task_new (self, NULL, ahead_cb, NULL), NULL);
 }
 
+static void verified_cb (GObject *source, GAsyncResult *result, gpointer data);
+
 /* Resuming: the server says which parts it holds (see
  * _at_s3_upload_reconcile); a server that cannot list them leaves the
  * catalog's word. */
@@ -288,10 +290,17 @@ listed_cb (GObject *source, GAsyncResult *result, gpointer data)
 
   if (parts != NULL)
     _at_s3_upload_reconcile (self, parts);
-  else if (g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_UPLOAD_GONE) ||
-           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  else if (g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_UPLOAD_GONE))
     {
-      /* (gone: begun again by finish) */
+      /* put together, perhaps, just before the process died, its record not
+       * yet written: not sent again if the object is these parts' (else
+       * begun again by finish) */
+      self->failure = g_steal_pointer (&error);
+      _at_s3_upload_check_completed (self, g_task_get_cancellable (self->task), verified_cb, self);
+      return;
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
       self->failure = g_steal_pointer (&error);
       finish (self);
       return;
