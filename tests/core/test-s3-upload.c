@@ -693,15 +693,21 @@ test_upload_gone_mid_run (void)
   at_test_rm_rf (dir);
 }
 
-/* The answer to CompleteMultipartUpload is lost after the server put the
- * parts together: the retry hears NoSuchUpload, and the upload, finding
- * its object there, whole, is done; no part goes twice. */
+/* The first CompleteMultipartUpload goes wrong, as @fault says:
+ * - its answer is lost after the server put the parts together: the retry
+ *   hears NoSuchUpload, and the upload, finding its object there, whole,
+ *   is done;
+ * - it is answered 200 with an InternalError inside (S3 may, once the
+ *   answer has begun): asked again, as a 500 would be.
+ * Either way no part goes twice. */
 static void
-test_completion_answer_lost (void)
+test_completion_fault (gconstpointer fault)
 {
   g_autoptr(GError) error = NULL;
-  AtTestS3 *proxy = at_test_s3_proxy_losing_completions (s3);
-  g_autoptr(AtS3Client) c = at_test_s3_client (proxy->endpoint, "lost-answer", AT_TEST_S3_SECRET);
+  AtTestS3 *proxy = at_test_s3_proxy_completions (s3, fault);
+  g_autoptr(AtS3Client) c = at_test_s3_client (proxy->endpoint, g_str_equal (fault, "--fail-completes") ? "error-in-200"
+                                                                                                  : "lost-answer",
+                                                AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *src = g_build_filename (dir, "wedding.mov", NULL);
   g_autofree char *catalog_path = g_build_filename (dir, "catalog.atelier", NULL);
@@ -779,7 +785,8 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/completed-before-its-record", test_completed_before_its_record);
   g_test_add_func ("/s3/upload/upload-gone", test_upload_gone);
   g_test_add_func ("/s3/upload/upload-gone-mid-run", test_upload_gone_mid_run);
-  g_test_add_func ("/s3/upload/completion-answer-lost", test_completion_answer_lost);
+  g_test_add_data_func ("/s3/upload/completion-answer-lost", "--lose-complete-answers", test_completion_fault);
+  g_test_add_data_func ("/s3/upload/completion-error-in-200", "--fail-completes", test_completion_fault);
   g_test_add_func ("/s3/upload/pause-during-backoff", test_pause_during_backoff);
   status = g_test_run ();
   at_test_s3_stop (s3);

@@ -185,6 +185,30 @@ wait_then_call_again (GTask *task, guint ms)
   g_source_unref (wait);
 }
 
+/* Whether @body is an S3 error document: S3 may answer 200 and then fail
+ * (a CompleteMultipartUpload that takes long, a copy), putting the error
+ * in the body. No successful answer of a call has an <Error> root. */
+static gboolean
+body_is_error (GBytes *body)
+{
+  gsize size = 0;
+  const char *text = g_bytes_get_data (body, &size);
+  const char *end = text + MIN (size, 4096);
+
+  /* past the XML declaration, comments and white space */
+  while (text != NULL && text < end)
+    {
+      const char *lt = memchr (text, '<', end - text);
+
+      if (lt == NULL || lt + 1 >= end)
+        return FALSE;
+      if (lt[1] != '?' && lt[1] != '!')
+        return end - lt >= 7 && memcmp (lt, "<Error", 6) == 0 && (lt[6] == '>' || g_ascii_isspace (lt[6]));
+      text = lt + 1;
+    }
+  return FALSE;
+}
+
 /* One answer (or transport failure) of an attempt: done, or again later. */
 static void
 call_answered (GTask *task, GBytes *body, GError *cause)
@@ -195,7 +219,7 @@ call_answered (GTask *task, GBytes *body, GError *cause)
 
   if (body == NULL)
     _at_s3_set_transport_error (&error, cause);
-  else if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (c->msg)))
+  else if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (c->msg)) || body_is_error (body))
     _at_s3_set_refusal (&error, c->msg, body);
   if (error == NULL)
     {

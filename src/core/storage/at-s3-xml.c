@@ -120,7 +120,8 @@ _at_s3_set_refusal (GError **error, SoupMessage *msg, GBytes *body)
   /* busy or slow, not wrong: asked again later (S3 answers a request whose
    * body stalled with 400 RequestTimeout; others throttle with 429) */
   else if (status >= 500 || status == 408 || status == 429 || g_str_equal (code, "SlowDown") ||
-           g_str_equal (code, "RequestTimeout") || g_str_equal (code, "TooManyRequests"))
+           g_str_equal (code, "RequestTimeout") || g_str_equal (code, "TooManyRequests") ||
+           g_str_equal (code, "InternalError") || g_str_equal (code, "ServiceUnavailable"))
     kind = AT_S3_ERROR_SERVER;
   else
     kind = AT_S3_ERROR_FAILED;

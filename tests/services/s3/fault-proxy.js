@@ -8,7 +8,7 @@
 // middle). Everything else passes untouched.
 //
 //   node fault-proxy.js TARGET_PORT [--slowdown-every N] [--cut-every M] [--delay-ms D]
-//                       [--lose-complete-answers K]
+//                       [--lose-complete-answers K] [--fail-completes K]
 // prints "ready PORT".
 'use strict';
 
@@ -26,6 +26,9 @@ const delayMs = option('--delay-ms');
 // the first K CompleteMultipartUpload answers are lost on the way back:
 // the server did put the parts together, the client never hears so
 let loseCompleteAnswers = option('--lose-complete-answers');
+// the first K CompleteMultipartUpload answered 200 with an InternalError
+// inside, as S3 may once the answer has begun; nothing put together
+let failCompletes = option('--fail-completes');
 let parts = 0;
 const refusals = [
   [503, 'SlowDown', 'Please reduce your request rate.'],
@@ -70,6 +73,17 @@ const server = http.createServer((req, res) => {
   if (isComplete && loseCompleteAnswers > 0) {
     loseCompleteAnswers--;
     forwardAndLoseAnswer(req, res);
+    return;
+  }
+  if (isComplete && failCompletes > 0) {
+    failCompletes--;
+    req.resume();
+    req.on('end', () => {
+      const xml = '<?xml version="1.0" encoding="UTF-8"?>\n\n<Error><Code>InternalError</Code>' +
+        '<Message>We encountered an internal error. Please try again.</Message></Error>';
+      res.writeHead(200, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
+      res.end(xml);
+    });
     return;
   }
   if (!isPart) {
