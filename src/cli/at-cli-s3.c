@@ -135,6 +135,21 @@ at_cli_s3_put (int argc, char **argv)
   return AT_CLI_OK;
 }
 
+/* "FIRST-LAST", decimal (sscanf's %li took 0100 for octal and 0x10 for hex) */
+static gboolean
+parse_range (const char *text, gint64 *from, gint64 *to)
+{
+  g_auto(GStrv) ends = g_strsplit (text, "-", 3);
+  guint64 first, last;
+
+  if (g_strv_length (ends) != 2 || !g_ascii_string_to_unsigned (ends[0], 10, 0, G_MAXINT64, &first, NULL) ||
+      !g_ascii_string_to_unsigned (ends[1], 10, first, G_MAXINT64, &last, NULL))
+    return FALSE;
+  *from = (gint64) first;
+  *to = (gint64) last;
+  return TRUE;
+}
+
 int
 at_cli_s3_get (int argc, char **argv)
 {
@@ -148,8 +163,7 @@ at_cli_s3_get (int argc, char **argv)
   if ((client = setup (_("Download an object (or a range of its bytes) to a file."), _("KEY FILE"), &argc, &argv, 2, &error,
                        &status)) == NULL)
     return error ? at_cli_fail (error) : status;
-  if (opt_range != NULL && (sscanf (opt_range, "%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT, &from, &to) != 2 || from < 0 ||
-                            to < from))
+  if (opt_range != NULL && !parse_range (opt_range, &from, &to))
     return usage (_("--range takes FIRST-LAST, byte offsets from 0"));
   file = g_file_new_for_commandline_arg (argv[2]);
   at_s3_client_get_file (client, argv[1], from, to, file, NULL, done_cb, &result);

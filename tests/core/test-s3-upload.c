@@ -704,7 +704,7 @@ static void
 test_completion_fault (gconstpointer fault)
 {
   g_autoptr(GError) error = NULL;
-  AtTestS3 *proxy = at_test_s3_proxy_completions (s3, fault);
+  AtTestS3 *proxy = at_test_s3_proxy_doing (s3, fault);
   g_autoptr(AtS3Client) c = at_test_s3_client (proxy->endpoint, g_str_equal (fault, "--fail-completes") ? "error-in-200"
                                                                                                   : "lost-answer",
                                                 AT_TEST_S3_SECRET);

@@ -109,6 +109,20 @@ test_round_trip (void)
   slice = contents (part);
   g_assert_cmpuint (g_bytes_get_size (slice), ==, 1000);
   g_assert_cmpmem (g_bytes_get_data (slice, NULL), 1000, (const guint8 *) g_bytes_get_data (sent, NULL) + 1000, 1000);
+  /* a 200 for a range (a server or cache that sends whole objects only) is
+   * not taken for the bytes asked */
+  {
+    AtTestS3 *cache = at_test_s3_proxy_doing (s3, "--ignore-range");
+    g_autoptr(AtS3Client) through = at_test_s3_client (cache->endpoint, "photos", AT_TEST_S3_SECRET);
+    g_autofree char *whole = g_build_filename (dir, "whole.jpg", NULL);
+
+    g_assert_false (get (through, HOSTILE, 1000, 1999, whole, &error));
+    g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_FAILED);
+    g_assert_nonnull (strstr (error->message, "whole object"));
+    g_clear_error (&error);
+    g_assert_false (g_file_test (whole, G_FILE_TEST_EXISTS));
+    at_test_s3_stop (cache);
+  }
 
   {
     g_autoptr(GAsyncResult) r = NULL;
@@ -226,6 +240,20 @@ test_refusals (void)
   g_assert_null (at_s3_client_new ("ftp://example.org", NULL, "bucket", "k", "s", &error));
   g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_CONFIG);
   g_clear_error (&error);
+  /* an IPv6 endpoint keeps its brackets (without them no request could be made) */
+  {
+    g_autoptr(AtS3Client) six = at_s3_client_new ("http://[::1]:9", NULL, "bucket", "k", "s", &error);
+    g_autofree char *link = NULL;
+
+    g_assert_no_error (error);
+    link = at_s3_client_presign (six, "a.jpg", 60, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (link, "http://[::1]:9/bucket/a.jpg?"));
+    at_s3_client_set_retries (six, 1, 1);
+    g_assert_null (head (six, "a.jpg", &error));
+    g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_OFFLINE);
+    g_clear_error (&error);
+  }
   /* bucket names S3 refuses, or that would read as a step between folders */
   for (guint i = 0; i < 4; i++)
     {
@@ -362,6 +390,21 @@ test_cli (void)
   got = contents (back);
   g_assert_true (g_bytes_equal (got, sent));
   at_test_run_clear (&r);
+  /* a range is decimal: 0100 is a hundred; 0x10, junk or a backward range is refused */
+  r = at_test_cli ("s3", "get", "--bucket", "cli", "--range", "0100-0199", "a/cli.jpg", back, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_clear_pointer (&got, g_bytes_unref);
+  got = contents (back);
+  g_assert_cmpuint (g_bytes_get_size (got), ==, 100);
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), 100, (const guint8 *) g_bytes_get_data (sent, NULL) + 100, 100);
+  at_test_run_clear (&r);
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *bad[] = { "0x10-0x20", "10-20junk", "20-10", "-5" };
+      r = at_test_cli ("s3", "get", "--bucket", "cli", "--range", bad[i], "a/cli.jpg", back, NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      at_test_run_clear (&r);
+    }
   r = at_test_cli ("s3", "presign", "--bucket", "cli", "--expires", "60", "a/cli.jpg", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpuint (http_get_status (g_strstrip (r.out), NULL), ==, 200);

@@ -17,6 +17,7 @@ typedef struct
   GFile       *file;
   GFile       *partial;
   SoupMessage *msg;
+  gboolean     ranged;
 } Get;
 
 static void
@@ -69,6 +70,15 @@ get_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
       g_task_return_error (task, error);
       return;
     }
+  /* a server or cache that ignores Range sends the whole object with 200:
+   * not to be saved as the bytes asked for */
+  if (g->ranged && soup_message_get_status (g->msg) != SOUP_STATUS_PARTIAL_CONTENT)
+    {
+      g_task_return_new_error (task, AT_S3_ERROR, AT_S3_ERROR_FAILED,
+                               _("The storage server sent the whole object, not the bytes asked for (it answered %u)"),
+                               soup_message_get_status (g->msg));
+      return;
+    }
   if ((out = g_file_replace (g->partial, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, &error)) == NULL)
     {
       g_task_return_error (task, error);
@@ -114,6 +124,7 @@ at_s3_client_get_file (AtS3Client          *self,
 
   g->file = g_object_ref (file);
   g->partial = g_file_new_for_path (name);
+  g->ranged = range != NULL;
   g->msg = _at_s3_request_new (self, "GET", key, NULL, 0, AT_S3_EMPTY_SHA256, extra, range ? 1 : 0, &error);
   g_task_set_source_tag (task, at_s3_client_get_file);
   g_task_set_task_data (task, g, get_free);

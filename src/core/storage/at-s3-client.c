@@ -464,6 +464,7 @@ at_s3_client_new (const char  *endpoint,
                   GError     **error)
 {
   g_autoptr(GUri) uri = NULL;
+  g_autofree char *host = NULL;
   AtS3Client *self;
   int port;
 
@@ -490,7 +491,10 @@ at_s3_client_new (const char  *endpoint,
     }
   self = g_object_new (AT_TYPE_S3_CLIENT, NULL);
   port = g_uri_get_port (uri);
-  self->host = port > 0 ? g_strdup_printf ("%s:%d", g_uri_get_host (uri), port) : g_strdup (g_uri_get_host (uri));
+  /* (an IPv6 address is written in brackets, in the URL and the Host header) */
+  host = strchr (g_uri_get_host (uri), ':') != NULL ? g_strdup_printf ("[%s]", g_uri_get_host (uri))
+                                                    : g_strdup (g_uri_get_host (uri));
+  self->host = port > 0 ? g_strdup_printf ("%s:%d", host, port) : g_strdup (host);
   self->base = g_strdup_printf ("%s://%s", g_uri_get_scheme (uri), self->host);
   self->region = g_strdup (region && *region ? region : "us-east-1");
   self->bucket = g_strdup (bucket);

@@ -8,7 +8,7 @@
 // middle). Everything else passes untouched.
 //
 //   node fault-proxy.js TARGET_PORT [--slowdown-every N] [--cut-every M] [--delay-ms D]
-//                       [--lose-complete-answers K] [--fail-completes K]
+//                       [--lose-complete-answers K] [--fail-completes K] [--ignore-range 1]
 // prints "ready PORT".
 'use strict';
 
@@ -29,6 +29,9 @@ let loseCompleteAnswers = option('--lose-complete-answers');
 // the first K CompleteMultipartUpload answered 200 with an InternalError
 // inside, as S3 may once the answer has begun; nothing put together
 let failCompletes = option('--fail-completes');
+// a server or cache that does not do ranges: a ranged GET is answered 200,
+// as a whole object is (its Range is signed: it still reaches the server)
+const ignoreRange = option('--ignore-range');
 let parts = 0;
 const refusals = [
   [503, 'SlowDown', 'Please reduce your request rate.'],
@@ -84,6 +87,18 @@ const server = http.createServer((req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
       res.end(xml);
     });
+    return;
+  }
+  if (ignoreRange && req.method === 'GET') {
+    const upstream = http.request({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        const headers = { ...answer.headers };
+        delete headers['content-range'];
+        res.writeHead(answer.statusCode === 206 ? 200 : answer.statusCode, headers);
+        answer.pipe(res);
+      });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
     return;
   }
   if (!isPart) {
