@@ -109,6 +109,30 @@ test_round_trip (void)
   slice = contents (part);
   g_assert_cmpuint (g_bytes_get_size (slice), ==, 1000);
   g_assert_cmpmem (g_bytes_get_data (slice, NULL), 1000, (const guint8 *) g_bytes_get_data (sent, NULL) + 1000, 1000);
+  /* a download refused once with SlowDown is asked again; one whose link
+   * breaks halfway goes on from the byte where it broke (If-Match: the
+   * same object), the whole and a range alike */
+  for (guint i = 0; i < 3; i++)
+    {
+      AtTestS3 *flaky = at_test_s3_proxy_doing (s3, i == 0 ? "--refuse-gets" : "--cut-gets");
+      g_autoptr(AtS3Client) through = at_test_s3_client (flaky->endpoint, "photos", AT_TEST_S3_SECRET);
+      g_autofree char *again = g_build_filename (dir, "again.jpg", NULL);
+      g_autoptr(GBytes) read_back = NULL;
+
+      at_s3_client_set_retries (through, 3, 20);
+      g_assert_true (get (through, HOSTILE, i == 2 ? 1000 : 0, i == 2 ? 1999999 : -1, again, &error));
+      g_assert_no_error (error);
+      read_back = contents (again);
+      if (i < 2)
+        g_assert_true (g_bytes_equal (read_back, sent));
+      else
+        {
+          g_assert_cmpuint (g_bytes_get_size (read_back), ==, 1999000);
+          g_assert_cmpmem (g_bytes_get_data (read_back, NULL), 1999000, (const guint8 *) g_bytes_get_data (sent, NULL) + 1000,
+                           1999000);
+        }
+      at_test_s3_stop (flaky);
+    }
   /* a 200 for a range (a server or cache that sends whole objects only) is
    * not taken for the bytes asked */
   {

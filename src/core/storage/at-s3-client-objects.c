@@ -14,10 +14,10 @@
 
 typedef struct
 {
-  GFile       *file;
-  GFile       *partial;
-  SoupMessage *msg;
-  gboolean     ranged;
+  char  *key;
+  GFile *file;
+  GFile *partial;
+  goffset from, to;    /* to < 0: the whole object */
 } Get;
 
 static void
@@ -25,80 +25,142 @@ get_free (gpointer data)
 {
   Get *g = data;
 
+  g_free (g->key);
   g_object_unref (g->file);
   g_object_unref (g->partial);
-  g_clear_object (&g->msg);
   g_free (g);
 }
 
-/* Body to file, in large reads (GIO's splice moves 8 KiB at a time). */
+/* Body to file in large reads (GIO's splice moves 8 KiB at a time),
+ * counting into @got what is written. @link_broke: the read failed, not
+ * the disk. */
 static gboolean
-copy_body (GInputStream *in, GOutputStream *out, GCancellable *cancellable, GError **error)
+copy_body (GInputStream *in, GOutputStream *out, goffset *got, gboolean *link_broke, GCancellable *cancellable,
+           GError **error)
 {
   g_autofree guint8 *buffer = g_malloc (1 << 20);
   gssize n;
 
   while ((n = g_input_stream_read (in, buffer, 1 << 20, cancellable, error)) > 0)
-    if (!g_output_stream_write_all (out, buffer, (gsize) n, NULL, cancellable, error))
-      return FALSE;
+    {
+      if (!g_output_stream_write_all (out, buffer, (gsize) n, NULL, cancellable, error))
+        return FALSE;
+      *got += n;
+    }
+  *link_broke = n < 0;
   return n == 0 && g_output_stream_close (out, cancellable, error);
+}
+
+/* One try: the bytes from @g->from + @got on, appended to the partial
+ * file. @etag: the object's, from the first answer; a try after it asks
+ * for that object only (If-Match), so that a resumed file is not made of
+ * two. */
+static gboolean
+get_once (AtS3Client *self, Get *g, goffset *got, char **etag, GCancellable *cancellable, GError **error)
+{
+  gboolean ranged = g->to >= 0 || *got > 0, link_broke = FALSE;
+  g_autofree char *range = NULL;
+  AtS3Pair extra[2];
+  guint n_extra = 0, status;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
+  GError *cause = NULL;
+
+  if (ranged)
+    {
+      range = g->to >= 0 ? g_strdup_printf ("bytes=%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT, (gint64) (g->from + *got),
+                                            (gint64) g->to)
+                         : g_strdup_printf ("bytes=%" G_GINT64_FORMAT "-", (gint64) (g->from + *got));
+      extra[n_extra++] = (AtS3Pair) { "range", range };
+    }
+  if (*etag != NULL)
+    extra[n_extra++] = (AtS3Pair) { "if-match", *etag };
+  if ((msg = _at_s3_request_new (self, "GET", g->key, NULL, 0, AT_S3_EMPTY_SHA256, extra, n_extra, error)) == NULL)
+    return FALSE;
+  if ((in = soup_session_send (self->session, msg, cancellable, &cause)) == NULL)
+    {
+      _at_s3_set_transport_error (error, cause);
+      return FALSE;
+    }
+  status = soup_message_get_status (msg);
+  if (status == SOUP_STATUS_PRECONDITION_FAILED)
+    {
+      g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_CHANGED,
+                   _("The object changed on the storage server while it was downloading: download it again"));
+      return FALSE;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_autoptr(GBytes) body = g_input_stream_read_bytes (in, 65536, cancellable, NULL);
+
+      _at_s3_set_refusal (error, msg, body);
+      return FALSE;
+    }
+  /* a server or cache that ignores Range sends the whole object with 200:
+   * not to be saved as the bytes asked for */
+  if (ranged && status != SOUP_STATUS_PARTIAL_CONTENT)
+    {
+      g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_FAILED,
+                   _("The storage server sent the whole object, not the bytes asked for (it answered %u)"), status);
+      return FALSE;
+    }
+  if (*etag == NULL)
+    *etag = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg), "ETag"));
+  out = *got == 0 ? g_file_replace (g->partial, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, error)
+                  : g_file_append_to (g->partial, G_FILE_CREATE_NONE, cancellable, error);
+  if (out == NULL)
+    return FALSE;
+  if (!copy_body (in, G_OUTPUT_STREAM (out), got, &link_broke, cancellable, &cause))
+    {
+      /* a broken link is tried again from where it broke; the disk's own
+       * troubles stand as they are */
+      if (link_broke)
+        _at_s3_set_transport_error (error, cause);
+      else
+        g_propagate_error (error, cause);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* The whole GET on a thread, blocking, as uploads are sent (see
  * send_thread in at-s3-client.c): a download runs at the disk's and the
- * link's speed, not the main loop's. */
+ * link's speed, not the main loop's. A transient failure (the link, 5xx,
+ * SlowDown) is tried again after the client's backoff, from the byte where
+ * it stopped. */
 static void
 get_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   AtS3Client *self = source;
   Get *g = data;
-  GError *cause = NULL, *error = NULL;
-  g_autoptr(GInputStream) in = soup_session_send (self->session, g->msg, cancellable, &cause);
-  g_autoptr(GFileOutputStream) out = NULL;
+  GError *error = NULL;
+  g_autofree char *etag = NULL;
+  goffset got = 0;
 
-  if (in == NULL)
+  for (guint attempt = 0; !get_once (self, g, &got, &etag, cancellable, &error); attempt++)
     {
-      _at_s3_set_transport_error (&error, cause);
-      g_task_return_error (task, error);
-      return;
-    }
-  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (g->msg)))
-    {
-      g_autoptr(GBytes) body = g_input_stream_read_bytes (in, 65536, cancellable, NULL);
+      guint pause;
 
-      _at_s3_set_refusal (&error, g->msg, body);
-      g_task_return_error (task, error);
-      return;
+      if (!_at_s3_error_is_transient (error) || attempt + 1 >= self->attempts ||
+          (pause = _at_s3_backoff_ms (self, attempt), !_at_s3_sleep (pause, cancellable)))
+        {
+          g_file_delete (g->partial, NULL, NULL);
+          if (g_cancellable_is_cancelled (cancellable))
+            {
+              g_clear_error (&error);
+              g_cancellable_set_error_if_cancelled (cancellable, &error);
+            }
+          g_task_return_error (task, error);
+          return;
+        }
+      g_debug ("GET %s failed after %" G_GOFFSET_FORMAT " bytes (%s): again in %u ms", g->key, got, error->message, pause);
+      g_clear_error (&error);
     }
-  /* a server or cache that ignores Range sends the whole object with 200:
-   * not to be saved as the bytes asked for */
-  if (g->ranged && soup_message_get_status (g->msg) != SOUP_STATUS_PARTIAL_CONTENT)
-    {
-      g_task_return_new_error (task, AT_S3_ERROR, AT_S3_ERROR_FAILED,
-                               _("The storage server sent the whole object, not the bytes asked for (it answered %u)"),
-                               soup_message_get_status (g->msg));
-      return;
-    }
-  if ((out = g_file_replace (g->partial, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (!copy_body (in, G_OUTPUT_STREAM (out), cancellable, &error) ||
-      !g_file_move (g->partial, g->file, G_FILE_COPY_OVERWRITE, cancellable, NULL, NULL, &error))
+  if (!g_file_move (g->partial, g->file, G_FILE_COPY_OVERWRITE, cancellable, NULL, NULL, &error))
     {
       g_file_delete (g->partial, NULL, NULL);
-      /* the disk's own troubles as they are; anything else broke the link */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE) ||
-          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED) ||
-          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY))
-        g_task_return_error (task, error);
-      else
-        {
-          GError *offline = NULL;
-          _at_s3_set_transport_error (&offline, error);
-          g_task_return_error (task, offline);
-        }
+      g_task_return_error (task, error);
       return;
     }
   g_task_return_boolean (task, TRUE);
@@ -115,23 +177,17 @@ at_s3_client_get_file (AtS3Client          *self,
                        gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  GError *error = NULL;
   Get *g = g_new0 (Get, 1);
-  g_autofree char *range = to >= 0 ? g_strdup_printf ("bytes=%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT, (gint64) from,
-                                                      (gint64) to) : NULL;
   g_autofree char *name = g_strconcat (g_file_peek_path (file), ".part", NULL);
-  const AtS3Pair extra[] = { { "range", range } };
 
+  g->key = g_strdup (key);
   g->file = g_object_ref (file);
   g->partial = g_file_new_for_path (name);
-  g->ranged = range != NULL;
-  g->msg = _at_s3_request_new (self, "GET", key, NULL, 0, AT_S3_EMPTY_SHA256, extra, range ? 1 : 0, &error);
+  g->from = to >= 0 ? from : 0;
+  g->to = to;
   g_task_set_source_tag (task, at_s3_client_get_file);
   g_task_set_task_data (task, g, get_free);
-  if (g->msg == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_run_in_thread (task, get_thread);
+  g_task_run_in_thread (task, get_thread);
   g_object_unref (task);
 }
 

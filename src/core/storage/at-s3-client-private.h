@@ -55,6 +55,13 @@ void      _at_s3_set_transport_error (GError      **error,
                                       GError       *cause);
 /* Whether a failed call may succeed if made again (the link, 5xx, SlowDown). */
 gboolean  _at_s3_error_is_transient  (const GError *error);
+/* The pause before try @attempt + 2: exponential from the client's first
+ * pause, up to 20 s, with jitter. */
+guint     _at_s3_backoff_ms          (AtS3Client   *self,
+                                      guint         attempt);
+/* On a worker: waits @ms; FALSE at once if @cancellable is cancelled. */
+gboolean  _at_s3_sleep               (guint         ms,
+                                      GCancellable *cancellable);
 
 /* A signed request; @key NULL for the bucket itself. NULL for a key
  * at_s3_key_check refuses. */

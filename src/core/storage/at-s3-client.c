@@ -209,6 +209,28 @@ body_is_error (GBytes *body)
   return FALSE;
 }
 
+guint
+_at_s3_backoff_ms (AtS3Client *self,
+                   guint       attempt)
+{
+  guint pause = MIN (MAX_BACKOFF_MS, self->backoff_ms << MIN (attempt, 16u));
+
+  /* with jitter: many clients that failed together do not come back together */
+  return pause / 2 + g_random_int_range (0, pause / 2 + 1);
+}
+
+gboolean
+_at_s3_sleep (guint         ms,
+              GCancellable *cancellable)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+  gint64 now;
+
+  while ((now = g_get_monotonic_time ()) < until && !g_cancellable_is_cancelled (cancellable))
+    g_usleep (MIN (until - now, 50000));
+  return !g_cancellable_is_cancelled (cancellable);
+}
+
 /* One answer (or transport failure) of an attempt: done, or again later. */
 static void
 call_answered (GTask *task, GBytes *body, GError *cause)
@@ -231,10 +253,8 @@ call_answered (GTask *task, GBytes *body, GError *cause)
   if ((_at_s3_error_is_transient (error) || (c->replay && g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_INTEGRITY))) &&
       c->attempt + 1 < self->attempts)
     {
-      /* exponential, with jitter: many clients that failed together do not come back together */
-      guint pause = MIN (MAX_BACKOFF_MS, self->backoff_ms << MIN (c->attempt, 16u));
+      guint pause = _at_s3_backoff_ms (self, c->attempt);
 
-      pause = pause / 2 + g_random_int_range (0, pause / 2 + 1);
       g_debug ("%s failed (%s): again in %u ms", soup_message_get_method (c->msg), error->message, pause);
       g_error_free (error);
       c->attempt++;

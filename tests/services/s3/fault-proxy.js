@@ -9,6 +9,7 @@
 //
 //   node fault-proxy.js TARGET_PORT [--slowdown-every N] [--cut-every M] [--delay-ms D]
 //                       [--lose-complete-answers K] [--fail-completes K] [--ignore-range 1]
+//                       [--refuse-gets K] [--cut-gets K]
 // prints "ready PORT".
 'use strict';
 
@@ -32,6 +33,10 @@ let failCompletes = option('--fail-completes');
 // a server or cache that does not do ranges: a ranged GET is answered 200,
 // as a whole object is (its Range is signed: it still reaches the server)
 const ignoreRange = option('--ignore-range');
+// downloads: the first K GETs answered 503 SlowDown; the first K answered
+// GETs cut halfway through their body
+let refuseGets = option('--refuse-gets');
+let cutGets = option('--cut-gets');
 let parts = 0;
 const refusals = [
   [503, 'SlowDown', 'Please reduce your request rate.'],
@@ -87,6 +92,39 @@ const server = http.createServer((req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
       res.end(xml);
     });
+    return;
+  }
+  if (req.method === 'GET' && refuseGets > 0) {
+    refuseGets--;
+    req.resume();
+    const xml = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
+    res.writeHead(503, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
+    res.end(xml);
+    return;
+  }
+  if (req.method === 'GET' && cutGets > 0 && !req.url.includes('?')) {
+    cutGets--;
+    const upstream = http.request({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        const half = Math.floor(Number(answer.headers['content-length'] || 2) / 2);
+        let seen = 0;
+        let cut = false;
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.on('data', (chunk) => {
+          if (cut) return;
+          if (seen + chunk.length >= half) {
+            // the cable is pulled once the first half is out
+            cut = true;
+            answer.destroy();
+            res.write(chunk.subarray(0, Math.max(0, half - seen)), () => res.socket.destroy());
+            return;
+          }
+          seen += chunk.length;
+          res.write(chunk);
+        });
+      });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
     return;
   }
   if (ignoreRange && req.method === 'GET') {
