@@ -80,17 +80,6 @@ ingest_thread (gpointer data)
 }
 
 static gboolean
-interrupted_cb (gpointer data)
-{
-  IngestRun *r = data;
-
-  /* a clean stop: files already verified stay cataloged, the run resumes later */
-  g_printerr ("\n%s\n", _("Stopping after the current file…"));
-  g_cancellable_cancel (r->cancellable);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
 parse_clock_offsets (GHashTable **table,
                      GError     **error)
 {
@@ -156,7 +145,6 @@ at_cli_ingest (int    argc,
   g_autofree char *path = NULL;
   IngestRun r = { 0 };
   GThread *thread;
-  guint sigint, sigterm;
   int status;
 
   g_option_context_set_summary (context,
@@ -207,14 +195,13 @@ at_cli_ingest (int    argc,
   r.sources = (const char *const *) argv + 1;
   r.cancellable = cancellable;
   r.loop = loop;
-  sigint = g_unix_signal_add (SIGINT, interrupted_cb, &r);
-  sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, &r);
+  /* a clean stop: files already verified stay cataloged, the run resumes later */
+  at_cli_cancel_on_interrupt (cancellable, _("Stopping after the current file…"));
   thread = g_thread_new ("atelier-ingest", ingest_thread, &r);
   while (!r.done)
     g_main_loop_run (loop);
   g_thread_join (thread);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
+  at_cli_cancel_on_interrupt (NULL, NULL);
 
   if (!opt_json && isatty (STDERR_FILENO))
     g_printerr ("\n");

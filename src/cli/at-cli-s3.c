@@ -105,7 +105,9 @@ at_cli_s3_put (int argc, char **argv)
   g_autoptr(AtS3Upload) upload = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GFile) file = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   gint64 last = 0;
+  gboolean ok;
   int status;
 
   if ((client = setup (_("Upload a file to the bucket (in parts when it is bigger than one; resumable with --catalog)."),
@@ -121,8 +123,23 @@ at_cli_s3_put (int argc, char **argv)
   at_s3_upload_set_parallel (upload, (guint) opt_parallel);
   if (!opt_quiet)
     at_s3_upload_set_progress (upload, progress_cb, &last);
-  at_s3_upload_run (upload, NULL, done_cb, &result);
-  if (!at_s3_upload_run_finish (upload, wait_for (&result), &error))
+  /* Ctrl-C: with a catalog the parts sent stay for the next run; without,
+   * nothing of the upload is left on the server */
+  at_s3_upload_set_keep_on_cancel (upload, catalog != NULL);
+  at_cli_cancel_on_interrupt (cancellable, catalog != NULL ? _("Pausing: the parts sent stay for the next run…")
+                                                           : _("Stopping: the upload is taken off the server…"));
+  at_s3_upload_run (upload, cancellable, done_cb, &result);
+  ok = at_s3_upload_run_finish (upload, wait_for (&result), &error);
+  at_cli_cancel_on_interrupt (NULL, NULL);
+  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (catalog != NULL)
+        at_catalog_flush (catalog, NULL);
+      g_printerr ("atelier-cli: %s\n", catalog != NULL ? _("Paused: the same command sends the rest.")
+                                                         : _("Stopped: nothing of it is left on the server."));
+      return AT_CLI_FAILED;
+    }
+  if (!ok)
     return at_cli_fail (error);
   if (catalog != NULL && !at_catalog_flush (catalog, &error))
     return at_cli_fail (error);

@@ -55,6 +55,12 @@ drained_cb (AtUploadQueue *queue, gboolean *done)
   *done = TRUE;
 }
 
+static void
+interrupted_cb (GCancellable *cancellable, gpointer queue)
+{
+  at_upload_queue_pause (queue);
+}
+
 int
 at_cli_upload (int argc, char **argv)
 {
@@ -64,6 +70,7 @@ at_cli_upload (int argc, char **argv)
   g_autoptr(AtS3Client) client = NULL;
   g_autoptr(AtUploadQueue) queue = NULL;
   g_autofree char *path = NULL;
+  g_autoptr(GCancellable) interrupted = g_cancellable_new ();
   AtUploadProgress p;
   gboolean done = FALSE;
   gint64 last = 0;
@@ -93,9 +100,13 @@ at_cli_upload (int argc, char **argv)
   if (!opt_quiet)
     g_signal_connect (queue, "changed", G_CALLBACK (changed_cb), &last);
   g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
+  /* Ctrl-C pauses: what was sent stays, the same command goes on */
+  g_cancellable_connect (interrupted, G_CALLBACK (interrupted_cb), queue, NULL);
+  at_cli_cancel_on_interrupt (interrupted, _("Pausing: what was sent stays…"));
   at_upload_queue_start (queue);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
+  at_cli_cancel_on_interrupt (NULL, NULL);
   if (!at_catalog_flush (catalog, &error))
     return at_cli_fail (error);
   at_upload_queue_get_progress (queue, &p);
@@ -103,5 +114,10 @@ at_cli_upload (int argc, char **argv)
     g_printerr ("\n");
   g_print (_("%u files queued now; %u of %u sent (%.1f MB), %u failed.\n"), queued, p.files_done, p.files_total,
            p.bytes_done / 1e6, p.files_failed);
+  if (g_cancellable_is_cancelled (interrupted))
+    {
+      g_printerr ("atelier-cli: %s\n", _("Paused: the same command goes on where it stopped."));
+      return AT_CLI_FAILED;
+    }
   return p.files_failed == 0 ? AT_CLI_OK : AT_CLI_FAILED;
 }

@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "at-cli.h"
 
@@ -112,6 +113,38 @@ at_cli_fail (const GError *error)
 {
   g_printerr ("atelier-cli: %s\n", error->message);
   return AT_CLI_FAILED;
+}
+
+static GCancellable *interrupt_cancellable;
+static const char   *interrupt_message;
+static guint         interrupt_sources[2];
+
+static gboolean
+interrupted_cb (gpointer data)
+{
+  if (!g_cancellable_is_cancelled (interrupt_cancellable))
+    g_printerr ("\n%s\n", interrupt_message);
+  g_cancellable_cancel (interrupt_cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+at_cli_cancel_on_interrupt (GCancellable *cancellable,
+                            const char   *message)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (interrupt_sources); i++)
+    if (interrupt_sources[i] != 0)
+      {
+        g_source_remove (interrupt_sources[i]);
+        interrupt_sources[i] = 0;
+      }
+  g_clear_object (&interrupt_cancellable);
+  if (cancellable == NULL)
+    return;
+  interrupt_cancellable = g_object_ref (cancellable);
+  interrupt_message = message;
+  interrupt_sources[0] = g_unix_signal_add (SIGINT, interrupted_cb, NULL);
+  interrupt_sources[1] = g_unix_signal_add (SIGTERM, interrupted_cb, NULL);
 }
 
 char *

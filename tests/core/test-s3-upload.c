@@ -7,6 +7,7 @@
  * never stored as a mix; a cancel leaves the record cancelled. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -452,8 +453,9 @@ test_cancel (void)
   cancel_after_a_part (c, catalog, file, "big.nef", FALSE);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'cancelled'"), ==, 1);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_parts"), ==, 0);
-  /* and the server keeps nothing of it: the upload was aborted */
-  at_test_wait_until (aborted_upload, GINT_TO_POINTER (aborted + 1), 10);
+  /* and the server keeps nothing of it: the upload was aborted before the
+   * run ended (a process that ends with it has sent the abort) */
+  g_assert_cmpint (at_test_s3_stat (s3, "aborted"), ==, aborted + 1);
   g_assert_cmpuint (unfinished_uploads ("cancel"), ==, 0);
   at_test_rm_rf (dir);
 }
@@ -732,6 +734,113 @@ test_completion_fault (gconstpointer fault)
   at_test_rm_rf (dir);
 }
 
+/* Without a catalog there is nothing to resume from: an upload that fails
+ * for good (every part refused) is aborted before the run ends. */
+static void
+test_failed_without_catalog (void)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestS3 *proxy = at_test_s3_proxy (s3, 1, 0, 0);
+  g_autoptr(AtS3Client) c = at_test_s3_client (proxy->endpoint, "refused", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *src = g_build_filename (dir, "refused.cr3", NULL);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 2 * 5 * MIB);
+  g_autoptr(GFile) file = g_file_new_for_path (src);
+  g_autoptr(AtS3Upload) u = at_s3_upload_new (c, NULL, file, "refused.cr3");
+  gint64 aborted = at_test_s3_stat (s3, "aborted");
+
+  at_test_s3_make_bucket (c);
+  at_s3_client_set_retries (c, 2, 5);
+  at_s3_upload_set_part_size (u, 5 * MIB);
+  g_assert_false (upload (u, NULL, &error));
+  g_assert_error (error, AT_S3_ERROR, AT_S3_ERROR_SERVER);
+  g_assert_cmpint (at_test_s3_stat (s3, "aborted"), ==, aborted + 1);
+  g_assert_cmpuint (unfinished_uploads ("refused"), ==, 0);
+  at_test_s3_stop (proxy);
+  at_test_rm_rf (dir);
+}
+
+static gboolean
+a_part_stored (gpointer before)
+{
+  gint64 parts = 0;
+
+  at_test_s3_part_bytes (s3, &parts);
+  return parts > *(gint64 *) before;
+}
+
+/* `s3 put` stopped with Ctrl-C (SIGINT) once a part is on the server: what
+ * it says on stderr, its exit status. With --catalog it pauses. */
+static int
+interrupt_put (const char *endpoint, const char *catalog_path, const char *src, const char *key, char **said)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (src);
+  g_autofree char *err_path = g_build_filename (dir, "stderr.txt", NULL);
+  const char *argv[] = { g_getenv ("AT_CLI"), "s3", "put", "--quiet", "--endpoint", endpoint, "--bucket", "interrupted",
+                         "--part-size", "5", "--parallel", "1", src, key, catalog_path ? "--catalog" : NULL, catalog_path,
+                         NULL };
+  int fd = g_open (err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  gint64 parts = 0;
+  GPid pid;
+  int status;
+
+  g_assert_cmpint (fd, >=, 0);
+  at_test_s3_part_bytes (s3, &parts);
+  g_assert_true (g_spawn_async_with_fds (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, -1, -1, fd,
+                                         &error));
+  g_assert_no_error (error);
+  close (fd);
+  at_test_wait_until (a_part_stored, &parts, 30);
+  kill (pid, SIGINT);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  g_assert_true (g_file_get_contents (err_path, said, NULL, NULL));
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static void
+test_cli_interrupted (void)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestS3 *slow = at_test_s3_proxy (s3, 0, 0, 300);
+  g_autoptr(AtS3Client) direct = at_test_s3_client (s3->endpoint, "interrupted", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *src = g_build_filename (dir, "ceremony.mov", NULL);
+  g_autofree char *catalog_path = g_build_filename (dir, "catalog.atelier", NULL);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 6 * 5 * MIB);
+  g_autofree char *said = NULL;
+  AtTestRun r;
+
+  at_test_s3_make_bucket (direct);
+  at_test_s3_set_env (NULL);
+  /* without a catalog nothing could resume it: taken off the server before the process ends */
+  g_assert_cmpint (interrupt_put (slow->endpoint, NULL, src, "gone.mov", &said), ==, 1);
+  g_assert_nonnull (strstr (said, "nothing of it is left on the server"));
+  g_assert_cmpuint (unfinished_uploads ("interrupted"), ==, 0);
+  g_clear_pointer (&said, g_free);
+
+  /* with one it pauses, and the same command sends the rest */
+  g_object_unref (at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (interrupt_put (slow->endpoint, catalog_path, src, "kept.mov", &said), ==, 1);
+  g_assert_nonnull (strstr (said, "Paused"));
+  g_assert_cmpuint (unfinished_uploads ("interrupted"), ==, 1);
+  {
+    g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_DEFAULT, &error);
+    g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'paused'"), ==, 1);
+  }
+  r = at_test_cli ("s3", "put", "--quiet", "--endpoint", s3->endpoint, "--bucket", "interrupted", "--catalog", catalog_path,
+                   "--part-size", "5", src, "kept.mov", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "on the server already"));
+  at_test_run_clear (&r);
+  at_test_s3_assert_stored (direct, "kept.mov", sent, dir);
+  at_test_s3_stop (slow);
+  at_test_rm_rf (dir);
+}
+
 /* A pause while a part waits out a long backoff (the server refusing every
  * part) ends the run at once, not when the backoff is over. */
 static void
@@ -780,6 +889,8 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/resume-after-kill", test_resume_after_kill);
   g_test_add_func ("/s3/upload/changed-between-parts", test_changed_between_parts);
   g_test_add_func ("/s3/upload/cancel", test_cancel);
+  g_test_add_func ("/s3/upload/failed-without-catalog", test_failed_without_catalog);
+  g_test_add_func ("/s3/upload/cli-interrupted", test_cli_interrupted);
   g_test_add_func ("/s3/upload/ten-thousand-parts", test_ten_thousand_parts);
   g_test_add_func ("/s3/upload/from-before-checksums", test_upload_from_before_checksums);
   g_test_add_func ("/s3/upload/completed-before-its-record", test_completed_before_its_record);

@@ -5,6 +5,11 @@
  * and `atelier-cli upload`. */
 #include "config.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
 #include <glib/gstdio.h>
 
 #include "at-test-cli.h"
@@ -257,6 +262,81 @@ test_cli_upload (void)
   at_test_rm_rf (dir);
 }
 
+static gboolean
+a_part_stored (gpointer before)
+{
+  gint64 parts = 0;
+
+  at_test_s3_part_bytes (s3, &parts);
+  return parts > *(gint64 *) before;
+}
+
+/* The CLI's upload stopped with Ctrl-C (SIGINT) once a part is on the
+ * server: it pauses, says so, and the same command sends the rest. */
+static void
+test_cli_upload_interrupted (void)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestS3 *slow = at_test_s3_proxy (s3, 0, 0, 300);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 3);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autoptr(AtS3Client) direct = at_test_s3_client (s3->endpoint, "cli-interrupted", AT_TEST_S3_SECRET);
+  g_autofree char *path = g_build_filename (dir, "catalog.atelier", NULL);
+  g_autofree char *err_path = g_build_filename (dir, "stderr.txt", NULL);
+  g_autofree char *said = NULL;
+  gint64 parts = 0;
+  int fd, status;
+  GPid pid;
+  AtTestRun r;
+
+  {
+    g_autofree char *rel = at_test_sql_text (catalog, "SELECT library_path FROM photo_files WHERE role IN ('raw', 'jpeg') "
+                                                      "ORDER BY library_path LIMIT 1");
+    g_autofree char *big = g_build_filename (library, rel, NULL);
+    g_bytes_unref (at_test_random_file (big, 30 * MIB));
+  }
+  at_test_s3_make_bucket (direct);
+  at_test_s3_set_env (NULL);
+  g_clear_object (&catalog);
+  {
+    const char *argv[] = { g_getenv ("AT_CLI"), "upload", "--quiet", "--catalog", path, "--library", library, "--project",
+                           "P-2026-001", "--files", "1", "--endpoint", slow->endpoint, "--bucket", "cli-interrupted", NULL };
+
+    fd = g_open (err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    g_assert_cmpint (fd, >=, 0);
+    at_test_s3_part_bytes (s3, &parts);
+    g_assert_true (g_spawn_async_with_fds (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, -1, -1,
+                                           fd, &error));
+    g_assert_no_error (error);
+    close (fd);
+  }
+  at_test_wait_until (a_part_stored, &parts, 60);
+  kill (pid, SIGINT);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+  g_assert_true (g_file_get_contents (err_path, &said, NULL, NULL));
+  g_assert_nonnull (strstr (said, "Paused"));
+  catalog = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'paused'"), >=, 1);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'uploading'"), ==, 0);
+  g_clear_object (&catalog);
+
+  r = at_test_cli ("upload", "--quiet", "--catalog", path, "--library", library, "--project", "P-2026-001",
+                   "--endpoint", s3->endpoint, "--bucket", "cli-interrupted", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "failed"));
+  g_assert_nonnull (strstr (r.out, ", 0 failed"));
+  at_test_run_clear (&r);
+  catalog = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, &error);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status <> 'completed'"), ==, 0);
+  at_test_s3_stop (slow);
+  at_test_rm_rf (dir);
+}
+
 /* A file that could not go (missing) waits for Retry: originals that
  * arrive meanwhile are still queued, the failed one is not queued twice,
  * and Retry sends it once it is back. */
@@ -470,6 +550,7 @@ main (int argc, char **argv)
   g_test_add_func ("/upload-queue/keep-backed-up", test_keep_backed_up);
   g_test_add_func ("/upload-queue/dropped-mid-run", test_queue_dropped_mid_run);
   g_test_add_func ("/upload-queue/cli", test_cli_upload);
+  g_test_add_func ("/upload-queue/cli-interrupted", test_cli_upload_interrupted);
   g_test_add_func ("/upload-queue/failed-waits-for-retry", test_failed_waits_for_retry);
   g_test_add_func ("/upload-queue/changed-goes-again", test_changed_goes_again);
   g_test_add_func ("/upload-queue/resume-while-pausing", test_resume_while_pausing);

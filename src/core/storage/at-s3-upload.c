@@ -508,9 +508,7 @@ complete (AtS3Upload *self)
     {
       g_set_error (&self->failure, AT_S3_ERROR, AT_S3_ERROR_CHANGED,
                    _("“%s” changed while it was uploading: it will go again from the start"), self->path);
-      at_s3_client_multipart_abort (self->client, self->key, self->upload_id, NULL, aborted_cb, NULL);
-      g_clear_pointer (&self->upload_id, g_free);
-      finish (self);
+      finish (self);   /* (which aborts the upload) */
       return;
     }
   /* (a pause arriving now does not cut it short: one short request, and
@@ -579,12 +577,58 @@ start_again (AtS3Upload *self)
   return TRUE;
 }
 
+typedef struct
+{
+  GTask  *task;
+  GError *error;   /* the run's answer; NULL: done */
+} Ending;
+
+static void
+ended_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Ending *e = data;
+
+  aborted_cb (source, result, NULL);
+  if (e->error != NULL)
+    g_task_return_error (e->task, e->error);
+  else
+    g_task_return_boolean (e->task, TRUE);
+  g_object_unref (e->task);
+  g_free (e);
+}
+
+/* Answers @task with @error (taken; NULL: done), once the multipart upload
+ * is aborted if the run leaves it of no use: cancelled, the file changed,
+ * or nothing to resume it from (no catalog). Waited for, so that a process
+ * that ends with the run has sent the abort. */
+static void
+answer (AtS3Upload *self, GTask *task, GError *error, gboolean abort_upload)
+{
+  Ending *e;
+
+  if (!abort_upload || self->upload_id == NULL)
+    {
+      if (error != NULL)
+        g_task_return_error (task, error);
+      else
+        g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  e = g_new0 (Ending, 1);
+  e->task = task;
+  e->error = error;
+  at_s3_client_multipart_abort (self->client, self->key, self->upload_id, NULL, ended_cb, e);
+  g_clear_pointer (&self->upload_id, g_free);
+}
+
 /* The run's end: its record, then its answer. */
 static void
 finish (AtS3Upload *self)
 {
   GTask *task;
   GCancellable *cancellable;
+  GError *error = NULL;
 
   if (start_again (self))
     return;
@@ -597,32 +641,35 @@ finish (AtS3Upload *self)
   if (self->failure == NULL && (self->completed || !g_cancellable_is_cancelled (cancellable)))
     {
       _at_s3_upload_record_end (self, "completed", NULL);
-      g_task_return_boolean (task, TRUE);
+      answer (self, task, NULL, FALSE);
     }
   else if (g_cancellable_is_cancelled (cancellable) && self->keep_on_cancel)
     {
       /* paused: the parts stay, for the next run */
       _at_s3_upload_record_end (self, "paused", NULL);
       g_clear_error (&self->failure);
-      g_task_return_error_if_cancelled (task);
+      g_cancellable_set_error_if_cancelled (cancellable, &error);
+      answer (self, task, error, FALSE);
     }
   else if (g_cancellable_is_cancelled (cancellable))
     {
       /* asked to stop: nothing half-done is left on the server */
-      if (self->upload_id != NULL)
-        at_s3_client_multipart_abort (self->client, self->key, self->upload_id, NULL, aborted_cb, NULL);
       _at_s3_upload_record_end (self, "cancelled", NULL);
       g_clear_error (&self->failure);
-      g_task_return_error_if_cancelled (task);
+      g_cancellable_set_error_if_cancelled (cancellable, &error);
+      answer (self, task, error, TRUE);
     }
   else
     {
-      /* a file changed meanwhile is not a failure: it waits to go again, whole */
-      _at_s3_upload_record_end (self, g_error_matches (self->failure, AT_S3_ERROR, AT_S3_ERROR_CHANGED) ? "queued" : "failed",
-                                self->failure->message);
-      g_task_return_error (task, g_steal_pointer (&self->failure));
+      /* a file changed meanwhile is not a failure: it waits to go again,
+       * whole; another failure keeps the parts for a resume, if there is a
+       * catalog to resume from */
+      gboolean changed = g_error_matches (self->failure, AT_S3_ERROR, AT_S3_ERROR_CHANGED);
+      gboolean gone = g_error_matches (self->failure, AT_S3_ERROR, AT_S3_ERROR_UPLOAD_GONE);
+
+      _at_s3_upload_record_end (self, changed ? "queued" : "failed", self->failure->message);
+      answer (self, task, g_steal_pointer (&self->failure), (changed || self->catalog == NULL) && !gone);
     }
-  g_object_unref (task);
 }
 
 void
