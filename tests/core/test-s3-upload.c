@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -566,6 +567,44 @@ test_upload_from_before_checksums (void)
   at_test_rm_rf (dir);
 }
 
+/* Paused after a part; then the file is replaced by another of the same
+ * size, its modification time kept (cp -p, rsync -a): the next run does not
+ * resume into a mix of the two, it sends the new file whole. */
+static void
+test_replaced_keeping_time (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "replaced", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *src = g_build_filename (dir, "shot.nef", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.nef", NULL);
+  g_autofree char *catalog_path = g_build_filename (dir, "catalog.atelier", NULL);
+  g_autoptr(GBytes) first = at_test_random_file (src, 3 * 5 * MIB);
+  g_autoptr(GBytes) second = at_test_random_file (other, 3 * 5 * MIB);
+  g_autoptr(GFile) file = g_file_new_for_path (src);
+  g_autoptr(AtCatalog) catalog = at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, &error);
+  g_autoptr(AtS3Upload) u = NULL;
+  GStatBuf st;
+
+  at_test_s3_make_bucket (c);
+  cancel_after_a_part (c, catalog, file, "shot.nef", TRUE);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_parts"), >=, 1);
+  g_assert_cmpint (g_stat (src, &st), ==, 0);
+  {
+    struct timespec times[2] = { st.st_atim, st.st_mtim };
+
+    g_assert_cmpint (g_rename (other, src), ==, 0);
+    g_assert_cmpint (utimensat (AT_FDCWD, src, times, 0), ==, 0);
+  }
+  u = at_s3_upload_new (c, catalog, file, "shot.nef");
+  at_s3_upload_set_part_size (u, 5 * MIB);
+  g_assert_true (upload (u, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (at_s3_upload_get_sent_now (u), ==, 3 * 5 * MIB);
+  at_test_s3_assert_stored (c, "shot.nef", second, dir);
+  at_test_rm_rf (dir);
+}
+
 /* A file that would need more than S3's 10,000 parts (a sparse one of
  * 10,000 × 5 MiB and a byte) goes in parts of 6 MiB, recorded so. */
 static void
@@ -893,6 +932,7 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/cli-interrupted", test_cli_interrupted);
   g_test_add_func ("/s3/upload/ten-thousand-parts", test_ten_thousand_parts);
   g_test_add_func ("/s3/upload/from-before-checksums", test_upload_from_before_checksums);
+  g_test_add_func ("/s3/upload/replaced-keeping-time", test_replaced_keeping_time);
   g_test_add_func ("/s3/upload/completed-before-its-record", test_completed_before_its_record);
   g_test_add_func ("/s3/upload/upload-gone", test_upload_gone);
   g_test_add_func ("/s3/upload/upload-gone-mid-run", test_upload_gone_mid_run);

@@ -29,6 +29,7 @@ struct _AtS3Upload
   gulong        stop_watch;  /* the run's cancellable cancels stop */
   goffset       size;
   gint64        mtime;
+  char         *identity;    /* "inode/ctime": see _at_s3_upload_stat */
   char          id[AT_UUID_STRING_LEN + 1];
   char         *upload_id;
   char         *stale_upload_id;
@@ -48,9 +49,12 @@ struct _AtS3Upload
 };
 
 const char *_at_s3_upload_bucket         (AtS3Upload          *self);
+/* The file's size and modification time; @identity (if not NULL) its
+ * inode and change time, which no copy keeps. */
 gboolean    _at_s3_upload_stat           (AtS3Upload          *self,
                                           goffset             *size,
                                           gint64              *mtime,
+                                          char               **identity,
                                           GError             **error);
 /* (at-s3-upload-verify.c) Whether the object under the key is the one the
  * parts just sent make (a completion answered NoSuchUpload). */

@@ -62,15 +62,16 @@ write_started (AtSqlConn *conn, gpointer data, GError **error)
   if (self->has_row)
     return at_sql_exec_bound (conn, error, "UPDATE uploads SET size_bytes = ?2, multipart_id = ?3, part_size = ?4, "
                                            "status = 'uploading', file_mtime = ?5, bytes_sent = 0, part_checksums = 1, "
+                                           "file_identity = ?6, "
                                            "started_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
-                              "tltll", self->id, (gint64) self->size, self->upload_id, (gint64) self->part_size,
-                              self->mtime) &&
+                              "tltllt", self->id, (gint64) self->size, self->upload_id, (gint64) self->part_size,
+                              self->mtime, self->identity) &&
            at_sql_exec_bound (conn, error, "DELETE FROM upload_parts WHERE upload_id = ?1", "t", self->id);
   return at_sql_exec_bound (conn, error, "INSERT INTO uploads (id, local_path, bucket, object_key, size_bytes, multipart_id, "
-                                         "part_size, status, file_mtime, started_at, part_checksums) VALUES (?1, ?2, ?3, ?4, "
-                                         "?5, ?6, ?7, 'uploading', ?8, strftime('%Y-%m-%dT%H:%M:%fZ','now'), 1)",
-                            "ttttltll", self->id, self->path, _at_s3_upload_bucket (self), self->key, (gint64) self->size,
-                            self->upload_id, (gint64) self->part_size, self->mtime);
+                                         "part_size, status, file_mtime, started_at, part_checksums, file_identity) VALUES (?1, "
+                                         "?2, ?3, ?4, ?5, ?6, ?7, 'uploading', ?8, strftime('%Y-%m-%dT%H:%M:%fZ','now'), 1, ?9)",
+                            "ttttltllt", self->id, self->path, _at_s3_upload_bucket (self), self->key, (gint64) self->size,
+                            self->upload_id, (gint64) self->part_size, self->mtime, self->identity);
 }
 
 static gboolean
@@ -190,7 +191,7 @@ _at_s3_upload_reconcile (AtS3Upload *self, GPtrArray *parts)
 }
 
 gboolean
-_at_s3_upload_stat (AtS3Upload *self, goffset *size, gint64 *mtime, GError **error)
+_at_s3_upload_stat (AtS3Upload *self, goffset *size, gint64 *mtime, char **identity, GError **error)
 {
   GStatBuf st;
 
@@ -203,6 +204,12 @@ _at_s3_upload_stat (AtS3Upload *self, goffset *size, gint64 *mtime, GError **err
     }
   *size = st.st_size;
   *mtime = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+  if (identity != NULL)
+    {
+      g_free (*identity);
+      *identity = g_strdup_printf ("%" G_GUINT64_FORMAT "/%" G_GINT64_FORMAT ".%09ld", (guint64) st.st_ino,
+                                   (gint64) st.st_ctim.tv_sec, (long) st.st_ctim.tv_nsec);
+    }
   return TRUE;
 }
 
@@ -215,7 +222,7 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
   AtSqlConn *conn;
   sqlite3_stmt *stmt;
 
-  if (!_at_s3_upload_stat (self, &self->size, &self->mtime, &error))
+  if (!_at_s3_upload_stat (self, &self->size, &self->mtime, &self->identity, &error))
     {
       /* (a queued file that cannot be read ends as failed, with the reason) */
       if (self->catalog != NULL && (conn = at_catalog_get_reader (self->catalog, NULL)) != NULL &&
@@ -252,7 +259,7 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
     }
   if ((conn = at_catalog_get_reader (self->catalog, &error)) == NULL ||
       (stmt = at_sql_conn_prepare (conn, "SELECT id, multipart_id, part_size = ?4 AND size_bytes = ?5 AND file_mtime = ?6 "
-                                         "AND part_checksums = 1 FROM uploads WHERE local_path = ?1 AND bucket = ?2 AND object_key = ?3 "
+                                         "AND file_identity IS ?7 AND part_checksums = 1 FROM uploads WHERE local_path = ?1 AND bucket = ?2 AND object_key = ?3 "
                                          "AND status NOT IN ('completed', 'cancelled')", &error)) == NULL)
     {
       g_task_return_error (task, error);
@@ -264,6 +271,7 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
   sqlite3_bind_int64 (stmt, 4, self->part_size);
   sqlite3_bind_int64 (stmt, 5, self->size);
   sqlite3_bind_int64 (stmt, 6, self->mtime);
+  at_sql_bind_text (stmt, 7, self->identity);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       g_strlcpy (self->id, (const char *) sqlite3_column_text (stmt, 0), sizeof self->id);

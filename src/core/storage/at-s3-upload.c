@@ -220,7 +220,7 @@ ahead_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
   gint64 mtime;
 
   /* (a file that cannot be read now is read, and reported, by the run) */
-  if (_at_s3_upload_stat (self, &size, &mtime, NULL) && size <= (goffset) self->part_size)
+  if (_at_s3_upload_stat (self, &size, &mtime, NULL, NULL) && size <= (goffset) self->part_size)
     g_task_return_pointer (task, at_s3_body_read (self->file, cancellable, NULL), (GDestroyNotify) at_s3_body_unref);
   else
     g_task_return_pointer (task, NULL, NULL);
@@ -499,7 +499,7 @@ complete (AtS3Upload *self)
   gint64 mtime;
 
   /* the parts are as they were read; the file must still be that file */
-  if (!_at_s3_upload_stat (self, &size, &mtime, &self->failure))
+  if (!_at_s3_upload_stat (self, &size, &mtime, NULL, &self->failure))
     {
       finish (self);
       return;
@@ -721,6 +721,7 @@ at_s3_upload_finalize (GObject *object)
   g_free (self->key);
   g_free (self->upload_id);
   g_free (self->stale_upload_id);
+  g_free (self->identity);
   g_clear_pointer (&self->etags, g_ptr_array_unref);
   g_clear_pointer (&self->sums, g_ptr_array_unref);
   g_clear_error (&self->failure);
