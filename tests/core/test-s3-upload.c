@@ -341,6 +341,7 @@ typedef struct
 {
   const char *path;
   gboolean    changed;
+  gboolean    replace;   /* by another file of its size, its time kept (cp -p) */
 } Change;
 
 static void
@@ -353,6 +354,17 @@ change_after_first_part (goffset done, goffset total, gpointer data)
   if (ch->changed || done == 0)
     return;
   ch->changed = TRUE;
+  if (ch->replace)
+    {
+      g_autofree char *other = g_strconcat (ch->path, ".new", NULL);
+      GStatBuf st;
+
+      g_assert_cmpint (g_stat (ch->path, &st), ==, 0);
+      g_bytes_unref (at_test_random_file (other, (gsize) st.st_size));
+      g_assert_cmpint (g_rename (other, ch->path), ==, 0);
+      g_assert_cmpint (utimensat (AT_FDCWD, ch->path, (struct timespec[2]) { st.st_atim, st.st_mtim }, 0), ==, 0);
+      return;
+    }
   f = fopen (ch->path, "r+b");
   fseek (f, 0, SEEK_SET);
   fputs ("edited", f);
@@ -365,17 +377,19 @@ change_after_first_part (goffset done, goffset total, gpointer data)
   }
 }
 
+/* Changed after its first part went, in place or @replaced by another file
+ * (of its size, its time kept): not stored, to go again. */
 static void
-test_changed_between_parts (void)
+test_changed_between_parts (gconstpointer replaced)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "changing", AT_TEST_S3_SECRET);
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, replaced ? "replacing" : "changing", AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autofree char *src = g_build_filename (dir, "edit.psd", NULL);
   g_autoptr(GBytes) sent = at_test_random_file (src, 3 * 5 * MIB + 5);
   g_autoptr(GFile) file = g_file_new_for_path (src);
   g_autoptr(AtS3Upload) u = at_s3_upload_new (c, NULL, file, "edit.psd");
-  Change ch = { src, FALSE };
+  Change ch = { src, FALSE, GPOINTER_TO_INT (replaced) };
   g_autoptr(GAsyncResult) r = NULL;
 
   at_test_s3_make_bucket (c);
@@ -926,7 +940,8 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/bandwidth-limit", test_bandwidth_limit);
   g_test_add_func ("/s3/upload/read-ahead", test_read_ahead);
   g_test_add_func ("/s3/upload/resume-after-kill", test_resume_after_kill);
-  g_test_add_func ("/s3/upload/changed-between-parts", test_changed_between_parts);
+  g_test_add_data_func ("/s3/upload/changed-between-parts", GINT_TO_POINTER (FALSE), test_changed_between_parts);
+  g_test_add_data_func ("/s3/upload/replaced-between-parts", GINT_TO_POINTER (TRUE), test_changed_between_parts);
   g_test_add_func ("/s3/upload/cancel", test_cancel);
   g_test_add_func ("/s3/upload/failed-without-catalog", test_failed_without_catalog);
   g_test_add_func ("/s3/upload/cli-interrupted", test_cli_interrupted);

@@ -187,13 +187,14 @@ wait_then_call_again (GTask *task, guint ms)
 
 /* Whether @body is an S3 error document: S3 may answer 200 and then fail
  * (a CompleteMultipartUpload that takes long, a copy), putting the error
- * in the body. No successful answer of a call has an <Error> root. */
+ * in the body after white space it sent to keep the link alive, however
+ * much. No successful answer of a call has an <Error> root. */
 static gboolean
 body_is_error (GBytes *body)
 {
   gsize size = 0;
   const char *text = g_bytes_get_data (body, &size);
-  const char *end = text + MIN (size, 4096);
+  const char *end = text + size;
 
   /* past the XML declaration, comments and white space */
   while (text != NULL && text < end)

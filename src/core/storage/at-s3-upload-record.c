@@ -204,6 +204,9 @@ _at_s3_upload_stat (AtS3Upload *self, goffset *size, gint64 *mtime, char **ident
     }
   *size = st.st_size;
   *mtime = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+  /* (the change time also moves on a chmod or a new hard link, and an
+   * inode may not hold on some network shares: then a resume starts over,
+   * the safe way to be wrong) */
   if (identity != NULL)
     {
       g_free (*identity);

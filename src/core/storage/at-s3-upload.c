@@ -497,14 +497,17 @@ complete (AtS3Upload *self)
 {
   goffset size;
   gint64 mtime;
+  g_autofree char *identity = NULL;
 
-  /* the parts are as they were read; the file must still be that file */
-  if (!_at_s3_upload_stat (self, &size, &mtime, NULL, &self->failure))
+  /* the parts are as they were read; the file must still be that file (not
+   * another put in its place, even of its size and time: each part was
+   * read from the path anew) */
+  if (!_at_s3_upload_stat (self, &size, &mtime, &identity, &self->failure))
     {
       finish (self);
       return;
     }
-  if (size != self->size || mtime != self->mtime)
+  if (size != self->size || mtime != self->mtime || g_strcmp0 (identity, self->identity) != 0)
     {
       g_set_error (&self->failure, AT_S3_ERROR, AT_S3_ERROR_CHANGED,
                    _("“%s” changed while it was uploading: it will go again from the start"), self->path);

@@ -122,6 +122,7 @@ const server = http.createServer((req, res) => {
           seen += chunk.length;
           res.write(chunk);
         });
+        answer.on('end', () => { if (!cut) res.end(); });
       });
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
