@@ -136,7 +136,10 @@ at_cli_s3_put (int argc, char **argv)
       if (catalog != NULL)
         at_catalog_flush (catalog, NULL);
       g_printerr ("atelier-cli: %s\n", catalog != NULL ? _("Paused: the same command sends the rest.")
-                                                         : _("Stopped: nothing of it is left on the server."));
+                                       : at_s3_upload_get_left_on_server (upload)
+                                       ? _("Stopped; the unfinished upload could not be taken off the server: the bucket’s "
+                                           "lifecycle rule will remove it.")
+                                       : _("Stopped: nothing of it is left on the server."));
       return AT_CLI_FAILED;
     }
   if (!ok)

@@ -54,8 +54,8 @@ gboolean at_cli_parse_args (GOptionContext  *context,
                             char          ***argv);
 int      at_cli_fail       (const GError    *error);
 char    *at_cli_catalog_path (const char    *option);
-/* Ctrl-C or SIGTERM cancels @cancellable (a clean stop) and says @message
- * once; NULL puts the default back. */
+/* Ctrl-C or SIGTERM cancels @cancellable (a clean stop) and says @message;
+ * a second one quits at once. NULL puts the default back. */
 void     at_cli_cancel_on_interrupt (GCancellable *cancellable,
                                      const char   *message);
 

@@ -119,13 +119,22 @@ static GCancellable *interrupt_cancellable;
 static const char   *interrupt_message;
 static guint         interrupt_sources[2];
 
+/* The first signal stops cleanly; the handlers then go, so that a second
+ * one quits at once (a clean stop may wait on a dead link). */
 static gboolean
 interrupted_cb (gpointer data)
 {
-  if (!g_cancellable_is_cancelled (interrupt_cancellable))
-    g_printerr ("\n%s\n", interrupt_message);
+  guint self = GPOINTER_TO_UINT (data);
+
+  g_printerr ("\n%s %s\n", interrupt_message, _("(Ctrl-C again to quit at once)"));
   g_cancellable_cancel (interrupt_cancellable);
-  return G_SOURCE_CONTINUE;
+  for (guint i = 0; i < G_N_ELEMENTS (interrupt_sources); i++)
+    {
+      if (i != self && interrupt_sources[i] != 0)
+        g_source_remove (interrupt_sources[i]);
+      interrupt_sources[i] = 0;
+    }
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -143,8 +152,8 @@ at_cli_cancel_on_interrupt (GCancellable *cancellable,
     return;
   interrupt_cancellable = g_object_ref (cancellable);
   interrupt_message = message;
-  interrupt_sources[0] = g_unix_signal_add (SIGINT, interrupted_cb, NULL);
-  interrupt_sources[1] = g_unix_signal_add (SIGTERM, interrupted_cb, NULL);
+  interrupt_sources[0] = g_unix_signal_add (SIGINT, interrupted_cb, GUINT_TO_POINTER (0));
+  interrupt_sources[1] = g_unix_signal_add (SIGTERM, interrupted_cb, GUINT_TO_POINTER (1));
 }
 
 char *

@@ -822,11 +822,15 @@ a_part_stored (gpointer before)
   return parts > *(gint64 *) before;
 }
 
-/* `s3 put` stopped with Ctrl-C (SIGINT) once a part is on the server: what
- * it says on stderr, its exit status. With --catalog it pauses. */
+/* `s3 put` through @proxy stopped with Ctrl-C (SIGINT) once a part is on
+ * the server: what it says on stderr; its exit status, or -1 if the signal
+ * ended it. With --catalog it pauses. @dead: the link is gone first (the
+ * proxy stopped); @twice: Ctrl-C again a moment later. */
 static int
-interrupt_put (const char *endpoint, const char *catalog_path, const char *src, const char *key, char **said)
+interrupt_put (AtTestS3 *proxy, const char *catalog_path, const char *src, const char *key, gboolean dead, gboolean twice,
+               char **said)
 {
+  const char *endpoint = proxy->endpoint;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_path_get_dirname (src);
   g_autofree char *err_path = g_build_filename (dir, "stderr.txt", NULL);
@@ -845,10 +849,19 @@ interrupt_put (const char *endpoint, const char *catalog_path, const char *src, 
   g_assert_no_error (error);
   close (fd);
   at_test_wait_until (a_part_stored, &parts, 30);
+  if (dead)
+    at_test_s3_stop (proxy);
   kill (pid, SIGINT);
+  if (twice)
+    {
+      g_usleep (300 * 1000);
+      kill (pid, SIGINT);
+    }
   waitpid (pid, &status, 0);
   g_spawn_close_pid (pid);
   g_assert_true (g_file_get_contents (err_path, said, NULL, NULL));
+  if (WIFSIGNALED (status))
+    return -1;
   g_assert_true (WIFEXITED (status));
   return WEXITSTATUS (status);
 }
@@ -869,7 +882,7 @@ test_cli_interrupted (void)
   at_test_s3_make_bucket (direct);
   at_test_s3_set_env (NULL);
   /* without a catalog nothing could resume it: taken off the server before the process ends */
-  g_assert_cmpint (interrupt_put (slow->endpoint, NULL, src, "gone.mov", &said), ==, 1);
+  g_assert_cmpint (interrupt_put (slow, NULL, src, "gone.mov", FALSE, FALSE, &said), ==, 1);
   g_assert_nonnull (strstr (said, "nothing of it is left on the server"));
   g_assert_cmpuint (unfinished_uploads ("interrupted"), ==, 0);
   g_clear_pointer (&said, g_free);
@@ -877,7 +890,7 @@ test_cli_interrupted (void)
   /* with one it pauses, and the same command sends the rest */
   g_object_unref (at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (interrupt_put (slow->endpoint, catalog_path, src, "kept.mov", &said), ==, 1);
+  g_assert_cmpint (interrupt_put (slow, catalog_path, src, "kept.mov", FALSE, FALSE, &said), ==, 1);
   g_assert_nonnull (strstr (said, "Paused"));
   g_assert_cmpuint (unfinished_uploads ("interrupted"), ==, 1);
   {
@@ -891,6 +904,17 @@ test_cli_interrupted (void)
   at_test_run_clear (&r);
   at_test_s3_assert_stored (direct, "kept.mov", sent, dir);
   at_test_s3_stop (slow);
+  g_clear_pointer (&said, g_free);
+
+  /* the link gone: the abort fails after its retries, and it says so; a
+   * second Ctrl-C does not wait for them */
+  slow = at_test_s3_proxy (s3, 0, 0, 300);
+  g_assert_cmpint (interrupt_put (slow, NULL, src, "cut.mov", TRUE, FALSE, &said), ==, 1);
+  g_assert_nonnull (strstr (said, "could not be taken off the server"));
+  g_clear_pointer (&said, g_free);
+  slow = at_test_s3_proxy (s3, 0, 0, 300);
+  g_assert_cmpint (interrupt_put (slow, NULL, src, "quit.mov", TRUE, TRUE, &said), ==, -1);
+  g_assert_nonnull (strstr (said, "again to quit at once"));
   at_test_rm_rf (dir);
 }
 

@@ -37,6 +37,7 @@ struct _AtS3Upload
   gboolean      keep_on_cancel;
   gboolean      restarted;   /* this run began its multipart upload again */
   gboolean      completed;   /* the server has the object: whatever comes after, it is done */
+  gboolean      left_on_server; /* an unfinished upload it could not abort */
   GPtrArray    *etags;       /* by part number - 1; NULL while not taken */
   GPtrArray    *sums;        /* the same parts' SHA-256, base64: the completion names them */
   guint         n_parts;

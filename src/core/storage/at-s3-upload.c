@@ -98,6 +98,13 @@ at_s3_upload_get_parts_resumed (AtS3Upload *self)
   return self->resumed;
 }
 
+gboolean
+at_s3_upload_get_left_on_server (AtS3Upload *self)
+{
+  g_return_val_if_fail (AT_IS_S3_UPLOAD (self), FALSE);
+  return self->left_on_server;
+}
+
 /* ---- a run ---- */
 
 static void finish (AtS3Upload *self);
@@ -582,16 +589,40 @@ start_again (AtS3Upload *self)
 
 typedef struct
 {
-  GTask  *task;
-  GError *error;   /* the run's answer; NULL: done */
+  GTask        *task;
+  GError       *error;     /* the run's answer; NULL: done */
+  GCancellable *deadline;  /* the abort gives up after ABORT_SECONDS */
+  guint         timer;
 } Ending;
+
+/* An abort tried for longer is left to the bucket's lifecycle rule: a
+ * stopped upload does not hang a dead link's retries (minutes) */
+#define ABORT_SECONDS 20
+
+static gboolean
+abort_deadline_cb (gpointer data)
+{
+  Ending *e = data;
+
+  e->timer = 0;
+  g_cancellable_cancel (e->deadline);
+  return G_SOURCE_REMOVE;
+}
 
 static void
 ended_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   Ending *e = data;
+  AtS3Upload *self = g_task_get_source_object (e->task);
+  g_autoptr(GError) error = NULL;
 
-  aborted_cb (source, result, NULL);
+  if (!at_s3_client_multipart_abort_finish (AT_S3_CLIENT (source), result, &error))
+    {
+      g_debug ("%s: could not abort the upload: %s", self->key, error->message);
+      self->left_on_server = TRUE;
+    }
+  g_clear_handle_id (&e->timer, g_source_remove);
+  g_object_unref (e->deadline);
   if (e->error != NULL)
     g_task_return_error (e->task, e->error);
   else
@@ -621,7 +652,9 @@ answer (AtS3Upload *self, GTask *task, GError *error, gboolean abort_upload)
   e = g_new0 (Ending, 1);
   e->task = task;
   e->error = error;
-  at_s3_client_multipart_abort (self->client, self->key, self->upload_id, NULL, ended_cb, e);
+  e->deadline = g_cancellable_new ();
+  e->timer = g_timeout_add_seconds (ABORT_SECONDS, abort_deadline_cb, e);
+  at_s3_client_multipart_abort (self->client, self->key, self->upload_id, e->deadline, ended_cb, e);
   g_clear_pointer (&self->upload_id, g_free);
 }
 
@@ -697,7 +730,7 @@ at_s3_upload_run (AtS3Upload          *self,
   g_clear_pointer (&self->sums, g_ptr_array_unref);
   self->next = self->in_flight = self->resumed = 0;
   self->sent_now = self->done_bytes = 0;
-  self->restarted = self->completed = FALSE;
+  self->restarted = self->completed = self->left_on_server = FALSE;
   prepare = g_task_new (self, cancellable, prepared_cb, self);
   g_task_run_in_thread (prepare, _at_s3_upload_prepare_thread);
 }

@@ -50,5 +50,8 @@ goffset     at_s3_upload_get_size       (AtS3Upload          *self);
 goffset     at_s3_upload_get_sent_now   (AtS3Upload          *self);
 /* Parts the server had from an earlier run. */
 guint       at_s3_upload_get_parts_resumed (AtS3Upload       *self);
+/* Whether the run left an unfinished upload it could not abort (the link
+ * was down): a bucket lifecycle rule removes it. */
+gboolean    at_s3_upload_get_left_on_server (AtS3Upload      *self);
 
 G_END_DECLS
