@@ -51,6 +51,16 @@ copy_body (GInputStream *in, GOutputStream *out, goffset *got, gboolean *link_br
   return n == 0 && g_output_stream_close (out, cancellable, error);
 }
 
+/* Whether a 206's Content-Range begins at @offset. */
+static gboolean
+starts_at (SoupMessage *msg, goffset offset)
+{
+  goffset start = -1, end = -1, total = -1;
+
+  return soup_message_headers_get_content_range (soup_message_get_response_headers (msg), &start, &end, &total) &&
+         start == offset;
+}
+
 /* One try: the bytes from @g->from + @got on, appended to the partial
  * file. @etag: the object's, from the first answer; a try after it asks
  * for that object only (If-Match), so that a resumed file is not made of
@@ -98,11 +108,14 @@ get_once (AtS3Client *self, Get *g, goffset *got, char **etag, GCancellable *can
       return FALSE;
     }
   /* a server or cache that ignores Range sends the whole object with 200:
-   * not to be saved as the bytes asked for */
-  if (ranged && status != SOUP_STATUS_PARTIAL_CONTENT)
+   * not to be saved as the bytes asked for; but when the whole object was
+   * asked for (a resume), it is taken from its start */
+  if (ranged && status != SOUP_STATUS_PARTIAL_CONTENT && g->to < 0)
+    *got = 0;
+  else if (ranged && (status != SOUP_STATUS_PARTIAL_CONTENT || !starts_at (msg, g->from + *got)))
     {
       g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_FAILED,
-                   _("The storage server sent the whole object, not the bytes asked for (it answered %u)"), status);
+                   _("The storage server sent other bytes than were asked for (it answered %u)"), status);
       return FALSE;
     }
   if (*etag == NULL)
@@ -156,6 +169,13 @@ get_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
         }
       g_debug ("GET %s failed after %" G_GOFFSET_FORMAT " bytes (%s): again in %u ms", g->key, got, error->message, pause);
       g_clear_error (&error);
+      /* only a strong ETag says the bytes to come are of the same object
+       * (If-Match): without one, from the start again */
+      if (etag == NULL || g_str_has_prefix (etag, "W/"))
+        {
+          got = 0;
+          g_clear_pointer (&etag, g_free);
+        }
     }
   if (!g_file_move (g->partial, g->file, G_FILE_COPY_OVERWRITE, cancellable, NULL, NULL, &error))
     {

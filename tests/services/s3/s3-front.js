@@ -14,7 +14,8 @@
 // such an upload must give each part's ChecksumSHA256, and the right one
 // (AWS answers InvalidRequest "Checksum Type mismatch", InvalidRequest and
 // InvalidPart); ListParts gives them back.
-// It also does what s3rver lacks: AbortMultipartUpload (s3rver answers 405),
+// It also does what s3rver lacks: If-Match on a GET (412 PreconditionFailed
+// when the object's ETag is another), AbortMultipartUpload (s3rver answers 405),
 // ListParts (paged as S3 pages it: part-number-marker, max-parts;
 // S3_FRONT_MAX_PARTS in the environment makes the pages smaller), and
 // NoSuchUpload for a part, a listing or a completion of an upload that is
@@ -364,7 +365,7 @@ async function main() {
       }
       const headers = { ...req.headers, 'content-length': String(body.length) };
       delete headers['transfer-encoding'];
-      const upstream = http.request({ host: backendHost, port: backendPort, method: req.method, path: req.url, headers },
+      const forward = () => http.request({ host: backendHost, port: backendPort, method: req.method, path: req.url, headers },
         (answer) => {
           const url = new URL(req.url, 'http://front');
           const started = req.method === 'POST' && url.searchParams.has('uploads');
@@ -397,11 +398,35 @@ async function main() {
             res.end(text);
           });
         });
-      upstream.on('error', (e) => {
-        res.writeHead(502);
-        res.end(String(e));
-      });
-      upstream.end(body);
+      const send = () => {
+        const upstream = forward();
+        upstream.on('error', (e) => {
+          res.writeHead(502);
+          res.end(String(e));
+        });
+        upstream.end(body);
+      };
+      const ifMatch = headerValue(req, 'if-match');
+      if (req.method !== 'GET' || ifMatch === undefined) {
+        send();
+        return;
+      }
+      // the object's ETag first (s3rver ignores If-Match)
+      const probe = { ...headers };
+      delete probe.range;
+      delete probe['if-match'];
+      const head = http.request({ host: backendHost, port: backendPort, method: 'HEAD', path: req.url, headers: probe },
+        (answer) => {
+          answer.resume();
+          const etag = answer.headers.etag;
+          if (answer.statusCode === 200 && etag !== undefined && etag.replace(/"/g, '') !== ifMatch.replace(/"/g, '')) {
+            refuse(res, new Refusal(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold'));
+            return;
+          }
+          send();
+        });
+      head.on('error', () => send());
+      head.end();
     });
     req.on('error', () => res.destroy());
   });
