@@ -787,6 +787,35 @@ test_completion_fault (gconstpointer fault)
   at_test_rm_rf (dir);
 }
 
+/* Cancelled while the answer to its start is on the way (the server has
+ * started the upload): the answer is still read, and the upload aborted. */
+static void
+test_cancelled_while_starting (void)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestS3 *proxy = at_test_s3_proxy_doing (s3, "--slow-starts=1000");
+  g_autoptr(AtS3Client) c = at_test_s3_client (proxy->endpoint, "starting", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *src = g_build_filename (dir, "start.cr3", NULL);
+  g_autoptr(GBytes) sent = at_test_random_file (src, 2 * 5 * MIB);
+  g_autoptr(GFile) file = g_file_new_for_path (src);
+  g_autoptr(AtS3Upload) u = at_s3_upload_new (c, NULL, file, "start.cr3");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) r = NULL;
+
+  at_test_s3_make_bucket (c);
+  at_s3_upload_set_part_size (u, 5 * MIB);
+  at_s3_upload_run (u, cancellable, at_test_async_done, &r);
+  at_test_run_main_loop (500);
+  g_assert_cmpuint (unfinished_uploads ("starting"), ==, 1);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (at_s3_upload_run_finish (u, at_test_async_wait (&r), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (unfinished_uploads ("starting"), ==, 0);
+  at_test_s3_stop (proxy);
+  at_test_rm_rf (dir);
+}
+
 /* Without a catalog there is nothing to resume from: an upload that fails
  * for good (every part refused) is aborted before the run ends. */
 static void
@@ -968,6 +997,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/s3/upload/replaced-between-parts", GINT_TO_POINTER (TRUE), test_changed_between_parts);
   g_test_add_func ("/s3/upload/cancel", test_cancel);
   g_test_add_func ("/s3/upload/failed-without-catalog", test_failed_without_catalog);
+  g_test_add_func ("/s3/upload/cancelled-while-starting", test_cancelled_while_starting);
   g_test_add_func ("/s3/upload/cli-interrupted", test_cli_interrupted);
   g_test_add_func ("/s3/upload/ten-thousand-parts", test_ten_thousand_parts);
   g_test_add_func ("/s3/upload/from-before-checksums", test_upload_from_before_checksums);

@@ -351,6 +351,11 @@ _at_s3_call (AtS3Client          *self,
   c->destroy = destroy;
   g_task_set_source_tag (task, _at_s3_call);
   g_task_set_task_data (task, c, call_free);
+  /* an answer that came is given even if the cancel came after it: a
+   * multipart upload the server has started must be known to be aborted,
+   * a part it has taken to be counted (a cancel before the answer still
+   * ends the call as cancelled) */
+  g_task_set_check_cancellable (task, FALSE);
   call_attempt (task);
 }
 

@@ -27,6 +27,9 @@ struct _AtS3Upload
   GTask        *task;
   GCancellable *stop;        /* ends the parts in flight when one fails for good */
   gulong        stop_watch;  /* the run's cancellable cancels stop */
+  GCancellable *starting;    /* the multipart start's: a cancel lets it finish for a while */
+  gulong        start_watch;
+  guint         start_grace;
   goffset       size;
   gint64        mtime;
   char         *identity;    /* "inode/ctime": see _at_s3_upload_stat */
@@ -50,6 +53,11 @@ struct _AtS3Upload
 };
 
 const char *_at_s3_upload_bucket         (AtS3Upload          *self);
+/* The run's end: its record, then its answer (at-s3-upload.c). */
+void        _at_s3_upload_finish         (AtS3Upload          *self);
+/* (at-s3-upload-single.c) One PUT, of what was read ahead if it is still
+ * the file. */
+void        _at_s3_upload_send_single    (AtS3Upload          *self);
 /* The file's size and modification time; @identity (if not NULL) its
  * inode and change time, which no copy keeps. */
 gboolean    _at_s3_upload_stat           (AtS3Upload          *self,

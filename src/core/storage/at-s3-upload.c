@@ -11,7 +11,7 @@
  * SHA-256) and sent, @parallel at a time, each recorded as the server takes
  * it; the file is checked again before the parts are put together, so a
  * file changed meanwhile is never stored as a mix. A file no bigger than
- * one part goes in one PUT.
+ * one part goes in one PUT (at-s3-upload-single.c).
  */
 #define G_LOG_DOMAIN "atelier-storage"
 
@@ -20,8 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -107,7 +105,6 @@ at_s3_upload_get_left_on_server (AtS3Upload *self)
 
 /* ---- a run ---- */
 
-static void finish (AtS3Upload *self);
 static void schedule (AtS3Upload *self);
 
 static void
@@ -162,16 +159,61 @@ started_recorded (GObject *source, GAsyncResult *result, gpointer data)
   schedule (self);
 }
 
+/* The start is let finish a while after a cancel: its answer names an
+ * upload the server has begun, to be aborted or kept paused (cut, it
+ * would stay there, unseen). A start that takes longer is cut. */
+#define START_GRACE_SECONDS 5
+
+static gboolean
+start_grace_over (gpointer data)
+{
+  AtS3Upload *self = data;
+
+  self->start_grace = 0;
+  g_cancellable_cancel (self->starting);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancelled_while_starting (GCancellable *cancellable, gpointer data)
+{
+  AtS3Upload *self = data;
+
+  if (self->start_grace == 0)
+    self->start_grace = g_timeout_add_seconds (START_GRACE_SECONDS, start_grace_over, self);
+}
+
+static void started_cb (GObject *source, GAsyncResult *result, gpointer data);
+
+static void
+start_multipart (AtS3Upload *self)
+{
+  GCancellable *cancellable = g_task_get_cancellable (self->task);
+
+  g_clear_object (&self->starting);
+  self->starting = g_cancellable_new ();
+  if (cancellable != NULL)
+    self->start_watch = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_while_starting), self, NULL);
+  at_s3_client_multipart_start (self->client, self->key, self->starting, started_cb, self);
+}
+
 static void
 started_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   AtS3Upload *self = data;
+  GCancellable *cancellable = g_task_get_cancellable (self->task);
   GError *error = NULL;
+
+  /* (disconnected from here, never from within the handler: it may have run) */
+  if (self->start_watch != 0)
+    g_cancellable_disconnect (cancellable, self->start_watch);
+  self->start_watch = 0;
+  g_clear_handle_id (&self->start_grace, g_source_remove);
 
   if ((self->upload_id = at_s3_client_multipart_start_finish (self->client, result, &error)) == NULL)
     {
       self->failure = error;
-      finish (self);
+      _at_s3_upload_finish (self);
       return;
     }
   if (self->catalog == NULL)
@@ -184,104 +226,6 @@ started_cb (GObject *source, GAsyncResult *result, gpointer data)
   _at_s3_upload_record_started (self, started_recorded);
 }
 
-static void
-single_cb (GObject *source, GAsyncResult *result, gpointer data)
-{
-  AtS3Upload *self = data;
-
-  if (at_s3_client_put_file_finish (self->client, result, &self->failure))
-    {
-      self->sent_now = self->size;
-      self->completed = TRUE;
-    }
-  finish (self);
-}
-
-static void
-single_progress (goffset done, goffset total, gpointer data)
-{
-  AtS3Upload *self = data;
-
-  if (self->progress != NULL)
-    self->progress (done, total, self->progress_data);
-}
-
-/* One PUT, of what was read ahead if it is still the file. */
-static void
-send_single (AtS3Upload *self)
-{
-  g_autoptr(AtS3Body) body = g_steal_pointer (&self->ahead);
-  GCancellable *cancellable = g_task_get_cancellable (self->task);
-
-  if (body != NULL && at_s3_body_is (body, self->size, self->mtime))
-    at_s3_client_put_body (self->client, body, self->key, single_progress, self, cancellable, single_cb, self);
-  else
-    at_s3_client_put_file (self->client, self->file, self->key, single_progress, self, cancellable, single_cb, self);
-}
-
-static void
-ahead_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  AtS3Upload *self = source;
-  goffset size;
-  gint64 mtime;
-
-  /* (a file that cannot be read now is read, and reported, by the run) */
-  if (_at_s3_upload_stat (self, &size, &mtime, NULL, NULL) && size <= (goffset) self->part_size)
-    g_task_return_pointer (task, at_s3_body_read (self->file, cancellable, NULL), (GDestroyNotify) at_s3_body_unref);
-  else
-    g_task_return_pointer (task, NULL, NULL);
-}
-
-static void
-ahead_cb (GObject *source, GAsyncResult *result, gpointer data)
-{
-  AtS3Upload *self = AT_S3_UPLOAD (source);
-
-  self->ahead = g_task_propagate_pointer (G_TASK (result), NULL);
-  self->reading_ahead = FALSE;
-  if (self->waiting_ahead)
-    {
-      self->waiting_ahead = FALSE;
-      send_single (self);
-    }
-}
-
-/* Reading ahead is work for spare time: its threads run at the lowest
- * priority, so that the file being sent (and, on a test box, the server)
- * go first. At the same priority the SHA-256 of the next photo took its
- * time from them: one PUT per file went from 1.11 to 1.04 of curl's time
- * on average over six runs on two cores. (Linux sets a nice value per
- * thread; one raised cannot be lowered again, hence threads of their own.) */
-static void
-ahead_run (gpointer data, gpointer unused)
-{
-  static GPrivate lowered = G_PRIVATE_INIT (NULL);
-  GTask *task = data;
-
-  if (g_private_get (&lowered) == NULL)
-    {
-      if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 19) != 0)
-        g_debug ("read-ahead at normal priority: %s", g_strerror (errno));
-      g_private_set (&lowered, GINT_TO_POINTER (1));
-    }
-  ahead_thread (task, g_task_get_source_object (task), NULL, NULL);
-  g_object_unref (task);
-}
-
-void
-at_s3_upload_read_ahead (AtS3Upload *self)
-{
-  static GThreadPool *pool;
-
-  g_return_if_fail (AT_IS_S3_UPLOAD (self));
-  if (self->reading_ahead || self->ahead != NULL || self->task != NULL)
-    return;
-  if (g_once_init_enter (&pool))
-    g_once_init_leave (&pool, g_thread_pool_new (ahead_run, NULL, 2, FALSE, NULL));
-  self->reading_ahead = TRUE;
-  g_thread_pool_push (pool, g_task_new (self, NULL, ahead_cb, NULL), NULL);
-}
 
 static void verified_cb (GObject *source, GAsyncResult *result, gpointer data);
 
@@ -309,7 +253,7 @@ listed_cb (GObject *source, GAsyncResult *result, gpointer data)
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       self->failure = g_steal_pointer (&error);
-      finish (self);
+      _at_s3_upload_finish (self);
       return;
     }
   else
@@ -328,7 +272,7 @@ prepared_cb (GObject *source, GAsyncResult *result, gpointer data)
 
   if (!g_task_propagate_boolean (G_TASK (result), &self->failure))
     {
-      finish (self);
+      _at_s3_upload_finish (self);
       return;
     }
   if (self->stale_upload_id != NULL)
@@ -338,9 +282,9 @@ prepared_cb (GObject *source, GAsyncResult *result, gpointer data)
   if (self->n_parts < 2 && self->reading_ahead)
     self->waiting_ahead = TRUE;
   else if (self->n_parts < 2)
-    send_single (self);
+    _at_s3_upload_send_single (self);
   else if (self->upload_id == NULL)
-    at_s3_client_multipart_start (self->client, self->key, cancellable, started_cb, self);
+    start_multipart (self);
   else
     at_s3_client_multipart_list_parts (self->client, self->key, self->upload_id, cancellable, listed_cb, self);
 }
@@ -480,7 +424,7 @@ verified_cb (GObject *source, GAsyncResult *result, gpointer data)
       g_clear_error (&self->failure);
       self->completed = TRUE;
     }
-  finish (self);
+  _at_s3_upload_finish (self);
 }
 
 static void
@@ -496,7 +440,7 @@ checked_cb (GObject *source, GAsyncResult *result, gpointer data)
       _at_s3_upload_check_completed (self, NULL, verified_cb, self);
       return;
     }
-  finish (self);
+  _at_s3_upload_finish (self);
 }
 
 static void
@@ -511,14 +455,14 @@ complete (AtS3Upload *self)
    * read from the path anew) */
   if (!_at_s3_upload_stat (self, &size, &mtime, &identity, &self->failure))
     {
-      finish (self);
+      _at_s3_upload_finish (self);
       return;
     }
   if (size != self->size || mtime != self->mtime || g_strcmp0 (identity, self->identity) != 0)
     {
       g_set_error (&self->failure, AT_S3_ERROR, AT_S3_ERROR_CHANGED,
                    _("“%s” changed while it was uploading: it will go again from the start"), self->path);
-      finish (self);   /* (which aborts the upload) */
+      _at_s3_upload_finish (self);   /* (which aborts the upload) */
       return;
     }
   /* (a pause arriving now does not cut it short: one short request, and
@@ -534,7 +478,7 @@ schedule (AtS3Upload *self)
   if (self->failure != NULL || g_cancellable_is_cancelled (g_task_get_cancellable (self->task)))
     {
       if (self->in_flight == 0)
-        finish (self);
+        _at_s3_upload_finish (self);
       return;
     }
   while (self->in_flight < self->parallel && self->next < self->n_parts)
@@ -583,7 +527,7 @@ start_again (AtS3Upload *self)
   watch_stop (self, cancellable);
   if (self->progress != NULL)
     self->progress (0, self->size, self->progress_data);
-  at_s3_client_multipart_start (self->client, self->key, cancellable, started_cb, self);
+  start_multipart (self);
   return TRUE;
 }
 
@@ -659,8 +603,8 @@ answer (AtS3Upload *self, GTask *task, GError *error, gboolean abort_upload)
 }
 
 /* The run's end: its record, then its answer. */
-static void
-finish (AtS3Upload *self)
+void
+_at_s3_upload_finish (AtS3Upload *self)
 {
   GTask *task;
   GCancellable *cancellable;
@@ -752,6 +696,7 @@ at_s3_upload_finalize (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_object (&self->file);
   g_clear_object (&self->stop);
+  g_clear_object (&self->starting);
   g_clear_pointer (&self->ahead, at_s3_body_unref);
   g_free (self->path);
   g_free (self->key);

@@ -9,7 +9,7 @@
 //
 //   node fault-proxy.js TARGET_PORT [--slowdown-every N] [--cut-every M] [--delay-ms D]
 //                       [--lose-complete-answers K] [--fail-completes K] [--ignore-range 1]
-//                       [--refuse-gets K] [--cut-gets K]
+//                       [--refuse-gets K] [--cut-gets K] [--slow-starts MS]
 // prints "ready PORT".
 'use strict';
 
@@ -37,6 +37,8 @@ const ignoreRange = option('--ignore-range');
 // GETs cut halfway through their body
 let refuseGets = option('--refuse-gets');
 let cutGets = option('--cut-gets');
+// CreateMultipartUpload: the server starts the upload, its answer is held MS
+const slowStarts = option('--slow-starts');
 let parts = 0;
 const refusals = [
   [503, 'SlowDown', 'Please reduce your request rate.'],
@@ -92,6 +94,20 @@ const server = http.createServer((req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
       res.end(xml);
     });
+    return;
+  }
+  if (slowStarts > 0 && req.method === 'POST' && /[?&]uploads(=|&|$)/.test(req.url)) {
+    const upstream = http.request({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        const got = [];
+        answer.on('data', (chunk) => got.push(chunk));
+        answer.on('end', () => setTimeout(() => {
+          res.writeHead(answer.statusCode, answer.headers);
+          res.end(Buffer.concat(got));
+        }, slowStarts));
+      });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
     return;
   }
   if (req.method === 'GET' && refuseGets > 0) {
