@@ -279,12 +279,28 @@ test_server_restored_reader (Fixture *f, gconstpointer data)
   g_autofree char *edit = g_strdup_printf ("UPDATE photos SET rating = 2 WHERE id = '%s'", p);
   g_autoptr(AtCatalog) fresh = NULL;
   AtSyncReport r;
+  gint64 laptop;
 
   lose_an_edit (f, "reader", edit, &url_a, &url_b);
+  laptop = at_test_sql_int (f->a, "SELECT node FROM sync_state");
   g_clear_object (&f->a);
 
   r = at_test_sync_ok (f->b, url_b);
   g_assert_true (r.resent_all);
+  /* sent again with the laptop's clock, its node too: a copy the server
+   * still had of it would not be rewritten (and pulled again) */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *admin = g_strdup_printf ("%s dbname=reader", server->pg->admin);
+    g_autofree char *sql = g_strdup_printf ("SELECT node FROM sync_cell WHERE pk = '%s' AND col = 'rating'", p);
+    g_autoptr(PGconn) conn = at_pg_connect (admin, &error);
+    g_autoptr(PGresult) node = NULL;
+
+    g_assert_no_error (error);
+    node = PQexec (conn, sql);
+    g_assert_cmpint (PQntuples (node), ==, 1);
+    g_assert_cmpint (g_ascii_strtoll (PQgetvalue (node, 0, 0), NULL, 10), ==, laptop);
+  }
   fresh = new_workstation (f, url_a);
   g_assert_cmpint (at_test_photo_rating (fresh, p), ==, 2);
   at_test_sync_assert_same (f->b, fresh);

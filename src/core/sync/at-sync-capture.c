@@ -354,7 +354,8 @@ synced_tables (AtSqlConn *conn, GError **error)
   return g_steal_pointer (&tables);
 }
 
-/* One table's fields again, each with its clock: '*' as the row is now,
+/* One table's fields again, each with its clock (its node too, kept when it
+ * is another catalog's): '*' as the row is now,
  * '_deleted' as 'true', a column as its value now (as the update trigger
  * writes it). A field already queued stays as it is. */
 static gboolean
@@ -399,7 +400,8 @@ requeue_table (AtSqlConn *conn, const char *t, GError **error)
     }
   g_string_append (cases, " END");
   /* (a deleted row is here no more: only its tombstone goes) */
-  sql = sqlite3_mprintf (AT_SYNC_OUTBOX_INSERT " SELECT '%q', k.pk, k.col, %s, k.hlc, %s, " AT_SYNC_BATCH " "
+  sql = sqlite3_mprintf ("INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket, batch, node) "
+                         "SELECT '%q', k.pk, k.col, %s, k.hlc, %s, " AT_SYNC_BATCH ", k.node "
                          "FROM sync_clock k LEFT JOIN \"%w\" AS r ON r.id = k.pk WHERE k.tbl = '%q' "
                          "AND k.col IN (%s) AND (r.id IS NOT NULL OR k.col = '_deleted')%s "
                          "ON CONFLICT (tbl, pk, col, batch) DO NOTHING", t, cases->str, bucket, t, t, names->str,
@@ -434,9 +436,9 @@ at_sync_capture_install (AtSqlConn  *conn,
   gboolean seed;
 
   /* the triggers queue edits by bucket (schema v5) into the batch being
-   * filled (v8): nothing before v8 */
-  if (at_sql_query_int (conn, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'sync_outbox_field'",
-                        error) == 0)
+   * filled (v8), and mark them as this catalog's (node NULL, v12): nothing
+   * before v12 (a catalog of v8 to v11 keeps the triggers it has until) */
+  if (at_sql_query_int (conn, "SELECT count(*) FROM pragma_table_info('sync_outbox') WHERE name = 'node'", error) == 0)
     return error == NULL || *error == NULL;
   /* no trigger yet: this catalog is new to sync */
   seed = at_sql_query_int (conn, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync_%'",

@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 #define AT_SYNC_BATCH "(SELECT next_batch FROM sync_state)"
 #define AT_SYNC_OUTBOX_UPSERT \
   " ON CONFLICT (tbl, pk, col, batch) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, " \
-  "bucket = excluded.bucket;"
+  "bucket = excluded.bucket, node = excluded.node;"
 #define AT_SYNC_CLOCK_UPSERT \
   " ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, node = excluded.node;"
 

@@ -154,8 +154,9 @@ write_restamp (AtSqlConn *conn, gpointer data, GError **error)
          at_sql_exec_bound (conn, error, "UPDATE sync_clock AS k SET hlc = r.new FROM temp.sync_restamp r, sync_outbox o "
                                          "WHERE o.hlc = r.old AND k.tbl = o.tbl AND k.pk = o.pk AND k.col = o.col "
                                          "AND k.hlc = o.hlc AND k.node = (SELECT node FROM sync_state)", "") &&
-         at_sql_exec_bound (conn, error, "UPDATE sync_outbox AS o SET hlc = r.new FROM temp.sync_restamp r WHERE o.hlc = r.old",
-                            "") &&
+         /* (restamped, a field goes as this catalog's, whoever's clock it had) */
+         at_sql_exec_bound (conn, error, "UPDATE sync_outbox AS o SET hlc = r.new, node = NULL FROM temp.sync_restamp r "
+                                         "WHERE o.hlc = r.old", "") &&
          at_sql_exec_bound (conn, error, "UPDATE sync_state SET last_hlc = max(?2, (SELECT coalesce(max(new), 0) FROM "
                                          "temp.sync_restamp)) WHERE last_hlc > ?1", "ll", cutoff, now);
 }
@@ -289,7 +290,7 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
     }
 
   if (!at_pg_exec (pg, "CREATE TEMPORARY TABLE sync_stage (ord bigint, tbl text, pk text, col text, val jsonb, hlc bigint, "
-                       "bucket text) "
+                       "bucket text, node bigint) "
                        "ON COMMIT DROP", error))
     return FALSE;
   copy = PQexec (pg, "COPY sync_stage FROM STDIN");
@@ -300,7 +301,7 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
       return FALSE;
     }
   PQclear (copy);
-  if ((stmt = at_sql_conn_prepare (conn, "SELECT tbl, pk, col, val, hlc, bucket FROM sync_outbox WHERE batch = ?1 "
+  if ((stmt = at_sql_conn_prepare (conn, "SELECT tbl, pk, col, val, hlc, bucket, node FROM sync_outbox WHERE batch = ?1 "
                                          "ORDER BY oid",
                                    error)) == NULL)
     return FALSE;
@@ -315,7 +316,11 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
         }
       g_string_append_printf (line, "%" G_GINT64_FORMAT "\t", (gint64) sqlite3_column_int64 (stmt, 4));
       copy_field (line, (const char *) sqlite3_column_text (stmt, 5));
-      g_string_append_c (line, '\n');
+      /* (the node of a field sent again with another catalog's clock) */
+      if (sqlite3_column_type (stmt, 6) == SQLITE_NULL)
+        g_string_append (line, "\t\\N\n");
+      else
+        g_string_append_printf (line, "\t%" G_GINT64_FORMAT "\n", (gint64) sqlite3_column_int64 (stmt, 6));
       if (PQputCopyData (pg, line->str, (int) line->len) != 1)
         break;
       if (ord == 1 && _at_sync_fault ("copy", pg, error))
@@ -355,7 +360,8 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
     }
   /* newer per field wins; the strict comparison makes a replay change nothing */
   if ((merged = at_pg_query (pg, "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) "
-                                 "SELECT (SELECT atelier_current_studio ()), tbl, pk, col, val, hlc, $1::bigint, bucket "
+                                 "SELECT (SELECT atelier_current_studio ()), tbl, pk, col, val, hlc, coalesce(node, $1::bigint), "
+                                 "bucket "
                                  "FROM sync_stage "
                                  "ON CONFLICT (studio_id, tbl, pk, col) DO UPDATE SET val = EXCLUDED.val, hlc = EXCLUDED.hlc, "
                                  "node = EXCLUDED.node, bucket = EXCLUDED.bucket, xid = pg_current_xact_id(), "
