@@ -842,15 +842,6 @@ test_failed_without_catalog (void)
   at_test_rm_rf (dir);
 }
 
-static gboolean
-a_part_stored (gpointer before)
-{
-  gint64 parts = 0;
-
-  at_test_s3_part_bytes (s3, &parts);
-  return parts > *(gint64 *) before;
-}
-
 /* `s3 put` through @proxy stopped with Ctrl-C (SIGINT) once a part is on
  * the server: what it says on stderr; its exit status, or -1 if the signal
  * ended it. With --catalog it pauses. @dead: the link is gone first (the
@@ -867,17 +858,17 @@ interrupt_put (AtTestS3 *proxy, const char *catalog_path, const char *src, const
                          "--part-size", "5", "--parallel", "1", src, key, catalog_path ? "--catalog" : NULL, catalog_path,
                          NULL };
   int fd = g_open (err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  gint64 parts = 0;
+  AtTestS3Parts before = { s3, 0 };
   GPid pid;
   int status;
 
   g_assert_cmpint (fd, >=, 0);
-  at_test_s3_part_bytes (s3, &parts);
+  at_test_s3_part_bytes (s3, &before.parts);
   g_assert_true (g_spawn_async_with_fds (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, -1, -1, fd,
                                          &error));
   g_assert_no_error (error);
   close (fd);
-  at_test_wait_until (a_part_stored, &parts, 30);
+  at_test_wait_until (at_test_s3_more_parts, &before, 30);
   if (dead)
     at_test_s3_stop (proxy);
   kill (pid, SIGINT);

@@ -262,15 +262,6 @@ test_cli_upload (void)
   at_test_rm_rf (dir);
 }
 
-static gboolean
-a_part_stored (gpointer before)
-{
-  gint64 parts = 0;
-
-  at_test_s3_part_bytes (s3, &parts);
-  return parts > *(gint64 *) before;
-}
-
 /* The CLI's upload stopped with Ctrl-C (SIGINT) once a part is on the
  * server: it pauses, says so, and the same command sends the rest. */
 static void
@@ -285,7 +276,7 @@ test_cli_upload_interrupted (void)
   g_autofree char *path = g_build_filename (dir, "catalog.atelier", NULL);
   g_autofree char *err_path = g_build_filename (dir, "stderr.txt", NULL);
   g_autofree char *said = NULL;
-  gint64 parts = 0;
+  AtTestS3Parts before = { s3, 0 };
   int fd, status;
   GPid pid;
   AtTestRun r;
@@ -305,13 +296,13 @@ test_cli_upload_interrupted (void)
 
     fd = g_open (err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     g_assert_cmpint (fd, >=, 0);
-    at_test_s3_part_bytes (s3, &parts);
+    at_test_s3_part_bytes (s3, &before.parts);
     g_assert_true (g_spawn_async_with_fds (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, -1, -1,
                                            fd, &error));
     g_assert_no_error (error);
     close (fd);
   }
-  at_test_wait_until (a_part_stored, &parts, 60);
+  at_test_wait_until (at_test_s3_more_parts, &before, 60);
   kill (pid, SIGINT);
   waitpid (pid, &status, 0);
   g_spawn_close_pid (pid);

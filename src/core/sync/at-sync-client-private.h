@@ -1,6 +1,6 @@
-/* at-sync-client-private.h — what push (at-sync-client.c), pull
- * (at-sync-pull.c), the sync lock (at-sync-lock.c) and the test hooks
- * (at-sync-hooks.c) share. */
+/* at-sync-client-private.h — what push (at-sync-client.c, its copy in
+ * at-sync-stage.c), pull (at-sync-pull.c), the sync lock (at-sync-lock.c)
+ * and the test hooks (at-sync-hooks.c) share. */
 #pragma once
 
 #include "at-sync-client.h"
@@ -26,6 +26,13 @@ int      _at_sync_lock_catalog (AtCatalog     *catalog,
 /* Sets every bucket's cursor back to the feed's start (a catalog write). */
 gboolean _at_sync_read_again   (AtSqlConn     *conn,
                                 gpointer       data,
+                                GError       **error);
+/* (at-sync-stage.c) Copies batch @batch of the outbox into the temporary
+ * table sync_stage, in @pg's open transaction: @staged, how many fields. */
+gboolean _at_sync_stage_batch  (PGconn        *pg,
+                                AtCatalog     *catalog,
+                                gint64         batch,
+                                guint         *staged,
                                 GError       **error);
 /* Reads the feed of every bucket this catalog follows to its end, skipping
  * what @node (this workstation) wrote. */

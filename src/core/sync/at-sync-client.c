@@ -239,25 +239,9 @@ register_client (PGconn *pg, State *s, gint64 *last_batch, gboolean *ours, GErro
   return TRUE;
 }
 
-/* COPY's text format: backslash, tab and line ends escaped. */
-static void
-copy_field (GString *line, const char *value)
-{
-  for (const char *p = value; *p; p++)
-    switch (*p)
-      {
-      case '\\': g_string_append (line, "\\\\"); break;
-      case '\t': g_string_append (line, "\\t"); break;
-      case '\n': g_string_append (line, "\\n"); break;
-      case '\r': g_string_append (line, "\\r"); break;
-      default: g_string_append_c (line, *p);
-      }
-}
-
 static gboolean
 send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent, GError **error)
 {
-  AtSqlConn *conn = at_catalog_get_reader (catalog, error);
   g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT, batch);
   g_autofree char *node = g_strdup_printf ("%" G_GINT64_FORMAT, s->node);
   const char *params[] = { s->client_id, n, node };
@@ -265,13 +249,10 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
   g_autoptr(PGresult) ahead = NULL;
   g_autoptr(PGresult) merged = NULL;
   g_autoptr(PGresult) recorded = NULL;
-  g_autoptr(GString) line = g_string_new (NULL);
-  sqlite3_stmt *stmt;
-  PGresult *copy;
-  gint64 ord = 0, started = g_get_monotonic_time ();
-  int rc;
+  gint64 started = g_get_monotonic_time ();
+  guint staged = 0;
 
-  if (conn == NULL || !at_pg_exec (pg, "BEGIN", error) ||
+  if (!at_pg_exec (pg, "BEGIN", error) ||
       (locked = at_pg_query (pg, TOKENS (s) ? "SELECT last_batch, coalesce(last_token, '') FROM sync_client "
                                               "WHERE client_id = $1 FOR UPDATE"
                                             : "SELECT last_batch, '' FROM sync_client WHERE client_id = $1 FOR UPDATE",
@@ -289,63 +270,8 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
       return FALSE;
     }
 
-  if (!at_pg_exec (pg, "CREATE TEMPORARY TABLE sync_stage (ord bigint, tbl text, pk text, col text, val jsonb, hlc bigint, "
-                       "bucket text, node bigint) "
-                       "ON COMMIT DROP", error))
+  if (!_at_sync_stage_batch (pg, catalog, batch, &staged, error))
     return FALSE;
-  copy = PQexec (pg, "COPY sync_stage FROM STDIN");
-  if (PQresultStatus (copy) != PGRES_COPY_IN)
-    {
-      at_pg_set_error (pg, copy, _("Could not send changes"), error);
-      PQclear (copy);
-      return FALSE;
-    }
-  PQclear (copy);
-  if ((stmt = at_sql_conn_prepare (conn, "SELECT tbl, pk, col, val, hlc, bucket, node FROM sync_outbox WHERE batch = ?1 "
-                                         "ORDER BY oid",
-                                   error)) == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, batch);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_string_printf (line, "%" G_GINT64_FORMAT "\t", ord++);
-      for (int c = 0; c < 4; c++)
-        {
-          copy_field (line, (const char *) sqlite3_column_text (stmt, c));
-          g_string_append_c (line, '\t');
-        }
-      g_string_append_printf (line, "%" G_GINT64_FORMAT "\t", (gint64) sqlite3_column_int64 (stmt, 4));
-      copy_field (line, (const char *) sqlite3_column_text (stmt, 5));
-      /* (the node of a field sent again with another catalog's clock) */
-      if (sqlite3_column_type (stmt, 6) == SQLITE_NULL)
-        g_string_append (line, "\t\\N\n");
-      else
-        g_string_append_printf (line, "\t%" G_GINT64_FORMAT "\n", (gint64) sqlite3_column_int64 (stmt, 6));
-      if (PQputCopyData (pg, line->str, (int) line->len) != 1)
-        break;
-      if (ord == 1 && _at_sync_fault ("copy", pg, error))
-        break;
-    }
-  at_sql_stmt_release (stmt);
-  if (error != NULL && *error != NULL)
-    return FALSE;
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the outbox"), error);
-  if (PQputCopyEnd (pg, NULL) != 1)
-    return at_pg_set_error (pg, NULL, _("Could not send changes"), error);
-  copy = PQgetResult (pg);
-  if (PQresultStatus (copy) != PGRES_COMMAND_OK)
-    {
-      at_pg_set_error (pg, copy, _("Could not send changes"), error);
-      PQclear (copy);
-      while ((copy = PQgetResult (pg)) != NULL)
-        PQclear (copy);
-      return FALSE;
-    }
-  PQclear (copy);
-  while ((copy = PQgetResult (pg)) != NULL)
-    PQclear (copy);
-
   g_debug ("copied in %.1f ms", (g_get_monotonic_time () - started) / 1e3);
   if ((ahead = at_pg_query (pg, "SELECT coalesce(max(hlc), 0) > (((extract(epoch FROM clock_timestamp()) * 1000)::bigint + "
                                 G_STRINGIFY (MAX_AHEAD_MS) ") << 16) FROM sync_stage", 0, NULL, error)) == NULL)
@@ -377,7 +303,7 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
   g_debug ("merged in %.1f ms", (g_get_monotonic_time () - started) / 1e3);
   if (_at_sync_fault ("before-commit", pg, error) || !at_pg_exec (pg, "COMMIT", error))
     return FALSE;
-  *sent = (guint) ord;
+  *sent = staged;
   /* committed, but the answer may not reach us: the next sync finds out */
   return !_at_sync_fault ("after-commit", NULL, error);
 }
