@@ -297,8 +297,9 @@ test_cli_upload_interrupted (void)
     fd = g_open (err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     g_assert_cmpint (fd, >=, 0);
     at_test_s3_part_bytes (s3, &before.parts);
-    g_assert_true (g_spawn_async_with_fds (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, -1, -1,
-                                           fd, &error));
+    g_assert_true (g_spawn_async_with_fds (NULL, (char **) argv, NULL,
+                                           G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, &pid, -1,
+                                           -1, fd, &error));
     g_assert_no_error (error);
     close (fd);
   }
