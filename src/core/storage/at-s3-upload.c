@@ -226,7 +226,6 @@ started_cb (GObject *source, GAsyncResult *result, gpointer data)
   _at_s3_upload_record_started (self, started_recorded);
 }
 
-
 static void verified_cb (GObject *source, GAsyncResult *result, gpointer data);
 
 /* Resuming: the server says which parts it holds (see
