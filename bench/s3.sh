@@ -4,7 +4,7 @@
 #   bench/s3.sh [TOTAL_MB [BIG_GB]]    (defaults 1000 and 4)
 # TOTAL_MB of photo-sized files (25 MB each) go up one PUT per file, one at
 # a time, with curl (unsigned payload) and Atelier (signed SHA-256) in turns,
-# the better of two runs each, and once with curl sending Atelier's
+# the best of three runs each, and once with curl sending Atelier's
 # checksum; then in 8 MiB parts 4 at once (as the upload queue sends files
 # over 8 MiB), with curl and with Atelier; then 4 files at once with Atelier,
 # one PUT each. Then one BIG_GB file in parts, for Atelier's peak resident
@@ -35,11 +35,12 @@ _build/src/cli/atelier-cli s3 mb --endpoint "$endpoint" --bucket bench
 
 ms () { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
-# One PUT per file, curl and Atelier taking turns, twice; the better run of
-# each counts (two processes share two cores with s3rver: runs vary by 15 %)
+# One PUT per file, curl and Atelier taking turns, three times; the best run
+# of each counts (two processes share two cores with s3rver: runs vary by
+# 15 %), and each round's own ratio is printed too
 curl_ms=0
 single_ms=0
-for round in 1 2; do
+for round in 1 2 3; do
   start=$(date +%s%N)
   for f in "$dir"/files/*; do
     curl -s -f -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user S3RVER:S3RVER -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
@@ -48,11 +49,13 @@ for round in 1 2; do
   t=$(ms "$start")
   rm -rf "$dir/data/bench/curl"
   echo "curl, one PUT per file:          ${t} ms for $n files"
+  echo "$t" >> "$dir/curl-round"
   [ "$curl_ms" -gt 0 ] && [ "$curl_ms" -le "$t" ] || curl_ms=$t
   single=$(_build/bench/bench-s3 "$endpoint" bench single single "$dir"/files/*)
   rm -rf "$dir/data/bench/single"
   echo "atelier, one PUT per file:       $single"
   t=$(echo "$single" | awk '{print $2}')
+  echo "  round $round: atelier / curl $(awk -v a="$t" -v b="$(tail -n 1 "$dir/curl-round")" 'BEGIN { printf "%.2f", a / b }')"
   [ "$single_ms" -gt 0 ] && [ "$single_ms" -le "$t" ] || single_ms=$t
 done
 
