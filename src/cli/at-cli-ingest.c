@@ -217,7 +217,7 @@ at_cli_ingest (int    argc,
       for (guint i = 0; r.summary.problems != NULL && i < r.summary.problems->len; i++)
         g_printerr ("  %s\n", (const char *) g_ptr_array_index (r.summary.problems, i));
     }
-  status = r.ok ? AT_CLI_OK : AT_CLI_FAILED;
+  status = r.ok ? AT_CLI_OK : g_cancellable_is_cancelled (cancellable) ? at_cli_stopped_status () : AT_CLI_FAILED;
   if (r.error != NULL && !opt_json)
     at_cli_fail (r.error);
   g_clear_error (&r.error);

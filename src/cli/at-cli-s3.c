@@ -140,7 +140,7 @@ at_cli_s3_put (int argc, char **argv)
                                        ? _("Stopped; the unfinished upload could not be taken off the server: the bucket’s "
                                            "lifecycle rule will remove it.")
                                        : _("Stopped: nothing of it is left on the server."));
-      return AT_CLI_FAILED;
+      return at_cli_stopped_status ();
     }
   if (!ok)
     return at_cli_fail (error);

@@ -117,7 +117,7 @@ at_cli_upload (int argc, char **argv)
   if (g_cancellable_is_cancelled (interrupted))
     {
       g_printerr ("atelier-cli: %s\n", _("Paused: the same command goes on where it stopped."));
-      return AT_CLI_FAILED;
+      return at_cli_stopped_status ();
     }
   return p.files_failed == 0 ? AT_CLI_OK : AT_CLI_FAILED;
 }

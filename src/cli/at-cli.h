@@ -58,5 +58,9 @@ char    *at_cli_catalog_path (const char    *option);
  * a second one quits at once. NULL puts the default back. */
 void     at_cli_cancel_on_interrupt (GCancellable *cancellable,
                                      const char   *message);
+/* The exit status of a run that stopped cancelled: as the shell's for the
+ * signal that stopped it that way (130 for Ctrl-C, 143 for SIGTERM), or
+ * AT_CLI_FAILED when none came since the last call above. */
+int      at_cli_stopped_status      (void);
 
 G_END_DECLS

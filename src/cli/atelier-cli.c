@@ -118,6 +118,8 @@ at_cli_fail (const GError *error)
 static GCancellable *interrupt_cancellable;
 static const char   *interrupt_message;
 static guint         interrupt_sources[2];
+static const int     interrupt_signals[2] = { SIGINT, SIGTERM };
+static int           interrupt_signal;
 
 /* The first signal stops cleanly; the handlers then go, so that a second
  * one quits at once (a clean stop may wait on a dead link). */
@@ -127,6 +129,7 @@ interrupted_cb (gpointer data)
   guint self = GPOINTER_TO_UINT (data);
 
   g_printerr ("\n%s %s\n", interrupt_message, _("(Ctrl-C again to quit at once)"));
+  interrupt_signal = interrupt_signals[self];
   g_cancellable_cancel (interrupt_cancellable);
   for (guint i = 0; i < G_N_ELEMENTS (interrupt_sources); i++)
     {
@@ -150,10 +153,17 @@ at_cli_cancel_on_interrupt (GCancellable *cancellable,
   g_clear_object (&interrupt_cancellable);
   if (cancellable == NULL)
     return;
+  interrupt_signal = 0;
   interrupt_cancellable = g_object_ref (cancellable);
   interrupt_message = message;
-  interrupt_sources[0] = g_unix_signal_add (SIGINT, interrupted_cb, GUINT_TO_POINTER (0));
-  interrupt_sources[1] = g_unix_signal_add (SIGTERM, interrupted_cb, GUINT_TO_POINTER (1));
+  for (guint i = 0; i < G_N_ELEMENTS (interrupt_sources); i++)
+    interrupt_sources[i] = g_unix_signal_add (interrupt_signals[i], interrupted_cb, GUINT_TO_POINTER (i));
+}
+
+int
+at_cli_stopped_status (void)
+{
+  return interrupt_signal != 0 ? 128 + interrupt_signal : AT_CLI_FAILED;
 }
 
 char *

@@ -26,6 +26,68 @@ spawn_ingest (const char *card,
   return p;
 }
 
+/* Whether any file has landed under @dir yet. */
+static gboolean
+has_a_file (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) ? has_a_file (path) : TRUE)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Ctrl-C stops it cleanly after the file being copied, with the shell's
+ * status for it (130); run again, it finishes the card. */
+static void
+test_interrupt_and_resume (void)
+{
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *catalog_path = g_build_filename (dir, "catalog.atelier", NULL);
+  g_autofree char *library = g_build_filename (dir, "Library", NULL);
+  g_autofree char *backup = g_build_filename (dir, "Backup", NULL);
+  g_autoptr(GHashTable) card_hashes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) p = NULL;
+  g_autofree char *card = NULL;
+  AtTestCardInfo info;
+  gint64 deadline;
+
+  g_assert_cmpint (g_mkdir (library, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (backup, 0755), ==, 0);
+  card = at_test_card_make (dir, "EOS_R5", 120, 1536 * 1024, AT_TEST_CARD_RAW | AT_TEST_CARD_SIDECARS, &info);
+  card_hashes = at_test_hash_tree (card, TRUE);
+
+  p = spawn_ingest (card, catalog_path, library, backup);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!has_a_file (library) && g_get_monotonic_time () < deadline)
+    g_usleep (2000);
+  g_subprocess_send_signal (p, SIGINT);
+  g_assert_true (g_subprocess_wait (p, NULL, &error));
+  g_assert_true (g_subprocess_get_if_exited (p));
+  g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 130);
+  g_clear_object (&p);
+  /* stopped short of the card's end */
+  {
+    g_autoptr(GHashTable) got = at_test_hash_tree (library, TRUE);
+
+    g_assert_cmpuint (g_hash_table_size (got), <, info.n_files);
+  }
+
+  p = spawn_ingest (card, catalog_path, library, backup);
+  g_assert_true (g_subprocess_wait_check (p, NULL, &error));
+  g_assert_no_error (error);
+  at_test_assert_imported_once (card_hashes, library, info.n_files);
+  at_test_assert_imported_once (card_hashes, backup, info.n_files);
+  at_test_rm_rf (dir);
+}
+
 static void
 test_kill_and_resume (void)
 {
@@ -139,5 +201,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_assert_true (at_vips_init (NULL));
   g_test_add_func ("/ingest/kill-and-resume", test_kill_and_resume);
+  g_test_add_func ("/ingest/interrupt-and-resume", test_interrupt_and_resume);
   return g_test_run ();
 }

@@ -902,7 +902,7 @@ test_cli_interrupted (void)
   at_test_s3_make_bucket (direct);
   at_test_s3_set_env (NULL);
   /* without a catalog nothing could resume it: taken off the server before the process ends */
-  g_assert_cmpint (interrupt_put (slow, NULL, src, "gone.mov", FALSE, FALSE, &said), ==, 1);
+  g_assert_cmpint (interrupt_put (slow, NULL, src, "gone.mov", FALSE, FALSE, &said), ==, 130);
   g_assert_nonnull (strstr (said, "nothing of it is left on the server"));
   g_assert_cmpuint (unfinished_uploads ("interrupted"), ==, 0);
   g_clear_pointer (&said, g_free);
@@ -910,7 +910,7 @@ test_cli_interrupted (void)
   /* with one it pauses, and the same command sends the rest */
   g_object_unref (at_catalog_open (catalog_path, AT_CATALOG_OPEN_CREATE, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (interrupt_put (slow, catalog_path, src, "kept.mov", FALSE, FALSE, &said), ==, 1);
+  g_assert_cmpint (interrupt_put (slow, catalog_path, src, "kept.mov", FALSE, FALSE, &said), ==, 130);
   g_assert_nonnull (strstr (said, "Paused"));
   g_assert_cmpuint (unfinished_uploads ("interrupted"), ==, 1);
   {
@@ -929,7 +929,7 @@ test_cli_interrupted (void)
   /* the link gone: the abort fails after its retries, and it says so; a
    * second Ctrl-C does not wait for them */
   slow = at_test_s3_proxy (s3, 0, 0, 300);
-  g_assert_cmpint (interrupt_put (slow, NULL, src, "cut.mov", TRUE, FALSE, &said), ==, 1);
+  g_assert_cmpint (interrupt_put (slow, NULL, src, "cut.mov", TRUE, FALSE, &said), ==, 130);
   g_assert_nonnull (strstr (said, "could not be taken off the server"));
   g_clear_pointer (&said, g_free);
   slow = at_test_s3_proxy (s3, 0, 0, 300);
