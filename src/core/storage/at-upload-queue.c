@@ -358,7 +358,10 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
     {
       g_debug ("%s: %s", at_transfer_get_name (j->transfer), error->message);
       g_free (self->last_error);
-      self->last_error = g_strdup_printf ("%s: %s", at_transfer_get_name (j->transfer), error->message);
+      /* (most messages name the file already: not twice) */
+      self->last_error = strstr (error->message, at_transfer_get_name (j->transfer)) != NULL
+                           ? g_strdup (error->message)
+                           : g_strdup_printf ("%s: %s", at_transfer_get_name (j->transfer), error->message);
       self->progress.files_failed++;
     }
   remove_transfer (self, j->transfer);
