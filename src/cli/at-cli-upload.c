@@ -119,5 +119,12 @@ at_cli_upload (int argc, char **argv)
       g_printerr ("atelier-cli: %s\n", _("Paused: the same command goes on where it stopped."));
       return at_cli_stopped_status ();
     }
+  if (at_upload_queue_get_waiting (queue, NULL) != NULL)
+    {
+      /* the link, the server or the setup: nothing failed, all waits */
+      g_printerr ("atelier-cli: %s\n%s\n", at_upload_queue_get_waiting (queue, NULL),
+                  _("Stopped: the same command goes on where it stopped."));
+      return AT_CLI_FAILED;
+    }
   return p.files_failed == 0 ? AT_CLI_OK : AT_CLI_FAILED;
 }

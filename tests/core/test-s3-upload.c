@@ -243,7 +243,7 @@ put_unrecorded_part (AtS3Client *client, const char *catalog_path, GBytes *file,
         break;
     }
   bytes = g_bytes_new_from_bytes (file, (n - 1) * part_size, MIN (part_size, g_bytes_get_size (file) - (n - 1) * part_size));
-  at_s3_client_multipart_put_part (client, "big/wedding.tif", id, n, bytes, NULL, NULL, at_test_async_done, &r);
+  at_s3_client_multipart_put_part (client, "big/wedding.tif", id, n, bytes, NULL, NULL, NULL, at_test_async_done, &r);
   etag = at_s3_client_multipart_put_part_finish (client, at_test_async_wait (&r), &error);
   g_assert_no_error (error);
   g_assert_nonnull (etag);

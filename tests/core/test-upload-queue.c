@@ -26,13 +26,11 @@ drained_cb (AtUploadQueue *queue, gboolean *done)
   *done = TRUE;
 }
 
+/* Paused once the server holds a part (an AtTestS3Parts). */
 static void
-pause_after_first_part (AtUploadQueue *queue, gpointer data)
+pause_once_a_part_is_stored (AtUploadQueue *queue, gpointer data)
 {
-  AtUploadProgress p;
-
-  at_upload_queue_get_progress (queue, &p);
-  if (p.bytes_done >= 5 * MIB)
+  if (at_test_s3_more_parts (data))
     at_upload_queue_pause (queue);
 }
 
@@ -56,6 +54,7 @@ test_queue (void)
   g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
   g_autoptr(GPtrArray) objects = NULL;
   gint64 before, after, parts_before, parts_after, files;
+  AtTestS3Parts first_part = { s3, 0 };
   gboolean done = FALSE;
   guint queued = 0;
   gulong pauser;
@@ -83,12 +82,14 @@ test_queue (void)
   g_assert_cmpint (queued, ==, files);
 
   g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
-  pauser = g_signal_connect (queue, "changed", G_CALLBACK (pause_after_first_part), NULL);
+  at_test_s3_part_bytes (s3, &first_part.parts);
+  pauser = g_signal_connect (queue, "changed", G_CALLBACK (pause_once_a_part_is_stored), &first_part);
   at_upload_queue_start (queue);
   at_test_wait_until (at_test_flag_is_set, &done, 60);
   g_assert_true (at_catalog_flush (catalog, NULL));
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'paused'"), >, 0);
-  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_parts"), >, 0);
+  /* (the server's list of parts wins over the record, which a pause may cut short) */
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE multipart_id IS NOT NULL"), >, 0);
 
   /* on again, straight to the server */
   g_signal_handler_disconnect (queue, pauser);
@@ -458,6 +459,231 @@ test_changed_goes_again (void)
   at_test_rm_rf (dir);
 }
 
+typedef struct
+{
+  AtCatalog  *catalog;
+  const char *library;
+  gboolean    added;
+  double      fastest;
+  gboolean    known_early;   /* a speed known before the end */
+} Running;
+
+/* Once bytes go: two originals of another project are queued. */
+static void
+add_while_running (AtUploadQueue *queue, gpointer data)
+{
+  Running *r = data;
+  g_autoptr(GError) error = NULL;
+  AtUploadProgress p;
+
+  at_upload_queue_get_progress (queue, &p);
+  if (r->added || p.bytes_done == 0)
+    return;
+  r->added = TRUE;
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("late-%u.jpg", i);
+      g_autofree char *path = g_build_filename (r->library, name, NULL);
+
+      g_bytes_unref (at_test_random_file (path, 300000));
+      add_original (r->catalog, "P-2026-002", name, 300000);
+    }
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-002", NULL, &error));
+  g_assert_no_error (error);
+  at_upload_queue_start (queue);
+}
+
+/* Files queued while the queue runs join its totals: its end reads "5 of
+ * 5 files", all bytes, not "5 of 3". */
+static void
+test_added_while_running (void)
+{
+  g_autoptr(GError) error = NULL;
+  AtTestS3 *slow = at_test_s3_proxy (s3, 0, 0, 300);
+  g_autoptr(AtS3Client) c = at_test_s3_client (slow->endpoint, "added", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 3);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
+  Running r = { catalog, library, FALSE, 0, FALSE };
+  AtUploadProgress p;
+  gboolean done = FALSE;
+
+  at_test_s3_make_bucket (c);
+  g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
+  g_signal_connect (queue, "changed", G_CALLBACK (add_while_running), &r);
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", NULL, &error));
+  at_upload_queue_start (queue);
+  at_test_wait_until (at_test_flag_is_set, &done, 30);
+  g_assert_true (r.added);
+  at_upload_queue_get_progress (queue, &p);
+  g_assert_cmpuint (p.files_done, ==, 5);
+  g_assert_cmpuint (p.files_total, ==, 5);
+  g_assert_cmpint (p.bytes_done, ==, p.bytes_total);
+  g_assert_cmpint (p.bytes_total, ==, at_test_sql_int (catalog, "SELECT sum(size_bytes) FROM uploads"));
+  at_test_s3_stop (slow);
+  at_test_rm_rf (dir);
+}
+
+static void
+fastest_seen (AtUploadQueue *queue, gpointer data)
+{
+  Running *r = data;
+  AtUploadProgress p;
+
+  at_upload_queue_get_progress (queue, &p);
+  r->fastest = MAX (r->fastest, p.bytes_per_second);
+  r->known_early |= p.bytes_per_second > 0 && p.bytes_done < p.bytes_total;
+}
+
+/* A resumed file: the parts the server has are in the totals, not in the
+ * speed (which would say "0 s left" at first); and the speed is known
+ * while a part goes, not only when it ends. */
+static void
+test_speed_after_resume (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "resumed-speed", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 1);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autofree char *rel = at_test_sql_text (catalog, "SELECT library_path FROM photo_files LIMIT 1");
+  g_autofree char *path = g_build_filename (library, rel, NULL);
+  g_autoptr(GBytes) bytes = at_test_random_file (path, 12 * MIB);
+  g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
+  Running r = { 0 };
+  AtTestS3Parts before = { s3, 0 };
+  AtUploadProgress p;
+  gboolean done = FALSE;
+  gulong pauser;
+
+  at_test_s3_make_bucket (c);
+  /* (its parts, 8 and 4 MiB, go at once: the 4 MiB one is stored first) */
+  at_s3_client_set_upload_limit (c, 2000000);
+  g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
+  at_test_s3_part_bytes (s3, &before.parts);
+  pauser = g_signal_connect (queue, "changed", G_CALLBACK (pause_once_a_part_is_stored), &before);
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", NULL, &error));
+  at_upload_queue_start (queue);
+  at_test_wait_until (at_test_flag_is_set, &done, 60);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE multipart_id IS NOT NULL"), ==, 1);
+  g_signal_handler_disconnect (queue, pauser);
+
+  g_signal_connect (queue, "changed", G_CALLBACK (fastest_seen), &r);
+  done = FALSE;
+  at_upload_queue_start (queue);
+  at_test_wait_until (at_test_flag_is_set, &done, 60);
+  at_upload_queue_get_progress (queue, &p);
+  g_assert_cmpuint (p.files_done, ==, 1);
+  g_test_message ("fastest: %.1f MB/s under a 2 MB/s limit", r.fastest / 1e6);
+  g_assert_cmpfloat (r.fastest, <, 2 * 2000000);
+  /* and it was known while the last 8 MiB part went: parts tell their progress as they go */
+  g_assert_true (r.known_early);
+  {
+    g_autofree char *key = at_test_sql_text (catalog, "SELECT object_key FROM uploads");
+    at_test_s3_assert_stored (c, key, bytes, dir);
+  }
+  at_test_rm_rf (dir);
+}
+
+static void
+cut_link_once_sending (AtUploadQueue *queue, gpointer data)
+{
+  AtTestS3 **proxy = data;
+  AtUploadProgress p;
+
+  at_upload_queue_get_progress (queue, &p);
+  if (*proxy != NULL && p.bytes_done > 0)
+    at_test_s3_stop (g_steal_pointer (proxy));
+}
+
+/* The link, the server or the setup stopping a queue is not the files'
+ * fault: none is marked failed, they wait (paused), and the queue tries
+ * again by itself. A bucket missing (then made): all go on the next try,
+ * with nobody pressing anything. The link cut mid-run: the run stops at
+ * once, its files paused, and says why. */
+static void
+test_waits_for_the_link (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "made-later", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 3);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
+  AtTestS3 *slow = at_test_s3_proxy (s3, 0, 0, 300);
+  g_autoptr(AtS3Client) cut = at_test_s3_client (slow->endpoint, "cut", AT_TEST_S3_SECRET);
+  g_autoptr(AtS3Client) direct = at_test_s3_client (s3->endpoint, "cut", AT_TEST_S3_SECRET);
+  g_autoptr(AtCatalog) other = NULL;
+  g_autoptr(AtUploadQueue) cut_queue = NULL;
+  g_autofree char *other_dir = at_test_make_tmpdir ();
+  g_autofree char *other_library = g_build_filename (other_dir, "library", NULL);
+  AtUploadProgress p;
+  gboolean done = FALSE;
+  gint64 seconds = 0;
+
+  at_s3_client_set_retries (c, 2, 10);
+  at_upload_queue_set_retry (queue, 1);
+  g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", NULL, &error));
+  g_assert_no_error (error);
+  at_upload_queue_start (queue);
+  at_test_wait_until (at_test_flag_is_set, &done, 30);
+  g_assert_nonnull (at_upload_queue_get_waiting (queue, &seconds));
+  g_assert_nonnull (strstr (at_upload_queue_get_waiting (queue, NULL), "no bucket"));
+  g_assert_cmpint (seconds, >=, 0);
+  g_assert_cmpint (seconds, <=, 1);
+  at_upload_queue_get_progress (queue, &p);
+  g_assert_cmpuint (p.files_failed, ==, 0);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'failed'"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'paused'"), >=, 1);
+  /* the bucket made: the next try, by itself, sends them all */
+  at_test_s3_make_bucket (c);
+  done = FALSE;
+  at_test_wait_until (at_test_flag_is_set, &done, 30);
+  if (at_upload_queue_get_waiting (queue, NULL) != NULL)
+    {
+      /* (a try that began before the bucket was there) */
+      done = FALSE;
+      at_test_wait_until (at_test_flag_is_set, &done, 30);
+    }
+  g_assert_null (at_upload_queue_get_waiting (queue, NULL));
+  at_upload_queue_get_progress (queue, &p);
+  g_assert_cmpuint (p.files_done, ==, 3);
+  g_assert_cmpuint (p.files_failed, ==, 0);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 3);
+
+  /* the link cut while a file goes in parts: paused, not failed, and why */
+  other = at_test_demo_catalog (other_dir, 3);
+  {
+    g_autofree char *rel = at_test_sql_text (other, "SELECT library_path FROM photo_files ORDER BY library_path LIMIT 1");
+    g_autofree char *big = g_build_filename (other_library, rel, NULL);
+    g_bytes_unref (at_test_random_file (big, 20 * MIB));
+  }
+  at_test_s3_make_bucket (direct);
+  at_s3_client_set_retries (cut, 2, 10);
+  cut_queue = at_upload_queue_new (other, cut, other_library);
+  g_signal_connect (cut_queue, "drained", G_CALLBACK (drained_cb), &done);
+  g_signal_connect (cut_queue, "changed", G_CALLBACK (cut_link_once_sending), &slow);
+  g_assert_true (at_upload_queue_add_project (cut_queue, "P-2026-001", NULL, &error));
+  done = FALSE;
+  at_upload_queue_start (cut_queue);
+  at_test_wait_until (at_test_flag_is_set, &done, 60);
+  g_assert_null (slow);
+  g_assert_nonnull (strstr (at_upload_queue_get_waiting (cut_queue, &seconds), "cannot be reached"));
+  g_assert_cmpint (seconds, ==, -1);
+  at_upload_queue_get_progress (cut_queue, &p);
+  g_assert_cmpuint (p.files_failed, ==, 0);
+  g_assert_true (at_catalog_flush (other, NULL));
+  g_assert_cmpint (at_test_sql_int (other, "SELECT count(*) FROM uploads WHERE status = 'failed'"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (other, "SELECT count(*) FROM uploads WHERE status = 'paused'"), >=, 1);
+  at_test_rm_rf (other_dir);
+  at_test_rm_rf (dir);
+}
+
 static void
 pause_and_resume (AtUploadQueue *queue, gpointer data)
 {
@@ -554,6 +780,9 @@ main (int argc, char **argv)
   g_test_add_func ("/upload-queue/cli-interrupted", test_cli_upload_interrupted);
   g_test_add_func ("/upload-queue/failed-waits-for-retry", test_failed_waits_for_retry);
   g_test_add_func ("/upload-queue/changed-goes-again", test_changed_goes_again);
+  g_test_add_func ("/upload-queue/waits-for-the-link", test_waits_for_the_link);
+  g_test_add_func ("/upload-queue/added-while-running", test_added_while_running);
+  g_test_add_func ("/upload-queue/speed-after-resume", test_speed_after_resume);
   g_test_add_func ("/upload-queue/resume-while-pausing", test_resume_while_pausing);
   g_test_add_func ("/upload-queue/relative-library", test_relative_library);
   status = g_test_run ();

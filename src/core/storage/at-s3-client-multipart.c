@@ -21,6 +21,7 @@ typedef struct
   GBytes *body;
   char   *sha256_hex;
   char   *sha256_b64;
+  gssize *sent;        /* (atomic) a part's bytes written, for its progress; may be NULL */
 } Multi;
 
 static void
@@ -103,6 +104,13 @@ at_s3_client_multipart_start_finish (AtS3Client    *self,
 
 /* ---- one part ---- */
 
+/* On the thread that sends (see send_thread in at-s3-client.c). */
+static void
+part_wrote (SoupMessage *msg, guint chunk, gpointer sent)
+{
+  g_atomic_pointer_add ((gssize *) sent, (gssize) chunk);
+}
+
 static SoupMessage *
 part_build (AtS3Client *self, gpointer data, GError **error)
 {
@@ -112,7 +120,15 @@ part_build (AtS3Client *self, gpointer data, GError **error)
   SoupMessage *msg = _at_s3_request_new (self, "PUT", m->key, query, 2, m->sha256_hex, extra, 1, error);
 
   if (msg != NULL)
-    _at_s3_set_upload_body (self, msg, m->body, NULL, 0);
+    {
+      _at_s3_set_upload_body (self, msg, m->body, NULL, 0);
+      if (m->sent != NULL)
+        {
+          /* each try counts from 0 */
+          g_atomic_pointer_set (m->sent, 0);
+          g_signal_connect (msg, "wrote-body-data", G_CALLBACK (part_wrote), m->sent);
+        }
+    }
   return msg;
 }
 
@@ -123,6 +139,7 @@ at_s3_client_multipart_put_part (AtS3Client          *self,
                                  guint                number,
                                  GBytes              *bytes,
                                  const guint8        *sha256,
+                                 gssize              *sent,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
@@ -131,6 +148,7 @@ at_s3_client_multipart_put_part (AtS3Client          *self,
 
   m->key = g_strdup (key);
   m->upload_id = g_strdup (upload_id);
+  m->sent = sent;
   m->number = g_strdup_printf ("%u", number);
   m->body = g_bytes_ref (bytes);
   multi_hash (m, sha256);

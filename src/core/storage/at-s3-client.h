@@ -26,6 +26,11 @@ typedef enum {
   AT_S3_ERROR_BAD_KEY,      /* an object key that cannot be sent as it is (empty, too long, a "." or ".." step) */
 } AtS3Error;
 
+/* Whether @error is one every transfer would meet now, not this file's
+ * own: the link or the server down, or the setup wrong (keys, bucket,
+ * clock, endpoint). A queue waits on it instead of failing its files. */
+gboolean at_s3_error_stops_all (const GError *error);
+
 /* An object of a listing, or a part of a multipart upload (@part its
  * number, @key NULL). */
 typedef struct
@@ -170,7 +175,8 @@ GPtrArray  *at_s3_client_list_finish  (AtS3Client           *self,
  * of an upload whose parts carry a SHA-256 (x-amz-checksum-algorithm
  * SHA256, as AWS wants it declared); a part's @bytes go with theirs
  * (@sha256, 32 bytes, or NULL to work it out here) and it returns the
- * part's ETag; complete takes the ETags and the SHA-256s (base64) of parts
+ * part's ETag (@sent, if not NULL, counts the bytes written, atomically,
+ * from 0 at each try); complete takes the ETags and the SHA-256s (base64) of parts
  * 1..@n_parts. */
 void        at_s3_client_multipart_start (AtS3Client        *self,
                                        const char           *key,
@@ -186,6 +192,7 @@ void        at_s3_client_multipart_put_part (AtS3Client     *self,
                                        guint                 number,
                                        GBytes               *bytes,
                                        const guint8         *sha256,
+                                       gssize               *sent,
                                        GCancellable         *cancellable,
                                        GAsyncReadyCallback   callback,
                                        gpointer              user_data);

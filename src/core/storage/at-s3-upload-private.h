@@ -49,10 +49,23 @@ struct _AtS3Upload
   guint         resumed;
   goffset       sent_now;
   goffset       done_bytes;  /* of parts taken, this run or before */
+  GPtrArray    *sending;     /* the parts under way: what they have written counts in the progress */
+  goffset       told;        /* the progress last told (it never goes back within a run) */
+  GSource      *tick;        /* tells the progress while parts are under way */
   GError       *failure;
 };
 
 const char *_at_s3_upload_bucket         (AtS3Upload          *self);
+/* (at-s3-upload-parts.c) Reads and sends the parts not taken yet,
+ * @parallel at a time; then completes (or finishes, on a failure or a
+ * stop). */
+void        _at_s3_upload_schedule       (AtS3Upload          *self);
+/* The parts all taken: the file checked again, the upload completed. */
+void        _at_s3_upload_complete       (AtS3Upload          *self);
+/* The progress: the parts taken and the bytes the parts under way have
+ * written; @restart: from 0 (a new upload). */
+void        _at_s3_upload_tell_parts     (AtS3Upload          *self,
+                                          gboolean             restart);
 /* The run's end: its record, then its answer (at-s3-upload.c). */
 void        _at_s3_upload_finish         (AtS3Upload          *self);
 /* (at-s3-upload-single.c) One PUT, of what was read ahead if it is still

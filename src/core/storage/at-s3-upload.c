@@ -105,7 +105,6 @@ at_s3_upload_get_left_on_server (AtS3Upload *self)
 
 /* ---- a run ---- */
 
-static void schedule (AtS3Upload *self);
 
 static void
 on_cancelled (GCancellable *cancellable, gpointer data)
@@ -156,7 +155,7 @@ started_recorded (GObject *source, GAsyncResult *result, gpointer data)
     self->failure = error;
   else
     self->has_row = TRUE;   /* begun again (start_again), the record is updated, not made twice */
-  schedule (self);
+  _at_s3_upload_schedule (self);
 }
 
 /* The start is let finish a while after a cancel: its answer names an
@@ -218,7 +217,7 @@ started_cb (GObject *source, GAsyncResult *result, gpointer data)
     }
   if (self->catalog == NULL)
     {
-      schedule (self);
+      _at_s3_upload_schedule (self);
       return;
     }
   if (!self->has_row)
@@ -258,9 +257,8 @@ listed_cb (GObject *source, GAsyncResult *result, gpointer data)
   else
     g_debug ("%s: the server did not list the parts (%s): the catalog's record stands", self->key, error->message);
   g_debug ("%s: resuming, %u of %u parts on the server", self->key, self->resumed, self->n_parts);
-  if (self->progress != NULL)
-    self->progress (self->done_bytes, self->size, self->progress_data);
-  schedule (self);
+  _at_s3_upload_tell_parts (self, TRUE);
+  _at_s3_upload_schedule (self);
 }
 
 static void
@@ -286,130 +284,6 @@ prepared_cb (GObject *source, GAsyncResult *result, gpointer data)
     start_multipart (self);
   else
     at_s3_client_multipart_list_parts (self->client, self->key, self->upload_id, cancellable, listed_cb, self);
-}
-
-/* ---- parts ---- */
-
-typedef struct
-{
-  AtS3Upload *self;
-  guint       number;
-  GBytes     *bytes;
-  guint8      sha256[32];
-} Part;
-
-static void
-part_free (gpointer data)
-{
-  Part *p = data;
-
-  g_object_unref (p->self);
-  g_clear_pointer (&p->bytes, g_bytes_unref);
-  g_free (p);
-}
-
-/* On a worker: the part's bytes and their SHA-256, a mebibyte at a time
- * while it is in the cache. The memory is reused for the next parts (see
- * at-s3-memory.c): from malloc, parts of 8 MiB stayed resident in the
- * threads' arenas. */
-static void
-read_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  Part *p = data;
-  AtS3Upload *self = p->self;
-  goffset offset = (goffset) (p->number - 1) * self->part_size;
-  gsize want = (gsize) MIN ((goffset) self->part_size, self->size - offset), got = 0, capacity = 0;
-  guint8 *buffer = at_s3_memory_take (want, &capacity);
-  AtS3Sha256 *sum;
-  int fd;
-
-  if (buffer == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NO_SPACE, _("Out of memory for a part of “%s”"), self->path);
-      return;
-    }
-  sum = at_s3_sha256_new ();
-  fd = open (self->path, O_RDONLY | O_CLOEXEC);
-  while (fd >= 0 && got < want)
-    {
-      ssize_t n = pread (fd, buffer + got, MIN (want - got, 1 << 20), offset + got);
-      if (n <= 0 && !(n < 0 && errno == EINTR))
-        break;
-      if (n > 0)
-        {
-          at_s3_sha256_update (sum, buffer + got, (gsize) n);
-          got += (gsize) n;
-        }
-    }
-  if (fd >= 0)
-    close (fd);
-  at_s3_sha256_finish (sum, p->sha256);
-  if (got < want)
-    {
-      at_s3_memory_give (buffer, capacity);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot read “%s” (did it shrink?)"), self->path);
-      return;
-    }
-  p->bytes = at_s3_memory_bytes (buffer, capacity, want);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-part_done (AtS3Upload *self, GError *error)
-{
-  self->in_flight--;
-  if (error != NULL)
-    {
-      if (self->failure == NULL)
-        self->failure = error;
-      else
-        g_error_free (error);
-      /* one part failed for good: the others stop, the record stays for a resume */
-      g_cancellable_cancel (self->stop);
-    }
-  schedule (self);
-}
-
-static void
-part_sent (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(GTask) task = data;
-  Part *p = g_task_get_task_data (task);
-  AtS3Upload *self = p->self;
-  GError *error = NULL;
-  char *etag = at_s3_client_multipart_put_part_finish (self->client, result, &error);
-
-  if (etag != NULL)
-    {
-      gsize size = g_bytes_get_size (p->bytes);
-
-      self->etags->pdata[p->number - 1] = etag;
-      g_free (self->sums->pdata[p->number - 1]);
-      self->sums->pdata[p->number - 1] = g_base64_encode (p->sha256, sizeof p->sha256);
-      self->sent_now += size;
-      self->done_bytes += size;
-      _at_s3_upload_record_part (self, p->number, size, etag, self->sums->pdata[p->number - 1]);
-      if (self->progress != NULL)
-        self->progress (self->done_bytes, self->size, self->progress_data);
-    }
-  part_done (self, error);
-}
-
-static void
-part_read (GObject *source, GAsyncResult *result, gpointer data)
-{
-  GTask *task = G_TASK (result);
-  Part *p = g_task_get_task_data (task);
-  AtS3Upload *self = p->self;
-  GError *error = NULL;
-
-  if (!g_task_propagate_boolean (task, &error))
-    {
-      part_done (self, error);
-      return;
-    }
-  at_s3_client_multipart_put_part (self->client, self->key, self->upload_id, p->number, p->bytes, p->sha256, self->stop,
-                                   part_sent, g_object_ref (task));
 }
 
 static void
@@ -442,8 +316,8 @@ checked_cb (GObject *source, GAsyncResult *result, gpointer data)
   _at_s3_upload_finish (self);
 }
 
-static void
-complete (AtS3Upload *self)
+void
+_at_s3_upload_complete (AtS3Upload *self)
 {
   goffset size;
   gint64 mtime;
@@ -471,34 +345,6 @@ complete (AtS3Upload *self)
                                    self->n_parts, NULL, checked_cb, self);
 }
 
-static void
-schedule (AtS3Upload *self)
-{
-  if (self->failure != NULL || g_cancellable_is_cancelled (g_task_get_cancellable (self->task)))
-    {
-      if (self->in_flight == 0)
-        _at_s3_upload_finish (self);
-      return;
-    }
-  while (self->in_flight < self->parallel && self->next < self->n_parts)
-    {
-      guint i = self->next++;
-      Part *p;
-      g_autoptr(GTask) read = NULL;
-
-      if (self->etags->pdata[i] != NULL)
-        continue;
-      p = g_new0 (Part, 1);
-      p->self = g_object_ref (self);
-      p->number = i + 1;
-      read = g_task_new (self, self->stop, part_read, NULL);
-      g_task_set_task_data (read, p, part_free);
-      self->in_flight++;
-      g_task_run_in_thread (read, read_thread);
-    }
-  if (self->in_flight == 0 && self->next >= self->n_parts)
-    complete (self);
-}
 
 /* The server has forgotten the multipart upload this run went on with (it
  * was aborted elsewhere, or a lifecycle rule cleared it): the parts it had
@@ -524,8 +370,7 @@ start_again (AtS3Upload *self)
   self->done_bytes = 0;
   /* the stop of the parts that failed has fired: a new one for the new parts */
   watch_stop (self, cancellable);
-  if (self->progress != NULL)
-    self->progress (0, self->size, self->progress_data);
+  _at_s3_upload_tell_parts (self, TRUE);
   start_multipart (self);
   return TRUE;
 }
@@ -641,12 +486,14 @@ _at_s3_upload_finish (AtS3Upload *self)
   else
     {
       /* a file changed meanwhile is not a failure: it waits to go again,
-       * whole; another failure keeps the parts for a resume, if there is a
-       * catalog to resume from */
+       * whole; nor is the link or the server down, or the setup wrong: it
+       * waits, paused; another failure keeps the parts for a resume, if
+       * there is a catalog to resume from */
       gboolean changed = g_error_matches (self->failure, AT_S3_ERROR, AT_S3_ERROR_CHANGED);
       gboolean gone = g_error_matches (self->failure, AT_S3_ERROR, AT_S3_ERROR_UPLOAD_GONE);
 
-      _at_s3_upload_record_end (self, changed ? "queued" : "failed", self->failure->message);
+      _at_s3_upload_record_end (self, changed ? "queued" : at_s3_error_stops_all (self->failure) ? "paused" : "failed",
+                                self->failure->message);
       answer (self, task, g_steal_pointer (&self->failure), (changed || self->catalog == NULL) && !gone);
     }
 }
@@ -704,6 +551,7 @@ at_s3_upload_finalize (GObject *object)
   g_free (self->identity);
   g_clear_pointer (&self->etags, g_ptr_array_unref);
   g_clear_pointer (&self->sums, g_ptr_array_unref);
+  g_ptr_array_unref (self->sending);   /* (empty: each part holds the upload) */
   g_clear_error (&self->failure);
   G_OBJECT_CLASS (at_s3_upload_parent_class)->finalize (object);
 }
@@ -719,4 +567,5 @@ at_s3_upload_init (AtS3Upload *self)
 {
   self->part_size = AT_S3_DEFAULT_PART_SIZE;
   self->parallel = 4;
+  self->sending = g_ptr_array_new ();
 }

@@ -168,6 +168,14 @@ _at_s3_set_transport_error (GError **error, GError *cause)
 
 
 gboolean
+at_s3_error_stops_all (const GError *error)
+{
+  return error != NULL && error->domain == AT_S3_ERROR &&
+         (error->code == AT_S3_ERROR_OFFLINE || error->code == AT_S3_ERROR_SERVER || error->code == AT_S3_ERROR_AUTH ||
+          error->code == AT_S3_ERROR_NOT_FOUND || error->code == AT_S3_ERROR_CLOCK || error->code == AT_S3_ERROR_CONFIG);
+}
+
+gboolean
 _at_s3_error_is_transient (const GError *error)
 {
   return g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_OFFLINE) ||

@@ -33,6 +33,7 @@ struct _AtUploadQueue
   GHashTable       *busy;        /* upload id -> Job, under way */
   GHashTable       *ended;       /* upload ids this run is done with (their records may lag) */
   GHashTable       *changes;     /* upload id -> how often its file changed under it this run */
+  GHashTable       *counted;     /* upload ids in this run's totals */
   GListStore       *transfers;
   AtUploadProgress  progress;
   gint64            rate_at;     /* when bytes_per_second was last worked out */
@@ -42,6 +43,11 @@ struct _AtUploadQueue
   gboolean          held;        /* paused by a person: only they resume it */
   gboolean          restart;     /* started again while a pause was still ending */
   char             *last_error;  /* the last file that failed, and why */
+  char             *waiting;     /* why the run stopped: the link, the server or the setup */
+  guint             retry_first; /* seconds before trying again by itself after that; 0: it does not */
+  guint             retry_seconds;
+  gint64            retry_at;
+  guint             retry_id;
   struct _Job      *ahead;       /* the next file, read while the others go */
 };
 
@@ -61,6 +67,7 @@ typedef struct _Job
   AtS3Upload    *upload;
   AtTransfer    *transfer;
   gint64         counted;     /* bytes of it counted in progress.bytes_done */
+  gboolean       reported;    /* its first progress came */
 } Job;
 
 static void
@@ -90,17 +97,27 @@ at_upload_queue_new (AtCatalog  *catalog,
   return self;
 }
 
+static void fill (AtUploadQueue *self);
+
 void
 at_upload_queue_set_concurrency (AtUploadQueue *self,
                                  guint          files)
 {
   self->concurrency = CLAMP (files, 1, 8);
+  /* more at once from now on (fewer: as files end) */
+  fill (self);
 }
 
 gboolean
 at_upload_queue_is_running (AtUploadQueue *self)
 {
   return self->running;
+}
+
+gboolean
+at_upload_queue_is_held (AtUploadQueue *self)
+{
+  return self->held;
 }
 
 AtS3Client *
@@ -277,8 +294,6 @@ at_upload_queue_watch (AtUploadQueue *self)
 
 /* ---- running ---- */
 
-static void fill (AtUploadQueue *self);
-
 static void
 job_progress (goffset done, goffset total, gpointer data)
 {
@@ -286,6 +301,13 @@ job_progress (goffset done, goffset total, gpointer data)
   AtUploadQueue *self = j->self;
   gint64 now = g_get_monotonic_time ();
 
+  /* (a resumed file's first report counts what the server had already:
+   * in the totals, not in the speed) */
+  if (!j->reported)
+    {
+      self->rate_bytes += done - j->counted;
+      j->reported = TRUE;
+    }
   /* the file as it is, not as the catalog last saw it */
   if (total != at_transfer_get_size (j->transfer))
     {
@@ -337,6 +359,7 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
 
   if (at_s3_upload_run_finish (AT_S3_UPLOAD (source), result, &error))
     {
+      self->retry_seconds = 0;
       self->progress.files_done++;
       self->progress.bytes_total += at_s3_upload_get_size (j->upload) - at_transfer_get_size (j->transfer);
       self->progress.bytes_done += at_s3_upload_get_size (j->upload) - j->counted;
@@ -354,6 +377,18 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
                            GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->changes, j->id)) + 1));
       self->progress.bytes_done -= j->counted;
     }
+  else if (at_s3_error_stops_all (error))
+    {
+      /* the link, the server or the setup: every file would fail alike.
+       * This one waits (paused, its parts kept), the others pause, and the
+       * queue tries again later */
+      g_debug ("%s: %s", at_transfer_get_name (j->transfer), error->message);
+      if (self->waiting == NULL)
+        self->waiting = g_strdup (error->message);
+      self->progress.bytes_done -= j->counted;
+      g_cancellable_cancel (self->pause);
+      g_clear_pointer (&self->ahead, job_free);
+    }
   else
     {
       g_debug ("%s: %s", at_transfer_get_name (j->transfer), error->message);
@@ -363,6 +398,8 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
                            ? g_strdup (error->message)
                            : g_strdup_printf ("%s: %s", at_transfer_get_name (j->transfer), error->message);
       self->progress.files_failed++;
+      /* what it did not send is not to come */
+      self->progress.bytes_total -= at_transfer_get_size (j->transfer) - j->counted;
     }
   remove_transfer (self, j->transfer);
   if (!again)
@@ -410,6 +447,28 @@ next_job (AtUploadQueue *self)
   return j;
 }
 
+static gboolean
+retry_cb (gpointer data)
+{
+  AtUploadQueue *self = data;
+
+  self->retry_id = 0;
+  if (!self->held && !self->running)
+    at_upload_queue_start (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The network came back: a queue waiting on it tries at once. */
+static void
+network_changed_cb (GNetworkMonitor *monitor, gboolean available, AtUploadQueue *self)
+{
+  if (available && self->retry_id != 0)
+    {
+      g_clear_handle_id (&self->retry_id, g_source_remove);
+      retry_cb (self);
+    }
+}
+
 static void
 fill (AtUploadQueue *self)
 {
@@ -445,6 +504,14 @@ fill (AtUploadQueue *self)
           at_upload_queue_start (self);
           return;
         }
+      if (self->waiting != NULL && self->retry_first > 0 && !self->held)
+        {
+          /* sooner first (a short drop), then less often */
+          self->retry_seconds = CLAMP (self->retry_seconds * 2, self->retry_first, self->retry_first * 20);
+          self->retry_at = g_get_monotonic_time () + (gint64) self->retry_seconds * G_USEC_PER_SEC;
+          g_clear_handle_id (&self->retry_id, g_source_remove);
+          self->retry_id = g_timeout_add_seconds (self->retry_seconds, retry_cb, self);
+        }
       g_signal_emit (self, signals[DRAINED], 0);
     }
 }
@@ -456,22 +523,61 @@ write_unpause (AtSqlConn *conn, gpointer data, GError **error)
                             (const char *) data);
 }
 
+/* Adds to the totals the rows this run has not counted: all of them when it
+ * starts, and then the files queued while it goes. (Files that failed
+ * before stay counted, as failed, until they are retried.) */
+static void
+count_new (AtUploadQueue *self)
+{
+  g_autoptr(GError) error = NULL;
+  AtSqlConn *conn = at_catalog_get_reader (self->catalog, &error);
+  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT id, size_bytes, status = 'failed' FROM uploads "
+                                                         "WHERE bucket = ?1 AND status IN ('queued', 'uploading', "
+                                                         "'paused', 'failed')", &error)
+                            : NULL;
+
+  if (stmt == NULL)
+    {
+      g_warning ("upload queue: %s", error->message);
+      return;
+    }
+  at_sql_bind_text (stmt, 1, at_s3_client_get_bucket (self->client));
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (!g_hash_table_add (self->counted, g_strdup (id)))
+        continue;
+      if (sqlite3_column_int (stmt, 2))
+        self->progress.files_failed++;
+      else
+        {
+          self->progress.files_total++;
+          self->progress.bytes_total += sqlite3_column_int64 (stmt, 1);
+        }
+    }
+  at_sql_stmt_release (stmt);
+}
+
 void
 at_upload_queue_start (AtUploadQueue *self)
 {
   g_autoptr(GError) error = NULL;
-  AtSqlConn *conn;
-  sqlite3_stmt *stmt;
 
   g_debug ("queue starts (%s)", self->running ? "running already" : "from rest");
   self->held = FALSE;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
   if (self->running)
     {
       /* a pause still ending: the files it stops start again once it has */
       if (g_cancellable_is_cancelled (self->pause))
         self->restart = TRUE;
       else
-        fill (self);
+        {
+          count_new (self);
+          g_signal_emit (self, signals[CHANGED], 0);
+          fill (self);
+        }
       return;
     }
   if (!at_catalog_write_sync (self->catalog, "uploads", write_unpause, (gpointer) at_s3_client_get_bucket (self->client),
@@ -481,24 +587,11 @@ at_upload_queue_start (AtUploadQueue *self)
   self->pause = g_cancellable_new ();
   g_hash_table_remove_all (self->ended);
   g_hash_table_remove_all (self->changes);
+  g_hash_table_remove_all (self->counted);
+  g_clear_pointer (&self->waiting, g_free);
   memset (&self->progress, 0, sizeof self->progress);
   self->progress.seconds_left = -1;
-  if ((conn = at_catalog_get_reader (self->catalog, NULL)) != NULL &&
-      (stmt = at_sql_conn_prepare (conn, "SELECT coalesce(sum(status <> 'failed'), 0), "
-                                         "coalesce(sum(CASE WHEN status <> 'failed' THEN size_bytes END), 0), "
-                                         "coalesce(sum(status = 'failed'), 0) FROM uploads WHERE bucket = ?1 "
-                                         "AND status IN ('queued', 'uploading', 'failed')", NULL)) != NULL)
-    {
-      at_sql_bind_text (stmt, 1, at_s3_client_get_bucket (self->client));
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          /* files that failed before stay counted until they are retried */
-          self->progress.files_total = (guint) sqlite3_column_int64 (stmt, 0);
-          self->progress.bytes_total = sqlite3_column_int64 (stmt, 1);
-          self->progress.files_failed = (guint) sqlite3_column_int64 (stmt, 2);
-        }
-      at_sql_stmt_release (stmt);
-    }
+  count_new (self);
   self->rate_at = g_get_monotonic_time ();
   self->rate_bytes = 0;
   self->running = TRUE;
@@ -510,6 +603,24 @@ const char *
 at_upload_queue_get_last_error (AtUploadQueue *self)
 {
   return self->last_error;
+}
+
+const char *
+at_upload_queue_get_waiting (AtUploadQueue *self,
+                             gint64        *seconds)
+{
+  if (seconds != NULL)
+    *seconds = self->retry_id != 0 ? MAX (0, (self->retry_at - g_get_monotonic_time ()) / G_USEC_PER_SEC) : -1;
+  return self->running ? NULL : self->waiting;
+}
+
+void
+at_upload_queue_set_retry (AtUploadQueue *self,
+                           guint          seconds)
+{
+  if (seconds > 0 && self->retry_first == 0)
+    g_signal_connect_object (g_network_monitor_get_default (), "network-changed", G_CALLBACK (network_changed_cb), self, 0);
+  self->retry_first = seconds;
 }
 
 static gboolean
@@ -536,6 +647,7 @@ at_upload_queue_pause (AtUploadQueue *self)
 {
   self->held = TRUE;
   self->restart = FALSE;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
   if (self->pause != NULL)
     g_cancellable_cancel (self->pause);
   g_clear_pointer (&self->ahead, job_free);
@@ -551,6 +663,7 @@ at_upload_queue_dispose (GObject *object)
   g_clear_object (&self->pause);
   g_clear_pointer (&self->ahead, job_free);
   g_clear_handle_id (&self->look_id, g_source_remove);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
   G_OBJECT_CLASS (at_upload_queue_parent_class)->dispose (object);
 }
 
@@ -562,11 +675,13 @@ at_upload_queue_finalize (GObject *object)
   g_hash_table_unref (self->busy);
   g_hash_table_unref (self->ended);
   g_hash_table_unref (self->changes);
+  g_hash_table_unref (self->counted);
   g_object_unref (self->transfers);
   g_clear_object (&self->catalog);
   g_clear_object (&self->client);
   g_free (self->library);
   g_free (self->last_error);
+  g_free (self->waiting);
   G_OBJECT_CLASS (at_upload_queue_parent_class)->finalize (object);
 }
 
@@ -590,6 +705,7 @@ at_upload_queue_init (AtUploadQueue *self)
   self->busy = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, job_free);
   self->ended = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->changes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->counted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->transfers = g_list_store_new (AT_TYPE_TRANSFER);
   self->progress.seconds_left = -1;
 }

@@ -60,10 +60,23 @@ void           at_upload_queue_start           (AtUploadQueue *self);
 void           at_upload_queue_pause           (AtUploadQueue *self);
 /* "IMG_0001.CR3: Cannot read …" of the last file that failed, or NULL. */
 const char    *at_upload_queue_get_last_error  (AtUploadQueue *self);
+/* Why the queue stopped, when the link, the server or the setup stopped it
+ * ("The storage server cannot be reached: …"; its files wait, paused, not
+ * failed), or NULL; @seconds: in how long it tries again by itself (-1:
+ * it does not; a start tries at once). */
+const char    *at_upload_queue_get_waiting     (AtUploadQueue *self,
+                                                gint64        *seconds);
+/* After such a stop, try again by itself @seconds later, then twice as
+ * long each time up to 20 times that, and as soon as the network comes
+ * back. 0 (the default): only a start tries again. */
+void           at_upload_queue_set_retry       (AtUploadQueue *self,
+                                                guint          seconds);
 /* The files that failed go in the queue again (a drive reconnected, say). */
 gboolean       at_upload_queue_retry_failed    (AtUploadQueue *self,
                                                 GError       **error);
 gboolean       at_upload_queue_is_running      (AtUploadQueue *self);
+/* Paused by at_upload_queue_pause(), until a start. */
+gboolean       at_upload_queue_is_held         (AtUploadQueue *self);
 void           at_upload_queue_get_progress    (AtUploadQueue *self,
                                                 AtUploadProgress *progress);
 /* The files under way, as AtTransfer. */
