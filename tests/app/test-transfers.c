@@ -146,8 +146,11 @@ test_transfers (void)
   g_signal_emit_by_name (pause, "clicked");
   at_test_wait_until (not_running, button, 20);
   g_assert_nonnull (at_test_find_button (popover, "_Resume"));
+  /* a pause outlasts a restart */
+  g_assert_true (g_settings_get_boolean (settings, "uploads-paused"));
   at_test_save_screenshot (popover, "transfers-paused.png");
   g_signal_emit_by_name (at_test_find_button (popover, "_Resume"), "clicked");
+  g_assert_false (g_settings_get_boolean (settings, "uploads-paused"));
   at_test_run_main_loop (200);
   at_test_wait_until (not_running, button, 60);
   g_assert_true (at_catalog_flush (catalog, NULL));
@@ -166,6 +169,22 @@ test_transfers (void)
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, files);
   at_test_run_main_loop (300);
   at_test_save_screenshot (popover, "transfers-done.png");
+
+  /* the link gone (a venue's Wi-Fi): nothing fails, the popover says the
+   * files wait and offers to try now */
+  at_test_s3_stop (g_steal_pointer (&slow));
+  at_s3_client_set_retries (at_upload_queue_get_client (at_transfers_button_get_queue (button)), 2, 10);
+  at_test_sql_exec (catalog, "UPDATE uploads SET status = 'queued' WHERE rowid = (SELECT min(rowid) FROM uploads)");
+  g_signal_emit_by_name (at_test_find_button (popover, "_Back Up"), "clicked");
+  at_test_run_main_loop (200);
+  at_test_wait_until (not_running, button, 30);
+  at_test_run_main_loop (200);
+  g_assert_nonnull (label_with (popover, "Nothing failed"));
+  g_assert_nonnull (at_test_find_button (popover, "_Try Now"));
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'failed'"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'paused'"), ==, 1);
+  at_test_save_screenshot (popover, "transfers-waiting.png");
 
   gtk_popover_popdown (GTK_POPOVER (popover));
 
@@ -190,6 +209,15 @@ test_transfers (void)
       g_assert_cmpuint (at_s3_client_get_upload_limit (client), ==, 2000000);
     }
     {
+      /* so does the number of files at once */
+      GtkSpinButton *files_spin = GTK_SPIN_BUTTON (at_test_find_widget_nth (prefs, GTK_TYPE_SPIN_BUTTON, 1));
+
+      g_assert_nonnull (files_spin);
+      gtk_spin_button_set_value (files_spin, 3);
+      g_assert_cmpint (g_settings_get_int (settings, "upload-files"), ==, 3);
+      g_assert_cmpuint (at_upload_queue_get_concurrency (at_transfers_button_get_queue (button)), ==, 3);
+    }
+    {
       AdwEntryRow *region = entry_row (prefs, "_Region");
       g_autofree char *applied = NULL;
       g_assert_nonnull (region);
@@ -204,12 +232,12 @@ test_transfers (void)
   }
   g_settings_reset (settings, "storage-region");
   g_settings_reset (settings, "upload-limit");
+  g_settings_reset (settings, "upload-files");
   g_settings_reset (settings, "storage-endpoint");
   g_settings_reset (settings, "storage-bucket");
   g_settings_reset (settings, "library-folder");
   gtk_window_destroy (GTK_WINDOW (window));
   at_test_run_main_loop (100);
-  at_test_s3_stop (slow);
   at_test_s3_stop (s3);
   at_test_rm_rf (dir);
 }

@@ -30,6 +30,7 @@ struct _AtPreferencesWindow
   AdwEntryRow  *access_row;
   AdwEntryRow  *secret_row;
   GtkSpinButton *limit_spin;
+  GtkSpinButton *files_spin;
 };
 
 G_DEFINE_FINAL_TYPE (AtPreferencesWindow, at_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -235,6 +236,7 @@ at_preferences_window_class_init (AtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, password_row);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, endpoint_row);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, limit_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, files_spin);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, bucket_row);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, region_row);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, access_row);
@@ -268,6 +270,7 @@ at_preferences_window_new (GSettings *settings)
   g_signal_connect_swapped (settings, "changed", G_CALLBACK (update_rows), self);
   update_rows (self);
   g_settings_bind (settings, "upload-limit", self->limit_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "upload-files", self->files_spin, "value", G_SETTINGS_BIND_DEFAULT);
   {
     g_autofree char *server = g_settings_get_string (settings, "sync-server");
     gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);

@@ -37,11 +37,14 @@ struct _AtTransfersButton
   AtUploadQueue  *queue;
   GPtrArray      *project_ids;
   char           *problem;
-  gboolean        paused;
   gboolean        updating;    /* the check set from the catalog, not by a person */
 };
 
 G_DEFINE_FINAL_TYPE (AtTransfersButton, at_transfers_button, ADW_TYPE_BIN)
+
+/* The first wait after the link or the server stopped the queue (then
+ * longer, up to 20 times that) */
+#define RETRY_SECONDS 15
 
 static char *
 setting_or_env (GSettings *settings, const char *key, const char *env)
@@ -72,11 +75,27 @@ describe (AtUploadProgress *p)
   return g_string_free (s, FALSE);
 }
 
+/* Paused by a person (and so across restarts, see remember_pause). */
+static gboolean
+is_paused (AtTransfersButton *self)
+{
+  return self->queue != NULL && at_upload_queue_is_held (self->queue);
+}
+
+static void
+remember_pause (AtTransfersButton *self)
+{
+  if (self->queue != NULL)
+    g_settings_set_boolean (self->settings, "uploads-paused", at_upload_queue_is_held (self->queue));
+}
+
 static void
 update (AtTransfersButton *self)
 {
   AtUploadProgress p = { 0 };
   gboolean running = self->queue != NULL && at_upload_queue_is_running (self->queue);
+  gboolean paused = is_paused (self);
+  const char *waiting = self->queue != NULL && !paused ? at_upload_queue_get_waiting (self->queue, NULL) : NULL;
   g_autofree char *text = NULL;
 
   if (self->queue != NULL)
@@ -86,7 +105,15 @@ update (AtTransfersButton *self)
                                    : _("Set the studio’s storage in Preferences (or AWS_* variables) to back up originals."));
   else if (running)
     text = describe (&p);
-  else if (self->paused)
+  else if (waiting != NULL)
+    /* not a failure: the files wait, and the queue tries again by itself */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%s\nNothing failed: %u of %u file is sent, the rest waits. Atelier tries "
+                                         "again by itself, and as soon as the network is back.",
+                                         "%s\nNothing failed: %u of %u files are sent, the rest wait. Atelier tries "
+                                         "again by itself, and as soon as the network is back.", p.files_total),
+                            waiting, p.files_done, p.files_total);
+  else if (paused)
     text = g_strdup_printf (_("Paused · %u of %u files sent. Resume to send the rest: nothing sent is sent again."),
                             p.files_done, p.files_total);
   else if (p.files_failed > 0)
@@ -102,9 +129,10 @@ update (AtTransfersButton *self)
   gtk_widget_set_visible (GTK_WIDGET (self->total_bar), running);
   gtk_progress_bar_set_fraction (self->total_bar, p.bytes_total > 0 ? (double) p.bytes_done / p.bytes_total : 0);
   gtk_widget_set_visible (GTK_WIDGET (self->list), running);
-  gtk_widget_set_visible (GTK_WIDGET (self->pause_button), running || self->paused);
-  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), !running && p.files_failed > 0);
-  gtk_button_set_label (self->pause_button, self->paused ? _("_Resume") : _("_Pause"));
+  gtk_widget_set_visible (GTK_WIDGET (self->pause_button), running || paused || waiting != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), !running && !paused && (p.files_failed > 0 || waiting != NULL));
+  gtk_button_set_label (self->retry_button, waiting != NULL ? _("_Try Now") : _("_Try the Failed Files Again"));
+  gtk_button_set_label (self->pause_button, paused ? _("_Resume") : _("_Pause"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->backup_button), self->queue != NULL && self->project_ids->len > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->project_drop), self->project_ids->len > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->keep_check), self->queue != NULL && self->project_ids->len > 0);
@@ -122,9 +150,16 @@ sent_cb (AtTransfer *t, GParamSpec *pspec, GtkProgressBar *bar)
 static GtkWidget *
 make_row (gpointer item, gpointer data)
 {
+  GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *name = gtk_label_new (at_transfer_get_name (item));
   GtkWidget *bar = gtk_progress_bar_new ();
+
+  /* (nothing to do with a row: the keyboard does not stop on it) */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_focusable (row, FALSE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL, -1);
 
   gtk_widget_set_margin_top (box, 8);
   gtk_widget_set_margin_bottom (box, 8);
@@ -137,13 +172,32 @@ make_row (gpointer item, gpointer data)
   sent_cb (item, NULL, GTK_PROGRESS_BAR (bar));
   g_signal_connect_object (item, "notify::sent", G_CALLBACK (sent_cb), bar, 0);
   g_signal_connect_object (item, "notify::size", G_CALLBACK (sent_cb), bar, 0);
-  return box;
+  return row;
 }
 
+static void project_selected_cb (AtTransfersButton *self);
+
+/* The projects, again each time the popover opens (one made or synced
+ * since shows up), the chosen one kept. */
 static void
 load_projects (AtTransfersButton *self)
 {
+  guint i = gtk_drop_down_get_selected (self->project_drop);
+  g_autofree char *chosen = i < self->project_ids->len ? g_strdup (self->project_ids->pdata[i]) : NULL;
+
   at_choice_list_fill_projects (self->project_drop, self->project_ids, self->catalog);
+  for (i = 0; chosen != NULL && i < self->project_ids->len; i++)
+    if (g_str_equal (self->project_ids->pdata[i], chosen))
+      gtk_drop_down_set_selected (self->project_drop, i);
+  project_selected_cb (self);
+}
+
+static void
+popover_shown_cb (AtTransfersButton *self)
+{
+  if (self->catalog != NULL)
+    load_projects (self);
+  update (self);
 }
 
 /* The check shows the chosen project's switch. */
@@ -169,8 +223,7 @@ keep_toggled_cb (AtTransfersButton *self)
   if (!at_upload_queue_set_project_backup (self->queue, self->project_ids->pdata[i],
                                            gtk_check_button_get_active (self->keep_check), NULL, &error))
     gtk_label_set_label (self->status_label, error->message);
-  else
-    self->paused = FALSE;
+  remember_pause (self);
   update (self);
 }
 
@@ -199,11 +252,18 @@ secret_cb (GObject *object, GAsyncResult *result, gpointer data)
   at_s3_client_set_upload_limit (client, at_rate_limit_bytes_from_mbit (g_settings_get_double (self->settings,
                                                                                                "upload-limit")));
   self->queue = at_upload_queue_new (self->catalog, client, self->library);
+  at_upload_queue_set_concurrency (self->queue, (guint) g_settings_get_int (self->settings, "upload-files"));
+  /* the link down, the server or the setup wrong: tried again by itself */
+  at_upload_queue_set_retry (self->queue, RETRY_SECONDS);
   g_signal_connect_object (self->queue, "changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->queue, "drained", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   gtk_list_box_bind_model (self->list, at_upload_queue_get_transfers (self->queue), make_row, NULL, NULL);
-  /* what a pause or a crash left goes on; switched-on projects are watched */
-  at_upload_queue_start (self->queue);
+  /* what a crash left goes on, unless a person paused it (before the
+   * restart too); switched-on projects are watched */
+  if (g_settings_get_boolean (self->settings, "uploads-paused"))
+    at_upload_queue_pause (self->queue);
+  else
+    at_upload_queue_start (self->queue);
   at_upload_queue_watch (self->queue);
   project_selected_cb (self);
   update (self);
@@ -227,7 +287,6 @@ configure (AtTransfersButton *self)
       g_clear_object (&self->queue);
     }
   g_clear_pointer (&self->problem, g_free);
-  self->paused = FALSE;
   self->lookup = g_cancellable_new ();
   at_credentials_lookup_async (AT_CREDENTIAL_STORAGE, key, self->lookup, secret_cb, g_object_ref (self));
   update (self);
@@ -240,6 +299,8 @@ setting_changed_cb (AtTransfersButton *self, const char *key)
   if (g_str_equal (key, "upload-limit") && self->queue != NULL)
     at_s3_client_set_upload_limit (at_upload_queue_get_client (self->queue),
                                    at_rate_limit_bytes_from_mbit (g_settings_get_double (self->settings, key)));
+  if (g_str_equal (key, "upload-files") && self->queue != NULL)
+    at_upload_queue_set_concurrency (self->queue, (guint) g_settings_get_int (self->settings, key));
   if (g_str_has_prefix (key, "storage-") || g_str_equal (key, "library-folder"))
     {
       if (g_str_equal (key, "library-folder"))
@@ -289,8 +350,8 @@ at_transfers_button_back_up (AtTransfersButton  *self,
     }
   if (!at_upload_queue_add_project (self->queue, project, &queued, error))
     return FALSE;
-  self->paused = FALSE;
   at_upload_queue_start (self->queue);
+  remember_pause (self);
   update (self);
   return TRUE;
 }
@@ -307,14 +368,19 @@ backup_clicked_cb (AtTransfersButton *self)
     gtk_label_set_label (self->status_label, error->message);
 }
 
+/* "Try Now" while the queue waits on the link; else the failed files go again. */
 static void
 retry_clicked_cb (AtTransfersButton *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (self->queue != NULL && !at_upload_queue_retry_failed (self->queue, &error))
+  if (self->queue == NULL)
+    return;
+  if (at_upload_queue_get_waiting (self->queue, NULL) != NULL)
+    at_upload_queue_start (self->queue);
+  else if (!at_upload_queue_retry_failed (self->queue, &error))
     gtk_label_set_label (self->status_label, error->message);
-  self->paused = FALSE;
+  remember_pause (self);
   update (self);
 }
 
@@ -323,11 +389,11 @@ pause_clicked_cb (AtTransfersButton *self)
 {
   if (self->queue == NULL)
     return;
-  self->paused = !self->paused;
-  if (self->paused)
-    at_upload_queue_pause (self->queue);
-  else
+  if (is_paused (self))
     at_upload_queue_start (self->queue);
+  else
+    at_upload_queue_pause (self->queue);
+  remember_pause (self);
   update (self);
 }
 
@@ -385,6 +451,7 @@ at_transfers_button_class_init (AtTransfersButtonClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, keep_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, backup_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, pause_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, popover_shown_cb);
 }
 
 static void

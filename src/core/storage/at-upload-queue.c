@@ -108,6 +108,12 @@ at_upload_queue_set_concurrency (AtUploadQueue *self,
   fill (self);
 }
 
+guint
+at_upload_queue_get_concurrency (AtUploadQueue *self)
+{
+  return self->concurrency;
+}
+
 gboolean
 at_upload_queue_is_running (AtUploadQueue *self)
 {

@@ -30,8 +30,10 @@ AtUploadQueue *at_upload_queue_new             (AtCatalog     *catalog,
                                                 const char    *library);
 /* (the queue's client: its upload limit, say) */
 AtS3Client    *at_upload_queue_get_client      (AtUploadQueue *self);
+/* How many files go at once (1 to 8; 2 by default). */
 void           at_upload_queue_set_concurrency (AtUploadQueue *self,
                                                 guint          files);
+guint          at_upload_queue_get_concurrency (AtUploadQueue *self);
 /* Queues the originals of @project (id, name or number; NULL: of every
  * project whose switch is on) that are not in the bucket yet; @queued: how
  * many files were added. Blocking (a catalog write). */
