@@ -255,6 +255,41 @@ test_clock_ahead (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->b, sql), ==, 3);
 }
 
+/* A laptop whose clock is behind (3 minutes here, the other's 4 ahead: 7
+ * apart, each within what the server takes): an edit it makes after the
+ * other's follows the other's clock, and wins everywhere. (It was stamped
+ * again from the laptop's clock, lost on the server to the older edit, and
+ * stayed on the laptop alone.) */
+static void
+test_clock_behind (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p = at_test_photo_id (f->a, 1);
+  g_autofree char *sql = NULL;
+  g_autofree char *on_server = NULL;
+
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  sql = g_strdup_printf ("UPDATE sync_state SET last_hlc = %" G_GINT64_FORMAT, (g_get_real_time () / 1000 + 240000) << 16);
+  at_test_sql_exec (f->b, sql);
+  at_test_set_rating (f->b, p, 4);
+  at_test_sync_ok (f->b, url_a2);
+
+  at_sync_set_clock_offset (-180000);
+  at_test_sync_ok (f->a, url_a1);
+  g_assert_cmpint (at_test_photo_rating (f->a, p), ==, 4);
+  at_test_set_rating (f->a, p, 1);
+  at_test_sync_ok (f->a, url_a1);
+  at_sync_set_clock_offset (0);
+
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT val FROM sync_cell WHERE pk = '%s' AND col = 'rating'", p);
+  on_server = at_test_pg_psql (pg, sql);
+  g_assert_cmpstr (on_server, ==, "1");
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 1);
+  g_assert_cmpint (at_test_photo_rating (f->a, p), ==, 1);
+}
+
 /* A row from an older workstation, without a column added since (here
  * projects.face_processing, NOT NULL DEFAULT 0): it goes in with that
  * column's default instead of failing the pull. */
@@ -443,6 +478,7 @@ main (int argc, char **argv)
   ADD ("/sync/cut-mid-copy", test_cut_mid_copy);
   ADD ("/sync/late-commit", test_late_commit);
   ADD ("/sync/clock-ahead", test_clock_ahead);
+  ADD ("/sync/clock-behind", test_clock_behind);
   ADD ("/sync/row-from-older-workstation", test_row_from_older_workstation);
   ADD ("/sync/one-at-a-time", test_one_sync_at_a_time);
   ADD ("/sync/unknown-column-later-known", test_unknown_column_later_known);

@@ -97,6 +97,7 @@ typedef struct
   gint64      frozen;   /* out: rows frozen */
   gint64      server_hlc;
   gint64      now_hlc;  /* this computer's clock, as a clock value */
+  gint64      cutoff_hlc; /* the latest clock value the server takes now */
   char        token[40];  /* of a batch closed now */
   gboolean    requeue;    /* the server lost what it had taken: all goes again */
   const char *server_id;  /* the server as it is, once known */
@@ -136,14 +137,15 @@ write_ack (AtSqlConn *conn, gpointer data, GError **error)
 /* Edits stamped while this computer's clock was far ahead (the server
  * refused them) are stamped again from the clock as it is now, in their
  * order, once it is right: else setting the clock right would not help
- * until the wrong time came round. Only edits the server has not taken are
- * touched, and their own fields' clocks with them; then the next stamps
- * follow on from these. */
+ * until the wrong time came round. Only edits the server has not taken
+ * (above @cutoff_hlc) are touched, and their own fields' clocks with them;
+ * the new stamps stay above every clock at or below the cutoff (another
+ * workstation's too), and the next stamps follow on from these. */
 static gboolean
 write_restamp (AtSqlConn *conn, gpointer data, GError **error)
 {
   Write *w = data;
-  gint64 now = w->now_hlc, cutoff = w->now_hlc + AHEAD_HLC;
+  gint64 now = w->now_hlc, cutoff = w->cutoff_hlc;
 
   return at_sql_conn_exec (conn, "CREATE TEMP TABLE IF NOT EXISTS sync_restamp (old INTEGER PRIMARY KEY, new INTEGER NOT NULL); "
                                  "DELETE FROM temp.sync_restamp", error) &&
@@ -312,7 +314,7 @@ static gboolean
 push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **error)
 {
   Write w = { 0 };
-  gint64 last_batch;
+  gint64 last_batch, was_frozen = 0, last_hlc;
   gboolean ours;
 
   if (!register_client (pg, s, &last_batch, &ours, error))
@@ -324,7 +326,9 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
                                          at_pg_identity_differs (s->server_id, s->server_now));
   w.server_id = s->server_now;
   if (last_batch == s->acked + 1 && ours && !w.requeue &&
-      _at_sync_local_int (catalog, FROZEN_SQL, error) > 0)
+      (was_frozen = _at_sync_local_int (catalog, FROZEN_SQL, error)) < 0)
+    return FALSE;
+  if (last_batch == s->acked + 1 && ours && !w.requeue && was_frozen > 0)
     {
       /* the last push was merged but its answer never came */
       w.batch = last_batch;
@@ -349,9 +353,26 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
 
   /* (no edit is stamped later than the clock's last value) */
   w.now_hlc = (g_get_real_time () / 1000 + _at_sync_clock_offset ()) << 16;
-  if (_at_sync_local_int (catalog, "SELECT last_hlc FROM sync_state", error) > w.now_hlc + AHEAD_HLC &&
-      !at_catalog_write_sync (catalog, "sync_outbox", write_restamp, &w, error))
+  if ((last_hlc = _at_sync_local_int (catalog, "SELECT last_hlc FROM sync_state", error)) < 0)
     return FALSE;
+  if (last_hlc > w.now_hlc + AHEAD_HLC)
+    {
+      /* Stamps far ahead of this clock: its own, from when it was ahead, or
+       * another workstation's that the clock follows (this one is behind)?
+       * The server's clock tells. Only stamps it would refuse are stamped
+       * again, and only once this clock agrees with it: stamped back to a
+       * clock that is behind, an edit would lose to the older one it
+       * replaced, there and everywhere. */
+      g_autoptr(PGresult) now = at_pg_query (pg, "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint", 0, NULL,
+                                             error);
+
+      if (now == NULL)
+        return FALSE;
+      w.cutoff_hlc = (g_ascii_strtoll (PQgetvalue (now, 0, 0), NULL, 10) + MAX_AHEAD_MS) << 16;
+      if (last_hlc > w.cutoff_hlc && w.now_hlc <= w.cutoff_hlc &&
+          !at_catalog_write_sync (catalog, "sync_outbox", write_restamp, &w, error))
+        return FALSE;
+    }
 
   /* a batch frozen earlier goes first, as it was; edits made since make the next */
   for (int round = 0; round < 2; round++)
