@@ -296,6 +296,38 @@ test_login_errors (void)
     g_assert_no_error (error);
     r = PQexec (session, "SHOW idle_in_transaction_session_timeout");
     g_assert_cmpstr (PQgetvalue (r, 0, 0), ==, "1min");
+    /* and one whose link died in the middle of a COPY, by its keepalives */
+    g_clear_pointer (&r, PQclear);
+    r = PQexec (session, "SELECT current_setting ('tcp_keepalives_idle') || ' ' || current_setting ('tcp_user_timeout')");
+    g_assert_cmpstr (PQgetvalue (r, 0, 0), ==, "10 30000");
+  }
+  /* the workstation's side of a link gone silent: found dead in seconds, the
+   * URL's own choice kept */
+  {
+    g_autofree char *url = at_test_pg_conninfo (pg, "laptop_a", "secret-a");
+    g_autoptr(PGconn) session = at_pg_connect (url, &error);
+    PQconninfoOption *options;
+    guint found = 0;
+
+    g_assert_no_error (error);
+    options = PQconninfo (session);
+    for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+      if ((g_str_equal (o->keyword, "keepalives_idle") && g_strcmp0 (o->val, "10") == 0) ||
+          (g_str_equal (o->keyword, "tcp_user_timeout") && g_strcmp0 (o->val, "30000") == 0) ||
+          (g_str_equal (o->keyword, "connect_timeout") && g_strcmp0 (o->val, "10") == 0))
+        found++;
+    PQconninfoFree (options);
+    g_assert_cmpuint (found, ==, 3);
+  }
+  /* a database that is not there is a setting to put right, not "offline" */
+  {
+    g_autofree char *url = g_strdup_printf ("host=127.0.0.1 port=%d dbname=no_such_db user=laptop_a password=secret-a",
+                                            pg->port);
+    conn = at_pg_connect (url, &error);
+    g_assert_null (conn);
+    g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH);
+    g_assert_nonnull (strstr (error->message, "setting"));
+    g_clear_error (&error);
   }
   /* said for people: who, where, which database; the default port and a socket said plainly */
   {

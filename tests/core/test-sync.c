@@ -255,6 +255,48 @@ test_clock_ahead (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->b, sql), ==, 3);
 }
 
+static gboolean
+cancel_at (const char *point, gpointer cancellable)
+{
+  if (g_str_equal (point, "before-commit"))
+    g_cancellable_cancel (cancellable);
+  return FALSE;
+}
+
+/* A sync cancelled (the app closing) stops before its batch is committed:
+ * the answer says cancelled, nothing of it is on the server, and the next
+ * sync sends it all. */
+static void
+test_cancelled (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  AtSyncReport r;
+
+  at_sync_set_fault_func (cancel_at, cancellable);
+  g_assert_false (at_sync_once (f->a, url_a1, &r, cancellable, &error));
+  at_sync_set_fault_func (NULL, NULL);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (at_test_sync_server_int (server, "SELECT count(*) FROM sync_cell"), ==, 0);
+  g_assert_cmpuint (r.pending, >, 0);
+  r = at_test_sync_ok (f->a, url_a1);
+  g_assert_cmpuint (r.pushed, >, 0);
+  g_assert_cmpuint (r.pending, ==, 0);
+}
+
+/* The server's owner given as the workstation's login: said plainly (it
+ * was a raw statement failure). */
+static void
+test_login_of_no_studio (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  AtSyncReport r;
+
+  g_assert_false (at_sync_once (f->a, pg->admin, &r, NULL, &error));
+  g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "belongs to no studio"));
+}
+
 /* A laptop whose clock is behind (3 minutes here, the other's 4 ahead: 7
  * apart, each within what the server takes): an edit it makes after the
  * other's follows the other's clock, and wins everywhere. (It was stamped
@@ -479,6 +521,8 @@ main (int argc, char **argv)
   ADD ("/sync/late-commit", test_late_commit);
   ADD ("/sync/clock-ahead", test_clock_ahead);
   ADD ("/sync/clock-behind", test_clock_behind);
+  ADD ("/sync/login-of-no-studio", test_login_of_no_studio);
+  ADD ("/sync/cancelled", test_cancelled);
   ADD ("/sync/row-from-older-workstation", test_row_from_older_workstation);
   ADD ("/sync/one-at-a-time", test_one_sync_at_a_time);
   ADD ("/sync/unknown-column-later-known", test_unknown_column_later_known);

@@ -47,6 +47,7 @@ typedef struct
   char   server_id[96];   /* the server as last seen (at_pg_identity); "" before schema 10 */
   int    server_version;
   char  *server_now;      /* the server as it is */
+  GCancellable *cancellable;
 } State;
 
 /* Tokens came with server schema 6: before it, a batch is known by its number. */
@@ -220,22 +221,29 @@ register_client (PGconn *pg, State *s, gint64 *last_batch, gboolean *ours, GErro
   g_autofree char *node = g_strdup_printf ("%" G_GINT64_FORMAT, s->node);
   g_autofree char *version = g_strdup_printf ("%d", AT_CATALOG_SCHEMA_VERSION);
   const char *params[] = { s->client_id, node, version };
-  g_autoptr(PGresult) r = at_pg_query (pg, TOKENS (s) ? "INSERT INTO sync_client (client_id, node, schema_version) VALUES ($1, $2, $3) "
-                                                        "ON CONFLICT (client_id) DO UPDATE SET last_seen = now(), "
-                                                        "schema_version = EXCLUDED.schema_version "
-                                                        "RETURNING last_batch, coalesce(last_token, '')"
-                                                      : "INSERT INTO sync_client (client_id, node, schema_version) VALUES ($1, $2, $3) "
-                                                        "ON CONFLICT (client_id) DO UPDATE SET last_seen = now(), "
-                                                        "schema_version = EXCLUDED.schema_version RETURNING last_batch, ''",
-                                       3, params, error);
+  g_autoptr(PGresult) studio = at_pg_query (pg, "SELECT atelier_current_studio () IS NOT NULL", 0, NULL, error);
+  g_autoptr(PGresult) r = NULL;
 
-  if (r == NULL)
+  if (studio == NULL)
     return FALSE;
-  if (PQntuples (r) != 1)
+  /* (the server's owner, say, rather than a workstation's login) */
+  if (!g_str_equal (PQgetvalue (studio, 0, 0), "t"))
     {
-      g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH, _("This login may not sync here: it belongs to no studio"));
+      g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH,
+                   _("This login may not sync here: it belongs to no studio (add it with “atelier-cli server "
+                     "add-workstation”)"));
       return FALSE;
     }
+  r = at_pg_query (pg, TOKENS (s) ? "INSERT INTO sync_client (client_id, node, schema_version) VALUES ($1, $2, $3) "
+                                    "ON CONFLICT (client_id) DO UPDATE SET last_seen = now(), "
+                                    "schema_version = EXCLUDED.schema_version "
+                                    "RETURNING last_batch, coalesce(last_token, '')"
+                                  : "INSERT INTO sync_client (client_id, node, schema_version) VALUES ($1, $2, $3) "
+                                    "ON CONFLICT (client_id) DO UPDATE SET last_seen = now(), "
+                                    "schema_version = EXCLUDED.schema_version RETURNING last_batch, ''",
+                   3, params, error);
+  if (r == NULL)
+    return FALSE;
   *last_batch = g_ascii_strtoll (PQgetvalue (r, 0, 0), NULL, 10);
   *ours = token_is_ours (s, PQgetvalue (r, 0, 1));
   return TRUE;
@@ -303,7 +311,8 @@ send_batch (PGconn *pg, AtCatalog *catalog, State *s, gint64 batch, guint *sent,
                                             2, params, error)) == NULL)
     return FALSE;
   g_debug ("merged in %.1f ms", (g_get_monotonic_time () - started) / 1e3);
-  if (_at_sync_fault ("before-commit", pg, error) || !at_pg_exec (pg, "COMMIT", error))
+  if (_at_sync_fault ("before-commit", pg, error) || g_cancellable_set_error_if_cancelled (s->cancellable, error) ||
+      !at_pg_exec (pg, "COMMIT", error))
     return FALSE;
   *sent = staged;
   /* committed, but the answer may not reach us: the next sync finds out */
@@ -416,6 +425,23 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
   return TRUE;
 }
 
+static guint
+count_pending (AtCatalog *catalog)
+{
+  return (guint) MAX (0, _at_sync_local_int (catalog, "SELECT count(*) FROM sync_outbox", NULL));
+}
+
+/* From another thread (the one that cancels): the statement under way on
+ * the server stops, so that a sync stuck on a slow server ends now. */
+static void
+cancelled_cb (GCancellable *cancellable, PGcancel *cancel)
+{
+  char message[256];
+
+  if (!PQcancel (cancel, message, sizeof message))
+    g_debug ("sync not cancelled on the server: %s", message);
+}
+
 /**
  * at_sync_once:
  * @url: a libpq URL or conninfo; the password may come from PGPASSWORD
@@ -436,12 +462,23 @@ at_sync_once (AtCatalog     *catalog,
   Write done = { 0 };
   GError *failure = NULL;
   gboolean ok = FALSE;
+  PGcancel *cancel = NULL;
+  gulong cancel_id = 0;
   int version, lock;
 
   memset (report, 0, sizeof *report);
   if ((lock = _at_sync_lock_catalog (catalog, cancellable, error)) < 0)
-    return FALSE;
-  if ((pg = at_pg_connect (url, &failure)) != NULL && (version = at_sync_server_schema_version (pg, &failure)) >= 0)
+    {
+      report->pending = count_pending (catalog);
+      return FALSE;
+    }
+  if ((pg = at_pg_connect (url, &failure)) != NULL && cancellable != NULL)
+    {
+      cancel = PQgetCancel (pg);
+      cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), cancel, NULL);
+    }
+  s.cancellable = cancellable;
+  if (pg != NULL && (version = at_sync_server_schema_version (pg, &failure)) >= 0)
     {
       if (version < AT_SYNC_SERVER_SCHEMA_MIN)
         g_set_error (&failure, AT_SYNC_ERROR, AT_SYNC_ERROR_SCHEMA,
@@ -455,7 +492,18 @@ at_sync_once (AtCatalog     *catalog,
                _at_sync_pull (pg, catalog, s.node, report, cancellable, &failure);
         }
     }
-  report->pending = (guint) MAX (0, _at_sync_local_int (catalog, "SELECT count(*) FROM sync_outbox", NULL));
+  if (cancel != NULL)
+    {
+      g_cancellable_disconnect (cancellable, cancel_id);
+      PQfreeCancel (cancel);
+    }
+  /* stopped by a cancel, whatever the server said of it */
+  if (!ok && g_cancellable_is_cancelled (cancellable))
+    {
+      g_clear_error (&failure);
+      g_cancellable_set_error_if_cancelled (cancellable, &failure);
+    }
+  report->pending = count_pending (catalog);
   done.server = shown;
   /* the server as it is, unless it is another than the one recorded (that
    * one is recorded with what it took, in write_reregister), or says less */
