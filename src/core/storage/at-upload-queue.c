@@ -1,11 +1,9 @@
 /* at-upload-queue.c — AtUploadQueue (see at-upload-queue.h).
  *
- * The queue is the uploads table: a project is queued by one INSERT ...
- * SELECT of its originals that have no upload to the same key yet (a
- * completed one counts, so a second backup sends nothing); the queue then
- * takes the oldest rows queued, under way or paused, a few at a time, each
- * an AtS3Upload that pauses instead of aborting, and reads the next when
- * one ends. Progress is summed here: bytes, files, a speed over the last
+ * The queue is the uploads table (what goes in it: see
+ * at-upload-queue-projects.c). It takes the oldest rows queued, under way
+ * or paused, a few at a time, each an AtS3Upload that pauses instead of
+ * aborting, and reads the next when one ends. Progress is summed here: bytes, files, a speed over the last
  * seconds and the time left at that speed.
  */
 #define G_LOG_DOMAIN "atelier-storage"
@@ -16,40 +14,10 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "at-project.h"
 #include "at-s3-upload.h"
 #include "at-transfer.h"
-#include "at-upload-queue.h"
+#include "at-upload-queue-private.h"
 
-struct _AtUploadQueue
-{
-  GObject           parent_instance;
-  AtCatalog        *catalog;
-  AtS3Client       *client;
-  char             *library;
-  guint             concurrency;
-  gboolean          running;
-  GCancellable     *pause;
-  GHashTable       *busy;        /* upload id -> Job, under way */
-  GHashTable       *ended;       /* upload ids this run is done with (their records may lag) */
-  GHashTable       *changes;     /* upload id -> how often its file changed under it this run */
-  GHashTable       *counted;     /* upload ids in this run's totals */
-  GListStore       *transfers;
-  AtUploadProgress  progress;
-  gint64            rate_at;     /* when bytes_per_second was last worked out */
-  gint64            rate_bytes;  /* bytes_done then */
-  gint64            told_at;     /* when "changed" was last emitted for progress */
-  guint             look_id;     /* a look for new originals, pending */
-  gboolean          held;        /* paused by a person: only they resume it */
-  gboolean          restart;     /* started again while a pause was still ending */
-  char             *last_error;  /* the last file that failed, and why */
-  char             *waiting;     /* why the run stopped: the link, the server or the setup */
-  guint             retry_first; /* seconds before trying again by itself after that; 0: it does not */
-  guint             retry_seconds;
-  gint64            retry_at;
-  guint             retry_id;
-  struct _Job      *ahead;       /* the next file, read while the others go */
-};
 
 G_DEFINE_FINAL_TYPE (AtUploadQueue, at_upload_queue, G_TYPE_OBJECT)
 
@@ -144,158 +112,6 @@ at_upload_queue_get_progress (AtUploadQueue    *self,
                               AtUploadProgress *progress)
 {
   *progress = self->progress;
-}
-
-/* ---- queueing ---- */
-
-typedef struct
-{
-  AtUploadQueue *self;
-  char          *project;   /* NULL: every project whose switch is on */
-  gboolean       set;       /* turn the project's switch... */
-  gboolean       on;        /* ...to this */
-  guint          queued;
-} Add;
-
-static void
-add_free (gpointer data)
-{
-  Add *a = data;
-
-  g_object_unref (a->self);
-  g_free (a->project);
-  g_free (a);
-}
-
-static gboolean
-write_add (AtSqlConn *conn, gpointer data, GError **error)
-{
-  Add *a = data;
-  const char *bucket = at_s3_client_get_bucket (a->self->client);
-  g_autofree char *root = g_str_has_suffix (a->self->library, "/") ? g_strdup (a->self->library)
-                                                                     : g_strconcat (a->self->library, "/", NULL);
-  g_autofree char *project = NULL;
-
-  if (a->project != NULL)
-    {
-      if ((project = at_project_find_id (conn, a->project, error)) == NULL)
-        return FALSE;
-      if (a->set && !at_sql_exec_bound (conn, error, "UPDATE projects SET backup_originals = ?2 WHERE id = ?1", "ti", project,
-                                        a->on ? 1 : 0))
-        return FALSE;
-      if (a->set && !a->on)
-        return TRUE;
-    }
-  /* (an id made of random hex: rows come from SQL, many at once) */
-  if (!at_sql_exec_bound (conn, error,
-                          "INSERT INTO uploads (id, photo_id, local_path, bucket, object_key, size_bytes, status) "
-                          "SELECT lower(hex(randomblob(16))), f.photo_id, ?1 || f.library_path, ?2, "
-                          "'studios/' || p.studio_id || '/projects/' || p.id || '/originals/' || f.library_path, "
-                          "coalesce(f.file_size, 0), 'queued' "
-                          "FROM photo_files f JOIN photos ph ON ph.id = f.photo_id JOIN projects p ON p.id = ph.project_id "
-                          "WHERE (p.id = ?3 OR (?3 IS NULL AND p.backup_originals = 1)) "
-                          "AND f.role IN ('raw', 'jpeg', 'heif', 'video') AND f.deleted_at IS NULL "
-                          "AND ph.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.bucket = ?2 "
-                          "AND u.object_key = 'studios/' || p.studio_id || '/projects/' || p.id || '/originals/' || "
-                          "f.library_path AND u.status <> 'cancelled') ORDER BY ph.capture_time",
-                          "ttt", root, bucket, project))
-    return FALSE;
-  a->queued = (guint) sqlite3_changes (at_sql_conn_get_db (conn));
-  return TRUE;
-}
-
-gboolean
-at_upload_queue_add_project (AtUploadQueue  *self,
-                             const char     *project,
-                             guint          *queued,
-                             GError        **error)
-{
-  Add a = { self, (char *) project, FALSE, FALSE, 0 };
-
-  if (!at_catalog_write_sync (self->catalog, "uploads", write_add, &a, error))
-    return FALSE;
-  if (queued != NULL)
-    *queued = a.queued;
-  return TRUE;
-}
-
-gboolean
-at_upload_queue_set_project_backup (AtUploadQueue  *self,
-                                    const char     *project,
-                                    gboolean        on,
-                                    guint          *queued,
-                                    GError        **error)
-{
-  Add a = { self, (char *) project, TRUE, on, 0 };
-
-  if (!at_catalog_write_sync (self->catalog, "projects,uploads", write_add, &a, error))
-    return FALSE;
-  if (queued != NULL)
-    *queued = a.queued;
-  if (a.queued > 0)
-    at_upload_queue_start (self);
-  return TRUE;
-}
-
-gboolean
-at_upload_queue_get_project_backup (AtUploadQueue *self,
-                                    const char    *project_id)
-{
-  AtSqlConn *conn = at_catalog_get_reader (self->catalog, NULL);
-  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT backup_originals FROM projects WHERE id = ?1", NULL) : NULL;
-  gboolean on = FALSE;
-
-  if (stmt == NULL)
-    return FALSE;
-  at_sql_bind_text (stmt, 1, project_id);
-  on = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) == 1;
-  at_sql_stmt_release (stmt);
-  return on;
-}
-
-/* ---- originals as they arrive ---- */
-
-static void
-switched_added (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(AtUploadQueue) self = data;
-  g_autoptr(GError) error = NULL;
-
-  if (!at_catalog_write_finish (AT_CATALOG (source), result, &error))
-    g_warning ("upload queue: %s", error->message);
-  else if (!self->held)
-    at_upload_queue_start (self);
-}
-
-static gboolean
-look_for_new (gpointer data)
-{
-  AtUploadQueue *self = data;
-  Add *a = g_new0 (Add, 1);
-
-  self->look_id = 0;
-  a->self = g_object_ref (self);
-  at_catalog_write_async (self->catalog, "uploads", write_add, a, add_free, NULL, switched_added, g_object_ref (self));
-  return G_SOURCE_REMOVE;
-}
-
-/* New originals (an ingest), a switch turned on elsewhere (a sync): a
- * moment later, what the switched-on projects lack is queued. */
-static void
-catalog_changed_cb (AtCatalog *catalog, const char *table, AtUploadQueue *self)
-{
-  if (!g_str_equal (table, "photo_files") && !g_str_equal (table, "photos") && !g_str_equal (table, "projects"))
-    return;
-  if (self->look_id != 0)
-    g_source_remove (self->look_id);
-  self->look_id = g_timeout_add_seconds (2, look_for_new, self);
-}
-
-void
-at_upload_queue_watch (AtUploadQueue *self)
-{
-  g_signal_connect_object (self->catalog, "changed", G_CALLBACK (catalog_changed_cb), self, 0);
-  look_for_new (self);
 }
 
 /* ---- running ---- */

@@ -1,0 +1,40 @@
+/* at-upload-queue-private.h — AtUploadQueue's parts: running the queue
+ * (at-upload-queue.c) and queueing projects' originals into it
+ * (at-upload-queue-projects.c). */
+#pragma once
+
+#include "at-upload-queue.h"
+
+G_BEGIN_DECLS
+
+struct _AtUploadQueue
+{
+  GObject           parent_instance;
+  AtCatalog        *catalog;
+  AtS3Client       *client;
+  char             *library;
+  guint             concurrency;
+  gboolean          running;
+  GCancellable     *pause;
+  GHashTable       *busy;        /* upload id -> Job, under way */
+  GHashTable       *ended;       /* upload ids this run is done with (their records may lag) */
+  GHashTable       *changes;     /* upload id -> how often its file changed under it this run */
+  GHashTable       *counted;     /* upload ids in this run's totals */
+  GListStore       *transfers;
+  AtUploadProgress  progress;
+  gint64            rate_at;     /* when bytes_per_second was last worked out */
+  gint64            rate_bytes;  /* bytes_done then */
+  gint64            told_at;     /* when "changed" was last emitted for progress */
+  guint             look_id;     /* a look for new originals, pending */
+  gboolean          held;        /* paused by a person: only they resume it */
+  gboolean          restart;     /* started again while a pause was still ending */
+  char             *last_error;  /* the last file that failed, and why */
+  char             *waiting;     /* why the run stopped: the link, the server or the setup */
+  guint             retry_first; /* seconds before trying again by itself after that; 0: it does not */
+  guint             retry_seconds;
+  gint64            retry_at;
+  guint             retry_id;
+  struct _Job      *ahead;       /* the next file, read while the others go */
+};
+
+G_END_DECLS
