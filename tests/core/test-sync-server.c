@@ -319,6 +319,25 @@ test_login_errors (void)
     PQconninfoFree (options);
     g_assert_cmpuint (found, ==, 3);
   }
+  /* an address libpq cannot read: said so, without quoting it (its words
+   * would show the password) */
+  {
+    const char *bad[] = { "postgresql://laptop:se%zzcret@127.0.0.1:1/postgres", "host=127.0.0.1 password=se cret port" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        conn = at_pg_connect (bad[i], &error);
+        g_assert_null (conn);
+        g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH);
+        g_assert_nonnull (strstr (error->message, "malformed"));
+        g_assert_null (strstr (error->message, "cret"));
+        g_clear_error (&error);
+        {
+          g_autofree char *described = at_pg_describe (bad[i]);
+          g_assert_null (strstr (described, "cret"));
+        }
+      }
+  }
   /* a database that is not there is a setting to put right, not "offline" */
   {
     g_autofree char *url = g_strdup_printf ("host=127.0.0.1 port=%d dbname=no_such_db user=laptop_a password=secret-a",

@@ -65,6 +65,22 @@ at_pg_connect (const char  *url,
       return NULL;
     }
   {
+    /* libpq's word on a malformed address quotes it, password and all: it
+     * is not passed on */
+    char *parse_error = NULL;
+    PQconninfoOption *parsed = PQconninfoParse (url, &parse_error);
+
+    PQfreemem (parse_error);
+    if (parsed == NULL)
+      {
+        g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH,
+                     _("The server’s address is malformed (a “%%” or a space in the password must be written as "
+                       "%%25 or %%20): check the setting"));
+        return NULL;
+      }
+    PQconninfoFree (parsed);
+  }
+  {
     /* A link that dies without a word (Wi-Fi gone at a venue) is noticed
      * in about half a minute, not the two hours TCP takes by itself: a
      * sync never hangs on it. (Set before the URL: what it says wins.) */
@@ -99,8 +115,7 @@ at_pg_connect (const char  *url,
   /* reached, but set up wrong: a person must change the setting, waiting
    * does not help (not "offline", which is normal and retried) */
   else if (strstr (message, "database \"") != NULL || strstr (message, "pg_hba.conf") != NULL ||
-           strstr (message, "SSL") != NULL || strstr (message, "invalid connection option") != NULL ||
-           strstr (message, "invalid URI") != NULL || strstr (message, "missing \"=\"") != NULL)
+           strstr (message, "SSL") != NULL)
     g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH, _("The server refused this workstation’s setting: %s"),
                  message);
   else
@@ -195,8 +210,11 @@ at_pg_describe (const char *url)
   g_autofree char *where = NULL;
   char *out;
 
-  if (url == NULL || (options = PQconninfoParse (url, NULL)) == NULL)
-    return g_strdup (url != NULL ? url : "");
+  if (url == NULL)
+    return g_strdup ("");
+  /* (not the address itself: it may hold a password) */
+  if ((options = PQconninfoParse (url, NULL)) == NULL)
+    return g_strdup (_("a malformed address"));
   for (PQconninfoOption *o = options; o->keyword != NULL; o++)
     {
       const char *v = o->val != NULL && *o->val != '\0' ? o->val : NULL;
