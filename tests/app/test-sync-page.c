@@ -115,6 +115,20 @@ check_projects (AtWindow *window, AtCatalog *catalog)
   check = project_check (projects, "Haddad & Vik engagement shoot");
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (check)));
   g_assert_true (gtk_check_button_get_active (check));
+
+  /* asked, then the list made again under the dialog (a sync ended), then
+   * Cancel: still followed (the check the dialog came from is gone; under
+   * ASan, touching it was a use after free) */
+  gtk_check_button_set_active (check, FALSE);
+  at_test_wait_until (dialog_shown, NULL, 5);
+  at_sync_projects_reload (AT_SYNC_PROJECTS (projects));
+  at_test_run_main_loop (500);
+  g_assert_true (project_check (projects, "Haddad & Vik engagement shoot") != check);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (at_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "cancel");
+  at_test_run_main_loop (300);
+  check = project_check (projects, "Haddad & Vik engagement shoot");
+  g_assert_true (gtk_check_button_get_active (check));
+
   gtk_check_button_set_active (check, FALSE);
   at_test_wait_until (dialog_shown, NULL, 5);
   at_test_run_main_loop (300);

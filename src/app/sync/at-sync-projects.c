@@ -135,7 +135,8 @@ check_toggled_cb (GtkCheckButton *check, AtSyncProjects *self)
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "unfollow", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data (G_OBJECT (dialog), "check", check);
+  /* (held: the list may be made again while the dialog is open) */
+  g_object_set_data_full (G_OBJECT (dialog), "check", g_object_ref (check), g_object_unref);
   g_signal_connect (dialog, "response", G_CALLBACK (unfollow_response_cb), g_object_ref (self));
   gtk_window_present (GTK_WINDOW (dialog));
 }
