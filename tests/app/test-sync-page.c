@@ -143,6 +143,15 @@ check_projects (AtWindow *window, AtCatalog *catalog)
   at_test_save_screenshot (GTK_WIDGET (window), "sync-projects.png");
 }
 
+/* (on the sync's thread) */
+static gboolean
+slow_commit (const char *point, gpointer data)
+{
+  if (g_str_equal (point, "before-commit"))
+    g_usleep (G_USEC_PER_SEC);
+  return FALSE;
+}
+
 static void
 test_sync_page (void)
 {
@@ -227,6 +236,21 @@ test_sync_page (void)
   g_assert_cmpstr (at_sync_indicator_get_text (indicator), ==, "Synced");
 
   check_projects (window, catalog);
+
+  /* the server unset while a sync runs (held a moment before its commit):
+   * its answer is not taken for the state, sync stays off */
+  at_sync_set_fault_func (slow_commit, NULL);
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE photos SET rating = 2 WHERE id = '%s'", photo);
+    at_test_sql_exec (catalog, sql);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  wait_state (sync, AT_SYNC_STATE_SYNCING);
+  g_settings_set_string (settings, "sync-server", "");
+  at_test_run_main_loop (2500);
+  at_sync_set_fault_func (NULL, NULL);
+  g_assert_cmpint (at_sync_service_get_state (sync), ==, AT_SYNC_STATE_NOT_CONFIGURED);
+  g_assert_cmpstr (at_sync_indicator_get_text (indicator), !=, "Synced");
 
   g_settings_reset (settings, "sync-server");
   gtk_window_destroy (GTK_WINDOW (window));

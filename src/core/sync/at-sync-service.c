@@ -37,6 +37,7 @@ struct _AtSyncService
   gboolean      counting;
   gboolean      recount;
   gboolean      push_soon;     /* once counted, schedule a push if anything waits */
+  guint         generation;    /* of the server setting: a sync's answer is for the one it began with */
 };
 
 enum { PROP_0, PROP_STATE, PROP_PENDING, N_PROPS };
@@ -123,6 +124,7 @@ count_pending (AtSyncService *self)
 typedef struct
 {
   char         *url;
+  guint         generation;
   AtSyncReport  report;
 } Job;
 
@@ -154,17 +156,31 @@ sync_done_cb (GObject *object, GAsyncResult *result, gpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
+  gboolean ok;
+
   self->running = FALSE;
+  ok = g_task_propagate_boolean (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (job->generation != self->generation)
+    {
+      /* the server was changed or unset while it ran: its answer is not
+       * the state of the server set now (which, if any, syncs next) */
+      if (self->again)
+        {
+          self->again = FALSE;
+          start (self);
+        }
+      return;
+    }
   self->report = job->report;
   g_clear_pointer (&self->last_error, g_free);
-  if (g_task_propagate_boolean (G_TASK (result), &error))
+  if (ok)
     {
       g_free (self->last_sync);
       self->last_sync = g_date_time_format (now, "%Y-%m-%d %H:%M:%S");
       set_state (self, AT_SYNC_STATE_SYNCED);
     }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
   else
     {
       self->last_error = g_strdup (error->message);
@@ -182,6 +198,13 @@ sync_done_cb (GObject *object, GAsyncResult *result, gpointer data)
   else if (self->state == AT_SYNC_STATE_SYNCED && self->pending > 0 && self->debounce_id == 0)
     /* edits made while it ran: they go a moment later, not at the next tick */
     self->debounce_id = g_timeout_add_seconds (DEBOUNCE_SECONDS, debounced, self);
+  else
+    {
+      /* the run's count may be older than an edit counted while it ran:
+       * counted again (and, synced, what it finds goes a moment later) */
+      self->push_soon = self->state == AT_SYNC_STATE_SYNCED;
+      count_pending (self);
+    }
 }
 
 /* The URL with the password from the keyring put in, as libpq takes it. */
@@ -235,6 +258,7 @@ start (AtSyncService *self)
   set_state (self, AT_SYNC_STATE_SYNCING);
   job = g_new0 (Job, 1);
   job->url = full_url (self);
+  job->generation = self->generation;
   task = g_task_new (self, self->cancellable, sync_done_cb, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, sync_thread);
@@ -297,8 +321,11 @@ at_sync_service_set_server (AtSyncService *self,
   self->password = password != NULL && *password != '\0' ? g_strdup (password) : NULL;
   g_free (self->server);
   self->server = at_pg_redact (self->url);
+  self->generation++;
   restart_timer (self);
-  set_state (self, self->url ? AT_SYNC_STATE_OFFLINE : AT_SYNC_STATE_NOT_CONFIGURED);
+  set_state (self, self->url == NULL ? AT_SYNC_STATE_NOT_CONFIGURED
+                   : self->running   ? AT_SYNC_STATE_SYNCING
+                                     : AT_SYNC_STATE_OFFLINE);
   if (self->url != NULL)
     start (self);
 }
