@@ -201,6 +201,12 @@ test_min_client (Fixture *f, gconstpointer data)
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "refuses this workstation"));
   at_test_run_clear (&run);
+  /* watching, too: a refusal waits on a person, not on the next try */
+  run = at_test_cli ("sync", "--watch", "--interval", "1", "--catalog", at_catalog_get_path (f->desk), "--server", url_desk,
+                     NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "refuses this workstation"));
+  at_test_run_clear (&run);
 
   run = at_test_cli ("server", "min-client", "--server", pg->admin, "five", NULL);
   g_assert_cmpint (run.status, ==, 2);
