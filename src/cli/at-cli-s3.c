@@ -54,9 +54,9 @@ setup (const char *summary, const char *args, int *argc, char ***argv, int want,
       usage (_("wrong number of arguments; see --help"));
       return NULL;
     }
-  if (!(opt_limit >= 0))
+  if (!at_rate_limit_mbit_is_valid (opt_limit))
     {
-      usage (_("--limit is a number of megabits a second"));
+      usage (_("--limit takes 0.01 to 100000 megabits a second (0: no limit)"));
       return NULL;
     }
   *status = AT_CLI_FAILED;

@@ -80,10 +80,11 @@ at_cli_upload (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!at_cli_parse (context, &argc, &argv))
     return AT_CLI_USAGE;
-  if (opt_library == NULL || opt_files < 1 || opt_files > 8 || (opt_keep && opt_project == NULL) || !(opt_limit >= 0))
+  if (opt_library == NULL || opt_files < 1 || opt_files > 8 || (opt_keep && opt_project == NULL) ||
+      !at_rate_limit_mbit_is_valid (opt_limit))
     {
       g_printerr ("atelier-cli: %s\n", _("give --library (and --files from 1 to 8; --keep with --project; "
-                                          "--limit in megabits a second)"));
+                                          "--limit from 0.01 to 100000 megabits a second)"));
       return AT_CLI_USAGE;
     }
   path = at_cli_catalog_path (opt_catalog);

@@ -443,9 +443,18 @@ test_cli (void)
     g_assert_cmpint (r.status, ==, 0);
     g_assert_cmpint (g_get_monotonic_time () - t0, >=, 2 * G_USEC_PER_SEC);
     at_test_run_clear (&r);
-    r = at_test_cli ("s3", "put", "--bucket", "cli", "--limit", "-1", src, "a/slow.jpg", NULL);
-    g_assert_cmpint (r.status, ==, 2);
-    at_test_run_clear (&r);
+    /* no limit that is no number, or that would round to none */
+    {
+      const char *bad[] = { "-1", "inf", "nan", "0.000001", "1e30" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+        {
+          r = at_test_cli ("s3", "put", "--bucket", "cli", "--limit", bad[i], src, "a/slow.jpg", NULL);
+          g_assert_cmpint (r.status, ==, 2);
+          g_assert_nonnull (strstr (r.err, "--limit"));
+          at_test_run_clear (&r);
+        }
+    }
   }
   r = at_test_cli ("s3", "ls", "--bucket", "cli", "a/", NULL);
   g_assert_cmpint (r.status, ==, 0);

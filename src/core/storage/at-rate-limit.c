@@ -26,10 +26,19 @@ burst_of (guint64 rate)
   return MAX ((double) rate / 4, MIN_BURST);
 }
 
+#define MBIT_LEAST 0.01
+#define MBIT_MOST  100000.0
+
+gboolean
+at_rate_limit_mbit_is_valid (double mbit)
+{
+  return mbit == 0 || (mbit >= MBIT_LEAST && mbit <= MBIT_MOST);
+}
+
 guint64
 at_rate_limit_bytes_from_mbit (double mbit)
 {
-  return mbit > 0 ? (guint64) (mbit * 1e6 / 8) : 0;
+  return mbit > 0 ? (guint64) (CLAMP (mbit, MBIT_LEAST, MBIT_MOST) * 1e6 / 8) : 0;
 }
 
 AtRateLimit *

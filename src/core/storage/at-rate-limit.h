@@ -12,6 +12,9 @@ G_DECLARE_FINAL_TYPE (AtRateLimit, at_rate_limit, AT, RATE_LIMIT, GObject)
 
 /* Megabits a second, as uplinks are sold, in bytes a second. */
 guint64      at_rate_limit_bytes_from_mbit (double mbit);
+/* Whether @mbit can be a limit: 0 (none), or 0.01 to 100,000 megabits a
+ * second (not infinity, not a rate so small it would round to none). */
+gboolean     at_rate_limit_mbit_is_valid   (double mbit);
 
 /* @bytes_per_second 0: no limit. */
 AtRateLimit *at_rate_limit_new      (guint64      bytes_per_second);
