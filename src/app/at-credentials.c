@@ -53,9 +53,15 @@ at_credentials_lookup_async (AtCredential         kind,
 }
 
 char *
-at_credentials_lookup_finish (GAsyncResult *result)
+at_credentials_lookup_finish (GAsyncResult *result,
+                              gboolean     *cancelled)
 {
-  return g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GError) error = NULL;
+  char *secret = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (cancelled != NULL)
+    *cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  return secret;
 }
 
 static void

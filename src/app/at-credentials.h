@@ -19,8 +19,11 @@ void     at_credentials_lookup_async  (AtCredential         kind,
                                        GCancellable        *cancellable,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data);
-/* The secret, or NULL when there is none. */
-char    *at_credentials_lookup_finish (GAsyncResult        *result);
+/* The secret, or NULL when there is none; *@cancelled (unless NULL) says
+ * whether this lookup was cancelled, its answer then not to be used (a
+ * newer lookup stands in its place). */
+char    *at_credentials_lookup_finish (GAsyncResult        *result,
+                                       gboolean            *cancelled);
 void     at_credentials_store_async   (AtCredential         kind,
                                        const char          *key,
                                        const char          *secret,

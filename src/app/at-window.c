@@ -312,11 +312,13 @@ catalog_changed_cb (AtCatalog  *catalog,
 static void
 password_cb (GObject *object, GAsyncResult *result, gpointer data)
 {
-  g_autofree char *password = at_credentials_lookup_finish (result);
+  gboolean cancelled;
+  g_autofree char *password = at_credentials_lookup_finish (result, &cancelled);
   g_autoptr(AtWindow) self = data;
   g_autofree char *server = NULL;
 
-  if (self->sync == NULL || g_cancellable_is_cancelled (self->sync_lookup))
+  /* (a lookup cancelled when the setting changed again: a newer one answers) */
+  if (self->sync == NULL || cancelled)
     return;
   server = g_settings_get_string (self->settings, "sync-server");
   at_sync_service_set_server (self->sync, server, password);

@@ -231,16 +231,20 @@ static void
 secret_cb (GObject *object, GAsyncResult *result, gpointer data)
 {
   g_autoptr(AtTransfersButton) self = data;
-  g_autofree char *secret = at_credentials_lookup_finish (result);
-  g_autofree char *endpoint = setting_or_env (self->settings, "storage-endpoint", "AWS_ENDPOINT_URL");
-  g_autofree char *bucket = setting_or_env (self->settings, "storage-bucket", "ATELIER_S3_BUCKET");
-  g_autofree char *region = setting_or_env (self->settings, "storage-region", "AWS_REGION");
-  g_autofree char *access = setting_or_env (self->settings, "storage-access-key", "AWS_ACCESS_KEY_ID");
+  gboolean cancelled;
+  g_autofree char *secret = at_credentials_lookup_finish (result, &cancelled);
+  g_autofree char *endpoint = NULL, *bucket = NULL, *region = NULL, *access = NULL;
   g_autoptr(AtS3Client) client = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (g_cancellable_is_cancelled (self->lookup))
+  /* (a lookup cancelled when a setting changed again, or the button went:
+   * a newer one answers, or none) */
+  if (cancelled)
     return;
+  endpoint = setting_or_env (self->settings, "storage-endpoint", "AWS_ENDPOINT_URL");
+  bucket = setting_or_env (self->settings, "storage-bucket", "ATELIER_S3_BUCKET");
+  region = setting_or_env (self->settings, "storage-region", "AWS_REGION");
+  access = setting_or_env (self->settings, "storage-access-key", "AWS_ACCESS_KEY_ID");
   if ((client = at_s3_client_new (endpoint, region, bucket, access, secret, &error)) == NULL)
     {
       /* nothing set is a choice, not a problem */
