@@ -143,6 +143,20 @@ check_projects (AtWindow *window, AtCatalog *catalog)
   at_test_save_screenshot (GTK_WIDGET (window), "sync-projects.png");
 }
 
+static void
+count_up (guint *n)
+{
+  (*n)++;
+}
+
+static gboolean
+at_least (gpointer data)
+{
+  gpointer *pair = data;
+
+  return *(guint *) pair[0] >= GPOINTER_TO_UINT (pair[1]);
+}
+
 /* (on the sync's thread) */
 static gboolean
 slow_commit (const char *point, gpointer data)
@@ -193,6 +207,21 @@ test_sync_page (void)
   {
     g_autofree char *cells = at_test_pg_psql (pg, "SELECT count(*) FROM sync_cell WHERE tbl = 'photos'");
     g_assert_cmpint (atoi (cells), ==, 10);
+  }
+
+  /* syncs that bring nothing new, one after another: one row for them,
+   * saying how often (a timer runs every minute for days) */
+  {
+    guint finished = 0, before = at_sync_page_get_n_history (page);
+
+    g_signal_connect_swapped (sync, "finished", G_CALLBACK (count_up), &finished);
+    for (guint i = 0; i < 3; i++)
+      {
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+        at_test_wait_until (at_least, (gpointer[]) { &finished, GUINT_TO_POINTER (i + 1) }, 20);
+      }
+    g_signal_handlers_disconnect_by_func (sync, count_up, &finished);
+    g_assert_cmpuint (at_sync_page_get_n_history (page), ==, before + 1);
   }
 
   /* a rating: counted at once, sent a moment later without asking */

@@ -11,6 +11,8 @@
 #include "at-sync-page.h"
 #include "at-sync-projects.h"
 
+#define HISTORY_MAX 50
+
 struct _AtSyncPage
 {
   AdwBin         parent_instance;
@@ -104,6 +106,39 @@ update (AtSyncPage *self)
   gtk_widget_set_visible (self->problem_group, error != NULL && state != AT_SYNC_STATE_SYNCING);
 }
 
+/* A sync said as the last one was (nothing new, offline again) makes no
+ * row of its own: the last row says when, and how often since; and the
+ * history keeps its last HISTORY_MAX rows (a minute's timer runs for days). */
+static void
+add_to_history (AtSyncPage *self, const char *when, const char *what)
+{
+  GtkListBoxRow *last = gtk_list_box_get_row_at_index (self->history, 0);
+  AdwActionRow *row;
+
+  if (last != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (last), "what"), what) == 0)
+    {
+      guint times = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (last), "times")) + 1;
+      g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%u time since %s)",
+                                                             "%s (%u times since %s)", times),
+                                                when, times, (const char *) g_object_get_data (G_OBJECT (last), "first"));
+
+      g_object_set_data (G_OBJECT (last), "times", GUINT_TO_POINTER (times));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (last), title);
+      return;
+    }
+  row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), when);
+  adw_action_row_set_subtitle (row, what);
+  g_object_set_data_full (G_OBJECT (row), "what", g_strdup (what), g_free);
+  g_object_set_data_full (G_OBJECT (row), "first", g_strdup (when), g_free);
+  g_object_set_data (G_OBJECT (row), "times", GUINT_TO_POINTER (1));
+  gtk_list_box_prepend (self->history, GTK_WIDGET (row));
+  if (self->n_history == HISTORY_MAX)
+    gtk_list_box_remove (self->history, GTK_WIDGET (gtk_list_box_get_row_at_index (self->history, HISTORY_MAX)));
+  else
+    self->n_history++;
+}
+
 static void
 finished_cb (AtSyncPage *self)
 {
@@ -111,7 +146,6 @@ finished_cb (AtSyncPage *self)
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *when = g_date_time_format (now, "%H:%M:%S");
   g_autofree char *what = NULL;
-  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
 
   if (at_sync_service_get_last_error (self->service) != NULL)
     what = g_strdup (at_sync_service_get_last_error (self->service));
@@ -144,12 +178,10 @@ finished_cb (AtSyncPage *self)
           what = g_steal_pointer (&with);
         }
     }
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), when);
-  adw_action_row_set_subtitle (row, what);
-  gtk_list_box_prepend (self->history, GTK_WIDGET (row));
-  self->n_history++;
+  add_to_history (self, when, what);
   /* a sync may have brought projects, or sent a project's last changes */
-  at_sync_projects_reload (self->projects);
+  if (r->pushed > 0 || r->pulled > 0 || r->reregistered)
+    at_sync_projects_reload (self->projects);
   update (self);
 }
 
