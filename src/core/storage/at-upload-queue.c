@@ -3,8 +3,10 @@
  * The queue is the uploads table (what goes in it: see
  * at-upload-queue-projects.c). It takes the oldest rows queued, under way
  * or paused, a few at a time, each an AtS3Upload that pauses instead of
- * aborting, and reads the next when one ends. Progress is summed here: bytes, files, a speed over the last
- * seconds and the time left at that speed.
+ * aborting, and reads the next when one ends. Progress is summed here:
+ * bytes, files, a speed over the last seconds and the time left at that
+ * speed. The link, the server or the setup stopping a file stops the run
+ * instead of failing its files, and it is tried again later.
  */
 #define G_LOG_DOMAIN "atelier-storage"
 
