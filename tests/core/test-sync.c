@@ -278,6 +278,8 @@ test_cancelled (Fixture *f, gconstpointer data)
   at_sync_set_fault_func (NULL, NULL);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (at_test_sync_server_int (server, "SELECT count(*) FROM sync_cell"), ==, 0);
+  /* (and it is not recorded as the catalog's last problem) */
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT last_error IS NULL FROM sync_state"), ==, 1);
   g_assert_cmpuint (r.pending, >, 0);
   r = at_test_sync_ok (f->a, url_a1);
   g_assert_cmpuint (r.pushed, >, 0);

@@ -684,6 +684,49 @@ test_waits_for_the_link (void)
   at_test_rm_rf (dir);
 }
 
+/* A queue that waits for its next try is not started by an edit of a
+ * photo (a rating, as culling makes): the try waits for its time. And a
+ * queue paused before it ran says how much waits. */
+static void
+test_waiting_ignores_edits (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "not-made", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 3);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
+  g_autoptr(AtUploadQueue) held = NULL;
+  AtUploadProgress p;
+  gboolean done = FALSE;
+  gint64 seconds = 0;
+
+  at_s3_client_set_retries (c, 2, 10);
+  at_upload_queue_set_retry (queue, 30);
+  g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
+  g_assert_true (at_upload_queue_set_project_backup (queue, "P-2026-001", TRUE, NULL, &error));
+  g_assert_no_error (error);
+  at_test_wait_until (at_test_flag_is_set, &done, 30);
+  g_assert_nonnull (at_upload_queue_get_waiting (queue, &seconds));
+  g_assert_cmpint (seconds, >, 25);
+  at_upload_queue_watch (queue);
+  at_test_sql_exec (catalog, "UPDATE photos SET rating = 3");
+  at_test_run_main_loop (3000);
+  /* (started again, it would have failed at once and waited twice as long) */
+  g_assert_false (at_upload_queue_is_running (queue));
+  g_assert_nonnull (at_upload_queue_get_waiting (queue, &seconds));
+  g_assert_cmpint (seconds, <=, 30);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+
+  held = at_upload_queue_new (catalog, c, library);
+  at_upload_queue_pause (held);
+  at_upload_queue_get_progress (held, &p);
+  g_assert_cmpuint (p.files_total, ==, 3);
+  g_assert_cmpint (p.bytes_total, ==, at_test_sql_int (catalog, "SELECT sum(size_bytes) FROM uploads"));
+  at_upload_queue_pause (queue);
+  at_test_rm_rf (dir);
+}
+
 static void
 pause_and_resume (AtUploadQueue *queue, gpointer data)
 {
@@ -781,6 +824,7 @@ main (int argc, char **argv)
   g_test_add_func ("/upload-queue/failed-waits-for-retry", test_failed_waits_for_retry);
   g_test_add_func ("/upload-queue/changed-goes-again", test_changed_goes_again);
   g_test_add_func ("/upload-queue/waits-for-the-link", test_waits_for_the_link);
+  g_test_add_func ("/upload-queue/waiting-ignores-edits", test_waiting_ignores_edits);
   g_test_add_func ("/upload-queue/added-while-running", test_added_while_running);
   g_test_add_func ("/upload-queue/speed-after-resume", test_speed_after_resume);
   g_test_add_func ("/upload-queue/resume-while-pausing", test_resume_while_pausing);

@@ -49,6 +49,7 @@ struct _AtS3Upload
   guint         resumed;
   goffset       sent_now;
   goffset       done_bytes;  /* of parts taken, this run or before */
+  goffset       resumed_bytes; /* of parts the server had when this run began */
   GPtrArray    *sending;     /* the parts under way: what they have written counts in the progress */
   goffset       told;        /* the progress last told (it never goes back within a run) */
   GSource      *tick;        /* tells the progress while parts are under way */

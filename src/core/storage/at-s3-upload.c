@@ -96,6 +96,12 @@ at_s3_upload_get_parts_resumed (AtS3Upload *self)
   return self->resumed;
 }
 
+goffset
+at_s3_upload_get_resumed_bytes (AtS3Upload *self)
+{
+  return self->resumed_bytes;
+}
+
 gboolean
 at_s3_upload_get_left_on_server (AtS3Upload *self)
 {
@@ -257,6 +263,7 @@ listed_cb (GObject *source, GAsyncResult *result, gpointer data)
   else
     g_debug ("%s: the server did not list the parts (%s): the catalog's record stands", self->key, error->message);
   g_debug ("%s: resuming, %u of %u parts on the server", self->key, self->resumed, self->n_parts);
+  self->resumed_bytes = self->done_bytes;
   _at_s3_upload_tell_parts (self, TRUE);
   _at_s3_upload_schedule (self);
 }
@@ -367,7 +374,7 @@ start_again (AtS3Upload *self)
   g_ptr_array_set_size (self->sums, 0);
   g_ptr_array_set_size (self->sums, self->n_parts);
   self->next = self->resumed = 0;
-  self->done_bytes = 0;
+  self->done_bytes = self->resumed_bytes = 0;
   /* the stop of the parts that failed has fired: a new one for the new parts */
   watch_stop (self, cancellable);
   _at_s3_upload_tell_parts (self, TRUE);
@@ -514,6 +521,7 @@ at_s3_upload_run (AtS3Upload          *self,
   watch_stop (self, cancellable);
   self->id[0] = '\0';
   self->has_row = FALSE;
+  self->resumed_bytes = 0;
   g_clear_pointer (&self->upload_id, g_free);
   g_clear_pointer (&self->stale_upload_id, g_free);
   g_clear_pointer (&self->etags, g_ptr_array_unref);

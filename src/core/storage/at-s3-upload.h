@@ -48,8 +48,9 @@ gboolean    at_s3_upload_run_finish     (AtS3Upload          *self,
 goffset     at_s3_upload_get_size       (AtS3Upload          *self);
 /* Bytes of the file this run sent (a resumed run leaves out what the server had). */
 goffset     at_s3_upload_get_sent_now   (AtS3Upload          *self);
-/* Parts the server had from an earlier run. */
+/* Parts the server had from an earlier run, and their bytes. */
 guint       at_s3_upload_get_parts_resumed (AtS3Upload       *self);
+goffset     at_s3_upload_get_resumed_bytes (AtS3Upload       *self);
 /* Whether the run left an unfinished upload it could not abort (the link
  * was down): a bucket lifecycle rule removes it. */
 gboolean    at_s3_upload_get_left_on_server (AtS3Upload      *self);

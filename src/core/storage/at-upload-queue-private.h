@@ -34,6 +34,7 @@ struct _AtUploadQueue
   guint             retry_seconds;
   gint64            retry_at;
   guint             retry_id;
+  gboolean          network_up;  /* as the network monitor last said */
   struct _Job      *ahead;       /* the next file, read while the others go */
 };
 

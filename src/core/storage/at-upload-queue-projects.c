@@ -120,13 +120,16 @@ at_upload_queue_get_project_backup (AtUploadQueue *self,
 static void
 switched_added (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr(AtUploadQueue) self = data;
+  Add *a = data;
   g_autoptr(GError) error = NULL;
 
   if (!at_catalog_write_finish (AT_CATALOG (source), result, &error))
     g_warning ("upload queue: %s", error->message);
-  else if (!self->held)
-    at_upload_queue_start (self);
+  /* only when something came (an edit of a photo's rating queues nothing);
+   * not while a stop waits for its next try (they go with it) */
+  else if (a->queued > 0 && !a->self->held && (a->self->running || a->self->waiting == NULL))
+    at_upload_queue_start (a->self);
+  add_free (a);
 }
 
 static gboolean
@@ -137,7 +140,7 @@ look_for_new (gpointer data)
 
   self->look_id = 0;
   a->self = g_object_ref (self);
-  at_catalog_write_async (self->catalog, "uploads", write_add, a, add_free, NULL, switched_added, g_object_ref (self));
+  at_catalog_write_async (self->catalog, "uploads", write_add, a, NULL, NULL, switched_added, a);
   return G_SOURCE_REMOVE;
 }
 

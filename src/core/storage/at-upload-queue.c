@@ -125,11 +125,11 @@ job_progress (goffset done, goffset total, gpointer data)
   AtUploadQueue *self = j->self;
   gint64 now = g_get_monotonic_time ();
 
-  /* (a resumed file's first report counts what the server had already:
-   * in the totals, not in the speed) */
+  /* (what the server had already of a resumed file is in the totals, not
+   * in the speed) */
   if (!j->reported)
     {
-      self->rate_bytes += done - j->counted;
+      self->rate_bytes += MIN (done, at_s3_upload_get_resumed_bytes (j->upload)) - j->counted;
       j->reported = TRUE;
     }
   /* the file as it is, not as the catalog last saw it */
@@ -172,6 +172,13 @@ remove_transfer (AtUploadQueue *self, AtTransfer *transfer)
     g_list_store_remove (self->transfers, position);
 }
 
+static gboolean
+write_to_back (AtSqlConn *conn, gpointer id, GError **error)
+{
+  return at_sql_exec_bound (conn, error, "UPDATE uploads SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
+                            "t", (const char *) id);
+}
+
 static void
 job_done (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -179,6 +186,7 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
   /* (the job's own hold on the queue goes with it below) */
   g_autoptr(AtUploadQueue) self = g_object_ref (j->self);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) unsaved = NULL;
   gboolean again = FALSE;
 
   if (at_s3_upload_run_finish (AT_S3_UPLOAD (source), result, &error))
@@ -210,6 +218,10 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
       if (self->waiting == NULL)
         self->waiting = g_strdup (error->message);
       self->progress.bytes_done -= j->counted;
+      /* to the back of the line: a refusal of this file alone (a policy on
+       * its key, say) does not stop the others at every try */
+      if (!at_catalog_write_sync (self->catalog, "uploads", write_to_back, j->id, &unsaved))
+        g_warning ("upload queue: %s", unsaved->message);
       g_cancellable_cancel (self->pause);
       g_clear_pointer (&self->ahead, job_free);
     }
@@ -282,11 +294,15 @@ retry_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* The network came back: a queue waiting on it tries at once. */
+/* The network came back: a queue waiting on it tries at once. (Only a
+ * way back: the monitor also speaks of every route that changes.) */
 static void
 network_changed_cb (GNetworkMonitor *monitor, gboolean available, AtUploadQueue *self)
 {
-  if (available && self->retry_id != 0)
+  gboolean was_up = self->network_up;
+
+  self->network_up = available;
+  if (available && !was_up && self->retry_id != 0)
     {
       g_clear_handle_id (&self->retry_id, g_source_remove);
       retry_cb (self);
@@ -443,7 +459,11 @@ at_upload_queue_set_retry (AtUploadQueue *self,
                            guint          seconds)
 {
   if (seconds > 0 && self->retry_first == 0)
-    g_signal_connect_object (g_network_monitor_get_default (), "network-changed", G_CALLBACK (network_changed_cb), self, 0);
+    {
+      self->network_up = g_network_monitor_get_network_available (g_network_monitor_get_default ());
+      g_signal_connect_object (g_network_monitor_get_default (), "network-changed", G_CALLBACK (network_changed_cb), self,
+                               0);
+    }
   self->retry_first = seconds;
 }
 
@@ -472,6 +492,15 @@ at_upload_queue_pause (AtUploadQueue *self)
   self->held = TRUE;
   self->restart = FALSE;
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  /* paused before it ran (a pause kept across a restart): what waits is
+   * counted, so that it can be said */
+  if (!self->running)
+    {
+      g_hash_table_remove_all (self->counted);
+      memset (&self->progress, 0, sizeof self->progress);
+      self->progress.seconds_left = -1;
+      count_new (self);
+    }
   if (self->pause != NULL)
     g_cancellable_cancel (self->pause);
   g_clear_pointer (&self->ahead, job_free);

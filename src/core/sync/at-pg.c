@@ -113,9 +113,10 @@ at_pg_connect (const char  *url,
       strstr (message, "role \"") != NULL)
     g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH, _("The server refused the login: %s"), message);
   /* reached, but set up wrong: a person must change the setting, waiting
-   * does not help (not "offline", which is normal and retried) */
+   * does not help (not "offline", which is normal and retried; an SSL
+   * link cut short is offline) */
   else if (strstr (message, "database \"") != NULL || strstr (message, "pg_hba.conf") != NULL ||
-           strstr (message, "SSL") != NULL)
+           strstr (message, "does not support SSL") != NULL || strstr (message, "certificate") != NULL)
     g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH, _("The server refused this workstation’s setting: %s"),
                  message);
   else
@@ -247,4 +248,66 @@ at_pg_describe (const char *url)
     out = g_strdup (where);
   PQconninfoFree (options);
   return out;
+}
+
+/* ---- cancelling ---- */
+
+/* PQcancel connects to the server and waits for it: on a thread of its
+ * own, not the one that cancels (the UI's, as a window closes). */
+struct _AtPgCanceller
+{
+  gatomicrefcount  ref;
+  PGcancel        *cancel;
+  GCancellable    *cancellable;
+  gulong           handler;
+};
+
+static void
+canceller_unref (AtPgCanceller *c)
+{
+  if (g_atomic_ref_count_dec (&c->ref))
+    {
+      PQfreeCancel (c->cancel);
+      g_clear_object (&c->cancellable);
+      g_free (c);
+    }
+}
+
+static gpointer
+cancel_thread (gpointer data)
+{
+  AtPgCanceller *c = data;
+  char message[256];
+
+  if (!PQcancel (c->cancel, message, sizeof message))
+    g_debug ("statement not cancelled on the server: %s", message);
+  canceller_unref (c);
+  return NULL;
+}
+
+static void
+cancelled_cb (GCancellable *cancellable, AtPgCanceller *c)
+{
+  g_atomic_ref_count_inc (&c->ref);
+  g_thread_unref (g_thread_new ("atelier-pg-cancel", cancel_thread, c));
+}
+
+AtPgCanceller *
+at_pg_cancel_on (PGconn       *conn,
+                 GCancellable *cancellable)
+{
+  AtPgCanceller *c = g_new0 (AtPgCanceller, 1);
+
+  g_atomic_ref_count_init (&c->ref);
+  c->cancel = PQgetCancel (conn);
+  c->cancellable = g_object_ref (cancellable);
+  c->handler = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), c, NULL);
+  return c;
+}
+
+void
+at_pg_cancel_off (AtPgCanceller *c)
+{
+  g_cancellable_disconnect (c->cancellable, c->handler);
+  canceller_unref (c);
 }

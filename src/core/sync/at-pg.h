@@ -34,6 +34,12 @@ PGresult *at_pg_query      (PGconn      *conn,
                             int          n_params,
                             const char *const *params,
                             GError     **error);
+/* Until at_pg_cancel_off(), @cancellable cancelled stops the statement
+ * under way on @conn (the server answers it with an error). */
+typedef struct _AtPgCanceller AtPgCanceller;
+AtPgCanceller *at_pg_cancel_on  (PGconn        *conn,
+                                 GCancellable  *cancellable);
+void           at_pg_cancel_off (AtPgCanceller *canceller);
 gboolean  at_pg_set_error  (PGconn      *conn,
                             PGresult    *result,
                             const char  *what,

@@ -431,17 +431,6 @@ count_pending (AtCatalog *catalog)
   return (guint) MAX (0, _at_sync_local_int (catalog, "SELECT count(*) FROM sync_outbox", NULL));
 }
 
-/* From another thread (the one that cancels): the statement under way on
- * the server stops, so that a sync stuck on a slow server ends now. */
-static void
-cancelled_cb (GCancellable *cancellable, PGcancel *cancel)
-{
-  char message[256];
-
-  if (!PQcancel (cancel, message, sizeof message))
-    g_debug ("sync not cancelled on the server: %s", message);
-}
-
 /**
  * at_sync_once:
  * @url: a libpq URL or conninfo; the password may come from PGPASSWORD
@@ -462,8 +451,7 @@ at_sync_once (AtCatalog     *catalog,
   Write done = { 0 };
   GError *failure = NULL;
   gboolean ok = FALSE;
-  PGcancel *cancel = NULL;
-  gulong cancel_id = 0;
+  AtPgCanceller *cancel = NULL;
   int version, lock;
 
   memset (report, 0, sizeof *report);
@@ -473,10 +461,7 @@ at_sync_once (AtCatalog     *catalog,
       return FALSE;
     }
   if ((pg = at_pg_connect (url, &failure)) != NULL && cancellable != NULL)
-    {
-      cancel = PQgetCancel (pg);
-      cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), cancel, NULL);
-    }
+    cancel = at_pg_cancel_on (pg, cancellable);
   s.cancellable = cancellable;
   if (pg != NULL && (version = at_sync_server_schema_version (pg, &failure)) >= 0)
     {
@@ -493,10 +478,7 @@ at_sync_once (AtCatalog     *catalog,
         }
     }
   if (cancel != NULL)
-    {
-      g_cancellable_disconnect (cancellable, cancel_id);
-      PQfreeCancel (cancel);
-    }
+    at_pg_cancel_off (cancel);
   /* stopped by a cancel, whatever the server said of it */
   if (!ok && g_cancellable_is_cancelled (cancellable))
     {
@@ -511,7 +493,9 @@ at_sync_once (AtCatalog     *catalog,
       (*s.server_id == '\0' || (!at_pg_identity_differs (s.server_id, s.server_now) && strchr (s.server_now, '?') == NULL)))
     done.server_id = s.server_now;
   done.problem = failure ? failure->message : NULL;
-  at_catalog_write_sync (catalog, "sync_state", write_done, &done, NULL);
+  /* (a cancel is no sync and no problem: the record stays as it was) */
+  if (!g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    at_catalog_write_sync (catalog, "sync_state", write_done, &done, NULL);
   g_free (s.server_now);
   close (lock);   /* (and with it the lock) */
   if (failure != NULL)
