@@ -647,6 +647,28 @@ test_ten_thousand_parts (void)
   at_test_rm_rf (dir);
 }
 
+/* Parts are held whole while they go: big ones go fewer at a time, so
+ * that --part-size 5120 --parallel 4 does not take 20 GiB. */
+static void
+test_big_parts_fewer_at_once (void)
+{
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "memory", AT_TEST_S3_SECRET);
+  g_autoptr(GFile) file = g_file_new_for_path ("/nowhere/huge.mov");
+  g_autoptr(AtS3Upload) u = at_s3_upload_new (c, NULL, file, "huge.mov");
+  const struct { gsize part_mib; guint parallel, at_once; } cases[] = {
+    { 8, 4, 4 }, { 8, 16, 16 }, { 100, 4, 2 }, { 512, 4, 1 }, { 5120, 4, 1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      at_s3_upload_set_part_size (u, cases[i].part_mib * MIB);
+      at_s3_upload_set_parallel (u, cases[i].parallel);
+      g_assert_cmpuint (at_s3_upload_get_parts_at_once (u), ==, cases[i].at_once);
+      g_assert_cmpuint (at_s3_upload_get_parts_at_once (u) * cases[i].part_mib * MIB, <=,
+                        MAX (AT_S3_PARTS_MEMORY, cases[i].part_mib * MIB));
+    }
+}
+
 /* Paused after a part; meanwhile the upload is aborted on the server (by
  * another workstation, or a lifecycle rule): the next run finds its parts
  * gone and sends the file again, all of it, in a new upload. */
@@ -991,6 +1013,7 @@ main (int argc, char **argv)
   g_test_add_func ("/s3/upload/cancelled-while-starting", test_cancelled_while_starting);
   g_test_add_func ("/s3/upload/cli-interrupted", test_cli_interrupted);
   g_test_add_func ("/s3/upload/ten-thousand-parts", test_ten_thousand_parts);
+  g_test_add_func ("/s3/upload/big-parts-fewer-at-once", test_big_parts_fewer_at_once);
   g_test_add_func ("/s3/upload/from-before-checksums", test_upload_from_before_checksums);
   g_test_add_func ("/s3/upload/replaced-keeping-time", test_replaced_keeping_time);
   g_test_add_func ("/s3/upload/completed-before-its-record", test_completed_before_its_record);

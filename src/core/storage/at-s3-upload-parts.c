@@ -195,7 +195,7 @@ _at_s3_upload_schedule (AtS3Upload *self)
         _at_s3_upload_finish (self);
       return;
     }
-  while (self->in_flight < self->parallel && self->next < self->n_parts)
+  while (self->in_flight < at_s3_upload_get_parts_at_once (self) && self->next < self->n_parts)
     {
       guint i = self->next++;
       Part *p;

@@ -96,6 +96,12 @@ at_s3_upload_get_parts_resumed (AtS3Upload *self)
   return self->resumed;
 }
 
+guint
+at_s3_upload_get_parts_at_once (AtS3Upload *self)
+{
+  return (guint) CLAMP (AT_S3_PARTS_MEMORY / self->part_size, 1, self->parallel);
+}
+
 goffset
 at_s3_upload_get_resumed_bytes (AtS3Upload *self)
 {

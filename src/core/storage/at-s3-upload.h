@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 #define AT_S3_MIN_PART_SIZE     (5 * 1024 * 1024)
 #define AT_S3_DEFAULT_PART_SIZE (8 * 1024 * 1024)
 #define AT_S3_MAX_PARTS         10000   /* S3's limit per multipart upload */
+/* A file's parts under way are held in memory, at most this much */
+#define AT_S3_PARTS_MEMORY      ((gsize) 256 * 1024 * 1024)
 
 #define AT_TYPE_S3_UPLOAD (at_s3_upload_get_type ())
 G_DECLARE_FINAL_TYPE (AtS3Upload, at_s3_upload, AT, S3_UPLOAD, GObject)
@@ -28,6 +30,9 @@ void        at_s3_upload_set_part_size  (AtS3Upload          *self,
                                          gsize                bytes);
 void        at_s3_upload_set_parallel   (AtS3Upload          *self,
                                          guint                parts);
+/* How many parts go at once: @parallel, fewer when the parts are big
+ * (each is held whole while it goes; at most AT_S3_PARTS_MEMORY in all). */
+guint       at_s3_upload_get_parts_at_once (AtS3Upload       *self);
 void        at_s3_upload_set_progress   (AtS3Upload          *self,
                                          AtS3Progress         progress,
                                          gpointer             data);
