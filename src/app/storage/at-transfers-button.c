@@ -114,7 +114,7 @@ update (AtTransfersButton *self)
                                          "again by itself, and as soon as the network is back.", p.files_total),
                             waiting, p.files_done, p.files_total);
   else if (paused)
-    text = g_strdup_printf (_("Paused · %u of %u files sent. Resume to send the rest: nothing sent is sent again."),
+    text = g_strdup_printf (_("Paused · %u of %u files sent. Resume to send the rest: what the server has already is not sent again."),
                             p.files_done, p.files_total);
   else if (p.files_failed > 0)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u file could not be sent. %s", "%u files could not be sent. %s",
