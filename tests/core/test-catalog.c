@@ -148,7 +148,7 @@ test_migrate_forward (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_exec (db, "DROP TABLE face_scans; DROP TABLE face_clusters; DROP TABLE previews; DROP TABLE photo_keywords; DROP TABLE photo_search; "
                                      "DROP TRIGGER photos_search_insert; DROP TRIGGER photos_search_update; "
                                      "DROP TRIGGER photos_search_delete; DROP INDEX photos_label_time; DROP INDEX photos_picked_time; DROP INDEX photos_body; "
-                                     "DROP INDEX photos_cull; DROP INDEX uploads_target; ALTER TABLE uploads DROP COLUMN file_mtime; ALTER TABLE uploads DROP COLUMN part_checksums; ALTER TABLE uploads DROP COLUMN file_identity; ALTER TABLE projects DROP COLUMN backup_originals; ALTER TABLE projects DROP COLUMN face_processing; ALTER TABLE people DROP COLUMN staff_id; CREATE INDEX photos_rating ON photos (rating) WHERE deleted_at IS NULL; "
+                                     "DROP INDEX photos_cull; DROP INDEX uploads_target; ALTER TABLE uploads DROP COLUMN file_mtime; ALTER TABLE uploads DROP COLUMN part_checksums; ALTER TABLE uploads DROP COLUMN file_identity; DROP INDEX uploads_key; ALTER TABLE uploads DROP COLUMN endpoint; ALTER TABLE uploads DROP COLUMN check_first; ALTER TABLE projects DROP COLUMN backup_originals; ALTER TABLE projects DROP COLUMN face_processing; ALTER TABLE people DROP COLUMN staff_id; CREATE INDEX photos_rating ON photos (rating) WHERE deleted_at IS NULL; "
                                      "DELETE FROM schema_migrations WHERE version > 1; "
                                      "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);

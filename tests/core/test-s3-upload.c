@@ -991,6 +991,53 @@ test_pause_during_backoff (void)
   at_test_rm_rf (dir);
 }
 
+/* The ETag S3 gives a file: its MD5 in one PUT; in parts, the MD5 of the
+ * parts' MD5s and their number (worked out here from the bytes, apart). */
+static void
+test_file_etag (void)
+{
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "IMG_0001.CR3", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  const gsize sizes[] = { 20 * MIB + 3, 16 * MIB, 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(GBytes) bytes = at_test_random_file (path, sizes[i]);
+      const guint8 *data = g_bytes_get_data (bytes, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GChecksum) parts = g_checksum_new (G_CHECKSUM_MD5);
+      g_autofree char *whole = g_compute_checksum_for_bytes (G_CHECKSUM_MD5, bytes);
+      g_autofree char *want = NULL;
+      g_autofree char *got = NULL;
+      guint n = 0;
+
+      for (gsize at = 0; at < sizes[i] || n == 0; at += 8 * MIB, n++)
+        {
+          g_autoptr(GChecksum) part = g_checksum_new (G_CHECKSUM_MD5);
+          guint8 digest[16];
+          gsize len = sizeof digest;
+
+          g_checksum_update (part, data + at, MIN (8 * MIB, sizes[i] - at));
+          g_checksum_get_digest (part, digest, &len);
+          g_checksum_update (parts, digest, len);
+        }
+      want = g_strdup_printf ("%s-%u", g_checksum_get_string (parts), n);
+      got = at_s3_file_etag (file, 0, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (got, ==, whole);
+      g_free (got);
+      got = at_s3_file_etag (file, 8 * MIB, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (got, ==, want);
+    }
+  {
+    g_autoptr(GFile) missing = g_file_new_for_path ("/nonexistent/IMG.CR3");
+    g_assert_null (at_s3_file_etag (missing, 0, NULL, NULL));
+  }
+  at_test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1002,6 +1049,7 @@ main (int argc, char **argv)
   g_setenv ("S3_FRONT_MAX_PARTS", "1", TRUE);
   s3 = at_test_s3_start ();
   g_test_add_func ("/s3/upload/multipart", test_multipart);
+  g_test_add_func ("/s3/upload/file-etag", test_file_etag);
   g_test_add_func ("/s3/upload/faults", test_faults);
   g_test_add_func ("/s3/upload/bandwidth-limit", test_bandwidth_limit);
   g_test_add_func ("/s3/upload/read-ahead", test_read_ahead);

@@ -193,6 +193,104 @@ test_keep_backed_up (void)
   at_test_rm_rf (dir);
 }
 
+/* Runs @queue until it has nothing left. */
+static void
+run_to_the_end (AtUploadQueue *queue)
+{
+  gboolean done = FALSE;
+  gulong id = g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
+
+  at_upload_queue_start (queue);
+  at_test_wait_until (at_test_flag_is_set, &done, 60);
+  g_signal_handler_disconnect (queue, id);
+}
+
+/* A bucket of the same name at another endpoint: backed up there too, not
+ * taken as done; the same server by another address (a proxy's) sends
+ * nothing again, each object found and compared; uploads recorded before
+ * endpoints were are the first queue's. */
+static void
+test_another_endpoint (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "moved", AT_TEST_S3_SECRET);
+  AtTestS3 *alias = at_test_s3_proxy (s3, 0, 0, 0);
+  AtTestS3 *other = at_test_s3_start ();
+  g_autoptr(AtS3Client) by_alias = at_test_s3_client (alias->endpoint, "moved", AT_TEST_S3_SECRET);
+  g_autoptr(AtS3Client) at_other = at_test_s3_client (other->endpoint, "moved", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 4);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autofree char *prefix = NULL;
+  g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
+  g_autoptr(GPtrArray) objects = NULL;
+  gint64 files, put_bytes, puts;
+  guint queued = 0;
+
+  at_test_s3_make_bucket (c);
+  at_test_s3_make_bucket (at_other);
+  files = at_test_sql_int (catalog, "SELECT count(*) FROM photo_files WHERE role IN ('raw', 'jpeg')");
+  prefix = at_test_sql_text (catalog, "SELECT 'studios/' || studio_id || '/projects/' || id || '/originals/' FROM projects "
+                                      "WHERE project_number = 'P-2026-001'");
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
+  g_assert_cmpint (queued, ==, files);
+  run_to_the_end (queue);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, files);
+
+  /* the same server by another address: looked at, nothing sent */
+  g_clear_object (&queue);
+  queue = at_upload_queue_new (catalog, by_alias, library);
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
+  g_assert_cmpint (queued, ==, files);
+  put_bytes = at_test_s3_stat (s3, "put_bytes");
+  run_to_the_end (queue);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_s3_stat (s3, "put_bytes"), ==, put_bytes);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed' AND endpoint = "
+                                             "(SELECT endpoint FROM uploads WHERE check_first = 1 LIMIT 1)"), ==, files);
+  {
+    AtUploadProgress progress;
+
+    at_upload_queue_get_progress (queue, &progress);
+    g_assert_cmpint (progress.files_done, ==, files);
+    g_assert_cmpint (progress.bytes_done, ==, progress.bytes_total);
+  }
+
+  /* another provider, a bucket of the same name: everything goes there */
+  g_clear_object (&queue);
+  queue = at_upload_queue_new (catalog, at_other, library);
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
+  g_assert_cmpint (queued, ==, files);
+  puts = at_test_s3_stat (other, "puts");
+  run_to_the_end (queue);
+  {
+    g_autoptr(GAsyncResult) r = NULL;
+    at_s3_client_list (at_other, prefix, NULL, at_test_async_done, &r);
+    objects = at_s3_client_list_finish (at_other, at_test_async_wait (&r), &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (objects->len, ==, files);
+  }
+  g_assert_cmpint (at_test_s3_stat (other, "puts") - puts, ==, files);
+  /* and back: all there */
+  g_clear_object (&queue);
+  queue = at_upload_queue_new (catalog, c, library);
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
+  g_assert_cmpuint (queued, ==, 0);
+
+  /* uploads recorded before endpoints were: the first queue's, done */
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  at_test_sql_exec (catalog, "DELETE FROM uploads WHERE check_first = 1");
+  at_test_sql_exec (catalog, "UPDATE uploads SET endpoint = NULL");
+  g_clear_object (&queue);
+  queue = at_upload_queue_new (catalog, at_other, library);
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
+  g_assert_cmpuint (queued, ==, 0);
+  at_test_s3_stop (alias);
+  at_test_s3_stop (other);
+  at_test_rm_rf (dir);
+}
+
 static gboolean
 none_under_way (gpointer catalog)
 {
@@ -818,6 +916,7 @@ main (int argc, char **argv)
   s3 = at_test_s3_start ();
   g_test_add_func ("/upload-queue/project", test_queue);
   g_test_add_func ("/upload-queue/keep-backed-up", test_keep_backed_up);
+  g_test_add_func ("/upload-queue/another-endpoint", test_another_endpoint);
   g_test_add_func ("/upload-queue/dropped-mid-run", test_queue_dropped_mid_run);
   g_test_add_func ("/upload-queue/cli", test_cli_upload);
   g_test_add_func ("/upload-queue/cli-interrupted", test_cli_upload_interrupted);

@@ -29,6 +29,7 @@ static const char *const migrations[] = {
   "0010-sync-identity.sql",
   "0011-part-checksums.sql",
   "0012-outbox-node.sql",
+  "0013-upload-endpoint.sql",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_CATALOG_SCHEMA_VERSION);

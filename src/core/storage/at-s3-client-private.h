@@ -17,6 +17,7 @@ struct _AtS3Client
   SoupSession *session;
   char        *base;       /* scheme://host[:port] */
   char        *host;       /* host[:port], as the Host header says */
+  char        *endpoint;   /* host[:port] lowercased, without its scheme's own port */
   char        *region;
   char        *bucket;
   char        *access_key;

@@ -524,6 +524,12 @@ at_s3_client_new (const char  *endpoint,
                                                     : g_strdup (g_uri_get_host (uri));
   self->host = port > 0 ? g_strdup_printf ("%s:%d", host, port) : g_strdup (host);
   self->base = g_strdup_printf ("%s://%s", g_uri_get_scheme (uri), self->host);
+  {
+    g_autofree char *lower = g_ascii_strdown (host, -1);
+    gboolean own_port = port == (g_str_equal (g_uri_get_scheme (uri), "https") ? 443 : 80);
+
+    self->endpoint = port > 0 && !own_port ? g_strdup_printf ("%s:%d", lower, port) : g_steal_pointer (&lower);
+  }
   self->region = g_strdup (region && *region ? region : "us-east-1");
   self->bucket = g_strdup (bucket);
   self->access_key = g_strdup (access_key);
@@ -548,6 +554,13 @@ at_s3_client_get_bucket (AtS3Client *self)
 {
   g_return_val_if_fail (AT_IS_S3_CLIENT (self), NULL);
   return self->bucket;
+}
+
+const char *
+at_s3_client_get_endpoint (AtS3Client *self)
+{
+  g_return_val_if_fail (AT_IS_S3_CLIENT (self), NULL);
+  return self->endpoint;
 }
 
 char *
@@ -586,6 +599,7 @@ at_s3_client_finalize (GObject *object)
   g_clear_object (&self->limit);
   g_free (self->base);
   g_free (self->host);
+  g_free (self->endpoint);
   g_free (self->region);
   g_free (self->bucket);
   g_free (self->access_key);

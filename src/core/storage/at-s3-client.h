@@ -64,6 +64,10 @@ AtS3Client *at_s3_client_new_from_env (const char           *endpoint,
                                        const char           *bucket,
                                        GError              **error);
 const char *at_s3_client_get_bucket   (AtS3Client           *self);
+/* The server, as uploads record where they went: "host[:port]", lowercased,
+ * without the scheme's own port ("s3.eu-central-1.amazonaws.com",
+ * "127.0.0.1:9000"). */
+const char *at_s3_client_get_endpoint (AtS3Client           *self);
 /* How often a call is tried when the link or the server fails (default 6),
  * and the first pause between tries (default 250 ms; it doubles, with
  * jitter, up to 20 s). */

@@ -37,6 +37,7 @@ struct _AtS3Upload
   char         *upload_id;
   char         *stale_upload_id;
   gboolean      has_row;     /* the catalog has a record of this file and key (a queued one, say) */
+  gboolean      check_first; /* its record says: backed up at another endpoint, perhaps this server's */
   gboolean      keep_on_cancel;
   gboolean      restarted;   /* this run began its multipart upload again */
   gboolean      completed;   /* the server has the object: whatever comes after, it is done */
@@ -79,8 +80,8 @@ gboolean    _at_s3_upload_stat           (AtS3Upload          *self,
                                           gint64              *mtime,
                                           char               **identity,
                                           GError             **error);
-/* (at-s3-upload-verify.c) Whether the object under the key is the one the
- * parts just sent make (a completion answered NoSuchUpload). */
+/* (at-s3-upload-verify.c) Whether the object under the key is the file, or
+ * the one the parts just sent make (a completion answered NoSuchUpload). */
 void        _at_s3_upload_check_completed        (AtS3Upload          *self,
                                                   GCancellable        *cancellable,
                                                   GAsyncReadyCallback  callback,

@@ -62,16 +62,18 @@ write_started (AtSqlConn *conn, gpointer data, GError **error)
   if (self->has_row)
     return at_sql_exec_bound (conn, error, "UPDATE uploads SET size_bytes = ?2, multipart_id = ?3, part_size = ?4, "
                                            "status = 'uploading', file_mtime = ?5, bytes_sent = 0, part_checksums = 1, "
-                                           "file_identity = ?6, "
+                                           "file_identity = ?6, endpoint = ?7, "
                                            "started_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
-                              "tltllt", self->id, (gint64) self->size, self->upload_id, (gint64) self->part_size,
-                              self->mtime, self->identity) &&
+                              "tltlltt", self->id, (gint64) self->size, self->upload_id, (gint64) self->part_size,
+                              self->mtime, self->identity, at_s3_client_get_endpoint (self->client)) &&
            at_sql_exec_bound (conn, error, "DELETE FROM upload_parts WHERE upload_id = ?1", "t", self->id);
   return at_sql_exec_bound (conn, error, "INSERT INTO uploads (id, local_path, bucket, object_key, size_bytes, multipart_id, "
-                                         "part_size, status, file_mtime, started_at, part_checksums, file_identity) VALUES (?1, "
-                                         "?2, ?3, ?4, ?5, ?6, ?7, 'uploading', ?8, strftime('%Y-%m-%dT%H:%M:%fZ','now'), 1, ?9)",
-                            "ttttltllt", self->id, self->path, _at_s3_upload_bucket (self), self->key, (gint64) self->size,
-                            self->upload_id, (gint64) self->part_size, self->mtime, self->identity);
+                                         "part_size, status, file_mtime, started_at, part_checksums, file_identity, endpoint) "
+                                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'uploading', ?8, "
+                                         "strftime('%Y-%m-%dT%H:%M:%fZ','now'), 1, ?9, ?10)",
+                            "ttttltlltt", self->id, self->path, _at_s3_upload_bucket (self), self->key, (gint64) self->size,
+                            self->upload_id, (gint64) self->part_size, self->mtime, self->identity,
+                            at_s3_client_get_endpoint (self->client));
 }
 
 static gboolean
@@ -94,10 +96,12 @@ write_end (AtSqlConn *conn, gpointer data, GError **error)
   gboolean gone = g_str_equal (r->status, "completed") || g_str_equal (r->status, "cancelled") ||
                   g_str_equal (r->status, "queued");
 
+  /* (the endpoint it ended at: one resumed by another address of its server) */
   return at_sql_exec_bound (conn, error, "UPDATE uploads SET status = ?2, last_error = ?3, attempts = attempts + 1, "
                                          "completed_at = CASE WHEN ?2 = 'completed' THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-                                         "END, multipart_id = CASE WHEN ?2 = 'queued' THEN NULL ELSE multipart_id END "
-                                         "WHERE id = ?1", "ttt", r->self->id, r->status, r->message) &&
+                                         "END, multipart_id = CASE WHEN ?2 = 'queued' THEN NULL ELSE multipart_id END, "
+                                         "endpoint = ?4 WHERE id = ?1", "tttt", r->self->id, r->status, r->message,
+                            at_s3_client_get_endpoint (r->self->client)) &&
          (!gone || at_sql_exec_bound (conn, error, "DELETE FROM upload_parts WHERE upload_id = ?1", "t", r->self->id));
 }
 
@@ -262,7 +266,8 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
     }
   if ((conn = at_catalog_get_reader (self->catalog, &error)) == NULL ||
       (stmt = at_sql_conn_prepare (conn, "SELECT id, multipart_id, part_size = ?4 AND size_bytes = ?5 AND file_mtime = ?6 "
-                                         "AND file_identity IS ?7 AND part_checksums = 1 FROM uploads WHERE local_path = ?1 AND bucket = ?2 AND object_key = ?3 "
+                                         "AND file_identity IS ?7 AND part_checksums = 1, check_first FROM uploads "
+                                         "WHERE local_path = ?1 AND bucket = ?2 AND object_key = ?3 "
                                          "AND status NOT IN ('completed', 'cancelled')", &error)) == NULL)
     {
       g_task_return_error (task, error);
@@ -279,6 +284,7 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
     {
       g_strlcpy (self->id, (const char *) sqlite3_column_text (stmt, 0), sizeof self->id);
       self->has_row = TRUE;
+      self->check_first = sqlite3_column_int (stmt, 3) != 0;
       if (sqlite3_column_text (stmt, 1) != NULL && sqlite3_column_int (stmt, 2) && self->n_parts >= 2)
         self->upload_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       /* the file or the part size changed, or the upload is from before

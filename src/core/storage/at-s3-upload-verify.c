@@ -1,4 +1,6 @@
-/* at-s3-upload-verify.c — was the multipart upload completed after all?
+/* at-s3-upload-verify.c — is the file's object on the server already? Asked
+ * of a multipart upload completed after all, and of a file backed up before
+ * at another endpoint (check_first), before anything of it is sent.
  *
  * A CompleteMultipartUpload whose answer was lost is sent again, and the
  * server, which did complete it the first time, answers NoSuchUpload.
@@ -48,21 +50,79 @@ composite_etag (GPtrArray *etags, guint n)
   return g_strdup_printf ("%s-%u", g_checksum_get_string (sum), n);
 }
 
+typedef struct
+{
+  GFile *file;
+  gsize  part_size;   /* 0: the whole file's MD5; else the ETag of its parts of this size */
+} Md5;
+
+static void
+md5_free (gpointer data)
+{
+  Md5 *m = data;
+
+  g_object_unref (m->file);
+  g_free (m);
+}
+
+char *
+at_s3_file_etag (GFile         *file,
+                 gsize          part_size,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(GFileInputStream) in = g_file_read (file, cancellable, error);
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_MD5);
+  g_autoptr(GChecksum) parts = g_checksum_new (G_CHECKSUM_MD5);
+  g_autofree guint8 *buffer = g_malloc (1 << 20);
+  guint8 digest[16];
+  gsize in_part = 0, len;
+  guint n_parts = 0;
+  gssize n = 0;
+
+  if (in == NULL)
+    return NULL;
+  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, part_size > 0 ? MIN (1 << 20, part_size - in_part) : 1 << 20,
+                                   cancellable, error)) > 0)
+    {
+      g_checksum_update (sum, buffer, n);
+      in_part += (gsize) n;
+      if (part_size > 0 && in_part == part_size)
+        {
+          len = sizeof digest;
+          g_checksum_get_digest (sum, digest, &len);
+          g_checksum_update (parts, digest, len);
+          g_checksum_reset (sum);
+          in_part = 0;
+          n_parts++;
+        }
+    }
+  if (n < 0)
+    return NULL;
+  if (part_size == 0)
+    return g_strdup (g_checksum_get_string (sum));
+  /* the last part, shorter (or the only one, of an empty file) */
+  if (in_part > 0 || n_parts == 0)
+    {
+      len = sizeof digest;
+      g_checksum_get_digest (sum, digest, &len);
+      g_checksum_update (parts, digest, len);
+      n_parts++;
+    }
+  return g_strdup_printf ("%s-%u", g_checksum_get_string (parts), n_parts);
+}
+
 static void
 md5_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
+  Md5 *m = data;
   GError *error = NULL;
-  g_autoptr(GFileInputStream) in = g_file_read (G_FILE (data), cancellable, &error);
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_MD5);
-  g_autofree guint8 *buffer = g_malloc (1 << 20);
-  gssize n = 0;
+  char *etag = at_s3_file_etag (m->file, m->part_size, cancellable, &error);
 
-  while (in != NULL && (n = g_input_stream_read (G_INPUT_STREAM (in), buffer, 1 << 20, cancellable, &error)) > 0)
-    g_checksum_update (sum, buffer, n);
-  if (in == NULL || n < 0)
+  if (etag == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, g_strdup (g_checksum_get_string (sum)), g_free);
+    g_task_return_pointer (task, etag, g_free);
 }
 
 static void
@@ -72,7 +132,7 @@ md5_done (GObject *source, GAsyncResult *result, gpointer data)
   const char *etag = g_task_get_task_data (task);
   g_autofree char *md5 = g_task_propagate_pointer (G_TASK (result), NULL);
 
-  g_task_return_boolean (task, md5 != NULL && g_str_equal (md5, etag));
+  g_task_return_boolean (task, md5 != NULL && g_ascii_strcasecmp (md5, etag) == 0);
 }
 
 static void
@@ -83,6 +143,8 @@ head_done (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(AtS3Object) object = at_s3_client_head_finish (AT_S3_CLIENT (source), result, NULL);
   g_autofree char *etag = NULL;
   g_autofree char *composite = NULL;
+  Md5 *m;
+  GTask *md5;
 
   if (object == NULL || object->etag == NULL || object->size != self->size)
     {
@@ -91,21 +153,22 @@ head_done (GObject *source, GAsyncResult *result, gpointer data)
     }
   etag = g_strdup (object->etag + (object->etag[0] == '"'));
   etag[strcspn (etag, "\"")] = '\0';
-  if (strchr (etag, '-') != NULL)
+  if (strchr (etag, '-') != NULL && self->etags != NULL &&
+      (composite = composite_etag (self->etags, self->n_parts)) != NULL)
     {
-      composite = composite_etag (self->etags, self->n_parts);
-      g_task_return_boolean (task, composite != NULL && g_ascii_strcasecmp (composite, etag) == 0);
+      g_task_return_boolean (task, g_ascii_strcasecmp (composite, etag) == 0);
       return;
     }
-  /* the whole object's MD5: the file's, then */
-  {
-    GTask *md5 = g_task_new (self, g_task_get_cancellable (task), md5_done, g_object_ref (task));
-
-    g_task_set_task_data (task, g_ascii_strdown (etag, -1), g_free);
-    g_task_set_task_data (md5, g_object_ref (self->file), g_object_unref);
-    g_task_run_in_thread (md5, md5_thread);
-    g_object_unref (md5);
-  }
+  /* the whole object's MD5, or its parts' (of a file looked for before any
+   * part went): the file's, then, read on a worker */
+  m = g_new0 (Md5, 1);
+  m->file = g_object_ref (self->file);
+  m->part_size = strchr (etag, '-') != NULL ? self->part_size : 0;
+  md5 = g_task_new (self, g_task_get_cancellable (task), md5_done, g_object_ref (task));
+  g_task_set_task_data (task, g_steal_pointer (&etag), g_free);
+  g_task_set_task_data (md5, m, md5_free);
+  g_task_run_in_thread (md5, md5_thread);
+  g_object_unref (md5);
 }
 
 void

@@ -274,17 +274,51 @@ listed_cb (GObject *source, GAsyncResult *result, gpointer data)
   _at_s3_upload_schedule (self);
 }
 
+static void send_prepared (AtS3Upload *self);
+
+/* A file backed up before at another endpoint: there already, it is not sent. */
+static void
+found_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AtS3Upload *self = data;
+
+  if (_at_s3_upload_check_completed_finish (self, result))
+    {
+      g_debug ("%s: already on the server", self->key);
+      self->completed = TRUE;
+      self->resumed_bytes = self->size;
+      _at_s3_upload_finish (self);
+      return;
+    }
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (self->task), &self->failure))
+    {
+      _at_s3_upload_finish (self);
+      return;
+    }
+  send_prepared (self);
+}
+
 static void
 prepared_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   AtS3Upload *self = data;
-  GCancellable *cancellable = g_task_get_cancellable (self->task);
 
   if (!g_task_propagate_boolean (G_TASK (result), &self->failure))
     {
       _at_s3_upload_finish (self);
       return;
     }
+  if (self->check_first && self->upload_id == NULL)
+    _at_s3_upload_check_completed (self, g_task_get_cancellable (self->task), found_cb, self);
+  else
+    send_prepared (self);
+}
+
+static void
+send_prepared (AtS3Upload *self)
+{
+  GCancellable *cancellable = g_task_get_cancellable (self->task);
+
   if (self->stale_upload_id != NULL)
     {
       at_s3_client_multipart_abort (self->client, self->key, self->stale_upload_id, NULL, aborted_cb, NULL);
@@ -526,7 +560,7 @@ at_s3_upload_run (AtS3Upload          *self,
   g_task_set_check_cancellable (self->task, FALSE);
   watch_stop (self, cancellable);
   self->id[0] = '\0';
-  self->has_row = FALSE;
+  self->has_row = self->check_first = FALSE;
   self->resumed_bytes = 0;
   g_clear_pointer (&self->upload_id, g_free);
   g_clear_pointer (&self->stale_upload_id, g_free);

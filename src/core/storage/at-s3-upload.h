@@ -60,4 +60,12 @@ goffset     at_s3_upload_get_resumed_bytes (AtS3Upload       *self);
  * was down): a bucket lifecycle rule removes it. */
 gboolean    at_s3_upload_get_left_on_server (AtS3Upload      *self);
 
+/* The ETag S3 gives @file's bytes sent in one PUT (@part_size 0: their MD5,
+ * in hex) or in parts of @part_size (the MD5 of the parts' MD5s, "-" and
+ * how many). Blocking: for a worker. */
+char       *at_s3_file_etag             (GFile               *file,
+                                         gsize                part_size,
+                                         GCancellable        *cancellable,
+                                         GError             **error);
+
 G_END_DECLS

@@ -48,19 +48,27 @@ write_add (AtSqlConn *conn, gpointer data, GError **error)
       if (a->set && !a->on)
         return TRUE;
     }
-  /* (an id made of random hex: rows come from SQL, many at once) */
+  /* (an id made of random hex: rows come from SQL, many at once). An
+   * upload under way counts wherever it goes (it goes on at this endpoint);
+   * a completed one only at this endpoint: one completed at another is
+   * looked for here before it is sent (check_first). */
   if (!at_sql_exec_bound (conn, error,
-                          "INSERT INTO uploads (id, photo_id, local_path, bucket, object_key, size_bytes, status) "
-                          "SELECT lower(hex(randomblob(16))), f.photo_id, ?1 || f.library_path, ?2, "
-                          "'studios/' || p.studio_id || '/projects/' || p.id || '/originals/' || f.library_path, "
-                          "coalesce(f.file_size, 0), 'queued' "
+                          "INSERT INTO uploads (id, photo_id, local_path, bucket, endpoint, object_key, size_bytes, status, "
+                          "check_first) "
+                          "SELECT lower(hex(randomblob(16))), photo_id, ?1 || library_path, ?2, ?4, key, size, 'queued', "
+                          "EXISTS (SELECT 1 FROM uploads u WHERE u.bucket = ?2 AND u.object_key = key "
+                          "AND u.status = 'completed') "
+                          "FROM (SELECT f.photo_id, f.library_path, coalesce(f.file_size, 0) AS size, "
+                          "'studios/' || p.studio_id || '/projects/' || p.id || '/originals/' || f.library_path AS key, "
+                          "ph.capture_time AS taken "
                           "FROM photo_files f JOIN photos ph ON ph.id = f.photo_id JOIN projects p ON p.id = ph.project_id "
                           "WHERE (p.id = ?3 OR (?3 IS NULL AND p.backup_originals = 1)) "
                           "AND f.role IN ('raw', 'jpeg', 'heif', 'video') AND f.deleted_at IS NULL "
-                          "AND ph.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.bucket = ?2 "
-                          "AND u.object_key = 'studios/' || p.studio_id || '/projects/' || p.id || '/originals/' || "
-                          "f.library_path AND u.status <> 'cancelled') ORDER BY ph.capture_time",
-                          "ttt", root, bucket, project))
+                          "AND ph.deleted_at IS NULL) "
+                          "WHERE NOT EXISTS (SELECT 1 FROM uploads u WHERE u.bucket = ?2 AND u.object_key = key "
+                          "AND (u.status NOT IN ('completed', 'cancelled') OR (u.status = 'completed' AND u.endpoint = ?4))) "
+                          "ORDER BY taken",
+                          "tttt", root, bucket, project, at_s3_client_get_endpoint (a->self->client)))
     return FALSE;
   a->queued = (guint) sqlite3_changes (at_sql_conn_get_db (conn));
   return TRUE;

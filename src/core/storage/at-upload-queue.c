@@ -53,17 +53,29 @@ job_free (gpointer data)
   g_free (j);
 }
 
+/* Uploads from before endpoints were recorded are taken as this server's
+ * (the one their bucket was set up with then). */
+static gboolean
+write_adopt (AtSqlConn *conn, gpointer data, GError **error)
+{
+  return at_sql_exec_bound (conn, error, "UPDATE uploads SET endpoint = ?2 WHERE endpoint IS NULL AND bucket = ?1", "tt",
+                            at_s3_client_get_bucket (data), at_s3_client_get_endpoint (data));
+}
+
 AtUploadQueue *
 at_upload_queue_new (AtCatalog  *catalog,
                      AtS3Client *client,
                      const char *library)
 {
   AtUploadQueue *self = g_object_new (AT_TYPE_UPLOAD_QUEUE, NULL);
+  g_autoptr(GError) error = NULL;
 
   self->catalog = g_object_ref (catalog);
   self->client = g_object_ref (client);
   /* as AtS3Upload will name its file (GFile's path), so that it finds its row */
   self->library = g_canonicalize_filename (library, NULL);
+  if (!at_catalog_write_sync (catalog, "uploads", write_adopt, client, &error))
+    g_warning ("upload queue: %s", error->message);
   return self;
 }
 
@@ -195,6 +207,9 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
       self->progress.files_done++;
       self->progress.bytes_total += at_s3_upload_get_size (j->upload) - at_transfer_get_size (j->transfer);
       self->progress.bytes_done += at_s3_upload_get_size (j->upload) - j->counted;
+      /* (a file found on the server, nothing sent: in the totals, not the speed) */
+      if (!j->reported)
+        self->rate_bytes += at_s3_upload_get_resumed_bytes (j->upload) - j->counted;
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("%s: paused", at_transfer_get_name (j->transfer));
