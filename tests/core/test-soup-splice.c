@@ -160,8 +160,10 @@ test_wide (void)
   g_assert_true (at_soup_splice_is_wide ());
   g_assert_no_error (s.error);
   g_assert_cmpuint (s.status, ==, 200);
-  g_assert_cmpuint (s.biggest, ==, AT_SOUP_SPLICE_PIECE);
-  g_assert_cmpuint (s.writes, ==, 12);
+  /* (a write takes what the socket has room for: up to a piece, often all) */
+  g_assert_cmpuint (s.biggest, >, 8192);
+  g_assert_cmpuint (s.biggest, <=, AT_SOUP_SPLICE_PIECE);
+  g_assert_cmpuint (s.writes, <, (3 << 20) / 8192 / 4);
   send_one (session, uris->data, 1000003, 0, &s);
   g_assert_no_error (s.error);
   g_assert_cmpuint (s.status, ==, 200);

@@ -205,10 +205,50 @@ run_to_the_end (AtUploadQueue *queue)
   g_signal_handler_disconnect (queue, id);
 }
 
-/* A bucket of the same name at another endpoint: backed up there too, not
- * taken as done; the same server by another address (a proxy's) sends
- * nothing again, each object found and compared; uploads recorded before
- * endpoints were are the first queue's. */
+static guint
+count_objects (AtS3Client *client, const char *prefix)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) r = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
+
+  at_s3_client_list (client, prefix, NULL, at_test_async_done, &r);
+  objects = at_s3_client_list_finish (client, at_test_async_wait (&r), &error);
+  g_assert_no_error (error);
+  return objects->len;
+}
+
+/* Puts @size other bytes under @key, as someone or something else might. */
+static void
+put_other_bytes (AtS3Client *client, const char *key, gsize size, const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "other-bytes", NULL);
+  g_autoptr(GBytes) bytes = at_test_random_file (path, size);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+
+  at_s3_client_put_file (client, file, key, NULL, NULL, NULL, at_test_async_done, &r);
+  g_assert_true (at_s3_client_put_file_finish (client, at_test_async_wait (&r), &error));
+  g_assert_no_error (error);
+}
+
+static void
+remove_object (AtS3Client *client, const char *key)
+{
+  g_autoptr(GAsyncResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+
+  at_s3_client_delete (client, key, NULL, at_test_async_done, &r);
+  g_assert_true (at_s3_client_delete_finish (client, at_test_async_wait (&r), &error));
+}
+
+/* Backed up, then: the same server by another address (a proxy's) sends
+ * nothing again, each object found and compared (one whose bytes differ,
+ * at the same size, goes again); a bucket of the same name at another
+ * provider gets everything; uploads recorded before endpoints were are
+ * looked for in the bucket at the first run (found: this endpoint's; not
+ * found, after a move: sent); an object gone from the bucket goes again. */
 static void
 test_another_endpoint (void)
 {
@@ -216,19 +256,23 @@ test_another_endpoint (void)
   g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "moved", AT_TEST_S3_SECRET);
   AtTestS3 *alias = at_test_s3_proxy (s3, 0, 0, 0);
   AtTestS3 *other = at_test_s3_start ();
+  AtTestS3 *fresh = at_test_s3_start ();
   g_autoptr(AtS3Client) by_alias = at_test_s3_client (alias->endpoint, "moved", AT_TEST_S3_SECRET);
   g_autoptr(AtS3Client) at_other = at_test_s3_client (other->endpoint, "moved", AT_TEST_S3_SECRET);
+  g_autoptr(AtS3Client) at_fresh = at_test_s3_client (fresh->endpoint, "moved", AT_TEST_S3_SECRET);
   g_autofree char *dir = at_test_make_tmpdir ();
   g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 4);
   g_autofree char *library = g_build_filename (dir, "library", NULL);
   g_autofree char *prefix = NULL;
+  g_autofree char *changed_key = NULL;
+  g_autofree char *changed_path = NULL;
   g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
-  g_autoptr(GPtrArray) objects = NULL;
-  gint64 files, put_bytes, puts;
+  gint64 files, put_bytes, puts, changed_size;
   guint queued = 0;
 
   at_test_s3_make_bucket (c);
   at_test_s3_make_bucket (at_other);
+  at_test_s3_make_bucket (at_fresh);
   files = at_test_sql_int (catalog, "SELECT count(*) FROM photo_files WHERE role IN ('raw', 'jpeg')");
   prefix = at_test_sql_text (catalog, "SELECT 'studios/' || studio_id || '/projects/' || id || '/originals/' FROM projects "
                                       "WHERE project_number = 'P-2026-001'");
@@ -238,7 +282,12 @@ test_another_endpoint (void)
   g_assert_true (at_catalog_flush (catalog, NULL));
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, files);
 
-  /* the same server by another address: looked at, nothing sent */
+  /* the same server by another address: looked at, nothing sent but the
+   * one file whose object has other bytes now, of its size */
+  changed_key = at_test_sql_text (catalog, "SELECT object_key FROM uploads ORDER BY object_key LIMIT 1");
+  changed_path = at_test_sql_text (catalog, "SELECT local_path FROM uploads ORDER BY object_key LIMIT 1");
+  changed_size = at_test_sql_int (catalog, "SELECT size_bytes FROM uploads ORDER BY object_key LIMIT 1");
+  put_other_bytes (c, changed_key, (gsize) changed_size, dir);
   g_clear_object (&queue);
   queue = at_upload_queue_new (catalog, by_alias, library);
   g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
@@ -246,7 +295,16 @@ test_another_endpoint (void)
   put_bytes = at_test_s3_stat (s3, "put_bytes");
   run_to_the_end (queue);
   g_assert_true (at_catalog_flush (catalog, NULL));
-  g_assert_cmpint (at_test_s3_stat (s3, "put_bytes"), ==, put_bytes);
+  g_assert_cmpint (at_test_s3_stat (s3, "put_bytes") - put_bytes, ==, changed_size);
+  {
+    g_autoptr(GBytes) file = NULL;
+    g_autofree char *data = NULL;
+    gsize length;
+
+    g_assert_true (g_file_get_contents (changed_path, &data, &length, NULL));
+    file = g_bytes_new_take (g_steal_pointer (&data), length);
+    at_test_s3_assert_stored (c, changed_key, file, dir);
+  }
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed' AND endpoint = "
                                              "(SELECT endpoint FROM uploads WHERE check_first = 1 LIMIT 1)"), ==, files);
   {
@@ -264,13 +322,7 @@ test_another_endpoint (void)
   g_assert_cmpint (queued, ==, files);
   puts = at_test_s3_stat (other, "puts");
   run_to_the_end (queue);
-  {
-    g_autoptr(GAsyncResult) r = NULL;
-    at_s3_client_list (at_other, prefix, NULL, at_test_async_done, &r);
-    objects = at_s3_client_list_finish (at_other, at_test_async_wait (&r), &error);
-    g_assert_no_error (error);
-    g_assert_cmpint (objects->len, ==, files);
-  }
+  g_assert_cmpuint (count_objects (at_other, prefix), ==, files);
   g_assert_cmpint (at_test_s3_stat (other, "puts") - puts, ==, files);
   /* and back: all there */
   g_clear_object (&queue);
@@ -278,7 +330,8 @@ test_another_endpoint (void)
   g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
   g_assert_cmpuint (queued, ==, 0);
 
-  /* uploads recorded before endpoints were: the first queue's, done */
+  /* uploads recorded before endpoints were, at a server that has them:
+   * found by the first run, and this endpoint's */
   g_assert_true (at_catalog_flush (catalog, NULL));
   at_test_sql_exec (catalog, "DELETE FROM uploads WHERE check_first = 1");
   at_test_sql_exec (catalog, "UPDATE uploads SET endpoint = NULL");
@@ -286,8 +339,31 @@ test_another_endpoint (void)
   queue = at_upload_queue_new (catalog, at_other, library);
   g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
   g_assert_cmpuint (queued, ==, 0);
+  puts = at_test_s3_stat (other, "puts");
+  run_to_the_end (queue);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_s3_stat (other, "puts"), ==, puts);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE endpoint IS NULL"), ==, 0);
+
+  /* ...and at one that does not (moved to before they were recorded): sent */
+  at_test_sql_exec (catalog, "UPDATE uploads SET endpoint = NULL");
+  g_clear_object (&queue);
+  queue = at_upload_queue_new (catalog, at_fresh, library);
+  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
+  g_assert_cmpuint (queued, ==, 0);
+  run_to_the_end (queue);
+  g_assert_cmpuint (count_objects (at_fresh, prefix), ==, files);
+
+  /* an object gone from the bucket (a lifecycle rule, a hand) goes again */
+  remove_object (at_fresh, changed_key);
+  g_assert_cmpuint (count_objects (at_fresh, prefix), ==, files - 1);
+  g_clear_object (&queue);
+  queue = at_upload_queue_new (catalog, at_fresh, library);
+  run_to_the_end (queue);
+  g_assert_cmpuint (count_objects (at_fresh, prefix), ==, files);
   at_test_s3_stop (alias);
   at_test_s3_stop (other);
+  at_test_s3_stop (fresh);
   at_test_rm_rf (dir);
 }
 

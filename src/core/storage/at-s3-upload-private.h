@@ -38,6 +38,7 @@ struct _AtS3Upload
   char         *stale_upload_id;
   gboolean      has_row;     /* the catalog has a record of this file and key (a queued one, say) */
   gboolean      check_first; /* its record says: backed up at another endpoint, perhaps this server's */
+  gboolean      foreign_upload; /* upload_id was begun at another endpoint */
   gboolean      keep_on_cancel;
   gboolean      restarted;   /* this run began its multipart upload again */
   gboolean      completed;   /* the server has the object: whatever comes after, it is done */

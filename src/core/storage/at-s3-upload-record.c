@@ -266,7 +266,8 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
     }
   if ((conn = at_catalog_get_reader (self->catalog, &error)) == NULL ||
       (stmt = at_sql_conn_prepare (conn, "SELECT id, multipart_id, part_size = ?4 AND size_bytes = ?5 AND file_mtime = ?6 "
-                                         "AND file_identity IS ?7 AND part_checksums = 1, check_first FROM uploads "
+                                         "AND file_identity IS ?7 AND part_checksums = 1, check_first, endpoint IS ?8 OR endpoint IS NULL "
+                                         "FROM uploads "
                                          "WHERE local_path = ?1 AND bucket = ?2 AND object_key = ?3 "
                                          "AND status NOT IN ('completed', 'cancelled')", &error)) == NULL)
     {
@@ -280,16 +281,21 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
   sqlite3_bind_int64 (stmt, 5, self->size);
   sqlite3_bind_int64 (stmt, 6, self->mtime);
   at_sql_bind_text (stmt, 7, self->identity);
+  at_sql_bind_text (stmt, 8, at_s3_client_get_endpoint (self->client));
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       g_strlcpy (self->id, (const char *) sqlite3_column_text (stmt, 0), sizeof self->id);
       self->has_row = TRUE;
       self->check_first = sqlite3_column_int (stmt, 3) != 0;
+      /* one begun at another endpoint goes on only if this one lists its
+       * parts (the same server by another address) */
+      self->foreign_upload = !sqlite3_column_int (stmt, 4);
       if (sqlite3_column_text (stmt, 1) != NULL && sqlite3_column_int (stmt, 2) && self->n_parts >= 2)
         self->upload_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       /* the file or the part size changed, or the upload is from before
-       * parts had a checksum (it could not be completed with one): of no use */
-      else if (sqlite3_column_text (stmt, 1) != NULL)
+       * parts had a checksum (it could not be completed with one): of no
+       * use (another endpoint's is not this server's to abort) */
+      else if (sqlite3_column_text (stmt, 1) != NULL && !self->foreign_upload)
         self->stale_upload_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
     }
   at_sql_stmt_release (stmt);

@@ -135,6 +135,17 @@ md5_done (GObject *source, GAsyncResult *result, gpointer data)
   g_task_return_boolean (task, md5 != NULL && g_ascii_strcasecmp (md5, etag) == 0);
 }
 
+static gboolean
+has_all (GPtrArray *etags, guint n)
+{
+  if (etags == NULL || etags->len < n)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (etags->pdata[i] == NULL)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 head_done (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -143,6 +154,8 @@ head_done (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(AtS3Object) object = at_s3_client_head_finish (AT_S3_CLIENT (source), result, NULL);
   g_autofree char *etag = NULL;
   g_autofree char *composite = NULL;
+  gsize part_size = 0;
+  const char *dash;
   Md5 *m;
   GTask *md5;
 
@@ -153,17 +166,33 @@ head_done (GObject *source, GAsyncResult *result, gpointer data)
     }
   etag = g_strdup (object->etag + (object->etag[0] == '"'));
   etag[strcspn (etag, "\"")] = '\0';
-  if (strchr (etag, '-') != NULL && self->etags != NULL &&
-      (composite = composite_etag (self->etags, self->n_parts)) != NULL)
+  if ((dash = strchr (etag, '-')) != NULL)
     {
-      g_task_return_boolean (task, g_ascii_strcasecmp (composite, etag) == 0);
-      return;
+      guint64 n = g_ascii_strtoull (dash + 1, NULL, 10);
+
+      /* the parts this run sent, if it has them all (ETags that are not
+       * MD5s, encrypted ones, make one the file cannot match) */
+      if (has_all (self->etags, self->n_parts))
+        {
+          composite = composite_etag (self->etags, self->n_parts);
+          g_task_return_boolean (task, composite != NULL && g_ascii_strcasecmp (composite, etag) == 0);
+          return;
+        }
+      /* else the file's, in parts of the size that makes that many: this
+       * upload's, or whole MiB (as most tools cut them) */
+      part_size = self->part_size;
+      if (n == 0 || (guint64) ((self->size + part_size - 1) / part_size) != n)
+        part_size = (gsize) ((((guint64) self->size + n - 1) / MAX (n, 1) + (1 << 20) - 1) >> 20 << 20);
+      if (n == 0 || part_size == 0 || (guint64) ((self->size + part_size - 1) / part_size) != n)
+        {
+          g_task_return_boolean (task, FALSE);
+          return;
+        }
     }
-  /* the whole object's MD5, or its parts' (of a file looked for before any
-   * part went): the file's, then, read on a worker */
+  /* the whole object's MD5, or its parts' MD5s: the file's, read on a worker */
   m = g_new0 (Md5, 1);
   m->file = g_object_ref (self->file);
-  m->part_size = strchr (etag, '-') != NULL ? self->part_size : 0;
+  m->part_size = part_size;
   md5 = g_task_new (self, g_task_get_cancellable (task), md5_done, g_object_ref (task));
   g_task_set_task_data (task, g_steal_pointer (&etag), g_free);
   g_task_set_task_data (md5, m, md5_free);

@@ -238,6 +238,7 @@ started_cb (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void verified_cb (GObject *source, GAsyncResult *result, gpointer data);
+static void gone_verified_cb (GObject *source, GAsyncResult *result, gpointer data);
 
 /* Resuming: the server says which parts it holds (see
  * _at_s3_upload_reconcile); a server that cannot list them leaves the
@@ -251,16 +252,25 @@ listed_cb (GObject *source, GAsyncResult *result, gpointer data)
 
   if (parts != NULL)
     _at_s3_upload_reconcile (self, parts);
-  else if (g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_UPLOAD_GONE))
+  else if (g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_UPLOAD_GONE) ||
+           (self->foreign_upload && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+            !at_s3_error_stops_all (error)))
     {
       /* put together, perhaps, just before the process died, its record not
-       * yet written: not sent again if the object is these parts' (else
-       * begun again by finish) */
+       * yet written: not sent again if the object is the file (else begun
+       * again by finish); so too another endpoint's upload this server
+       * does not know */
+      if (!g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_UPLOAD_GONE))
+        {
+          g_debug ("%s: upload %s is not this server's (%s)", self->key, self->upload_id, error->message);
+          g_clear_error (&error);
+          g_set_error_literal (&error, AT_S3_ERROR, AT_S3_ERROR_UPLOAD_GONE, _("The upload is not this server’s"));
+        }
       self->failure = g_steal_pointer (&error);
-      _at_s3_upload_check_completed (self, g_task_get_cancellable (self->task), verified_cb, self);
+      _at_s3_upload_check_completed (self, g_task_get_cancellable (self->task), gone_verified_cb, self);
       return;
     }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->foreign_upload)
     {
       self->failure = g_steal_pointer (&error);
       _at_s3_upload_finish (self);
@@ -287,6 +297,8 @@ found_cb (GObject *source, GAsyncResult *result, gpointer data)
       g_debug ("%s: already on the server", self->key);
       self->completed = TRUE;
       self->resumed_bytes = self->size;
+      if (self->stale_upload_id != NULL)
+        at_s3_client_multipart_abort (self->client, self->key, self->stale_upload_id, NULL, aborted_cb, NULL);
       _at_s3_upload_finish (self);
       return;
     }
@@ -334,17 +346,34 @@ send_prepared (AtS3Upload *self)
 }
 
 static void
-verified_cb (GObject *source, GAsyncResult *result, gpointer data)
+verified (AtS3Upload *self, gboolean there)
 {
-  AtS3Upload *self = data;
-
-  if (_at_s3_upload_check_completed_finish (self, result))
+  if (there)
     {
       g_debug ("%s: completed by a try whose answer was lost", self->key);
       g_clear_error (&self->failure);
       self->completed = TRUE;
     }
   _at_s3_upload_finish (self);
+}
+
+static void
+verified_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  verified (data, _at_s3_upload_check_completed_finish (data, result));
+}
+
+/* The same, for an upload found gone before this run sent anything: what
+ * the server has is in the totals, not the speed. */
+static void
+gone_verified_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AtS3Upload *self = data;
+  gboolean there = _at_s3_upload_check_completed_finish (self, result);
+
+  if (there)
+    self->resumed_bytes = self->size;
+  verified (self, there);
 }
 
 static void
@@ -357,7 +386,7 @@ checked_cb (GObject *source, GAsyncResult *result, gpointer data)
   else if (g_error_matches (self->failure, AT_S3_ERROR, AT_S3_ERROR_UPLOAD_GONE))
     {
       /* perhaps put together by an earlier try whose answer was lost: not sent again if so */
-      _at_s3_upload_check_completed (self, NULL, verified_cb, self);
+      _at_s3_upload_check_completed (self, g_task_get_cancellable (self->task), verified_cb, self);
       return;
     }
   _at_s3_upload_finish (self);
@@ -560,7 +589,7 @@ at_s3_upload_run (AtS3Upload          *self,
   g_task_set_check_cancellable (self->task, FALSE);
   watch_stop (self, cancellable);
   self->id[0] = '\0';
-  self->has_row = self->check_first = FALSE;
+  self->has_row = self->check_first = self->foreign_upload = FALSE;
   self->resumed_bytes = 0;
   g_clear_pointer (&self->upload_id, g_free);
   g_clear_pointer (&self->stale_upload_id, g_free);

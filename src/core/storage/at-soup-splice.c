@@ -68,7 +68,8 @@ wide_splice (GOutputStream            *stream,
 
 /* Gives libsoup's body stream the wide splice, once its class exists. Any
  * thread; cheap once done. The class's splice is changed while other
- * threads may read it: both values are whole functions that do the same. */
+ * threads may read it: both values are whole functions that do the same
+ * (default_splice is set first). */
 void
 at_soup_splice_widen (void)
 {
@@ -84,8 +85,8 @@ at_soup_splice_widen (void)
 
       if (klass->splice == base->splice)
         {
-          default_splice = klass->splice;
-          klass->splice = wide_splice;
+          default_splice = base->splice;
+          g_atomic_pointer_set (&klass->splice, wide_splice);
           wide = TRUE;
         }
       else

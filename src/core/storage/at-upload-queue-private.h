@@ -1,6 +1,7 @@
 /* at-upload-queue-private.h — AtUploadQueue's parts: running the queue
- * (at-upload-queue.c) and queueing projects' originals into it
- * (at-upload-queue-projects.c). */
+ * (at-upload-queue.c), queueing projects' originals into it
+ * (at-upload-queue-projects.c), and checking the bucket holds what was
+ * backed up (at-upload-queue-audit.c). */
 #pragma once
 
 #include "at-upload-queue.h"
@@ -36,6 +37,14 @@ struct _AtUploadQueue
   guint             retry_id;
   gboolean          network_up;  /* as the network monitor last said */
   struct _Job      *ahead;       /* the next file, read while the others go */
+  GCancellable     *auditing;    /* a look at the bucket before the first run, under way */
+  gboolean          audited;     /* done: what the catalog says is backed up is there */
 };
+
+/* (at-upload-queue-audit.c) Looks in the bucket for what the catalog says
+ * is backed up there, queueing again what is not; then calls: */
+void _at_upload_queue_audit   (AtUploadQueue *self);
+void _at_upload_queue_audited (AtUploadQueue *self,
+                               gboolean       done);
 
 G_END_DECLS

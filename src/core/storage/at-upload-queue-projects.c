@@ -50,7 +50,8 @@ write_add (AtSqlConn *conn, gpointer data, GError **error)
     }
   /* (an id made of random hex: rows come from SQL, many at once). An
    * upload under way counts wherever it goes (it goes on at this endpoint);
-   * a completed one only at this endpoint: one completed at another is
+   * a completed one only at this endpoint (or from before endpoints were
+   * recorded: the audit looks for those): one completed at another is
    * looked for here before it is sent (check_first). */
   if (!at_sql_exec_bound (conn, error,
                           "INSERT INTO uploads (id, photo_id, local_path, bucket, endpoint, object_key, size_bytes, status, "
@@ -66,7 +67,8 @@ write_add (AtSqlConn *conn, gpointer data, GError **error)
                           "AND f.role IN ('raw', 'jpeg', 'heif', 'video') AND f.deleted_at IS NULL "
                           "AND ph.deleted_at IS NULL) "
                           "WHERE NOT EXISTS (SELECT 1 FROM uploads u WHERE u.bucket = ?2 AND u.object_key = key "
-                          "AND (u.status NOT IN ('completed', 'cancelled') OR (u.status = 'completed' AND u.endpoint = ?4))) "
+                          "AND (u.status NOT IN ('completed', 'cancelled') OR (u.status = 'completed' AND (u.endpoint = ?4 "
+                          "OR u.endpoint IS NULL)))) "
                           "ORDER BY taken",
                           "tttt", root, bucket, project, at_s3_client_get_endpoint (a->self->client)))
     return FALSE;

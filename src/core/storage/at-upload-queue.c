@@ -53,29 +53,17 @@ job_free (gpointer data)
   g_free (j);
 }
 
-/* Uploads from before endpoints were recorded are taken as this server's
- * (the one their bucket was set up with then). */
-static gboolean
-write_adopt (AtSqlConn *conn, gpointer data, GError **error)
-{
-  return at_sql_exec_bound (conn, error, "UPDATE uploads SET endpoint = ?2 WHERE endpoint IS NULL AND bucket = ?1", "tt",
-                            at_s3_client_get_bucket (data), at_s3_client_get_endpoint (data));
-}
-
 AtUploadQueue *
 at_upload_queue_new (AtCatalog  *catalog,
                      AtS3Client *client,
                      const char *library)
 {
   AtUploadQueue *self = g_object_new (AT_TYPE_UPLOAD_QUEUE, NULL);
-  g_autoptr(GError) error = NULL;
 
   self->catalog = g_object_ref (catalog);
   self->client = g_object_ref (client);
   /* as AtS3Upload will name its file (GFile's path), so that it finds its row */
   self->library = g_canonicalize_filename (library, NULL);
-  if (!at_catalog_write_sync (catalog, "uploads", write_adopt, client, &error))
-    g_warning ("upload queue: %s", error->message);
   return self;
 }
 
@@ -414,11 +402,11 @@ count_new (AtUploadQueue *self)
   at_sql_stmt_release (stmt);
 }
 
+static void begin_run (AtUploadQueue *self);
+
 void
 at_upload_queue_start (AtUploadQueue *self)
 {
-  g_autoptr(GError) error = NULL;
-
   g_debug ("queue starts (%s)", self->running ? "running already" : "from rest");
   self->held = FALSE;
   g_clear_handle_id (&self->retry_id, g_source_remove);
@@ -435,6 +423,42 @@ at_upload_queue_start (AtUploadQueue *self)
         }
       return;
     }
+  /* a queue's first run begins with a look at what the bucket holds */
+  if (!self->audited)
+    {
+      if (self->auditing == NULL)
+        {
+          self->auditing = g_cancellable_new ();
+          _at_upload_queue_audit (self);
+        }
+      return;
+    }
+  begin_run (self);
+}
+
+void
+_at_upload_queue_audited (AtUploadQueue *self,
+                          gboolean       done)
+{
+  gboolean cancelled = g_cancellable_is_cancelled (self->auditing);
+
+  g_clear_object (&self->auditing);
+  /* (one that could not list is tried again at the next start; one a pause
+   * stopped, when resumed) */
+  self->audited = done;
+  if (self->held)
+    return;
+  if (cancelled)
+    at_upload_queue_start (self);
+  else
+    begin_run (self);
+}
+
+static void
+begin_run (AtUploadQueue *self)
+{
+  g_autoptr(GError) error = NULL;
+
   if (!at_catalog_write_sync (self->catalog, "uploads", write_unpause, (gpointer) at_s3_client_get_bucket (self->client),
                               &error))
     g_warning ("upload queue: %s", error->message);
@@ -518,6 +542,8 @@ at_upload_queue_pause (AtUploadQueue *self)
     }
   if (self->pause != NULL)
     g_cancellable_cancel (self->pause);
+  if (self->auditing != NULL)
+    g_cancellable_cancel (self->auditing);
   g_clear_pointer (&self->ahead, job_free);
 }
 

@@ -2,7 +2,8 @@
 -- uploads.endpoint: the storage server's host[:port] (at_s3_client_get_endpoint).
 -- A bucket of the same name at another provider is another place: a file
 -- backed up to one is not taken as backed up to the other. NULL: an upload
--- from before, taken by the first upload queue of its bucket as its own.
+-- from before; a queue's audit (at-upload-queue-audit.c) records it as its
+-- endpoint's once it finds its object there, or queues it again.
 -- uploads.check_first: 1 for a file backed up before at another endpoint
 -- (perhaps the same server by another address: the studio's LAN and the
 -- outside one): its object is looked at (size, ETag against the file's MD5)
