@@ -362,7 +362,15 @@ list_page (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
   g_clear_pointer (&l->token, g_free);
-  if (x.truncated && x.token != NULL)
+  if (x.truncated && x.token == NULL)
+    {
+      /* (what follows could not be asked for: a listing cut short is not the list) */
+      _at_s3_xml_clear (&x);
+      g_task_return_new_error (task, AT_S3_ERROR, AT_S3_ERROR_FAILED,
+                               _("The storage server cut the listing short without saying where it goes on"));
+      return;
+    }
+  if (x.truncated)
     {
       l->token = g_steal_pointer (&x.token);
       _at_s3_xml_clear (&x);

@@ -100,8 +100,9 @@ write_end (AtSqlConn *conn, gpointer data, GError **error)
   return at_sql_exec_bound (conn, error, "UPDATE uploads SET status = ?2, last_error = ?3, attempts = attempts + 1, "
                                          "completed_at = CASE WHEN ?2 = 'completed' THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') "
                                          "END, multipart_id = CASE WHEN ?2 = 'queued' THEN NULL ELSE multipart_id END, "
-                                         "endpoint = ?4 WHERE id = ?1", "tttt", r->self->id, r->status, r->message,
-                            at_s3_client_get_endpoint (r->self->client)) &&
+                                         "endpoint = ?4, size_bytes = CASE WHEN ?2 = 'completed' THEN ?5 ELSE size_bytes END "
+                                         "WHERE id = ?1", "ttttl", r->self->id, r->status, r->message,
+                            at_s3_client_get_endpoint (r->self->client), (gint64) r->self->size) &&
          (!gone || at_sql_exec_bound (conn, error, "DELETE FROM upload_parts WHERE upload_id = ?1", "t", r->self->id));
 }
 
@@ -266,7 +267,7 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
     }
   if ((conn = at_catalog_get_reader (self->catalog, &error)) == NULL ||
       (stmt = at_sql_conn_prepare (conn, "SELECT id, multipart_id, part_size = ?4 AND size_bytes = ?5 AND file_mtime = ?6 "
-                                         "AND file_identity IS ?7 AND part_checksums = 1, check_first, endpoint IS ?8 OR endpoint IS NULL "
+                                         "AND file_identity IS ?7 AND part_checksums = 1, check_first, endpoint IS ?8 "
                                          "FROM uploads "
                                          "WHERE local_path = ?1 AND bucket = ?2 AND object_key = ?3 "
                                          "AND status NOT IN ('completed', 'cancelled')", &error)) == NULL)
@@ -287,8 +288,9 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
       g_strlcpy (self->id, (const char *) sqlite3_column_text (stmt, 0), sizeof self->id);
       self->has_row = TRUE;
       self->check_first = sqlite3_column_int (stmt, 3) != 0;
-      /* one begun at another endpoint goes on only if this one lists its
-       * parts (the same server by another address) */
+      /* one begun at another endpoint (or before endpoints were recorded)
+       * goes on only if this one lists its parts (the same server, perhaps
+       * by another address) */
       self->foreign_upload = !sqlite3_column_int (stmt, 4);
       if (sqlite3_column_text (stmt, 1) != NULL && sqlite3_column_int (stmt, 2) && self->n_parts >= 2)
         self->upload_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));

@@ -135,6 +135,24 @@ md5_done (GObject *source, GAsyncResult *result, gpointer data)
   g_task_return_boolean (task, md5 != NULL && g_ascii_strcasecmp (md5, etag) == 0);
 }
 
+/* A part size that cuts @size bytes into @n parts, @ours first; 0: none
+ * likely. (Hashing the file costs a read of it: one guess is tried.) */
+static gsize
+part_size_for (goffset size, guint64 n, gsize ours)
+{
+  const gsize mib = 1 << 20;
+  const gsize usual[] = { 8 * mib, 16 * mib, 5 * mib, 32 * mib, 64 * mib, 100 * mib, 128 * mib };
+
+  if (n == 0 || size <= 0)
+    return 0;
+  if ((guint64) ((size + ours - 1) / ours) == n)
+    return ours;
+  for (guint i = 0; i < G_N_ELEMENTS (usual); i++)
+    if ((guint64) ((size + usual[i] - 1) / usual[i]) == n)
+      return usual[i];
+  return (gsize) (((guint64) size + n - 1) / n + mib - 1) / mib * mib;
+}
+
 static gboolean
 has_all (GPtrArray *etags, guint n)
 {
@@ -178,12 +196,9 @@ head_done (GObject *source, GAsyncResult *result, gpointer data)
           g_task_return_boolean (task, composite != NULL && g_ascii_strcasecmp (composite, etag) == 0);
           return;
         }
-      /* else the file's, in parts of the size that makes that many: this
-       * upload's, or whole MiB (as most tools cut them) */
-      part_size = self->part_size;
-      if (n == 0 || (guint64) ((self->size + part_size - 1) / part_size) != n)
-        part_size = (gsize) ((((guint64) self->size + n - 1) / MAX (n, 1) + (1 << 20) - 1) >> 20 << 20);
-      if (n == 0 || part_size == 0 || (guint64) ((self->size + part_size - 1) / part_size) != n)
+      /* else the file's, in parts of a size that makes that many: this
+       * upload's, one that tools often use, or the fewest whole MiB */
+      if ((part_size = part_size_for (self->size, n, self->part_size)) == 0)
         {
           g_task_return_boolean (task, FALSE);
           return;

@@ -254,12 +254,14 @@ listed_cb (GObject *source, GAsyncResult *result, gpointer data)
     _at_s3_upload_reconcile (self, parts);
   else if (g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_UPLOAD_GONE) ||
            (self->foreign_upload && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-            !at_s3_error_stops_all (error)))
+            !g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_OFFLINE) &&
+            !g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_SERVER) &&
+            !g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_CLOCK)))
     {
       /* put together, perhaps, just before the process died, its record not
        * yet written: not sent again if the object is the file (else begun
-       * again by finish); so too another endpoint's upload this server
-       * does not know */
+       * again by finish); so too another endpoint's upload this server will
+       * not list (a refusal that is this server's shows again on the way) */
       if (!g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_UPLOAD_GONE))
         {
           g_debug ("%s: upload %s is not this server's (%s)", self->key, self->upload_id, error->message);

@@ -6,7 +6,8 @@
  * removed by a lifecycle rule or by hand, or a provider moved to before
  * uploads recorded their endpoint (catalog schema 13) would otherwise be
  * taken as backed up. Uploads from before that are found are recorded as
- * this endpoint's. A listing that fails (offline) leaves it for the next run. */
+ * this endpoint's. A listing that fails leaves it for the next start (offline:
+ * the queue waits and tries again, as it does for its files). */
 #define G_LOG_DOMAIN "atelier-storage"
 
 #include "config.h"
@@ -17,14 +18,14 @@
 #define PREFIX_SQL "substr(object_key, 1, instr(object_key, '/originals/') + 10)"
 
 /* Uploads the audit answers for: completed here (or before endpoints were
- * recorded) of a photo still in the catalog. */
+ * recorded) before it began. */
 #define AUDITED_SQL "FROM uploads u WHERE u.bucket = ?1 AND (u.endpoint = ?2 OR u.endpoint IS NULL) " \
-                    "AND u.status = 'completed' AND instr(u.object_key, '/originals/') > 0 " \
-                    "AND EXISTS (SELECT 1 FROM photos ph WHERE ph.id = u.photo_id AND ph.deleted_at IS NULL)"
+                    "AND u.status = 'completed' AND instr(u.object_key, '/originals/') > 0 AND u.completed_at < ?3"
 
 typedef struct
 {
   AtUploadQueue *self;
+  char          *began;     /* as completed_at is written */
   GPtrArray     *prefixes;
   guint          next;
   GHashTable    *found;     /* key -> size (gint64 *), of every prefix listed */
@@ -35,51 +36,70 @@ static void
 audit_free (Audit *a)
 {
   g_object_unref (a->self);
+  g_free (a->began);
   g_ptr_array_unref (a->prefixes);
   g_hash_table_unref (a->found);
   g_free (a);
 }
 
+/* Each upload audited: its object found (one from before endpoints were
+ * recorded becomes this endpoint's), or it goes again, from the file the
+ * catalog has under its key now (a library moved keeps its keys); a file
+ * no longer in the catalog is not asked for. One already queued again
+ * (a change, a retry) stands for it. */
 static gboolean
 write_verdicts (AtSqlConn *conn, gpointer data, GError **error)
 {
   Audit *a = data;
   AtS3Client *client = a->self->client;
+  const char *endpoint = at_s3_client_get_endpoint (client);
+  g_autofree char *root = g_str_has_suffix (a->self->library, "/") ? g_strdup (a->self->library)
+                                                                     : g_strconcat (a->self->library, "/", NULL);
   g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) there = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT u.id, u.object_key, u.size_bytes, u.endpoint IS NULL " AUDITED_SQL,
-                                            error);
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT u.id, u.object_key, u.size_bytes, u.endpoint IS NULL, "
+                                                  "EXISTS (SELECT 1 FROM photo_files f JOIN photos ph ON ph.id = f.photo_id "
+                                                  "WHERE f.library_path = substr(u.object_key, instr(u.object_key, "
+                                                  "'/originals/') + 11) AND f.deleted_at IS NULL AND ph.deleted_at IS NULL) "
+                                                  AUDITED_SQL, error);
 
   if (stmt == NULL)
     return FALSE;
   at_sql_bind_text (stmt, 1, at_s3_client_get_bucket (client));
-  at_sql_bind_text (stmt, 2, at_s3_client_get_endpoint (client));
+  at_sql_bind_text (stmt, 2, endpoint);
+  at_sql_bind_text (stmt, 3, a->began);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       const gint64 *size = g_hash_table_lookup (a->found, sqlite3_column_text (stmt, 1));
 
-      if (size == NULL || *size != sqlite3_column_int64 (stmt, 2))
+      if (size != NULL && *size == sqlite3_column_int64 (stmt, 2))
+        {
+          if (sqlite3_column_int (stmt, 3))
+            g_ptr_array_add (there, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+        }
+      else if (sqlite3_column_int (stmt, 4))
         {
           g_debug ("%s: %s in the bucket: it goes again", sqlite3_column_text (stmt, 1),
                    size == NULL ? "not" : "another size");
           g_ptr_array_add (missing, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
         }
-      else if (sqlite3_column_int (stmt, 3))
-        g_ptr_array_add (there, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
     }
   at_sql_stmt_release (stmt);
   for (guint i = 0; i < there->len; i++)
-    if (!at_sql_exec_bound (conn, error, "UPDATE uploads SET endpoint = ?2 WHERE id = ?1", "tt", there->pdata[i],
-                            at_s3_client_get_endpoint (client)))
+    if (!at_sql_exec_bound (conn, error, "UPDATE uploads SET endpoint = ?2 WHERE id = ?1", "tt", there->pdata[i], endpoint))
       return FALSE;
-  /* (OR IGNORE: a file queued again meanwhile has its upload already) */
   for (guint i = 0; i < missing->len; i++)
     {
       if (!at_sql_exec_bound (conn, error, "UPDATE OR IGNORE uploads SET status = 'queued', endpoint = ?2, check_first = 0, "
+                                           "local_path = ?3 || substr(object_key, instr(object_key, '/originals/') + 11), "
                                            "bytes_sent = 0, multipart_id = NULL, completed_at = NULL, last_error = NULL "
-                                           "WHERE id = ?1", "tt", missing->pdata[i], at_s3_client_get_endpoint (client)))
+                                           "WHERE id = ?1", "ttt", missing->pdata[i], endpoint, root))
         return FALSE;
-      a->requeued += (guint) sqlite3_changes (at_sql_conn_get_db (conn));
+      if (sqlite3_changes (at_sql_conn_get_db (conn)) > 0)
+        a->requeued++;
+      else if (!at_sql_exec_bound (conn, error, "UPDATE uploads SET status = 'cancelled' WHERE id = ?1", "t",
+                                   missing->pdata[i]))
+        return FALSE;
     }
   return TRUE;
 }
@@ -96,9 +116,8 @@ listed (GObject *source, GAsyncResult *result, gpointer data)
 
   if (objects == NULL)
     {
-      /* (offline, say: the run that follows finds the same, and waits) */
       g_debug ("audit of %s: %s", (const char *) a->prefixes->pdata[a->next - 1], error->message);
-      _at_upload_queue_audited (self, FALSE);
+      _at_upload_queue_audited (self, error);
       audit_free (a);
       return;
     }
@@ -122,16 +141,10 @@ audit_next (Audit *a)
       return;
     }
   if (!at_catalog_write_sync (self->catalog, "uploads", write_verdicts, a, &error))
-    {
-      g_warning ("upload queue: %s", error->message);
-      _at_upload_queue_audited (self, FALSE);
-    }
-  else
-    {
-      if (a->requeued > 0)
-        g_debug ("audit: %u files not in the bucket go again", a->requeued);
-      _at_upload_queue_audited (self, TRUE);
-    }
+    g_warning ("upload queue: %s", error->message);
+  else if (a->requeued > 0)
+    g_debug ("audit: %u files not in the bucket go again", a->requeued);
+  _at_upload_queue_audited (self, error);
   audit_free (a);
 }
 
@@ -150,12 +163,17 @@ _at_upload_queue_audit (AtUploadQueue *self)
   if (stmt == NULL)
     {
       g_warning ("upload queue: %s", error->message);
-      _at_upload_queue_audited (self, FALSE);
+      _at_upload_queue_audited (self, error);
       audit_free (a);
       return;
     }
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    a->began = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+  }
   at_sql_bind_text (stmt, 1, at_s3_client_get_bucket (self->client));
   at_sql_bind_text (stmt, 2, at_s3_client_get_endpoint (self->client));
+  at_sql_bind_text (stmt, 3, a->began);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (a->prefixes, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   at_sql_stmt_release (stmt);

@@ -45,6 +45,6 @@ struct _AtUploadQueue
  * is backed up there, queueing again what is not; then calls: */
 void _at_upload_queue_audit   (AtUploadQueue *self);
 void _at_upload_queue_audited (AtUploadQueue *self,
-                               gboolean       done);
+                               const GError  *error);
 
 G_END_DECLS

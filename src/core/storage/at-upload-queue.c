@@ -402,7 +402,7 @@ count_new (AtUploadQueue *self)
   at_sql_stmt_release (stmt);
 }
 
-static void begin_run (AtUploadQueue *self);
+static void begin_run (AtUploadQueue *self, const char *waiting);
 
 void
 at_upload_queue_start (AtUploadQueue *self)
@@ -433,29 +433,37 @@ at_upload_queue_start (AtUploadQueue *self)
         }
       return;
     }
-  begin_run (self);
+  begin_run (self, NULL);
 }
 
 void
 _at_upload_queue_audited (AtUploadQueue *self,
-                          gboolean       done)
+                          const GError  *error)
 {
   gboolean cancelled = g_cancellable_is_cancelled (self->auditing);
 
   g_clear_object (&self->auditing);
-  /* (one that could not list is tried again at the next start; one a pause
-   * stopped, when resumed) */
-  self->audited = done;
+  /* (one that could not list is tried again at the next start, one a pause
+   * stopped when resumed; offline, the run waits and tries again) */
+  self->audited = error == NULL;
   if (self->held)
-    return;
-  if (cancelled)
+    {
+      /* paused before it ran: said as a run's end is (the CLI waits for it) */
+      g_signal_emit (self, signals[CHANGED], 0);
+      g_signal_emit (self, signals[DRAINED], 0);
+    }
+  else if (cancelled)
     at_upload_queue_start (self);
   else
-    begin_run (self);
+    begin_run (self, g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_OFFLINE) ||
+                     g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_SERVER) ? error->message : NULL);
 }
 
+/* A run from rest; @waiting: why it may not get far (the audit's listing
+ * failed so), said and tried again as a file's failure would be. */
 static void
-begin_run (AtUploadQueue *self)
+begin_run (AtUploadQueue *self,
+           const char    *waiting)
 {
   g_autoptr(GError) error = NULL;
 
@@ -468,6 +476,7 @@ begin_run (AtUploadQueue *self)
   g_hash_table_remove_all (self->changes);
   g_hash_table_remove_all (self->counted);
   g_clear_pointer (&self->waiting, g_free);
+  self->waiting = g_strdup (waiting);
   memset (&self->progress, 0, sizeof self->progress);
   self->progress.seconds_left = -1;
   count_new (self);

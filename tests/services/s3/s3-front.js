@@ -381,17 +381,26 @@ async function main() {
           answer.on('data', (chunk) => got.push(chunk));
           answer.on('end', () => {
             const text = Buffer.concat(got);
+            // (an upload aborted while this answer came back has no folder
+            // left to note its sums in: nothing to remember then)
+            const note = (file, value) => {
+              try {
+                fs.writeFileSync(file, value);
+              } catch (err) {
+                if (err.code !== 'ENOENT') throw err;
+              }
+            };
             if (started) {
               const algorithm = headerValue(req, 'x-amz-checksum-algorithm');
               const id = (/<UploadId>([0-9a-f]+)<\/UploadId>/.exec(text.toString('utf8')) || [])[1];
               if (algorithm !== undefined && id !== undefined) {
                 const dir = path.join(dataDir, decodeURIComponent(url.pathname).slice(1).split('/')[0], '._S3rver_uploads', id);
-                fs.writeFileSync(path.join(dir, 'checksum-algorithm'), algorithm.toUpperCase());
+                note(path.join(dir, 'checksum-algorithm'), algorithm.toUpperCase());
               }
             } else if (headerValue(req, 'x-amz-checksum-sha256') !== undefined) {
               const upload = uploadDir(req);
               if (upload !== null)
-                fs.writeFileSync(path.join(upload.dir, `${url.searchParams.get('partNumber')}.sha256`),
+                note(path.join(upload.dir, `${url.searchParams.get('partNumber')}.sha256`),
                   headerValue(req, 'x-amz-checksum-sha256'));
             }
             res.writeHead(answer.statusCode, answer.headers);
