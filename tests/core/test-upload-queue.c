@@ -347,6 +347,19 @@ test_another_endpoint (void)
   g_assert_cmpint (at_test_s3_stat (other, "puts"), ==, puts);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE endpoint IS NULL"), ==, 0);
 
+  /* one recorded at another size than its object's (a size the catalog
+   * did not know when it was queued): looked at, not sent, its size learnt */
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE uploads SET size_bytes = 0 WHERE object_key = '%s'", changed_key);
+    at_test_sql_exec (catalog, sql);
+  }
+  g_clear_object (&queue);
+  queue = at_upload_queue_new (catalog, at_other, library);
+  run_to_the_end (queue);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_s3_stat (other, "puts"), ==, puts);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE size_bytes = 0"), ==, 0);
+
   /* ...and at one that does not (moved to before they were recorded): sent */
   at_test_sql_exec (catalog, "UPDATE uploads SET endpoint = NULL");
   g_clear_object (&queue);
@@ -387,9 +400,17 @@ test_another_endpoint (void)
   g_assert_cmpint (at_test_s3_stat (fresh, "puts") - puts, ==, 1);
   g_assert_cmpuint (count_objects (at_fresh, prefix), ==, files);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'failed'"), ==, 0);
+
+  /* the bucket out of reach: nothing to send, but the check is owed */
+  at_test_s3_stop (fresh);
+  g_clear_object (&queue);
+  queue = at_upload_queue_new (catalog, at_fresh, library);
+  at_s3_client_set_retries (at_fresh, 1, 10);
+  run_to_the_end (queue);
+  g_assert_nonnull (at_upload_queue_get_waiting (queue, NULL));
+  g_assert_nonnull (strstr (at_upload_queue_get_waiting (queue, NULL), "could not be checked"));
   at_test_s3_stop (alias);
   at_test_s3_stop (other);
-  at_test_s3_stop (fresh);
   at_test_rm_rf (dir);
 }
 

@@ -105,6 +105,9 @@ update (AtTransfersButton *self)
                                    : _("Set the studio’s storage in Preferences (or AWS_* variables) to back up originals."));
   else if (running)
     text = describe (&p);
+  else if (waiting != NULL && p.files_done == p.files_total)
+    /* every file went; something else waits (the bucket's check) */
+    text = g_strdup_printf (_("%s\nAtelier tries again by itself, and as soon as the network is back."), waiting);
   else if (waiting != NULL)
     /* not a failure: the files wait, and the queue tries again by itself */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,

@@ -96,13 +96,16 @@ write_end (AtSqlConn *conn, gpointer data, GError **error)
   gboolean gone = g_str_equal (r->status, "completed") || g_str_equal (r->status, "cancelled") ||
                   g_str_equal (r->status, "queued");
 
-  /* (the endpoint it ended at: one resumed by another address of its server) */
+  /* (the endpoint it ended at, if it was this one's or is done: one resumed
+   * by another address of its server) */
   return at_sql_exec_bound (conn, error, "UPDATE uploads SET status = ?2, last_error = ?3, attempts = attempts + 1, "
                                          "completed_at = CASE WHEN ?2 = 'completed' THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') "
                                          "END, multipart_id = CASE WHEN ?2 = 'queued' THEN NULL ELSE multipart_id END, "
-                                         "endpoint = ?4, size_bytes = CASE WHEN ?2 = 'completed' THEN ?5 ELSE size_bytes END "
-                                         "WHERE id = ?1", "ttttl", r->self->id, r->status, r->message,
-                            at_s3_client_get_endpoint (r->self->client), (gint64) r->self->size) &&
+                                         "endpoint = CASE WHEN ?2 = 'completed' OR NOT ?6 THEN ?4 ELSE endpoint END, "
+                                         "size_bytes = CASE WHEN ?2 = 'completed' THEN ?5 ELSE size_bytes END "
+                                         "WHERE id = ?1", "ttttli", r->self->id, r->status, r->message,
+                            at_s3_client_get_endpoint (r->self->client), (gint64) r->self->size,
+                            r->self->foreign_upload ? 1 : 0) &&
          (!gone || at_sql_exec_bound (conn, error, "DELETE FROM upload_parts WHERE upload_id = ?1", "t", r->self->id));
 }
 
@@ -296,8 +299,8 @@ _at_s3_upload_prepare_thread (GTask *task, gpointer source, gpointer data, GCanc
         self->upload_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       /* the file or the part size changed, or the upload is from before
        * parts had a checksum (it could not be completed with one): of no
-       * use (another endpoint's is not this server's to abort) */
-      else if (sqlite3_column_text (stmt, 1) != NULL && !self->foreign_upload)
+       * use (aborted here: a server that does not know it says so) */
+      else if (sqlite3_column_text (stmt, 1) != NULL)
         self->stale_upload_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
     }
   at_sql_stmt_release (stmt);

@@ -150,7 +150,11 @@ part_size_for (goffset size, guint64 n, gsize ours)
   for (guint i = 0; i < G_N_ELEMENTS (usual); i++)
     if ((guint64) ((size + usual[i] - 1) / usual[i]) == n)
       return usual[i];
-  return (gsize) (((guint64) size + n - 1) / n + mib - 1) / mib * mib;
+  {
+    gsize fewest = (gsize) (((guint64) size + n - 1) / n + mib - 1) / mib * mib;
+
+    return (guint64) ((size + fewest - 1) / fewest) == n ? fewest : 0;
+  }
 }
 
 static gboolean

@@ -221,6 +221,8 @@ started_cb (GObject *source, GAsyncResult *result, gpointer data)
   self->start_watch = 0;
   g_clear_handle_id (&self->start_grace, g_source_remove);
 
+  /* (begun here: this endpoint's) */
+  self->foreign_upload = FALSE;
   if ((self->upload_id = at_s3_client_multipart_start_finish (self->client, result, &error)) == NULL)
     {
       self->failure = error;

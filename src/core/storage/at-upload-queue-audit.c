@@ -56,6 +56,7 @@ write_verdicts (AtSqlConn *conn, gpointer data, GError **error)
   g_autofree char *root = g_str_has_suffix (a->self->library, "/") ? g_strdup (a->self->library)
                                                                      : g_strconcat (a->self->library, "/", NULL);
   g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) differs = g_array_new (FALSE, FALSE, sizeof (gboolean));
   g_autoptr(GPtrArray) there = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT u.id, u.object_key, u.size_bytes, u.endpoint IS NULL, "
                                                   "EXISTS (SELECT 1 FROM photo_files f JOIN photos ph ON ph.id = f.photo_id "
@@ -79,9 +80,12 @@ write_verdicts (AtSqlConn *conn, gpointer data, GError **error)
         }
       else if (sqlite3_column_int (stmt, 4))
         {
+          gboolean other_size = size != NULL;
+
           g_debug ("%s: %s in the bucket: it goes again", sqlite3_column_text (stmt, 1),
-                   size == NULL ? "not" : "another size");
+                   other_size ? "another size" : "not");
           g_ptr_array_add (missing, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+          g_array_append_val (differs, other_size);
         }
     }
   at_sql_stmt_release (stmt);
@@ -90,10 +94,13 @@ write_verdicts (AtSqlConn *conn, gpointer data, GError **error)
       return FALSE;
   for (guint i = 0; i < missing->len; i++)
     {
-      if (!at_sql_exec_bound (conn, error, "UPDATE OR IGNORE uploads SET status = 'queued', endpoint = ?2, check_first = 0, "
+      /* (one there at another size than recorded may be the file still, its
+       * size unknown when it was queued: looked at before it is sent) */
+      if (!at_sql_exec_bound (conn, error, "UPDATE OR IGNORE uploads SET status = 'queued', endpoint = ?2, check_first = ?4, "
                                            "local_path = ?3 || substr(object_key, instr(object_key, '/originals/') + 11), "
                                            "bytes_sent = 0, multipart_id = NULL, completed_at = NULL, last_error = NULL "
-                                           "WHERE id = ?1", "ttt", missing->pdata[i], endpoint, root))
+                                           "WHERE id = ?1", "ttti", missing->pdata[i], endpoint, root,
+                              g_array_index (differs, gboolean, i) ? 1 : 0))
         return FALSE;
       if (sqlite3_changes (at_sql_conn_get_db (conn)) > 0)
         a->requeued++;

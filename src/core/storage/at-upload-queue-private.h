@@ -39,6 +39,7 @@ struct _AtUploadQueue
   struct _Job      *ahead;       /* the next file, read while the others go */
   GCancellable     *auditing;    /* a look at the bucket before the first run, under way */
   gboolean          audited;     /* done: what the catalog says is backed up is there */
+  char             *unchecked;   /* why it could not be done, said at the run's end */
 };
 
 /* (at-upload-queue-audit.c) Looks in the bucket for what the catalog says

@@ -340,6 +340,9 @@ fill (AtUploadQueue *self)
   if (g_hash_table_size (self->busy) == 0)
     {
       self->running = FALSE;
+      /* the files went, but the bucket was not checked: to be tried again */
+      if (self->waiting == NULL && self->unchecked != NULL && !self->audited)
+        self->waiting = g_strdup (self->unchecked);
       if (self->restart)
         {
           /* resumed before the pause had ended: the run begins anew */
@@ -402,7 +405,7 @@ count_new (AtUploadQueue *self)
   at_sql_stmt_release (stmt);
 }
 
-static void begin_run (AtUploadQueue *self, const char *waiting);
+static void begin_run (AtUploadQueue *self);
 
 void
 at_upload_queue_start (AtUploadQueue *self)
@@ -433,7 +436,7 @@ at_upload_queue_start (AtUploadQueue *self)
         }
       return;
     }
-  begin_run (self, NULL);
+  begin_run (self);
 }
 
 void
@@ -455,15 +458,22 @@ _at_upload_queue_audited (AtUploadQueue *self,
   else if (cancelled)
     at_upload_queue_start (self);
   else
-    begin_run (self, g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_OFFLINE) ||
-                     g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_SERVER) ? error->message : NULL);
+    {
+      /* the files go all the same; a listing refused as a file's upload
+       * would be (offline, no bucket...) is said at the run's end and tried
+       * again. (Keys that may upload but not list are refused without end:
+       * nothing said.) */
+      g_clear_pointer (&self->unchecked, g_free);
+      if (error != NULL && at_s3_error_stops_all (error) && !g_error_matches (error, AT_S3_ERROR, AT_S3_ERROR_AUTH))
+        self->unchecked = g_strdup_printf (_("The bucket could not be checked for what was backed up before: %s"),
+                                           error->message);
+      begin_run (self);
+    }
 }
 
-/* A run from rest; @waiting: why it may not get far (the audit's listing
- * failed so), said and tried again as a file's failure would be. */
+/* A run from rest. */
 static void
-begin_run (AtUploadQueue *self,
-           const char    *waiting)
+begin_run (AtUploadQueue *self)
 {
   g_autoptr(GError) error = NULL;
 
@@ -476,7 +486,6 @@ begin_run (AtUploadQueue *self,
   g_hash_table_remove_all (self->changes);
   g_hash_table_remove_all (self->counted);
   g_clear_pointer (&self->waiting, g_free);
-  self->waiting = g_strdup (waiting);
   memset (&self->progress, 0, sizeof self->progress);
   self->progress.seconds_left = -1;
   count_new (self);
@@ -585,6 +594,7 @@ at_upload_queue_finalize (GObject *object)
   g_free (self->library);
   g_free (self->last_error);
   g_free (self->waiting);
+  g_free (self->unchecked);
   G_OBJECT_CLASS (at_upload_queue_parent_class)->finalize (object);
 }
 

@@ -10,5 +10,6 @@
 -- before anything is sent, and not sent if it is there.
 ALTER TABLE uploads ADD COLUMN endpoint TEXT;
 ALTER TABLE uploads ADD COLUMN check_first INTEGER NOT NULL DEFAULT 0 CHECK (check_first IN (0, 1));
--- (what is queued is looked up by its key)
+-- (what is queued is looked up by its key, and an original by its path)
 CREATE INDEX uploads_key ON uploads (object_key, bucket);
+CREATE INDEX photo_files_path ON photo_files (library_path);
