@@ -53,8 +53,7 @@ write_verdicts (AtSqlConn *conn, gpointer data, GError **error)
   Audit *a = data;
   AtS3Client *client = a->self->client;
   const char *endpoint = at_s3_client_get_endpoint (client);
-  g_autofree char *root = g_str_has_suffix (a->self->library, "/") ? g_strdup (a->self->library)
-                                                                     : g_strconcat (a->self->library, "/", NULL);
+  const char *root = a->self->root;
   g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) differs = g_array_new (FALSE, FALSE, sizeof (gboolean));
   g_autoptr(GPtrArray) there = g_ptr_array_new_with_free_func (g_free);

@@ -14,6 +14,7 @@ struct _AtUploadQueue
   AtCatalog        *catalog;
   AtS3Client       *client;
   char             *library;
+  char             *root;        /* the library ending in "/": a file's local_path is it and its library_path */
   guint             concurrency;
   gboolean          running;
   GCancellable     *pause;

@@ -34,8 +34,7 @@ write_add (AtSqlConn *conn, gpointer data, GError **error)
 {
   Add *a = data;
   const char *bucket = at_s3_client_get_bucket (a->self->client);
-  g_autofree char *root = g_str_has_suffix (a->self->library, "/") ? g_strdup (a->self->library)
-                                                                     : g_strconcat (a->self->library, "/", NULL);
+  const char *root = a->self->root;
   g_autofree char *project = NULL;
 
   if (a->project != NULL)

@@ -64,6 +64,7 @@ at_upload_queue_new (AtCatalog  *catalog,
   self->client = g_object_ref (client);
   /* as AtS3Upload will name its file (GFile's path), so that it finds its row */
   self->library = g_canonicalize_filename (library, NULL);
+  self->root = g_str_has_suffix (self->library, "/") ? g_strdup (self->library) : g_strconcat (self->library, "/", NULL);
   return self;
 }
 
@@ -592,6 +593,7 @@ at_upload_queue_finalize (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_object (&self->client);
   g_free (self->library);
+  g_free (self->root);
   g_free (self->last_error);
   g_free (self->waiting);
   g_free (self->unchecked);
