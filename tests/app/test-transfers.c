@@ -39,6 +39,22 @@ queue_exists (gpointer button)
   return at_transfers_button_get_queue (button) != NULL;
 }
 
+typedef struct
+{
+  AtTransfersButton *button;
+  AtUploadQueue     *queue;   /* (unowned: compared only) */
+} QueueOf;
+
+/* The button has another queue than @data's (its storage set anew). */
+static gboolean
+queue_replaced (gpointer data)
+{
+  QueueOf *q = data;
+  AtUploadQueue *now = at_transfers_button_get_queue (q->button);
+
+  return now != NULL && now != q->queue;
+}
+
 /* under way long enough for a speed and a time left */
 static gboolean
 some_sent (gpointer button)
@@ -169,6 +185,36 @@ test_transfers (void)
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, files);
   at_test_run_main_loop (300);
   at_test_save_screenshot (popover, "transfers-done.png");
+
+  /* storage set anew: the first run looks in the bucket for what the
+   * catalog has as backed up there, and says so */
+  {
+    AtTestS3 *listing = at_test_s3_proxy_doing (s3, "--slow-lists=1500");
+    QueueOf was = { button, at_transfers_button_get_queue (button) };
+    g_autofree char *here = g_strdup_printf ("UPDATE uploads SET endpoint = '127.0.0.1:%d'", listing->port);
+    g_autofree char *back = g_strdup_printf ("UPDATE uploads SET endpoint = '127.0.0.1:%d'", slow->port);
+
+    /* (the same server by another address: what it has is recorded as there) */
+    g_assert_true (at_catalog_flush (catalog, NULL));
+    at_test_sql_exec (catalog, here);
+    g_settings_set_string (settings, "storage-endpoint", listing->endpoint);
+    at_test_wait_until (queue_replaced, &was, 10);
+    g_signal_emit_by_name (at_test_find_button (popover, "_Back Up"), "clicked");
+    at_test_run_main_loop (400);
+    g_assert_true (at_upload_queue_is_checking (at_transfers_button_get_queue (button)));
+    g_assert_nonnull (label_with (popover, "Looking in the bucket"));
+    at_test_save_screenshot (popover, "transfers-checking.png");
+    at_test_wait_until (not_running, button, 30);
+    at_test_run_main_loop (1500);
+    g_assert_false (at_upload_queue_is_checking (at_transfers_button_get_queue (button)));
+    g_assert_null (label_with (popover, "Looking in the bucket"));
+    g_assert_true (at_catalog_flush (catalog, NULL));
+    at_test_sql_exec (catalog, back);
+    was.queue = at_transfers_button_get_queue (button);
+    g_settings_set_string (settings, "storage-endpoint", slow->endpoint);
+    at_test_wait_until (queue_replaced, &was, 10);
+    at_test_s3_stop (listing);
+  }
 
   /* the link gone (a venue's Wi-Fi): nothing fails, the popover says the
    * files wait and offers to try now */

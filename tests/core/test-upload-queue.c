@@ -378,8 +378,10 @@ test_another_endpoint (void)
 
     g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
     at_upload_queue_start (queue);
+    g_assert_true (at_upload_queue_is_checking (queue));
     at_upload_queue_pause (queue);
     at_test_wait_until (at_test_flag_is_set, &done, 10);
+    g_assert_false (at_upload_queue_is_checking (queue));
   }
 
   /* an object gone from the bucket (a lifecycle rule, a hand) goes again,

@@ -95,6 +95,7 @@ update (AtTransfersButton *self)
   AtUploadProgress p = { 0 };
   gboolean running = self->queue != NULL && at_upload_queue_is_running (self->queue);
   gboolean paused = is_paused (self);
+  gboolean checking = self->queue != NULL && !paused && at_upload_queue_is_checking (self->queue);
   const char *waiting = self->queue != NULL && !paused ? at_upload_queue_get_waiting (self->queue, NULL) : NULL;
   g_autofree char *text = NULL;
 
@@ -105,6 +106,8 @@ update (AtTransfersButton *self)
                                    : _("Set the studio’s storage in Preferences (or AWS_* variables) to back up originals."));
   else if (running)
     text = describe (&p);
+  else if (checking)
+    text = g_strdup (_("Looking in the bucket for the files backed up before…"));
   else if (waiting != NULL && p.files_done == p.files_total)
     /* every file went; something else waits (the bucket's check) */
     text = g_strdup_printf (_("%s\nAtelier tries again by itself, and as soon as the network is back."), waiting);
@@ -132,14 +135,15 @@ update (AtTransfersButton *self)
   gtk_widget_set_visible (GTK_WIDGET (self->total_bar), running);
   gtk_progress_bar_set_fraction (self->total_bar, p.bytes_total > 0 ? (double) p.bytes_done / p.bytes_total : 0);
   gtk_widget_set_visible (GTK_WIDGET (self->list), running);
-  gtk_widget_set_visible (GTK_WIDGET (self->pause_button), running || paused || waiting != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->pause_button), running || paused || checking || waiting != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), !running && !paused && (p.files_failed > 0 || waiting != NULL));
   gtk_button_set_label (self->retry_button, waiting != NULL ? _("_Try Now") : _("_Try the Failed Files Again"));
   gtk_button_set_label (self->pause_button, paused ? _("_Resume") : _("_Pause"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->backup_button), self->queue != NULL && self->project_ids->len > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->project_drop), self->project_ids->len > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->keep_check), self->queue != NULL && self->project_ids->len > 0);
-  gtk_menu_button_set_icon_name (self->button, running ? "emblem-synchronizing-symbolic" : "document-send-symbolic");
+  gtk_menu_button_set_icon_name (self->button,
+                                 running || checking ? "emblem-synchronizing-symbolic" : "document-send-symbolic");
 }
 
 static void

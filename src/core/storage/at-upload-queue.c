@@ -92,6 +92,12 @@ at_upload_queue_is_running (AtUploadQueue *self)
 }
 
 gboolean
+at_upload_queue_is_checking (AtUploadQueue *self)
+{
+  return self->auditing != NULL;
+}
+
+gboolean
 at_upload_queue_is_held (AtUploadQueue *self)
 {
   return self->held;
@@ -433,6 +439,7 @@ at_upload_queue_start (AtUploadQueue *self)
       if (self->auditing == NULL)
         {
           self->auditing = g_cancellable_new ();
+          g_signal_emit (self, signals[CHANGED], 0);
           _at_upload_queue_audit (self);
         }
       return;

@@ -79,6 +79,8 @@ gboolean       at_upload_queue_retry_failed    (AtUploadQueue *self,
 gboolean       at_upload_queue_is_running      (AtUploadQueue *self);
 /* Paused by at_upload_queue_pause(), until a start. */
 gboolean       at_upload_queue_is_held         (AtUploadQueue *self);
+/* Looking in the bucket for what was backed up, before its first run. */
+gboolean       at_upload_queue_is_checking     (AtUploadQueue *self);
 void           at_upload_queue_get_progress    (AtUploadQueue *self,
                                                 AtUploadProgress *progress);
 /* The files under way, as AtTransfer. */

@@ -9,7 +9,7 @@
 //
 //   node fault-proxy.js TARGET_PORT [--slowdown-every N] [--cut-every M] [--delay-ms D]
 //                       [--lose-complete-answers K] [--fail-completes K] [--ignore-range 1]
-//                       [--refuse-gets K] [--cut-gets K] [--slow-starts MS]
+//                       [--refuse-gets K] [--cut-gets K] [--slow-starts MS] [--slow-lists MS]
 // prints "ready PORT".
 'use strict';
 
@@ -39,6 +39,8 @@ let refuseGets = option('--refuse-gets');
 let cutGets = option('--cut-gets');
 // CreateMultipartUpload: the server starts the upload, its answer is held MS
 const slowStarts = option('--slow-starts');
+// ListObjectsV2: answered, the answer held MS
+const slowLists = option('--slow-lists');
 let parts = 0;
 const refusals = [
   [503, 'SlowDown', 'Please reduce your request rate.'],
@@ -96,7 +98,9 @@ const server = http.createServer((req, res) => {
     });
     return;
   }
-  if (slowStarts > 0 && req.method === 'POST' && /[?&]uploads(=|&|$)/.test(req.url)) {
+  if ((slowStarts > 0 && req.method === 'POST' && /[?&]uploads(=|&|$)/.test(req.url)) ||
+      (slowLists > 0 && req.method === 'GET' && /[?&]list-type=2/.test(req.url))) {
+    const hold = req.method === 'POST' ? slowStarts : slowLists;
     const upstream = http.request({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
         const got = [];
@@ -104,7 +108,7 @@ const server = http.createServer((req, res) => {
         answer.on('end', () => setTimeout(() => {
           res.writeHead(answer.statusCode, answer.headers);
           res.end(Buffer.concat(got));
-        }, slowStarts));
+        }, hold));
       });
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
