@@ -1,13 +1,14 @@
 /* at-upload-queue-audit.c — before a queue's first run, what the catalog
  * says is backed up is looked for in the bucket: the projects' originals
- * listed (ListObjectsV2, a request per 1,000 objects), and each completed
- * upload of this bucket whose object is missing there, or of another size,
- * is queued again. A server replaced at the same address, an object
- * removed by a lifecycle rule or by hand, or a provider moved to before
- * uploads recorded their endpoint (catalog schema 13) would otherwise be
- * taken as backed up. Uploads from before that are found are recorded as
- * this endpoint's. A listing that fails leaves it for the next start (offline:
- * the queue waits and tries again, as it does for its files). */
+ * listed (ListObjectsV2, a request per 1,000 objects, four projects at
+ * once), and each completed upload of this bucket whose object is missing
+ * there, or of another size, is queued again. A server replaced at the
+ * same address, an object removed by a lifecycle rule or by hand, or a
+ * provider moved to before uploads recorded their endpoint (catalog schema
+ * 13) would otherwise be taken as backed up. Uploads from before that are
+ * found are recorded as this endpoint's. A listing that fails leaves it for
+ * the next start (offline: the queue waits and tries again, as it does for
+ * its files). */
 #define G_LOG_DOMAIN "atelier-storage"
 
 #include "config.h"
@@ -29,6 +30,8 @@ typedef struct
   GPtrArray     *prefixes;
   guint          next;
   GHashTable    *found;     /* key -> size (gint64 *), of every prefix listed */
+  guint          listing;   /* listings under way */
+  GError        *failure;   /* the first listing's that failed */
   guint          requeued;
 } Audit;
 
@@ -39,6 +42,7 @@ audit_free (Audit *a)
   g_free (a->began);
   g_ptr_array_unref (a->prefixes);
   g_hash_table_unref (a->found);
+  g_clear_error (&a->failure);
   g_free (a);
 }
 
@@ -110,28 +114,32 @@ write_verdicts (AtSqlConn *conn, gpointer data, GError **error)
   return TRUE;
 }
 
+/* Listings under way at once: a studio's years of projects are listed in
+ * a few round trips' time, not one after another. */
+#define LISTS_AT_ONCE 4
+
 static void audit_next (Audit *a);
 
 static void
 listed (GObject *source, GAsyncResult *result, gpointer data)
 {
   Audit *a = data;
-  AtUploadQueue *self = a->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) objects = at_s3_client_list_finish (AT_S3_CLIENT (source), result, &error);
 
+  a->listing--;
   if (objects == NULL)
     {
-      g_debug ("audit of %s: %s", (const char *) a->prefixes->pdata[a->next - 1], error->message);
-      _at_upload_queue_audited (self, error);
-      audit_free (a);
-      return;
+      g_debug ("audit: %s", error->message);
+      if (a->failure == NULL)
+        a->failure = g_steal_pointer (&error);
     }
-  for (guint i = 0; i < objects->len; i++)
-    {
-      AtS3Object *o = objects->pdata[i];
-      g_hash_table_insert (a->found, g_strdup (o->key), g_memdup2 (&o->size, sizeof o->size));
-    }
+  else
+    for (guint i = 0; i < objects->len; i++)
+      {
+        AtS3Object *o = objects->pdata[i];
+        g_hash_table_insert (a->found, g_strdup (o->key), g_memdup2 (&o->size, sizeof o->size));
+      }
   audit_next (a);
 }
 
@@ -141,12 +149,17 @@ audit_next (Audit *a)
   AtUploadQueue *self = a->self;
   g_autoptr(GError) error = NULL;
 
-  if (a->next < a->prefixes->len)
+  while (a->failure == NULL && a->listing < LISTS_AT_ONCE && a->next < a->prefixes->len)
     {
+      a->listing++;
       at_s3_client_list (self->client, a->prefixes->pdata[a->next++], self->auditing, listed, a);
-      return;
     }
-  if (!at_catalog_write_sync (self->catalog, "uploads", write_verdicts, a, &error))
+  if (a->listing > 0)
+    return;
+  /* (a listing that failed: nothing judged, all left for the next start) */
+  if (a->failure != NULL)
+    error = g_steal_pointer (&a->failure);
+  else if (!at_catalog_write_sync (self->catalog, "uploads", write_verdicts, a, &error))
     g_warning ("upload queue: %s", error->message);
   else if (a->requeued > 0)
     g_debug ("audit: %u files not in the bucket go again", a->requeued);
