@@ -416,6 +416,58 @@ test_another_endpoint (void)
   at_test_rm_rf (dir);
 }
 
+/* The audit over several projects (listed at once): an object gone from
+ * each goes again, and nothing else. */
+static void
+test_audit_projects (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtS3Client) c = at_test_s3_client (s3->endpoint, "audited", AT_TEST_S3_SECRET);
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 3);
+  g_autofree char *library = g_build_filename (dir, "library", NULL);
+  g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
+  const char *projects[] = { "P-2026-001", "P-2026-002", "P-2026-003" };
+  gint64 files, puts;
+
+  at_test_s3_make_bucket (c);
+  for (guint i = 1; i < G_N_ELEMENTS (projects); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("other-%u.jpg", i);
+      g_autofree char *path = g_build_filename (library, name, NULL);
+
+      g_bytes_unref (at_test_random_file (path, 1000 + i));
+      add_original (catalog, projects[i], name, 1000 + i);
+    }
+  files = at_test_sql_int (catalog, "SELECT count(*) FROM photo_files WHERE role IN ('raw', 'jpeg')");
+  for (guint i = 0; i < G_N_ELEMENTS (projects); i++)
+    g_assert_true (at_upload_queue_add_project (queue, projects[i], NULL, &error));
+  run_to_the_end (queue);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, files);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(DISTINCT substr(object_key, 1, instr(object_key, '/originals/'))) "
+                                             "FROM uploads"), ==, G_N_ELEMENTS (projects));
+
+  /* one object gone from each of two projects */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT u.object_key FROM uploads u JOIN photos ph ON ph.id = u.photo_id "
+                                              "JOIN projects p ON p.id = ph.project_id WHERE p.project_number = '%s' "
+                                              "ORDER BY u.object_key LIMIT 1", projects[i]);
+      g_autofree char *key = at_test_sql_text (catalog, sql);
+
+      remove_object (c, key);
+    }
+  g_clear_object (&queue);
+  queue = at_upload_queue_new (catalog, c, library);
+  puts = at_test_s3_stat (s3, "puts");
+  run_to_the_end (queue);
+  g_assert_cmpint (at_test_s3_stat (s3, "puts") - puts, ==, 2);
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, files);
+  at_test_rm_rf (dir);
+}
+
 static gboolean
 none_under_way (gpointer catalog)
 {
@@ -1042,6 +1094,7 @@ main (int argc, char **argv)
   g_test_add_func ("/upload-queue/project", test_queue);
   g_test_add_func ("/upload-queue/keep-backed-up", test_keep_backed_up);
   g_test_add_func ("/upload-queue/another-endpoint", test_another_endpoint);
+  g_test_add_func ("/upload-queue/audit-projects", test_audit_projects);
   g_test_add_func ("/upload-queue/dropped-mid-run", test_queue_dropped_mid_run);
   g_test_add_func ("/upload-queue/cli", test_cli_upload);
   g_test_add_func ("/upload-queue/cli-interrupted", test_cli_upload_interrupted);
