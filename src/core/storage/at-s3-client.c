@@ -18,6 +18,7 @@
 #include <libsoup/soup.h>
 
 #include "at-s3-client-private.h"
+#include "at-bytes-stream.h"
 #include "at-soup-splice.h"
 #include "at-throttled-stream.h"
 
@@ -441,10 +442,13 @@ _at_s3_set_upload_body (AtS3Client   *self,
 
   if (at_rate_limit_get_rate (self->limit) == 0)
     {
+      /* (bytes as an AtBytesStream: the splice sends them from where they are) */
       if (bytes != NULL)
-        soup_message_set_request_body_from_bytes (msg, "application/octet-stream", bytes);
-      else
-        soup_message_set_request_body (msg, "application/octet-stream", stream, size);
+        {
+          stream = memory = at_bytes_stream_new (bytes);
+          size = (goffset) g_bytes_get_size (bytes);
+        }
+      soup_message_set_request_body (msg, "application/octet-stream", stream, size);
       return;
     }
   if (bytes != NULL)

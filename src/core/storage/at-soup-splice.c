@@ -15,6 +15,7 @@
 
 #include <gio/gio.h>
 
+#include "at-bytes-stream.h"
 #include "at-soup-splice.h"
 
 G_LOCK_DEFINE_STATIC (widen);
@@ -39,6 +40,28 @@ wide_splice (GOutputStream            *stream,
   /* (libsoup closes its body stream itself; GIO's own closes a target) */
   if (flags & G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET)
     return default_splice (stream, source, flags, cancellable, error);
+  /* bytes in memory go from where they are */
+  if (AT_IS_BYTES_STREAM (source))
+    {
+      gsize left;
+      const guint8 *data;
+
+      while (ok && (data = at_bytes_stream_peek (AT_BYTES_STREAM (source), &left), left > 0))
+        {
+          gssize wrote = klass->write_fn (stream, data, MIN (left, AT_SOUP_SPLICE_PIECE), cancellable, error);
+
+          if (wrote < 0)
+            ok = FALSE;
+          else
+            {
+              at_bytes_stream_skip (AT_BYTES_STREAM (source), (gsize) wrote);
+              total += wrote;
+            }
+        }
+      if (flags & G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE)
+        g_input_stream_close (source, cancellable, NULL);
+      return ok ? total : -1;
+    }
   buffer = g_malloc (AT_SOUP_SPLICE_PIECE);
   while (ok && (n = g_input_stream_read (source, buffer, AT_SOUP_SPLICE_PIECE, cancellable, error)) != 0)
     {
