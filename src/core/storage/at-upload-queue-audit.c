@@ -17,6 +17,8 @@
 
 /* The originals' prefix of a key "studios/S/projects/P/originals/...". */
 #define PREFIX_SQL "substr(object_key, 1, instr(object_key, '/originals/') + 10)"
+/* ...and the file's path in the library, after it. */
+#define LIBRARY_PATH_SQL "substr(object_key, instr(object_key, '/originals/') + 11)"
 
 /* Uploads the audit answers for: completed here (or before endpoints were
  * recorded) before it began. */
@@ -63,8 +65,8 @@ write_verdicts (AtSqlConn *conn, gpointer data, GError **error)
   g_autoptr(GPtrArray) there = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT u.id, u.object_key, u.size_bytes, u.endpoint IS NULL, "
                                                   "EXISTS (SELECT 1 FROM photo_files f JOIN photos ph ON ph.id = f.photo_id "
-                                                  "WHERE f.library_path = substr(u.object_key, instr(u.object_key, "
-                                                  "'/originals/') + 11) AND f.deleted_at IS NULL AND ph.deleted_at IS NULL) "
+                                                  "WHERE f.library_path = " LIBRARY_PATH_SQL " "
+                                                  "AND f.deleted_at IS NULL AND ph.deleted_at IS NULL) "
                                                   AUDITED_SQL, error);
 
   if (stmt == NULL)
@@ -100,7 +102,7 @@ write_verdicts (AtSqlConn *conn, gpointer data, GError **error)
       /* (one there at another size than recorded may be the file still, its
        * size unknown when it was queued: looked at before it is sent) */
       if (!at_sql_exec_bound (conn, error, "UPDATE OR IGNORE uploads SET status = 'queued', endpoint = ?2, check_first = ?4, "
-                                           "local_path = ?3 || substr(object_key, instr(object_key, '/originals/') + 11), "
+                                           "local_path = ?3 || " LIBRARY_PATH_SQL ", "
                                            "bytes_sent = 0, multipart_id = NULL, completed_at = NULL, last_error = NULL "
                                            "WHERE id = ?1", "ttti", missing->pdata[i], endpoint, root,
                               g_array_index (differs, gboolean, i) ? 1 : 0))
