@@ -208,6 +208,34 @@ test_late_commit (Fixture *f, gconstpointer data)
   }
 }
 
+/* A workstation that hears from no one moves its cursor past its own
+ * cells (the feed leaves them out): else every sync read on the server,
+ * again, all it had ever pushed. What others write after goes on coming. */
+static void
+test_own_cells_passed (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p = at_test_photo_id (f->a, 1);
+  gint64 own, cursor;
+
+  at_test_sync_ok (f->a, url_a1);
+  at_test_set_rating (f->a, p, 3);
+  at_test_sync_ok (f->a, url_a1);
+  own = at_test_sync_server_int (server, "SELECT max(xid::text::bigint) FROM sync_cell");
+  cursor = at_test_sql_int (f->a, "SELECT CAST(cursor_xid AS INTEGER) FROM sync_buckets WHERE bucket = ''");
+  g_assert_cmpint (own, >, 0);
+  g_assert_cmpint (cursor, >=, own);
+  /* (and stays short of the server's next xid, which would mean a server put back) */
+  g_assert_false (at_test_sync_ok (f->a, url_a1).read_again);
+
+  at_test_sync_ok (f->b, url_a2);
+  at_test_set_rating (f->b, p, 5);
+  at_test_sync_ok (f->b, url_a2);
+  at_test_sync_ok (f->a, url_a1);
+  g_assert_cmpint (at_test_photo_rating (f->a, p), ==, 5);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT CAST(cursor_xid AS INTEGER) FROM sync_buckets WHERE bucket = ''"), >,
+                   cursor);
+}
+
 /* A laptop whose clock is a day ahead would win every conflict forever:
  * refused; once its clock is set right, what it stamped meanwhile goes,
  * stamped anew (else it would wait a day). */
@@ -521,6 +549,7 @@ main (int argc, char **argv)
   ADD ("/sync/next-batch", test_next_batch);
   ADD ("/sync/cut-mid-copy", test_cut_mid_copy);
   ADD ("/sync/late-commit", test_late_commit);
+  ADD ("/sync/own-cells-passed", test_own_cells_passed);
   ADD ("/sync/clock-ahead", test_clock_ahead);
   ADD ("/sync/clock-behind", test_clock_behind);
   ADD ("/sync/login-of-no-studio", test_login_of_no_studio);
