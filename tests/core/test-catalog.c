@@ -13,7 +13,7 @@ static const char *const expected_tables[] = {
   "editing_jobs", "editing_items", "export_recipes", "deliverables", "delivery_items",
   "backup_records", "uploads", "jobs", "audit_log", "schedule_assistants", "schema_migrations",
   "previews", "photo_keywords", "sync_state", "sync_clock", "sync_outbox", "sync_inbox", "sync_conflicts", "sync_unknown",
-  "sync_buckets", "upload_parts", "face_scans", "face_clusters",
+  "sync_buckets", "upload_parts", "upload_audits", "face_scans", "face_clusters",
 };
 
 typedef struct
@@ -90,9 +90,11 @@ test_init_schema (Fixture *f, gconstpointer data)
             }
         }
       g_assert_true (found);
-      /* (bookkeeping, the parts of an upload and the clusters of faces: local, keyed by their owner) */
+      /* (bookkeeping, the parts of an upload, the audits of a bucket and the
+       * clusters of faces: local, keyed by their owner) */
       if (g_str_equal (expected_tables[i], "schema_migrations") || g_str_has_prefix (expected_tables[i], "sync_") ||
-          g_str_equal (expected_tables[i], "upload_parts") || g_str_equal (expected_tables[i], "face_clusters"))
+          g_str_equal (expected_tables[i], "upload_parts") || g_str_equal (expected_tables[i], "upload_audits") ||
+          g_str_equal (expected_tables[i], "face_clusters"))
         continue;
       /* what field-by-field sync needs from every table */
       g_assert_true (has_column (catalog, expected_tables[i], "id"));
@@ -148,7 +150,7 @@ test_migrate_forward (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_exec (db, "DROP TABLE face_scans; DROP TABLE face_clusters; DROP TABLE previews; DROP TABLE photo_keywords; DROP TABLE photo_search; "
                                      "DROP TRIGGER photos_search_insert; DROP TRIGGER photos_search_update; "
                                      "DROP TRIGGER photos_search_delete; DROP INDEX photos_label_time; DROP INDEX photos_picked_time; DROP INDEX photos_body; "
-                                     "DROP INDEX photos_cull; DROP INDEX uploads_target; ALTER TABLE uploads DROP COLUMN file_mtime; ALTER TABLE uploads DROP COLUMN part_checksums; ALTER TABLE uploads DROP COLUMN file_identity; DROP INDEX uploads_key; DROP INDEX photo_files_path; ALTER TABLE uploads DROP COLUMN endpoint; ALTER TABLE uploads DROP COLUMN check_first; ALTER TABLE projects DROP COLUMN backup_originals; ALTER TABLE projects DROP COLUMN face_processing; ALTER TABLE people DROP COLUMN staff_id; CREATE INDEX photos_rating ON photos (rating) WHERE deleted_at IS NULL; "
+                                     "DROP INDEX photos_cull; DROP INDEX uploads_target; ALTER TABLE uploads DROP COLUMN file_mtime; ALTER TABLE uploads DROP COLUMN part_checksums; ALTER TABLE uploads DROP COLUMN file_identity; DROP INDEX uploads_key; DROP INDEX photo_files_path; ALTER TABLE uploads DROP COLUMN endpoint; ALTER TABLE uploads DROP COLUMN check_first; DROP TABLE upload_audits; ALTER TABLE projects DROP COLUMN backup_originals; ALTER TABLE projects DROP COLUMN face_processing; ALTER TABLE people DROP COLUMN staff_id; CREATE INDEX photos_rating ON photos (rating) WHERE deleted_at IS NULL; "
                                      "DELETE FROM schema_migrations WHERE version > 1; "
                                      "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);

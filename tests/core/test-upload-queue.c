@@ -243,6 +243,13 @@ remove_object (AtS3Client *client, const char *key)
   g_assert_true (at_s3_client_delete_finish (client, at_test_async_wait (&r), &error));
 }
 
+/* What the audits recorded, as a day later: every project is due again. */
+static void
+a_day_later (AtCatalog *catalog)
+{
+  g_assert_true (at_catalog_flush (catalog, NULL));
+  at_test_sql_exec (catalog, "UPDATE upload_audits SET audited_at = strftime('%Y-%m-%dT%H:%M:%fZ', audited_at, '-25 hours')");
+}
 /* Backed up, then: the same server by another address (a proxy's) sends
  * nothing again, each object found and compared (one whose bytes differ,
  * at the same size, goes again); a bucket of the same name at another
@@ -353,6 +360,7 @@ test_another_endpoint (void)
     g_autofree char *sql = g_strdup_printf ("UPDATE uploads SET size_bytes = 0 WHERE object_key = '%s'", changed_key);
     at_test_sql_exec (catalog, sql);
   }
+  a_day_later (catalog);
   g_clear_object (&queue);
   queue = at_upload_queue_new (catalog, at_other, library);
   run_to_the_end (queue);
@@ -371,6 +379,7 @@ test_another_endpoint (void)
 
   /* paused while it looks in the bucket: the run ends as a paused one
    * does (the CLI waits for that) */
+  a_day_later (catalog);
   g_clear_object (&queue);
   queue = at_upload_queue_new (catalog, at_fresh, library);
   {
@@ -395,6 +404,7 @@ test_another_endpoint (void)
     g_free (library);
     library = g_steal_pointer (&moved);
   }
+  a_day_later (catalog);
   g_clear_object (&queue);
   queue = at_upload_queue_new (catalog, at_fresh, library);
   puts = at_test_s3_stat (fresh, "puts");
@@ -405,6 +415,7 @@ test_another_endpoint (void)
 
   /* the bucket out of reach: nothing to send, but the check is owed */
   at_test_s3_stop (fresh);
+  a_day_later (catalog);
   g_clear_object (&queue);
   queue = at_upload_queue_new (catalog, at_fresh, library);
   at_s3_client_set_retries (at_fresh, 1, 10);
@@ -465,6 +476,26 @@ test_audit_projects (void)
   g_assert_cmpint (at_test_s3_stat (s3, "puts") - puts, ==, 2);
   g_assert_true (at_catalog_flush (catalog, NULL));
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, files);
+
+  /* listed within the day: not listed again at the next start; a day later, it is */
+  {
+    g_autofree char *key = at_test_sql_text (catalog, "SELECT u.object_key FROM uploads u JOIN photos ph ON ph.id = u.photo_id "
+                                                      "JOIN projects p ON p.id = ph.project_id "
+                                                      "WHERE p.project_number = 'P-2026-003' LIMIT 1");
+    g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM upload_audits"), ==, G_N_ELEMENTS (projects));
+    remove_object (c, key);
+    g_clear_object (&queue);
+    queue = at_upload_queue_new (catalog, c, library);
+    puts = at_test_s3_stat (s3, "puts");
+    run_to_the_end (queue);
+    g_assert_cmpint (at_test_s3_stat (s3, "puts") - puts, ==, 0);
+
+    a_day_later (catalog);
+    g_clear_object (&queue);
+    queue = at_upload_queue_new (catalog, c, library);
+    run_to_the_end (queue);
+    g_assert_cmpint (at_test_s3_stat (s3, "puts") - puts, ==, 1);
+  }
   at_test_rm_rf (dir);
 }
 

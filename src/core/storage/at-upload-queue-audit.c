@@ -8,7 +8,9 @@
  * 13) would otherwise be taken as backed up. Uploads from before that are
  * found are recorded as this endpoint's. A listing that fails leaves it for
  * the next start (offline: the queue waits and tries again, as it does for
- * its files). */
+ * its files). A project listed whole is not listed again for a day
+ * (upload_audits): what was uploaded since was stored when its PUT said so.
+ * (An audit dated ahead of the clock, set wrong then, does not count.) */
 #define G_LOG_DOMAIN "atelier-storage"
 
 #include "config.h"
@@ -20,6 +22,9 @@
 /* ...and the file's path in the library, after it. */
 #define LIBRARY_PATH_SQL "substr(object_key, instr(object_key, '/originals/') + 11)"
 
+/* A project's originals are looked for again after this long. */
+#define AUDIT_EVERY G_TIME_SPAN_DAY
+
 /* Uploads the audit answers for: completed here (or before endpoints were
  * recorded) before it began. */
 #define AUDITED_SQL "FROM uploads u WHERE u.bucket = ?1 AND (u.endpoint = ?2 OR u.endpoint IS NULL) " \
@@ -29,7 +34,8 @@ typedef struct
 {
   AtUploadQueue *self;
   char          *began;     /* as completed_at is written */
-  GPtrArray     *prefixes;
+  GPtrArray     *prefixes;  /* due for their audit */
+  GHashTable    *due;       /* the same, as a set */
   guint          next;
   GHashTable    *found;     /* key -> size (gint64 *), of every prefix listed */
   guint          listing;   /* listings under way */
@@ -43,6 +49,7 @@ audit_free (Audit *a)
   g_object_unref (a->self);
   g_free (a->began);
   g_ptr_array_unref (a->prefixes);
+  g_hash_table_unref (a->due);
   g_hash_table_unref (a->found);
   g_clear_error (&a->failure);
   g_free (a);
@@ -66,7 +73,7 @@ write_verdicts (AtSqlConn *conn, gpointer data, GError **error)
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT u.id, u.object_key, u.size_bytes, u.endpoint IS NULL, "
                                                   "EXISTS (SELECT 1 FROM photo_files f JOIN photos ph ON ph.id = f.photo_id "
                                                   "WHERE f.library_path = " LIBRARY_PATH_SQL " "
-                                                  "AND f.deleted_at IS NULL AND ph.deleted_at IS NULL) "
+                                                  "AND f.deleted_at IS NULL AND ph.deleted_at IS NULL), " PREFIX_SQL " "
                                                   AUDITED_SQL, error);
 
   if (stmt == NULL)
@@ -78,6 +85,9 @@ write_verdicts (AtSqlConn *conn, gpointer data, GError **error)
     {
       const gint64 *size = g_hash_table_lookup (a->found, sqlite3_column_text (stmt, 1));
 
+      /* (a project audited within the day was not listed) */
+      if (!g_hash_table_contains (a->due, sqlite3_column_text (stmt, 5)))
+        continue;
       if (size != NULL && *size == sqlite3_column_int64 (stmt, 2))
         {
           if (sqlite3_column_int (stmt, 3))
@@ -113,6 +123,11 @@ write_verdicts (AtSqlConn *conn, gpointer data, GError **error)
                                    missing->pdata[i]))
         return FALSE;
     }
+  for (guint i = 0; i < a->prefixes->len; i++)
+    if (!at_sql_exec_bound (conn, error, "INSERT OR REPLACE INTO upload_audits (bucket, endpoint, prefix, audited_at) "
+                                         "VALUES (?1, ?2, ?3, ?4)", "tttt", at_s3_client_get_bucket (client), endpoint,
+                            a->prefixes->pdata[i], a->began))
+      return FALSE;
   return TRUE;
 }
 
@@ -161,7 +176,7 @@ audit_next (Audit *a)
   /* (a listing that failed: nothing judged, all left for the next start) */
   if (a->failure != NULL)
     error = g_steal_pointer (&a->failure);
-  else if (!at_catalog_write_sync (self->catalog, "uploads", write_verdicts, a, &error))
+  else if (a->prefixes->len > 0 && !at_catalog_write_sync (self->catalog, "uploads", write_verdicts, a, &error))
     g_warning ("upload queue: %s", error->message);
   else if (a->requeued > 0)
     g_debug ("audit: %u files not in the bucket go again", a->requeued);
@@ -176,10 +191,18 @@ _at_upload_queue_audit (AtUploadQueue *self)
   Audit *a = g_new0 (Audit, 1);
   g_autoptr(GError) error = NULL;
   AtSqlConn *conn = at_catalog_get_reader (self->catalog, &error);
-  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT DISTINCT " PREFIX_SQL " " AUDITED_SQL, &error) : NULL;
+  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT DISTINCT " PREFIX_SQL " " AUDITED_SQL " AND NOT EXISTS "
+                                                         "(SELECT 1 FROM upload_audits d WHERE d.bucket = ?1 "
+                                                         "AND d.endpoint = ?2 AND d.prefix = " PREFIX_SQL " "
+                                                         "AND d.audited_at > ?4 AND d.audited_at <= ?3)", &error)
+                             : NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) since = g_date_time_add (now, -AUDIT_EVERY);
+  g_autofree char *recent = g_date_time_format (since, "%Y-%m-%dT%H:%M:%S.%fZ");
 
   a->self = g_object_ref (self);
   a->prefixes = g_ptr_array_new_with_free_func (g_free);
+  a->due = g_hash_table_new (g_str_hash, g_str_equal);
   a->found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (stmt == NULL)
     {
@@ -188,15 +211,18 @@ _at_upload_queue_audit (AtUploadQueue *self)
       audit_free (a);
       return;
     }
-  {
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-    a->began = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
-  }
+  a->began = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
   at_sql_bind_text (stmt, 1, at_s3_client_get_bucket (self->client));
   at_sql_bind_text (stmt, 2, at_s3_client_get_endpoint (self->client));
   at_sql_bind_text (stmt, 3, a->began);
+  at_sql_bind_text (stmt, 4, recent);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (a->prefixes, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    {
+      char *prefix = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+
+      g_ptr_array_add (a->prefixes, prefix);
+      g_hash_table_add (a->due, prefix);
+    }
   at_sql_stmt_release (stmt);
   audit_next (a);
 }

@@ -30,7 +30,7 @@
  * grouping of unknown faces. (Ingest
  * sessions do sync: photos name the session they came in with.) */
 static const char *const local_tables[] = {
-  "ingest_files", "previews", "jobs", "schema_migrations", "uploads", "upload_parts", "face_clusters",
+  "ingest_files", "previews", "jobs", "schema_migrations", "uploads", "upload_parts", "upload_audits", "face_clusters",
 };
 
 gboolean
