@@ -140,6 +140,45 @@ test_follow_again_behind_late_commit (Fixture *f, gconstpointer data)
                                                "(SELECT id FROM projects WHERE project_number = 'P-2026-001')"), ==, 0);
 }
 
+static gboolean
+follow_again_then (const char *point, gpointer data)
+{
+  Fixture *f = data;
+
+  if (g_str_equal (point, "pull-apply"))
+    {
+      at_sync_set_fault_func (NULL, NULL);
+      unfollow (f->laptop, "P-2026-001");
+      at_test_sync_follow (f->laptop, "P-2026-001");
+    }
+  return FALSE;
+}
+
+/* Followed again while a pull is under way (the Sync page's switch, while
+ * the background sync runs): the pull does not write its cursor over the
+ * new one, and the next sync brings the project back, own edit and all. */
+static void
+test_follow_again_mid_pull (Fixture *f, gconstpointer data)
+{
+  g_autofree char *photo = NULL;
+  g_autofree char *edit = NULL;
+  g_autofree char *read = NULL;
+
+  at_test_sync_ok (f->laptop, url_laptop);
+  photo = at_test_sql_text (f->laptop, "SELECT id FROM photos ORDER BY id LIMIT 1");
+  edit = g_strdup_printf ("UPDATE photos SET rating = 2 WHERE id = '%s'", photo);
+  read = g_strdup_printf ("SELECT rating FROM photos WHERE id = '%s'", photo);
+  at_test_sql_exec (f->laptop, edit);
+  at_test_sync_ok (f->laptop, url_laptop);
+
+  at_sync_set_fault_func (follow_again_then, f);
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photos"), ==, 0);
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photos"), ==, 6);
+  g_assert_cmpint (at_test_sql_int (f->laptop, read), ==, 2);
+}
+
 /* Writing into a project this workstation does not follow makes it follow
  * it; and following all projects picks up one created elsewhere. */
 static void
@@ -392,6 +431,7 @@ main (int argc, char **argv)
   ADD ("/sync/partial/follow-chosen", test_follow_chosen);
   ADD ("/sync/partial/follow-by-writing", test_follow_by_writing);
   ADD ("/sync/partial/follow-again-behind-late-commit", test_follow_again_behind_late_commit);
+  ADD ("/sync/partial/follow-again-mid-pull", test_follow_again_mid_pull);
   ADD ("/sync/partial/cli", test_cli);
   ADD ("/sync/min-client", test_min_client);
   ADD ("/sync/embeddings-need-consent", test_embeddings_need_consent);

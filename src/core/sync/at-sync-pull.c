@@ -55,6 +55,8 @@ typedef struct
   char   *bucket;
   char   *xid;
   gint64  seq;
+  char   *read_xid;   /* the cursor as the catalog had it */
+  gint64  read_seq;
   gboolean with_own;
   char    *own_until;   /* xid8: own cells lie below it */
   gboolean read;   /* this round read its page (it may have had none) */
@@ -69,6 +71,7 @@ cursor_free (gpointer data)
 
   g_free (c->bucket);
   g_free (c->xid);
+  g_free (c->read_xid);
   g_free (c->own_until);
   g_free (c);
 }
@@ -91,6 +94,8 @@ read_cursors (AtCatalog *catalog, GError **error)
       c->bucket = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       c->xid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       c->seq = sqlite3_column_int64 (stmt, 2);
+      c->read_xid = g_strdup (c->xid);
+      c->read_seq = c->seq;
       c->with_own = sqlite3_column_int (stmt, 3);
       c->own_until = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
       g_ptr_array_add (cursors, c);
@@ -170,6 +175,7 @@ typedef struct
   GPtrArray *cells;
   GPtrArray *cursors;
   guint64    fence;      /* the oldest transaction running before the page was read */
+  gboolean   cursors_only;   /* no cells, only cursors moved to the fence */
   guint      applied;
   guint      conflicts;
 } Page;
@@ -201,19 +207,22 @@ write_page (AtSqlConn *conn, gpointer data, GError **error)
 {
   Page *p = data;
 
-  if (!at_sync_apply_page (conn, p->cells, &p->applied, &p->conflicts, error))
+  if (!p->cursors_only && !at_sync_apply_page (conn, p->cells, &p->applied, &p->conflicts, error))
     return FALSE;
   for (guint i = 0; i < p->cursors->len; i++)
     {
       Cursor *c = p->cursors->pdata[i];
 
+      /* (unless the bucket was dropped, or followed again, meanwhile: its
+       * cursor then is not the one this round read from) */
       if ((c->rows > 0 || c->with_own || c->moved) &&
           !at_sql_exec_bound (conn, error, "UPDATE sync_buckets SET cursor_xid = ?2, cursor_seq = ?3, with_own = ?4, "
-                                           "own_until = ?5 WHERE bucket = ?1", "ttlit", c->bucket, c->xid, c->seq,
-                              still_with_own (c, p->fence), c->own_until))
+                                           "own_until = ?5 WHERE bucket = ?1 AND cursor_xid = ?6 AND cursor_seq = ?7",
+                              "ttlittl", c->bucket, c->xid, c->seq, still_with_own (c, p->fence), c->own_until,
+                              c->read_xid, c->read_seq))
         return FALSE;
     }
-  return follow_new_projects (conn, error);
+  return p->cursors_only || follow_new_projects (conn, error);
 }
 
 /* One round: the next page of every bucket, into @round, with the cursors
@@ -321,8 +330,6 @@ check_cursors (PGconn *pg, AtCatalog *catalog, AtSyncReport *report, GError **er
 static gboolean
 pass_fence (Cursor *c, guint64 fence)
 {
-  g_autofree char *below = NULL;
-
   if (!c->read || c->rows >= PAGE_ROWS || _at_sync_plain_cursor () || fence < 4 ||
       g_ascii_strtoull (c->xid, NULL, 10) >= fence - 1)
     return FALSE;
@@ -382,6 +389,7 @@ _at_sync_pull (PGconn        *pg,
       t0 = g_get_monotonic_time ();
       p.cells = cells;
       p.cursors = cursors;
+      p.cursors_only = cells->len == 0 && !changes_own;
       if (!at_catalog_write_sync (catalog, cells->len > 0 ? "photos" : "sync_buckets", write_page, &p, error))
         return FALSE;
       g_debug ("page applied in %.1f ms (%u written)", (g_get_monotonic_time () - t0) / 1e3, p.applied);
