@@ -15,12 +15,14 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "at-upload-queue-private.h"
 
 /* The originals' prefix of a key "studios/S/projects/P/originals/...". */
-#define PREFIX_SQL "substr(object_key, 1, instr(object_key, '/originals/') + 10)"
+#define PREFIX_OF(key) "substr(" key ", 1, instr(" key ", '/originals/') + 10)"
 /* ...and the file's path in the library, after it. */
-#define LIBRARY_PATH_SQL "substr(object_key, instr(object_key, '/originals/') + 11)"
+#define LIBRARY_PATH_OF(key) "substr(" key ", instr(" key ", '/originals/') + 11)"
 
 /* A project's originals are looked for again after this long. */
 #define AUDIT_EVERY G_TIME_SPAN_DAY
@@ -35,7 +37,7 @@ typedef struct
   AtUploadQueue *self;
   char          *began;     /* as completed_at is written */
   GPtrArray     *prefixes;  /* due for their audit */
-  GHashTable    *due;       /* the same, as a set */
+  char          *recent;    /* a day before it began: audits since count */
   guint          next;
   GHashTable    *found;     /* key -> size (gint64 *), of every prefix listed */
   guint          listing;   /* listings under way */
@@ -49,10 +51,31 @@ audit_free (Audit *a)
   g_object_unref (a->self);
   g_free (a->began);
   g_ptr_array_unref (a->prefixes);
-  g_hash_table_unref (a->due);
+  g_free (a->recent);
   g_hash_table_unref (a->found);
   g_clear_error (&a->failure);
   g_free (a);
+}
+
+/* One upload's verdict, from what the listing found. */
+static void
+judge (Audit *a, sqlite3_stmt *stmt, GPtrArray *there, GPtrArray *missing, GArray *differs)
+{
+  const gint64 *size = g_hash_table_lookup (a->found, sqlite3_column_text (stmt, 1));
+
+  if (size != NULL && *size == sqlite3_column_int64 (stmt, 2))
+    {
+      if (sqlite3_column_int (stmt, 3))
+        g_ptr_array_add (there, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    }
+  else if (sqlite3_column_int (stmt, 4))
+    {
+      gboolean other_size = size != NULL;
+
+      g_debug ("%s: %s in the bucket: it goes again", sqlite3_column_text (stmt, 1), other_size ? "another size" : "not");
+      g_ptr_array_add (missing, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      g_array_append_val (differs, other_size);
+    }
 }
 
 /* Each upload audited: its object found (one from before endpoints were
@@ -70,38 +93,28 @@ write_verdicts (AtSqlConn *conn, gpointer data, GError **error)
   g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) differs = g_array_new (FALSE, FALSE, sizeof (gboolean));
   g_autoptr(GPtrArray) there = g_ptr_array_new_with_free_func (g_free);
+  /* (a project's keys, the range [prefix, end): only the projects listed) */
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT u.id, u.object_key, u.size_bytes, u.endpoint IS NULL, "
                                                   "EXISTS (SELECT 1 FROM photo_files f JOIN photos ph ON ph.id = f.photo_id "
-                                                  "WHERE f.library_path = " LIBRARY_PATH_SQL " "
-                                                  "AND f.deleted_at IS NULL AND ph.deleted_at IS NULL), " PREFIX_SQL " "
-                                                  AUDITED_SQL, error);
+                                                  "WHERE f.library_path = " LIBRARY_PATH_OF ("u.object_key") " "
+                                                  "AND f.deleted_at IS NULL AND ph.deleted_at IS NULL) "
+                                                  AUDITED_SQL " AND u.object_key >= ?4 AND u.object_key < ?5", error);
 
   if (stmt == NULL)
     return FALSE;
   at_sql_bind_text (stmt, 1, at_s3_client_get_bucket (client));
   at_sql_bind_text (stmt, 2, endpoint);
   at_sql_bind_text (stmt, 3, a->began);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; i < a->prefixes->len; i++)
     {
-      const gint64 *size = g_hash_table_lookup (a->found, sqlite3_column_text (stmt, 1));
+      g_autofree char *end = g_strdup (a->prefixes->pdata[i]);
 
-      /* (a project audited within the day was not listed) */
-      if (!g_hash_table_contains (a->due, sqlite3_column_text (stmt, 5)))
-        continue;
-      if (size != NULL && *size == sqlite3_column_int64 (stmt, 2))
-        {
-          if (sqlite3_column_int (stmt, 3))
-            g_ptr_array_add (there, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-        }
-      else if (sqlite3_column_int (stmt, 4))
-        {
-          gboolean other_size = size != NULL;
-
-          g_debug ("%s: %s in the bucket: it goes again", sqlite3_column_text (stmt, 1),
-                   other_size ? "another size" : "not");
-          g_ptr_array_add (missing, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-          g_array_append_val (differs, other_size);
-        }
+      end[strlen (end) - 1]++;   /* ".../originals/" to ".../originals0" */
+      sqlite3_reset (stmt);
+      at_sql_bind_text (stmt, 4, a->prefixes->pdata[i]);
+      at_sql_bind_text (stmt, 5, end);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        judge (a, stmt, there, missing, differs);
     }
   at_sql_stmt_release (stmt);
   for (guint i = 0; i < there->len; i++)
@@ -112,7 +125,7 @@ write_verdicts (AtSqlConn *conn, gpointer data, GError **error)
       /* (one there at another size than recorded may be the file still, its
        * size unknown when it was queued: looked at before it is sent) */
       if (!at_sql_exec_bound (conn, error, "UPDATE OR IGNORE uploads SET status = 'queued', endpoint = ?2, check_first = ?4, "
-                                           "local_path = ?3 || " LIBRARY_PATH_SQL ", "
+                                           "local_path = ?3 || " LIBRARY_PATH_OF ("object_key") ", "
                                            "bytes_sent = 0, multipart_id = NULL, completed_at = NULL, last_error = NULL "
                                            "WHERE id = ?1", "ttti", missing->pdata[i], endpoint, root,
                               g_array_index (differs, gboolean, i) ? 1 : 0))
@@ -128,7 +141,8 @@ write_verdicts (AtSqlConn *conn, gpointer data, GError **error)
                                          "VALUES (?1, ?2, ?3, ?4)", "tttt", at_s3_client_get_bucket (client), endpoint,
                             a->prefixes->pdata[i], a->began))
       return FALSE;
-  return TRUE;
+  /* (older ones stand for nothing: a project gone, an endpoint left) */
+  return at_sql_exec_bound (conn, error, "DELETE FROM upload_audits WHERE audited_at <= ?1", "t", a->recent);
 }
 
 /* Listings under way at once: a studio's years of projects are listed in
@@ -191,18 +205,17 @@ _at_upload_queue_audit (AtUploadQueue *self)
   Audit *a = g_new0 (Audit, 1);
   g_autoptr(GError) error = NULL;
   AtSqlConn *conn = at_catalog_get_reader (self->catalog, &error);
-  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT DISTINCT " PREFIX_SQL " " AUDITED_SQL " AND NOT EXISTS "
-                                                         "(SELECT 1 FROM upload_audits d WHERE d.bucket = ?1 "
-                                                         "AND d.endpoint = ?2 AND d.prefix = " PREFIX_SQL " "
+  sqlite3_stmt *stmt = conn ? at_sql_conn_prepare (conn, "SELECT DISTINCT " PREFIX_OF ("u.object_key") " " AUDITED_SQL
+                                                         " AND NOT EXISTS (SELECT 1 FROM upload_audits d WHERE d.bucket = ?1 "
+                                                         "AND d.endpoint = ?2 AND d.prefix = " PREFIX_OF ("u.object_key") " "
                                                          "AND d.audited_at > ?4 AND d.audited_at <= ?3)", &error)
                              : NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) since = g_date_time_add (now, -AUDIT_EVERY);
-  g_autofree char *recent = g_date_time_format (since, "%Y-%m-%dT%H:%M:%S.%fZ");
 
   a->self = g_object_ref (self);
   a->prefixes = g_ptr_array_new_with_free_func (g_free);
-  a->due = g_hash_table_new (g_str_hash, g_str_equal);
+  a->recent = g_date_time_format (since, "%Y-%m-%dT%H:%M:%S.%fZ");
   a->found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (stmt == NULL)
     {
@@ -215,14 +228,9 @@ _at_upload_queue_audit (AtUploadQueue *self)
   at_sql_bind_text (stmt, 1, at_s3_client_get_bucket (self->client));
   at_sql_bind_text (stmt, 2, at_s3_client_get_endpoint (self->client));
   at_sql_bind_text (stmt, 3, a->began);
-  at_sql_bind_text (stmt, 4, recent);
+  at_sql_bind_text (stmt, 4, a->recent);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      char *prefix = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-
-      g_ptr_array_add (a->prefixes, prefix);
-      g_hash_table_add (a->due, prefix);
-    }
+    g_ptr_array_add (a->prefixes, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   at_sql_stmt_release (stmt);
   audit_next (a);
 }

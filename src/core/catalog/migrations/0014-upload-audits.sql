@@ -8,6 +8,6 @@ CREATE TABLE upload_audits (
   bucket     TEXT NOT NULL,
   endpoint   TEXT NOT NULL,
   prefix     TEXT NOT NULL,
-  audited_at TEXT NOT NULL,   -- when the audit began, as uploads.completed_at is written
+  audited_at TEXT NOT NULL,   -- when the audit began, UTC, ISO 8601 to the microsecond
   PRIMARY KEY (bucket, endpoint, prefix)
 ) WITHOUT ROWID;
