@@ -35,12 +35,18 @@ gboolean _at_sync_stage_batch  (PGconn        *pg,
                                 guint         *staged,
                                 GError       **error);
 /* Reads the feed of every bucket this catalog follows to its end, skipping
- * what @node (this workstation) wrote. */
+ * what @node (this workstation) wrote. Cursors that only moved past it at
+ * the end are left in @moved (NULL if none), for _at_sync_write_moved() in
+ * the sync's last write. */
 gboolean _at_sync_pull         (PGconn        *pg,
                                 AtCatalog     *catalog,
                                 gint64         node,
                                 AtSyncReport  *report,
+                                GPtrArray    **moved,
                                 GCancellable  *cancellable,
+                                GError       **error);
+gboolean _at_sync_write_moved  (AtSqlConn     *conn,
+                                GPtrArray     *moved,
                                 GError       **error);
 
 G_END_DECLS

@@ -104,6 +104,7 @@ typedef struct
   const char *server_id;  /* the server as it is, once known */
   const char *server;
   const char *problem;
+  GPtrArray  *moved;      /* cursors the pull moved to the fence, to write */
 } Write;
 
 static gboolean
@@ -197,6 +198,8 @@ write_done (AtSqlConn *conn, gpointer data, GError **error)
 {
   Write *w = data;
 
+  if (w->moved != NULL && !_at_sync_write_moved (conn, w->moved, error))
+    return FALSE;
   return at_sql_exec_bound (conn, error, "UPDATE sync_state SET server = ?1, last_error = ?2, last_sync = CASE WHEN ?2 IS NULL "
                                          "THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') ELSE last_sync END, "
                                          "server_id = coalesce(?3, server_id)",
@@ -449,6 +452,7 @@ at_sync_once (AtCatalog     *catalog,
   g_autofree char *shown = at_pg_redact (url);
   State s = { 0 };
   Write done = { 0 };
+  g_autoptr(GPtrArray) moved = NULL;
   GError *failure = NULL;
   gboolean ok = FALSE;
   AtPgCanceller *cancel = NULL;
@@ -474,7 +478,7 @@ at_sync_once (AtCatalog     *catalog,
           /* (a server that will not say which it is: synced without the check) */
           s.server_now = at_pg_identity (pg, NULL);
           ok = read_state (catalog, &s, &failure) && push (pg, catalog, &s, report, &failure) &&
-               _at_sync_pull (pg, catalog, s.node, report, cancellable, &failure);
+               _at_sync_pull (pg, catalog, s.node, report, &moved, cancellable, &failure);
         }
     }
   if (cancel != NULL)
@@ -493,6 +497,7 @@ at_sync_once (AtCatalog     *catalog,
       (*s.server_id == '\0' || (!at_pg_identity_differs (s.server_id, s.server_now) && strchr (s.server_now, '?') == NULL)))
     done.server_id = s.server_now;
   done.problem = failure ? failure->message : NULL;
+  done.moved = ok ? moved : NULL;
   /* (a cancel is no sync and no problem: the record stays as it was) */
   if (!g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     at_catalog_write_sync (catalog, "sync_state", write_done, &done, NULL);

@@ -62,6 +62,7 @@ typedef struct
   gboolean read;   /* this round read its page (it may have had none) */
   guint   rows;    /* rows read this round */
   gboolean moved;  /* moved past the feed read, to the fence (see pass_fence) */
+  gboolean own_after;   /* with_own, after this round (still_with_own) */
 } Cursor;
 
 static void
@@ -175,7 +176,6 @@ typedef struct
   GPtrArray *cells;
   GPtrArray *cursors;
   guint64    fence;      /* the oldest transaction running before the page was read */
-  gboolean   cursors_only;   /* no cells, only cursors moved to the fence */
   guint      applied;
   guint      conflicts;
 } Page;
@@ -202,27 +202,39 @@ write_follow (AtSqlConn *conn, gpointer data, GError **error)
   return at_sync_relearn_unknown (conn, error) && follow_new_projects (conn, error);
 }
 
+/* The cursors that moved, each unless its bucket was dropped, or followed
+ * again, meanwhile (its cursor then is not the one the round read from). */
+static gboolean
+write_cursors (AtSqlConn *conn, GPtrArray *cursors, GError **error)
+{
+  for (guint i = 0; i < cursors->len; i++)
+    {
+      Cursor *c = cursors->pdata[i];
+
+      if ((c->rows > 0 || c->with_own || c->moved) &&
+          !at_sql_exec_bound (conn, error, "UPDATE sync_buckets SET cursor_xid = ?2, cursor_seq = ?3, with_own = ?4, "
+                                           "own_until = ?5 WHERE bucket = ?1 AND cursor_xid = ?6 AND cursor_seq = ?7",
+                              "ttlittl", c->bucket, c->xid, c->seq, c->own_after, c->own_until, c->read_xid, c->read_seq))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_at_sync_write_moved (AtSqlConn  *conn,
+                      GPtrArray  *moved,
+                      GError    **error)
+{
+  return write_cursors (conn, moved, error);
+}
+
 static gboolean
 write_page (AtSqlConn *conn, gpointer data, GError **error)
 {
   Page *p = data;
 
-  if (!p->cursors_only && !at_sync_apply_page (conn, p->cells, &p->applied, &p->conflicts, error))
-    return FALSE;
-  for (guint i = 0; i < p->cursors->len; i++)
-    {
-      Cursor *c = p->cursors->pdata[i];
-
-      /* (unless the bucket was dropped, or followed again, meanwhile: its
-       * cursor then is not the one this round read from) */
-      if ((c->rows > 0 || c->with_own || c->moved) &&
-          !at_sql_exec_bound (conn, error, "UPDATE sync_buckets SET cursor_xid = ?2, cursor_seq = ?3, with_own = ?4, "
-                                           "own_until = ?5 WHERE bucket = ?1 AND cursor_xid = ?6 AND cursor_seq = ?7",
-                              "ttlittl", c->bucket, c->xid, c->seq, still_with_own (c, p->fence), c->own_until,
-                              c->read_xid, c->read_seq))
-        return FALSE;
-    }
-  return p->cursors_only || follow_new_projects (conn, error);
+  return at_sync_apply_page (conn, p->cells, &p->applied, &p->conflicts, error) &&
+         write_cursors (conn, p->cursors, error) && follow_new_projects (conn, error);
 }
 
 /* One round: the next page of every bucket, into @round, with the cursors
@@ -345,6 +357,7 @@ _at_sync_pull (PGconn        *pg,
                AtCatalog     *catalog,
                gint64         node,
                AtSyncReport  *report,
+               GPtrArray    **moved_out,
                GCancellable  *cancellable,
                GError       **error)
 {
@@ -378,18 +391,24 @@ _at_sync_pull (PGconn        *pg,
 
           if (c->with_own && c->own_until == NULL)
             c->own_until = g_strdup (PQgetvalue (snapshot, 0, 1));
-          changes_own |= c->with_own != still_with_own (c, p.fence);
+          c->own_after = still_with_own (c, p.fence);
+          changes_own |= c->with_own != c->own_after;
           moved |= pass_fence (c, p.fence);
         }
       if (cells->len == 0 && !changes_own && !moved)
         return TRUE;
       if (_at_sync_fault ("pull-apply", NULL, error))
         return FALSE;
+      if (cells->len == 0 && !changes_own)
+        {
+          /* (written with the sync's record, not in a transaction of its own) */
+          *moved_out = g_steal_pointer (&cursors);
+          return TRUE;
+        }
       g_debug ("page of %u fields read in %.1f ms", cells->len, (g_get_monotonic_time () - t0) / 1e3);
       t0 = g_get_monotonic_time ();
       p.cells = cells;
       p.cursors = cursors;
-      p.cursors_only = cells->len == 0 && !changes_own;
       if (!at_catalog_write_sync (catalog, cells->len > 0 ? "photos" : "sync_buckets", write_page, &p, error))
         return FALSE;
       g_debug ("page applied in %.1f ms (%u written)", (g_get_monotonic_time () - t0) / 1e3, p.applied);
