@@ -35,7 +35,7 @@
 typedef struct
 {
   AtUploadQueue *self;
-  char          *began;     /* as completed_at is written */
+  char          *began;     /* when it began, ISO 8601 UTC, as completed_at (to the µs) */
   GPtrArray     *prefixes;  /* due for their audit */
   char          *recent;    /* a day before it began: audits since count */
   guint          next;
