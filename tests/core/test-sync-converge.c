@@ -5,9 +5,10 @@
  * membership on and off, new photos), stop and start following the shoot's
  * project (partial sync), and sync at random moments, while the
  * links break mid-COPY, before COMMIT and after it (a lost answer), pulls
- * die before they are applied, a workstation is SIGKILLed mid-run, the
- * server is restarted with `pg_ctl -m immediate`, and a slow transaction
- * commits late. Then every workstation syncs until nothing moves, and each
+ * die before they are applied, workstations are SIGKILLed mid-run and
+ * mid-apply (a page written, not committed), the server is restarted with
+ * `pg_ctl -m immediate`, and a slow transaction commits late; each of these
+ * must have happened in the 20 seeds. Then every workstation syncs until nothing moves, and each
  * must equal the others, the server, and a last-writer-wins oracle built
  * from every edit's own clock. The seed is printed on failure.
  *
@@ -18,8 +19,10 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -41,11 +44,22 @@ static char *self_path;
 
 static GRand *worker_rand;
 static int fault_pct;
+static int fault_log = -1;
 
+/* Every fault is logged (the parent counts them), and at "mid-apply" the
+ * worker dies by SIGKILL: a page written into the catalog, not committed. */
 static gboolean
 random_fault (const char *point, gpointer data)
 {
-  return (int) g_rand_int_range (worker_rand, 0, 100) < fault_pct;
+  gboolean kill_here = g_str_equal (point, "mid-apply");
+  g_autofree char *line = g_strdup_printf ("%s\n", point);
+
+  if ((int) g_rand_int_range (worker_rand, 0, 100) >= (kill_here ? fault_pct / 3 : fault_pct))
+    return FALSE;
+  g_assert_cmpint (write (fault_log, line, strlen (line)), ==, (gssize) strlen (line));
+  if (kill_here)
+    raise (SIGKILL);
+  return TRUE;
 }
 
 typedef struct
@@ -109,6 +123,11 @@ worker (char **argv)
     g_error ("%s", error->message);
   worker_rand = g_rand_new_with_seed ((guint32) g_ascii_strtoull (argv[4], NULL, 10));
   fault_pct = atoi (argv[6]);
+  {
+    g_autofree char *log = g_strconcat (argv[2], ".faults", NULL);
+    fault_log = g_open (log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    g_assert_cmpint (fault_log, >=, 0);
+  }
   at_sync_set_plain_cursor (atoi (argv[7]) != 0);
   at_sync_set_fault_func (random_fault, NULL);
   at_test_sql_exec (catalog, "CREATE TABLE IF NOT EXISTS sync_test_log (tbl TEXT, pk TEXT, col TEXT, val TEXT, "
@@ -284,6 +303,47 @@ spawn_worker (const char *catalog, const char *url, guint32 seed, gboolean plain
 }
 
 static char *urls[WORKSTATIONS];
+/* faults injected over the seeds (not the plain cursor's): point -> count */
+static GHashTable *faults_seen;
+
+static void
+fault_add (const char *point, guint n)
+{
+  g_hash_table_insert (faults_seen, g_strdup (point),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (faults_seen, point)) + n));
+}
+
+/* What the workers logged of their faults (random_fault), told in @said and
+ * counted in faults_seen if @count. */
+static void
+count_worker_faults (char **paths, gboolean count, GString *said)
+{
+  g_autoptr(GHashTable) here = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer point, n;
+
+  for (int w = 0; w < WORKSTATIONS; w++)
+    {
+      g_autofree char *log = g_strconcat (paths[w], ".faults", NULL);
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_file_get_contents (log, &text, NULL, NULL))
+        continue;
+      lines = g_strsplit (text, "\n", -1);
+      for (int i = 0; lines[i] != NULL; i++)
+        if (*lines[i] != '\0')
+          g_hash_table_insert (here, g_strdup (lines[i]),
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (here, lines[i])) + 1));
+    }
+  g_hash_table_iter_init (&iter, here);
+  while (g_hash_table_iter_next (&iter, &point, &n))
+    {
+      g_string_append_printf (said, ", %u %s", GPOINTER_TO_UINT (n), (const char *) point);
+      if (count)
+        fault_add (point, GPOINTER_TO_UINT (n));
+    }
+}
 
 /* One seed's run; FALSE with the reason when the workstations did not converge. */
 static gboolean
@@ -298,6 +358,7 @@ run_seed (guint32 seed, gboolean plain, GString *why)
   g_autoptr(GError) error = NULL;
   gboolean ok = TRUE;
   guint kills = 0, restarts = 0, late = 0;
+  g_autoptr(GString) faults = g_string_new (NULL);
 
   g_free (at_test_pg_psql (pg, "TRUNCATE sync_cell, sync_client"));
   at_sync_set_plain_cursor (plain);
@@ -387,6 +448,14 @@ run_seed (guint32 seed, gboolean plain, GString *why)
         }
     }
 
+  count_worker_faults (paths, !plain, faults);
+  if (!plain)
+    {
+      fault_add ("killed", kills);
+      fault_add ("restarted", restarts);
+      fault_add ("late commit", late);
+    }
+
   /* heal: sync until a whole pass moves nothing */
   at_sync_set_fault_func (NULL, NULL);
   for (int w = 0; w < WORKSTATIONS; w++)
@@ -450,8 +519,8 @@ run_seed (guint32 seed, gboolean plain, GString *why)
             ok = FALSE;
           }
       }
-    g_test_message ("seed %u%s: %u fields written, %u late commits, %u workstations killed, %u server restarts", seed,
-                    plain ? " (plain cursor)" : "", g_hash_table_size (oracle), late, kills, restarts);
+    g_test_message ("seed %u%s: %u fields written, %u late commits, %u workstations killed, %u server restarts%s", seed,
+                    plain ? " (plain cursor)" : "", g_hash_table_size (oracle), late, kills, restarts, faults->str);
     if (ok && g_hash_table_size (oracle) < 20)
       {
         g_string_append_printf (why, "only %u fields were written: the run tested nothing", g_hash_table_size (oracle));
@@ -478,6 +547,29 @@ test_converge (gconstpointer data)
       g_autoptr(GString) why = g_string_new (NULL);
       if (!run_seed (seed, FALSE, why))
         g_error ("seed %u did not converge: %s", seed, why->str);
+    }
+}
+
+/* Each fault the issue names happened at least once over the 20 seeds:
+ * else a change that stopped one (a point renamed, a chance set to 0)
+ * would leave the convergence tests passing without it. */
+static void
+test_every_fault_happened (void)
+{
+  const char *const points[] = { "copy", "before-commit", "after-commit", "pull-apply", "mid-apply", "killed",
+                                 "restarted", "late commit" };
+
+  if (g_hash_table_size (faults_seen) == 0)
+    {
+      g_test_skip ("run with the seeds");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (points); i++)
+    {
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (faults_seen, points[i]));
+      g_test_message ("%s: %u", points[i], n);
+      if (n == 0)
+        g_error ("no %s fault happened in the seeds run", points[i]);
     }
 }
 
@@ -509,6 +601,7 @@ main (int argc, char **argv)
     return worker (argv);
   g_test_init (&argc, &argv, NULL);
   self_path = g_canonicalize_filename (argv[0], NULL);
+  faults_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   pg = at_test_pg_start ();
   g_assert_true (at_sync_server_migrate (pg->admin, NULL, NULL, &error));
   g_free (at_sync_server_add_studio (pg->admin, "Studio", &error));
@@ -526,6 +619,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/sync/converge/seeds-6-10", GUINT_TO_POINTER (6), test_converge);
   g_test_add_data_func ("/sync/converge/seeds-11-15", GUINT_TO_POINTER (11), test_converge);
   g_test_add_data_func ("/sync/converge/seeds-16-20", GUINT_TO_POINTER (16), test_converge);
+  g_test_add_func ("/sync/converge/every-fault-happened", test_every_fault_happened);
   g_test_add_func ("/sync/converge/plain-cursor-diverges", test_plain_cursor_diverges);
   status = g_test_run ();
   at_test_pg_stop (pg);

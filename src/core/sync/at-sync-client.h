@@ -31,8 +31,9 @@ gboolean at_sync_once (AtCatalog     *catalog,
                        GError       **error);
 
 /* Tests break the link at named points ("copy", "before-commit",
- * "after-commit", "pull-apply") to prove nothing is lost or doubled;
- * returning TRUE makes that point fail as a dead link would. */
+ * "after-commit", "pull-apply", and "mid-apply" inside the page's catalog
+ * transaction) to prove nothing is lost or doubled; returning TRUE makes
+ * that point fail as a dead link would. */
 typedef gboolean (*AtSyncFaultFunc) (const char *point,
                                      gpointer    data);
 void     at_sync_set_fault_func (AtSyncFaultFunc func,

@@ -233,8 +233,10 @@ write_page (AtSqlConn *conn, gpointer data, GError **error)
 {
   Page *p = data;
 
+  /* (mid-apply: the tests' SIGKILL with the page written and not committed) */
   return at_sync_apply_page (conn, p->cells, &p->applied, &p->conflicts, error) &&
-         write_cursors (conn, p->cursors, error) && follow_new_projects (conn, error);
+         !_at_sync_fault ("mid-apply", NULL, error) && write_cursors (conn, p->cursors, error) &&
+         follow_new_projects (conn, error);
 }
 
 /* One round: the next page of every bucket, into @round, with the cursors
