@@ -150,6 +150,12 @@ count_up (guint *n)
 }
 
 static gboolean
+has_last_sync (gpointer sync)
+{
+  return at_sync_service_get_last_sync (sync) != NULL;
+}
+
+static gboolean
 at_least (gpointer data)
 {
   gpointer *pair = data;
@@ -265,6 +271,33 @@ test_sync_page (void)
   g_assert_cmpstr (at_sync_indicator_get_text (indicator), ==, "Synced");
 
   check_projects (window, catalog);
+
+  /* the next launch says when the last sync was before it syncs again */
+  {
+    g_autoptr(AtSyncService) later = at_sync_service_new (catalog);
+    at_test_wait_until (has_last_sync, later, 10);
+    g_assert_cmpuint (strlen (at_sync_service_get_last_sync (later)), ==, strlen ("2026-11-30 15:06:32"));
+    g_assert_cmpint (at_sync_service_get_state (later), ==, AT_SYNC_STATE_NOT_CONFIGURED);
+  }
+
+  /* a login the server refuses: a problem (not offline), its reason shown */
+  {
+    g_autofree char *stranger = g_strdup_printf ("host=127.0.0.1 port=%d dbname=postgres user=stranger connect_timeout=5",
+                                                 pg->port);
+    g_settings_set_string (settings, "sync-server", stranger);
+    wait_state (sync, AT_SYNC_STATE_ERROR);
+    at_test_run_main_loop (300);
+    g_assert_nonnull (at_sync_service_get_last_error (sync));
+    {
+      GtkWidget *group = group_titled (GTK_WIDGET (window), "Problem");
+      g_assert_nonnull (group);
+      g_assert_true (gtk_widget_get_visible (group));
+    }
+    g_assert_cmpstr (at_sync_indicator_get_text (indicator), !=, "Synced");
+    at_test_save_screenshot (GTK_WIDGET (window), "sync-problem.png");
+    g_settings_set_string (settings, "sync-server", server);
+    at_test_wait_until (nothing_pending, sync, 30);
+  }
 
   /* the server unset while a sync runs (held a moment before its commit):
    * its answer is not taken for the state, sync stays off */

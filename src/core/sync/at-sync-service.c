@@ -63,18 +63,53 @@ set_state (AtSyncService *self, AtSyncState state)
  * outbox is a scan, and a culling session changes the catalog on every
  * key), one count at a time, again if something changed meanwhile ---- */
 
+typedef struct
+{
+  gint64  pending;
+  char   *last_sync;   /* as the catalog keeps it (UTC, ISO 8601), or NULL */
+} Count;
+
+static void
+count_free (Count *c)
+{
+  g_free (c->last_sync);
+  g_free (c);
+}
+
+/* (with the last sync the catalog recorded: the page says when it was, not
+ * "Not yet", from the launch on, and offline at a venue that is all it has) */
 static void
 count_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   AtSyncService *self = source;
   GError *error = NULL;
   AtSqlConn *conn = at_catalog_get_reader (self->catalog, &error);
-  gint64 n = conn ? at_sql_query_int (conn, "SELECT count(*) FROM sync_outbox", &error) : -1;
+  Count *c = g_new0 (Count, 1);
 
-  if (n < 0)
-    g_task_return_error (task, error);
+  c->pending = conn ? at_sql_query_int (conn, "SELECT count(*) FROM sync_outbox", &error) : -1;
+  if (c->pending >= 0 && data != NULL)
+    {
+      g_autoptr(AtSqlStmt) stmt = at_sql_conn_prepare (conn, "SELECT last_sync FROM sync_state", NULL);
+      if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+        c->last_sync = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    }
+  if (c->pending < 0)
+    {
+      count_free (c);
+      g_task_return_error (task, error);
+    }
   else
-    g_task_return_int (task, (gssize) n);
+    g_task_return_pointer (task, c, (GDestroyNotify) count_free);
+}
+
+/* "2026-11-30T15:06:32.123Z" as a sync just done is said: local time, to the second */
+static char *
+local_time_of (const char *iso)
+{
+  g_autoptr(GDateTime) utc = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  return local ? g_date_time_format (local, "%Y-%m-%d %H:%M:%S") : NULL;
 }
 
 static void count_pending (AtSyncService *self);
@@ -84,16 +119,26 @@ counted_cb (GObject *object, GAsyncResult *result, gpointer data)
 {
   AtSyncService *self = AT_SYNC_SERVICE (object);
   g_autoptr(GError) error = NULL;
-  gssize n = g_task_propagate_int (G_TASK (result), &error);
+  Count *c = g_task_propagate_pointer (G_TASK (result), &error);
+  gboolean told = FALSE;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->counting = FALSE;
-  if (n >= 0 && (guint) n != self->pending)
+  /* (a sync of this session already said when) */
+  if (c != NULL && c->last_sync != NULL && self->last_sync == NULL)
     {
-      self->pending = (guint) n;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+      self->last_sync = local_time_of (c->last_sync);
+      told = self->last_sync != NULL;
     }
+  if (c != NULL && (guint) c->pending != self->pending)
+    {
+      self->pending = (guint) c->pending;
+      told = TRUE;
+    }
+  if (told)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+  g_clear_pointer (&c, count_free);
   if (self->recount)
     {
       self->recount = FALSE;
@@ -118,6 +163,8 @@ count_pending (AtSyncService *self)
     }
   self->counting = TRUE;
   task = g_task_new (self, self->cancellable, counted_cb, NULL);
+  /* (task data: whether to read the last sync too) */
+  g_task_set_task_data (task, GINT_TO_POINTER (self->last_sync == NULL), NULL);
   g_task_run_in_thread (task, count_thread);
 }
 
