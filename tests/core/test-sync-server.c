@@ -1,7 +1,8 @@
 /* test-sync-server.c — the central schema on a real PostgreSQL 15: migrate
  * (twice), studios and workstation logins, and tenancy: a workstation of
  * studio B cannot read, change or forge studio A's rows, not even with raw
- * SQL. Wrong passwords and a server that is not there give clear errors. */
+ * SQL, and the merge's rules hold for its raw SQL too. Wrong passwords and
+ * a server that is not there give clear errors. */
 #include "config.h"
 
 #include <string.h>
@@ -266,6 +267,78 @@ test_tenancy (void)
   }
 }
 
+/* The value of the cell (studio's own, 'projects', 'r1', 'name') and its
+ * feed position, as "val@xid". */
+static char *
+rule_cell (PGconn *ws)
+{
+  g_autoptr(PGresult) r = PQexec (ws, "SELECT val::text || '@' || xid::text FROM sync_cell WHERE pk = 'r1'");
+
+  g_assert_cmpint (PQresultStatus (r), ==, PGRES_TUPLES_OK);
+  g_assert_cmpint (PQntuples (r), ==, 1);
+  return g_strdup (PQgetvalue (r, 0, 0));
+}
+
+/* The merge's rules hold for a workstation role's own SQL too: no clock far
+ * ahead of the server's, no older value over a newer one, and a change
+ * always takes a new place in the feed. */
+static void
+test_cell_rules (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) ws = NULL;
+  g_autofree char *now = NULL, *ahead = NULL, *state = NULL, *first = NULL, *after = NULL;
+  gint64 clock = (g_get_real_time () / 1000) << 16;
+  int rows = -1;
+
+  g_assert_true (at_sync_server_migrate (pg->admin, NULL, NULL, &error));
+  g_free (at_sync_server_add_studio (pg->admin, "Rules Studio", &error));
+  g_assert_true (at_sync_server_add_workstation (pg->admin, "Rules Studio", "rules_ws", "secret-r", &error));
+  g_assert_no_error (error);
+  ws = login ("rules_ws", "secret-r");
+  now = g_strdup_printf ("INSERT INTO sync_cell (tbl, pk, col, val, hlc, node) VALUES ('projects', 'r1', 'name', "
+                         "'\"Berg wedding\"', %" G_GINT64_FORMAT ", 1)", clock);
+  state = run_sql (ws, now, NULL);
+  g_assert_cmpstr (state, ==, "");
+  g_clear_pointer (&state, g_free);
+  first = rule_cell (ws);
+
+  /* a day ahead: refused, in a new cell as over this one */
+  ahead = g_strdup_printf ("INSERT INTO sync_cell (tbl, pk, col, val, hlc, node) VALUES ('projects', 'r2', 'name', "
+                           "'\"Future\"', %" G_GINT64_FORMAT ", 1)", clock + ((gint64) 86400000 << 16));
+  state = run_sql (ws, ahead, NULL);
+  g_assert_cmpstr (state, ==, "AT002");
+  g_clear_pointer (&state, g_free);
+  g_free (ahead);
+  ahead = g_strdup_printf ("UPDATE sync_cell SET val = '\"Future\"', hlc = %" G_GINT64_FORMAT " WHERE pk = 'r1'",
+                           clock + ((gint64) 86400000 << 16));
+  state = run_sql (ws, ahead, NULL);
+  g_assert_cmpstr (state, ==, "AT002");
+  g_clear_pointer (&state, g_free);
+
+  /* an older clock, or none moved on: nothing changes */
+  state = run_sql (ws, "UPDATE sync_cell SET val = '\"Old name\"', hlc = hlc - 1 WHERE pk = 'r1'", &rows);
+  g_assert_cmpstr (state, ==, "");
+  g_assert_cmpint (rows, ==, 0);
+  g_clear_pointer (&state, g_free);
+  state = run_sql (ws, "UPDATE sync_cell SET val = '\"Old name\"' WHERE pk = 'r1'", &rows);
+  g_assert_cmpint (rows, ==, 0);
+  g_clear_pointer (&state, g_free);
+  after = rule_cell (ws);
+  g_assert_cmpstr (after, ==, first);
+  g_clear_pointer (&after, g_free);
+
+  /* newer, its feed position left as it was: it takes a new one, so
+   * workstations past the old one read it */
+  state = run_sql (ws, "UPDATE sync_cell SET val = '\"Berg & Nyström wedding\"', hlc = hlc + 1 WHERE pk = 'r1'", &rows);
+  g_assert_cmpstr (state, ==, "");
+  g_assert_cmpint (rows, ==, 1);
+  g_clear_pointer (&state, g_free);
+  after = rule_cell (ws);
+  g_assert_true (g_str_has_prefix (after, "\"Berg & Nyström wedding\"@"));
+  g_assert_cmpint (g_ascii_strtoll (strchr (after, '@') + 1, NULL, 10), >, g_ascii_strtoll (strchr (first, '@') + 1, NULL, 10));
+}
+
 static void
 test_login_errors (void)
 {
@@ -379,6 +452,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/server/moved-cluster", test_moved_cluster);
   g_test_add_func ("/sync/server/identity", test_identity);
   g_test_add_func ("/sync/server/tenancy", test_tenancy);
+  g_test_add_func ("/sync/server/cell-rules", test_cell_rules);
   g_test_add_func ("/sync/server/login-errors", test_login_errors);
   status = g_test_run ();
   at_test_pg_stop (pg);

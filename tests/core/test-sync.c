@@ -371,7 +371,8 @@ test_row_from_older_workstation (Fixture *f, gconstpointer data)
   g_autofree char *stripped = NULL;
 
   at_test_sync_ok (f->a, url_a1);
-  stripped = at_test_pg_psql (pg, "UPDATE sync_cell SET val = val - 'face_processing' WHERE tbl = 'projects' AND col = '*'");
+  stripped = at_test_pg_psql (pg, "UPDATE sync_cell SET val = val - 'face_processing', hlc = hlc + 1 "
+                                  "WHERE tbl = 'projects' AND col = '*'");
   at_test_sync_ok (f->b, url_a2);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM projects"), ==, at_test_sql_int (f->a, "SELECT count(*) FROM projects"));
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM projects WHERE face_processing = 0"), ==,

@@ -3,7 +3,8 @@
  * Errors are sorted by what the user can do: a connection that never
  * answered or broke is AT_SYNC_ERROR_OFFLINE (try later, nothing is lost);
  * SQLSTATE class 28 is a refused login; AT001 (raised by the server schema)
- * a workstation too old for the server; anything else the server said is
+ * a workstation too old for the server, AT002 a clock far ahead of the
+ * server's (its own check comes first); anything else the server said is
  * AT_SYNC_ERROR_SERVER with its message.
  */
 #define G_LOG_DOMAIN "atelier-sync"
@@ -45,6 +46,8 @@ at_pg_set_error (PGconn      *conn,
   else if (state != NULL && g_str_equal (state, "AT001"))
     g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_SCHEMA, _("The studio’s server refuses this workstation: %s"),
                  PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY));
+  else if (state != NULL && g_str_equal (state, "AT002"))
+    g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_CLOCK, "%s", PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY));
   else if (state != NULL && g_str_has_prefix (state, "28"))
     g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH, _("%s: the server refused the login (%s)"), what, message);
   else

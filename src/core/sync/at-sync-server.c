@@ -29,6 +29,7 @@ static const struct
   { "0004-key-collation.sql", "0002-report-views.sql" },
   { "0005-embeddings-apart.sql", NULL },
   { "0006-batch-token.sql", NULL },
+  { "0007-cell-rules.sql", NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_SYNC_SERVER_SCHEMA_VERSION);
