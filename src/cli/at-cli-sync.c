@@ -164,6 +164,11 @@ sync_and_print (AtCatalog *catalog, GError **error)
     g_print (_("This catalog is older than the server knew, or a copy of it synced too (restored from a backup? "
                "copied?): it syncs under a new identity.\n"));
   g_print (_("Pushed %u fields, pulled %u (%u applied), %u waiting to push.\n"), r.pushed, r.pulled, r.applied, r.pending);
+  {
+    g_autofree char *clock = at_sync_clock_behind_text (&r);
+    if (clock != NULL)
+      g_printerr ("%s\n", clock);
+  }
   if (r.conflicts > 0)
     g_print (g_dngettext (GETTEXT_PACKAGE,
                           "%u pulled value clashes with a row here on a unique key (a project number, say): kept aside in "

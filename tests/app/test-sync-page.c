@@ -150,6 +150,20 @@ count_up (guint *n)
 }
 
 static gboolean
+clock_told (gpointer sync)
+{
+  return at_sync_service_get_state (sync) == AT_SYNC_STATE_SYNCED &&
+         at_sync_service_get_last_report (sync)->clock_behind_s > 0;
+}
+
+static gboolean
+clock_right (gpointer sync)
+{
+  return at_sync_service_get_state (sync) == AT_SYNC_STATE_SYNCED &&
+         at_sync_service_get_last_report (sync)->clock_behind_s == 0;
+}
+
+static gboolean
 has_last_sync (gpointer sync)
 {
   return at_sync_service_get_last_sync (sync) != NULL;
@@ -271,6 +285,24 @@ test_sync_page (void)
   g_assert_cmpstr (at_sync_indicator_get_text (indicator), ==, "Synced");
 
   check_projects (window, catalog);
+
+  /* a clock a day behind: synced, and the page says what it means */
+  at_sync_set_clock_offset (-86400000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  at_test_wait_until (clock_told, sync, 30);
+  at_sync_set_clock_offset (0);
+  at_test_run_main_loop (300);
+  g_assert_cmpint (at_sync_service_get_state (sync), ==, AT_SYNC_STATE_SYNCED);
+  {
+    GtkWidget *group = group_titled (GTK_WIDGET (window), "Clock");
+    g_assert_nonnull (group);
+    g_assert_true (gtk_widget_get_visible (group));
+  }
+  at_test_save_screenshot (GTK_WIDGET (window), "sync-clock.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  at_test_wait_until (clock_right, sync, 30);
+  at_test_run_main_loop (300);
+  g_assert_null (group_titled (GTK_WIDGET (window), "Clock"));
 
   /* the next launch says when the last sync was before it syncs again */
   {

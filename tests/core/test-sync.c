@@ -362,6 +362,37 @@ test_clock_behind (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_photo_rating (f->a, p), ==, 1);
 }
 
+/* A clock a day behind the server's: the sync goes through (its edits are
+ * not refused, and follow the clocks this catalog has seen), and says so;
+ * a few minutes behind is within the margin. */
+static void
+test_clock_a_day_behind (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *p = at_test_photo_id (f->a, 1);
+  g_autofree char *text = NULL;
+  AtSyncReport r;
+
+  at_sync_set_clock_offset (-180000);
+  g_assert_true (at_sync_once (f->a, url_a1, &r, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r.clock_behind_s, ==, 0);
+  g_assert_null (at_sync_clock_behind_text (&r));
+
+  at_sync_set_clock_offset (-86400000);
+  at_test_set_rating (f->a, p, 3);
+  g_assert_true (at_sync_once (f->a, url_a1, &r, NULL, &error));
+  at_sync_set_clock_offset (0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r.pushed, ==, 1);
+  g_assert_cmpint (r.clock_behind_s, >=, 86400 - 60);
+  g_assert_cmpint (r.clock_behind_s, <=, 86400 + 60);
+  text = at_sync_clock_behind_text (&r);
+  g_assert_nonnull (strstr (text, "1 day behind"));
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 3);
+}
+
 /* A row from an older workstation, without a column added since (here
  * projects.face_processing, NOT NULL DEFAULT 0): it goes in with that
  * column's default instead of failing the pull. */
@@ -553,6 +584,7 @@ main (int argc, char **argv)
   ADD ("/sync/own-cells-passed", test_own_cells_passed);
   ADD ("/sync/clock-ahead", test_clock_ahead);
   ADD ("/sync/clock-behind", test_clock_behind);
+  ADD ("/sync/clock-a-day-behind", test_clock_a_day_behind);
   ADD ("/sync/login-of-no-studio", test_login_of_no_studio);
   ADD ("/sync/cancelled", test_cancelled);
   ADD ("/sync/row-from-older-workstation", test_row_from_older_workstation);

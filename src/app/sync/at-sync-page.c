@@ -71,6 +71,7 @@ update (AtSyncPage *self)
   g_autofree char *pending = NULL;
   const char *error;
   g_autofree char *server = NULL;
+  g_autofree char *clock = NULL;
   AtSyncState state;
   guint n;
 
@@ -93,7 +94,11 @@ update (AtSyncPage *self)
   adw_action_row_set_subtitle (self->pending_row, pending);
   gtk_widget_set_sensitive (gtk_widget_get_parent (GTK_WIDGET (self->status_icon)), TRUE);
   error = at_sync_service_get_last_error (self->service);
-  if (state == AT_SYNC_STATE_OFFLINE && error != NULL)
+  clock = state == AT_SYNC_STATE_SYNCED ? at_sync_clock_behind_text (at_sync_service_get_last_report (self->service))
+                                        : NULL;
+  if (clock != NULL)
+    gtk_label_set_label (self->problem_label, clock);
+  else if (state == AT_SYNC_STATE_OFFLINE && error != NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Changes are kept here and sent when the server can be reached.\n%s"), error);
       gtk_label_set_label (self->problem_label, text);
@@ -102,8 +107,8 @@ update (AtSyncPage *self)
     gtk_label_set_label (self->problem_label, error);
   /* offline is a state of the day, not a fault: said so in the heading too */
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->problem_group),
-                                   state == AT_SYNC_STATE_OFFLINE ? _("Offline") : _("Problem"));
-  gtk_widget_set_visible (self->problem_group, error != NULL && state != AT_SYNC_STATE_SYNCING);
+                                   clock != NULL ? _("Clock") : state == AT_SYNC_STATE_OFFLINE ? _("Offline") : _("Problem"));
+  gtk_widget_set_visible (self->problem_group, clock != NULL || (error != NULL && state != AT_SYNC_STATE_SYNCING));
 }
 
 /* A sync said as the last one was (nothing new, offline again) makes no

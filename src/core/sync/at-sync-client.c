@@ -47,6 +47,7 @@ typedef struct
   char   server_id[96];   /* the server as last seen (at_pg_identity); "" before schema 10 */
   int    server_version;
   char  *server_now;      /* the server as it is */
+  gint64 behind_ms;       /* how far this clock is behind the server's */
   GCancellable *cancellable;
 } State;
 
@@ -224,11 +225,15 @@ register_client (PGconn *pg, State *s, gint64 *last_batch, gboolean *ours, GErro
   g_autofree char *node = g_strdup_printf ("%" G_GINT64_FORMAT, s->node);
   g_autofree char *version = g_strdup_printf ("%d", AT_CATALOG_SCHEMA_VERSION);
   const char *params[] = { s->client_id, node, version };
-  g_autoptr(PGresult) studio = at_pg_query (pg, "SELECT atelier_current_studio () IS NOT NULL", 0, NULL, error);
+  g_autoptr(PGresult) studio = at_pg_query (pg, "SELECT atelier_current_studio () IS NOT NULL, "
+                                                "(extract(epoch FROM clock_timestamp()) * 1000)::bigint",
+                                            0, NULL, error);
   g_autoptr(PGresult) r = NULL;
 
   if (studio == NULL)
     return FALSE;
+  s->behind_ms = g_ascii_strtoll (PQgetvalue (studio, 0, 1), NULL, 10) -
+                 (g_get_real_time () / 1000 + _at_sync_clock_offset ());
   /* (the server's owner, say, rather than a workstation's login) */
   if (!g_str_equal (PQgetvalue (studio, 0, 0), "t"))
     {
@@ -435,6 +440,33 @@ count_pending (AtCatalog *catalog)
 }
 
 /**
+ * at_sync_clock_behind_text:
+ * @report: a sync's report
+ *
+ * Returns: (nullable): what to tell of this computer's clock, if the sync
+ * found it far behind the server's; %NULL otherwise.
+ */
+char *
+at_sync_clock_behind_text (const AtSyncReport *report)
+{
+  gint64 s = report->clock_behind_s;
+  g_autofree char *by = NULL;
+
+  if (s <= 0)
+    return NULL;
+  if (s >= 86400)
+    by = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", (gulong) (s / 86400)), (int) (s / 86400));
+  else if (s >= 3600)
+    by = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours", (gulong) (s / 3600)), (int) (s / 3600));
+  else
+    by = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", (gulong) (s / 60)), (int) (s / 60));
+  /* Translators: %s is "2 days", "3 hours" or "10 minutes" */
+  return g_strdup_printf (_("This computer’s clock is %s behind the server’s: edits made here count as older than they "
+                            "are, and lose to edits made elsewhere since this computer last synced. Set the date and "
+                            "time right."), by);
+}
+
+/**
  * at_sync_once:
  * @url: a libpq URL or conninfo; the password may come from PGPASSWORD
  *
@@ -479,6 +511,9 @@ at_sync_once (AtCatalog     *catalog,
           s.server_now = at_pg_identity (pg, NULL);
           ok = read_state (catalog, &s, &failure) && push (pg, catalog, &s, report, &failure) &&
                _at_sync_pull (pg, catalog, s.node, report, &moved, cancellable, &failure);
+          /* (what a round trip takes is within the margin) */
+          if (s.behind_ms > MAX_AHEAD_MS)
+            report->clock_behind_s = s.behind_ms / 1000;
         }
     }
   if (cancel != NULL)

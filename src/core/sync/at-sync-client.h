@@ -22,7 +22,10 @@ typedef struct
                            * was read again */
   gboolean read_again;    /* the server's feed was behind this catalog's place in it (the server moved or
                            * put back): it was read again from the start */
+  gint64   clock_behind_s; /* this computer's clock is this far behind the server's (0: within five minutes) */
 } AtSyncReport;
+
+char    *at_sync_clock_behind_text (const AtSyncReport *report);
 
 gboolean at_sync_once (AtCatalog     *catalog,
                        const char    *url,
