@@ -1,11 +1,15 @@
 /* at-sync-client-private.h — what push (at-sync-client.c, its copy in
- * at-sync-stage.c), pull (at-sync-pull.c), the sync lock (at-sync-lock.c)
- * and the test hooks (at-sync-hooks.c) share. */
+ * at-sync-stage.c), pull (at-sync-pull.c), the sync lock (at-sync-lock.c),
+ * the clock (at-sync-clock.c) and the test hooks (at-sync-hooks.c) share. */
 #pragma once
 
 #include "at-sync-client.h"
 
 G_BEGIN_DECLS
+
+/* A workstation clock more than five minutes ahead of the server's is refused. */
+#define MAX_AHEAD_MS 300000
+#define AHEAD_HLC    ((gint64) MAX_AHEAD_MS << 16)
 
 /* An injected fault at @point (tests): the link dies, as a cable pulled. */
 gboolean _at_sync_fault        (const char    *point,
@@ -27,6 +31,11 @@ int      _at_sync_lock_catalog (AtCatalog     *catalog,
 gboolean _at_sync_read_again   (AtSqlConn     *conn,
                                 gpointer       data,
                                 GError       **error);
+/* (at-sync-clock.c) Edits stamped far ahead of the server's clock, from
+ * when this one was, stamped again now that it is right. */
+gboolean _at_sync_restamp_if_ahead (PGconn    *pg,
+                                    AtCatalog *catalog,
+                                    GError   **error);
 /* (at-sync-stage.c) Copies batch @batch of the outbox into the temporary
  * table sync_stage, in @pg's open transaction: @staged, how many fields. */
 gboolean _at_sync_stage_batch  (PGconn        *pg,

@@ -33,10 +33,6 @@
 #include "at-sync-client-private.h"
 #include "at-sync-server.h"
 
-/* A workstation clock more than five minutes ahead of the server's is refused. */
-#define MAX_AHEAD_MS 300000
-#define AHEAD_HLC    ((gint64) MAX_AHEAD_MS << 16)
-
 typedef struct
 {
   char   client_id[64];
@@ -98,8 +94,6 @@ typedef struct
   gint64      batch;
   gint64      frozen;   /* out: rows frozen */
   gint64      server_hlc;
-  gint64      now_hlc;  /* this computer's clock, as a clock value */
-  gint64      cutoff_hlc; /* the latest clock value the server takes now */
   char        token[40];  /* of a batch closed now */
   gboolean    requeue;    /* the server lost what it had taken: all goes again */
   const char *server_id;  /* the server as it is, once known */
@@ -135,35 +129,6 @@ write_ack (AtSqlConn *conn, gpointer data, GError **error)
 
   return at_sql_exec_bound (conn, error, "DELETE FROM sync_outbox WHERE batch <= ?1", "l", w->batch) &&
          at_sql_exec_bound (conn, error, "UPDATE sync_state SET acked_batch = ?1", "l", w->batch);
-}
-
-/* Edits stamped while this computer's clock was far ahead (the server
- * refused them) are stamped again from the clock as it is now, in their
- * order, once it is right: else setting the clock right would not help
- * until the wrong time came round. Only edits the server has not taken
- * (above @cutoff_hlc) are touched, and their own fields' clocks with them;
- * the new stamps stay above every clock at or below the cutoff (another
- * workstation's too), and the next stamps follow on from these. */
-static gboolean
-write_restamp (AtSqlConn *conn, gpointer data, GError **error)
-{
-  Write *w = data;
-  gint64 now = w->now_hlc, cutoff = w->cutoff_hlc;
-
-  return at_sql_conn_exec (conn, "CREATE TEMP TABLE IF NOT EXISTS sync_restamp (old INTEGER PRIMARY KEY, new INTEGER NOT NULL); "
-                                 "DELETE FROM temp.sync_restamp", error) &&
-         at_sql_exec_bound (conn, error, "INSERT INTO temp.sync_restamp (old, new) "
-                                         "SELECT hlc, max(?2, (SELECT coalesce(max(hlc), 0) FROM sync_clock WHERE hlc <= ?1)) "
-                                         "+ row_number() OVER (ORDER BY hlc) FROM (SELECT DISTINCT hlc FROM sync_outbox "
-                                         "WHERE hlc > ?1)", "ll", cutoff, now) &&
-         at_sql_exec_bound (conn, error, "UPDATE sync_clock AS k SET hlc = r.new FROM temp.sync_restamp r, sync_outbox o "
-                                         "WHERE o.hlc = r.old AND k.tbl = o.tbl AND k.pk = o.pk AND k.col = o.col "
-                                         "AND k.hlc = o.hlc AND k.node = (SELECT node FROM sync_state)", "") &&
-         /* (restamped, a field goes as this catalog's, whoever's clock it had) */
-         at_sql_exec_bound (conn, error, "UPDATE sync_outbox AS o SET hlc = r.new, node = NULL FROM temp.sync_restamp r "
-                                         "WHERE o.hlc = r.old", "") &&
-         at_sql_exec_bound (conn, error, "UPDATE sync_state SET last_hlc = max(?2, (SELECT coalesce(max(new), 0) FROM "
-                                         "temp.sync_restamp)) WHERE last_hlc > ?1", "ll", cutoff, now);
 }
 
 /* A new identity for a catalog the server has seen further along: what it
@@ -331,7 +296,7 @@ static gboolean
 push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **error)
 {
   Write w = { 0 };
-  gint64 last_batch, was_frozen = 0, last_hlc;
+  gint64 last_batch, was_frozen = 0;
   gboolean ours;
 
   if (!register_client (pg, s, &last_batch, &ours, error))
@@ -368,28 +333,8 @@ push (PGconn *pg, AtCatalog *catalog, State *s, AtSyncReport *report, GError **e
       report->resent_all = w.requeue;
     }
 
-  /* (no edit is stamped later than the clock's last value) */
-  w.now_hlc = (g_get_real_time () / 1000 + _at_sync_clock_offset ()) << 16;
-  if ((last_hlc = _at_sync_local_int (catalog, "SELECT last_hlc FROM sync_state", error)) < 0)
+  if (!_at_sync_restamp_if_ahead (pg, catalog, error))
     return FALSE;
-  if (last_hlc > w.now_hlc + AHEAD_HLC)
-    {
-      /* Stamps far ahead of this clock: its own, from when it was ahead, or
-       * another workstation's that the clock follows (this one is behind)?
-       * The server's clock tells. Only stamps it would refuse are stamped
-       * again, and only once this clock agrees with it: stamped back to a
-       * clock that is behind, an edit would lose to the older one it
-       * replaced, there and everywhere. */
-      g_autoptr(PGresult) now = at_pg_query (pg, "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint", 0, NULL,
-                                             error);
-
-      if (now == NULL)
-        return FALSE;
-      w.cutoff_hlc = (g_ascii_strtoll (PQgetvalue (now, 0, 0), NULL, 10) + MAX_AHEAD_MS) << 16;
-      if (last_hlc > w.cutoff_hlc && w.now_hlc <= w.cutoff_hlc &&
-          !at_catalog_write_sync (catalog, "sync_outbox", write_restamp, &w, error))
-        return FALSE;
-    }
 
   /* a batch frozen earlier goes first, as it was; edits made since make the next */
   for (int round = 0; round < 2; round++)
