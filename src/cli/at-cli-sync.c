@@ -171,10 +171,18 @@ sync_and_print (AtCatalog *catalog, GError **error)
   }
   if (r.conflicts > 0)
     g_print (g_dngettext (GETTEXT_PACKAGE,
-                          "%u pulled value clashes with a row here on a unique key (a project number, say): kept aside in "
-                          "sync_conflicts, not applied.\n",
-                          "%u pulled values clash with rows here on a unique key (a project number, say): kept aside in "
-                          "sync_conflicts, not applied.\n", r.conflicts), r.conflicts);
+                          "%u pulled value clashes with a row here on a unique key (a project number, say): kept aside, "
+                          "not applied.\n",
+                          "%u pulled values clash with rows here on a unique key (a project number, say): kept aside, "
+                          "not applied.\n", r.conflicts), r.conflicts);
+  if (r.settled > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%u value kept aside before came in: its clash was settled.\n",
+                          "%u values kept aside before came in: their clashes were settled.\n", r.settled), r.settled);
+  {
+    g_autoptr(GPtrArray) kept = at_sync_list_conflicts (catalog, NULL);
+    for (guint i = 0; kept != NULL && i < kept->len; i++)
+      g_print (_("Kept aside: %s\n"), (const char *) kept->pdata[i]);
+  }
   return TRUE;
 }
 

@@ -164,6 +164,18 @@ clock_right (gpointer sync)
 }
 
 static gboolean
+kept_aside (gpointer catalog)
+{
+  return at_test_sql_int (catalog, "SELECT count(*) FROM sync_conflicts") == 1;
+}
+
+static gboolean
+not_kept_aside (gpointer catalog)
+{
+  return at_test_sql_int (catalog, "SELECT count(*) FROM sync_conflicts") == 0;
+}
+
+static gboolean
 has_last_sync (gpointer sync)
 {
   return at_sync_service_get_last_sync (sync) != NULL;
@@ -303,6 +315,29 @@ test_sync_page (void)
   at_test_wait_until (clock_right, sync, 30);
   at_test_run_main_loop (300);
   g_assert_null (group_titled (GTK_WIDGET (window), "Clock"));
+
+  /* a project from elsewhere with a number taken here: kept aside, and
+   * said; given another number here, it comes in */
+  g_free (at_test_pg_psql (pg, "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) "
+                               "SELECT studio_id, tbl, 'clash-1', col, val || '{\"id\": \"clash-1\", "
+                               "\"name\": \"Okafor reception\"}', hlc + 1, 77, bucket FROM sync_cell "
+                               "WHERE tbl = 'projects' AND col = '*' AND val ->> 'project_number' = 'P-2026-002'"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  at_test_wait_until (kept_aside, catalog, 30);
+  at_test_run_main_loop (300);
+  {
+    GtkWidget *group = group_titled (GTK_WIDGET (window), "Kept Aside");
+    g_assert_nonnull (group);
+    g_assert_true (gtk_widget_get_visible (group));
+  }
+  at_test_save_screenshot (GTK_WIDGET (window), "sync-kept-aside.png");
+  at_test_sql_exec (catalog, "UPDATE projects SET project_number = 'P-2026-002b' WHERE project_number = 'P-2026-002'");
+  at_test_wait_until (nothing_pending, sync, 30);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  at_test_wait_until (not_kept_aside, catalog, 30);
+  at_test_run_main_loop (300);
+  g_assert_false (gtk_widget_get_visible (group_titled (GTK_WIDGET (window), "Kept Aside")));
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM projects WHERE id = 'clash-1'"), ==, 1);
 
   /* the next launch says when the last sync was before it syncs again */
   {

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -522,6 +523,26 @@ test_unique_clash (Fixture *f, gconstpointer data)
     g_assert_true (at_sync_once (f->a, url_a1, &ra, NULL, &error));
   }
   g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_conflicts WHERE pk = 'project-b'"), ==, 1);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) said = at_sync_list_conflicts (f->a, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (said->len, ==, 1);
+    g_assert_nonnull (strstr (said->pdata[0], "A project from another workstation, “Gala”, has the same project number"));
+  }
+
+  /* settled on b, its own project given another number: a's comes in there */
+  at_test_sql_exec (f->b, "UPDATE projects SET project_number = 'P-101' WHERE id = 'project-b'");
+  r = at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpuint (r.settled, ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_conflicts"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM projects WHERE id IN ('project-a', 'project-b')"), ==, 2);
+  /* and on a by the same change, come from b: the row kept aside takes it */
+  r = at_test_sync_ok (f->a, url_a1);
+  g_assert_cmpuint (r.settled, ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_conflicts"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM projects WHERE id = 'project-b' AND project_number = 'P-101'"),
+                   ==, 1);
 }
 
 /* Another studio's workstation pulls nothing of studio A's. */

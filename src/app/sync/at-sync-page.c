@@ -1,7 +1,8 @@
 /* at-sync-page.c — AtSyncPage: rows that follow an AtSyncService, and a
  * history of this session's syncs, newest first. Offline reads as a state
  * ("will sync when the server can be reached"), a refusal as a problem
- * with the server's own words. */
+ * with the server's own words, a clock far behind as what it costs; pulled
+ * changes kept aside for a clash are listed with what to do. */
 #define G_LOG_DOMAIN "atelier"
 
 #include "config.h"
@@ -25,6 +26,8 @@ struct _AtSyncPage
   GtkWidget     *problem_group;
   GtkLabel      *problem_label;
   GtkListBox    *history;
+  GtkWidget     *kept_group;
+  GtkListBox    *kept;
   AtSyncProjects *projects;
   guint          n_history;
   AtSyncService *service;
@@ -144,6 +147,28 @@ add_to_history (AtSyncPage *self, const char *when, const char *what)
     self->n_history++;
 }
 
+/* The pulled values kept aside for a clash on a unique key, each said with
+ * what to do (a small table, read after each sync). */
+static void
+reload_kept (AtSyncPage *self)
+{
+  g_autoptr(GPtrArray) kept = at_sync_list_conflicts (at_sync_service_get_catalog (self->service), NULL);
+  GtkWidget *row;
+
+  while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->kept, 0))) != NULL)
+    gtk_list_box_remove (self->kept, row);
+  for (guint i = 0; kept != NULL && i < kept->len; i++)
+    {
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kept->pdata[i]);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+      gtk_list_box_append (self->kept, row);
+    }
+  gtk_widget_set_visible (self->kept_group, kept != NULL && kept->len > 0);
+}
+
 static void
 finished_cb (AtSyncPage *self)
 {
@@ -160,6 +185,15 @@ finished_cb (AtSyncPage *self)
       g_autofree char *sent = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u field sent", "%u fields sent", r->pushed),
                                                r->pushed);
       what = g_strdup_printf (_("%s, %u received, %u written here"), sent, r->pulled, r->applied);
+      if (r->settled > 0)
+        {
+          g_autofree char *with = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                "%s; %u kept aside before came in",
+                                                                "%s; %u kept aside before came in",
+                                                                r->settled), what, r->settled);
+          g_free (what);
+          what = g_steal_pointer (&with);
+        }
       if (r->conflicts > 0)
         {
           g_autofree char *with = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -184,6 +218,7 @@ finished_cb (AtSyncPage *self)
         }
     }
   add_to_history (self, when, what);
+  reload_kept (self);
   /* a sync may have brought projects, or sent a project's last changes */
   if (r->pushed > 0 || r->pulled > 0 || r->reregistered)
     at_sync_projects_reload (self->projects);
@@ -205,6 +240,7 @@ at_sync_page_set_service (AtSyncPage    *self,
   g_signal_connect_swapped (service, "notify::state", G_CALLBACK (update), self);
   g_signal_connect_swapped (service, "notify::pending", G_CALLBACK (update), self);
   g_signal_connect_swapped (service, "finished", G_CALLBACK (finished_cb), self);
+  reload_kept (self);
   update (self);
 }
 
@@ -243,6 +279,8 @@ at_sync_page_class_init (AtSyncPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtSyncPage, problem_group);
   gtk_widget_class_bind_template_child (widget_class, AtSyncPage, problem_label);
   gtk_widget_class_bind_template_child (widget_class, AtSyncPage, history);
+  gtk_widget_class_bind_template_child (widget_class, AtSyncPage, kept_group);
+  gtk_widget_class_bind_template_child (widget_class, AtSyncPage, kept);
   gtk_widget_class_bind_template_child (widget_class, AtSyncPage, projects);
 }
 

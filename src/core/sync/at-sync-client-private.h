@@ -36,6 +36,12 @@ gboolean _at_sync_read_again   (AtSqlConn     *conn,
 gboolean _at_sync_restamp_if_ahead (PGconn    *pg,
                                     AtCatalog *catalog,
                                     GError   **error);
+/* (at-sync-conflicts.c) A catalog write: the values kept aside for a
+ * unique key's clash go through the apply again; @data, a guint: how many
+ * came in. */
+gboolean _at_sync_retry_conflicts (AtSqlConn *conn,
+                                   gpointer   data,
+                                   GError   **error);
 /* (at-sync-stage.c) Copies batch @batch of the outbox into the temporary
  * table sync_stage, in @pg's open transaction: @staged, how many fields. */
 gboolean _at_sync_stage_batch  (PGconn        *pg,

@@ -428,7 +428,9 @@ at_sync_once (AtCatalog     *catalog,
           /* (a server that will not say which it is: synced without the check) */
           s.server_now = at_pg_identity (pg, NULL);
           ok = read_state (catalog, &s, &failure) && push (pg, catalog, &s, report, &failure) &&
-               _at_sync_pull (pg, catalog, s.node, report, &moved, cancellable, &failure);
+               _at_sync_pull (pg, catalog, s.node, report, &moved, cancellable, &failure) &&
+               (_at_sync_local_int (catalog, "SELECT EXISTS (SELECT 1 FROM sync_conflicts)", NULL) != 1 ||
+                at_catalog_write_sync (catalog, "photos", _at_sync_retry_conflicts, &report->settled, &failure));
           /* (what a round trip takes is within the margin) */
           if (s.behind_ms > MAX_AHEAD_MS)
             report->clock_behind_s = s.behind_ms / 1000;

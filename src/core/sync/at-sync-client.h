@@ -23,9 +23,12 @@ typedef struct
   gboolean read_again;    /* the server's feed was behind this catalog's place in it (the server moved or
                            * put back): it was read again from the start */
   gint64   clock_behind_s; /* this computer's clock is this far behind the server's (0: within five minutes) */
+  guint    settled;       /* values kept aside before (a unique key's clash) that came in this time */
 } AtSyncReport;
 
-char    *at_sync_clock_behind_text (const AtSyncReport *report);
+char      *at_sync_clock_behind_text (const AtSyncReport *report);
+GPtrArray *at_sync_list_conflicts    (AtCatalog          *catalog,
+                                      GError            **error);
 
 gboolean at_sync_once (AtCatalog     *catalog,
                        const char    *url,

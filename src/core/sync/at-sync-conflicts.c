@@ -1,0 +1,131 @@
+/* at-sync-conflicts.c — pulled values kept aside because they clash with a
+ * row here on a unique key (two workstations gave two projects one
+ * number). They are tried again after every sync, so that settling the
+ * clash on either side lets them in: a number changed here, or there (a
+ * whole row goes again with the newer fields that wait for it laid over
+ * it). Until then they are told, for a person to settle. */
+#define G_LOG_DOMAIN "atelier-sync"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "at-sync-apply.h"
+#include "at-sync-client-private.h"
+
+/* (a catalog write; @data: a guint, how many came in) */
+gboolean
+_at_sync_retry_conflicts (AtSqlConn *conn, gpointer data, GError **error)
+{
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) at_sync_cell_free);
+  guint applied = 0, clashes = 0;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = at_sql_conn_prepare (conn, "SELECT c.tbl, c.pk, c.col, CASE WHEN c.col = '*' THEN "
+                                    "(SELECT json_patch(c.val, json_group_object(b.col, json(b.val))) FROM sync_inbox b "
+                                    "WHERE b.tbl = c.tbl AND b.pk = c.pk AND b.col NOT IN ('*', '_deleted') AND b.hlc > c.hlc) "
+                                    "ELSE c.val END, c.hlc, c.node FROM sync_conflicts c ORDER BY c.seen_at, c.tbl, c.pk, c.col",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AtSyncCell *c = g_new0 (AtSyncCell, 1);
+      c->tbl = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      c->pk = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      c->col = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      c->val = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      c->hlc = sqlite3_column_int64 (stmt, 4);
+      c->node = sqlite3_column_int64 (stmt, 5);
+      g_ptr_array_add (cells, c);
+    }
+  at_sql_stmt_release (stmt);
+  if (rc != SQLITE_DONE)
+    return at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the values kept aside"), error);
+  if (cells->len == 0)
+    return TRUE;
+  /* what clashes still is kept aside again by the apply */
+  if (!at_sql_conn_exec (conn, "DELETE FROM sync_conflicts", error) ||
+      !at_sync_apply_page (conn, cells, &applied, &clashes, error))
+    return FALSE;
+  *(guint *) data = cells->len - clashes;
+  return TRUE;
+}
+
+/* "projects.project_number" (SQLite's words for the key) as "project number" */
+static char *
+key_of (const char *problem)
+{
+  const char *columns = strrchr (problem, ':');
+  g_auto(GStrv) parts = g_strsplit (columns ? columns + 1 : "", ",", -1);
+  GString *key = g_string_new (NULL);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *dot = strchr (parts[i], '.');
+      g_autofree char *name = g_strstrip (g_strdup (dot ? dot + 1 : parts[i]));
+      g_strdelimit (name, "_", ' ');
+      if (i > 0)
+        g_string_append (key, parts[i + 1] ? ", " : _(" and "));
+      g_string_append (key, name);
+    }
+  return g_string_free (key, FALSE);
+}
+
+/**
+ * at_sync_list_conflicts:
+ * @catalog: the catalog
+ * @error: the error, if it cannot be read
+ *
+ * Returns: (transfer full) (element-type utf8): a sentence for each pulled
+ * value kept aside, saying what clashes and what to do; %NULL on error.
+ */
+GPtrArray *
+at_sync_list_conflicts (AtCatalog *catalog, GError **error)
+{
+  AtSqlConn *conn = at_catalog_get_reader (catalog, error);
+  g_autoptr(GPtrArray) said = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (conn == NULL ||
+      (stmt = at_sql_conn_prepare (conn, "SELECT tbl, col, problem, coalesce(CASE WHEN col = '*' THEN "
+                                         "coalesce(json_extract(val, '$.name'), json_extract(val, '$.file_name'), "
+                                         "json_extract(val, '$.title')) ELSE json_extract(val, '$') END, pk) "
+                                         "FROM sync_conflicts ORDER BY seen_at, tbl, pk, col",
+                                   error)) == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *kind = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      g_autofree char *column = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      g_autofree char *key = key_of ((const char *) sqlite3_column_text (stmt, 2));
+      const char *name = (const char *) sqlite3_column_text (stmt, 3);
+
+      /* "projects" -> "project" (a table's name as a noun, near enough) */
+      if (g_str_has_suffix (kind, "s"))
+        kind[strlen (kind) - 1] = '\0';
+      g_strdelimit (kind, "_", ' ');
+      g_strdelimit (column, "_", ' ');
+      if (g_str_equal (column, "*"))
+        /* Translators: "A project from another workstation, “Berg wedding”, has the same project number as one here..." */
+        g_ptr_array_add (said, g_strdup_printf (_("A %s from another workstation, “%s”, has the same %s as one here: change "
+                                                  "it on one side, and it comes in at the next sync."),
+                                                kind, name, key));
+      else
+        g_ptr_array_add (said, g_strdup_printf (_("A change from another workstation, a %s’s %s set to “%s”, would give it "
+                                                  "the same %s as another %s here: change one of them, and it comes in at "
+                                                  "the next sync."),
+                                                kind, column, name, key, kind));
+    }
+  at_sql_stmt_release (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the values kept aside"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&said);
+}
