@@ -339,6 +339,77 @@ test_cell_rules (void)
   g_assert_cmpint (g_ascii_strtoll (strchr (after, '@') + 1, NULL, 10), >, g_ascii_strtoll (strchr (first, '@') + 1, NULL, 10));
 }
 
+/* One row of @sql's answer, its fields joined with '|' ("" for NULL). */
+static char *
+one_row (PGconn *ws, const char *sql)
+{
+  g_autoptr(PGresult) r = PQexec (ws, sql);
+  GString *row = g_string_new (NULL);
+
+  g_assert_cmpstr (PQresultErrorMessage (r), ==, "");
+  g_assert_cmpint (PQntuples (r), ==, 1);
+  for (int i = 0; i < PQnfields (r); i++)
+    g_string_append_printf (row, "%s%s", i ? "|" : "", PQgetvalue (r, 0, i));
+  return g_string_free (row, FALSE);
+}
+
+/* The managers' typed views read what the workstations synced, typed; a
+ * value a cast refuses reads as NULL and breaks no report. */
+static void
+test_report_views (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) ws = NULL;
+  g_autofree char *state = NULL, *sql = NULL, *row = NULL;
+  gint64 clock = (g_get_real_time () / 1000) << 16;
+
+  g_assert_true (at_sync_server_migrate (pg->admin, NULL, NULL, &error));
+  g_free (at_sync_server_add_studio (pg->admin, "Report Studio", &error));
+  g_assert_true (at_sync_server_add_workstation (pg->admin, "Report Studio", "report_ws", "secret-rep", &error));
+  g_assert_no_error (error);
+  ws = login ("report_ws", "secret-rep");
+  sql = g_strdup_printf (
+    "INSERT INTO sync_cell (tbl, pk, col, val, hlc, node) VALUES "
+    "('contracts', 'c1', '*', '{\"contract_number\": \"C-1\", \"total_cents\": 250000, \"deposit_cents\": \"half\", "
+    "\"currency\": \"EUR\", \"contract_date\": \"2026-05-01\"}', %1$" G_GINT64_FORMAT ", 1), "
+    "('contracts', 'c2', '*', '{\"contract_number\": \"C-2\", \"total_cents\": 1000, \"contract_date\": \"TBD\"}', "
+    "%1$" G_GINT64_FORMAT ", 1), "
+    "('payments', 'pay1', '*', '{\"contract_id\": \"c1\", \"amount_cents\": 50000, \"due_at\": \"2026-06-01T10:00:00Z\", "
+    "\"paid_at\": \"someday\"}', %1$" G_GINT64_FORMAT ", 1), "
+    "('shooting_schedules', 's1', '*', '{\"project_id\": \"p1\", \"start_at\": \"2026-06-20T14:00:00Z\", "
+    "\"end_at\": \"late\"}', %1$" G_GINT64_FORMAT ", 1), "
+    "('projects', 'p1', '*', '{\"project_number\": \"P-1\", \"event_date\": \"2026-06-20\"}', %1$" G_GINT64_FORMAT ", 1), "
+    "('photos', 'ph1', '*', '{\"file_name\": \"a.cr3\", \"capture_time\": \"2026:06:20 14:03:11\", \"rating\": \"x\", "
+    "\"picked\": 1}', %1$" G_GINT64_FORMAT ", 1), "
+    "('contracts', 'c1', 'total_cents', '260000', %2$" G_GINT64_FORMAT ", 1)",
+    clock, clock + 1);
+  state = run_sql (ws, sql, NULL);
+  g_assert_cmpstr (state, ==, "");
+
+  /* a later field edit over its row; "half" is no amount */
+  row = one_row (ws, "SELECT total_cents, deposit_cents, contract_date FROM atelier_contracts WHERE id = 'c1'");
+  g_assert_cmpstr (row, ==, "260000||2026-05-01");
+  g_free (row);
+  row = one_row (ws, "SELECT contract_number, contract_date FROM atelier_contracts WHERE id = 'c2'");
+  g_assert_cmpstr (row, ==, "C-2|");
+  g_free (row);
+  row = one_row (ws, "SELECT amount_cents, due_at IS NOT NULL, paid_at FROM atelier_payments");
+  g_assert_cmpstr (row, ==, "50000|t|");
+  g_free (row);
+  row = one_row (ws, "SELECT start_at IS NOT NULL, end_at FROM atelier_schedules");
+  g_assert_cmpstr (row, ==, "t|");
+  g_free (row);
+  row = one_row (ws, "SELECT project_number, event_date FROM atelier_projects");
+  g_assert_cmpstr (row, ==, "P-1|2026-06-20");
+  g_free (row);
+  row = one_row (ws, "SELECT file_name, capture_time, rating, picked FROM atelier_photos");
+  g_assert_cmpstr (row, ==, "a.cr3|||t");
+  g_free (row);
+  /* the whole report, as a manager's tool would ask it */
+  row = one_row (ws, "SELECT count(*) FROM atelier_contracts c LEFT JOIN atelier_payments p ON p.contract_id = c.id");
+  g_assert_cmpstr (row, ==, "2");
+}
+
 static void
 test_login_errors (void)
 {
@@ -453,6 +524,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/server/identity", test_identity);
   g_test_add_func ("/sync/server/tenancy", test_tenancy);
   g_test_add_func ("/sync/server/cell-rules", test_cell_rules);
+  g_test_add_func ("/sync/server/report-views", test_report_views);
   g_test_add_func ("/sync/server/login-errors", test_login_errors);
   status = g_test_run ();
   at_test_pg_stop (pg);
