@@ -582,6 +582,46 @@ test_cli (Fixture *f, gconstpointer data)
   r = at_test_cli ("sync", "--catalog", at_catalog_get_path (f->a), NULL);
   g_assert_cmpint (r.status, ==, 2);
   at_test_run_clear (&r);
+
+  /* no server there: a failure that says so, and the changes wait */
+  {
+    const char *nowhere = "host=127.0.0.1 port=1 dbname=postgres user=laptop connect_timeout=3";
+    g_autofree char *p = at_test_photo_id (f->a, 0);
+    at_test_set_rating (f->a, p, 5);
+    r = at_test_cli ("sync", "--catalog", at_catalog_get_path (f->a), "--server", nowhere, NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "cannot be reached"));
+    g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox"), ==, 1);
+    at_test_run_clear (&r);
+  }
+
+  /* a studio and its workstation made from the command line, and in use */
+  r = at_test_cli ("server", "add-studio", "--server", pg->admin, "--name", "Command Line Studio", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  at_test_run_clear (&r);
+  r = at_test_cli ("server", "add-workstation", "--server", pg->admin, "--studio", "Command Line Studio", "--name", "cli_desk",
+                   "--password", "pw-cli", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "cli_desk"));
+  at_test_run_clear (&r);
+  {
+    g_autofree char *desk = at_test_pg_conninfo (pg, "cli_desk", "pw-cli");
+    g_autofree char *dir = at_test_make_tmpdir ();
+    g_autofree char *fresh = g_build_filename (dir, "cli.atelier", NULL);
+    /* this catalog is studio A's: refused, and told why */
+    r = at_test_cli ("sync", "--catalog", at_catalog_get_path (f->a), "--server", desk, NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "syncs with another studio"));
+    at_test_run_clear (&r);
+    r = at_test_cli ("catalog", "init", "--catalog", fresh, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    at_test_run_clear (&r);
+    r = at_test_cli ("sync", "--catalog", fresh, "--server", desk, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "0 waiting to push"));
+    at_test_run_clear (&r);
+    at_test_rm_rf (dir);
+  }
 }
 
 int

@@ -4,7 +4,8 @@
  * answered or broke is AT_SYNC_ERROR_OFFLINE (try later, nothing is lost);
  * SQLSTATE class 28 is a refused login; AT001 (raised by the server schema)
  * a workstation too old for the server, AT002 a clock far ahead of the
- * server's (its own check comes first); anything else the server said is
+ * server's (its own check comes first); 42501 a login that may not do what
+ * it asked (as a refused login: it waits on a person); anything else the server said is
  * AT_SYNC_ERROR_SERVER with its message.
  */
 #define G_LOG_DOMAIN "atelier-sync"
@@ -48,6 +49,8 @@ at_pg_set_error (PGconn      *conn,
                  PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY));
   else if (state != NULL && g_str_equal (state, "AT002"))
     g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_CLOCK, "%s", PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY));
+  else if (state != NULL && g_str_equal (state, "42501"))
+    g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH, _("%s: this login may not (%s)"), what, message);
   else if (state != NULL && g_str_has_prefix (state, "28"))
     g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH, _("%s: the server refused the login (%s)"), what, message);
   else

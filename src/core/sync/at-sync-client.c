@@ -215,6 +215,14 @@ register_client (PGconn *pg, State *s, gint64 *last_batch, gboolean *ours, GErro
                                     "ON CONFLICT (client_id) DO UPDATE SET last_seen = now(), "
                                     "schema_version = EXCLUDED.schema_version RETURNING last_batch, ''",
                    3, params, error);
+  /* (row-level security: the client id is another studio's) */
+  if (r == NULL && g_error_matches (*error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH))
+    {
+      g_clear_error (error);
+      g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH,
+                   _("This catalog syncs with another studio on this server, and a catalog belongs to one studio: sync "
+                     "it with a login of that studio, or use another catalog for this one"));
+    }
   if (r == NULL)
     return FALSE;
   *last_batch = g_ascii_strtoll (PQgetvalue (r, 0, 0), NULL, 10);
