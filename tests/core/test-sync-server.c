@@ -265,6 +265,30 @@ test_tenancy (void)
     g_autofree char *name = at_test_pg_psql (pg, "SELECT val ->> 'name' FROM sync_cell WHERE pk = 'p1' AND col = '*'");
     g_assert_cmpstr (name, ==, "Lindqvist wedding");
   }
+
+  /* the workstations' batch bookkeeping too: B sees and moves only its own */
+  state = run_sql (wsa, "INSERT INTO sync_client (client_id, node) VALUES ('client-a', 1)", NULL);
+  g_assert_cmpstr (state, ==, "");
+  g_clear_pointer (&state, g_free);
+  state = run_sql (wsb, "SELECT * FROM sync_client", &rows);
+  g_assert_cmpint (rows, ==, 0);
+  g_clear_pointer (&state, g_free);
+  state = run_sql (wsb, "UPDATE sync_client SET last_batch = 99", &rows);
+  g_assert_cmpstr (state, ==, "");
+  g_assert_cmpint (rows, ==, 0);
+  g_clear_pointer (&state, g_free);
+  /* (its client id taken over: refused) */
+  state = run_sql (wsb, "INSERT INTO sync_client (client_id, node) VALUES ('client-a', 2) "
+                        "ON CONFLICT (client_id) DO UPDATE SET last_batch = 99", NULL);
+  g_assert_cmpstr (state, ==, "42501");
+  g_clear_pointer (&state, g_free);
+  state = run_sql (wsa, "SELECT last_batch FROM sync_client WHERE client_id = 'client-a'", &rows);
+  g_assert_cmpint (rows, ==, 1);
+  g_clear_pointer (&state, g_free);
+  {
+    g_autofree char *batch = at_test_pg_psql (pg, "SELECT last_batch FROM sync_client WHERE client_id = 'client-a'");
+    g_assert_cmpstr (batch, ==, "0");
+  }
 }
 
 /* The value of the cell (studio's own, 'projects', 'r1', 'name') and its
