@@ -1,9 +1,9 @@
 /* test-sync-converge.c — convergence under faults.
  *
  * Four workstations, each its own catalog and its own process, make random
- * offline edits (stars, labels, picks, soft delete and restore, keyword
- * membership on and off, new photos), stop and start following the shoot's
- * project (partial sync), and sync at random moments, while the
+ * offline edits (stars, labels, picks, soft delete and restore, keyword and
+ * album membership on and off, new photos), stop and start following the
+ * shoot's project (partial sync), and sync at random moments, while the
  * links break mid-COPY, before COMMIT and after it (a lost answer), pulls
  * die before they are applied, workstations are SIGKILLed mid-run and
  * mid-apply (a page written, not committed), the server is restarted with
@@ -153,6 +153,22 @@ worker (char **argv)
         edit (catalog, "photos", p, "deleted_at",
               g_strdup_printf ("UPDATE photos SET deleted_at = %s WHERE id = '%s'",
                                g_rand_boolean (worker_rand) ? "strftime('%Y-%m-%dT%H:%M:%fZ','now')" : "NULL", p));
+      else if (op < 74)
+        {
+          /* album membership, as at-albums.c sets it (one id per album and photo) */
+          g_autofree char *sql = g_strdup_printf ("SELECT id FROM albums ORDER BY id LIMIT 1 OFFSET (%u %% max(1, "
+                                                  "(SELECT count(*) FROM albums)))", g_rand_int (worker_rand) % 1000);
+          g_autofree char *album = at_test_sql_text (catalog, sql);
+          char id[AT_UUID_STRING_LEN + 1];
+          int present = g_rand_boolean (worker_rand);
+          if (album == NULL)
+            continue;
+          at_uuid_member (id, album, p);
+          edit (catalog, "album_items", id, "present",
+                g_strdup_printf ("INSERT INTO album_items (id, album_id, photo_id, present) VALUES ('%s', '%s', '%s', %d) "
+                                 "ON CONFLICT (album_id, photo_id) DO UPDATE SET present = excluded.present",
+                                 id, album, p, present));
+        }
       else if (op < 82)
         {
           const char *k = keywords[g_rand_int_range (worker_rand, 0, G_N_ELEMENTS (keywords))];
@@ -248,7 +264,9 @@ dump (AtCatalog *catalog)
   return at_test_sql_text (catalog,
     "SELECT (SELECT group_concat(x, ';') FROM (SELECT id || ',' || rating || ',' || color_label || ',' || picked || ',' || "
     "coalesce(deleted_at, '-') AS x FROM photos ORDER BY id)) || ' / ' || "
-    "(SELECT group_concat(x, ';') FROM (SELECT id || ',' || keyword || ',' || present AS x FROM photo_keywords ORDER BY id))");
+    "(SELECT group_concat(x, ';') FROM (SELECT id || ',' || keyword || ',' || present AS x FROM photo_keywords ORDER BY id)) || ' / ' || "
+    "coalesce((SELECT group_concat(x, ';') FROM (SELECT id || ',' || album_id || ',' || photo_id || ',' || present AS x "
+    "FROM album_items ORDER BY id)), '')");
 }
 
 static char *
@@ -259,7 +277,9 @@ server_dump (void)
     "(fields ->> 'color_label') || ',' || (fields ->> 'picked') || ',' || coalesce(fields ->> 'deleted_at', '-') AS x "
     "FROM atelier_rows WHERE tbl = 'photos') s) || ' / ' || "
     "(SELECT string_agg(x, ';' ORDER BY k) FROM (SELECT pk AS k, pk || ',' || (fields ->> 'keyword') || ',' || "
-    "(fields ->> 'present') AS x FROM atelier_rows WHERE tbl = 'photo_keywords') s)");
+    "(fields ->> 'present') AS x FROM atelier_rows WHERE tbl = 'photo_keywords') s) || ' / ' || "
+    "coalesce((SELECT string_agg(x, ';' ORDER BY k) FROM (SELECT pk AS k, pk || ',' || (fields ->> 'album_id') || ',' || "
+    "(fields ->> 'photo_id') || ',' || (fields ->> 'present') AS x FROM atelier_rows WHERE tbl = 'album_items') s), '')");
 }
 
 /* The first item (photo or keyword row) where two dumps part. */
@@ -519,8 +539,20 @@ run_seed (guint32 seed, gboolean plain, GString *why)
             ok = FALSE;
           }
       }
-    g_test_message ("seed %u%s: %u fields written, %u late commits, %u workstations killed, %u server restarts%s", seed,
-                    plain ? " (plain cursor)" : "", g_hash_table_size (oracle), late, kills, restarts, faults->str);
+    {
+      GHashTableIter keys;
+      const char *key;
+      guint albums = 0;
+
+      g_hash_table_iter_init (&keys, oracle);
+      while (g_hash_table_iter_next (&keys, (gpointer *) &key, NULL))
+        albums += g_str_has_prefix (key, "album_items|");
+      if (!plain)
+        fault_add ("album membership", albums);
+      g_test_message ("seed %u%s: %u fields written (%u album memberships), %u late commits, %u workstations killed, "
+                      "%u server restarts%s", seed, plain ? " (plain cursor)" : "", g_hash_table_size (oracle), albums, late,
+                      kills, restarts, faults->str);
+    }
     if (ok && g_hash_table_size (oracle) < 20)
       {
         g_string_append_printf (why, "only %u fields were written: the run tested nothing", g_hash_table_size (oracle));
@@ -556,8 +588,9 @@ test_converge (gconstpointer data)
 static void
 test_every_fault_happened (void)
 {
+  /* (and the edit the others need most: set membership, here an album's) */
   const char *const points[] = { "copy", "before-commit", "after-commit", "pull-apply", "mid-apply", "killed",
-                                 "restarted", "late commit" };
+                                 "restarted", "late commit", "album membership" };
 
   if (g_hash_table_size (faults_seen) == 0)
     {
