@@ -164,6 +164,12 @@ clock_right (gpointer sync)
 }
 
 static gboolean
+venue_came (gpointer catalog)
+{
+  return at_test_sql_int (catalog, "SELECT count(*) FROM projects WHERE venue = 'Villa Rosa'") == 1;
+}
+
+static gboolean
 kept_aside (gpointer catalog)
 {
   return at_test_sql_int (catalog, "SELECT count(*) FROM sync_conflicts") == 1;
@@ -315,6 +321,39 @@ test_sync_page (void)
   at_test_wait_until (clock_right, sync, 30);
   at_test_run_main_loop (300);
   g_assert_null (group_titled (GTK_WIDGET (window), "Clock"));
+
+  /* a transaction left open on the server, a change committed after it:
+   * held back at the same place two syncs running, and said */
+  {
+    g_autoptr(PGconn) open = at_pg_connect (pg->admin, &error);
+    g_assert_no_error (error);
+    g_assert_true (at_pg_exec (open, "BEGIN; SELECT pg_current_xact_id ()", &error));
+    g_free (at_test_pg_psql (pg, "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) "
+                                 "SELECT studio_id, tbl, pk, 'venue', '\"Villa Rosa\"', hlc + 1, 77, bucket FROM sync_cell "
+                                 "WHERE tbl = 'projects' AND col = '*' AND val ->> 'project_number' = 'P-2026-001'"));
+    for (int i = 0; i < 2; i++)
+      {
+        guint finished = 0;
+        g_signal_connect_swapped (sync, "finished", G_CALLBACK (count_up), &finished);
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+        at_test_wait_until (at_least, (gpointer[]) { &finished, GUINT_TO_POINTER (1) }, 20);
+        g_signal_handlers_disconnect_by_func (sync, count_up, &finished);
+      }
+    at_test_run_main_loop (300);
+    g_assert_cmpuint (at_sync_service_get_held_back (sync), ==, 1);
+    {
+      GtkWidget *group = group_titled (GTK_WIDGET (window), "Waiting on the Server");
+      g_assert_nonnull (group);
+      g_assert_true (gtk_widget_get_visible (group));
+    }
+    at_test_save_screenshot (GTK_WIDGET (window), "sync-held-back.png");
+    g_assert_true (at_pg_exec (open, "COMMIT", &error));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+    at_test_wait_until (venue_came, catalog, 20);
+    at_test_run_main_loop (300);
+    g_assert_cmpuint (at_sync_service_get_held_back (sync), ==, 0);
+    g_assert_null (group_titled (GTK_WIDGET (window), "Waiting on the Server"));
+  }
 
   /* a project from elsewhere with a number taken here: kept aside, and
    * said; given another number here, it comes in */

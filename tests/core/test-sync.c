@@ -185,6 +185,7 @@ test_late_commit (Fixture *f, gconstpointer data)
   g_autoptr(PGconn) slow = at_pg_connect (url_b == NULL ? NULL : url_a2, &error);
   g_autofree char *p = at_test_photo_id (f->a, 0);
   g_autofree char *late = NULL;
+  AtSyncReport r;
 
   g_assert_no_error (error);
   at_test_sync_ok (f->a, url_a1);
@@ -196,12 +197,16 @@ test_late_commit (Fixture *f, gconstpointer data)
   g_assert_true (at_pg_exec (slow, late, &error));
   at_test_set_rating (f->a, p, 1);
   at_test_sync_ok (f->a, url_a1);
-  at_test_sync_ok (f->b, url_a2);
-  /* held back behind the open transaction: neither its row nor the later one yet */
+  r = at_test_sync_ok (f->b, url_a2);
+  /* held back behind the open transaction: neither its row nor the later
+   * one yet, and the report says one waits */
   g_assert_cmpint (at_test_photo_rating (f->b, p), !=, 1);
+  g_assert_cmpuint (r.held_back, ==, 1);
+  g_assert_cmpuint (r.fence, >, 0);
   g_assert_true (at_pg_exec (slow, "COMMIT", &error));
-  at_test_sync_ok (f->b, url_a2);
+  r = at_test_sync_ok (f->b, url_a2);
   g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 1);
+  g_assert_cmpuint (r.held_back, ==, 0);
   {
     g_autofree char *sql = g_strdup_printf ("SELECT color_label FROM photos WHERE id = '%s'", p);
     g_autofree char *label = at_test_sql_text (f->b, sql);

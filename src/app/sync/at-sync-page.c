@@ -76,7 +76,7 @@ update (AtSyncPage *self)
   g_autofree char *server = NULL;
   g_autofree char *clock = NULL;
   AtSyncState state;
-  guint n;
+  guint n, held;
 
   if (self->service == NULL)
     return;
@@ -99,8 +99,19 @@ update (AtSyncPage *self)
   error = at_sync_service_get_last_error (self->service);
   clock = state == AT_SYNC_STATE_SYNCED ? at_sync_clock_behind_text (at_sync_service_get_last_report (self->service))
                                         : NULL;
-  if (clock != NULL)
-    gtk_label_set_label (self->problem_label, clock);
+  held = state == AT_SYNC_STATE_SYNCED ? at_sync_service_get_held_back (self->service) : 0;
+  if (clock != NULL || held > 0)
+    {
+      g_autofree char *waiting = held == 0 ? NULL
+        : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "%u change from other workstations waits on the server behind a transaction "
+                                        "left open there (a psql session, say): it comes in once that transaction ends.",
+                                        "%u changes from other workstations wait on the server behind a transaction "
+                                        "left open there (a psql session, say): they come in once that transaction ends.",
+                                        held), held);
+      g_autofree char *both = g_strjoin ("\n\n", clock ? clock : waiting, clock ? waiting : NULL, NULL);
+      gtk_label_set_label (self->problem_label, both);
+    }
   else if (state == AT_SYNC_STATE_OFFLINE && error != NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Changes are kept here and sent when the server can be reached.\n%s"), error);
@@ -110,8 +121,10 @@ update (AtSyncPage *self)
     gtk_label_set_label (self->problem_label, error);
   /* offline is a state of the day, not a fault: said so in the heading too */
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->problem_group),
-                                   clock != NULL ? _("Clock") : state == AT_SYNC_STATE_OFFLINE ? _("Offline") : _("Problem"));
-  gtk_widget_set_visible (self->problem_group, clock != NULL || (error != NULL && state != AT_SYNC_STATE_SYNCING));
+                                   clock != NULL ? _("Clock") : held > 0 ? _("Waiting on the Server")
+                                   : state == AT_SYNC_STATE_OFFLINE ? _("Offline") : _("Problem"));
+  gtk_widget_set_visible (self->problem_group,
+                          clock != NULL || held > 0 || (error != NULL && state != AT_SYNC_STATE_SYNCING));
 }
 
 /* A sync said as the last one was (nothing new, offline again) makes no

@@ -24,6 +24,9 @@ typedef struct
                            * put back): it was read again from the start */
   gint64   clock_behind_s; /* this computer's clock is this far behind the server's (0: within five minutes) */
   guint    settled;       /* values kept aside before (a unique key's clash) that came in this time */
+  guint    held_back;     /* others' changes the server has taken that wait behind a transaction still open
+                           * there (up to 1,000 a project), which the feed does not pass */
+  guint64  fence;         /* that transaction's id: the same from one sync to the next, it is a long one */
 } AtSyncReport;
 
 char      *at_sync_clock_behind_text (const AtSyncReport *report);

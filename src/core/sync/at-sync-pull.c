@@ -378,15 +378,29 @@ _at_sync_pull (PGconn        *pg,
       Page p = { 0 };
       gint64 t0 = g_get_monotonic_time ();
 
-      /* (taken before the page: the page's own fence is no older) */
       if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-          (snapshot = at_pg_query (pg, "SELECT pg_snapshot_xmin (s)::text, pg_snapshot_xmax (s)::text "
-                                       "FROM pg_current_snapshot () s", 0, NULL, error)) == NULL ||
-          (cursors = read_cursors (catalog, error)) == NULL ||
-          !read_round (pg, cursors, me, &round, error))
+          (cursors = read_cursors (catalog, error)) == NULL)
         return FALSE;
+      /* (taken before the page: the page's own fence is no older; and what
+       * others committed at or above it, which waits on an older transaction) */
+      {
+        g_autoptr(GString) buckets = g_string_new ("{");
+        for (guint i = 0; i < cursors->len; i++)
+          array_add (buckets, ((Cursor *) cursors->pdata[i])->bucket);
+        g_string_append_c (buckets, '}');
+        if ((snapshot = at_pg_query (pg, "SELECT pg_snapshot_xmin (s)::text, pg_snapshot_xmax (s)::text, "
+                                         "(SELECT count(*) FROM unnest ($1::text[]) b (bucket) CROSS JOIN LATERAL "
+                                         "(SELECT 1 FROM sync_cell c WHERE c.bucket = b.bucket "
+                                         "AND c.xid >= pg_snapshot_xmin (s) AND c.node <> $2::bigint LIMIT 1000) w) "
+                                         "FROM pg_current_snapshot () s",
+                                     2, (const char *const []) { buckets->str, me }, error)) == NULL ||
+            !read_round (pg, cursors, me, &round, error))
+          return FALSE;
+      }
       cells = round.cells;
       p.fence = g_ascii_strtoull (PQgetvalue (snapshot, 0, 0), NULL, 10);
+      report->held_back = (guint) g_ascii_strtoull (PQgetvalue (snapshot, 0, 2), NULL, 10);
+      report->fence = p.fence;
       for (guint i = 0; i < cursors->len; i++)
         {
           Cursor *c = cursors->pdata[i];

@@ -28,6 +28,7 @@ struct _AtSyncService
   char         *last_sync;
   char         *last_error;
   AtSyncReport  report;
+  gboolean      held;          /* the feed held back at the same place two syncs running */
   gboolean      running;
   gboolean      again;
   guint         debounce_id;
@@ -220,6 +221,9 @@ sync_done_cb (GObject *object, GAsyncResult *result, gpointer data)
         }
       return;
     }
+  /* others' changes that waited at the same place at the last sync too:
+   * a transaction left open on the server holds the feed back */
+  self->held = job->report.held_back > 0 && self->report.held_back > 0 && job->report.fence == self->report.fence;
   self->report = job->report;
   g_clear_pointer (&self->last_error, g_free);
   if (ok)
@@ -390,6 +394,13 @@ AtSyncState at_sync_service_get_state (AtSyncService *self) { g_return_val_if_fa
 guint at_sync_service_get_pending (AtSyncService *self) { g_return_val_if_fail (AT_IS_SYNC_SERVICE (self), 0); return self->pending; }
 const char *at_sync_service_get_server (AtSyncService *self) { g_return_val_if_fail (AT_IS_SYNC_SERVICE (self), NULL); return self->server; }
 const char *at_sync_service_get_last_sync (AtSyncService *self) { g_return_val_if_fail (AT_IS_SYNC_SERVICE (self), NULL); return self->last_sync; }
+guint
+at_sync_service_get_held_back (AtSyncService *self)
+{
+  g_return_val_if_fail (AT_IS_SYNC_SERVICE (self), 0);
+  return self->held ? self->report.held_back : 0;
+}
+
 const char *at_sync_service_get_last_error (AtSyncService *self) { g_return_val_if_fail (AT_IS_SYNC_SERVICE (self), NULL); return self->last_error; }
 const AtSyncReport *at_sync_service_get_last_report (AtSyncService *self) { g_return_val_if_fail (AT_IS_SYNC_SERVICE (self), NULL); return &self->report; }
 

@@ -32,6 +32,9 @@ const char    *at_sync_service_get_server   (AtSyncService *self);
 const char    *at_sync_service_get_last_sync (AtSyncService *self);
 const char    *at_sync_service_get_last_error (AtSyncService *self);
 const AtSyncReport *at_sync_service_get_last_report (AtSyncService *self);
+/* Others' changes the server has taken that wait behind a transaction left
+ * open there (seen at the same place two syncs running); 0 if none. */
+guint          at_sync_service_get_held_back (AtSyncService *self);
 /* The interval of the background timer, in seconds (tests shorten it). */
 void           at_sync_service_set_interval (AtSyncService *self,
                                              guint          seconds);
