@@ -346,6 +346,12 @@ test_cell_rules (void)
   g_assert_cmpint (rows, ==, 0);
   g_clear_pointer (&state, g_free);
   state = run_sql (ws, "UPDATE sync_cell SET val = '\"Old name\"' WHERE pk = 'r1'", &rows);
+  g_assert_cmpstr (state, ==, "");
+  g_assert_cmpint (rows, ==, 0);
+  g_clear_pointer (&state, g_free);
+  /* (nor a clock moved back under the same value) */
+  state = run_sql (ws, "UPDATE sync_cell SET hlc = hlc - 1 WHERE pk = 'r1'", &rows);
+  g_assert_cmpstr (state, ==, "");
   g_assert_cmpint (rows, ==, 0);
   g_clear_pointer (&state, g_free);
   after = rule_cell (ws);
@@ -361,6 +367,19 @@ test_cell_rules (void)
   after = rule_cell (ws);
   g_assert_true (g_str_has_prefix (after, "\"Berg & Nyström wedding\"@"));
   g_assert_cmpint (g_ascii_strtoll (strchr (after, '@') + 1, NULL, 10), >, g_ascii_strtoll (strchr (first, '@') + 1, NULL, 10));
+
+  /* a clock far ahead from before these rules is kept by a change that
+   * keeps it (server migrate renumbers cells so) */
+  {
+    g_autofree char *sql = g_strdup_printf ("ALTER TABLE sync_cell DISABLE TRIGGER sync_cell_1_ahead_again; "
+                                            "UPDATE sync_cell SET hlc = %" G_GINT64_FORMAT " WHERE pk = 'r1'; "
+                                            "ALTER TABLE sync_cell ENABLE TRIGGER sync_cell_1_ahead_again",
+                                            clock + ((gint64) 86400000 << 16));
+    g_free (at_test_pg_psql (pg, sql));
+  }
+  state = run_sql (ws, "UPDATE sync_cell SET xid = pg_current_xact_id () WHERE pk = 'r1'", &rows);
+  g_assert_cmpstr (state, ==, "");
+  g_assert_cmpint (rows, ==, 1);
 }
 
 /* One row of @sql's answer, its fields joined with '|' ("" for NULL). */
@@ -405,6 +424,7 @@ test_report_views (void)
     "('projects', 'p1', '*', '{\"project_number\": \"P-1\", \"event_date\": \"2026-06-20\"}', %1$" G_GINT64_FORMAT ", 1), "
     "('photos', 'ph1', '*', '{\"file_name\": \"a.cr3\", \"capture_time\": \"2026:06:20 14:03:11\", \"rating\": \"x\", "
     "\"picked\": 1}', %1$" G_GINT64_FORMAT ", 1), "
+    "('photos', 'ph2', '*', '{\"file_name\": \"b.cr3\", \"rating\": 99999999999, \"picked\": 0}', %1$" G_GINT64_FORMAT ", 1), "
     "('contracts', 'c1', 'total_cents', '260000', %2$" G_GINT64_FORMAT ", 1)",
     clock, clock + 1);
   state = run_sql (ws, sql, NULL);
@@ -426,8 +446,12 @@ test_report_views (void)
   row = one_row (ws, "SELECT project_number, event_date FROM atelier_projects");
   g_assert_cmpstr (row, ==, "P-1|2026-06-20");
   g_free (row);
-  row = one_row (ws, "SELECT file_name, capture_time, rating, picked FROM atelier_photos");
+  row = one_row (ws, "SELECT file_name, capture_time, rating, picked FROM atelier_photos WHERE id = 'ph1'");
   g_assert_cmpstr (row, ==, "a.cr3|||t");
+  g_free (row);
+  /* (a number too big for its column is no number either) */
+  row = one_row (ws, "SELECT file_name, rating, picked FROM atelier_photos WHERE id = 'ph2'");
+  g_assert_cmpstr (row, ==, "b.cr3||f");
   g_free (row);
   /* the whole report, as a manager's tool would ask it */
   row = one_row (ws, "SELECT count(*) FROM atelier_contracts c LEFT JOIN atelier_payments p ON p.contract_id = c.id");

@@ -105,9 +105,11 @@ update (AtSyncPage *self)
       g_autofree char *waiting = held == 0 ? NULL
         : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                         "%u change from other workstations waits on the server behind a transaction "
-                                        "left open there (a psql session, say): it comes in once that transaction ends.",
+                                        "still open there (a psql session left open, or another workstation’s long "
+                                        "push): it comes in once that transaction ends.",
                                         "%u changes from other workstations wait on the server behind a transaction "
-                                        "left open there (a psql session, say): they come in once that transaction ends.",
+                                        "still open there (a psql session left open, or another workstation’s long "
+                                        "push): they come in once that transaction ends.",
                                         held), held);
       g_autofree char *both = g_strjoin ("\n\n", clock ? clock : waiting, clock ? waiting : NULL, NULL);
       gtk_label_set_label (self->problem_label, both);

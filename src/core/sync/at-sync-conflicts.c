@@ -15,19 +15,70 @@
 #include "at-sync-apply.h"
 #include "at-sync-client-private.h"
 
+/* The columns of SQLite's "UNIQUE constraint failed: projects.project_number". */
+static GStrv
+key_columns (const char *problem)
+{
+  const char *columns = strrchr (problem, ':');
+  g_auto(GStrv) parts = g_strsplit (columns ? columns + 1 : "", ",", -1);
+  GPtrArray *names = g_ptr_array_new ();
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *dot = strchr (parts[i], '.');
+      g_ptr_array_add (names, g_strstrip (g_strdup (dot ? dot + 1 : parts[i])));
+    }
+  g_ptr_array_add (names, NULL);
+  return (GStrv) g_ptr_array_free (names, FALSE);
+}
+
+/* A whole row kept aside takes, in the columns of the key it clashed on,
+ * the newer values waiting for it in the inbox: the other side may have
+ * settled the clash so (its other waiting fields follow it in as always). */
+static gboolean
+lay_over_key (AtSqlConn *conn, AtSyncCell *c, const char *problem, GError **error)
+{
+  g_auto(GStrv) columns = key_columns (problem);
+
+  for (guint i = 0; columns[i] != NULL; i++)
+    {
+      g_autoptr(AtSqlStmt) stmt = at_sql_conn_prepare (conn, "SELECT json_set(?1, printf('$.\"%w\"', ?2), json(b.val)) "
+                                                             "FROM sync_inbox b WHERE b.tbl = ?3 AND b.pk = ?4 AND b.col = ?2 "
+                                                             "AND (b.hlc, b.node) > (?5, ?6) "
+                                                             "ORDER BY b.hlc DESC, b.node DESC LIMIT 1",
+                                                       error);
+      int rc;
+
+      if (stmt == NULL)
+        return FALSE;
+      at_sql_bind_text (stmt, 1, c->val);
+      at_sql_bind_text (stmt, 2, columns[i]);
+      at_sql_bind_text (stmt, 3, c->tbl);
+      at_sql_bind_text (stmt, 4, c->pk);
+      sqlite3_bind_int64 (stmt, 5, c->hlc);
+      sqlite3_bind_int64 (stmt, 6, c->node);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+        {
+          g_free (c->val);
+          c->val = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+        }
+      else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the values kept aside"), error);
+    }
+  return TRUE;
+}
+
 /* (a catalog write; @data: a guint, how many came in) */
 gboolean
 _at_sync_retry_conflicts (AtSqlConn *conn, gpointer data, GError **error)
 {
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) at_sync_cell_free);
-  guint applied = 0, clashes = 0;
+  guint applied = 0, clashes = 0, came = 0;
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = at_sql_conn_prepare (conn, "SELECT c.tbl, c.pk, c.col, CASE WHEN c.col = '*' THEN "
-                                    "(SELECT json_patch(c.val, json_group_object(b.col, json(b.val))) FROM sync_inbox b "
-                                    "WHERE b.tbl = c.tbl AND b.pk = c.pk AND b.col NOT IN ('*', '_deleted') AND b.hlc > c.hlc) "
-                                    "ELSE c.val END, c.hlc, c.node FROM sync_conflicts c ORDER BY c.seen_at, c.tbl, c.pk, c.col",
+  stmt = at_sql_conn_prepare (conn, "SELECT tbl, pk, col, val, hlc, node, problem FROM sync_conflicts "
+                                    "ORDER BY seen_at, tbl, pk, col",
                               error);
   if (stmt == NULL)
     return FALSE;
@@ -41,8 +92,12 @@ _at_sync_retry_conflicts (AtSqlConn *conn, gpointer data, GError **error)
       c->hlc = sqlite3_column_int64 (stmt, 4);
       c->node = sqlite3_column_int64 (stmt, 5);
       g_ptr_array_add (cells, c);
+      if (g_str_equal (c->col, "*") && !lay_over_key (conn, c, (const char *) sqlite3_column_text (stmt, 6), error))
+        break;
     }
   at_sql_stmt_release (stmt);
+  if (error != NULL && *error != NULL)
+    return FALSE;
   if (rc != SQLITE_DONE)
     return at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the values kept aside"), error);
   if (cells->len == 0)
@@ -51,7 +106,24 @@ _at_sync_retry_conflicts (AtSqlConn *conn, gpointer data, GError **error)
   if (!at_sql_conn_exec (conn, "DELETE FROM sync_conflicts", error) ||
       !at_sync_apply_page (conn, cells, &applied, &clashes, error))
     return FALSE;
-  *(guint *) data = cells->len - clashes;
+  /* came in: written here with its own clock (not kept aside again, nor
+   * older than what was here, nor waiting for a parent) */
+  for (guint i = 0; i < cells->len; i++)
+    {
+      AtSyncCell *c = cells->pdata[i];
+      g_autoptr(AtSqlStmt) check = at_sql_conn_prepare (conn, "SELECT 1 FROM sync_clock WHERE tbl = ?1 AND pk = ?2 "
+                                                              "AND col = ?3 AND hlc = ?4 AND node = ?5",
+                                                        error);
+      if (check == NULL)
+        return FALSE;
+      at_sql_bind_text (check, 1, c->tbl);
+      at_sql_bind_text (check, 2, c->pk);
+      at_sql_bind_text (check, 3, c->col);
+      sqlite3_bind_int64 (check, 4, c->hlc);
+      sqlite3_bind_int64 (check, 5, c->node);
+      came += sqlite3_step (check) == SQLITE_ROW;
+    }
+  *(guint *) data = came;
   return TRUE;
 }
 
@@ -59,18 +131,15 @@ _at_sync_retry_conflicts (AtSqlConn *conn, gpointer data, GError **error)
 static char *
 key_of (const char *problem)
 {
-  const char *columns = strrchr (problem, ':');
-  g_auto(GStrv) parts = g_strsplit (columns ? columns + 1 : "", ",", -1);
+  g_auto(GStrv) columns = key_columns (problem);
   GString *key = g_string_new (NULL);
 
-  for (guint i = 0; parts[i] != NULL; i++)
+  for (guint i = 0; columns[i] != NULL; i++)
     {
-      const char *dot = strchr (parts[i], '.');
-      g_autofree char *name = g_strstrip (g_strdup (dot ? dot + 1 : parts[i]));
-      g_strdelimit (name, "_", ' ');
+      g_strdelimit (columns[i], "_", ' ');
       if (i > 0)
-        g_string_append (key, parts[i + 1] ? ", " : _(" and "));
-      g_string_append (key, name);
+        g_string_append (key, columns[i + 1] ? ", " : _(" and "));
+      g_string_append (key, columns[i]);
     }
   return g_string_free (key, FALSE);
 }

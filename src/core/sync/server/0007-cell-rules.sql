@@ -38,12 +38,21 @@ BEGIN
 END $$;
 
 -- (fired in the order of their names: a refused or stale change is out
--- before it is given a place in the feed)
-CREATE TRIGGER sync_cell_1_ahead BEFORE INSERT OR UPDATE ON sync_cell FOR EACH ROW
+-- before it is given a place in the feed. A clock already far ahead, from
+-- before this version, is no reason to refuse a change that keeps it:
+-- `server migrate` renumbers cells so.)
+CREATE TRIGGER sync_cell_1_ahead BEFORE INSERT ON sync_cell FOR EACH ROW
   WHEN (NEW.hlc > ((extract (epoch FROM statement_timestamp ()) * 1000)::bigint + 300000) << 16)
   EXECUTE FUNCTION atelier_refuse_ahead ();
+CREATE TRIGGER sync_cell_1_ahead_again BEFORE UPDATE ON sync_cell FOR EACH ROW
+  WHEN (NEW.hlc > ((extract (epoch FROM statement_timestamp ()) * 1000)::bigint + 300000) << 16 AND NEW.hlc <> OLD.hlc)
+  EXECUTE FUNCTION atelier_refuse_ahead ();
+-- (an older clock changes nothing even with the same value: a clock moved
+-- back would let older values in that workstations holding the newer
+-- clock refuse)
 CREATE TRIGGER sync_cell_2_newer BEFORE UPDATE ON sync_cell FOR EACH ROW
-  WHEN ((NEW.hlc, NEW.node) <= (OLD.hlc, OLD.node) AND NEW.val IS DISTINCT FROM OLD.val)
+  WHEN ((NEW.hlc, NEW.node) < (OLD.hlc, OLD.node)
+        OR ((NEW.hlc, NEW.node) = (OLD.hlc, OLD.node) AND NEW.val IS DISTINCT FROM OLD.val))
   EXECUTE FUNCTION atelier_keep_newer ();
 CREATE TRIGGER sync_cell_3_feed BEFORE UPDATE ON sync_cell FOR EACH ROW
   WHEN (NEW.xid = OLD.xid)
