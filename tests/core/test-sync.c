@@ -395,6 +395,18 @@ test_clock_a_day_behind (Fixture *f, gconstpointer data)
   g_assert_cmpint (r.clock_behind_s, <=, 86400 + 60);
   text = at_sync_clock_behind_text (&r);
   g_assert_nonnull (strstr (text, "1 day behind"));
+  /* (said to the nearest unit: a round trip takes a second off) */
+  {
+    AtSyncReport said = { .clock_behind_s = 86399 };
+    g_autofree char *day = at_sync_clock_behind_text (&said);
+    said.clock_behind_s = 7190;
+    g_autofree char *hours = at_sync_clock_behind_text (&said);
+    said.clock_behind_s = 610;
+    g_autofree char *minutes = at_sync_clock_behind_text (&said);
+    g_assert_nonnull (strstr (day, "1 day behind"));
+    g_assert_nonnull (strstr (hours, "2 hours behind"));
+    g_assert_nonnull (strstr (minutes, "10 minutes behind"));
+  }
   at_test_sync_ok (f->b, url_a2);
   g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 3);
 }

@@ -136,14 +136,7 @@ _at_sync_retry_orphans (AtSqlConn *conn, GHashTable *cache, gboolean rows_came, 
     return FALSE;
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      AtSyncCell *c = g_new0 (AtSyncCell, 1);
-      c->tbl = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      c->pk = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      c->col = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      c->val = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      c->hlc = sqlite3_column_int64 (stmt, 4);
-      c->node = sqlite3_column_int64 (stmt, 5);
-      g_ptr_array_add (waiting, c);
+      g_ptr_array_add (waiting, at_sync_cell_from_row (stmt));
     }
   at_sql_stmt_release (stmt);
   for (guint i = 0; i < waiting->len; i++)

@@ -22,6 +22,21 @@
 #include "at-sync-consent.h"
 #include "at-pg.h"
 
+/* The cell in the columns (tbl, pk, col, val, hlc, node) of @stmt's row. */
+AtSyncCell *
+at_sync_cell_from_row (sqlite3_stmt *stmt)
+{
+  AtSyncCell *c = g_new0 (AtSyncCell, 1);
+
+  c->tbl = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  c->pk = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  c->col = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  c->val = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  c->hlc = sqlite3_column_int64 (stmt, 4);
+  c->node = sqlite3_column_int64 (stmt, 5);
+  return c;
+}
+
 void
 at_sync_cell_free (AtSyncCell *cell)
 {

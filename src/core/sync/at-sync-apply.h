@@ -15,7 +15,8 @@ typedef struct
   gint64  node;
 } AtSyncCell;
 
-void     at_sync_cell_free   (AtSyncCell *cell);
+void        at_sync_cell_free     (AtSyncCell   *cell);
+AtSyncCell *at_sync_cell_from_row (sqlite3_stmt *stmt);
 
 /* Inside the writer's transaction: applies every cell that is newer than
  * what the catalog has, with capture off (the caller moves the pull

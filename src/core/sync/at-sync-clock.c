@@ -92,12 +92,16 @@ at_sync_clock_behind_text (const AtSyncReport *report)
 
   if (s <= 0)
     return NULL;
-  if (s >= 86400)
-    by = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", (gulong) (s / 86400)), (int) (s / 86400));
-  else if (s >= 3600)
-    by = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours", (gulong) (s / 3600)), (int) (s / 3600));
+  /* (to the nearest unit: measured over a round trip, a day reads 86,399 s) */
+  if (s >= 86400 - 1800)
+    by = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", (gulong) ((s + 43200) / 86400)),
+                          (int) ((s + 43200) / 86400));
+  else if (s >= 3600 - 30)
+    by = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours", (gulong) ((s + 1800) / 3600)),
+                          (int) ((s + 1800) / 3600));
   else
-    by = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", (gulong) (s / 60)), (int) (s / 60));
+    by = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", (gulong) ((s + 30) / 60)),
+                          (int) ((s + 30) / 60));
   /* Translators: %s is "2 days", "3 hours" or "10 minutes" */
   return g_strdup_printf (_("This computer’s clock is %s behind the server’s: edits made here count as older than they "
                             "are, and lose to edits made elsewhere since this computer last synced. Set the date and "

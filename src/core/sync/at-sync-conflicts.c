@@ -84,13 +84,7 @@ _at_sync_retry_conflicts (AtSqlConn *conn, gpointer data, GError **error)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      AtSyncCell *c = g_new0 (AtSyncCell, 1);
-      c->tbl = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      c->pk = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      c->col = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      c->val = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      c->hlc = sqlite3_column_int64 (stmt, 4);
-      c->node = sqlite3_column_int64 (stmt, 5);
+      AtSyncCell *c = at_sync_cell_from_row (stmt);
       g_ptr_array_add (cells, c);
       if (g_str_equal (c->col, "*") && !lay_over_key (conn, c, (const char *) sqlite3_column_text (stmt, 6), error))
         break;
