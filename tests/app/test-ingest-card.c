@@ -108,13 +108,6 @@ not_running (gpointer page)
 }
 
 static gboolean
-under_way (gpointer page)
-{
-  GtkWidget *bar = at_test_find_widget (page, GTK_TYPE_PROGRESS_BAR);
-  return bar != NULL && gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)) > 0;
-}
-
-static gboolean
 notified_cb (gpointer data)
 {
   return ((Notified *) data)->summary != NULL;
@@ -191,8 +184,9 @@ test_card (void)
   g_signal_emit_by_name (at_test_find_button (GTK_WIDGET (count.page), "_Import 12 Photos"), "clicked");
   g_assert_true (at_ingest_page_is_running (count.page));
 
-  /* pulled out as soon as the first bytes are across */
-  at_test_wait_until (under_way, count.page, 60);
+  /* pulled out while the import runs: at once, as waiting for its first
+   * bytes to show let a fast copy of the whole card (12 × 24 MB through
+   * FUSE) beat the pull under ASan on two busy cores (CI run 30) */
   at_test_volume_pull (card);
   at_test_wait_until (not_running, count.page, 60);
   g_assert_nonnull (at_test_find_button (GTK_WIDGET (count.page), "_Resume"));

@@ -170,6 +170,18 @@ venue_came (gpointer catalog)
 }
 
 static gboolean
+group_shown (gpointer group)
+{
+  return gtk_widget_get_visible (group);
+}
+
+static gboolean
+group_hidden (gpointer group)
+{
+  return !gtk_widget_get_visible (group);
+}
+
+static gboolean
 kept_aside (gpointer catalog)
 {
   return at_test_sql_int (catalog, "SELECT count(*) FROM sync_conflicts") == 1;
@@ -363,19 +375,14 @@ test_sync_page (void)
                                "WHERE tbl = 'projects' AND col = '*' AND val ->> 'project_number' = 'P-2026-002'"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
   at_test_wait_until (kept_aside, catalog, 30);
+  at_test_wait_until (group_shown, group_titled (GTK_WIDGET (window), "Kept Aside"), 10);
   at_test_run_main_loop (300);
-  {
-    GtkWidget *group = group_titled (GTK_WIDGET (window), "Kept Aside");
-    g_assert_nonnull (group);
-    g_assert_true (gtk_widget_get_visible (group));
-  }
   at_test_save_screenshot (GTK_WIDGET (window), "sync-kept-aside.png");
   at_test_sql_exec (catalog, "UPDATE projects SET project_number = 'P-2026-002b' WHERE project_number = 'P-2026-002'");
   at_test_wait_until (nothing_pending, sync, 30);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
   at_test_wait_until (not_kept_aside, catalog, 30);
-  at_test_run_main_loop (300);
-  g_assert_false (gtk_widget_get_visible (group_titled (GTK_WIDGET (window), "Kept Aside")));
+  at_test_wait_until (group_hidden, group_titled (GTK_WIDGET (window), "Kept Aside"), 10);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM projects WHERE id = 'clash-1'"), ==, 1);
 
   /* the next launch says when the last sync was before it syncs again */

@@ -31,6 +31,7 @@ struct _AtSyncPage
   AtSyncProjects *projects;
   guint          n_history;
   AtSyncService *service;
+  GCancellable  *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (AtSyncPage, at_sync_page, ADW_TYPE_BIN)
@@ -163,13 +164,30 @@ add_to_history (AtSyncPage *self, const char *when, const char *what)
 }
 
 /* The pulled values kept aside for a clash on a unique key, each said with
- * what to do (a small table, read after each sync). */
+ * what to do: read after each sync, on a worker (the catalog's readers are
+ * per thread). */
 static void
-reload_kept (AtSyncPage *self)
+kept_thread (GTask *task, gpointer source, gpointer catalog, GCancellable *cancellable)
 {
-  g_autoptr(GPtrArray) kept = at_sync_list_conflicts (at_sync_service_get_catalog (self->service), NULL);
+  GError *error = NULL;
+  GPtrArray *kept = at_sync_list_conflicts (catalog, &error);
+
+  if (kept == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, kept, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+kept_read (GObject *object, GAsyncResult *result, gpointer data)
+{
+  AtSyncPage *self = AT_SYNC_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) kept = g_task_propagate_pointer (G_TASK (result), &error);
   GtkWidget *row;
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->kept, 0))) != NULL)
     gtk_list_box_remove (self->kept, row);
   for (guint i = 0; kept != NULL && i < kept->len; i++)
@@ -182,6 +200,15 @@ reload_kept (AtSyncPage *self)
       gtk_list_box_append (self->kept, row);
     }
   gtk_widget_set_visible (self->kept_group, kept != NULL && kept->len > 0);
+}
+
+static void
+reload_kept (AtSyncPage *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, kept_read, NULL);
+
+  g_task_set_task_data (task, g_object_ref (at_sync_service_get_catalog (self->service)), g_object_unref);
+  g_task_run_in_thread (task, kept_thread);
 }
 
 static void
@@ -271,6 +298,8 @@ at_sync_page_dispose (GObject *object)
 {
   AtSyncPage *self = AT_SYNC_PAGE (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->service != NULL)
     g_signal_handlers_disconnect_by_data (self->service, self);
   g_clear_object (&self->service);
@@ -304,4 +333,5 @@ at_sync_page_init (AtSyncPage *self)
 {
   g_type_ensure (AT_TYPE_SYNC_PROJECTS);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }
