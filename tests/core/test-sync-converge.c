@@ -2,7 +2,8 @@
  *
  * Four workstations, each its own catalog and its own process, make random
  * offline edits (stars, labels, picks, soft delete and restore, keyword and
- * album membership on and off, new photos), stop and start following the
+ * album membership on and off, new photos, faces found, changed and hard
+ * deleted as a rescan deletes them), stop and start following the
  * shoot's project (partial sync), and sync at random moments, while the
  * links break mid-COPY, before COMMIT and after it (a lost answer), pulls
  * die before they are applied, workstations are SIGKILLed mid-run and
@@ -82,7 +83,12 @@ write_edit (AtSqlConn *conn, gpointer data, GError **error)
 
   if (!at_sql_conn_exec (conn, e->sql, error))
     return FALSE;
-  log = sqlite3_mprintf ("INSERT INTO sync_test_log (tbl, pk, col, val, hlc, node) "
+  /* (a hard delete: the tombstone's clock, the row being gone) */
+  if (g_str_equal (e->col, "_deleted"))
+    log = sqlite3_mprintf ("INSERT INTO sync_test_log (tbl, pk, col, val, hlc, node) SELECT tbl, pk, col, NULL, hlc, node "
+                           "FROM sync_clock WHERE tbl = '%q' AND pk = '%q' AND col = '_deleted'", e->tbl, e->pk);
+  else
+    log = sqlite3_mprintf ("INSERT INTO sync_test_log (tbl, pk, col, val, hlc, node) "
                          "SELECT '%q', '%q', '%q', (SELECT quote(\"%w\") FROM \"%w\" WHERE id = '%q'), "
                          "c.hlc, c.node FROM sync_clock c WHERE c.tbl = '%q' AND c.pk = '%q' "
                          "AND c.col IN ('%q', '*') ORDER BY c.hlc DESC LIMIT 1",
@@ -93,10 +99,10 @@ write_edit (AtSqlConn *conn, gpointer data, GError **error)
 }
 
 static char *
-random_photo (AtCatalog *catalog)
+random_row (AtCatalog *catalog, const char *tbl)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT id FROM photos ORDER BY id LIMIT 1 OFFSET (%u %% max(1, (SELECT count(*) FROM photos)))",
-                                          g_rand_int (worker_rand) % 1000);
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM %s ORDER BY id LIMIT 1 OFFSET (%u %% max(1, (SELECT count(*) FROM %s)))",
+                                          tbl, g_rand_int (worker_rand) % 1000, tbl);
   return at_test_sql_text (catalog, sql);
 }
 
@@ -135,31 +141,29 @@ worker (char **argv)
                              "hlc INTEGER, node INTEGER)");
   for (int i = 0; i < steps; i++)
     {
-      g_autofree char *p = random_photo (catalog);
+      g_autofree char *p = random_row (catalog, "photos");
       int op = g_rand_int_range (worker_rand, 0, 100);
       AtSyncReport r;
 
       if (p == NULL)
         op = 95;
-      if (op < 35)
+      if (op < 31)
         edit (catalog, "photos", p, "rating",
               g_strdup_printf ("UPDATE photos SET rating = %d WHERE id = '%s'", g_rand_int_range (worker_rand, 0, 6), p));
-      else if (op < 50)
+      else if (op < 46)
         edit (catalog, "photos", p, "color_label",
               g_strdup_printf ("UPDATE photos SET color_label = '%s' WHERE id = '%s'",
                                labels[g_rand_int_range (worker_rand, 0, G_N_ELEMENTS (labels))], p));
-      else if (op < 58)
+      else if (op < 54)
         edit (catalog, "photos", p, "picked", g_strdup_printf ("UPDATE photos SET picked = 1 - picked WHERE id = '%s'", p));
-      else if (op < 66)
+      else if (op < 62)
         edit (catalog, "photos", p, "deleted_at",
               g_strdup_printf ("UPDATE photos SET deleted_at = %s WHERE id = '%s'",
                                g_rand_boolean (worker_rand) ? "strftime('%Y-%m-%dT%H:%M:%fZ','now')" : "NULL", p));
-      else if (op < 74)
+      else if (op < 70)
         {
           /* album membership, as at-albums.c sets it (one id per album and photo) */
-          g_autofree char *sql = g_strdup_printf ("SELECT id FROM albums ORDER BY id LIMIT 1 OFFSET (%u %% max(1, "
-                                                  "(SELECT count(*) FROM albums)))", g_rand_int (worker_rand) % 1000);
-          g_autofree char *album = at_test_sql_text (catalog, sql);
+          g_autofree char *album = random_row (catalog, "albums");
           char id[AT_UUID_STRING_LEN + 1];
           int present = g_rand_boolean (worker_rand);
           if (album == NULL)
@@ -170,7 +174,7 @@ worker (char **argv)
                                  "ON CONFLICT (album_id, photo_id) DO UPDATE SET present = excluded.present",
                                  id, album, p, present));
         }
-      else if (op < 82)
+      else if (op < 78)
         {
           const char *k = keywords[g_rand_int_range (worker_rand, 0, G_N_ELEMENTS (keywords))];
           char id[AT_UUID_STRING_LEN + 1];
@@ -181,7 +185,7 @@ worker (char **argv)
                                  "ON CONFLICT (photo_id, keyword) DO UPDATE SET present = excluded.present",
                                  id, p, k, present));
         }
-      else if (op < 86)
+      else if (op < 82)
         {
           char id[AT_UUID_STRING_LEN + 1];
           at_uuid_v7_generate (id);
@@ -191,6 +195,29 @@ worker (char **argv)
                                  id, id, id, id, g_rand_int_range (worker_rand, 0, 6)));
         }
       else if (op < 88)
+        {
+          /* a face found, its score changed, or the face deleted outright,
+           * as a rescan deletes a photo's faces (at-face-scan.c): a
+           * tombstone, which no edit made elsewhere may undo */
+          g_autofree char *face = random_row (catalog, "faces");
+          int score = g_rand_int_range (worker_rand, 1, 8) * 125;   /* eighths: exact in binary */
+          int what = g_rand_int_range (worker_rand, 0, 3);
+          char id[AT_UUID_STRING_LEN + 1];
+
+          if (face == NULL || what == 0)
+            {
+              at_uuid_v7_generate (id);
+              edit (catalog, "faces", id, "detector_score",
+                    g_strdup_printf ("INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h, detector_score) "
+                                     "VALUES ('%s', '%s', 0.25, 0.25, 0.5, 0.5, 0.%03d)", id, p, score));
+            }
+          else if (what == 1)
+            edit (catalog, "faces", face, "detector_score",
+                  g_strdup_printf ("UPDATE faces SET detector_score = 0.%03d WHERE id = '%s'", score, face));
+          else
+            edit (catalog, "faces", face, "_deleted", g_strdup_printf ("DELETE FROM faces WHERE id = '%s'", face));
+        }
+      else if (op < 90)
         {
           /* the shoot's project: dropped (refused while its changes wait) or followed again */
           gboolean followed = at_test_sql_int (catalog, "SELECT count(*) FROM sync_buckets b JOIN projects p "
@@ -267,7 +294,9 @@ dump (AtCatalog *catalog)
     "coalesce(deleted_at, '-') AS x FROM photos ORDER BY id)) || ' / ' || "
     "(SELECT group_concat(x, ';') FROM (SELECT id || ',' || keyword || ',' || present AS x FROM photo_keywords ORDER BY id)) || ' / ' || "
     "coalesce((SELECT group_concat(x, ';') FROM (SELECT id || ',' || album_id || ',' || photo_id || ',' || present AS x "
-    "FROM album_items ORDER BY id)), '')");
+    "FROM album_items ORDER BY id)), '') || ' / ' || "
+    "coalesce((SELECT group_concat(x, ';') FROM (SELECT id || ',' || photo_id || ',' || detector_score AS x "
+    "FROM faces ORDER BY id)), '-')");   /* (not a trailing blank: psql's output is stripped) */
 }
 
 static char *
@@ -280,7 +309,9 @@ server_dump (void)
     "(SELECT string_agg(x, ';' ORDER BY k) FROM (SELECT pk AS k, pk || ',' || (fields ->> 'keyword') || ',' || "
     "(fields ->> 'present') AS x FROM atelier_rows WHERE tbl = 'photo_keywords') s) || ' / ' || "
     "coalesce((SELECT string_agg(x, ';' ORDER BY k) FROM (SELECT pk AS k, pk || ',' || (fields ->> 'album_id') || ',' || "
-    "(fields ->> 'photo_id') || ',' || (fields ->> 'present') AS x FROM atelier_rows WHERE tbl = 'album_items') s), '')");
+    "(fields ->> 'photo_id') || ',' || (fields ->> 'present') AS x FROM atelier_rows WHERE tbl = 'album_items') s), '') || "
+    "' / ' || coalesce((SELECT string_agg(x, ';' ORDER BY k) FROM (SELECT pk AS k, pk || ',' || (fields ->> 'photo_id') || "
+    "',' || (fields ->> 'detector_score') AS x FROM atelier_rows WHERE tbl = 'faces') s), '-')");
 }
 
 /* The first item (photo or keyword row) where two dumps part. */
@@ -534,7 +565,25 @@ run_seed (guint32 seed, gboolean plain, GString *why)
     g_hash_table_iter_init (&iter, oracle);
     while (ok && g_hash_table_iter_next (&iter, NULL, (gpointer *) &want))
       {
-        g_autofree char *have = current (catalogs[0], want->key);
+        g_auto(GStrv) part = g_strsplit (want->key, "|", 3);
+        g_autofree char *tombstone = g_strdup_printf ("%s|%s|_deleted", part[0], part[1]);
+        g_autofree char *have = NULL;
+
+        /* deleted somewhere: gone everywhere, whatever was edited elsewhere later */
+        if (g_hash_table_contains (oracle, tombstone))
+          {
+            char *sql = sqlite3_mprintf ("SELECT count(*) FROM \"%w\" WHERE id = '%q'", part[0], part[1]);
+            gint64 left = at_test_sql_int (catalogs[0], sql);
+
+            sqlite3_free (sql);
+            if (left != 0)
+              {
+                g_string_append_printf (why, "%s|%s was deleted and is back", part[0], part[1]);
+                ok = FALSE;
+              }
+            continue;
+          }
+        have = current (catalogs[0], want->key);
         if (g_strcmp0 (have, want->val) != 0)
           {
             g_string_append_printf (why, "%s is %s, the last writer wrote %s", want->key, have, want->val);
@@ -544,16 +593,22 @@ run_seed (guint32 seed, gboolean plain, GString *why)
     {
       GHashTableIter keys;
       const char *key;
-      guint albums = 0;
+      guint albums = 0, deletes = 0;
 
       g_hash_table_iter_init (&keys, oracle);
       while (g_hash_table_iter_next (&keys, (gpointer *) &key, NULL))
-        albums += g_str_has_prefix (key, "album_items|");
+        {
+          albums += g_str_has_prefix (key, "album_items|");
+          deletes += g_str_has_suffix (key, "|_deleted");
+        }
       if (!plain)
-        fault_add ("album membership", albums);
-      g_test_message ("seed %u%s: %u fields written (%u album memberships), %u late commits, %u workstations killed, "
-                      "%u server restarts%s", seed, plain ? " (plain cursor)" : "", g_hash_table_size (oracle), albums, late,
-                      kills, restarts, faults->str);
+        {
+          fault_add ("album membership", albums);
+          fault_add ("hard delete", deletes);
+        }
+      g_test_message ("seed %u%s: %u fields written (%u album memberships, %u faces deleted), %u late commits, "
+                      "%u workstations killed, %u server restarts%s", seed, plain ? " (plain cursor)" : "",
+                      g_hash_table_size (oracle), albums, deletes, late, kills, restarts, faults->str);
     }
     if (ok && g_hash_table_size (oracle) < 20)
       {
@@ -578,9 +633,10 @@ run_seed (guint32 seed, gboolean plain, GString *why)
 static void
 check_every_fault_happened (void)
 {
-  /* (and the edit the others need most: set membership, here an album's) */
+  /* (and the edits the others need most: set membership, here an album's,
+   * and a hard delete, a tombstone) */
   const char *const points[] = { "copy", "before-commit", "after-commit", "pull-apply", "mid-apply", "killed",
-                                 "restarted", "late commit", "album membership" };
+                                 "restarted", "late commit", "album membership", "hard delete" };
 
   for (guint i = 0; i < G_N_ELEMENTS (points); i++)
     {
