@@ -482,6 +482,50 @@ test_unknown_column_later_known (Fixture *f, gconstpointer data)
   at_test_sync_assert_same (f->a, f->b);
 }
 
+/* A row's deletion can reach a workstation before the row itself: a server
+ * put back from a backup takes both again, in whichever order their
+ * workstations push them. The older row must not bring the deleted face
+ * back; a row newer than the deletion (a restore) does. */
+static void
+test_tombstone_before_its_row (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p = at_test_photo_id (f->a, 2);
+  g_autofree char *sql = NULL;
+  const char *face = "0190aaaa-0000-7000-8000-00000000face";
+
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  /* (clocks a second or two from now: the server refuses any far ahead) */
+#define FACE_CELL(col, val, ms) \
+  "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) SELECT studio_id, 'faces', '%s', " col ", " val \
+  ", ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + " ms ") << 16, 99, bucket FROM sync_cell " \
+  "WHERE tbl = 'photos' AND pk = '%s' AND col = '*'"
+#define FACE_ROW "jsonb_build_object('id', '%s', 'photo_id', '%s', 'box_x', 0.25, 'box_y', 0.25, 'box_w', 0.5, " \
+                 "'box_h', 0.5, 'detector_score', 0.5)"
+  sql = g_strdup_printf (FACE_CELL ("'_deleted'", "'true'", "2000"), face, p);
+  g_free (at_test_pg_psql (pg, sql));
+  at_test_sync_ok (f->b, url_a2);
+  g_free (sql);
+  sql = g_strdup_printf (FACE_CELL ("'*'", FACE_ROW, "1000"), face, face, p, p);
+  g_free (at_test_pg_psql (pg, sql));
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM faces WHERE id = '0190aaaa-0000-7000-8000-00000000face'"), ==,
+                   0);
+  g_assert_cmpint (at_test_sync_server_int (server, "SELECT count(*) FROM atelier_rows WHERE tbl = 'faces' "
+                                                    "AND pk = '0190aaaa-0000-7000-8000-00000000face'"), ==, 0);
+  g_free (sql);
+  sql = g_strdup_printf (FACE_CELL ("'*'", FACE_ROW, "3000") " ON CONFLICT (studio_id, tbl, pk, col) DO UPDATE SET "
+                         "val = EXCLUDED.val, hlc = EXCLUDED.hlc", face, face, p, p);
+  g_free (at_test_pg_psql (pg, sql));
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM faces WHERE id = '0190aaaa-0000-7000-8000-00000000face'"), ==,
+                   1);
+  g_assert_cmpint (at_test_sync_server_int (server, "SELECT count(*) FROM atelier_rows WHERE tbl = 'faces' "
+                                                    "AND pk = '0190aaaa-0000-7000-8000-00000000face'"), ==, 1);
+#undef FACE_CELL
+#undef FACE_ROW
+}
+
 /* Two workstations edit one field: the later edit wins on both, whichever
  * syncs first; an older remote value does not overwrite a newer unsent one. */
 static void
@@ -669,6 +713,7 @@ main (int argc, char **argv)
   ADD ("/sync/one-at-a-time", test_one_sync_at_a_time);
   ADD ("/sync/unknown-column-later-known", test_unknown_column_later_known);
   ADD ("/sync/last-writer-wins", test_last_writer_wins);
+  ADD ("/sync/tombstone-before-its-row", test_tombstone_before_its_row);
   ADD ("/sync/other-studio", test_other_studio);
   ADD ("/sync/unique-clash", test_unique_clash);
   ADD ("/sync/cli", test_cli);
