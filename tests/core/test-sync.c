@@ -526,6 +526,37 @@ test_tombstone_before_its_row (Fixture *f, gconstpointer data)
 #undef FACE_ROW
 }
 
+/* A whole row newer than a field edit made elsewhere (a row put back,
+ * with its values of then) keeps its value when the older edit comes, also
+ * when a page of many fields takes the fast path. */
+static void
+test_field_older_than_its_row (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p = at_test_photo_id (f->a, 4);
+  g_autofree char *sql = NULL;
+
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  sql = g_strdup_printf ("UPDATE sync_cell SET val = jsonb_set (val, '{rating}', '4'), "
+                         "hlc = ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 3000) << 16, node = 99 "
+                         "WHERE tbl = 'photos' AND pk = '%s' AND col = '*'", p);
+  g_free (at_test_pg_psql (pg, sql));
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 4);
+  /* (three fields of every photo: enough for the fast path) */
+  g_free (at_test_pg_psql (pg, "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) "
+                               "SELECT studio_id, 'photos', pk, c.col, c.val, "
+                               "((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 1000) << 16, 98, bucket "
+                               "FROM sync_cell, (VALUES ('rating', '1'::jsonb), ('color_label', '\"red\"'), ('picked', '1')) "
+                               "AS c (col, val) WHERE tbl = 'photos' AND sync_cell.col = '*' "
+                               "ON CONFLICT (studio_id, tbl, pk, col) DO UPDATE SET val = EXCLUDED.val, hlc = EXCLUDED.hlc, "
+                               "node = EXCLUDED.node"));
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 4);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos WHERE rating = 1 AND color_label = 'red'"), ==,
+                   at_test_sql_int (f->b, "SELECT count(*) FROM photos") - 1);
+}
+
 /* Two workstations edit one field: the later edit wins on both, whichever
  * syncs first; an older remote value does not overwrite a newer unsent one. */
 static void
@@ -714,6 +745,7 @@ main (int argc, char **argv)
   ADD ("/sync/unknown-column-later-known", test_unknown_column_later_known);
   ADD ("/sync/last-writer-wins", test_last_writer_wins);
   ADD ("/sync/tombstone-before-its-row", test_tombstone_before_its_row);
+  ADD ("/sync/field-older-than-its-row", test_field_older_than_its_row);
   ADD ("/sync/other-studio", test_other_studio);
   ADD ("/sync/unique-clash", test_unique_clash);
   ADD ("/sync/cli", test_cli);
