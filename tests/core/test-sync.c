@@ -485,7 +485,8 @@ test_unknown_column_later_known (Fixture *f, gconstpointer data)
 /* A row's deletion can reach a workstation before the row itself: a server
  * put back from a backup takes both again, in whichever order their
  * workstations push them. The older row must not bring the deleted face
- * back; a row newer than the deletion (a restore) does. */
+ * back; a row newer than the deletion (a restore) does, and a deletion
+ * older than that restore, made elsewhere and come late, leaves it. */
 static void
 test_tombstone_before_its_row (Fixture *f, gconstpointer data)
 {
@@ -516,6 +517,16 @@ test_tombstone_before_its_row (Fixture *f, gconstpointer data)
   g_free (sql);
   sql = g_strdup_printf (FACE_CELL ("'*'", FACE_ROW, "3000") " ON CONFLICT (studio_id, tbl, pk, col) DO UPDATE SET "
                          "val = EXCLUDED.val, hlc = EXCLUDED.hlc", face, face, p, p);
+  g_free (at_test_pg_psql (pg, sql));
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM faces WHERE id = '0190aaaa-0000-7000-8000-00000000face'"), ==,
+                   1);
+  g_assert_cmpint (at_test_sync_server_int (server, "SELECT count(*) FROM atelier_rows WHERE tbl = 'faces' "
+                                                    "AND pk = '0190aaaa-0000-7000-8000-00000000face'"), ==, 1);
+  /* a deletion made elsewhere before that restore, come late, leaves it */
+  g_free (sql);
+  sql = g_strdup_printf (FACE_CELL ("'_deleted'", "'true'", "2500") " ON CONFLICT (studio_id, tbl, pk, col) DO UPDATE SET "
+                         "hlc = EXCLUDED.hlc", face, p);
   g_free (at_test_pg_psql (pg, sql));
   at_test_sync_ok (f->b, url_a2);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM faces WHERE id = '0190aaaa-0000-7000-8000-00000000face'"), ==,
