@@ -568,6 +568,36 @@ test_field_older_than_its_row (Fixture *f, gconstpointer data)
                    at_test_sql_int (f->b, "SELECT count(*) FROM photos") - 1);
 }
 
+/* A field can reach a workstation before its row (a server put back from a
+ * backup takes a workstation's fields again in no set order): it waits, and
+ * comes in with the row. */
+static void
+test_field_before_its_row (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p = at_test_photo_id (f->a, 0);
+  g_autofree char *sql = NULL;
+  const char *x = "0190bbbb-0000-7000-8000-0000000000aa";
+
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  sql = g_strdup_printf ("INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) SELECT studio_id, 'photos', "
+                         "'%s', 'rating', '5', ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 2000) << 16, 99, "
+                         "bucket FROM sync_cell WHERE tbl = 'photos' AND pk = '%s' AND col = '*'", x, p);
+  g_free (at_test_pg_psql (pg, sql));
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos WHERE id = '0190bbbb-0000-7000-8000-0000000000aa'"), ==,
+                   0);
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) SELECT studio_id, 'photos', "
+                         "'%s', '*', val || jsonb_build_object ('id', '%s', 'library_path', 'later/%s.cr3', 'content_hash', "
+                         "'%s', 'rating', 1), ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 1000) << 16, 99, "
+                         "bucket FROM sync_cell WHERE tbl = 'photos' AND pk = '%s' AND col = '*'", x, x, x, x, p);
+  g_free (at_test_pg_psql (pg, sql));
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_photo_rating (f->b, x), ==, 5);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_inbox"), ==, 0);
+}
+
 /* Two workstations edit one field: the later edit wins on both, whichever
  * syncs first; an older remote value does not overwrite a newer unsent one. */
 static void
@@ -757,6 +787,7 @@ main (int argc, char **argv)
   ADD ("/sync/last-writer-wins", test_last_writer_wins);
   ADD ("/sync/tombstone-before-its-row", test_tombstone_before_its_row);
   ADD ("/sync/field-older-than-its-row", test_field_older_than_its_row);
+  ADD ("/sync/field-before-its-row", test_field_before_its_row);
   ADD ("/sync/other-studio", test_other_studio);
   ADD ("/sync/unique-clash", test_unique_clash);
   ADD ("/sync/cli", test_cli);
