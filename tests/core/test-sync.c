@@ -598,6 +598,39 @@ test_field_before_its_row (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_inbox"), ==, 0);
 }
 
+/* A newer whole value of a row here (a row put back elsewhere) that
+ * clashes with another row on a unique key is kept aside like a new row's,
+ * not left to fail every pull after it; settled, it comes in. */
+static void
+test_row_value_clash (Fixture *f, gconstpointer data)
+{
+  g_autofree char *x = at_test_sql_text (f->a, "SELECT id FROM projects ORDER BY id LIMIT 1");
+  g_autofree char *sql = NULL;
+  AtSyncReport r;
+
+  at_test_sql_exec (f->a, "INSERT INTO projects (id, project_number, name, studio_id, customer_id, project_type) "
+                          "SELECT 'project-y', 'P-200', 'Garden party', studio_id, customer_id, project_type FROM projects LIMIT 1");
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  sql = g_strdup_printf ("UPDATE sync_cell SET val = jsonb_set (val, '{project_number}', '\"P-200\"'), "
+                         "hlc = ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 1000) << 16, node = 99 "
+                         "WHERE tbl = 'projects' AND pk = '%s' AND col = '*'", x);
+  g_free (at_test_pg_psql (pg, sql));
+  r = at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpuint (r.conflicts, ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_conflicts"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM projects WHERE project_number = 'P-200'"), ==, 1);
+  /* settled there: the other project takes another number */
+  at_test_sql_exec (f->a, "UPDATE projects SET project_number = 'P-201' WHERE id = 'project-y'");
+  at_test_sync_ok (f->a, url_a1);
+  r = at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpuint (r.settled, ==, 1);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM projects WHERE id = '%s' AND project_number = 'P-200'", x);
+  g_assert_cmpint (at_test_sql_int (f->b, sql), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_conflicts"), ==, 0);
+}
+
 /* Two workstations edit one field: the later edit wins on both, whichever
  * syncs first; an older remote value does not overwrite a newer unsent one. */
 static void
@@ -788,6 +821,7 @@ main (int argc, char **argv)
   ADD ("/sync/tombstone-before-its-row", test_tombstone_before_its_row);
   ADD ("/sync/field-older-than-its-row", test_field_older_than_its_row);
   ADD ("/sync/field-before-its-row", test_field_before_its_row);
+  ADD ("/sync/row-value-clash", test_row_value_clash);
   ADD ("/sync/other-studio", test_other_studio);
   ADD ("/sync/unique-clash", test_unique_clash);
   ADD ("/sync/cli", test_cli);

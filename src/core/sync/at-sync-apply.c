@@ -325,9 +325,8 @@ note_unknown (AtSqlConn *conn, const AtSyncCell *c, gboolean table, GError **err
 /* A statement refused for a unique key: SQLite has undone that statement
  * (and its triggers) alone; the cell is parked and the page goes on. */
 static gboolean
-park_if_clash (AtSqlConn *conn, const AtSyncCell *c, Counts *n, GError **error)
+park_clash (AtSqlConn *conn, const AtSyncCell *c, Counts *n, int code, GError **error)
 {
-  int code = sqlite3_extended_errcode (at_sql_conn_get_db (conn));
   g_autofree char *problem = NULL;
 
   if (code != SQLITE_CONSTRAINT_UNIQUE && code != SQLITE_CONSTRAINT_PRIMARYKEY)
@@ -340,6 +339,12 @@ park_if_clash (AtSqlConn *conn, const AtSyncCell *c, Counts *n, GError **error)
                                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (tbl, pk, col) DO UPDATE SET "
                                          "val = excluded.val, hlc = excluded.hlc, node = excluded.node, problem = excluded.problem",
                             "ttttllt", c->tbl, c->pk, c->col, c->val, c->hlc, c->node, problem);
+}
+
+static gboolean
+park_if_clash (AtSqlConn *conn, const AtSyncCell *c, Counts *n, GError **error)
+{
+  return park_clash (conn, c, n, sqlite3_extended_errcode (at_sql_conn_get_db (conn)), error);
 }
 
 /* Field edits that waited for this row (a whole row waiting for its parent
@@ -454,10 +459,11 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
     }
   else
     {
-      /* a restore, or a row value newer than what is here: each column it is newer for */
+      /* a restore, or a row value newer than what is here: each column it
+       * is newer for, all or none (a clash on a unique key keeps it aside) */
       g_autoptr(GHashTable) clocks = field_clocks (conn, c->tbl, c->pk, error);
 
-      if (clocks == NULL)
+      if (clocks == NULL || !at_sql_conn_exec (conn, "SAVEPOINT at_sync_row", error))
         return FALSE;
       for (guint i = 0; i < t->columns->len; i++)
         {
@@ -488,8 +494,17 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
           ok = at_sql_exec_bound (conn, error, sql, "ttt", c->val, path, c->pk);
           sqlite3_free (sql);
           if (!ok)
-            return FALSE;
+            {
+              int code = sqlite3_extended_errcode (at_sql_conn_get_db (conn));
+
+              if (code != SQLITE_CONSTRAINT_UNIQUE && code != SQLITE_CONSTRAINT_PRIMARYKEY)
+                return FALSE;
+              return at_sql_conn_exec (conn, "ROLLBACK TO at_sync_row; RELEASE at_sync_row", NULL) &&
+                     park_clash (conn, c, n, code, error);
+            }
         }
+      if (!at_sql_conn_exec (conn, "RELEASE at_sync_row", error))
+        return FALSE;
     }
   n->applied++;
   return set_clock (conn, c, error) && drain_inbox (conn, cache, c->tbl, c->pk, n, error);
