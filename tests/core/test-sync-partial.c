@@ -39,6 +39,15 @@ test_follow_chosen (Fixture *f, gconstpointer data)
   g_autofree char *photo = NULL;
   g_autofree char *sql = NULL;
 
+  /* the other project's album holds a photo of this one */
+  {
+    g_autofree char *album = at_test_sql_text (f->desk, "SELECT id FROM albums WHERE name = 'Family picks'");
+    g_autofree char *shot = at_test_sql_text (f->desk, "SELECT ph.id FROM photos ph JOIN projects p ON p.id = ph.project_id "
+                                                       "WHERE p.project_number = 'P-2026-001' ORDER BY ph.id LIMIT 1");
+    g_assert_true (at_album_set_photos (f->desk, album, (const char *const []) { shot, NULL }, TRUE, &error));
+    g_assert_no_error (error);
+    at_test_sync_ok (f->desk, url_desk);
+  }
   g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, &error));
   g_assert_no_error (error);
   at_test_sync_ok (f->laptop, url_laptop);
@@ -101,6 +110,10 @@ test_follow_chosen (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sync_count (f->laptop, "photos"), ==, 6);
   g_assert_cmpint (at_test_sql_int (f->laptop, sql), ==, 5);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_buckets"), ==, 3);
+  /* and the other project's album holds its photos again (their items went
+   * with them, a cascade, though they are that project's) */
+  g_assert_cmpint (at_test_sync_count (f->laptop, "album_items"), >, 0);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "album_items"), ==, at_test_sync_count (f->desk, "album_items"));
 }
 
 /* Followed again while a transaction elsewhere holds the feed back: this

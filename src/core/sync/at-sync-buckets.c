@@ -179,6 +179,47 @@ bucketed_tables (AtSqlConn *conn, GError **error)
   return g_steal_pointer (&tables);
 }
 
+/* Rows of another project taken out with this one's by a cascade (an item
+ * of a followed project's album, of a photo of this project) are not this
+ * project's to drop: they still have their clocks, and no deletion. Their
+ * clocks go and the feed is read again from its start (own cells too, as
+ * for a project followed anew), so that they come back, and wait there for
+ * their parent until it is followed again. */
+static gboolean
+read_again_if_taken (AtSqlConn *conn, GError **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT name FROM sqlite_master WHERE type = 'table'", error);
+  int taken = 0;
+
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  at_sql_stmt_release (stmt);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *t = names->pdata[i];
+      char *sql;
+      gboolean ok;
+
+      if (!at_sync_table_is_synced (t))
+        continue;
+      sql = sqlite3_mprintf ("DELETE FROM sync_clock WHERE tbl = '%q' AND col <> '_deleted' AND pk IN "
+                             "(SELECT r.pk FROM sync_clock r WHERE r.tbl = '%q' AND r.col = '*' "
+                             "AND NOT EXISTS (SELECT 1 FROM \"%w\" x WHERE x.id = r.pk) "
+                             "AND NOT EXISTS (SELECT 1 FROM sync_clock d WHERE d.tbl = r.tbl AND d.pk = r.pk "
+                             "AND d.col = '_deleted'))", t, t, t);
+      ok = at_sql_exec_bound (conn, error, sql, "");
+      sqlite3_free (sql);
+      if (!ok)
+        return FALSE;
+      taken += sqlite3_changes (at_sql_conn_get_db (conn));
+    }
+  return taken == 0 || at_sql_exec_bound (conn, error, "UPDATE sync_buckets SET cursor_xid = '0', cursor_seq = 0, "
+                                                       "with_own = 1, own_until = NULL", "");
+}
+
 static gboolean
 write_unfollow (AtSqlConn *conn, gpointer data, GError **error)
 {
@@ -233,6 +274,7 @@ write_unfollow (AtSqlConn *conn, gpointer data, GError **error)
       args->removed += sqlite3_changes (at_sql_conn_get_db (conn));
     }
   return at_sql_exec_bound (conn, error, "DELETE FROM sync_buckets WHERE bucket = ?1", "t", id) &&
+         read_again_if_taken (conn, error) &&
          at_sql_exec_bound (conn, error, "UPDATE sync_state SET applying = 0", "");
 }
 
