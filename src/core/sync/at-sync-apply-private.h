@@ -48,7 +48,7 @@ gboolean _at_sync_apply_row   (AtSqlConn  *conn,
                                const AtSyncCell *c,
                                Counts     *n,
                                GError    **error);
-/* (at-sync-apply.c) 1 if row @pk of @t is here, 0 if not, -1 on error. */
+/* (at-sync-apply-table.c) 1 if row @pk of @t is here, 0 if not, -1 on error. */
 int      _at_sync_row_exists  (AtSqlConn  *conn,
                                Table      *t,
                                const char *pk,

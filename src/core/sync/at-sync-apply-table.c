@@ -1,0 +1,127 @@
+/* at-sync-apply-table.c — what applying a page needs to know of a synced
+ * table here: its synced columns, which of them name a parent, and the text
+ * of its statements (the connection's cache finds prepared statements by
+ * their text). Built once per page. */
+#define G_LOG_DOMAIN "atelier-sync"
+
+#include "config.h"
+
+#include "at-sync-apply-private.h"
+#include "at-sync-consent.h"
+
+void
+_at_sync_table_free (gpointer data)
+{
+  Table *t = data;
+
+  if (t == NULL)
+    return;
+  g_ptr_array_unref (t->columns);
+  g_free (t->insert_bound);
+  g_hash_table_unref (t->index);
+  g_hash_table_unref (t->keys);
+  g_free (t->exists);
+  g_free (t->remove);
+  g_free (t);
+}
+
+static char *
+mprintf_dup (char *s)
+{
+  char *copy = g_strdup (s);
+  sqlite3_free (s);
+  return copy;
+}
+
+int
+_at_sync_row_exists (AtSqlConn *conn, Table *t, const char *pk, GError **error)
+{
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, t->exists, error);
+  int n = -1;
+
+  if (stmt == NULL)
+    return -1;
+  at_sql_bind_text (stmt, 1, pk);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int (stmt, 0) > 0;
+  else
+    at_sql_set_error (at_sql_conn_get_db (conn), sqlite3_errcode (at_sql_conn_get_db (conn)), "row", error);
+  at_sql_stmt_release (stmt);
+  return n;
+}
+
+/* The table's synced local columns and statements; NULL if the table is not
+ * here (a newer workstation's) or does not sync. */
+Table *
+_at_sync_table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
+{
+  Table *t;
+  GPtrArray *columns = NULL;
+  gboolean has_updated_at = FALSE;
+  sqlite3_stmt *stmt;
+
+  if (g_hash_table_lookup_extended (cache, tbl, NULL, (gpointer *) &t))
+    return t;
+  t = NULL;
+  if (at_sync_table_is_synced (tbl) &&
+      (stmt = at_sql_conn_prepare (conn, "SELECT name, type FROM pragma_table_info(?1) ORDER BY cid", NULL)) != NULL)
+    {
+      at_sql_bind_text (stmt, 1, tbl);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          if (columns == NULL)
+            columns = g_ptr_array_new_with_free_func (g_free);
+          has_updated_at |= g_str_equal ((const char *) sqlite3_column_text (stmt, 0), "updated_at");
+          if (at_sync_column_is_synced (tbl, (const char *) sqlite3_column_text (stmt, 0),
+                                        (const char *) sqlite3_column_text (stmt, 1)))
+            g_ptr_array_add (columns, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+        }
+      at_sql_stmt_release (stmt);
+    }
+  if (columns != NULL)
+    {
+      GString *names = g_string_new (NULL), *params = g_string_new (NULL);
+
+      for (guint i = 0; i < columns->len; i++)
+        {
+          const char *col = columns->pdata[i];
+          char *name = sqlite3_mprintf ("%s\"%w\"", i ? ", " : "", col);
+          g_autofree char *param = g_strdup_printf ("?%u", i + 1);
+          g_autofree char *bound = at_sync_decode_expr (tbl, col, param);
+
+          g_string_append (names, name);
+          g_string_append_printf (params, "%s%s", i ? ", " : "", bound);
+          sqlite3_free (name);
+        }
+      t = g_new0 (Table, 1);
+      t->columns = columns;
+      t->has_updated_at = has_updated_at;
+      t->index = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < columns->len; i++)
+        g_hash_table_insert (t->index, columns->pdata[i], GINT_TO_POINTER (i + 1));
+      t->insert_bound = mprintf_dup (sqlite3_mprintf ("INSERT INTO \"%w\" (%s) VALUES (%s)", tbl, names->str, params->str));
+      g_string_free (params, TRUE);
+      t->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      if ((stmt = at_sql_conn_prepare (conn, "SELECT \"from\" FROM pragma_foreign_key_list(?1)", NULL)) != NULL)
+        {
+          at_sql_bind_text (stmt, 1, tbl);
+          while (sqlite3_step (stmt) == SQLITE_ROW)
+            g_hash_table_add (t->keys, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+          at_sql_stmt_release (stmt);
+        }
+      t->exists = mprintf_dup (sqlite3_mprintf ("SELECT count(*) FROM \"%w\" WHERE id = ?1", tbl));
+      t->remove = mprintf_dup (sqlite3_mprintf ("DELETE FROM \"%w\" WHERE id = ?1", tbl));
+      g_string_free (names, TRUE);
+    }
+  g_hash_table_insert (cache, g_strdup (tbl), t);
+  return t;
+}
+
+gboolean
+_at_sync_has_column (GPtrArray *columns, const char *col)
+{
+  for (guint i = 0; columns != NULL && i < columns->len; i++)
+    if (g_str_equal (columns->pdata[i], col))
+      return TRUE;
+  return FALSE;
+}
