@@ -631,6 +631,48 @@ test_row_value_clash (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_conflicts"), ==, 0);
 }
 
+/* A row deleted, then put back elsewhere as its writer had it (an undo),
+ * under a field edited later still by another: that newer field shows over
+ * the restored row here as on the server, not the restorer's older value. */
+static void
+test_restore_under_newer_field (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p = at_test_photo_id (f->a, 3);
+  g_autofree char *sql = NULL;
+  g_autofree char *server_rating = NULL;
+
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+#define CELL_OF_P(col, val, ms) \
+  "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) SELECT studio_id, tbl, pk, " col ", " val ", " \
+  "((extract(epoch FROM clock_timestamp()) * 1000)::bigint + " ms ") << 16, 98, bucket FROM sync_cell " \
+  "WHERE tbl = 'photos' AND pk = '%s' AND col = '*'"
+  sql = g_strdup_printf (CELL_OF_P ("'rating'", "'5'", "3000"), p);
+  g_free (at_test_pg_psql (pg, sql));
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 5);
+  g_free (sql);
+  sql = g_strdup_printf (CELL_OF_P ("'_deleted'", "'true'", "1000"), p);
+  g_free (at_test_pg_psql (pg, sql));
+  at_test_sync_ok (f->b, url_a2);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM photos WHERE id = '%s'", p);
+  g_assert_cmpint (at_test_sql_int (f->b, sql), ==, 0);
+  /* the restore: the row as it was, rating 1, newer than its deletion */
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE sync_cell SET val = jsonb_set (val, '{rating}', '1'), "
+                         "hlc = ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 2000) << 16, node = 97 "
+                         "WHERE tbl = 'photos' AND pk = '%s' AND col = '*'", p);
+  g_free (at_test_pg_psql (pg, sql));
+  at_test_sync_ok (f->b, url_a2);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT fields ->> 'rating' FROM atelier_rows WHERE tbl = 'photos' AND pk = '%s'", p);
+  server_rating = at_test_pg_psql (pg, sql);
+  g_assert_cmpstr (server_rating, ==, "5");
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 5);
+#undef CELL_OF_P
+}
+
 /* Two workstations edit one field: the later edit wins on both, whichever
  * syncs first; an older remote value does not overwrite a newer unsent one. */
 static void
@@ -822,6 +864,7 @@ main (int argc, char **argv)
   ADD ("/sync/field-older-than-its-row", test_field_older_than_its_row);
   ADD ("/sync/field-before-its-row", test_field_before_its_row);
   ADD ("/sync/row-value-clash", test_row_value_clash);
+  ADD ("/sync/restore-under-newer-field", test_restore_under_newer_field);
   ADD ("/sync/other-studio", test_other_studio);
   ADD ("/sync/unique-clash", test_unique_clash);
   ADD ("/sync/cli", test_cli);

@@ -393,6 +393,46 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
   return set_clock (conn, c, error) && drain_inbox (conn, cache, c->tbl, c->pk, n, error);
 }
 
+/* The fields of a row about to be deleted that have clocks of their own
+ * (edited since it was written whole) wait in the inbox as they are, with
+ * their clocks: a restore made elsewhere brings the row back as its writer
+ * had it, and those of them newer than it come back over it (as on the
+ * server). */
+static gboolean
+keep_fields (AtSqlConn *conn, Table *t, const char *tbl, const char *pk, GError **error)
+{
+  g_autoptr(GHashTable) clocks = field_clocks (conn, tbl, pk, error);
+  GHashTableIter iter;
+  const char *col;
+
+  if (clocks == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&iter, clocks);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &col, NULL))
+    {
+      g_autofree char *value = NULL;
+      char *sql;
+      gboolean ok;
+
+      if (!_at_sync_has_column (t->columns, col))
+        continue;
+      value = at_sync_value_expr (tbl, col, "x");
+      sql = sqlite3_mprintf ("INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node) "
+                             "SELECT k.tbl, k.pk, k.col, json_quote(%s), k.hlc, k.node FROM \"%w\" x "
+                             "JOIN sync_clock k ON k.tbl = ?1 AND k.pk = x.id AND k.col = ?3 WHERE x.id = ?2 "
+                             "ON CONFLICT (tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, "
+                             "node = excluded.node WHERE (excluded.hlc, excluded.node) > (hlc, node)",
+                             value, tbl);
+      ok = at_sql_exec_bound (conn, error, sql, "ttt", tbl, pk, col);
+      sqlite3_free (sql);
+      if (!ok)
+        return FALSE;
+    }
+  /* (their clocks go with them: else, the same, they would not come back) */
+  return at_sql_exec_bound (conn, error, "DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2 "
+                                         "AND col NOT IN ('*', '_deleted')", "tt", tbl, pk);
+}
+
 static gboolean
 apply_delete (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n, GError **error)
 {
@@ -407,7 +447,7 @@ apply_delete (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n
     return TRUE;
   if (NEWER (c, row))
     {
-      if (!at_sql_exec_bound (conn, error, t->remove, "t", c->pk))
+      if (!keep_fields (conn, t, c->tbl, c->pk, error) || !at_sql_exec_bound (conn, error, t->remove, "t", c->pk))
         return FALSE;
       n->applied++;
     }
@@ -442,10 +482,8 @@ _at_sync_apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, C
     return park_if_clash (conn, c, n, error);
   if (!changed)
     {
-      /* deleted here after this edit: an edit does not bring a row back */
-      if (deleted.hlc > 0 && newer (deleted.hlc, deleted.node, row.hlc, row.node))
-        return TRUE;
-      /* not here yet: it waits for its row */
+      /* not here yet, or deleted (an edit does not bring a row back): it
+       * waits for its row, which a restore newer than the deletion brings */
       return at_sql_exec_bound (conn, error, "INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
                                              "ON CONFLICT (tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, "
                                              "node = excluded.node WHERE (excluded.hlc, excluded.node) > (hlc, node)",
