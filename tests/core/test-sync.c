@@ -482,6 +482,16 @@ test_unknown_column_later_known (Fixture *f, gconstpointer data)
   at_test_sync_assert_same (f->a, f->b);
 }
 
+/* The server's clock now, kept for the test's cells to be stamped from:
+ * each a set distance from it, so their order holds however slowly the
+ * test runs (under a sanitizer, say). */
+static void
+start_test_clock (void)
+{
+  g_free (at_test_pg_psql (pg, "DROP TABLE IF EXISTS test_clock; "
+                               "CREATE TABLE test_clock AS SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms"));
+}
+
 /* A row's deletion can reach a workstation before the row itself: a server
  * put back from a backup takes both again, in whichever order their
  * workstations push them. The older row must not bring the deleted face
@@ -494,12 +504,14 @@ test_tombstone_before_its_row (Fixture *f, gconstpointer data)
   g_autofree char *sql = NULL;
   const char *face = "0190aaaa-0000-7000-8000-00000000face";
 
+  start_test_clock ();
+
   at_test_sync_ok (f->a, url_a1);
   at_test_sync_ok (f->b, url_a2);
   /* (clocks a second or two from now: the server refuses any far ahead) */
 #define FACE_CELL(col, val, ms) \
   "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) SELECT studio_id, 'faces', '%s', " col ", " val \
-  ", ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + " ms ") << 16, 99, bucket FROM sync_cell " \
+  ", ((SELECT ms FROM test_clock) + " ms ") << 16, 99, bucket FROM sync_cell " \
   "WHERE tbl = 'photos' AND pk = '%s' AND col = '*'"
 #define FACE_ROW "jsonb_build_object('id', '%s', 'photo_id', '%s', 'box_x', 0.25, 'box_y', 0.25, 'box_w', 0.5, " \
                  "'box_h', 0.5, 'detector_score', 0.5)"
@@ -546,10 +558,12 @@ test_field_older_than_its_row (Fixture *f, gconstpointer data)
   g_autofree char *p = at_test_photo_id (f->a, 4);
   g_autofree char *sql = NULL;
 
+  start_test_clock ();
+
   at_test_sync_ok (f->a, url_a1);
   at_test_sync_ok (f->b, url_a2);
   sql = g_strdup_printf ("UPDATE sync_cell SET val = jsonb_set (val, '{rating}', '4'), "
-                         "hlc = ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 3000) << 16, node = 99 "
+                         "hlc = ((SELECT ms FROM test_clock) + 3000) << 16, node = 99 "
                          "WHERE tbl = 'photos' AND pk = '%s' AND col = '*'", p);
   g_free (at_test_pg_psql (pg, sql));
   at_test_sync_ok (f->b, url_a2);
@@ -557,7 +571,7 @@ test_field_older_than_its_row (Fixture *f, gconstpointer data)
   /* (three fields of every photo: enough for the fast path) */
   g_free (at_test_pg_psql (pg, "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) "
                                "SELECT studio_id, 'photos', pk, c.col, c.val, "
-                               "((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 1000) << 16, 98, bucket "
+                               "((SELECT ms FROM test_clock) + 1000) << 16, 98, bucket "
                                "FROM sync_cell, (VALUES ('rating', '1'::jsonb), ('color_label', '\"red\"'), ('picked', '1')) "
                                "AS c (col, val) WHERE tbl = 'photos' AND sync_cell.col = '*' "
                                "ON CONFLICT (studio_id, tbl, pk, col) DO UPDATE SET val = EXCLUDED.val, hlc = EXCLUDED.hlc, "
@@ -578,10 +592,12 @@ test_field_before_its_row (Fixture *f, gconstpointer data)
   g_autofree char *sql = NULL;
   const char *x = "0190bbbb-0000-7000-8000-0000000000aa";
 
+  start_test_clock ();
+
   at_test_sync_ok (f->a, url_a1);
   at_test_sync_ok (f->b, url_a2);
   sql = g_strdup_printf ("INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) SELECT studio_id, 'photos', "
-                         "'%s', 'rating', '5', ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 2000) << 16, 99, "
+                         "'%s', 'rating', '5', ((SELECT ms FROM test_clock) + 2000) << 16, 99, "
                          "bucket FROM sync_cell WHERE tbl = 'photos' AND pk = '%s' AND col = '*'", x, p);
   g_free (at_test_pg_psql (pg, sql));
   at_test_sync_ok (f->b, url_a2);
@@ -590,7 +606,7 @@ test_field_before_its_row (Fixture *f, gconstpointer data)
   g_free (sql);
   sql = g_strdup_printf ("INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) SELECT studio_id, 'photos', "
                          "'%s', '*', val || jsonb_build_object ('id', '%s', 'library_path', 'later/%s.cr3', 'content_hash', "
-                         "'%s', 'rating', 1), ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 1000) << 16, 99, "
+                         "'%s', 'rating', 1), ((SELECT ms FROM test_clock) + 1000) << 16, 99, "
                          "bucket FROM sync_cell WHERE tbl = 'photos' AND pk = '%s' AND col = '*'", x, x, x, x, p);
   g_free (at_test_pg_psql (pg, sql));
   at_test_sync_ok (f->b, url_a2);
@@ -608,12 +624,14 @@ test_row_value_clash (Fixture *f, gconstpointer data)
   g_autofree char *sql = NULL;
   AtSyncReport r;
 
+  start_test_clock ();
+
   at_test_sql_exec (f->a, "INSERT INTO projects (id, project_number, name, studio_id, customer_id, project_type) "
                           "SELECT 'project-y', 'P-200', 'Garden party', studio_id, customer_id, project_type FROM projects LIMIT 1");
   at_test_sync_ok (f->a, url_a1);
   at_test_sync_ok (f->b, url_a2);
   sql = g_strdup_printf ("UPDATE sync_cell SET val = jsonb_set (val, '{project_number}', '\"P-200\"'), "
-                         "hlc = ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 1000) << 16, node = 99 "
+                         "hlc = ((SELECT ms FROM test_clock) + 1000) << 16, node = 99 "
                          "WHERE tbl = 'projects' AND pk = '%s' AND col = '*'", x);
   g_free (at_test_pg_psql (pg, sql));
   r = at_test_sync_ok (f->b, url_a2);
@@ -641,11 +659,13 @@ test_restore_under_newer_field (Fixture *f, gconstpointer data)
   g_autofree char *sql = NULL;
   g_autofree char *server_rating = NULL;
 
+  start_test_clock ();
+
   at_test_sync_ok (f->a, url_a1);
   at_test_sync_ok (f->b, url_a2);
 #define CELL_OF_P(col, val, ms) \
   "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) SELECT studio_id, tbl, pk, " col ", " val ", " \
-  "((extract(epoch FROM clock_timestamp()) * 1000)::bigint + " ms ") << 16, 98, bucket FROM sync_cell " \
+  "((SELECT ms FROM test_clock) + " ms ") << 16, 98, bucket FROM sync_cell " \
   "WHERE tbl = 'photos' AND pk = '%s' AND col = '*'"
   sql = g_strdup_printf (CELL_OF_P ("'rating'", "'5'", "3000"), p);
   g_free (at_test_pg_psql (pg, sql));
@@ -661,7 +681,7 @@ test_restore_under_newer_field (Fixture *f, gconstpointer data)
   /* the restore: the row as it was, rating 1, newer than its deletion */
   g_free (sql);
   sql = g_strdup_printf ("UPDATE sync_cell SET val = jsonb_set (val, '{rating}', '1'), "
-                         "hlc = ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 2000) << 16, node = 97 "
+                         "hlc = ((SELECT ms FROM test_clock) + 2000) << 16, node = 97 "
                          "WHERE tbl = 'photos' AND pk = '%s' AND col = '*'", p);
   g_free (at_test_pg_psql (pg, sql));
   at_test_sync_ok (f->b, url_a2);
