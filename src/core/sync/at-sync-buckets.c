@@ -145,19 +145,31 @@ deepest_first (gconstpointer a, gconstpointer b)
   return (*(Bucketed **) b)->depth - (*(Bucketed **) a)->depth;
 }
 
-/* The synced tables whose rows belong to a project, children before parents. */
+/* The names of the tables here whose rows travel, by name. */
 static GPtrArray *
-bucketed_tables (AtSqlConn *conn, GError **error)
+synced_tables (AtSqlConn *conn, GError **error)
 {
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (bucketed_free);
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", error);
 
   if (stmt == NULL)
     return NULL;
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    if (at_sync_table_is_synced ((const char *) sqlite3_column_text (stmt, 0)))
+      g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   at_sql_stmt_release (stmt);
+  return g_steal_pointer (&names);
+}
+
+/* The synced tables whose rows belong to a project, children before parents. */
+static GPtrArray *
+bucketed_tables (AtSqlConn *conn, GError **error)
+{
+  g_autoptr(GPtrArray) names = synced_tables (conn, error);
+  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (bucketed_free);
+
+  if (names == NULL)
+    return NULL;
   for (guint i = 0; i < names->len; i++)
     {
       const char *t = names->pdata[i];
@@ -166,7 +178,7 @@ bucketed_tables (AtSqlConn *conn, GError **error)
       Bucketed *b;
 
       sqlite3_free (ref);
-      if (!at_sync_table_is_synced (t) || g_str_equal (bucket, "''"))
+      if (g_str_equal (bucket, "''"))
         continue;
       b = g_new0 (Bucketed, 1);
       b->table = g_strdup (t);
@@ -188,23 +200,17 @@ bucketed_tables (AtSqlConn *conn, GError **error)
 static gboolean
 read_again_if_taken (AtSqlConn *conn, GError **error)
 {
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT name FROM sqlite_master WHERE type = 'table'", error);
+  g_autoptr(GPtrArray) names = synced_tables (conn, error);
   int taken = 0;
 
-  if (stmt == NULL)
+  if (names == NULL)
     return FALSE;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  at_sql_stmt_release (stmt);
   for (guint i = 0; i < names->len; i++)
     {
       const char *t = names->pdata[i];
       char *sql;
       gboolean ok;
 
-      if (!at_sync_table_is_synced (t))
-        continue;
       sql = sqlite3_mprintf ("DELETE FROM sync_clock WHERE tbl = '%q' AND col <> '_deleted' AND pk IN "
                              "(SELECT r.pk FROM sync_clock r WHERE r.tbl = '%q' AND r.col = '*' "
                              "AND NOT EXISTS (SELECT 1 FROM \"%w\" x WHERE x.id = r.pk) "
