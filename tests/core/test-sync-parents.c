@@ -130,6 +130,40 @@ test_tag_moved_to_unfollowed_person (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM face_tags WHERE person_id = 'person-2'"), ==, 1);
 }
 
+/* A photo of a followed project, from a card ingested into another
+ * project's session: the photo waits for that session, and its face and
+ * keyword, come in the same page, wait with it (an SQLite cascade took them
+ * for good when it was set aside, their clocks left). All come in, in one
+ * sync, once the laptop follows the session's project. */
+static void
+test_row_waits_with_its_children (Fixture *f, gconstpointer data)
+{
+  at_test_sql_exec (f->desk,
+    "INSERT INTO ingest_sessions (id, project_id, source_path, library_root) "
+    "SELECT 'session-x', id, '/media/card', '/photos' FROM projects WHERE project_number = 'P-2026-002';"
+    "CREATE TEMP TABLE x AS SELECT p.* FROM photos p JOIN projects j ON j.id = p.project_id "
+    "WHERE j.project_number = 'P-2026-001' ORDER BY p.id LIMIT 1;"
+    "UPDATE x SET id = 'photo-x', ingest_session_id = 'session-x', library_path = library_path || '-x';"
+    "INSERT INTO photos SELECT * FROM x;"
+    "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h) VALUES ('face-x', 'photo-x', 0.1, 0.1, 0.2, 0.2);"
+    "INSERT INTO photo_keywords (id, photo_id, keyword) VALUES ('keyword-x', 'photo-x', 'veil');");
+  at_test_sync_ok (f->desk, url_desk);
+  g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, NULL));
+  at_test_sync_ok (f->laptop, url_laptop);
+  at_test_sync_follow (f->laptop, "P-2026-001");
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photos WHERE id = 'photo-x'"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM faces WHERE id = 'face-x'"), ==, 0);
+
+  at_test_sync_follow (f->laptop, "P-2026-002");
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photos WHERE id = 'photo-x'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM faces WHERE id = 'face-x'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photo_keywords WHERE photo_id = 'photo-x'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_inbox"), ==, 0);
+  at_test_sync_assert_same (f->desk, f->laptop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -144,6 +178,7 @@ main (int argc, char **argv)
   ADD ("/sync/parents/item-across-projects", test_item_across_projects);
   ADD ("/sync/parents/face-tag-of-studio-person", test_face_tag_of_studio_person);
   ADD ("/sync/parents/tag-moved-to-unfollowed-person", test_tag_moved_to_unfollowed_person);
+  ADD ("/sync/parents/row-waits-with-its-children", test_row_waits_with_its_children);
   status = g_test_run ();
   at_test_sync_server_stop (server);
   return status;

@@ -117,8 +117,8 @@ _at_sync_field_waits (AtSqlConn        *conn,
   return !*waits || wait_in_inbox (conn, c, error);
 }
 
-gboolean
-_at_sync_retry_orphans (AtSqlConn *conn, GHashTable *cache, gboolean rows_came, Counts *n, GError **error)
+static gboolean
+retry_pass (AtSqlConn *conn, GHashTable *cache, gboolean rows_came, Counts *n, gboolean *rows_went_in, GError **error)
 {
   g_autoptr(GPtrArray) waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) at_sync_cell_free);
   /* rows waiting for a parent (an index finds them); if rows came, edits
@@ -167,26 +167,85 @@ _at_sync_retry_orphans (AtSqlConn *conn, GHashTable *cache, gboolean rows_came, 
                               c->pk, c->col) ||
           !(is_row ? _at_sync_apply_row (conn, cache, c, n, error) : _at_sync_apply_field (conn, cache, c, n, error)))
         return FALSE;
+      *rows_went_in |= is_row;
     }
   return TRUE;
 }
 
-/* The page's row @pk of @tbl names a parent that is not here: it goes back
- * out, to wait with its page's edits. Its clocks came with it (it was not
- * here before this page), but a deletion's stays. */
+gboolean
+_at_sync_retry_orphans (AtSqlConn *conn, GHashTable *cache, gboolean rows_came, Counts *n, GError **error)
+{
+  /* a row that went in may be the parent another waits for (a face of a
+   * photo that waited): again, while rows go in */
+  for (int pass = 0; pass < 8; pass++)
+    {
+      gboolean rows_went_in = FALSE;
+
+      if (!retry_pass (conn, cache, rows_came || pass > 0, n, &rows_went_in, error))
+        return FALSE;
+      if (!rows_went_in)
+        break;
+    }
+  return TRUE;
+}
+
+/* The synced rows that name row @pk of @tbl as their parent: pairs of
+ * table and id. */
+static GPtrArray *
+children_of (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) children = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT m.name, k.\"from\", coalesce(k.\"to\", 'id') FROM sqlite_master m, "
+                                                  "pragma_foreign_key_list(m.name) k WHERE m.type = 'table' "
+                                                  "AND k.\"table\" = ?1", error);
+
+  if (stmt == NULL)
+    return NULL;
+  /* read whole first: the statements below are prepared on the same connection */
+  at_sql_bind_text (stmt, 1, tbl);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    if (at_sync_table_is_synced ((const char *) sqlite3_column_text (stmt, 0)))
+      for (int c = 0; c < 3; c++)
+        g_ptr_array_add (keys, g_strdup ((const char *) sqlite3_column_text (stmt, c)));
+  at_sql_stmt_release (stmt);
+  for (guint i = 0; i + 2 < keys->len; i += 3)
+    {
+      char *sql = sqlite3_mprintf ("SELECT c.id FROM \"%w\" c JOIN \"%w\" p ON c.\"%w\" = p.\"%w\" WHERE p.id = ?1",
+                                   (const char *) keys->pdata[i], tbl, (const char *) keys->pdata[i + 1],
+                                   (const char *) keys->pdata[i + 2]);
+
+      stmt = at_sql_conn_prepare (conn, sql, error);
+      sqlite3_free (sql);
+      if (stmt == NULL)
+        return NULL;
+      at_sql_bind_text (stmt, 1, pk);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_ptr_array_add (children, g_strdup (keys->pdata[i]));
+          g_ptr_array_add (children, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+        }
+      at_sql_stmt_release (stmt);
+    }
+  return g_steal_pointer (&children);
+}
+
+/* Row @pk of @tbl goes back out, to wait in sync_inbox as it is now: its
+ * whole row and each field with a clock of its own, with those clocks,
+ * which go from sync_clock (else, the same, it would not come back); a
+ * deletion's stays. The rows that name it go first, the same way: they
+ * came with it (it was not here before this page), and a cascade would
+ * take them for good. */
 static gboolean
-set_aside (AtSqlConn *conn, GHashTable *cache, GPtrArray *cells, const char *tbl, const char *pk, GError **error)
+take_out (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk, GHashTable *gone, GError **error)
 {
   Table *t = _at_sync_table_of (conn, cache, tbl);
-  const AtSyncCell *row = NULL;
+  g_autoptr(GPtrArray) children = NULL;
+  g_autofree char *cells = NULL;
+  char *sql;
+  gboolean ok;
 
-  for (guint i = 0; i < cells->len; i++)
-    {
-      const AtSyncCell *c = cells->pdata[i];
-      if (g_str_equal (c->tbl, tbl) && g_str_equal (c->pk, pk) && g_str_equal (c->col, "*"))
-        row = c;
-    }
-  if (t == NULL || row == NULL)
+  if (t == NULL)
     {
       /* (an edit of a row that was here names a parent that is not: it
        * waited instead, see _at_sync_field_waits; this is a bug) */
@@ -194,23 +253,34 @@ set_aside (AtSqlConn *conn, GHashTable *cache, GPtrArray *cells, const char *tbl
                    _("A change of %s %s from the server names a record this workstation does not have"), tbl, pk);
       return FALSE;
     }
+  /* (a row named twice, or by itself, goes once) */
+  if (!g_hash_table_add (gone, g_strdup_printf ("%s\x1f%s", tbl, pk)))
+    return TRUE;
+  if ((children = children_of (conn, tbl, pk, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i + 1 < children->len; i += 2)
+    if (!take_out (conn, cache, children->pdata[i], children->pdata[i + 1], gone, error))
+      return FALSE;
   g_debug ("%s %s: a parent is not here yet, it waits", tbl, pk);
-  for (guint i = 0; i < cells->len; i++)
-    {
-      const AtSyncCell *c = cells->pdata[i];
-      if (g_str_equal (c->tbl, tbl) && g_str_equal (c->pk, pk) && !g_str_equal (c->col, "_deleted") &&
-          !wait_in_inbox (conn, c, error))
-        return FALSE;
-    }
-  return at_sql_exec_bound (conn, error, "DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col <> '_deleted'", "tt", tbl,
+  if ((cells = at_sync_cells_now_sql (conn, tbl, FALSE, error)) == NULL)
+    return FALSE;
+  sql = sqlite3_mprintf ("INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node) SELECT tbl, pk, col, val, hlc, node "
+                         "FROM (%s AND k.pk = ?1 AND k.col <> '_deleted') WHERE true "
+                         "ON CONFLICT (tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, "
+                         "node = excluded.node WHERE (excluded.hlc, excluded.node) > (hlc, node)", cells);
+  ok = at_sql_exec_bound (conn, error, sql, "t", pk);
+  sqlite3_free (sql);
+  return ok &&
+         at_sql_exec_bound (conn, error, "DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col <> '_deleted'", "tt", tbl,
                             pk) &&
          at_sql_exec_bound (conn, error, t->remove, "t", pk);
 }
 
 gboolean
-_at_sync_set_aside_orphans (AtSqlConn *conn, GHashTable *cache, GPtrArray *cells, GError **error)
+_at_sync_set_aside_orphans (AtSqlConn *conn, GHashTable *cache, GError **error)
 {
   sqlite3 *db = at_sql_conn_get_db (conn);
+  g_autoptr(GHashTable) gone = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   /* (a row set aside may leave a child of it in this page without its parent: again) */
   for (int round = 0; round < 4; round++)
@@ -243,7 +313,7 @@ _at_sync_set_aside_orphans (AtSqlConn *conn, GHashTable *cache, GPtrArray *cells
           if (sqlite3_step (stmt) == SQLITE_ROW)
             pk = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
           at_sql_stmt_release (stmt);
-          if (pk != NULL && !set_aside (conn, cache, cells, orphans->pdata[i], pk, error))
+          if (pk != NULL && !take_out (conn, cache, orphans->pdata[i], pk, gone, error))
             return FALSE;
         }
     }

@@ -78,10 +78,10 @@ gboolean _at_sync_retry_orphans (AtSqlConn  *conn,
                                  gboolean    rows_came,
                                  Counts     *n,
                                  GError    **error);
-/* The page's new rows whose parent is not here wait, with their edits. */
+/* The page's new rows whose parent is not here wait, as they are now,
+ * with the rows that name them. */
 gboolean _at_sync_set_aside_orphans (AtSqlConn  *conn,
                                      GHashTable *cache,
-                                     GPtrArray  *cells,
                                      GError    **error);
 
 G_END_DECLS

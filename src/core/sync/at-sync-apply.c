@@ -535,7 +535,7 @@ at_sync_apply_page (AtSqlConn   *conn,
     }
   /* rows that waited for a parent this page brought; then this page's rows
    * whose parent is not here wait in turn */
-  if (!_at_sync_retry_orphans (conn, cache, rows_came, n, error) || !_at_sync_set_aside_orphans (conn, cache, cells, error))
+  if (!_at_sync_retry_orphans (conn, cache, rows_came, n, error) || !_at_sync_set_aside_orphans (conn, cache, error))
     return FALSE;
   *applied += counts.applied;
   *conflicts += counts.conflicts;

@@ -145,27 +145,11 @@ deepest_first (gconstpointer a, gconstpointer b)
   return (*(Bucketed **) b)->depth - (*(Bucketed **) a)->depth;
 }
 
-/* The names of the tables here whose rows travel, by name. */
-static GPtrArray *
-synced_tables (AtSqlConn *conn, GError **error)
-{
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", error);
-
-  if (stmt == NULL)
-    return NULL;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    if (at_sync_table_is_synced ((const char *) sqlite3_column_text (stmt, 0)))
-      g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  at_sql_stmt_release (stmt);
-  return g_steal_pointer (&names);
-}
-
 /* The synced tables whose rows belong to a project, children before parents. */
 static GPtrArray *
 bucketed_tables (AtSqlConn *conn, GError **error)
 {
-  g_autoptr(GPtrArray) names = synced_tables (conn, error);
+  g_autoptr(GPtrArray) names = at_sync_synced_tables (conn, error);
   g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (bucketed_free);
 
   if (names == NULL)
@@ -200,7 +184,7 @@ bucketed_tables (AtSqlConn *conn, GError **error)
 static gboolean
 read_again_if_taken (AtSqlConn *conn, GError **error)
 {
-  g_autoptr(GPtrArray) names = synced_tables (conn, error);
+  g_autoptr(GPtrArray) names = at_sync_synced_tables (conn, error);
   int taken = 0;
 
   if (names == NULL)

@@ -330,9 +330,9 @@ drop_local_capture (AtSqlConn *conn, GError **error)
   return TRUE;
 }
 
-/* The synced tables: those keyed by id that travel. */
-static GPtrArray *
-synced_tables (AtSqlConn *conn, GError **error)
+GPtrArray *
+at_sync_synced_tables (AtSqlConn  *conn,
+                       GError    **error)
 {
   g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' "
@@ -354,22 +354,20 @@ synced_tables (AtSqlConn *conn, GError **error)
   return g_steal_pointer (&tables);
 }
 
-/* One table's fields again, each with its clock (its node too, kept when it
- * is another catalog's): '*' as the row is now,
- * '_deleted' as 'true', a column as its value now (as the update trigger
- * writes it). A field already queued stays as it is. */
-static gboolean
-requeue_table (AtSqlConn *conn, const char *t, GError **error)
+char *
+at_sync_cells_now_sql (AtSqlConn  *conn,
+                       const char *t,
+                       gboolean    to_send,
+                       GError    **error)
 {
   g_autoptr(GPtrArray) columns = synced_columns (conn, t, error);
   g_autofree char *object = NULL;
   g_autofree char *bucket = NULL;
   GString *cases, *names, *gates;
   char *sql;
-  gboolean ok;
 
   if (columns == NULL)
-    return FALSE;
+    return NULL;
   object = row_object (t, columns, "r");
   bucket = at_sync_bucket_expr (conn, t, "r");
   cases = g_string_new ("CASE k.col WHEN '*' THEN ");
@@ -381,7 +379,7 @@ requeue_table (AtSqlConn *conn, const char *t, GError **error)
     {
       const char *col = columns->pdata[i];
       g_autofree char *value = at_sync_value_expr (t, col, "r");
-      g_autofree char *gate = at_sync_column_gate (t, col, "r");
+      g_autofree char *gate = to_send ? at_sync_column_gate (t, col, "r") : NULL;
       char *part = sqlite3_mprintf (" WHEN '%q' THEN json_quote(%s)", col, value);
       g_string_append (cases, part);
       sqlite3_free (part);
@@ -399,18 +397,34 @@ requeue_table (AtSqlConn *conn, const char *t, GError **error)
         }
     }
   g_string_append (cases, " END");
-  /* (a deleted row is here no more: only its tombstone goes) */
-  sql = sqlite3_mprintf ("INSERT INTO sync_outbox (tbl, pk, col, val, hlc, bucket, batch, node) "
-                         "SELECT '%q', k.pk, k.col, %s, k.hlc, %s, " AT_SYNC_BATCH ", k.node "
-                         "FROM sync_clock k LEFT JOIN \"%w\" AS r ON r.id = k.pk WHERE k.tbl = '%q' "
-                         "AND k.col IN (%s) AND (r.id IS NOT NULL OR k.col = '_deleted')%s "
-                         "ON CONFLICT (tbl, pk, col, batch) DO NOTHING", t, cases->str, bucket, t, t, names->str,
-                         gates->str);
-  ok = at_sql_conn_exec (conn, sql, error);
-  sqlite3_free (sql);
+  /* (a deleted row is here no more: only its tombstone) */
+  sql = sqlite3_mprintf ("SELECT k.tbl AS tbl, k.pk AS pk, k.col AS col, %s AS val, k.hlc AS hlc, k.node AS node, "
+                         "%s AS bucket FROM sync_clock k LEFT JOIN \"%w\" AS r ON r.id = k.pk WHERE k.tbl = '%q' "
+                         "AND k.col IN (%s) AND (r.id IS NOT NULL OR k.col = '_deleted')%s", cases->str, bucket, t, t,
+                         names->str, gates->str);
   g_string_free (cases, TRUE);
   g_string_free (names, TRUE);
   g_string_free (gates, TRUE);
+  return mprintf_dup (sql);
+}
+
+/* One table's fields again, each with its clock (its node too, kept when it
+ * is another catalog's). A field already queued stays as it is. */
+static gboolean
+requeue_table (AtSqlConn *conn, const char *t, GError **error)
+{
+  g_autofree char *cells = at_sync_cells_now_sql (conn, t, TRUE, error);
+  char *sql;
+  gboolean ok;
+
+  if (cells == NULL)
+    return FALSE;
+  /* (WHERE true: else SQLite reads ON as a join's) */
+  sql = sqlite3_mprintf ("INSERT INTO sync_outbox (tbl, pk, col, val, hlc, node, bucket, batch) "
+                         "SELECT c.*, " AT_SYNC_BATCH " FROM (%s) c WHERE true "
+                         "ON CONFLICT (tbl, pk, col, batch) DO NOTHING", cells);
+  ok = at_sql_conn_exec (conn, sql, error);
+  sqlite3_free (sql);
   return ok;
 }
 
@@ -418,7 +432,7 @@ gboolean
 at_sync_capture_requeue (AtSqlConn  *conn,
                          GError    **error)
 {
-  g_autoptr(GPtrArray) tables = synced_tables (conn, error);
+  g_autoptr(GPtrArray) tables = at_sync_synced_tables (conn, error);
 
   if (tables == NULL)
     return FALSE;
@@ -443,7 +457,7 @@ at_sync_capture_install (AtSqlConn  *conn,
   /* no trigger yet: this catalog is new to sync */
   seed = at_sql_query_int (conn, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync_%'",
                            error) == 0;
-  if ((tables = synced_tables (conn, error)) == NULL || !drop_local_capture (conn, error))
+  if ((tables = at_sync_synced_tables (conn, error)) == NULL || !drop_local_capture (conn, error))
     return FALSE;
   for (guint i = 0; i < tables->len; i++)
     if (!install_table (conn, tables->pdata[i], seed, error))

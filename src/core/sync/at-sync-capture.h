@@ -34,6 +34,18 @@ gboolean at_sync_column_is_synced (const char *table,
 char    *at_sync_bucket_expr      (AtSqlConn  *conn,
                                    const char *table,
                                    const char *ref);
+/* The synced tables (those keyed by id that travel), by name. */
+GPtrArray *at_sync_synced_tables  (AtSqlConn  *conn,
+                                   GError    **error);
+/* SQL selecting each clock of @table's rows as a cell of the row as it is
+ * now: tbl, pk, col, val, hlc, node, bucket; '*' the whole row, '_deleted'
+ * 'true' (a deleted row gives its tombstone only), a column its value. With
+ * @to_send, an embedding whose consent is closed is left out. The caller
+ * may append conditions on k (sync_clock) and r (the row): "AND ...". */
+char      *at_sync_cells_now_sql  (AtSqlConn  *conn,
+                                   const char *table,
+                                   gboolean    to_send,
+                                   GError    **error);
 /* (Re)makes the capture triggers of every synced table; the first time,
  * queues every existing row for the first push. Nothing before schema v5. */
 gboolean at_sync_capture_install (AtSqlConn  *conn,
