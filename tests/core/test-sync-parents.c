@@ -164,6 +164,44 @@ test_row_waits_with_its_children (Fixture *f, gconstpointer data)
   at_test_sync_assert_same (f->desk, f->laptop);
 }
 
+/* A tag's whole row, newer than what the laptop has, names a person of a
+ * project the laptop does not follow (a desk that sent everything again
+ * under a new node): the tag keeps its person until that one is here, then
+ * takes the one the row names, as a workstation that follows both has it.
+ * (Before, the row's clock moved past the column it had left, and nothing
+ * brought the value.) */
+static void
+test_row_names_unfollowed_person (Fixture *f, gconstpointer data)
+{
+  g_autofree char *again = NULL;
+
+  at_test_sql_exec (f->desk,
+    "INSERT INTO people (id, studio_id, project_id, display_name) SELECT 'person-1', studio_id, id, 'Ana' FROM projects "
+    "WHERE project_number = 'P-2026-001';"
+    "INSERT INTO people (id, studio_id, project_id, display_name) SELECT 'person-2', studio_id, id, 'Ana B' FROM projects "
+    "WHERE project_number = 'P-2026-002';"
+    "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h) "
+    "SELECT 'face-1', id, 0.1, 0.1, 0.2, 0.2 FROM photos ORDER BY id LIMIT 1;"
+    "INSERT INTO face_tags (id, face_id, person_id, source) VALUES ('tag-1', 'face-1', 'person-1', 'auto');");
+  at_test_sync_ok (f->desk, url_desk);
+  g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, NULL));
+  at_test_sync_ok (f->laptop, url_laptop);
+  at_test_sync_follow (f->laptop, "P-2026-001");
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "face_tags"), ==, 1);
+
+  again = at_test_pg_psql (server->pg, "UPDATE sync_cell SET hlc = hlc + 1000, node = 99, "
+                                       "xid = pg_current_xact_id (), seq = nextval ('sync_seq'), "
+                                       "val = jsonb_set (val, '{person_id}', '\"person-2\"') "
+                                       "WHERE pk = 'tag-1' AND col = '*'");
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM face_tags WHERE person_id = 'person-1'"), ==, 1);
+  at_test_sync_follow (f->laptop, "P-2026-002");
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM face_tags WHERE person_id = 'person-2'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_inbox"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -178,6 +216,7 @@ main (int argc, char **argv)
   ADD ("/sync/parents/item-across-projects", test_item_across_projects);
   ADD ("/sync/parents/face-tag-of-studio-person", test_face_tag_of_studio_person);
   ADD ("/sync/parents/tag-moved-to-unfollowed-person", test_tag_moved_to_unfollowed_person);
+  ADD ("/sync/parents/row-names-unfollowed-person", test_row_names_unfollowed_person);
   ADD ("/sync/parents/row-waits-with-its-children", test_row_waits_with_its_children);
   status = g_test_run ();
   at_test_sync_server_stop (server);

@@ -21,8 +21,8 @@
 #include "at-catalog-error.h"
 #include "at-sync-apply-private.h"
 
-static gboolean
-wait_in_inbox (AtSqlConn *conn, const AtSyncCell *c, GError **error)
+gboolean
+_at_sync_wait_in_inbox (AtSqlConn *conn, const AtSyncCell *c, GError **error)
 {
   return at_sql_exec_bound (conn, error, "INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
                                          "ON CONFLICT (tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, "
@@ -114,7 +114,7 @@ _at_sync_field_waits (AtSqlConn        *conn,
     }
   if (*waits)
     g_debug ("%s %s.%s: names a parent that is not here, it waits", c->tbl, c->pk, c->col);
-  return !*waits || wait_in_inbox (conn, c, error);
+  return !*waits || _at_sync_wait_in_inbox (conn, c, error);
 }
 
 static gboolean

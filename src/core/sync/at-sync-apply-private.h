@@ -64,6 +64,11 @@ gboolean _at_sync_apply_field (AtSqlConn  *conn,
 gboolean _at_sync_parents_here (AtSqlConn  *conn,
                                 const AtSyncCell *c,
                                 GError    **error);
+/* (at-sync-apply-orphans.c) Cell @c waits in sync_inbox (unless a newer
+ * one of its field waits there). */
+gboolean _at_sync_wait_in_inbox (AtSqlConn  *conn,
+                                 const AtSyncCell *c,
+                                 GError    **error);
 /* (at-sync-apply-orphans.c) Whether field @c, which names a parent, waits
  * for it (it is not here): then @c is in sync_inbox, not applied. */
 gboolean _at_sync_field_waits (AtSqlConn  *conn,

@@ -292,17 +292,17 @@ field_clocks (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
   return clocks;
 }
 
-/* Whether column @col of row value @c names a parent that is not here.
- * That column is then left as it is: a change of it since the row was made
- * travels as a field of its own, which waits for the parent itself. */
+/* Whether column @col of row value @c names a parent that is not here:
+ * that column is then left as it is, and its value waits in sync_inbox for
+ * that parent, with the row's clock (see _at_sync_apply_field). */
 static gboolean
-key_missing (AtSqlConn *conn, const AtSyncCell *c, const char *col, const char *path, gboolean *missing, GError **error)
+key_waits (AtSqlConn *conn, const AtSyncCell *c, const char *col, const char *path, gboolean *waits, GError **error)
 {
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT ?1 -> ?2", error);
   AtSyncCell field = { c->tbl, c->pk, (char *) col, NULL, c->hlc, c->node };
-  g_autoptr(GError) local = NULL;
+  gboolean ok;
 
-  *missing = FALSE;
+  *waits = FALSE;
   if (stmt == NULL)
     return FALSE;
   at_sql_bind_text (stmt, 1, c->val);
@@ -310,14 +310,10 @@ key_missing (AtSqlConn *conn, const AtSyncCell *c, const char *col, const char *
   if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
     field.val = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   at_sql_stmt_release (stmt);
-  *missing = field.val != NULL && !_at_sync_parents_here (conn, &field, &local);
+  /* (a key the row value lacks: nothing to wait with) */
+  ok = field.val == NULL || _at_sync_field_waits (conn, &field, waits, error);
   g_free (field.val);
-  if (local != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
-  return TRUE;
+  return ok;
 }
 
 gboolean
@@ -361,14 +357,14 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
            * of its own, with consent): one made here stays */
           if ((clock != NULL && !NEWER (c, *clock)) || at_sync_column_is_gated (c->tbl, col))
             continue;
-          /* a parent that is not here: that column stays */
+          /* a parent that is not here: that column stays, its value waits */
           if (g_hash_table_contains (t->keys, col))
             {
-              gboolean missing;
+              gboolean waits;
 
-              if (!key_missing (conn, c, col, path, &missing, error))
+              if (!key_waits (conn, c, col, path, &waits, error))
                 return FALSE;
-              if (missing)
+              if (waits)
                 continue;
             }
           /* a key the row value lacks (a column newer than its writer) stays as it is */
@@ -465,7 +461,9 @@ _at_sync_apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, C
     return note_unknown (conn, c, t == NULL, error);
   if (!clocks_of (conn, c->tbl, c->pk, c->col, &field, &row, &deleted, error))
     return FALSE;
-  if (!NEWER (c, field) || !NEWER (c, row))
+  /* (a field of its row's very clock is of the same edit: a key that
+   * waited for its parent, left out when the row came) */
+  if (!NEWER (c, field) || newer (row.hlc, row.node, c->hlc, c->node))
     return TRUE;
   /* a parent this workstation does not have (a person of a project it does
    * not follow): the edit waits for it rather than fail the page */
@@ -484,10 +482,7 @@ _at_sync_apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, C
     {
       /* not here yet, or deleted (an edit does not bring a row back): it
        * waits for its row, which a restore newer than the deletion brings */
-      return at_sql_exec_bound (conn, error, "INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                                             "ON CONFLICT (tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, "
-                                             "node = excluded.node WHERE (excluded.hlc, excluded.node) > (hlc, node)",
-                                "ttttll", c->tbl, c->pk, c->col, c->val, c->hlc, c->node);
+      return _at_sync_wait_in_inbox (conn, c, error);
     }
   n->applied++;
   return set_clock (conn, c, error);
