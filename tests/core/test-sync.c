@@ -4,7 +4,8 @@
  * clock a day ahead. Each ends synced or with a clear error, and nothing
  * lost, doubled or resurrected. (A catalog restored from a backup or
  * copied: test-sync-identity.c; what wins when edits meet:
- * test-sync-conflicts.c.) */
+ * test-sync-conflicts.c; workstations of other versions:
+ * test-sync-versions.c.) */
 #include "config.h"
 
 #include <fcntl.h>
@@ -403,23 +404,6 @@ test_clock_a_day_behind (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 3);
 }
 
-/* A row from an older workstation, without a column added since (here
- * projects.face_processing, NOT NULL DEFAULT 0): it goes in with that
- * column's default instead of failing the pull. */
-static void
-test_row_from_older_workstation (Fixture *f, gconstpointer data)
-{
-  g_autofree char *stripped = NULL;
-
-  at_test_sync_ok (f->a, url_a1);
-  stripped = at_test_pg_psql (pg, "UPDATE sync_cell SET val = val - 'face_processing', hlc = hlc + 1 "
-                                  "WHERE tbl = 'projects' AND col = '*'");
-  at_test_sync_ok (f->b, url_a2);
-  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM projects"), ==, at_test_sql_int (f->a, "SELECT count(*) FROM projects"));
-  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM projects WHERE face_processing = 0"), ==,
-                   at_test_sql_int (f->b, "SELECT count(*) FROM projects"));
-}
-
 static gpointer
 release_later (gpointer data)
 {
@@ -445,33 +429,6 @@ test_one_sync_at_a_time (Fixture *f, gconstpointer data)
   at_test_sync_ok (f->a, url_a1);
   g_assert_cmpint (g_get_monotonic_time () - t0, >=, G_USEC_PER_SEC * 9 / 10);
   g_thread_join (holder);
-}
-
-/* A field this workstation does not have (a newer Atelier's column) is
- * not lost: once the column is here (an upgrade), the next sync reads the
- * feed again from the start and the value arrives. */
-static void
-test_unknown_column_later_known (Fixture *f, gconstpointer data)
-{
-  g_autofree char *p = at_test_photo_id (f->a, 1);
-  g_autofree char *sql = NULL;
-  g_autofree char *injected = NULL;
-
-  at_test_sync_ok (f->a, url_a1);
-  at_test_sync_ok (f->b, url_a2);
-  sql = g_strdup_printf ("INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) SELECT studio_id, tbl, pk, "
-                         "'sharpness', '7', hlc + 1000, 99, bucket FROM sync_cell WHERE pk = '%s' AND col = '*'", p);
-  injected = at_test_pg_psql (pg, sql);
-  at_test_sync_ok (f->b, url_a2);
-  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_unknown WHERE tbl = 'photos' AND col = 'sharpness'"), ==, 1);
-
-  at_test_sql_exec (f->b, "ALTER TABLE photos ADD COLUMN sharpness INTEGER");
-  at_test_sync_ok (f->b, url_a2);
-  g_free (sql);
-  sql = g_strdup_printf ("SELECT sharpness FROM photos WHERE id = '%s'", p);
-  g_assert_cmpint (at_test_sql_int (f->b, sql), ==, 7);
-  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_unknown"), ==, 0);
-  at_test_sync_assert_same (f->a, f->b);
 }
 
 /* Another studio's workstation pulls nothing of studio A's. */
@@ -577,9 +534,7 @@ main (int argc, char **argv)
   ADD ("/sync/clock-a-day-behind", test_clock_a_day_behind);
   ADD ("/sync/login-of-no-studio", test_login_of_no_studio);
   ADD ("/sync/cancelled", test_cancelled);
-  ADD ("/sync/row-from-older-workstation", test_row_from_older_workstation);
   ADD ("/sync/one-at-a-time", test_one_sync_at_a_time);
-  ADD ("/sync/unknown-column-later-known", test_unknown_column_later_known);
   ADD ("/sync/other-studio", test_other_studio);
   ADD ("/sync/cli", test_cli);
   status = g_test_run ();
