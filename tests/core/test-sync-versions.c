@@ -58,6 +58,45 @@ test_unknown_column_later_known (Fixture *f, gconstpointer data)
   at_test_sync_assert_same (f->a, f->b);
 }
 
+/* A newer Atelier's column inside whole rows, the way it writes them: in
+ * a row this workstation has (a newer value of it) and in rows new to it,
+ * enough of them (3 copies of each photo) for a page to go the bulk way. The values are kept, and
+ * once the column is here (an upgrade) they are in it. (Before, they were
+ * dropped, and the feed read again skipped the rows' cells as seen.) */
+static void
+test_unknown_column_in_rows (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p = at_test_photo_id (f->a, 1);
+  g_autofree char *sql = NULL;
+  g_autofree char *injected = NULL;
+  int photos;
+
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  photos = at_test_sql_int (f->b, "SELECT count(*) FROM photos");
+  sql = g_strdup_printf ("INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) "
+                         "SELECT studio_id, tbl, pk || '-copy' || n, col, val || jsonb_build_object ('id', pk || '-copy' || n, 'sharpness', 3, "
+                         "'library_path', (val ->> 'library_path') || '-copy' || n), hlc + 1000, 99, bucket "
+                         "FROM sync_cell, generate_series (1, 3) n WHERE tbl = 'photos' AND col = '*';"
+                         "UPDATE sync_cell SET val = val || '{\"sharpness\": 7, \"rating\": 4}', hlc = hlc + 1000, node = 99, "
+                         "xid = pg_current_xact_id (), seq = nextval ('sync_seq') WHERE pk = '%s' AND col = '*'", p);
+  injected = at_test_pg_psql (pg, sql);
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos"), ==, 4 * photos);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 4);
+
+  at_test_sql_exec (f->b, "ALTER TABLE photos ADD COLUMN sharpness INTEGER");
+  at_test_sync_ok (f->b, url_a2);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT sharpness FROM photos WHERE id = '%s'", p);
+  g_assert_cmpint (at_test_sql_int (f->b, sql), ==, 7);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos WHERE id LIKE '%-copy_' AND sharpness = 3"), ==, 3 * photos);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_unknown_values"), ==, 0);
+  /* and what was in it stays on: a later sync changes nothing */
+  at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpint (at_test_sql_int (f->b, sql), ==, 7);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -72,6 +111,7 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add (path, Fixture, server, at_test_sync_pair_setup, fn, at_test_sync_pair_teardown)
   ADD ("/sync/row-from-older-workstation", test_row_from_older_workstation);
   ADD ("/sync/unknown-column-later-known", test_unknown_column_later_known);
+  ADD ("/sync/unknown-column-in-rows", test_unknown_column_in_rows);
   status = g_test_run ();
   at_test_sync_server_stop (server);
   return status;

@@ -31,6 +31,7 @@ static const char *const migrations[] = {
   "0012-outbox-node.sql",
   "0013-upload-endpoint.sql",
   "0014-upload-audits.sql",
+  "0015-unknown-values.sql",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_CATALOG_SCHEMA_VERSION);

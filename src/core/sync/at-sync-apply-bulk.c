@@ -6,7 +6,7 @@
  * many times faster than cell by cell. They read the page in place, as the
  * table at_sync_page (at-sync-page.c), and mark there the cells they take.
  * Only rows with no history here at all (no row, no clock, nothing in the
- * inbox, every column in their JSON) and fields that win outright take
+ * inbox, every column in their JSON and no other) and fields that win outright take
  * this path; anything else, or a table or column whose bulk statement hits
  * a unique key, is left to at-sync-apply.c, cell by cell. */
 
@@ -60,8 +60,8 @@ insert_new_rows (AtSqlConn *conn, AtSyncPage *page, Table *t, const char *tbl, g
                           "AND NOT EXISTS (SELECT 1 FROM \"%w\" x WHERE x.id = p.pk) "
                           "AND NOT EXISTS (SELECT 1 FROM sync_clock k WHERE k.tbl = p.tbl AND k.pk = p.pk) "
                           "AND NOT EXISTS (SELECT 1 FROM sync_inbox b WHERE b.tbl = p.tbl AND b.pk = p.pk) "
-                          "AND (SELECT count(*) FROM json_each(p.val) WHERE key IN (%s)) = %u",
-                          tbl, tbl, keys->str, t->columns->len);
+                          "AND (SELECT count(*) = %u AND sum(key IN (%s)) = %u FROM json_each(p.val))",
+                          tbl, tbl, t->columns->len, keys->str, t->columns->len);
   insert = sqlite3_mprintf ("INSERT INTO \"%w\" (%s) SELECT %s FROM at_sync_page WHERE tbl = '%q' AND col = '*' "
                             "AND fast = 1", tbl, names->str, values->str, tbl);
   g_string_free (keys, TRUE);

@@ -21,6 +21,7 @@ typedef struct
   char      *insert_bound; /* the same with a parameter per column, values parsed once in C */
   char      *exists;
   char      *remove;
+  char      *keep_unknown; /* a row value's keys that are no column here, into sync_unknown_values */
   GHashTable *index;       /* column name -> its parameter number in insert_bound */
   GHashTable *keys;        /* the columns that name a parent (foreign keys) */
   gboolean   has_updated_at;

@@ -22,6 +22,7 @@ _at_sync_table_free (gpointer data)
   g_hash_table_unref (t->keys);
   g_free (t->exists);
   g_free (t->remove);
+  g_free (t->keep_unknown);
   g_free (t);
 }
 
@@ -58,6 +59,7 @@ _at_sync_table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
   Table *t;
   GPtrArray *columns = NULL;
   gboolean has_updated_at = FALSE;
+  g_autoptr(GString) all = g_string_new (NULL);   /* every column here, synced or not */
   sqlite3_stmt *stmt;
 
   if (g_hash_table_lookup_extended (cache, tbl, NULL, (gpointer *) &t))
@@ -71,6 +73,10 @@ _at_sync_table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
         {
           if (columns == NULL)
             columns = g_ptr_array_new_with_free_func (g_free);
+          char *name = sqlite3_mprintf ("%s'%q'", all->len ? ", " : "", (const char *) sqlite3_column_text (stmt, 0));
+
+          g_string_append (all, name);
+          sqlite3_free (name);
           has_updated_at |= g_str_equal ((const char *) sqlite3_column_text (stmt, 0), "updated_at");
           if (at_sync_column_is_synced (tbl, (const char *) sqlite3_column_text (stmt, 0),
                                         (const char *) sqlite3_column_text (stmt, 1)))
@@ -111,6 +117,11 @@ _at_sync_table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
         }
       t->exists = mprintf_dup (sqlite3_mprintf ("SELECT count(*) FROM \"%w\" WHERE id = ?1", tbl));
       t->remove = mprintf_dup (sqlite3_mprintf ("DELETE FROM \"%w\" WHERE id = ?1", tbl));
+      t->keep_unknown = mprintf_dup (sqlite3_mprintf (
+        "INSERT INTO sync_unknown_values (tbl, col, pk, val, hlc, node) "
+        "SELECT ?1, j.key, ?2, json_quote(j.value), ?4, ?5 FROM json_each(?3) j WHERE j.key NOT IN (%s) "
+        "ON CONFLICT (tbl, col, pk) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, node = excluded.node "
+        "WHERE (excluded.hlc, excluded.node) > (hlc, node)", all->str));
       g_string_free (names, TRUE);
     }
   g_hash_table_insert (cache, g_strdup (tbl), t);

@@ -386,7 +386,9 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
         return FALSE;
     }
   n->applied++;
-  return set_clock (conn, c, error) && drain_inbox (conn, cache, c->tbl, c->pk, n, error);
+  /* (a newer Atelier's columns in it wait for an upgrade) */
+  return at_sql_exec_bound (conn, error, t->keep_unknown, "tttll", c->tbl, c->pk, c->val, c->hlc, c->node) &&
+         set_clock (conn, c, error) && drain_inbox (conn, cache, c->tbl, c->pk, n, error);
 }
 
 /* The fields of a row about to be deleted that have clocks of their own
@@ -536,36 +538,4 @@ at_sync_apply_page (AtSqlConn   *conn,
   *conflicts += counts.conflicts;
   /* the clock moves past everything seen, so the next local edit wins over it */
   return at_sql_exec_bound (conn, error, "UPDATE sync_state SET applying = 0, last_hlc = max(last_hlc, ?1)", "l", max_hlc);
-}
-
-gboolean
-at_sync_relearn_unknown (AtSqlConn  *conn,
-                         GError    **error)
-{
-  g_autoptr(GHashTable) cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, _at_sync_table_free);
-  g_autoptr(GPtrArray) known = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT tbl, col FROM sync_unknown", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      g_ptr_array_add (known, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-      g_ptr_array_add (known, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
-    }
-  at_sql_stmt_release (stmt);
-  for (guint i = 0; i + 1 < known->len; i += 2)
-    {
-      Table *t = _at_sync_table_of (conn, cache, known->pdata[i]);
-
-      if (t == NULL || (!g_str_equal (known->pdata[i + 1], "*") && !_at_sync_has_column (t->columns, known->pdata[i + 1])))
-        continue;
-      g_debug ("%s.%s is here now: the feed is read again from the start", (const char *) known->pdata[i],
-               (const char *) known->pdata[i + 1]);
-      if (!at_sql_exec_bound (conn, error, "DELETE FROM sync_unknown WHERE tbl = ?1 AND col = ?2", "tt", known->pdata[i],
-                              known->pdata[i + 1]) ||
-          !at_sql_exec_bound (conn, error, "UPDATE sync_buckets SET cursor_xid = '0', cursor_seq = 0", ""))
-        return FALSE;
-    }
-  return TRUE;
 }

@@ -29,7 +29,8 @@ gboolean at_sync_apply_page  (AtSqlConn   *conn,
                               GError     **error);
 /* Inside the writer's transaction, before a pull: if a table or column a
  * pull met unknown is here now (an upgrade), the feed is read again from
- * the start (what is here already is skipped by its clocks). */
+ * the start (what is here already is skipped by its clocks), and the values
+ * of it kept from whole rows go in (at-sync-apply-unknown.c). */
 gboolean at_sync_relearn_unknown (AtSqlConn  *conn,
                                   GError    **error);
 
