@@ -431,6 +431,59 @@ test_one_sync_at_a_time (Fixture *f, gconstpointer data)
   g_thread_join (holder);
 }
 
+/* Transactions on the server until the next is numbered @until (xid8). */
+static void
+use_xids_up_to (gint64 until)
+{
+  g_autofree char *sql = g_strdup_printf ("DO $$ BEGIN WHILE pg_current_xact_id ()::text::bigint < %" G_GINT64_FORMAT " - 1 "
+                                          "LOOP COMMIT; END LOOP; END $$", until);
+
+  /* (each COMMIT ends the transaction that took the number) */
+  g_free (at_test_pg_psql (pg, sql));
+}
+
+/* The feed is read in transaction order, 9,999 before 10,000: compared as
+ * text, a full page that held both ended at the earlier, and the next
+ * round read the later ones again. (First of this file: the server's
+ * transactions are still below 9,990.) */
+static void
+test_xid_order (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p = at_test_photo_id (f->a, 1);
+  g_autofree char *below = NULL, *above = NULL, *cells = NULL;
+  /* (a newer Atelier's table: cheap to pull, noted and passed) */
+#define MORE "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) " \
+             "SELECT studio_id, 'later_things', pk || '-%s-' || n, '*', '{}', hlc, 99, bucket " \
+             "FROM sync_cell, generate_series (1, %d) n WHERE pk = '%s' AND col = '*'"
+  g_autofree char *before = NULL;
+  g_autofree char *after = g_strdup_printf (MORE, "late", 20, p);
+  g_autofree char *bucket = NULL, *in_bucket = NULL;
+  AtSyncReport r;
+
+  use_xids_up_to (9990);
+  at_test_sync_ok (f->a, url_a1);
+  /* enough in the photo's project for its first page to end 10 cells past 10,000 */
+  bucket = g_strdup_printf ("SELECT count(*) FROM sync_cell WHERE bucket = (SELECT bucket FROM sync_cell WHERE pk = '%s' "
+                            "AND col = '*')", p);
+  in_bucket = at_test_pg_psql (pg, bucket);
+  before = g_strdup_printf (MORE, "early", 4990 - atoi (in_bucket), p);
+#undef MORE
+  g_free (at_test_pg_psql (pg, before));
+  below = at_test_pg_psql (pg, "SELECT max(xid::text::bigint) < 10000 FROM sync_cell");
+  g_assert_cmpstr (below, ==, "t");
+  use_xids_up_to (10000);
+  g_free (at_test_pg_psql (pg, after));
+  at_test_set_rating (f->a, p, 4);
+  at_test_sync_ok (f->a, url_a1);
+  above = at_test_pg_psql (pg, "SELECT count(*) FROM sync_cell WHERE xid::text::bigint >= 10000");
+  g_assert_cmpstr (above, ==, "21");
+
+  r = at_test_sync_ok (f->b, url_a2);
+  cells = at_test_pg_psql (pg, "SELECT count(*) FROM sync_cell");
+  g_assert_cmpuint (r.pulled, ==, g_ascii_strtoull (cells, NULL, 10));
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 4);
+}
+
 /* Another studio's workstation pulls nothing of studio A's. */
 static void
 test_other_studio (Fixture *f, gconstpointer data)
@@ -523,6 +576,7 @@ main (int argc, char **argv)
   url_b = server->other;
 
 #define ADD(path, fn) g_test_add (path, Fixture, server, at_test_sync_pair_setup, fn, at_test_sync_pair_teardown)
+  ADD ("/sync/xid-order", test_xid_order);
   ADD ("/sync/push-pull", test_push_pull);
   ADD ("/sync/lost-ack", test_lost_ack);
   ADD ("/sync/next-batch", test_next_batch);

@@ -31,12 +31,13 @@
 /* The columns of a feed row, after the bucket's place in the request. */
 #define CELL "c.tbl, c.pk, c.col, c.val::text, c.hlc, c.node"
 
+/* (s.xid is text, for the reader: sorted again as the number it is) */
 static const char feed_sql[] =
   "SELECT b.ord, s.* FROM unnest ($1::text[], $2::xid8[], $3::bigint[], $5::bool[]) WITH ORDINALITY "
   "AS b (bucket, xid, seq, with_own, ord) "
   "CROSS JOIN LATERAL (SELECT " CELL ", c.xid::text, c.seq FROM sync_cell c "
   "WHERE c.bucket = b.bucket AND (c.xid, c.seq) > (b.xid, b.seq) AND c.xid < pg_snapshot_xmin (pg_current_snapshot ()) "
-  "AND (c.node <> $4::bigint OR b.with_own) ORDER BY c.xid, c.seq LIMIT " PAGE ") s ORDER BY b.ord, s.xid, s.seq";
+  "AND (c.node <> $4::bigint OR b.with_own) ORDER BY c.xid, c.seq LIMIT " PAGE ") s ORDER BY b.ord, s.xid::xid8, s.seq";
 
 /* the negative control of the convergence test: no fence, sequence order */
 static const char plain_sql[] =
