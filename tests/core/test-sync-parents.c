@@ -5,6 +5,8 @@
  * pull; each goes in once its parent is here. */
 #include "config.h"
 
+#include <string.h>
+
 #include "at-test-pg.h"
 #include "at-test-sync.h"
 #include "at-test-util.h"
@@ -133,8 +135,9 @@ test_tag_moved_to_unfollowed_person (Fixture *f, gconstpointer data)
 /* A photo of a followed project, from a card ingested into another
  * project's session: the photo waits for that session, and its face and
  * keyword, come in the same page, wait with it (an SQLite cascade took them
- * for good when it was set aside, their clocks left). All come in, in one
- * sync, once the laptop follows the session's project. */
+ * for good when it was set aside, their clocks left), the face's embedding
+ * and tag too. All come in, in one sync, once the laptop follows the
+ * session's project. */
 static void
 test_row_waits_with_its_children (Fixture *f, gconstpointer data)
 {
@@ -145,8 +148,16 @@ test_row_waits_with_its_children (Fixture *f, gconstpointer data)
     "WHERE j.project_number = 'P-2026-001' ORDER BY p.id LIMIT 1;"
     "UPDATE x SET id = 'photo-x', ingest_session_id = 'session-x', library_path = library_path || '-x';"
     "INSERT INTO photos SELECT * FROM x;"
-    "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h) VALUES ('face-x', 'photo-x', 0.1, 0.1, 0.2, 0.2);"
-    "INSERT INTO photo_keywords (id, photo_id, keyword) VALUES ('keyword-x', 'photo-x', 'veil');");
+    "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h, embedding) "
+    "VALUES ('face-x', 'photo-x', 0.1, 0.1, 0.2, 0.2, randomblob(512));"
+    "INSERT INTO photo_keywords (id, photo_id, keyword) VALUES ('keyword-x', 'photo-x', 'veil');"
+    /* the face's embedding travels: its tag confirmed, its person consenting */
+    "INSERT INTO people (id, studio_id, project_id, display_name) SELECT 'person-x', studio_id, id, 'Ana' FROM projects "
+    "WHERE project_number = 'P-2026-001';"
+    "INSERT INTO face_tags (id, face_id, person_id, source, review_state) "
+    "VALUES ('tag-x', 'face-x', 'person-x', 'manual', 'confirmed');"
+    "INSERT INTO consents (id, person_id, consent_type, consent_version, given_at) "
+    "VALUES ('consent-x', 'person-x', 'biometric_processing', 'v1', '2026-11-29T10:00:00Z');");
   at_test_sync_ok (f->desk, url_desk);
   g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, NULL));
   at_test_sync_ok (f->laptop, url_laptop);
@@ -160,6 +171,16 @@ test_row_waits_with_its_children (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photos WHERE id = 'photo-x'"), ==, 1);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM faces WHERE id = 'face-x'"), ==, 1);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photo_keywords WHERE photo_id = 'photo-x'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM face_tags WHERE id = 'tag-x'"), ==, 1);
+  /* (kept whole while it waited, though its tag, gone first, shut its gate) */
+  {
+    const char *embedding = "SELECT coalesce(hex(embedding), 'none') FROM faces WHERE id = 'face-x'";
+    g_autofree char *desk = at_test_sql_text (f->desk, embedding);
+    g_autofree char *laptop = at_test_sql_text (f->laptop, embedding);
+
+    g_assert_cmpuint (strlen (desk), ==, 1024);
+    g_assert_cmpstr (laptop, ==, desk);
+  }
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_inbox"), ==, 0);
   at_test_sync_assert_same (f->desk, f->laptop);
 }

@@ -414,7 +414,7 @@ keep_fields (AtSqlConn *conn, Table *t, const char *tbl, const char *pk, GError 
 
       if (!_at_sync_has_column (t->columns, col))
         continue;
-      value = at_sync_value_expr (tbl, col, "x");
+      value = at_sync_kept_value_expr (tbl, col, "x");
       sql = sqlite3_mprintf ("INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node) "
                              "SELECT k.tbl, k.pk, k.col, json_quote(%s), k.hlc, k.node FROM \"%w\" x "
                              "JOIN sync_clock k ON k.tbl = ?1 AND k.pk = x.id AND k.col = ?3 WHERE x.id = ?2 "

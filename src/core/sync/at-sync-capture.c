@@ -378,7 +378,8 @@ at_sync_cells_now_sql (AtSqlConn  *conn,
   for (guint i = 0; i < columns->len; i++)
     {
       const char *col = columns->pdata[i];
-      g_autofree char *value = at_sync_value_expr (t, col, "r");
+      /* (kept here, an embedding is what it is, its gate shut or not) */
+      g_autofree char *value = to_send ? at_sync_value_expr (t, col, "r") : at_sync_kept_value_expr (t, col, "r");
       g_autofree char *gate = to_send ? at_sync_column_gate (t, col, "r") : NULL;
       char *part = sqlite3_mprintf (" WHEN '%q' THEN json_quote(%s)", col, value);
       g_string_append (cases, part);

@@ -72,20 +72,35 @@ at_sync_column_gate (const char *table,
   return g_strjoinv (ref, parts);
 }
 
-char *
-at_sync_value_expr (const char *table,
-                    const char *column,
-                    const char *ref)
+static char *
+value_expr (const char *table, const char *column, const char *ref, gboolean with_gate)
 {
-  g_autofree char *gate = at_sync_column_gate (table, column, ref);
+  g_autofree char *gate = with_gate ? at_sync_column_gate (table, column, ref) : NULL;
   char *quoted = sqlite3_mprintf ("%s.\"%w\"", ref, column);
   char *expr;
 
   /* (hex(NULL) is '', not NULL) */
   expr = gate ? g_strdup_printf ("CASE WHEN %s IS NOT NULL AND %s THEN hex(%s) END", quoted, gate, quoted)
-              : g_strdup (quoted);
+         : find (table, column) ? g_strdup_printf ("CASE WHEN %s IS NOT NULL THEN hex(%s) END", quoted, quoted)
+         : g_strdup (quoted);
   sqlite3_free (quoted);
   return expr;
+}
+
+char *
+at_sync_value_expr (const char *table,
+                    const char *column,
+                    const char *ref)
+{
+  return value_expr (table, column, ref, TRUE);
+}
+
+char *
+at_sync_kept_value_expr (const char *table,
+                         const char *column,
+                         const char *ref)
+{
+  return value_expr (table, column, ref, FALSE);
 }
 
 char *

@@ -18,6 +18,11 @@ char    *at_sync_column_gate     (const char *table,
 char    *at_sync_value_expr      (const char *table,
                                   const char *column,
                                   const char *ref);
+/* The same, whatever the gate: a value kept on this workstation (in the
+ * inbox), not sent. */
+char    *at_sync_kept_value_expr (const char *table,
+                                  const char *column,
+                                  const char *ref);
 /* SQL turning @expr, a value as carried, back into the column's. */
 char    *at_sync_decode_expr     (const char *table,
                                   const char *column,
