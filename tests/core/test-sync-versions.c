@@ -58,10 +58,12 @@ test_unknown_column_later_known (Fixture *f, gconstpointer data)
   at_test_sync_assert_same (f->a, f->b);
 }
 
-/* A newer Atelier's column inside whole rows, the way it writes them: in
+/* A newer Atelier's columns inside whole rows, the way it writes them: in
  * a row this workstation has (a newer value of it) and in rows new to it,
- * enough of them (3 copies of each photo) for a page to go the bulk way. The values are kept, and
- * once the column is here (an upgrade) they are in it. (Before, they were
+ * enough of them (3 copies of each photo) for a page to go the bulk way.
+ * The values are kept as they came (a float to its last digit, a string
+ * with quotes), and once the columns are here (an upgrade) they are in
+ * them; those of a row deleted meanwhile go with it. (Before, they were
  * dropped, and the feed read again skipped the rows' cells as seen.) */
 static void
 test_unknown_column_in_rows (Fixture *f, gconstpointer data)
@@ -78,20 +80,35 @@ test_unknown_column_in_rows (Fixture *f, gconstpointer data)
                          "SELECT studio_id, tbl, pk || '-copy' || n, col, val || jsonb_build_object ('id', pk || '-copy' || n, 'sharpness', 3, "
                          "'library_path', (val ->> 'library_path') || '-copy' || n), hlc + 1000, 99, bucket "
                          "FROM sync_cell, generate_series (1, 3) n WHERE tbl = 'photos' AND col = '*';"
-                         "UPDATE sync_cell SET val = val || '{\"sharpness\": 7, \"rating\": 4}', hlc = hlc + 1000, node = 99, "
-                         "xid = pg_current_xact_id (), seq = nextval ('sync_seq') WHERE pk = '%s' AND col = '*'", p);
+                         "UPDATE sync_cell SET val = val || '{\"sharpness\": 7, \"rating\": 4, \"score\": 0.12345678901234568, "
+                         "\"note\": \"it''s \\\"sharp\\\"\"}', hlc = hlc + 1000, node = 99, "
+                         "xid = pg_current_xact_id (), seq = nextval ('sync_seq') WHERE pk = '%s' AND col = '*';"
+                         "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) SELECT studio_id, tbl, pk, "
+                         "'_deleted', 'true', hlc + 1, 99, bucket FROM sync_cell WHERE pk LIKE '%%-copy1' AND col = '*'", p);
   injected = at_test_pg_psql (pg, sql);
   at_test_sync_ok (f->b, url_a2);
-  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos"), ==, 4 * photos);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos"), ==, 3 * photos);
   g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 4);
 
-  at_test_sql_exec (f->b, "ALTER TABLE photos ADD COLUMN sharpness INTEGER");
+  at_test_sql_exec (f->b, "ALTER TABLE photos ADD COLUMN sharpness INTEGER; ALTER TABLE photos ADD COLUMN score REAL; "
+                          "ALTER TABLE photos ADD COLUMN note TEXT");
   at_test_sync_ok (f->b, url_a2);
   g_free (sql);
   sql = g_strdup_printf ("SELECT sharpness FROM photos WHERE id = '%s'", p);
   g_assert_cmpint (at_test_sql_int (f->b, sql), ==, 7);
-  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos WHERE id LIKE '%-copy_' AND sharpness = 3"), ==, 3 * photos);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos WHERE id LIKE '%-copy_' AND sharpness = 3"), ==, 2 * photos);
+  g_free (sql);
+  /* (the float as a value read from JSON here is: SQLite's own reading) */
+  sql = g_strdup_printf ("SELECT (score = json_extract('0.12345678901234568', '$')) || ' ' || note FROM photos "
+                         "WHERE id = '%s'", p);
+  {
+    g_autofree char *both = at_test_sql_text (f->b, sql);
+    g_assert_cmpstr (both, ==, "1 it's \"sharp\"");
+  }
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_unknown_values"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_inbox"), ==, 0);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT sharpness FROM photos WHERE id = '%s'", p);
   /* and what was in it stays on: a later sync changes nothing */
   at_test_sync_ok (f->b, url_a2);
   g_assert_cmpint (at_test_sql_int (f->b, sql), ==, 7);

@@ -117,9 +117,10 @@ _at_sync_table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
         }
       t->exists = mprintf_dup (sqlite3_mprintf ("SELECT count(*) FROM \"%w\" WHERE id = ?1", tbl));
       t->remove = mprintf_dup (sqlite3_mprintf ("DELETE FROM \"%w\" WHERE id = ?1", tbl));
+      /* (each value as its JSON came: a float to its last digit) */
       t->keep_unknown = mprintf_dup (sqlite3_mprintf (
         "INSERT INTO sync_unknown_values (tbl, col, pk, val, hlc, node) "
-        "SELECT ?1, j.key, ?2, json_quote(j.value), ?4, ?5 FROM json_each(?3) j WHERE j.key NOT IN (%s) "
+        "SELECT ?1, j.key, ?2, ?3 -> j.fullkey, ?4, ?5 FROM json_each(?3) j WHERE j.key NOT IN (%s) "
         "ON CONFLICT (tbl, col, pk) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, node = excluded.node "
         "WHERE (excluded.hlc, excluded.node) > (hlc, node)", all->str));
       g_string_free (names, TRUE);

@@ -60,8 +60,14 @@ take_values (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *co
   at_sql_stmt_release (stmt);
   g_debug ("%s.%s is here now: %u values kept for it go in", tbl, col, cells->len);
   for (guint i = 0; i < cells->len; i++)
-    if (!_at_sync_apply_field (conn, cache, cells->pdata[i], &n, error))
-      return FALSE;
+    {
+      AtSyncCell *c = cells->pdata[i];
+      /* (a row deleted since takes its values with it: a restore brings its own) */
+      int here = _at_sync_row_exists (conn, _at_sync_table_of (conn, cache, tbl), c->pk, error);
+
+      if (here < 0 || (here && !_at_sync_apply_field (conn, cache, c, &n, error)))
+        return FALSE;
+    }
   return at_sql_exec_bound (conn, error, "DELETE FROM sync_unknown_values WHERE tbl = ?1 AND col = ?2", "tt", tbl, col);
 }
 
