@@ -223,6 +223,47 @@ test_row_names_unfollowed_person (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_inbox"), ==, 0);
 }
 
+/* An editing item of the laptop's, pointed in one page at a version of a
+ * photo that waits for its parent (its ingest session is another
+ * project's): the item stays, without that output, and gets it when the
+ * version comes. (Before, it went out to wait with the version, whole.) */
+static void
+test_reference_waits_with_its_row (Fixture *f, gconstpointer data)
+{
+  at_test_sql_exec (f->desk,
+    "INSERT INTO editing_jobs (id, project_id, title) SELECT 'job-1', id, 'Retouch' FROM projects "
+    "WHERE project_number = 'P-2026-001';"
+    "INSERT INTO editing_items (id, job_id, photo_id) SELECT 'item-1', 'job-1', p.id FROM photos p "
+    "JOIN projects j ON j.id = p.project_id WHERE j.project_number = 'P-2026-001' ORDER BY p.id LIMIT 1;");
+  at_test_sync_ok (f->desk, url_desk);
+  g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, NULL));
+  at_test_sync_ok (f->laptop, url_laptop);
+  at_test_sync_follow (f->laptop, "P-2026-001");
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM editing_items WHERE id = 'item-1'"), ==, 1);
+
+  at_test_sql_exec (f->desk,
+    "INSERT INTO ingest_sessions (id, project_id, source_path, library_root) "
+    "SELECT 'session-x', id, '/media/card', '/photos' FROM projects WHERE project_number = 'P-2026-002';"
+    "CREATE TEMP TABLE x AS SELECT p.* FROM photos p JOIN projects j ON j.id = p.project_id "
+    "WHERE j.project_number = 'P-2026-001' ORDER BY p.id LIMIT 1;"
+    "UPDATE x SET id = 'photo-x', ingest_session_id = 'session-x', library_path = library_path || '-x';"
+    "INSERT INTO photos SELECT * FROM x;"
+    "INSERT INTO photo_versions (id, photo_id, version_number, kind) VALUES ('version-x', 'photo-x', 1, 'edit');"
+    "UPDATE editing_items SET output_version_id = 'version-x' WHERE id = 'item-1';");
+  at_test_sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photo_versions WHERE id = 'version-x'"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM editing_items WHERE id = 'item-1' "
+                                               "AND output_version_id IS NULL"), ==, 1);
+
+  at_test_sync_follow (f->laptop, "P-2026-002");
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM editing_items WHERE id = 'item-1' "
+                                               "AND output_version_id = 'version-x'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_inbox"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -239,6 +280,7 @@ main (int argc, char **argv)
   ADD ("/sync/parents/tag-moved-to-unfollowed-person", test_tag_moved_to_unfollowed_person);
   ADD ("/sync/parents/row-names-unfollowed-person", test_row_names_unfollowed_person);
   ADD ("/sync/parents/row-waits-with-its-children", test_row_waits_with_its_children);
+  ADD ("/sync/parents/reference-waits-with-its-row", test_reference_waits_with_its_row);
   status = g_test_run ();
   at_test_sync_server_stop (server);
   return status;

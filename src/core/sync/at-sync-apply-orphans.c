@@ -20,6 +20,7 @@
 
 #include "at-catalog-error.h"
 #include "at-sync-apply-private.h"
+#include "at-sync-consent.h"
 
 gboolean
 _at_sync_wait_in_inbox (AtSqlConn *conn, const AtSyncCell *c, GError **error)
@@ -189,14 +190,16 @@ _at_sync_retry_orphans (AtSqlConn *conn, GHashTable *cache, gboolean rows_came, 
   return TRUE;
 }
 
-/* The synced rows that name row @pk of @tbl as their parent: pairs of
- * table and id. */
+/* The synced rows that name row @pk of @tbl as their parent: triples of
+ * table, id and, if that reference is let go on a deletion (ON DELETE SET
+ * NULL), the column that names it (else NULL). */
 static GPtrArray *
 children_of (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
 {
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) children = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT m.name, k.\"from\", coalesce(k.\"to\", 'id') FROM sqlite_master m, "
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT m.name, k.\"from\", coalesce(k.\"to\", 'id'), "
+                                                  "k.on_delete = 'SET NULL' FROM sqlite_master m, "
                                                   "pragma_foreign_key_list(m.name) k WHERE m.type = 'table' "
                                                   "AND k.\"table\" = ?1", error);
 
@@ -206,14 +209,15 @@ children_of (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
   at_sql_bind_text (stmt, 1, tbl);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     if (at_sync_table_is_synced ((const char *) sqlite3_column_text (stmt, 0)))
-      for (int c = 0; c < 3; c++)
+      for (int c = 0; c < 4; c++)
         g_ptr_array_add (keys, g_strdup ((const char *) sqlite3_column_text (stmt, c)));
   at_sql_stmt_release (stmt);
-  for (guint i = 0; i + 2 < keys->len; i += 3)
+  for (guint i = 0; i + 3 < keys->len; i += 4)
     {
       char *sql = sqlite3_mprintf ("SELECT c.id FROM \"%w\" c JOIN \"%w\" p ON c.\"%w\" = p.\"%w\" WHERE p.id = ?1",
                                    (const char *) keys->pdata[i], tbl, (const char *) keys->pdata[i + 1],
                                    (const char *) keys->pdata[i + 2]);
+      gboolean set_null = g_str_equal (keys->pdata[i + 3], "1");
 
       stmt = at_sql_conn_prepare (conn, sql, error);
       sqlite3_free (sql);
@@ -224,18 +228,41 @@ children_of (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
         {
           g_ptr_array_add (children, g_strdup (keys->pdata[i]));
           g_ptr_array_add (children, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+          g_ptr_array_add (children, set_null ? g_strdup (keys->pdata[i + 1]) : NULL);
         }
       at_sql_stmt_release (stmt);
     }
   return g_steal_pointer (&children);
 }
 
+/* Column @col of row @pk of @tbl names a row that goes out to wait, and
+ * may be emptied (ON DELETE SET NULL): the row stays, and what the column
+ * holds waits in sync_inbox for that row, with the clock it has here (its
+ * own or its row's, the newer), which goes. SQLite empties the column. */
+static gboolean
+let_go (AtSqlConn *conn, const char *tbl, const char *pk, const char *col, GError **error)
+{
+  g_autofree char *value = at_sync_kept_value_expr (tbl, col, "x");
+  char *sql = sqlite3_mprintf ("INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node) "
+                               "SELECT ?1, x.id, ?3, json_quote(%s), k.hlc, k.node FROM \"%w\" x "
+                               "JOIN sync_clock k ON k.tbl = ?1 AND k.pk = x.id AND k.col IN (?3, '*') WHERE x.id = ?2 "
+                               "ORDER BY k.hlc DESC, k.node DESC LIMIT 1 "
+                               "ON CONFLICT (tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, "
+                               "node = excluded.node WHERE (excluded.hlc, excluded.node) > (hlc, node)", value, tbl);
+  gboolean ok = at_sql_exec_bound (conn, error, sql, "ttt", tbl, pk, col);
+
+  sqlite3_free (sql);
+  g_debug ("%s %s.%s: names a row that goes out to wait, it waits for it", tbl, pk, col);
+  return ok && at_sql_exec_bound (conn, error, "DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col = ?3", "ttt", tbl,
+                                  pk, col);
+}
+
 /* Row @pk of @tbl goes back out, to wait in sync_inbox as it is now: its
  * whole row and each field with a clock of its own, with those clocks,
  * which go from sync_clock (else, the same, it would not come back); a
- * deletion's stays. The rows that name it go first, the same way: they
- * came with it (it was not here before this page), and a cascade would
- * take them for good. */
+ * deletion's stays. The rows that must have it go first, the same way:
+ * they came with it (it was not here before this page), and a cascade
+ * would take them for good; those that may lose it keep their row. */
 static gboolean
 take_out (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk, GHashTable *gone, GError **error)
 {
@@ -258,8 +285,9 @@ take_out (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk, G
     return TRUE;
   if ((children = children_of (conn, tbl, pk, error)) == NULL)
     return FALSE;
-  for (guint i = 0; i + 1 < children->len; i += 2)
-    if (!take_out (conn, cache, children->pdata[i], children->pdata[i + 1], gone, error))
+  for (guint i = 0; i + 2 < children->len; i += 3)
+    if (children->pdata[i + 2] != NULL ? !let_go (conn, children->pdata[i], children->pdata[i + 1], children->pdata[i + 2], error)
+                                       : !take_out (conn, cache, children->pdata[i], children->pdata[i + 1], gone, error))
       return FALSE;
   g_debug ("%s %s: a parent is not here yet, it waits", tbl, pk);
   if ((cells = at_sync_cells_now_sql (conn, tbl, FALSE, error)) == NULL)
