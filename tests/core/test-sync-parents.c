@@ -89,10 +89,10 @@ test_face_tag_of_studio_person (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sync_count (other, "face_tags"), ==, 1);
 }
 
-/* A tag moved to a person of a project this laptop does not follow: the
- * laptop's pull does not fail over it; the move waits for that person. */
+/* A person in each of the first two projects, a face in the first and its
+ * tag naming the first's person; the laptop follows the first alone. */
 static void
-test_tag_moved_to_unfollowed_person (Fixture *f, gconstpointer data)
+tag_of_first_project (Fixture *f)
 {
   at_test_sql_exec (f->desk,
     "INSERT INTO people (id, studio_id, project_id, display_name) SELECT 'person-1', studio_id, id, 'Ana' FROM projects "
@@ -108,6 +108,14 @@ test_tag_moved_to_unfollowed_person (Fixture *f, gconstpointer data)
   at_test_sync_follow (f->laptop, "P-2026-001");
   at_test_sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (at_test_sync_count (f->laptop, "face_tags"), ==, 1);
+}
+
+/* A tag moved to a person of a project this laptop does not follow: the
+ * laptop's pull does not fail over it; the move waits for that person. */
+static void
+test_tag_moved_to_unfollowed_person (Fixture *f, gconstpointer data)
+{
+  tag_of_first_project (f);
 
   at_test_sql_exec (f->desk, "UPDATE face_tags SET person_id = 'person-2' WHERE id = 'tag-1'");
   at_test_sync_ok (f->desk, url_desk);
@@ -196,20 +204,7 @@ test_row_names_unfollowed_person (Fixture *f, gconstpointer data)
 {
   g_autofree char *again = NULL;
 
-  at_test_sql_exec (f->desk,
-    "INSERT INTO people (id, studio_id, project_id, display_name) SELECT 'person-1', studio_id, id, 'Ana' FROM projects "
-    "WHERE project_number = 'P-2026-001';"
-    "INSERT INTO people (id, studio_id, project_id, display_name) SELECT 'person-2', studio_id, id, 'Ana B' FROM projects "
-    "WHERE project_number = 'P-2026-002';"
-    "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h) "
-    "SELECT 'face-1', id, 0.1, 0.1, 0.2, 0.2 FROM photos ORDER BY id LIMIT 1;"
-    "INSERT INTO face_tags (id, face_id, person_id, source) VALUES ('tag-1', 'face-1', 'person-1', 'auto');");
-  at_test_sync_ok (f->desk, url_desk);
-  g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, NULL));
-  at_test_sync_ok (f->laptop, url_laptop);
-  at_test_sync_follow (f->laptop, "P-2026-001");
-  at_test_sync_ok (f->laptop, url_laptop);
-  g_assert_cmpint (at_test_sync_count (f->laptop, "face_tags"), ==, 1);
+  tag_of_first_project (f);
 
   again = at_test_pg_psql (server->pg, "UPDATE sync_cell SET hlc = hlc + 1000, node = 99, "
                                        "xid = pg_current_xact_id (), seq = nextval ('sync_seq'), "
