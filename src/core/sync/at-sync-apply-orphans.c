@@ -5,9 +5,10 @@
  * project this workstation does not follow). Foreign keys are checked when
  * a page commits, so such a row would fail its page, and every pull after
  * it. Instead, at the end of each page, a new row whose parent is missing
- * is taken out again and waits in sync_inbox as its whole-row cell (col
- * '*') with the page's edits of it, and the rows waiting so are put in as
- * soon as their parents are here. An edit of a row that is here, naming a
+ * is taken out again and waits in sync_inbox as it is then (its whole-row
+ * cell, col '*', and its fields with clocks of their own), with the rows
+ * that must have it (a reference that may be emptied waits alone), and
+ * the rows waiting so are put in as soon as their parents are here. An edit of a row that is here, naming a
  * parent that is not (a tag moved to a person of a project this laptop does
  * not follow), is not applied: it waits in sync_inbox likewise, and goes in
  * once that parent comes.
