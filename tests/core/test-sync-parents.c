@@ -140,6 +140,17 @@ test_tag_moved_to_unfollowed_person (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM face_tags WHERE person_id = 'person-2'"), ==, 1);
 }
 
+/* SQL: photo-x, a photo of P-2026-001 from a card ingested into a session
+ * of P-2026-002 (session-x), which a laptop following the first alone
+ * does not have. */
+#define PHOTO_OF_ANOTHER_SESSION \
+    "INSERT INTO ingest_sessions (id, project_id, source_path, library_root) " \
+    "SELECT 'session-x', id, '/media/card', '/photos' FROM projects WHERE project_number = 'P-2026-002';" \
+    "CREATE TEMP TABLE x AS SELECT p.* FROM photos p JOIN projects j ON j.id = p.project_id " \
+    "WHERE j.project_number = 'P-2026-001' ORDER BY p.id LIMIT 1;" \
+    "UPDATE x SET id = 'photo-x', ingest_session_id = 'session-x', library_path = library_path || '-x';" \
+    "INSERT INTO photos SELECT * FROM x;"
+
 /* A photo of a followed project, from a card ingested into another
  * project's session: the photo waits for that session, and its face and
  * keyword, come in the same page, wait with it (an SQLite cascade took them
@@ -150,12 +161,7 @@ static void
 test_row_waits_with_its_children (Fixture *f, gconstpointer data)
 {
   at_test_sql_exec (f->desk,
-    "INSERT INTO ingest_sessions (id, project_id, source_path, library_root) "
-    "SELECT 'session-x', id, '/media/card', '/photos' FROM projects WHERE project_number = 'P-2026-002';"
-    "CREATE TEMP TABLE x AS SELECT p.* FROM photos p JOIN projects j ON j.id = p.project_id "
-    "WHERE j.project_number = 'P-2026-001' ORDER BY p.id LIMIT 1;"
-    "UPDATE x SET id = 'photo-x', ingest_session_id = 'session-x', library_path = library_path || '-x';"
-    "INSERT INTO photos SELECT * FROM x;"
+    PHOTO_OF_ANOTHER_SESSION
     "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h, embedding) "
     "VALUES ('face-x', 'photo-x', 0.1, 0.1, 0.2, 0.2, randomblob(512));"
     "INSERT INTO photo_keywords (id, photo_id, keyword) VALUES ('keyword-x', 'photo-x', 'veil');"
@@ -238,12 +244,7 @@ test_reference_waits_with_its_row (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM editing_items WHERE id = 'item-1'"), ==, 1);
 
   at_test_sql_exec (f->desk,
-    "INSERT INTO ingest_sessions (id, project_id, source_path, library_root) "
-    "SELECT 'session-x', id, '/media/card', '/photos' FROM projects WHERE project_number = 'P-2026-002';"
-    "CREATE TEMP TABLE x AS SELECT p.* FROM photos p JOIN projects j ON j.id = p.project_id "
-    "WHERE j.project_number = 'P-2026-001' ORDER BY p.id LIMIT 1;"
-    "UPDATE x SET id = 'photo-x', ingest_session_id = 'session-x', library_path = library_path || '-x';"
-    "INSERT INTO photos SELECT * FROM x;"
+    PHOTO_OF_ANOTHER_SESSION
     "INSERT INTO photo_versions (id, photo_id, version_number, kind) VALUES ('version-x', 'photo-x', 1, 'edit');"
     "UPDATE editing_items SET output_version_id = 'version-x' WHERE id = 'item-1';");
   at_test_sync_ok (f->desk, url_desk);
