@@ -89,6 +89,16 @@ test_face_tag_of_studio_person (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sync_count (other, "face_tags"), ==, 1);
 }
 
+/* The laptop follows P-2026-001 alone, and syncs. */
+static void
+laptop_follows_first (Fixture *f)
+{
+  g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, NULL));
+  at_test_sync_ok (f->laptop, url_laptop);
+  at_test_sync_follow (f->laptop, "P-2026-001");
+  at_test_sync_ok (f->laptop, url_laptop);
+}
+
 /* A person in each of the first two projects, a face in the first and its
  * tag naming the first's person; the laptop follows the first alone. */
 static void
@@ -103,10 +113,7 @@ tag_of_first_project (Fixture *f)
     "SELECT 'face-1', id, 0.1, 0.1, 0.2, 0.2 FROM photos ORDER BY id LIMIT 1;"
     "INSERT INTO face_tags (id, face_id, person_id, source) VALUES ('tag-1', 'face-1', 'person-1', 'auto');");
   at_test_sync_ok (f->desk, url_desk);
-  g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, NULL));
-  at_test_sync_ok (f->laptop, url_laptop);
-  at_test_sync_follow (f->laptop, "P-2026-001");
-  at_test_sync_ok (f->laptop, url_laptop);
+  laptop_follows_first (f);
   g_assert_cmpint (at_test_sync_count (f->laptop, "face_tags"), ==, 1);
 }
 
@@ -173,10 +180,7 @@ test_row_waits_with_its_children (Fixture *f, gconstpointer data)
     "INSERT INTO consents (id, person_id, consent_type, consent_version, given_at) "
     "VALUES ('consent-x', 'person-x', 'biometric_processing', 'v1', '2026-11-29T10:00:00Z');");
   at_test_sync_ok (f->desk, url_desk);
-  g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, NULL));
-  at_test_sync_ok (f->laptop, url_laptop);
-  at_test_sync_follow (f->laptop, "P-2026-001");
-  at_test_sync_ok (f->laptop, url_laptop);
+  laptop_follows_first (f);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photos WHERE id = 'photo-x'"), ==, 0);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM faces WHERE id = 'face-x'"), ==, 0);
 
@@ -237,10 +241,7 @@ test_reference_waits_with_its_row (Fixture *f, gconstpointer data)
     "INSERT INTO editing_items (id, job_id, photo_id) SELECT 'item-1', 'job-1', p.id FROM photos p "
     "JOIN projects j ON j.id = p.project_id WHERE j.project_number = 'P-2026-001' ORDER BY p.id LIMIT 1;");
   at_test_sync_ok (f->desk, url_desk);
-  g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, NULL));
-  at_test_sync_ok (f->laptop, url_laptop);
-  at_test_sync_follow (f->laptop, "P-2026-001");
-  at_test_sync_ok (f->laptop, url_laptop);
+  laptop_follows_first (f);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM editing_items WHERE id = 'item-1'"), ==, 1);
 
   at_test_sql_exec (f->desk,
