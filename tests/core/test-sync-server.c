@@ -456,6 +456,18 @@ test_report_views (void)
   /* the whole report, as a manager's tool would ask it */
   row = one_row (ws, "SELECT count(*) FROM atelier_contracts c LEFT JOIN atelier_payments p ON p.contract_id = c.id");
   g_assert_cmpstr (row, ==, "2");
+  /* each row's fields are put together once, not once per column named
+   * (schema 9: eleven times a photo before) */
+  {
+    g_autoptr(PGresult) plan = PQexec (ws, "EXPLAIN (FORMAT JSON) SELECT * FROM atelier_photos");
+    const char *text = PQgetvalue (plan, 0, 0);
+    guint aggregates = 0;
+
+    g_assert_cmpstr (PQresultErrorMessage (plan), ==, "");
+    for (const char *at = text; (at = strstr (at, "\"Node Type\": \"Aggregate\"")) != NULL; at++)
+      aggregates++;
+    g_assert_cmpuint (aggregates, ==, 1);
+  }
 }
 
 static void
