@@ -1,7 +1,14 @@
 /* at-sync-lock.c — one sync of a catalog at a time, whichever process
  * runs it (the application, atelier-cli): two at once could each close a
  * batch, and one acknowledge an edit the other had moved into it unsent.
- */
+ *
+ * The lock is taken on a file beside the catalog ("CATALOG-sync-lock"),
+ * never on the catalog itself: closing any descriptor of a file drops all
+ * of the process's POSIX locks on it, SQLite's included, and without its
+ * lock another process closing the catalog takes itself for the last one
+ * and deletes the write-ahead log this process still writes to. The file
+ * stays (removed, a process waiting on it would lock a file no one else
+ * sees). */
 #define G_LOG_DOMAIN "atelier-sync"
 
 #include "config.h"
@@ -15,8 +22,7 @@
 
 #include "at-sync-client-private.h"
 
-/* An advisory lock on the catalog file (flock: apart from SQLite's own
- * locks), waited for a while. */
+/* (waited for a while) */
 #define LOCK_WAIT_S 120
 
 int
@@ -24,9 +30,9 @@ _at_sync_lock_catalog (AtCatalog     *catalog,
                        GCancellable  *cancellable,
                        GError       **error)
 {
-  const char *path = at_catalog_get_path (catalog);
+  g_autofree char *path = g_strconcat (at_catalog_get_path (catalog), "-sync-lock", NULL);
   gint64 until = g_get_monotonic_time () + LOCK_WAIT_S * G_USEC_PER_SEC;
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 
   if (fd < 0)
     {
