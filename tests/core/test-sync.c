@@ -339,6 +339,33 @@ test_one_sync_at_a_time (Fixture *f, gconstpointer data)
   g_assert_true (sqlite_holds (at_catalog_get_path (f->a)));
 }
 
+/* A sync that meets a lock another session holds on the server (a
+ * transaction left open in psql, say) gives up after a while and says so,
+ * instead of showing "Syncing…" for as long as the lock is held; once it
+ * is let go, the next sync goes through. */
+static void
+test_server_lock (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *p = at_test_photo_id (f->a, 1);
+  g_autoptr(PGconn) holder = at_pg_connect (pg->admin, &error);
+  AtSyncReport r;
+
+  at_test_sync_ok (f->a, url_a1);
+  g_assert_true (at_pg_exec (holder, "BEGIN; LOCK TABLE sync_client IN EXCLUSIVE MODE", &error));
+  at_pg_set_lock_timeout (300);
+  at_test_set_rating (f->a, p, 5);
+  g_assert_false (at_sync_once (f->a, url_a1, &r, NULL, &error));
+  at_pg_set_lock_timeout (0);
+  g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "another session on the server"));
+  g_clear_error (&error);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox WHERE col = 'rating'"), ==, 1);
+  g_assert_true (at_pg_exec (holder, "ROLLBACK", &error));
+  r = at_test_sync_ok (f->a, url_a1);
+  g_assert_cmpuint (r.pushed, ==, 1);
+}
+
 /* Transactions on the server until the next is numbered @until (xid8). */
 static void
 use_xids_up_to (gint64 until)
@@ -494,6 +521,7 @@ main (int argc, char **argv)
   ADD ("/sync/login-of-no-studio", test_login_of_no_studio);
   ADD ("/sync/cancelled", test_cancelled);
   ADD ("/sync/one-at-a-time", test_one_sync_at_a_time);
+  ADD ("/sync/server-lock", test_server_lock);
   ADD ("/sync/other-studio", test_other_studio);
   ADD ("/sync/cli", test_cli);
   status = g_test_run ();

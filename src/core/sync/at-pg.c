@@ -5,7 +5,9 @@
  * SQLSTATE class 28 is a refused login; AT001 (raised by the server schema)
  * a workstation too old for the server, AT002 a clock far ahead of the
  * server's (its own check comes first); 42501 a login that may not do what
- * it asked (as a refused login: it waits on a person); anything else the server said is
+ * it asked (as a refused login: it waits on a person); a lock another
+ * session held too long, or a deadlock, is AT_SYNC_ERROR_BUSY (the next
+ * sync tries again); anything else the server said is
  * AT_SYNC_ERROR_SERVER with its message.
  */
 #define G_LOG_DOMAIN "atelier-sync"
@@ -19,6 +21,15 @@
 #include "at-pg.h"
 
 G_DEFINE_QUARK (at-sync-error-quark, at_sync_error)
+
+#define LOCK_TIMEOUT_MS 30000
+static guint lock_timeout_ms;
+
+void
+at_pg_set_lock_timeout (guint ms)
+{
+  lock_timeout_ms = ms;
+}
 
 static char *
 first_line (const char *message)
@@ -53,6 +64,10 @@ at_pg_set_error (PGconn      *conn,
     g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH, _("%s: this login may not (%s)"), what, message);
   else if (state != NULL && g_str_has_prefix (state, "28"))
     g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH, _("%s: the server refused the login (%s)"), what, message);
+  else if (state != NULL && (g_str_equal (state, "55P03") || g_str_equal (state, "40P01")))
+    g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_BUSY,
+                 _("%s: another session on the server holds what this one must change, a transaction left open "
+                   "perhaps (%s); the next sync tries again"), what, message);
   else
     g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_SERVER, "%s: %s", what, message);
   return FALSE;
@@ -104,10 +119,15 @@ at_pg_connect (const char  *url,
        * (the feed is read below the oldest one running). Idle, the
        * session ends after a minute; in the middle of a COPY (the server
        * waiting for data inside a command, where that timeout does not
-       * count), its own keepalives find the link dead in half a minute. */
-      g_autoptr(PGresult) set = PQexec (conn, "SET idle_in_transaction_session_timeout = '60s'; "
+       * count), its own keepalives find the link dead in half a minute.
+       * Nor does a sync wait without end on a lock another session holds
+       * (a transaction left open in psql, say): it says so instead of
+       * showing "Syncing…" for as long. */
+      g_autofree char *sql = g_strdup_printf ("SET idle_in_transaction_session_timeout = '60s'; "
                                               "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; "
-                                              "SET tcp_keepalives_count = 3; SET tcp_user_timeout = 30000");
+                                              "SET tcp_keepalives_count = 3; SET tcp_user_timeout = 30000; "
+                                              "SET lock_timeout = %u", lock_timeout_ms ? lock_timeout_ms : LOCK_TIMEOUT_MS);
+      g_autoptr(PGresult) set = PQexec (conn, sql);
 
       if (PQresultStatus (set) != PGRES_COMMAND_OK)
         g_debug ("session timeouts not set: %s", PQerrorMessage (conn));

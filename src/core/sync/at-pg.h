@@ -19,11 +19,14 @@ typedef enum {
   AT_SYNC_ERROR_CLOCK,         /* this workstation's clock is far ahead */
   AT_SYNC_ERROR_NOT_CONFIGURED,
   AT_SYNC_ERROR_PENDING,       /* changes not sent yet stand in the way */
-  AT_SYNC_ERROR_BUSY,          /* another sync of the catalog is under way */
+  AT_SYNC_ERROR_BUSY,          /* another sync of the catalog, or another session on the server, is in the way */
 } AtSyncError;
 
 PGconn   *at_pg_connect    (const char  *url,
                             GError     **error);
+/* How long a statement waits for a lock another session holds before it
+ * gives up with AT_SYNC_ERROR_BUSY; 0: the default, 30 s (tests). */
+void      at_pg_set_lock_timeout (guint ms);
 /* Runs @sql (no parameters); FALSE with the server's message. */
 gboolean  at_pg_exec       (PGconn      *conn,
                             const char  *sql,
