@@ -427,6 +427,16 @@ at_window_dispose (GObject *object)
   AtWindow *self = AT_WINDOW (object);
 
   g_cancellable_cancel (self->sync_lookup);
+  if (self->sync != NULL)
+    {
+      /* its sync cancelled, and the application (whose end closes the
+       * catalog) kept until the sync's worker is done with the catalog */
+      GApplication *app = g_application_get_default ();
+
+      if (app != NULL)
+        g_application_hold (app);
+      at_sync_service_stop (self->sync, app != NULL ? (GDestroyNotify) g_application_release : NULL, app);
+    }
   g_clear_object (&self->sync);
   G_OBJECT_CLASS (at_window_parent_class)->dispose (object);
 }

@@ -122,8 +122,12 @@ test_empty_catalog (void)
   library = at_window_get_section_page (window, "library");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (adw_bin_get_child (ADW_BIN (library)))), ==, "empty");
   at_test_save_screenshot (GTK_WIDGET (window), "library-empty.png");
-  gtk_window_destroy (GTK_WINDOW (window));
+  /* Ctrl+Q closes the windows (each stops its sync, and the application,
+   * kept while one runs, ends after) */
+  g_assert_nonnull (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
   at_test_run_main_loop (100);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
   g_clear_object (&catalog);
   at_test_rm_rf (dir);
 }

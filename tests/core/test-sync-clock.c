@@ -16,6 +16,9 @@ static const char *url_a1, *url_a2;
 
 typedef AtTestSyncPair Fixture;
 
+/* A laptop whose clock is a day ahead would win every conflict forever:
+ * refused; once its clock is set right, what it stamped meanwhile goes,
+ * stamped anew (else it would wait a day). */
 static void
 test_clock_ahead (Fixture *f, gconstpointer data)
 {
@@ -60,6 +63,11 @@ test_clock_ahead (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->b, sql), ==, 3);
 }
 
+/* A laptop whose clock is behind (3 minutes here, the other's 4 ahead: 7
+ * apart, each within what the server takes): an edit it makes after the
+ * other's follows the other's clock, and wins everywhere. (It was stamped
+ * again from the laptop's clock, lost on the server to the older edit, and
+ * stayed on the laptop alone.) */
 static void
 test_clock_behind (Fixture *f, gconstpointer data)
 {

@@ -3,16 +3,13 @@
  * COPY, the answer to a COMMIT lost, a transaction that commits late.
  * Each ends synced or with a clear error, and nothing lost, doubled or
  * resurrected. (A workstation's clock ahead or behind: test-sync-clock.c;
- * a catalog restored from a backup or copied: test-sync-identity.c; what
- * wins when edits meet: test-sync-conflicts.c; workstations of other
- * versions: test-sync-versions.c.) */
+ * a sync that waits or stops: test-sync-waits.c; a catalog restored from a
+ * backup or copied: test-sync-identity.c; what wins when edits meet:
+ * test-sync-conflicts.c; workstations of other versions:
+ * test-sync-versions.c.) */
 #include "config.h"
 
-#include <fcntl.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "at-test-cli.h"
 #include "at-test-pg.h"
@@ -236,40 +233,6 @@ test_own_cells_passed (Fixture *f, gconstpointer data)
                    cursor);
 }
 
-/* A laptop whose clock is a day ahead would win every conflict forever:
- * refused; once its clock is set right, what it stamped meanwhile goes,
- * stamped anew (else it would wait a day). */
-static gboolean
-cancel_at (const char *point, gpointer cancellable)
-{
-  if (g_str_equal (point, "before-commit"))
-    g_cancellable_cancel (cancellable);
-  return FALSE;
-}
-
-/* A sync cancelled (the app closing) stops before its batch is committed:
- * the answer says cancelled, nothing of it is on the server, and the next
- * sync sends it all. */
-static void
-test_cancelled (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  AtSyncReport r;
-
-  at_sync_set_fault_func (cancel_at, cancellable);
-  g_assert_false (at_sync_once (f->a, url_a1, &r, cancellable, &error));
-  at_sync_set_fault_func (NULL, NULL);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpint (at_test_sync_server_int (server, "SELECT count(*) FROM sync_cell"), ==, 0);
-  /* (and it is not recorded as the catalog's last problem) */
-  g_assert_cmpint (at_test_sql_int (f->a, "SELECT last_error IS NULL FROM sync_state"), ==, 1);
-  g_assert_cmpuint (r.pending, >, 0);
-  r = at_test_sync_ok (f->a, url_a1);
-  g_assert_cmpuint (r.pushed, >, 0);
-  g_assert_cmpuint (r.pending, ==, 0);
-}
-
 /* The server's owner given as the workstation's login: said plainly (it
  * was a raw statement failure). */
 static void
@@ -281,89 +244,6 @@ test_login_of_no_studio (Fixture *f, gconstpointer data)
   g_assert_false (at_sync_once (f->a, pg->admin, &r, NULL, &error));
   g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "belongs to no studio"));
-}
-
-/* A laptop whose clock is behind (3 minutes here, the other's 4 ahead: 7
- * apart, each within what the server takes): an edit it makes after the
- * other's follows the other's clock, and wins everywhere. (It was stamped
- * again from the laptop's clock, lost on the server to the older edit, and
- * stayed on the laptop alone.) */
-static gpointer
-release_later (gpointer data)
-{
-  g_usleep (G_USEC_PER_SEC);
-  close (GPOINTER_TO_INT (data));   /* (and with it the lock) */
-  return NULL;
-}
-
-/* Whether this process holds SQLite's shared lock on the catalog @path, as
- * another process sees it (a process never conflicts with its own locks). */
-static gboolean
-sqlite_holds (const char *path)
-{
-  pid_t pid = fork ();
-  int status = 0;
-
-  if (pid == 0)
-    {
-      /* (SQLite's shared bytes: its pending byte + 2, 510 of them) */
-      struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0x40000002, .l_len = 510 };
-      int fd = open (path, O_RDONLY);
-      _exit (fd >= 0 && fcntl (fd, F_GETLK, &lock) == 0 && lock.l_type != F_UNLCK ? 0 : 1);
-    }
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
-}
-
-/* One sync of a catalog at a time, whichever process runs it: a sync that
- * finds another holding the catalog waits for it to end (two at once could
- * acknowledge an edit neither had sent). The lock is a file of its own:
- * one taken on the catalog took SQLite's with it when it was let go, and
- * another process closing the catalog then deleted its write-ahead log. */
-static void
-test_one_sync_at_a_time (Fixture *f, gconstpointer data)
-{
-  g_autofree char *lock = g_strconcat (at_catalog_get_path (f->a), "-sync-lock", NULL);
-  int fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  GThread *holder;
-  gint64 t0;
-
-  g_assert_true (sqlite_holds (at_catalog_get_path (f->a)));
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
-  holder = g_thread_new ("holder", release_later, GINT_TO_POINTER (fd));
-  t0 = g_get_monotonic_time ();
-  at_test_sync_ok (f->a, url_a1);
-  g_assert_cmpint (g_get_monotonic_time () - t0, >=, G_USEC_PER_SEC * 9 / 10);
-  g_thread_join (holder);
-  g_assert_true (sqlite_holds (at_catalog_get_path (f->a)));
-}
-
-/* A sync that meets a lock another session holds on the server (a
- * transaction left open in psql, say) gives up after a while and says so,
- * instead of showing "Syncing…" for as long as the lock is held; once it
- * is let go, the next sync goes through. */
-static void
-test_server_lock (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *p = at_test_photo_id (f->a, 1);
-  g_autoptr(PGconn) holder = at_pg_connect (pg->admin, &error);
-  AtSyncReport r;
-
-  at_test_sync_ok (f->a, url_a1);
-  g_assert_true (at_pg_exec (holder, "BEGIN; LOCK TABLE sync_client IN EXCLUSIVE MODE", &error));
-  at_pg_set_lock_timeout (300);
-  at_test_set_rating (f->a, p, 5);
-  g_assert_false (at_sync_once (f->a, url_a1, &r, NULL, &error));
-  at_pg_set_lock_timeout (0);
-  g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_BUSY);
-  g_assert_nonnull (strstr (error->message, "another session on the server"));
-  g_clear_error (&error);
-  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox WHERE col = 'rating'"), ==, 1);
-  g_assert_true (at_pg_exec (holder, "ROLLBACK", &error));
-  r = at_test_sync_ok (f->a, url_a1);
-  g_assert_cmpuint (r.pushed, ==, 1);
 }
 
 /* Transactions on the server until the next is numbered @until (xid8). */
@@ -519,9 +399,6 @@ main (int argc, char **argv)
   ADD ("/sync/late-commit", test_late_commit);
   ADD ("/sync/own-cells-passed", test_own_cells_passed);
   ADD ("/sync/login-of-no-studio", test_login_of_no_studio);
-  ADD ("/sync/cancelled", test_cancelled);
-  ADD ("/sync/one-at-a-time", test_one_sync_at_a_time);
-  ADD ("/sync/server-lock", test_server_lock);
   ADD ("/sync/other-studio", test_other_studio);
   ADD ("/sync/cli", test_cli);
   status = g_test_run ();

@@ -39,6 +39,9 @@ struct _AtSyncService
   gboolean      recount;
   gboolean      push_soon;     /* once counted, schedule a push if anything waits */
   guint         generation;    /* of the server setting: a sync's answer is for the one it began with */
+  gboolean      stopped;       /* at_sync_service_stop: nothing starts any more */
+  GDestroyNotify stopped_done; /* ...and this runs once no worker is left */
+  gpointer      stopped_data;
 };
 
 enum { PROP_0, PROP_STATE, PROP_PENDING, N_PROPS };
@@ -50,6 +53,18 @@ G_DEFINE_FINAL_TYPE (AtSyncService, at_sync_service, G_TYPE_OBJECT)
 
 static void start (AtSyncService *self);
 static gboolean debounced (gpointer data);
+
+/* Stopped, once the last worker is done: said (once). */
+static void
+maybe_stopped (AtSyncService *self)
+{
+  GDestroyNotify done = self->stopped_done;
+
+  if (!self->stopped || self->running || self->counting || done == NULL)
+    return;
+  self->stopped_done = NULL;
+  done (self->stopped_data);
+}
 
 static void
 set_state (AtSyncService *self, AtSyncState state)
@@ -123,9 +138,13 @@ counted_cb (GObject *object, GAsyncResult *result, gpointer data)
   Count *c = g_task_propagate_pointer (G_TASK (result), &error);
   gboolean told = FALSE;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
   self->counting = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->stopped)
+    {
+      g_clear_pointer (&c, count_free);
+      maybe_stopped (self);
+      return;
+    }
   /* (a sync of this session already said when) */
   if (c != NULL && c->last_sync != NULL && self->last_sync == NULL)
     {
@@ -157,6 +176,8 @@ count_pending (AtSyncService *self)
 {
   g_autoptr(GTask) task = NULL;
 
+  if (self->stopped)
+    return;
   if (self->counting)
     {
       self->recount = TRUE;
@@ -208,8 +229,11 @@ sync_done_cb (GObject *object, GAsyncResult *result, gpointer data)
 
   self->running = FALSE;
   ok = g_task_propagate_boolean (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->stopped)
+    {
+      maybe_stopped (self);
+      return;
+    }
   if (job->generation != self->generation)
     {
       /* the server was changed or unset while it ran: its answer is not
@@ -298,7 +322,7 @@ start (AtSyncService *self)
   g_autoptr(GTask) task = NULL;
   Job *job;
 
-  if (self->url == NULL)
+  if (self->url == NULL || self->stopped)
     return;
   if (self->running)
     {
@@ -355,7 +379,7 @@ static void
 restart_timer (AtSyncService *self)
 {
   g_clear_handle_id (&self->timer_id, g_source_remove);
-  if (self->url != NULL)
+  if (self->url != NULL && !self->stopped)
     self->timer_id = g_timeout_add_seconds (self->interval, tick, self);
 }
 
@@ -415,6 +439,23 @@ at_sync_service_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_PENDING: g_value_set_uint (value, self->pending); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+void
+at_sync_service_stop (AtSyncService  *self,
+                      GDestroyNotify  done,
+                      gpointer        data)
+{
+  g_return_if_fail (AT_IS_SYNC_SERVICE (self));
+  g_return_if_fail (!self->stopped);
+
+  self->stopped = TRUE;
+  self->stopped_done = done;
+  self->stopped_data = data;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  maybe_stopped (self);
 }
 
 static void

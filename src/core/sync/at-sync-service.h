@@ -26,6 +26,13 @@ void           at_sync_service_set_server   (AtSyncService *self,
                                              const char    *url,
                                              const char    *password);
 void           at_sync_service_sync_now     (AtSyncService *self);
+/* For good: nothing starts any more, the sync or count under way is
+ * cancelled, and @done (@data) runs on this thread once no worker of the
+ * service is left (at once if none is): only then may the catalog close,
+ * which a worker may still be using. */
+void           at_sync_service_stop         (AtSyncService *self,
+                                             GDestroyNotify done,
+                                             gpointer       data);
 AtSyncState    at_sync_service_get_state    (AtSyncService *self);
 guint          at_sync_service_get_pending  (AtSyncService *self);
 const char    *at_sync_service_get_server   (AtSyncService *self);
