@@ -192,6 +192,44 @@ test_follow_again_mid_pull (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->laptop, read), ==, 2);
 }
 
+static gboolean
+unfollow_then (const char *point, gpointer data)
+{
+  Fixture *f = data;
+
+  if (g_str_equal (point, "pull-apply"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      at_sync_set_fault_func (NULL, NULL);
+      g_assert_true (at_sync_unfollow (f->laptop, "P-2026-001", NULL, &error));
+      g_assert_no_error (error);
+    }
+  return FALSE;
+}
+
+/* Stopped following while a pull reads the project (the Sync page's
+ * switch, during a background sync): the page read before does not bring
+ * the project's rows back, unfollowed; followed again, it all comes. */
+static void
+test_unfollow_mid_pull (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (at_sync_set_follow_all (f->laptop, FALSE, &error));
+  g_assert_no_error (error);
+  at_test_sync_ok (f->laptop, url_laptop);
+  at_test_sync_follow (f->laptop, "P-2026-001");
+  at_sync_set_fault_func (unfollow_then, f);
+  at_test_sync_ok (f->laptop, url_laptop);
+  at_sync_set_fault_func (NULL, NULL);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photos"), ==, 0);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photo_files"), ==, 0);
+  at_test_sync_follow (f->laptop, "P-2026-001");
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sync_count (f->laptop, "photos"), ==, 6);
+}
+
 /* Writing into a project this workstation does not follow makes it follow
  * it; and following all projects picks up one created elsewhere. */
 static void
@@ -445,6 +483,7 @@ main (int argc, char **argv)
   ADD ("/sync/partial/follow-by-writing", test_follow_by_writing);
   ADD ("/sync/partial/follow-again-behind-late-commit", test_follow_again_behind_late_commit);
   ADD ("/sync/partial/follow-again-mid-pull", test_follow_again_mid_pull);
+  ADD ("/sync/partial/unfollow-mid-pull", test_unfollow_mid_pull);
   ADD ("/sync/partial/cli", test_cli);
   ADD ("/sync/min-client", test_min_client);
   ADD ("/sync/embeddings-need-consent", test_embeddings_need_consent);

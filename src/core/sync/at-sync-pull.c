@@ -62,6 +62,7 @@ typedef struct
   char    *own_until;   /* xid8: own cells lie below it */
   gboolean read;   /* this round read its page (it may have had none) */
   guint   rows;    /* rows read this round */
+  guint   first;   /* the first of them in the round's cells */
   gboolean moved;  /* moved past the feed read, to the fence (see pass_fence) */
   gboolean own_after;   /* with_own, after this round (still_with_own) */
 } Cursor;
@@ -161,6 +162,8 @@ cell_from (Round *round, PGresult *r, int row)
 static void
 take_rows (PGresult *r, int from, int to, Round *round, Cursor *cursor)
 {
+  if (cursor->rows == 0)
+    cursor->first = round->cells->len;
   for (int i = from; i < to; i++)
     g_ptr_array_add (round->cells, cell_from (round, r, i));
   if (to > from)
@@ -229,13 +232,64 @@ _at_sync_write_moved (AtSqlConn  *conn,
   return write_cursors (conn, moved, error);
 }
 
+/* 1 if @c's bucket is still followed from where the round read it (not
+ * stopped, nor followed anew, meanwhile), 0 if not, -1 on error. */
+static int
+still_as_read (AtSqlConn *conn, Cursor *c, GError **error)
+{
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT 1 FROM sync_buckets WHERE bucket = ?1 AND cursor_xid = ?2 "
+                                                  "AND cursor_seq = ?3", error);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  at_sql_bind_text (stmt, 1, c->bucket);
+  at_sql_bind_text (stmt, 2, c->read_xid);
+  sqlite3_bind_int64 (stmt, 3, c->read_seq);
+  rc = sqlite3_step (stmt);
+  at_sql_stmt_release (stmt);
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    return rc == SQLITE_ROW;
+  at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the sync state"), error);
+  return -1;
+}
+
+/* The page without the cells of a project that stopped being followed
+ * while it was read (the Sync page's switch, during a background sync):
+ * they would bring its rows back, unfollowed. */
+static GPtrArray *
+cells_still_followed (AtSqlConn *conn, Page *p, GError **error)
+{
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+  g_autofree gboolean *dropped = g_new0 (gboolean, p->cells->len);
+
+  for (guint i = 0; i < p->cursors->len; i++)
+    {
+      Cursor *c = p->cursors->pdata[i];
+      int still = c->rows > 0 ? still_as_read (conn, c, error) : 1;
+
+      if (still < 0)
+        return NULL;
+      if (still)
+        continue;
+      g_debug ("bucket %s changed while its page was read: %u fields left", c->bucket, c->rows);
+      for (guint k = c->first; k < c->first + c->rows && k < p->cells->len; k++)
+        dropped[k] = TRUE;
+    }
+  for (guint k = 0; k < p->cells->len; k++)
+    if (!dropped[k])
+      g_ptr_array_add (kept, p->cells->pdata[k]);
+  return g_steal_pointer (&kept);
+}
+
 static gboolean
 write_page (AtSqlConn *conn, gpointer data, GError **error)
 {
   Page *p = data;
+  g_autoptr(GPtrArray) cells = cells_still_followed (conn, p, error);
 
   /* (mid-apply: the tests' SIGKILL with the page written and not committed) */
-  return at_sync_apply_page (conn, p->cells, &p->applied, &p->conflicts, error) &&
+  return cells != NULL && at_sync_apply_page (conn, cells, &p->applied, &p->conflicts, error) &&
          !_at_sync_fault ("mid-apply", NULL, error) && write_cursors (conn, p->cursors, error) &&
          follow_new_projects (conn, error);
 }
