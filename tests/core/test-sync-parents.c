@@ -261,6 +261,36 @@ test_reference_waits_with_its_row (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_inbox"), ==, 0);
 }
 
+/* A photo of one project ingested in a session of another, both followed:
+ * stopping following the session's project empties the photo's session
+ * here (SQLite: the session is gone; the server keeps it), and following
+ * that project again puts it back (it stayed empty for good). */
+static void
+test_unfollow_keeps_references (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *session = "SELECT coalesce(ingest_session_id, 'none') FROM photos WHERE id = 'photo-x'";
+  g_autofree char *before = NULL, *unfollowed = NULL, *after = NULL;
+  AtSyncReport r;
+
+  at_test_sql_exec (f->desk, PHOTO_OF_ANOTHER_SESSION);
+  at_test_sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->laptop, url_laptop);
+  before = at_test_sql_text (f->laptop, session);
+  g_assert_cmpstr (before, ==, "session-x");
+  g_assert_true (at_sync_unfollow (f->laptop, "P-2026-002", NULL, &error));
+  g_assert_no_error (error);
+  unfollowed = at_test_sql_text (f->laptop, session);
+  g_assert_cmpstr (unfollowed, ==, "none");
+  r = at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpuint (r.pushed, ==, 0);
+  at_test_sync_follow (f->laptop, "P-2026-002");
+  at_test_sync_ok (f->laptop, url_laptop);
+  after = at_test_sql_text (f->laptop, session);
+  g_assert_cmpstr (after, ==, "session-x");
+  at_test_sync_assert_same (f->laptop, f->desk);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -278,6 +308,7 @@ main (int argc, char **argv)
   ADD ("/sync/parents/row-names-unfollowed-person", test_row_names_unfollowed_person);
   ADD ("/sync/parents/row-waits-with-its-children", test_row_waits_with_its_children);
   ADD ("/sync/parents/reference-waits-with-its-row", test_reference_waits_with_its_row);
+  ADD ("/sync/parents/unfollow-keeps-references", test_unfollow_keeps_references);
   status = g_test_run ();
   at_test_sync_server_stop (server);
   return status;

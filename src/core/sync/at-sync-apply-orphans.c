@@ -240,8 +240,8 @@ children_of (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
  * may be emptied (ON DELETE SET NULL): the row stays, and what the column
  * holds waits in sync_inbox for that row, with the clock it has here (its
  * own or its row's, the newer), which goes. SQLite empties the column. */
-static gboolean
-let_go (AtSqlConn *conn, const char *tbl, const char *pk, const char *col, GError **error)
+gboolean
+_at_sync_let_go (AtSqlConn *conn, const char *tbl, const char *pk, const char *col, GError **error)
 {
   g_autofree char *value = at_sync_kept_value_expr (tbl, col, "x");
   char *sql = sqlite3_mprintf ("INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node) "
@@ -287,7 +287,8 @@ take_out (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk, G
   if ((children = children_of (conn, tbl, pk, error)) == NULL)
     return FALSE;
   for (guint i = 0; i + 2 < children->len; i += 3)
-    if (children->pdata[i + 2] != NULL ? !let_go (conn, children->pdata[i], children->pdata[i + 1], children->pdata[i + 2], error)
+    if (children->pdata[i + 2] != NULL
+          ? !_at_sync_let_go (conn, children->pdata[i], children->pdata[i + 1], children->pdata[i + 2], error)
                                        : !take_out (conn, cache, children->pdata[i], children->pdata[i + 1], gone, error))
       return FALSE;
   g_debug ("%s %s: a parent is not here yet, it waits", tbl, pk);

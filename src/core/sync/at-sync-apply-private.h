@@ -84,6 +84,14 @@ gboolean _at_sync_retry_orphans (AtSqlConn  *conn,
                                  gboolean    rows_came,
                                  Counts     *n,
                                  GError    **error);
+/* (at-sync-apply-orphans.c) Field @col of row @pk of @tbl, a reference to
+ * a row that goes (ON DELETE SET NULL: the row stays), waits for that row
+ * in sync_inbox with its value and clock, which goes from sync_clock. */
+gboolean _at_sync_let_go      (AtSqlConn  *conn,
+                               const char *tbl,
+                               const char *pk,
+                               const char *col,
+                               GError    **error);
 /* The page's new rows whose parent is not here wait, as they are now,
  * with the rows that name them. */
 gboolean _at_sync_set_aside_orphans (AtSqlConn  *conn,

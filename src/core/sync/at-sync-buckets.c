@@ -18,6 +18,7 @@
 #include "at-pg.h"
 #include "at-project.h"
 #include "at-sync-buckets.h"
+#include "at-sync-apply-private.h"
 #include "at-sync-capture.h"
 
 void
@@ -210,6 +211,65 @@ read_again_if_taken (AtSqlConn *conn, GError **error)
                                                        "with_own = 1, own_until = NULL", "");
 }
 
+/* A row this workstation keeps may name, through a reference that may be
+ * emptied (ON DELETE SET NULL), a row of the project it stops following: a
+ * photo of another project, say, ingested in one of this project's
+ * sessions. SQLite empties it uncaptured (the server keeps the value), and
+ * following the project again would not put it back: the value waits in
+ * sync_inbox for its row instead, as one that names a row not come yet. */
+static gboolean
+keep_references (AtSqlConn *conn, GPtrArray *tables, const char *id, GError **error)
+{
+  g_autoptr(GHashTable) bucket_of = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) synced = at_sync_synced_tables (conn, error);
+  g_autoptr(GPtrArray) refs = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (synced == NULL ||
+      (stmt = at_sql_conn_prepare (conn, "SELECT m.name, f.\"from\", f.\"table\" FROM sqlite_master m, "
+                                         "pragma_foreign_key_list (m.name) f "
+                                         "WHERE m.type = 'table' AND f.on_delete = 'SET NULL'", error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < tables->len; i++)
+    g_hash_table_insert (bucket_of, ((Bucketed *) tables->pdata[i])->table, ((Bucketed *) tables->pdata[i])->bucket);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    for (int k = 0; k < 3; k++)
+      g_ptr_array_add (refs, g_strdup ((const char *) sqlite3_column_text (stmt, k)));
+  at_sql_stmt_release (stmt);
+  if (rc != SQLITE_DONE)
+    return at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the catalog’s schema"), error);
+  for (guint i = 0; i + 2 < refs->len; i += 3)
+    {
+      const char *child = refs->pdata[i], *col = refs->pdata[i + 1], *parent = refs->pdata[i + 2];
+      const char *parent_bucket = g_hash_table_lookup (bucket_of, parent);
+      const char *child_bucket = g_hash_table_lookup (bucket_of, child);
+      g_autoptr(GPtrArray) pks = g_ptr_array_new_with_free_func (g_free);
+      char *sql;
+
+      if (parent_bucket == NULL || !g_ptr_array_find_with_equal_func (synced, child, g_str_equal, NULL))
+        continue;
+      /* (the child's own rows of this project go with it) */
+      sql = sqlite3_mprintf ("SELECT id FROM \"%w\" WHERE \"%w\" IN (SELECT id FROM \"%w\" WHERE %s = ?1)%s%s%s",
+                             child, col, parent, parent_bucket, child_bucket ? " AND NOT coalesce(" : "",
+                             child_bucket ? child_bucket : "", child_bucket ? " = ?1, 0)" : "");
+      stmt = at_sql_conn_prepare (conn, sql, error);
+      sqlite3_free (sql);
+      if (stmt == NULL)
+        return FALSE;
+      at_sql_bind_text (stmt, 1, id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        g_ptr_array_add (pks, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      at_sql_stmt_release (stmt);
+      if (rc != SQLITE_DONE)
+        return at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the catalog"), error);
+      for (guint k = 0; k < pks->len; k++)
+        if (!_at_sync_let_go (conn, child, pks->pdata[k], col, error))
+          return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 write_unfollow (AtSqlConn *conn, gpointer data, GError **error)
 {
@@ -238,7 +298,8 @@ write_unfollow (AtSqlConn *conn, gpointer data, GError **error)
   if ((tables = bucketed_tables (conn, error)) == NULL ||
       !at_sql_conn_exec (conn, "PRAGMA defer_foreign_keys = ON", error) ||
       !at_sql_exec_bound (conn, error, KEEP_ALL, "") ||
-      !at_sql_exec_bound (conn, error, "UPDATE sync_state SET applying = 1, scope = 'projects'", ""))
+      !at_sql_exec_bound (conn, error, "UPDATE sync_state SET applying = 1, scope = 'projects'", "") ||
+      !keep_references (conn, tables, id, error))
     return FALSE;
   /* the clocks first: they are found through the rows */
   for (guint i = 0; i < tables->len; i++)
