@@ -416,6 +416,19 @@ test_sync_page (void)
     }
     g_assert_cmpstr (at_sync_indicator_get_text (indicator), !=, "Synced");
     at_test_save_screenshot (GTK_WIDGET (window), "sync-problem.png");
+    /* an edit does not knock again a moment later (a login refused at each
+     * burst of edits): the timer, "Sync now" or a new setting will */
+    {
+      guint finished = 0;
+      g_autofree char *sql = g_strdup_printf ("UPDATE photos SET rating = 1 WHERE id = '%s'", photo);
+
+      g_signal_connect_swapped (sync, "finished", G_CALLBACK (count_up), &finished);
+      at_test_sql_exec (catalog, sql);
+      at_test_run_main_loop (4500);
+      g_signal_handlers_disconnect_by_func (sync, count_up, &finished);
+      g_assert_cmpuint (finished, ==, 0);
+      g_assert_cmpuint (at_sync_service_get_pending (sync), >, 0);
+    }
     g_settings_set_string (settings, "sync-server", server);
     at_test_wait_until (nothing_pending, sync, 30);
   }

@@ -165,8 +165,11 @@ counted_cb (GObject *object, GAsyncResult *result, gpointer data)
       count_pending (self);
       return;
     }
-  /* local edits to send: a moment later, so a burst of keys is one sync */
-  if (self->push_soon && self->pending > 0 && self->url != NULL && !self->running && self->debounce_id == 0)
+  /* local edits to send: a moment later, so a burst of keys is one sync
+   * (not after a refusal: a login refused again at each burst of edits;
+   * the timer, "Sync now" or a new setting try again) */
+  if (self->push_soon && self->pending > 0 && self->url != NULL && !self->running && self->debounce_id == 0 &&
+      self->state != AT_SYNC_STATE_ERROR)
     self->debounce_id = g_timeout_add_seconds (DEBOUNCE_SECONDS, debounced, self);
   self->push_soon = FALSE;
 }
