@@ -138,10 +138,14 @@ stored_cb (GObject *object, GAsyncResult *result, gpointer data)
     adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), at_toast_new (error->message));
   else
     {
+      g_autofree char *server = g_settings_get_string (self->settings, "sync-server");
+
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), at_toast_new (_("Password saved in the keyring")));
-      /* the window looks the password up again when the server setting changes */
+      /* the window looks the password up again when the server setting
+       * changes: the server it was saved for (not what the server row
+       * holds, which may not have been applied) */
       g_settings_set_string (self->settings, "sync-server", "");
-      server_apply_cb (self);
+      g_settings_set_string (self->settings, "sync-server", server);
     }
 }
 
