@@ -488,8 +488,14 @@ test_login_errors (void)
   g_clear_error (&error);
   {
     g_autofree char *shown = at_pg_redact (wrong);
+    g_autofree char *with_key = g_strconcat (wrong, " sslpassword=key-secret", NULL);
+    g_autofree char *shown_key = at_pg_redact (with_key);
+
     g_assert_null (strstr (shown, "not-the-password"));
     g_assert_nonnull (strstr (shown, "user=laptop_a"));
+    /* (nor the password of the client's SSL key) */
+    g_assert_null (strstr (shown_key, "key-secret"));
+    g_assert_nonnull (strstr (shown_key, "user=laptop_a"));
   }
   /* a session left open by a workstation that vanished mid-push ends by itself */
   {

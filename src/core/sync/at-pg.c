@@ -193,7 +193,8 @@ at_pg_redact (const char *url)
     return g_strdup ("?");
   out = g_string_new (NULL);
   for (PQconninfoOption *o = options; o->keyword != NULL; o++)
-    if (o->val != NULL && *o->val != '\0' && !g_str_equal (o->keyword, "password"))
+    if (o->val != NULL && *o->val != '\0' && !g_str_equal (o->keyword, "password") &&
+        !g_str_equal (o->keyword, "sslpassword"))
       g_string_append_printf (out, "%s%s=%s", out->len ? " " : "", o->keyword, o->val);
   PQconninfoFree (options);
   return g_string_free (out, FALSE);

@@ -47,7 +47,7 @@ gboolean  at_pg_set_error  (PGconn      *conn,
                             PGresult    *result,
                             const char  *what,
                             GError     **error);
-/* A URL or conninfo with any password taken out, to show or store. */
+/* A URL or conninfo with any password (the login's, its SSL key's) taken out, to show or store. */
 char     *at_pg_redact     (const char  *url);
 /* Which server this is: "cluster/timeline/database", which changes when
  * the database is put back from a backup (a new database, or a new
