@@ -289,7 +289,7 @@ take_out (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk, G
   for (guint i = 0; i + 2 < children->len; i += 3)
     if (children->pdata[i + 2] != NULL
           ? !_at_sync_let_go (conn, children->pdata[i], children->pdata[i + 1], children->pdata[i + 2], error)
-                                       : !take_out (conn, cache, children->pdata[i], children->pdata[i + 1], gone, error))
+          : !take_out (conn, cache, children->pdata[i], children->pdata[i + 1], gone, error))
       return FALSE;
   g_debug ("%s %s: a parent is not here yet, it waits", tbl, pk);
   if ((cells = at_sync_cells_now_sql (conn, tbl, FALSE, error)) == NULL)
