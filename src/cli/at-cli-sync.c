@@ -208,13 +208,15 @@ at_cli_sync (int argc, char **argv)
     return sync_and_print (catalog, &error) ? AT_CLI_OK : at_cli_fail (error);
   for (;;)
     {
-      /* offline is normal while watching (and a server busy, or another
-       * sync of the catalog): say so and try again; a login refused, a
-       * schema too old or a clock far off wait on a person: fail */
+      /* offline is normal while watching (and a server busy, another sync
+       * of the catalog, or the catalog held by another program a while):
+       * say so and try again; a login refused, a schema too old or a clock
+       * far off wait on a person: fail */
       if (!sync_and_print (catalog, &error))
         {
           if (!g_error_matches (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE) &&
               !g_error_matches (error, AT_SYNC_ERROR, AT_SYNC_ERROR_BUSY) &&
+              !g_error_matches (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_BUSY) &&
               !g_error_matches (error, AT_SYNC_ERROR, AT_SYNC_ERROR_SERVER))
             return at_cli_fail (error);
           g_printerr ("atelier-cli: %s\n", error->message);

@@ -322,6 +322,32 @@ test_sync_page (void)
   at_test_wait_until (nothing_pending, sync, 30);
   g_assert_cmpstr (at_sync_indicator_get_text (indicator), ==, "Synced");
 
+  /* a lock held on the server (a psql transaction left open): a wait, not
+   * a problem; the change waits too, and goes once the lock is let go */
+  {
+    g_autoptr(PGconn) holder = at_pg_connect (pg->admin, &error);
+    g_autofree char *sql = g_strdup_printf ("UPDATE photos SET rating = 4 WHERE id = '%s'", photo);
+
+    g_assert_true (at_pg_exec (holder, "BEGIN; LOCK TABLE sync_client IN EXCLUSIVE MODE", &error));
+    at_pg_set_lock_timeout (300);
+    at_test_sql_exec (catalog, sql);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+    wait_state (sync, AT_SYNC_STATE_WAITING);
+    at_pg_set_lock_timeout (0);
+    at_test_run_main_loop (300);
+    g_assert_cmpstr (at_sync_indicator_get_text (indicator), ==, "Sync waiting · 1 change to send");
+    g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (indicator), "error"));
+    {
+      GtkWidget *group = group_titled (GTK_WIDGET (window), "Waiting");
+      g_assert_nonnull (group);
+      g_assert_true (gtk_widget_get_visible (group));
+    }
+    at_test_save_screenshot (GTK_WIDGET (window), "sync-waiting.png");
+    g_assert_true (at_pg_exec (holder, "ROLLBACK", &error));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+    at_test_wait_until (nothing_pending, sync, 30);
+  }
+
   check_projects (window, catalog);
 
   /* a clock a day behind: synced, and the page says what it means */
@@ -428,6 +454,8 @@ test_sync_page (void)
       g_signal_handlers_disconnect_by_func (sync, count_up, &finished);
       g_assert_cmpuint (finished, ==, 0);
       g_assert_cmpuint (at_sync_service_get_pending (sync), >, 0);
+      /* (and the header still says that changes wait) */
+      g_assert_true (g_str_has_prefix (at_sync_indicator_get_text (indicator), "Sync problem · "));
     }
     g_settings_set_string (settings, "sync-server", server);
     at_test_wait_until (nothing_pending, sync, 30);

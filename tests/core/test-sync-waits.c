@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "at-sync-service.h"
 #include "at-test-pg.h"
 #include "at-test-sync.h"
@@ -122,12 +124,99 @@ test_server_lock (Fixture *f, gconstpointer data)
   g_assert_false (at_sync_once (f->a, url_a1, &r, NULL, &error));
   at_pg_set_lock_timeout (0);
   g_assert_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_BUSY);
-  g_assert_nonnull (strstr (error->message, "another session on the server"));
+  g_assert_nonnull (strstr (error->message, "Another session on the server"));
   g_clear_error (&error);
   g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_outbox WHERE col = 'rating'"), ==, 1);
   g_assert_true (at_pg_exec (holder, "ROLLBACK", &error));
   r = at_test_sync_ok (f->a, url_a1);
   g_assert_cmpuint (r.pushed, ==, 1);
+}
+
+static gboolean
+state_is_not_syncing (gpointer service)
+{
+  return at_sync_service_get_state (service) != AT_SYNC_STATE_SYNCING;
+}
+
+/* In the app, something in the way for a while (here a lock held on the
+ * server) is a wait, not a problem: the header does not turn red, the
+ * changes to send still show, and the next sync goes through. */
+static void
+test_service_waits (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *p = at_test_photo_id (f->a, 1);
+  g_autoptr(PGconn) holder = at_pg_connect (pg->admin, &error);
+  g_autoptr(AtSyncService) service = at_sync_service_new (f->a);
+
+  at_test_sync_ok (f->a, url_a1);
+  g_assert_true (at_pg_exec (holder, "BEGIN; LOCK TABLE sync_client IN EXCLUSIVE MODE", &error));
+  at_pg_set_lock_timeout (300);
+  at_test_set_rating (f->a, p, 5);
+  at_sync_service_set_server (service, url_a1, NULL);
+  at_test_wait_until (state_is_not_syncing, service, 30);
+  at_pg_set_lock_timeout (0);
+  g_assert_cmpint (at_sync_service_get_state (service), ==, AT_SYNC_STATE_WAITING);
+  g_assert_nonnull (strstr (at_sync_service_get_last_error (service), "Another session on the server"));
+  g_assert_cmpuint (at_sync_service_get_pending (service), ==, 1);
+
+  g_assert_true (at_pg_exec (holder, "ROLLBACK", &error));
+  at_sync_service_sync_now (service);
+  at_test_wait_until (state_is_not_syncing, service, 30);
+  g_assert_cmpint (at_sync_service_get_state (service), ==, AT_SYNC_STATE_SYNCED);
+  g_assert_cmpuint (at_sync_service_get_pending (service), ==, 0);
+}
+
+static gboolean
+file_has_text (gpointer path)
+{
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (path, &text, NULL, NULL) && *text != '\0';
+}
+
+/* `sync --watch` keeps watching when the catalog stays busy for a while
+ * (another program holding its write lock longer than SQLite waits): it
+ * says so and tries again, as it does offline, instead of ending. */
+static void
+test_watch_catalog_busy (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *p = at_test_photo_id (f->a, 1);
+  g_autofree char *out = g_build_filename (f->dir, "watch.out", NULL);
+  g_autofree char *err = g_build_filename (f->dir, "watch.err", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) cli = NULL;
+  sqlite3 *holder = NULL;
+
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, server->desk);
+  g_subprocess_launcher_set_stdout_file_path (launcher, out);
+  g_subprocess_launcher_set_stderr_file_path (launcher, err);
+  cli = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("AT_CLI"), "sync", "--watch", "--interval", "1",
+                                     "--catalog", at_catalog_get_path (f->a), "--server", url_a1, NULL);
+  g_assert_no_error (error);
+  at_test_wait_until (file_has_text, out, 30);
+
+  /* another program writes to the catalog longer than SQLite waits (10 s),
+   * while the desk's change waits to be pulled */
+  g_assert_cmpint (sqlite3_open (at_catalog_get_path (f->a), &holder), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  at_test_set_rating (f->b, p, 4);
+  at_test_sync_ok (f->b, server->desk);
+  at_test_wait_until (file_has_text, err, 60);
+  g_assert_nonnull (g_subprocess_get_identifier (cli));
+  g_assert_cmpint (sqlite3_exec (holder, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (holder);
+
+  /* the next try pulls it (the watch had ended on the busy catalog) */
+  for (gint64 until = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+       g_subprocess_get_identifier (cli) != NULL && at_test_photo_rating (f->a, p) != 4 && g_get_monotonic_time () < until;)
+    at_test_run_main_loop (100);
+  g_assert_nonnull (g_subprocess_get_identifier (cli));   /* still watching */
+  g_assert_cmpint (at_test_photo_rating (f->a, p), ==, 4);
+  g_subprocess_force_exit (cli);
+  g_assert_true (g_subprocess_wait (cli, NULL, NULL));
 }
 
 static int at_commit, let_go;
@@ -208,6 +297,8 @@ main (int argc, char **argv)
   ADD ("/sync/one-at-a-time", test_one_sync_at_a_time);
   ADD ("/sync/server-lock", test_server_lock);
   ADD ("/sync/service-stop", test_service_stop);
+  ADD ("/sync/service-waits", test_service_waits);
+  ADD ("/sync/watch-catalog-busy", test_watch_catalog_busy);
   status = g_test_run ();
   at_test_sync_server_stop (server);
   return status;

@@ -54,7 +54,14 @@ at_sync_state_describe (AtSyncService *service,
                          : g_strdup (_("Offline"));
     case AT_SYNC_STATE_ERROR:
       *icon_name = "dialog-warning-symbolic";
-      return g_strdup (_("Sync problem"));
+      return pending > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Sync problem · %u change to send",
+                                                          "Sync problem · %u changes to send", pending), pending)
+                         : g_strdup (_("Sync problem"));
+    case AT_SYNC_STATE_WAITING:
+      *icon_name = "content-loading-symbolic";
+      return pending > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Sync waiting · %u change to send",
+                                                          "Sync waiting · %u changes to send", pending), pending)
+                         : g_strdup (_("Sync waiting"));
     case AT_SYNC_STATE_SYNCED:
       *icon_name = pending > 0 ? "emblem-synchronizing-symbolic" : "emblem-ok-symbolic";
       return pending > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change to send", "%u changes to send", pending),
@@ -125,7 +132,8 @@ update (AtSyncPage *self)
   /* offline is a state of the day, not a fault: said so in the heading too */
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->problem_group),
                                    clock != NULL ? _("Clock") : held > 0 ? _("Waiting on the Server")
-                                   : state == AT_SYNC_STATE_OFFLINE ? _("Offline") : _("Problem"));
+                                   : state == AT_SYNC_STATE_OFFLINE ? _("Offline")
+                                   : state == AT_SYNC_STATE_WAITING ? _("Waiting") : _("Problem"));
   gtk_widget_set_visible (self->problem_group,
                           clock != NULL || held > 0 || (error != NULL && state != AT_SYNC_STATE_SYNCING));
 }

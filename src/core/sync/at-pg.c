@@ -65,9 +65,13 @@ at_pg_set_error (PGconn      *conn,
   else if (state != NULL && g_str_has_prefix (state, "28"))
     g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH, _("%s: the server refused the login (%s)"), what, message);
   else if (state != NULL && (g_str_equal (state, "55P03") || g_str_equal (state, "40P01")))
-    g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_BUSY,
-                 _("%s: another session on the server holds what this one must change, a transaction left open "
-                   "perhaps (%s); the next sync tries again"), what, message);
+    {
+      /* (a person can do nothing with the statement's name or libpq's words) */
+      g_debug ("%s: %s", what, message);
+      g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_BUSY,
+                   _("Another session on the server holds what this sync must change (a transaction left open in "
+                     "psql, perhaps); the next sync tries again"));
+    }
   else
     g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_SERVER, "%s: %s", what, message);
   return FALSE;

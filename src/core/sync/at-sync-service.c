@@ -262,8 +262,11 @@ sync_done_cb (GObject *object, GAsyncResult *result, gpointer data)
   else
     {
       self->last_error = g_strdup (error->message);
+      /* (something in the way for a while is no fault: it goes by itself) */
       set_state (self, g_error_matches (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE) ? AT_SYNC_STATE_OFFLINE
-                                                                                  : AT_SYNC_STATE_ERROR);
+                       : g_error_matches (error, AT_SYNC_ERROR, AT_SYNC_ERROR_BUSY) ||
+                         g_error_matches (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_BUSY) ? AT_SYNC_STATE_WAITING
+                       : AT_SYNC_STATE_ERROR);
     }
   self->pending = job->report.pending;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
@@ -497,7 +500,7 @@ at_sync_service_class_init (AtSyncServiceClass *klass)
   object_class->get_property = at_sync_service_get_property;
   object_class->dispose = at_sync_service_dispose;
   object_class->finalize = at_sync_service_finalize;
-  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, AT_SYNC_STATE_NOT_CONFIGURED, AT_SYNC_STATE_ERROR,
+  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, AT_SYNC_STATE_NOT_CONFIGURED, AT_SYNC_STATE_WAITING,
                                              AT_SYNC_STATE_NOT_CONFIGURED, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_PENDING] = g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0,
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
