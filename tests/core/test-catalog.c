@@ -413,6 +413,27 @@ assert_refused_untouched (const char *path, AtCatalogOpenFlags flags, int code, 
     }
 }
 
+/* A catalog opened a second time in a process that has it open already
+ * leaves the first one's locks in place: a file descriptor on the catalog
+ * closed by other code than SQLite's drops every lock the process holds on
+ * it, and another process closing the catalog then takes itself for the
+ * last user and deletes the write-ahead log still in use here. */
+static void
+test_open_twice_keeps_locks (Fixture *f, gconstpointer data)
+{
+  g_autoptr(AtCatalog) first = create_catalog (f);
+  g_autoptr(GError) error = NULL;
+  AtCatalog *second;
+
+  g_assert_true (at_test_sqlite_holds (f->path));
+  second = at_catalog_open (f->path, AT_CATALOG_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_object_unref (second);
+  g_assert_true (at_test_sqlite_holds (f->path));
+  g_assert_cmpint (at_test_sql_int (first, "SELECT count(*) FROM studios"), >=, 0);
+  g_assert_true (at_test_sqlite_holds (f->path));
+}
+
 static void
 test_bad_not_sqlite (Fixture *f, gconstpointer data)
 {
@@ -506,6 +527,7 @@ main (int argc, char **argv)
   g_test_add ("/catalog/wal-checkpointed/busy", Fixture, GINT_TO_POINTER (0), fixture_setup, test_wal_checkpointed,
               fixture_teardown);
   ADD ("/catalog/check-finds-problems", test_check_finds_problems);
+  ADD ("/catalog/open-twice-keeps-locks", test_open_twice_keeps_locks);
   ADD ("/catalog/bad/not-sqlite", test_bad_not_sqlite);
   ADD ("/catalog/bad/other-sqlite", test_bad_other_sqlite);
   ADD ("/catalog/bad/read-only", test_bad_read_only);

@@ -62,25 +62,6 @@ release_later (gpointer data)
   return NULL;
 }
 
-/* Whether this process holds SQLite's shared lock on the catalog @path, as
- * another process sees it (a process never conflicts with its own locks). */
-static gboolean
-sqlite_holds (const char *path)
-{
-  pid_t pid = fork ();
-  int status = 0;
-
-  if (pid == 0)
-    {
-      /* (SQLite's shared bytes: its pending byte + 2, 510 of them) */
-      struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0x40000002, .l_len = 510 };
-      int fd = open (path, O_RDONLY);
-      _exit (fd >= 0 && fcntl (fd, F_GETLK, &lock) == 0 && lock.l_type != F_UNLCK ? 0 : 1);
-    }
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
-}
-
 /* One sync of a catalog at a time, whichever process runs it: a sync that
  * finds another holding the catalog waits for it to end (two at once could
  * acknowledge an edit neither had sent). The lock is a file of its own:
@@ -94,7 +75,7 @@ test_one_sync_at_a_time (Fixture *f, gconstpointer data)
   GThread *holder;
   gint64 t0;
 
-  g_assert_true (sqlite_holds (at_catalog_get_path (f->a)));
+  g_assert_true (at_test_sqlite_holds (at_catalog_get_path (f->a)));
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
   holder = g_thread_new ("holder", release_later, GINT_TO_POINTER (fd));
@@ -102,7 +83,7 @@ test_one_sync_at_a_time (Fixture *f, gconstpointer data)
   at_test_sync_ok (f->a, url_a1);
   g_assert_cmpint (g_get_monotonic_time () - t0, >=, G_USEC_PER_SEC * 9 / 10);
   g_thread_join (holder);
-  g_assert_true (sqlite_holds (at_catalog_get_path (f->a)));
+  g_assert_true (at_test_sqlite_holds (at_catalog_get_path (f->a)));
 }
 
 /* A sync that meets a lock another session holds on the server (a

@@ -238,29 +238,10 @@ check_file (const char          *path,
       return FALSE;
     }
 
-  if (st.st_size > 0)
-    {
-      char header[16] = { 0 };
-      FILE *f = fopen (path, "rb");
-      size_t got = 0;
-
-      if (f == NULL)
-        {
-          int saved = errno;
-          g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_FAILED,
-                       _("Cannot read the catalog “%s”: %s"), path, g_strerror (saved));
-          return FALSE;
-        }
-      got = fread (header, 1, sizeof header, f);
-      fclose (f);
-      if (got < sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
-        {
-          g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_A_CATALOG,
-                       _("“%s” is not an Atelier catalog: it is not an SQLite database."), path);
-          return FALSE;
-        }
-    }
-  else if (!(flags & AT_CATALOG_OPEN_CREATE))
+  /* (a file that is no database is refused by SQLite's first read, in
+   * check_identity: opening and closing it here would drop this process's
+   * locks on a catalog it has open already, SQLite's with them) */
+  if (st.st_size == 0 && !(flags & AT_CATALOG_OPEN_CREATE))
     {
       g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_A_CATALOG,
                    _("“%s” is an empty file, not an Atelier catalog."), path);
