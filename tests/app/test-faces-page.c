@@ -23,6 +23,12 @@ queue_ready (gpointer page)
 }
 
 static gboolean
+problem_told (gpointer page)
+{
+  return at_faces_page_get_problem (page) != NULL;
+}
+
+static gboolean
 idle (gpointer page)
 {
   return !at_faces_page_is_busy (page);
@@ -159,7 +165,9 @@ test_models_missing (void)
   page = AT_FACES_PAGE (at_test_find_widget (GTK_WIDGET (window), AT_TYPE_FACES_PAGE));
   g_assert_null (at_faces_page_get_problem (page));
   at_window_set_section (window, "faces");
-  at_test_run_main_loop (1500);
+  /* (the weights are looked for on a worker once the page shows) */
+  at_test_wait_until (problem_told, page, 20);
+  at_test_run_main_loop (500);   /* (past the section's crossfade, for the screenshot) */
   g_assert_nonnull (at_faces_page_get_problem (page));
   g_assert_nonnull (strstr (at_faces_page_get_problem (page), "not installed"));
   at_test_save_screenshot (GTK_WIDGET (window), "faces-models-missing.png");

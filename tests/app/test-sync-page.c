@@ -35,6 +35,19 @@ nothing_pending (gpointer sync)
   return at_sync_service_get_state (sync) == AT_SYNC_STATE_SYNCED && at_sync_service_get_pending (sync) == 0;
 }
 
+static gboolean
+one_pending (gpointer sync)
+{
+  return at_sync_service_get_pending (sync) == 1;
+}
+
+/* synced, and nothing held back on the server any more */
+static gboolean
+nothing_held (gpointer sync)
+{
+  return at_sync_service_get_state (sync) == AT_SYNC_STATE_SYNCED && at_sync_service_get_held_back (sync) == 0;
+}
+
 /* The check of the project row titled @name. */
 static GtkCheckButton *
 project_check (GtkWidget *root, const char *name)
@@ -70,6 +83,16 @@ static gboolean
 has_project_rows (gpointer projects)
 {
   return project_check (projects, "Haddad & Vik engagement shoot") != NULL;
+}
+
+/* The list of ((gpointer *) data)[0] made again: its row's check is
+ * another than [1] (which the dialog asking about it still holds). */
+static gboolean
+list_made_again (gpointer data)
+{
+  GtkCheckButton *now = project_check (((gpointer *) data)[0], "Haddad & Vik engagement shoot");
+
+  return now != NULL && now != ((gpointer *) data)[1];
 }
 
 /* (the list is made again when the change is done, in the main loop) */
@@ -130,8 +153,7 @@ check_projects (AtWindow *window, AtCatalog *catalog)
   gtk_check_button_set_active (check, FALSE);
   at_test_wait_until (dialog_shown, NULL, 5);
   at_sync_projects_reload (AT_SYNC_PROJECTS (projects));
-  at_test_run_main_loop (500);
-  g_assert_true (project_check (projects, "Haddad & Vik engagement shoot") != check);
+  at_test_wait_until (list_made_again, (gpointer[]) { projects, check }, 10);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (at_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "cancel");
   at_test_run_main_loop (300);
   check = project_check (projects, "Haddad & Vik engagement shoot");
@@ -251,6 +273,8 @@ test_sync_page (void)
   window = at_test_new_window (app, catalog);
   at_window_set_section (window, "sync");
   sync = at_window_get_sync_service (window);
+  /* (no timer's sync in the middle: a slow run lasts past its minute) */
+  at_sync_service_set_interval (sync, 3600);
   page = AT_SYNC_PAGE (at_window_get_section_page (window, "sync"));
   indicator = AT_SYNC_INDICATOR (at_test_find_widget (GTK_WIDGET (window), AT_TYPE_SYNC_INDICATOR));
   g_assert_nonnull (indicator);
@@ -287,7 +311,8 @@ test_sync_page (void)
     g_autofree char *sql = g_strdup_printf ("UPDATE photos SET rating = 5 WHERE id = '%s'", photo);
     at_test_sql_exec (catalog, sql);
   }
-  at_test_run_main_loop (300);
+  /* (counted on a worker; sent 3 s after) */
+  at_test_wait_until (one_pending, sync, 10);
   g_assert_cmpuint (at_sync_service_get_pending (sync), ==, 1);
   at_test_wait_until (nothing_pending, sync, 20);
   {
@@ -396,7 +421,8 @@ test_sync_page (void)
     g_assert_true (at_pg_exec (open, "COMMIT", &error));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
     at_test_wait_until (venue_came, catalog, 20);
-    at_test_run_main_loop (300);
+    /* (the sync that brought it has still to end) */
+    at_test_wait_until (nothing_held, sync, 20);
     g_assert_cmpuint (at_sync_service_get_held_back (sync), ==, 0);
     g_assert_null (group_titled (GTK_WIDGET (window), "Waiting on the Server"));
   }

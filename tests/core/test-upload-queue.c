@@ -526,6 +526,12 @@ none_under_way (gpointer catalog)
   return at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'uploading'") == 0;
 }
 
+static gboolean
+queue_gone (gpointer slot)
+{
+  return *(gpointer *) slot == NULL;
+}
+
 /* The queue let go while files are under way (a window closed): they pause,
  * their ends still find what they need, and nothing is lost. */
 static void
@@ -548,8 +554,11 @@ test_queue_dropped_mid_run (void)
   at_upload_queue_start (queue);
   at_test_run_main_loop (400);
   at_upload_queue_pause (queue);
+  /* (each file under way holds the queue: gone once every one has ended
+   * and asked for its last record) */
+  g_object_add_weak_pointer (G_OBJECT (queue), (gpointer *) &queue);
   g_object_unref (queue);
-  at_test_run_main_loop (300);
+  at_test_wait_until (queue_gone, &queue, 30);
   at_test_wait_until (none_under_way, catalog, 30);
   g_assert_true (at_catalog_flush (catalog, NULL));
   /* paused, done, or not started yet: none half-way, none lost */
