@@ -440,6 +440,18 @@ test_bad_not_sqlite (Fixture *f, gconstpointer data)
   g_assert_true (g_file_set_contents (f->path, "Dear client, here are your photos.\n", -1, NULL));
   assert_refused_untouched (f->path, AT_CATALOG_OPEN_DEFAULT, AT_CATALOG_ERROR_NOT_A_CATALOG, "not an SQLite database");
   assert_refused_untouched (f->path, AT_CATALOG_OPEN_CREATE, AT_CATALOG_ERROR_NOT_A_CATALOG, "not an SQLite database");
+  /* read-only too (a photo on a locked card): said to be no catalog, not
+   * read-only (copied somewhere writable, it would still be no catalog) */
+  g_assert_cmpint (g_chmod (f->path, 0444), ==, 0);
+  assert_refused_untouched (f->path, AT_CATALOG_OPEN_DEFAULT, AT_CATALOG_ERROR_NOT_A_CATALOG, "not an SQLite database");
+  /* (a name that means something in a URI is still this file) */
+  {
+    g_autofree char *odd = g_build_filename (f->dir, "notes?v=2#top %41 é.txt", NULL);
+
+    g_assert_true (g_file_set_contents (odd, "Dear client, here are your photos.\n", -1, NULL));
+    g_assert_cmpint (g_chmod (odd, 0444), ==, 0);
+    assert_refused_untouched (odd, AT_CATALOG_OPEN_DEFAULT, AT_CATALOG_ERROR_NOT_A_CATALOG, "not an SQLite database");
+  }
 }
 
 static void

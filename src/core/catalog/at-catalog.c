@@ -195,7 +195,39 @@ at_catalog_init (AtCatalog *self)
   self->readers = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) at_sql_conn_free);
 }
 
-/* Checks that need no SQLite at all: existence, type, header, permissions. */
+static void
+set_not_sqlite (GError **error, const char *path)
+{
+  g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_A_CATALOG,
+               _("“%s” is not an Atelier catalog: it is not an SQLite database."), path);
+}
+
+/* Whether SQLite takes @path for a database. SQLite reads it, not a
+ * descriptor of ours: closing one would drop every lock this process holds
+ * on the file, SQLite's on a catalog open here already among them (SQLite
+ * keeps its own until its last user is gone). Only "not a database" is an
+ * answer; anything else is left to the open that follows. */
+static gboolean
+check_is_database (const char *path, GError **error)
+{
+  /* (immutable: nothing written beside it either, no -wal, no -shm) */
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_autofree char *immutable = uri ? g_strconcat (uri, "?immutable=1", NULL) : NULL;
+  g_autoptr(AtSqlConn) conn = immutable ? at_sql_conn_open (immutable, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) : NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (conn != NULL && at_sql_query_int (conn, "SELECT count(*) FROM sqlite_master", &local_error) < 0 &&
+      g_error_matches (local_error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_A_CATALOG))
+    {
+      set_not_sqlite (error, path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Checks before the catalog is opened: existence, type, that it is a
+ * database, permissions (a file that is no catalog is said to be so, even
+ * read-only). */
 static gboolean
 check_file (const char          *path,
             AtCatalogOpenFlags   flags,
@@ -238,15 +270,14 @@ check_file (const char          *path,
       return FALSE;
     }
 
-  /* (a file that is no database is refused by SQLite's first read, in
-   * check_identity: opening and closing it here would drop this process's
-   * locks on a catalog it has open already, SQLite's with them) */
   if (st.st_size == 0 && !(flags & AT_CATALOG_OPEN_CREATE))
     {
       g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_A_CATALOG,
                    _("“%s” is an empty file, not an Atelier catalog."), path);
       return FALSE;
     }
+  if (st.st_size > 0 && !check_is_database (path, error))
+    return FALSE;
 
   /* Root ignores permission bits, so look at them as well as access():
    * a file nobody may write was made read-only on purpose. */
@@ -281,8 +312,7 @@ check_identity (AtSqlConn   *conn,
   if (n_objects < 0)
     {
       if (g_error_matches (local_error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_A_CATALOG))
-        g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_NOT_A_CATALOG,
-                     _("“%s” is not an Atelier catalog: it is not an SQLite database."), path);
+        set_not_sqlite (error, path);
       else if (g_error_matches (local_error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_CORRUPT))
         g_set_error (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_CORRUPT,
                      _("The catalog “%s” is damaged (%s). Restore it from a backup."),
