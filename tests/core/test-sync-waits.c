@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -113,6 +115,18 @@ test_server_lock (Fixture *f, gconstpointer data)
   g_assert_cmpuint (r.pushed, ==, 1);
 }
 
+static void
+count_call (gpointer data)
+{
+  (*(int *) data)++;
+}
+
+static gboolean
+called (gpointer data)
+{
+  return *(int *) data > 0;
+}
+
 static gboolean
 state_is_not_syncing (gpointer service)
 {
@@ -129,6 +143,7 @@ test_service_waits (Fixture *f, gconstpointer data)
   g_autofree char *p = at_test_photo_id (f->a, 1);
   g_autoptr(PGconn) holder = at_pg_connect (pg->admin, &error);
   g_autoptr(AtSyncService) service = at_sync_service_new (f->a);
+  int stopped = 0;
 
   at_test_sync_ok (f->a, url_a1);
   g_assert_true (at_pg_exec (holder, "BEGIN; LOCK TABLE sync_client IN EXCLUSIVE MODE", &error));
@@ -146,6 +161,16 @@ test_service_waits (Fixture *f, gconstpointer data)
   at_test_wait_until (state_is_not_syncing, service, 30);
   g_assert_cmpint (at_sync_service_get_state (service), ==, AT_SYNC_STATE_SYNCED);
   g_assert_cmpuint (at_sync_service_get_pending (service), ==, 0);
+  /* (its count after the sync may still read the catalog) */
+  at_sync_service_stop (service, count_call, &stopped);
+  at_test_wait_until (called, &stopped, 30);
+}
+
+/* (in the child: it goes with the test, even one that failed) */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 static gboolean
@@ -174,6 +199,7 @@ test_watch_catalog_busy (Fixture *f, gconstpointer data)
   at_test_sync_ok (f->b, server->desk);
   g_subprocess_launcher_set_stdout_file_path (launcher, out);
   g_subprocess_launcher_set_stderr_file_path (launcher, err);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   cli = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("AT_CLI"), "sync", "--watch", "--interval", "1",
                                      "--catalog", at_catalog_get_path (f->a), "--server", url_a1, NULL);
   g_assert_no_error (error);
@@ -182,6 +208,8 @@ test_watch_catalog_busy (Fixture *f, gconstpointer data)
   /* another program writes to the catalog longer than SQLite waits (10 s),
    * while the desk's change waits to be pulled */
   g_assert_cmpint (sqlite3_open (at_catalog_get_path (f->a), &holder), ==, SQLITE_OK);
+  /* (the watch's own writes hold the lock a moment) */
+  sqlite3_busy_timeout (holder, 30000);
   g_assert_cmpint (sqlite3_exec (holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
   at_test_set_rating (f->b, p, 4);
   at_test_sync_ok (f->b, server->desk);
@@ -212,18 +240,6 @@ hold_at_commit (const char *point, gpointer data)
   while (!g_atomic_int_get (&let_go))
     g_usleep (G_USEC_PER_SEC / 100);
   return FALSE;
-}
-
-static void
-count_call (gpointer data)
-{
-  (*(int *) data)++;
-}
-
-static gboolean
-called (gpointer data)
-{
-  return *(int *) data > 0;
 }
 
 /* The background service stopped (its window closed) in the middle of a

@@ -69,8 +69,8 @@ at_pg_set_error (PGconn      *conn,
       /* (a person can do nothing with the statement's name or libpq's words) */
       g_debug ("%s: %s", what, message);
       g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_BUSY,
-                   _("Another session on the server holds what this sync must change (a transaction left open in "
-                     "psql, perhaps); the next sync tries again"));
+                   _("Another session on the server holds what this one must change (a transaction left open in "
+                     "psql, perhaps); it goes through once that session lets go"));
     }
   else
     g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_SERVER, "%s: %s", what, message);

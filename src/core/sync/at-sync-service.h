@@ -13,7 +13,8 @@ typedef enum {
   AT_SYNC_STATE_SYNCING,
   AT_SYNC_STATE_OFFLINE,          /* the server could not be reached: normal at a venue */
   AT_SYNC_STATE_ERROR,            /* the server refused (login, clock, schema) */
-  AT_SYNC_STATE_WAITING,          /* another sync of the catalog, or a lock on the server, was in the way: tried again */
+  AT_SYNC_STATE_WAITING,          /* another sync of the catalog, a lock on the server or the catalog busy was in
+                                   * the way: no fault, the timer or the next edit tries again */
 } AtSyncState;
 
 #define AT_TYPE_SYNC_SERVICE (at_sync_service_get_type ())
