@@ -27,6 +27,9 @@ struct _AtApplication
 
 G_DEFINE_FINAL_TYPE (AtApplication, at_application, ADW_TYPE_APPLICATION)
 
+enum { CREDENTIALS_STORED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 static const GOptionEntry option_entries[] = {
   { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, NULL, N_("Open this catalog file instead of the workstation’s"), N_("PATH") },
   { "library", 'l', 0, G_OPTION_ARG_FILENAME, NULL, N_("Use this library folder for this session"), N_("DIR") },
@@ -218,6 +221,10 @@ at_application_class_init (AtApplicationClass *klass)
   app_class->startup = at_application_startup;
   app_class->activate = at_application_activate;
   app_class->shutdown = at_application_shutdown;
+
+  /* (kind: an AtCredential; key: what the secret was saved for) */
+  signals[CREDENTIALS_STORED] = g_signal_new ("credentials-stored", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                              NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
 }
 
 static void
@@ -246,6 +253,15 @@ at_application_get_settings (AtApplication *self)
 {
   g_return_val_if_fail (AT_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+void
+at_application_credentials_stored (AtApplication *self,
+                                   AtCredential   kind,
+                                   const char    *key)
+{
+  g_return_if_fail (AT_IS_APPLICATION (self));
+  g_signal_emit (self, signals[CREDENTIALS_STORED], 0, (int) kind, key);
 }
 
 AtCatalog *

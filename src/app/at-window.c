@@ -341,6 +341,16 @@ sync_server_changed_cb (AtWindow *self)
   at_credentials_lookup_async (AT_CREDENTIAL_SERVER, server, self->sync_lookup, password_cb, g_object_ref (self));
 }
 
+/* A password saved for the server set: looked up again, sync kept on. */
+static void
+credentials_stored_cb (AtWindow *self, int kind, const char *key)
+{
+  g_autofree char *server = g_settings_get_string (self->settings, "sync-server");
+
+  if (kind == AT_CREDENTIAL_SERVER && *server != '\0' && g_str_equal (key, server))
+    sync_server_changed_cb (self);
+}
+
 static void
 sync_now_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -395,6 +405,8 @@ setup (AtWindow *self)
       g_signal_connect_object (self->settings, "changed::sync-server", G_CALLBACK (sync_server_changed_cb), self,
                                G_CONNECT_SWAPPED);
       sync_server_changed_cb (self);
+      g_signal_connect_object (self->app, "credentials-stored", G_CALLBACK (credentials_stored_cb), self,
+                               G_CONNECT_SWAPPED);
       at_transfers_button_setup (self->transfers_button, self->catalog, self->settings, library);
       g_signal_connect_object (self->catalog, "changed", G_CALLBACK (catalog_changed_cb), self, 0);
       at_window_refresh_counts (self);
@@ -478,6 +490,8 @@ at_window_class_init (AtWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.section", "s", section_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
+  /* (Ctrl+R: what GNOME apps use to refresh) */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync-now", NULL);
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
                                          "win.section", "s", sections[i].id);

@@ -179,6 +179,37 @@ count_up (guint *n)
   (*n)++;
 }
 
+/* Whether @widget has a shortcut @accel that activates @action. */
+static gboolean
+has_shortcut (GtkWidget *widget, const char *accel, const char *action)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      for (guint j = 0; GTK_IS_SHORTCUT_CONTROLLER (c) && j < g_list_model_get_n_items (G_LIST_MODEL (c)); j++)
+        {
+          g_autoptr(GtkShortcut) s = g_list_model_get_item (G_LIST_MODEL (c), j);
+          g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (s));
+          GtkShortcutAction *a = gtk_shortcut_get_action (s);
+
+          if (g_str_equal (trigger, accel) && GTK_IS_NAMED_ACTION (a) &&
+              g_str_equal (gtk_named_action_get_action_name (GTK_NAMED_ACTION (a)), action))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* (notify::state) sync turned off, if only for a moment */
+static void
+note_off (gboolean *off, GParamSpec *pspec, AtSyncService *sync)
+{
+  *off |= at_sync_service_get_state (sync) == AT_SYNC_STATE_NOT_CONFIGURED;
+}
+
 static gboolean
 clock_told (gpointer sync)
 {
@@ -291,6 +322,9 @@ test_sync_page (void)
     g_assert_cmpint (atoi (cells), ==, 10);
   }
 
+  /* Sync Now from the keyboard too */
+  g_assert_true (has_shortcut (GTK_WIDGET (window), "<Control>r", "win.sync-now"));
+
   /* syncs that bring nothing new, one after another: one row for them,
    * saying how often (a timer runs every minute for days) */
   {
@@ -304,6 +338,26 @@ test_sync_page (void)
       }
     g_signal_handlers_disconnect_by_func (sync, count_up, &finished);
     g_assert_cmpuint (at_sync_page_get_n_history (page), ==, before + 1);
+  }
+
+  /* a password saved in Preferences for the server set: looked up again
+   * and synced with, sync never off meanwhile; one saved for another
+   * server changes nothing here */
+  {
+    guint finished = 0;
+    gboolean off = FALSE;
+    gulong watch = g_signal_connect_swapped (sync, "notify::state", G_CALLBACK (note_off), &off);
+
+    g_signal_connect_swapped (sync, "finished", G_CALLBACK (count_up), &finished);
+    at_application_credentials_stored (app, AT_CREDENTIAL_SERVER, "host=elsewhere dbname=postgres");
+    at_test_run_main_loop (500);
+    g_assert_cmpuint (finished, ==, 0);
+    at_application_credentials_stored (app, AT_CREDENTIAL_SERVER, server);
+    at_test_wait_until (at_least, (gpointer[]) { &finished, GUINT_TO_POINTER (1) }, 20);
+    g_signal_handlers_disconnect_by_func (sync, count_up, &finished);
+    g_signal_handler_disconnect (sync, watch);
+    g_assert_false (off);
+    g_assert_cmpint (at_sync_service_get_state (sync), ==, AT_SYNC_STATE_SYNCED);
   }
 
   /* a rating: counted at once, sent a moment later without asking */

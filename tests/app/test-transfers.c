@@ -221,6 +221,21 @@ test_transfers (void)
     at_test_s3_stop (listing);
   }
 
+  /* a secret key saved in Preferences for the storage set: the queue made
+   * again with it; one saved for another storage changes nothing */
+  {
+    QueueOf was = { button, at_transfers_button_get_queue (button) };
+    g_autofree char *key = g_strdup_printf ("%s %s", slow->endpoint, AT_TEST_S3_KEY);
+
+    at_test_wait_until (at_rest, button, 30);
+    at_application_credentials_stored (app, AT_CREDENTIAL_STORAGE, "http://127.0.0.1:9 elsewhere");
+    at_test_run_main_loop (300);
+    g_assert_true (at_transfers_button_get_queue (button) == was.queue);
+    at_application_credentials_stored (app, AT_CREDENTIAL_STORAGE, key);
+    at_test_wait_until (queue_replaced, &was, 10);
+    at_test_wait_until (at_rest, button, 30);
+  }
+
   /* the link gone (a venue's Wi-Fi): nothing fails, the popover says the
    * files wait and offers to try now */
   at_test_s3_stop (g_steal_pointer (&slow));

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "at-application.h"
 #include "at-core.h"
 #include "at-preferences-window.h"
 #include "at-toast.h"
@@ -128,25 +129,48 @@ server_apply_cb (AtPreferencesWindow *self)
   g_settings_set_string (self->settings, "sync-server", server);
 }
 
+/* A secret being saved: what for, and the toast once it is. */
+typedef struct
+{
+  AtPreferencesWindow *self;
+  AtCredential         kind;
+  char                *key;
+  const char          *saved;
+} Storing;
+
 static void
 stored_cb (GObject *object, GAsyncResult *result, gpointer data)
 {
-  g_autoptr(AtPreferencesWindow) self = data;
+  Storing *s = data;
   g_autoptr(GError) error = NULL;
+  GApplication *app = g_application_get_default ();
 
   if (!at_credentials_store_finish (result, &error))
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), at_toast_new (error->message));
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (s->self), at_toast_new (error->message));
   else
     {
-      g_autofree char *server = g_settings_get_string (self->settings, "sync-server");
-
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), at_toast_new (_("Password saved in the keyring")));
-      /* the window looks the password up again when the server setting
-       * changes: the server it was saved for (not what the server row
-       * holds, which may not have been applied) */
-      g_settings_set_string (self->settings, "sync-server", "");
-      g_settings_set_string (self->settings, "sync-server", server);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (s->self), at_toast_new (s->saved));
+      /* whoever uses it looks it up again: the sync (without stopping: the
+       * server setting stays as it is), the Uploads button */
+      if (AT_IS_APPLICATION (app))
+        at_application_credentials_stored (AT_APPLICATION (app), s->kind, s->key);
     }
+  g_object_unref (s->self);
+  g_free (s->key);
+  g_free (s);
+}
+
+static void
+store (AtPreferencesWindow *self, AtCredential kind, const char *key, AdwEntryRow *row, const char *saved)
+{
+  Storing *s = g_new0 (Storing, 1);
+
+  s->self = g_object_ref (self);
+  s->kind = kind;
+  s->key = g_strdup (key);
+  s->saved = saved;
+  at_credentials_store_async (kind, key, gtk_editable_get_text (GTK_EDITABLE (row)), NULL, stored_cb, s);
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
 }
 
 static void
@@ -159,9 +183,7 @@ password_apply_cb (AtPreferencesWindow *self)
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), at_toast_new (_("Set the server first")));
       return;
     }
-  at_credentials_store_async (AT_CREDENTIAL_SERVER, server, gtk_editable_get_text (GTK_EDITABLE (self->password_row)), NULL, stored_cb,
-                                   g_object_ref (self));
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  store (self, AT_CREDENTIAL_SERVER, server, self->password_row, _("Password saved in the keyring"));
 }
 
 /* ---- the studio's storage ---- */
@@ -172,25 +194,6 @@ storage_apply_cb (AdwEntryRow *row, AtPreferencesWindow *self)
   g_autofree char *value = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
 
   g_settings_set_string (self->settings, g_object_get_data (G_OBJECT (row), "setting"), value);
-}
-
-static void
-secret_stored_cb (GObject *object, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(AtPreferencesWindow) self = data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *access = NULL;
-
-  if (!at_credentials_store_finish (result, &error))
-    {
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), at_toast_new (error->message));
-      return;
-    }
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), at_toast_new (_("Secret key saved in the keyring")));
-  /* the Uploads button looks the secret up again when a storage setting changes */
-  access = g_settings_get_string (self->settings, "storage-access-key");
-  g_settings_set_string (self->settings, "storage-access-key", "");
-  g_settings_set_string (self->settings, "storage-access-key", access);
 }
 
 static void
@@ -207,9 +210,7 @@ secret_apply_cb (AtPreferencesWindow *self)
       return;
     }
   key = g_strdup_printf ("%s %s", endpoint, access);
-  at_credentials_store_async (AT_CREDENTIAL_STORAGE, key, gtk_editable_get_text (GTK_EDITABLE (self->secret_row)), NULL,
-                              secret_stored_cb, g_object_ref (self));
-  gtk_editable_set_text (GTK_EDITABLE (self->secret_row), "");
+  store (self, AT_CREDENTIAL_STORAGE, key, self->secret_row, _("Secret key saved in the keyring"));
 }
 
 static void

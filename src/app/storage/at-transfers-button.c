@@ -280,13 +280,21 @@ secret_cb (GObject *object, GAsyncResult *result, gpointer data)
   update (self);
 }
 
+/* What the storage's secret key is saved for in the keyring. */
+static char *
+storage_key (AtTransfersButton *self)
+{
+  g_autofree char *endpoint = setting_or_env (self->settings, "storage-endpoint", "AWS_ENDPOINT_URL");
+  g_autofree char *access = setting_or_env (self->settings, "storage-access-key", "AWS_ACCESS_KEY_ID");
+
+  return g_strdup_printf ("%s %s", endpoint ? endpoint : "", access ? access : "");
+}
+
 /* (Again) the queue from the settings: what runs pauses, its parts kept. */
 static void
 configure (AtTransfersButton *self)
 {
-  g_autofree char *endpoint = setting_or_env (self->settings, "storage-endpoint", "AWS_ENDPOINT_URL");
-  g_autofree char *access = setting_or_env (self->settings, "storage-access-key", "AWS_ACCESS_KEY_ID");
-  g_autofree char *key = g_strdup_printf ("%s %s", endpoint ? endpoint : "", access ? access : "");
+  g_autofree char *key = storage_key (self);
 
   g_cancellable_cancel (self->lookup);
   g_clear_object (&self->lookup);
@@ -324,6 +332,16 @@ setting_changed_cb (AtTransfersButton *self, const char *key)
     }
 }
 
+/* A secret key saved for the storage set: the queue made again with it. */
+static void
+credentials_stored_cb (AtTransfersButton *self, int kind, const char *key)
+{
+  g_autofree char *now = storage_key (self);
+
+  if (kind == AT_CREDENTIAL_STORAGE && g_str_equal (key, now))
+    configure (self);
+}
+
 void
 at_transfers_button_setup (AtTransfersButton *self,
                            AtCatalog         *catalog,
@@ -337,6 +355,9 @@ at_transfers_button_setup (AtTransfersButton *self,
   self->library = g_strdup (library);
   load_projects (self);
   g_signal_connect_object (settings, "changed", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
+  if (AT_IS_APPLICATION (g_application_get_default ()))
+    g_signal_connect_object (g_application_get_default (), "credentials-stored", G_CALLBACK (credentials_stored_cb), self,
+                             G_CONNECT_SWAPPED);
   configure (self);
 }
 
