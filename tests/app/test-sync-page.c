@@ -79,6 +79,16 @@ group_titled (GtkWidget *root, const char *title)
   return NULL;
 }
 
+/* The group headed @title is there and shown. */
+static void
+assert_group_shown (AtWindow *window, const char *title)
+{
+  GtkWidget *group = group_titled (GTK_WIDGET (window), title);
+
+  g_assert_nonnull (group);
+  g_assert_true (gtk_widget_get_visible (group));
+}
+
 static gboolean
 has_project_rows (gpointer projects)
 {
@@ -387,12 +397,8 @@ test_sync_page (void)
   g_assert_cmpuint (at_sync_service_get_pending (sync), ==, 1);
   g_assert_true (g_str_has_prefix (at_sync_indicator_get_text (indicator), "Offline"));
   g_assert_nonnull (at_sync_service_get_last_error (sync));
-  {
-    GtkWidget *group = group_titled (GTK_WIDGET (window), "Offline");
-    g_assert_nonnull (group);
-    g_assert_true (gtk_widget_get_visible (group));
-    g_assert_null (group_titled (GTK_WIDGET (window), "Problem"));
-  }
+  assert_group_shown (window, "Offline");
+  g_assert_null (group_titled (GTK_WIDGET (window), "Problem"));
   at_test_save_screenshot (GTK_WIDGET (window), "sync-offline.png");
 
   /* back: the kept change goes */
@@ -416,11 +422,7 @@ test_sync_page (void)
     at_test_run_main_loop (300);
     g_assert_cmpstr (at_sync_indicator_get_text (indicator), ==, "Sync waiting · 1 change to send");
     g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (indicator), "error"));
-    {
-      GtkWidget *group = group_titled (GTK_WIDGET (window), "Waiting");
-      g_assert_nonnull (group);
-      g_assert_true (gtk_widget_get_visible (group));
-    }
+    assert_group_shown (window, "Waiting");
     at_test_save_screenshot (GTK_WIDGET (window), "sync-waiting.png");
     g_assert_true (at_pg_exec (holder, "ROLLBACK", &error));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
@@ -436,11 +438,7 @@ test_sync_page (void)
   at_sync_set_clock_offset (0);
   at_test_run_main_loop (300);
   g_assert_cmpint (at_sync_service_get_state (sync), ==, AT_SYNC_STATE_SYNCED);
-  {
-    GtkWidget *group = group_titled (GTK_WIDGET (window), "Clock");
-    g_assert_nonnull (group);
-    g_assert_true (gtk_widget_get_visible (group));
-  }
+  assert_group_shown (window, "Clock");
   at_test_save_screenshot (GTK_WIDGET (window), "sync-clock.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
   at_test_wait_until (clock_right, sync, 30);
@@ -466,11 +464,7 @@ test_sync_page (void)
       }
     at_test_run_main_loop (300);
     g_assert_cmpuint (at_sync_service_get_held_back (sync), ==, 1);
-    {
-      GtkWidget *group = group_titled (GTK_WIDGET (window), "Waiting on the Server");
-      g_assert_nonnull (group);
-      g_assert_true (gtk_widget_get_visible (group));
-    }
+    assert_group_shown (window, "Waiting on the Server");
     at_test_save_screenshot (GTK_WIDGET (window), "sync-held-back.png");
     g_assert_true (at_pg_exec (open, "COMMIT", &error));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
@@ -515,11 +509,7 @@ test_sync_page (void)
     wait_state (sync, AT_SYNC_STATE_ERROR);
     at_test_run_main_loop (300);
     g_assert_nonnull (at_sync_service_get_last_error (sync));
-    {
-      GtkWidget *group = group_titled (GTK_WIDGET (window), "Problem");
-      g_assert_nonnull (group);
-      g_assert_true (gtk_widget_get_visible (group));
-    }
+    assert_group_shown (window, "Problem");
     g_assert_cmpstr (at_sync_indicator_get_text (indicator), !=, "Synced");
     at_test_save_screenshot (GTK_WIDGET (window), "sync-problem.png");
     /* an edit does not knock again a moment later (a login refused at each
