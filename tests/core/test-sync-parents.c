@@ -2,7 +2,8 @@
  * workstation does not have (yet), through a real PostgreSQL 15: an album
  * item of another project's photo, a tag of a studio-wide person, a tag
  * moved to a person of a project a laptop does not follow. None fails a
- * pull; each goes in once its parent is here. */
+ * pull; each goes in once its parent is here, unless its own project has
+ * stopped being followed by then. */
 #include "config.h"
 
 #include <string.h>
@@ -291,6 +292,72 @@ test_unfollow_keeps_references (Fixture *f, gconstpointer data)
   at_test_sync_assert_same (f->laptop, f->desk);
 }
 
+/* A photo of the followed project waits for its session (another
+ * project's); the laptop stops following the photo's project, then follows
+ * the session's. The photo and its keyword stay out: their project is not
+ * followed, and nothing of it waits any more. (Before, both went in when
+ * the session came, in a project no edit of which would reach the laptop
+ * again.) Following the photo's project again brings them. */
+static void
+test_unfollow_drops_waiting_rows (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  at_test_sql_exec (f->desk,
+    PHOTO_OF_ANOTHER_SESSION
+    "INSERT INTO photo_keywords (id, photo_id, keyword) VALUES ('keyword-x', 'photo-x', 'veil');");
+  at_test_sync_ok (f->desk, url_desk);
+  laptop_follows_first (f);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_inbox WHERE pk = 'photo-x'"), >, 0);
+
+  g_assert_true (at_sync_unfollow (f->laptop, "P-2026-001", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_inbox"), ==, 0);
+  at_test_sync_follow (f->laptop, "P-2026-002");
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM ingest_sessions WHERE id = 'session-x'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photos WHERE id = 'photo-x'"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photo_keywords WHERE id = 'keyword-x'"), ==, 0);
+
+  at_test_sync_follow (f->laptop, "P-2026-001");
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photos WHERE id = 'photo-x'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photo_keywords WHERE id = 'keyword-x'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_inbox"), ==, 0);
+  at_test_sync_assert_same (f->desk, f->laptop);
+}
+
+/* The desk's photo of the followed project clashes on its file's path with
+ * one of the laptop's and is kept aside; the laptop stops following that
+ * project. What was kept aside goes with it: a later sync, the clash gone
+ * with the laptop's photo, does not bring the desk's photo in, unfollowed. */
+static void
+test_unfollow_drops_kept_clashes (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  AtSyncReport r;
+#define SAME_PATH(id) \
+    "CREATE TEMP TABLE y AS SELECT p.* FROM photos p JOIN projects j ON j.id = p.project_id " \
+    "WHERE j.project_number = 'P-2026-001' ORDER BY p.id LIMIT 1;" \
+    "UPDATE y SET id = '" id "', library_path = '/photos/same.cr3', content_hash = 'hash-" id "';" \
+    "INSERT INTO photos SELECT * FROM y; DROP TABLE y;"
+
+  laptop_follows_first (f);
+  at_test_sql_exec (f->laptop, SAME_PATH ("photo-l"));
+  at_test_sync_ok (f->laptop, url_laptop);
+  at_test_sql_exec (f->desk, SAME_PATH ("photo-d"));
+  at_test_sync_ok (f->desk, url_desk);
+  r = at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpuint (r.conflicts, ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_conflicts WHERE pk = 'photo-d'"), >, 0);
+
+  g_assert_true (at_sync_unfollow (f->laptop, "P-2026-001", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_conflicts"), ==, 0);
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photos"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -309,6 +376,8 @@ main (int argc, char **argv)
   ADD ("/sync/parents/row-waits-with-its-children", test_row_waits_with_its_children);
   ADD ("/sync/parents/reference-waits-with-its-row", test_reference_waits_with_its_row);
   ADD ("/sync/parents/unfollow-keeps-references", test_unfollow_keeps_references);
+  ADD ("/sync/parents/unfollow-drops-waiting-rows", test_unfollow_drops_waiting_rows);
+  ADD ("/sync/parents/unfollow-drops-kept-clashes", test_unfollow_drops_kept_clashes);
   status = g_test_run ();
   at_test_sync_server_stop (server);
   return status;

@@ -26,10 +26,12 @@
 gboolean
 _at_sync_wait_in_inbox (AtSqlConn *conn, const AtSyncCell *c, GError **error)
 {
-  return at_sql_exec_bound (conn, error, "INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+  return at_sql_exec_bound (conn, error, "INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node, bucket) "
+                                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
                                          "ON CONFLICT (tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, "
-                                         "node = excluded.node WHERE (excluded.hlc, excluded.node) > (hlc, node)",
-                            "ttttll", c->tbl, c->pk, c->col, c->val, c->hlc, c->node);
+                                         "node = excluded.node, bucket = excluded.bucket "
+                                         "WHERE (excluded.hlc, excluded.node) > (hlc, node)",
+                            "ttttllt", c->tbl, c->pk, c->col, c->val, c->hlc, c->node, c->bucket);
 }
 
 /* Whether every parent the row value @val names is here. */
@@ -127,12 +129,13 @@ retry_pass (AtSqlConn *conn, GHashTable *cache, gboolean rows_came, Counts *n, g
    * naming a parent (the fields of a row not here, or waiting itself, wait
    * for that row instead: drain_inbox) */
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, rows_came
-                                            ? "SELECT tbl, pk, col, val, hlc, node FROM sync_inbox WHERE col = '*' "
-                                              "UNION ALL SELECT tbl, pk, col, val, hlc, node FROM sync_inbox i "
+                                            ? "SELECT tbl, pk, col, val, hlc, node, bucket FROM sync_inbox WHERE col = '*' "
+                                              "UNION ALL SELECT tbl, pk, col, val, hlc, node, bucket FROM sync_inbox i "
                                               "WHERE col NOT IN ('*', '_deleted') AND NOT EXISTS (SELECT 1 FROM sync_inbox w "
                                               "WHERE w.tbl = i.tbl AND w.pk = i.pk AND w.col = '*') AND EXISTS (SELECT 1 "
                                               "FROM pragma_foreign_key_list(i.tbl) k WHERE k.\"from\" = i.col)"
-                                            : "SELECT tbl, pk, col, val, hlc, node FROM sync_inbox WHERE col = '*'", error);
+                                            : "SELECT tbl, pk, col, val, hlc, node, bucket FROM sync_inbox WHERE col = '*'",
+                                            error);
 
   if (stmt == NULL)
     return FALSE;
@@ -244,12 +247,14 @@ gboolean
 _at_sync_let_go (AtSqlConn *conn, const char *tbl, const char *pk, const char *col, GError **error)
 {
   g_autofree char *value = at_sync_kept_value_expr (tbl, col, "x");
-  char *sql = sqlite3_mprintf ("INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node) "
-                               "SELECT ?1, x.id, ?3, json_quote(%s), k.hlc, k.node FROM \"%w\" x "
+  g_autofree char *bucket = at_sync_bucket_expr (conn, tbl, "x");
+  char *sql = sqlite3_mprintf ("INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node, bucket) "
+                               "SELECT ?1, x.id, ?3, json_quote(%s), k.hlc, k.node, %s FROM \"%w\" x "
                                "JOIN sync_clock k ON k.tbl = ?1 AND k.pk = x.id AND k.col IN (?3, '*') WHERE x.id = ?2 "
                                "ORDER BY k.hlc DESC, k.node DESC LIMIT 1 "
                                "ON CONFLICT (tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, "
-                               "node = excluded.node WHERE (excluded.hlc, excluded.node) > (hlc, node)", value, tbl);
+                               "node = excluded.node, bucket = excluded.bucket WHERE (excluded.hlc, excluded.node) > (hlc, node)",
+                               value, bucket, tbl);
   gboolean ok = at_sql_exec_bound (conn, error, sql, "ttt", tbl, pk, col);
 
   sqlite3_free (sql);
@@ -270,6 +275,7 @@ take_out (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk, G
   Table *t = _at_sync_table_of (conn, cache, tbl);
   g_autoptr(GPtrArray) children = NULL;
   g_autofree char *cells = NULL;
+  g_autofree char *bucket = NULL;
   char *sql;
   gboolean ok;
 
@@ -294,10 +300,14 @@ take_out (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk, G
   g_debug ("%s %s: a parent is not here yet, it waits", tbl, pk);
   if ((cells = at_sync_cells_now_sql (conn, tbl, FALSE, error)) == NULL)
     return FALSE;
-  sql = sqlite3_mprintf ("INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node) SELECT tbl, pk, col, val, hlc, node "
+  /* (its bucket while it is here: its project's, to go when that is unfollowed) */
+  bucket = at_sync_bucket_expr (conn, tbl, "x");
+  sql = sqlite3_mprintf ("INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node, bucket) "
+                         "SELECT tbl, pk, col, val, hlc, node, (SELECT %s FROM \"%w\" x WHERE x.id = ?1) "
                          "FROM (%s AND k.pk = ?1 AND k.col <> '_deleted') WHERE true "
                          "ON CONFLICT (tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, "
-                         "node = excluded.node WHERE (excluded.hlc, excluded.node) > (hlc, node)", cells);
+                         "node = excluded.node, bucket = excluded.bucket WHERE (excluded.hlc, excluded.node) > (hlc, node)",
+                         bucket, tbl, cells);
   ok = at_sql_exec_bound (conn, error, sql, "t", pk);
   sqlite3_free (sql);
   return ok &&

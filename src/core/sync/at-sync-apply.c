@@ -22,11 +22,15 @@
 #include "at-sync-consent.h"
 #include "at-pg.h"
 
-/* The cell in the columns (tbl, pk, col, val, hlc, node) of @stmt's row. */
+/* The cell in the columns (tbl, pk, col, val, hlc, node) of @stmt's row,
+ * and its bucket if the next column is one. */
 AtSyncCell *
 at_sync_cell_from_row (sqlite3_stmt *stmt)
 {
   AtSyncCell *c = g_new0 (AtSyncCell, 1);
+
+  if (sqlite3_column_count (stmt) > 6 && g_strcmp0 (sqlite3_column_name (stmt, 6), "bucket") == 0)
+    c->bucket = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
 
   c->tbl = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   c->pk = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
@@ -44,6 +48,7 @@ at_sync_cell_free (AtSyncCell *cell)
   g_free (cell->pk);
   g_free (cell->col);
   g_free (cell->val);
+  g_free (cell->bucket);
   g_free (cell);
 }
 
@@ -218,10 +223,11 @@ park_clash (AtSqlConn *conn, const AtSyncCell *c, Counts *n, int code, GError **
   g_clear_error (error);
   n->conflicts++;
   g_debug ("%s %s.%s clashes with a row here: %s", c->tbl, c->pk, c->col, problem);
-  return at_sql_exec_bound (conn, error, "INSERT INTO sync_conflicts (tbl, pk, col, val, hlc, node, problem) "
-                                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (tbl, pk, col) DO UPDATE SET "
-                                         "val = excluded.val, hlc = excluded.hlc, node = excluded.node, problem = excluded.problem",
-                            "ttttllt", c->tbl, c->pk, c->col, c->val, c->hlc, c->node, problem);
+  return at_sql_exec_bound (conn, error, "INSERT INTO sync_conflicts (tbl, pk, col, val, hlc, node, problem, bucket) "
+                                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (tbl, pk, col) DO UPDATE SET "
+                                         "val = excluded.val, hlc = excluded.hlc, node = excluded.node, problem = excluded.problem, "
+                                         "bucket = excluded.bucket",
+                            "ttttlltt", c->tbl, c->pk, c->col, c->val, c->hlc, c->node, problem, c->bucket);
 }
 
 static gboolean
@@ -236,7 +242,7 @@ static gboolean
 drain_inbox (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk, Counts *n, GError **error)
 {
   g_autoptr(GPtrArray) waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) at_sync_cell_free);
-  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT col, val, hlc, node FROM sync_inbox WHERE tbl = ?1 AND pk = ?2 "
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT col, val, hlc, node, bucket FROM sync_inbox WHERE tbl = ?1 AND pk = ?2 "
                                             "AND col <> '*'",
                                             error);
 
@@ -253,6 +259,7 @@ drain_inbox (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk
       c->val = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       c->hlc = sqlite3_column_int64 (stmt, 2);
       c->node = sqlite3_column_int64 (stmt, 3);
+      c->bucket = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
       g_ptr_array_add (waiting, c);
     }
   at_sql_stmt_release (stmt);
@@ -299,7 +306,7 @@ static gboolean
 key_waits (AtSqlConn *conn, const AtSyncCell *c, const char *col, const char *path, gboolean *waits, GError **error)
 {
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT ?1 -> ?2", error);
-  AtSyncCell field = { c->tbl, c->pk, (char *) col, NULL, c->hlc, c->node };
+  AtSyncCell field = { c->tbl, c->pk, (char *) col, NULL, c->hlc, c->node, c->bucket };
   gboolean ok;
 
   *waits = FALSE;
@@ -397,8 +404,9 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
  * had it, and those of them newer than it come back over it (as on the
  * server). */
 static gboolean
-keep_fields (AtSqlConn *conn, Table *t, const char *tbl, const char *pk, GError **error)
+keep_fields (AtSqlConn *conn, Table *t, const AtSyncCell *deletion, GError **error)
 {
+  const char *tbl = deletion->tbl, *pk = deletion->pk;
   g_autoptr(GHashTable) clocks = field_clocks (conn, tbl, pk, error);
   GHashTableIter iter;
   const char *col;
@@ -415,13 +423,14 @@ keep_fields (AtSqlConn *conn, Table *t, const char *tbl, const char *pk, GError 
       if (!_at_sync_has_column (t->columns, col))
         continue;
       value = at_sync_kept_value_expr (tbl, col, "x");
-      sql = sqlite3_mprintf ("INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node) "
-                             "SELECT k.tbl, k.pk, k.col, json_quote(%s), k.hlc, k.node FROM \"%w\" x "
+      sql = sqlite3_mprintf ("INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node, bucket) "
+                             "SELECT k.tbl, k.pk, k.col, json_quote(%s), k.hlc, k.node, ?4 FROM \"%w\" x "
                              "JOIN sync_clock k ON k.tbl = ?1 AND k.pk = x.id AND k.col = ?3 WHERE x.id = ?2 "
                              "ON CONFLICT (tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, "
-                             "node = excluded.node WHERE (excluded.hlc, excluded.node) > (hlc, node)",
+                             "node = excluded.node, bucket = excluded.bucket "
+                             "WHERE (excluded.hlc, excluded.node) > (hlc, node)",
                              value, tbl);
-      ok = at_sql_exec_bound (conn, error, sql, "ttt", tbl, pk, col);
+      ok = at_sql_exec_bound (conn, error, sql, "tttt", tbl, pk, col, deletion->bucket);
       sqlite3_free (sql);
       if (!ok)
         return FALSE;
@@ -445,7 +454,7 @@ apply_delete (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Counts *n
     return TRUE;
   if (NEWER (c, row))
     {
-      if (!keep_fields (conn, t, c->tbl, c->pk, error) || !at_sql_exec_bound (conn, error, t->remove, "t", c->pk))
+      if (!keep_fields (conn, t, c, error) || !at_sql_exec_bound (conn, error, t->remove, "t", c->pk))
         return FALSE;
       n->applied++;
     }

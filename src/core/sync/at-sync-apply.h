@@ -13,6 +13,7 @@ typedef struct
   char   *val;     /* JSON */
   gint64  hlc;
   gint64  node;
+  char   *bucket;  /* the feed's bucket it came from; NULL: not known */
 } AtSyncCell;
 
 void        at_sync_cell_free     (AtSyncCell   *cell);

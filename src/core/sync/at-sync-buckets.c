@@ -4,8 +4,9 @@
  * pull reads those. Following one starts its cursor at the beginning of the
  * feed. Unfollowing one takes its rows out of this catalog with capture
  * off (so no deletion reaches the server) together with their field clocks
- * (so following it again brings everything back), and only when nothing of
- * it waits to be sent.
+ * (so following it again brings everything back) and what of it waits to
+ * be applied (sync_inbox, sync_conflicts), and only when nothing of it
+ * waits to be sent.
  */
 #define G_LOG_DOMAIN "atelier-sync"
 
@@ -301,18 +302,30 @@ write_unfollow (AtSqlConn *conn, gpointer data, GError **error)
       !at_sql_exec_bound (conn, error, "UPDATE sync_state SET applying = 1, scope = 'projects'", "") ||
       !keep_references (conn, tables, id, error))
     return FALSE;
-  /* the clocks first: they are found through the rows */
+  /* the clocks first, and what waits for these rows (kept before its
+   * bucket was: NULL): they are found through the rows */
   for (guint i = 0; i < tables->len; i++)
     {
       Bucketed *b = tables->pdata[i];
-      char *sql = sqlite3_mprintf ("DELETE FROM sync_clock WHERE tbl = '%q' AND pk IN (SELECT id FROM \"%w\" WHERE %s = ?1)",
-                                   b->table, b->table, b->bucket);
-      gboolean ok = at_sql_exec_bound (conn, error, sql, "t", id);
+      static const char *const clocks[] = { "sync_clock", "sync_inbox", "sync_conflicts" };
 
-      sqlite3_free (sql);
-      if (!ok)
-        return FALSE;
+      for (guint k = 0; k < G_N_ELEMENTS (clocks); k++)
+        {
+          char *sql = sqlite3_mprintf ("DELETE FROM %s WHERE tbl = '%q' AND pk IN (SELECT id FROM \"%w\" WHERE %s = ?1)%s",
+                                       clocks[k], b->table, b->table, b->bucket,
+                                       k > 0 ? " AND coalesce(bucket, ?1) = ?1" : "");
+          gboolean ok = at_sql_exec_bound (conn, error, sql, "t", id);
+
+          sqlite3_free (sql);
+          if (!ok)
+            return FALSE;
+        }
     }
+  /* what waits of this project's, its row here or not (a photo waiting
+   * for its parent): it would go in when that comes, unfollowed */
+  if (!at_sql_exec_bound (conn, error, "DELETE FROM sync_inbox WHERE bucket = ?1", "t", id) ||
+      !at_sql_exec_bound (conn, error, "DELETE FROM sync_conflicts WHERE bucket = ?1", "t", id))
+    return FALSE;
   for (guint i = 0; i < tables->len; i++)
     {
       Bucketed *b = tables->pdata[i];

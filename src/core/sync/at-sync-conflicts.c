@@ -77,7 +77,7 @@ _at_sync_retry_conflicts (AtSqlConn *conn, gpointer data, GError **error)
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = at_sql_conn_prepare (conn, "SELECT tbl, pk, col, val, hlc, node, problem FROM sync_conflicts "
+  stmt = at_sql_conn_prepare (conn, "SELECT tbl, pk, col, val, hlc, node, bucket, problem FROM sync_conflicts "
                                     "ORDER BY seen_at, tbl, pk, col",
                               error);
   if (stmt == NULL)
@@ -86,7 +86,7 @@ _at_sync_retry_conflicts (AtSqlConn *conn, gpointer data, GError **error)
     {
       AtSyncCell *c = at_sync_cell_from_row (stmt);
       g_ptr_array_add (cells, c);
-      if (g_str_equal (c->col, "*") && !lay_over_key (conn, c, (const char *) sqlite3_column_text (stmt, 6), error))
+      if (g_str_equal (c->col, "*") && !lay_over_key (conn, c, (const char *) sqlite3_column_text (stmt, 7), error))
         break;
     }
   at_sql_stmt_release (stmt);

@@ -144,7 +144,7 @@ round_clear (Round *r)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Round, round_clear)
 
 static AtSyncCell *
-cell_from (Round *round, PGresult *r, int row)
+cell_from (Round *round, PGresult *r, int row, const char *bucket)
 {
   AtSyncCell *c = g_new (AtSyncCell, 1);
 
@@ -155,6 +155,7 @@ cell_from (Round *round, PGresult *r, int row)
                                    : g_string_chunk_insert_len (round->strings, PQgetvalue (r, row, 4), PQgetlength (r, row, 4));
   c->hlc = g_ascii_strtoll (PQgetvalue (r, row, 5), NULL, 10);
   c->node = g_ascii_strtoll (PQgetvalue (r, row, 6), NULL, 10);
+  c->bucket = g_string_chunk_insert_const (round->strings, bucket);
   return c;
 }
 
@@ -165,7 +166,7 @@ take_rows (PGresult *r, int from, int to, Round *round, Cursor *cursor)
   if (cursor->rows == 0)
     cursor->first = round->cells->len;
   for (int i = from; i < to; i++)
-    g_ptr_array_add (round->cells, cell_from (round, r, i));
+    g_ptr_array_add (round->cells, cell_from (round, r, i, cursor->bucket));
   if (to > from)
     {
       g_free (cursor->xid);

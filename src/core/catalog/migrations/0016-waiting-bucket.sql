@@ -1,0 +1,7 @@
+-- Schema v16: what waits in sync_inbox or sync_conflicts remembers the
+-- bucket (a project's id, '' for the studio's data) it belongs to, so
+-- that stopping following a project takes it out with the project's
+-- rows. Before, a photo of that project waiting for its parent went in
+-- when the parent came, unfollowed. NULL: not known (kept from before).
+ALTER TABLE sync_inbox ADD COLUMN bucket TEXT;
+ALTER TABLE sync_conflicts ADD COLUMN bucket TEXT;
