@@ -134,10 +134,35 @@ unfollowed (gpointer catalog)
          at_test_sql_int (catalog, "SELECT count(*) FROM sync_buckets") > 1;
 }
 
+static gboolean
+group_shown (gpointer group)
+{
+  return gtk_widget_get_visible (group);
+}
+
+static gboolean
+group_hidden (gpointer group)
+{
+  return !gtk_widget_get_visible (group);
+}
+
+static gboolean
+kept_aside (gpointer catalog)
+{
+  return at_test_sql_int (catalog, "SELECT count(*) FROM sync_conflicts") == 1;
+}
+
+static gboolean
+not_kept_aside (gpointer catalog)
+{
+  return at_test_sql_int (catalog, "SELECT count(*) FROM sync_conflicts") == 0;
+}
+
 /* Every project followed, then the switch off and one project unchecked:
- * it asks first, then the catalog follows the others only. */
+ * it asks first, then the catalog follows the others only; a change of it
+ * kept aside goes from the page with it. */
 static void
-check_projects (AtWindow *window, AtCatalog *catalog)
+check_projects (AtWindow *window, AtCatalog *catalog, AtTestPg *pg)
 {
   GtkWidget *projects = at_test_find_widget (GTK_WIDGET (window), AT_TYPE_SYNC_PROJECTS);
   GtkSwitch *all;
@@ -169,12 +194,26 @@ check_projects (AtWindow *window, AtCatalog *catalog)
   check = project_check (projects, "Haddad & Vik engagement shoot");
   g_assert_true (gtk_check_button_get_active (check));
 
+  /* a photo of that project from elsewhere, on a file path one here has:
+   * kept aside */
+  g_free (at_test_pg_psql (pg, "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) "
+                               "SELECT c.studio_id, c.tbl, 'clash-p3', c.col, "
+                               "c.val || jsonb_build_object ('id', 'clash-p3', 'project_id', p.pk), c.hlc + 1, 77, p.pk "
+                               "FROM sync_cell c JOIN sync_cell p ON p.tbl = 'projects' AND p.col = '*' "
+                               "AND p.val ->> 'project_number' = 'P-2026-003' "
+                               "WHERE c.tbl = 'photos' AND c.col = '*' ORDER BY c.pk LIMIT 1"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  at_test_wait_until (kept_aside, catalog, 30);
+  at_test_wait_until (group_shown, group_titled (GTK_WIDGET (window), "Kept Aside"), 10);
+
   gtk_check_button_set_active (check, FALSE);
   at_test_wait_until (dialog_shown, NULL, 5);
   at_test_run_main_loop (300);
   at_test_save_screenshot (at_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG), "sync-unfollow-dialog.png");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (at_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "unfollow");
   at_test_wait_until (unfollowed, catalog, 10);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM sync_conflicts"), ==, 0);
+  at_test_wait_until (group_hidden, group_titled (GTK_WIDGET (window), "Kept Aside"), 10);
   at_test_run_main_loop (500);
   check = project_check (projects, "Haddad & Vik engagement shoot");
   g_assert_false (gtk_check_button_get_active (check));
@@ -238,30 +277,6 @@ static gboolean
 venue_came (gpointer catalog)
 {
   return at_test_sql_int (catalog, "SELECT count(*) FROM projects WHERE venue = 'Villa Rosa'") == 1;
-}
-
-static gboolean
-group_shown (gpointer group)
-{
-  return gtk_widget_get_visible (group);
-}
-
-static gboolean
-group_hidden (gpointer group)
-{
-  return !gtk_widget_get_visible (group);
-}
-
-static gboolean
-kept_aside (gpointer catalog)
-{
-  return at_test_sql_int (catalog, "SELECT count(*) FROM sync_conflicts") == 1;
-}
-
-static gboolean
-not_kept_aside (gpointer catalog)
-{
-  return at_test_sql_int (catalog, "SELECT count(*) FROM sync_conflicts") == 0;
 }
 
 static gboolean
@@ -429,7 +444,7 @@ test_sync_page (void)
     at_test_wait_until (nothing_pending, sync, 30);
   }
 
-  check_projects (window, catalog);
+  check_projects (window, catalog, pg);
 
   /* a clock a day behind: synced, and the page says what it means */
   at_sync_set_clock_offset (-86400000);

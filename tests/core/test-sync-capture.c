@@ -229,11 +229,17 @@ test_outbox_from_v7 (Fixture *f, gconstpointer data)
                                      "CREATE INDEX sync_outbox_batch ON sync_outbox (batch); "
                                      "DROP TABLE sync_unknown; DROP TABLE sync_unknown_values; DROP INDEX sync_inbox_rows; ALTER TABLE sync_state DROP COLUMN batch_token; ALTER TABLE sync_state DROP COLUMN server_id; ALTER TABLE uploads DROP COLUMN part_checksums; ALTER TABLE uploads DROP COLUMN file_identity; DROP INDEX uploads_key; DROP INDEX photo_files_path; ALTER TABLE uploads DROP COLUMN endpoint; ALTER TABLE uploads DROP COLUMN check_first; DROP TABLE upload_audits; ALTER TABLE upload_parts DROP COLUMN sha256; ALTER TABLE sync_outbox DROP COLUMN node; "
                                      "ALTER TABLE sync_inbox DROP COLUMN bucket; ALTER TABLE sync_conflicts DROP COLUMN bucket; "
+                                     /* a photo waiting for its parent, a keyword for its photo */
+                                     "INSERT INTO sync_inbox VALUES ('photos', 'p-w', '*', '{\"id\": \"p-w\", "
+                                     "\"project_id\": \"proj-w\"}', 1, 1), ('photo_keywords', 'k-w', '*', "
+                                     "'{\"id\": \"k-w\", \"photo_id\": \"p-w\"}', 1, 1); "
                                      "DELETE FROM schema_migrations WHERE version >= 8; PRAGMA user_version = 7",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   f->catalog = at_catalog_open (path, AT_CATALOG_OPEN_DEFAULT, NULL);
   g_assert_nonnull (f->catalog);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_inbox WHERE pk = 'p-w' AND bucket = 'proj-w'"), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_inbox WHERE pk = 'k-w' AND bucket IS NULL"), ==, 1);
   g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE col = 'rating' AND batch = 3"), ==, 1);
   g_assert_cmpint (count (f, "SELECT count(*) FROM sync_outbox WHERE col = 'color_label' AND batch = 4"), ==, 1);
   exec (f, "UPDATE photos SET color_label = 'blue', rating = 2 WHERE id = '%s'", f->photo);

@@ -293,8 +293,9 @@ test_unfollow_keeps_references (Fixture *f, gconstpointer data)
 }
 
 /* A photo of the followed project waits for its session (another
- * project's); the laptop stops following the photo's project, then follows
- * the session's. The photo and its keyword stay out: their project is not
+ * project's), and a keyword of it, come later, for the photo; the laptop
+ * stops following the photo's project, then follows the session's. The
+ * photo and its keywords stay out: their project is not
  * followed, and nothing of it waits any more. (Before, both went in when
  * the session came, in a project no edit of which would reach the laptop
  * again.) Following the photo's project again brings them. */
@@ -309,6 +310,11 @@ test_unfollow_drops_waiting_rows (Fixture *f, gconstpointer data)
   at_test_sync_ok (f->desk, url_desk);
   laptop_follows_first (f);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_inbox WHERE pk = 'photo-x'"), >, 0);
+  /* a keyword of the waiting photo, come later: it waits under the photo's project too */
+  at_test_sql_exec (f->desk, "INSERT INTO photo_keywords (id, photo_id, keyword) VALUES ('keyword-y', 'photo-x', 'lace');");
+  at_test_sync_ok (f->desk, url_desk);
+  at_test_sync_ok (f->laptop, url_laptop);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_inbox WHERE pk = 'keyword-y'"), >, 0);
 
   g_assert_true (at_sync_unfollow (f->laptop, "P-2026-001", NULL, &error));
   g_assert_no_error (error);
@@ -317,12 +323,12 @@ test_unfollow_drops_waiting_rows (Fixture *f, gconstpointer data)
   at_test_sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM ingest_sessions WHERE id = 'session-x'"), ==, 1);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photos WHERE id = 'photo-x'"), ==, 0);
-  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photo_keywords WHERE id = 'keyword-x'"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photo_keywords WHERE photo_id = 'photo-x'"), ==, 0);
 
   at_test_sync_follow (f->laptop, "P-2026-001");
   at_test_sync_ok (f->laptop, url_laptop);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photos WHERE id = 'photo-x'"), ==, 1);
-  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photo_keywords WHERE id = 'keyword-x'"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM photo_keywords WHERE photo_id = 'photo-x'"), ==, 2);
   g_assert_cmpint (at_test_sql_int (f->laptop, "SELECT count(*) FROM sync_inbox"), ==, 0);
   at_test_sync_assert_same (f->desk, f->laptop);
 }

@@ -213,8 +213,11 @@ kept_read (GObject *object, GAsyncResult *result, gpointer data)
 static void
 reload_kept (AtSyncPage *self)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, kept_read, NULL);
+  g_autoptr(GTask) task = NULL;
 
+  if (self->service == NULL)
+    return;
+  task = g_task_new (self, self->cancellable, kept_read, NULL);
   g_task_set_task_data (task, g_object_ref (at_sync_service_get_catalog (self->service)), g_object_unref);
   g_task_run_in_thread (task, kept_thread);
 }
@@ -342,4 +345,6 @@ at_sync_page_init (AtSyncPage *self)
   g_type_ensure (AT_TYPE_SYNC_PROJECTS);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  /* (an unfollowed project's changes kept aside went with it) */
+  g_signal_connect_swapped (self->projects, "changed", G_CALLBACK (reload_kept), self);
 }

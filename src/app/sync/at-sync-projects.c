@@ -3,7 +3,9 @@
  * a check. Following one syncs at once; unfollowing one asks first (its
  * rows leave this catalog until it is followed again, which needs the
  * server) and is refused while its changes wait to be sent. Reads and
- * writes run on a worker; each ends with a fresh list. */
+ * writes run on a worker; each ends with a fresh list, and "changed"
+ * (what else the Sync page shows of the projects, their changes kept
+ * aside, may have changed with it). */
 #define G_LOG_DOMAIN "atelier"
 
 #include "config.h"
@@ -27,6 +29,9 @@ struct _AtSyncProjects
 };
 
 G_DEFINE_FINAL_TYPE (AtSyncProjects, at_sync_projects, ADW_TYPE_PREFERENCES_GROUP)
+
+enum { CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 typedef enum { OP_LOAD, OP_FOLLOW, OP_UNFOLLOW, OP_ALL, OP_CHOSEN } Op;
 
@@ -201,6 +206,7 @@ job_done_cb (GObject *source, GAsyncResult *result, gpointer data)
     }
   if (job->generation == self->generation)
     show (self, job);
+  g_signal_emit (self, signals[CHANGED], 0);
   if (job->op_error != NULL)
     toast (self, job->op_error->message);
   else if (job->op == OP_UNFOLLOW)
@@ -282,6 +288,9 @@ at_sync_projects_class_init (AtSyncProjectsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtSyncProjects, all_switch);
   gtk_widget_class_bind_template_child (widget_class, AtSyncProjects, empty_row);
   gtk_widget_class_bind_template_callback (widget_class, all_switch_cb);
+
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
 }
 
 static void

@@ -300,8 +300,9 @@ take_out (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *pk, G
   g_debug ("%s %s: a parent is not here yet, it waits", tbl, pk);
   if ((cells = at_sync_cells_now_sql (conn, tbl, FALSE, error)) == NULL)
     return FALSE;
-  /* (its bucket while it is here: its project's, to go when that is unfollowed) */
-  bucket = at_sync_bucket_expr (conn, tbl, "x");
+  /* (its project's, to go when that is unfollowed; a face of a photo
+   * waiting for its own parent, that photo's) */
+  bucket = at_sync_waiting_bucket_expr (conn, tbl, "x");
   sql = sqlite3_mprintf ("INSERT INTO sync_inbox (tbl, pk, col, val, hlc, node, bucket) "
                          "SELECT tbl, pk, col, val, hlc, node, (SELECT %s FROM \"%w\" x WHERE x.id = ?1) "
                          "FROM (%s AND k.pk = ?1 AND k.col <> '_deleted') WHERE true "

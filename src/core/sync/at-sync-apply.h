@@ -13,7 +13,8 @@ typedef struct
   char   *val;     /* JSON */
   gint64  hlc;
   gint64  node;
-  char   *bucket;  /* the feed's bucket it came from; NULL: not known */
+  char   *bucket;  /* what it belongs to: the feed's bucket it came in, or a
+                    * row set aside its project; NULL: not known */
 } AtSyncCell;
 
 void        at_sync_cell_free     (AtSyncCell   *cell);

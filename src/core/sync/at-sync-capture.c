@@ -107,12 +107,15 @@ has_column (AtSqlConn *conn, const char *table, const char *column)
 
 /* The project of a row of @table named @ref in SQL, or NULL if the table has
  * none: its own project_id, or else that of the first parent declared that
- * has one (the row's container: a tag's face, an item's album). */
+ * has one (the row's container: a tag's face, an item's album). @waiting:
+ * a parent not here that waits in sync_inbox gives the bucket it waits
+ * under. */
 static char *
 project_of (AtSqlConn  *conn,
             const char *table,
             const char *ref,
-            int         depth)
+            int         depth,
+            gboolean    waiting)
 {
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt;
@@ -137,12 +140,26 @@ project_of (AtSqlConn  *conn,
       g_autofree char *alias = g_strdup_printf ("b%d", depth);
       g_autofree char *inner = NULL;
 
-      if (g_str_equal (parent, table) || (inner = project_of (conn, parent, alias, depth + 1)) == NULL)
+      if (g_str_equal (parent, table) || (inner = project_of (conn, parent, alias, depth + 1, waiting)) == NULL)
         continue;
+      if (waiting)
+        return mprintf_dup (sqlite3_mprintf ("coalesce((SELECT %s FROM \"%w\" AS %s WHERE %s.\"%w\" = %s.\"%w\"), "
+                                             "(SELECT w.bucket FROM sync_inbox w WHERE w.tbl = '%q' AND w.pk = %s.\"%w\" "
+                                             "AND w.col = '*'))",
+                                             inner, parent, alias, alias, to, ref, from, parent, ref, from));
       return mprintf_dup (sqlite3_mprintf ("(SELECT %s FROM \"%w\" AS %s WHERE %s.\"%w\" = %s.\"%w\")", inner, parent,
                                            alias, alias, to, ref, from));
     }
   return NULL;
+}
+
+static char *
+bucket_expr (AtSqlConn *conn, const char *table, const char *ref, gboolean waiting)
+{
+  g_autofree char *project = project_of (conn, table, ref, 0, waiting);
+
+  /* a row whose parent is gone (a cascade) falls back to the studio's */
+  return project ? g_strdup_printf ("coalesce(%s, '')", project) : g_strdup ("''");
 }
 
 char *
@@ -150,10 +167,15 @@ at_sync_bucket_expr (AtSqlConn  *conn,
                      const char *table,
                      const char *ref)
 {
-  g_autofree char *project = project_of (conn, table, ref, 0);
+  return bucket_expr (conn, table, ref, FALSE);
+}
 
-  /* a row whose parent is gone (a cascade) falls back to the studio's */
-  return project ? g_strdup_printf ("coalesce(%s, '')", project) : g_strdup ("''");
+char *
+at_sync_waiting_bucket_expr (AtSqlConn  *conn,
+                             const char *table,
+                             const char *ref)
+{
+  return bucket_expr (conn, table, ref, TRUE);
 }
 
 /* json_object('a', <ref>."a", ...) over @columns. */

@@ -34,6 +34,11 @@ gboolean at_sync_column_is_synced (const char *table,
 char    *at_sync_bucket_expr      (AtSqlConn  *conn,
                                    const char *table,
                                    const char *ref);
+/* The same for a row about to wait in sync_inbox: a parent it lacks that
+ * waits there itself gives the bucket it waits under. */
+char    *at_sync_waiting_bucket_expr (AtSqlConn  *conn,
+                                      const char *table,
+                                      const char *ref);
 /* The synced tables (those keyed by id that travel), by name. */
 GPtrArray *at_sync_synced_tables  (AtSqlConn  *conn,
                                    GError    **error);

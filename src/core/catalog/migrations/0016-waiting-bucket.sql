@@ -5,3 +5,10 @@
 -- when the parent came, unfollowed. NULL: not known (kept from before).
 ALTER TABLE sync_inbox ADD COLUMN bucket TEXT;
 ALTER TABLE sync_conflicts ADD COLUMN bucket TEXT;
+-- What waits already: a whole row that has a project of its own is that
+-- project's (its children keep NULL, and go with the rows they belong to
+-- while those are here).
+UPDATE sync_inbox SET bucket = json_extract(val, '$.project_id')
+  WHERE col = '*' AND json_type(val, '$.project_id') = 'text';
+UPDATE sync_conflicts SET bucket = json_extract(val, '$.project_id')
+  WHERE col = '*' AND json_type(val, '$.project_id') = 'text';
