@@ -318,6 +318,84 @@ test_unique_clash (Fixture *f, gconstpointer data)
                    ==, 1);
 }
 
+/* A shoot moved later in one edit, its start and its end together: the
+ * other workstation takes both, though the start alone would end the shoot
+ * before it began (CHECK end_at > start_at). Two edits made apart that
+ * together would do so (an end set earlier on one side, a start later on
+ * the other) are kept aside and said, not a pull that fails for good; the
+ * rest flows, and a later edit that makes the shoot whole again lets them
+ * in. */
+static void
+test_check_across_columns (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p = at_test_photo_id (f->a, 0);
+  const char *times = "SELECT start_at || ' ' || end_at FROM shooting_schedules WHERE id = "
+                      "(SELECT min(id) FROM shooting_schedules)";
+  AtSyncReport r;
+
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM shooting_schedules"), >, 0);
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  at_test_sql_exec (f->a, "UPDATE shooting_schedules SET start_at = '2027-05-01T14:00:00Z', end_at = '2027-05-01T16:00:00Z' "
+                          "WHERE id = (SELECT min(id) FROM shooting_schedules)");
+  at_test_sync_ok (f->a, url_a1);
+  r = at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpuint (r.conflicts, ==, 0);
+  {
+    g_autofree char *on_b = at_test_sql_text (f->b, times);
+    g_assert_cmpstr (on_b, ==, "2027-05-01T14:00:00Z 2027-05-01T16:00:00Z");
+  }
+
+  at_test_sql_exec (f->a, "UPDATE shooting_schedules SET end_at = '2027-05-01T15:00:00Z' "
+                          "WHERE id = (SELECT min(id) FROM shooting_schedules)");
+  at_test_set_rating (f->a, p, 4);
+  at_test_sql_exec (f->b, "UPDATE shooting_schedules SET start_at = '2027-05-01T15:30:00Z' "
+                          "WHERE id = (SELECT min(id) FROM shooting_schedules)");
+  at_test_sync_ok (f->a, url_a1);
+  r = at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpuint (r.conflicts, ==, 1);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 4);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) said = at_sync_list_conflicts (f->b, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (said->len, ==, 1);
+    g_assert_nonnull (strstr (said->pdata[0], "a shooting schedule’s end at set to “2027-05-01T15:00:00Z”, does not fit "
+                                              "the rest of it here (end at > start at)"));
+  }
+  r = at_test_sync_ok (f->a, url_a1);
+  g_assert_cmpuint (r.conflicts, ==, 1);
+
+  /* the shoot made whole again on one side: both take it */
+  at_test_sql_exec (f->a, "UPDATE shooting_schedules SET end_at = '2027-05-01T17:00:00Z' "
+                          "WHERE id = (SELECT min(id) FROM shooting_schedules)");
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  at_test_sync_ok (f->a, url_a1);
+  {
+    g_autofree char *on_a = at_test_sql_text (f->a, times);
+    g_autofree char *on_b = at_test_sql_text (f->b, times);
+    g_assert_cmpstr (on_a, ==, "2027-05-01T15:30:00Z 2027-05-01T17:00:00Z");
+    g_assert_cmpstr (on_b, ==, on_a);
+  }
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_conflicts"), ==, 0);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_conflicts"), ==, 0);
+
+  /* the shoot's whole row, newer, a month later (a workstation that sent
+   * everything again): its start alone would end it before it began */
+  g_free (at_test_pg_psql (pg, "UPDATE sync_cell SET hlc = ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 1000) "
+                               "<< 16, node = 99, xid = pg_current_xact_id (), seq = nextval ('sync_seq'), "
+                               "val = val || '{\"start_at\": \"2027-06-01T14:00:00Z\", \"end_at\": \"2027-06-01T16:00:00Z\"}' "
+                               "WHERE tbl = 'shooting_schedules' AND col = '*' "
+                               "AND pk = (SELECT min(pk) FROM sync_cell WHERE tbl = 'shooting_schedules')"));
+  r = at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpuint (r.conflicts, ==, 0);
+  {
+    g_autofree char *on_b = at_test_sql_text (f->b, times);
+    g_assert_cmpstr (on_b, ==, "2027-06-01T14:00:00Z 2027-06-01T16:00:00Z");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -337,6 +415,7 @@ main (int argc, char **argv)
   ADD ("/sync/row-value-clash", test_row_value_clash);
   ADD ("/sync/restore-under-newer-field", test_restore_under_newer_field);
   ADD ("/sync/unique-clash", test_unique_clash);
+  ADD ("/sync/check-across-columns", test_check_across_columns);
   status = g_test_run ();
   at_test_sync_server_stop (server);
   return status;

@@ -11,6 +11,8 @@ typedef struct
 {
   guint applied;
   guint conflicts;
+  GPtrArray *later;   /* fields a rule across columns refused, to try again at
+                       * the page's end; NULL: kept aside at once */
 } Counts;
 
 /* What a page needs of one table, built once per page: its synced columns

@@ -210,14 +210,17 @@ note_unknown (AtSqlConn *conn, const AtSyncCell *c, gboolean table, GError **err
                             table ? "*" : c->col);
 }
 
-/* A statement refused for a unique key: SQLite has undone that statement
- * (and its triggers) alone; the cell is parked and the page goes on. */
+/* A statement refused for a unique key, or a rule across columns that the
+ * row here and the value do not keep together (CHECK end_at > start_at:
+ * an edit made here and another made elsewhere, each right alone): SQLite
+ * has undone that statement (and its triggers) alone; the cell is parked
+ * and the page goes on. Else that page would fail every pull after. */
 static gboolean
 park_clash (AtSqlConn *conn, const AtSyncCell *c, Counts *n, int code, GError **error)
 {
   g_autofree char *problem = NULL;
 
-  if (code != SQLITE_CONSTRAINT_UNIQUE && code != SQLITE_CONSTRAINT_PRIMARYKEY)
+  if (code != SQLITE_CONSTRAINT_UNIQUE && code != SQLITE_CONSTRAINT_PRIMARYKEY && code != SQLITE_CONSTRAINT_CHECK)
     return FALSE;
   problem = g_strdup ((*error)->message);
   g_clear_error (error);
@@ -348,6 +351,8 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
       /* a restore, or a row value newer than what is here: each column it
        * is newer for, all or none (a clash on a unique key keeps it aside) */
       g_autoptr(GHashTable) clocks = field_clocks (conn, c->tbl, c->pk, error);
+      g_autoptr(GPtrArray) columns = g_ptr_array_new ();
+      g_autoptr(GError) refused = NULL;
 
       if (clocks == NULL || !at_sql_conn_exec (conn, "SAVEPOINT at_sync_row", error))
         return FALSE;
@@ -355,10 +360,6 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
         {
           const char *col = t->columns->pdata[i];
           Clock *clock = g_hash_table_lookup (clocks, col);
-          g_autofree char *path = g_strdup_printf ("$.\"%s\"", col);
-          g_autofree char *value = at_sync_decode_expr (c->tbl, col, "json_extract(?1, ?2)");
-          char *sql;
-          gboolean ok;
 
           /* a row value never carries an embedding (it travels as a field
            * of its own, with consent): one made here stays */
@@ -367,6 +368,7 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
           /* a parent that is not here: that column stays, its value waits */
           if (g_hash_table_contains (t->keys, col))
             {
+              g_autofree char *path = g_strdup_printf ("$.\"%s\"", col);
               gboolean waits;
 
               if (!key_waits (conn, c, col, path, &waits, error))
@@ -374,20 +376,46 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
               if (waits)
                 continue;
             }
-          /* a key the row value lacks (a column newer than its writer) stays as it is */
-          sql = sqlite3_mprintf ("UPDATE \"%w\" SET \"%w\" = %s WHERE id = ?3 "
-                                 "AND json_type(?1, ?2) IS NOT NULL", c->tbl, col, value);
-          ok = at_sql_exec_bound (conn, error, sql, "ttt", c->val, path, c->pk);
-          sqlite3_free (sql);
-          if (!ok)
-            {
-              int code = sqlite3_extended_errcode (at_sql_conn_get_db (conn));
+          g_ptr_array_add (columns, (gpointer) col);
+        }
+      /* (a column a rule across columns refuses alone, a start after the
+       * old end, goes in once the others are: again while any goes in) */
+      for (guint before = G_MAXUINT; columns->len > 0 && columns->len < before;)
+        {
+          g_autoptr(GPtrArray) tried = g_steal_pointer (&columns);
 
-              if (code != SQLITE_CONSTRAINT_UNIQUE && code != SQLITE_CONSTRAINT_PRIMARYKEY)
+          before = tried->len;
+          columns = g_ptr_array_new ();
+          for (guint i = 0; i < tried->len; i++)
+            {
+              const char *col = tried->pdata[i];
+              g_autofree char *path = g_strdup_printf ("$.\"%s\"", col);
+              g_autofree char *value = at_sync_decode_expr (c->tbl, col, "json_extract(?1, ?2)");
+              /* a key the row value lacks (a column newer than its writer) stays as it is */
+              char *sql = sqlite3_mprintf ("UPDATE \"%w\" SET \"%w\" = %s WHERE id = ?3 "
+                                           "AND json_type(?1, ?2) IS NOT NULL", c->tbl, col, value);
+              gboolean ok = at_sql_exec_bound (conn, error, sql, "ttt", c->val, path, c->pk);
+              int code = ok ? SQLITE_OK : sqlite3_extended_errcode (at_sql_conn_get_db (conn));
+
+              sqlite3_free (sql);
+              if (code == SQLITE_CONSTRAINT_CHECK)
+                {
+                  g_clear_error (&refused);
+                  g_propagate_error (&refused, g_steal_pointer (error));
+                  g_ptr_array_add (columns, (gpointer) col);
+                }
+              else if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+                return at_sql_conn_exec (conn, "ROLLBACK TO at_sync_row; RELEASE at_sync_row", NULL) &&
+                       park_clash (conn, c, n, code, error);
+              else if (!ok)
                 return FALSE;
-              return at_sql_conn_exec (conn, "ROLLBACK TO at_sync_row; RELEASE at_sync_row", NULL) &&
-                     park_clash (conn, c, n, code, error);
             }
+        }
+      if (columns->len > 0)
+        {
+          g_propagate_error (error, g_steal_pointer (&refused));
+          return at_sql_conn_exec (conn, "ROLLBACK TO at_sync_row; RELEASE at_sync_row", NULL) &&
+                 park_clash (conn, c, n, SQLITE_CONSTRAINT_CHECK, error);
         }
       if (!at_sql_conn_exec (conn, "RELEASE at_sync_row", error))
         return FALSE;
@@ -488,7 +516,17 @@ _at_sync_apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, C
         return TRUE;
     }
   if (!write_field (conn, t, c, &changed, error))
-    return park_if_clash (conn, c, n, error);
+    {
+      /* (a shoot moved later, start and end in one edit: its start alone
+       * would end it before it begins, until its end is in) */
+      if (n->later != NULL && sqlite3_extended_errcode (at_sql_conn_get_db (conn)) == SQLITE_CONSTRAINT_CHECK)
+        {
+          g_clear_error (error);
+          g_ptr_array_add (n->later, (gpointer) c);
+          return TRUE;
+        }
+      return park_if_clash (conn, c, n, error);
+    }
   if (!changed)
     {
       /* not here yet, or deleted (an edit does not bring a row back): it
@@ -499,6 +537,34 @@ _at_sync_apply_field (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, C
   return set_clock (conn, c, error);
 }
 
+/* The fields a rule across columns refused, again while any goes in (the
+ * page's other fields may have made room); what still does not fit is kept
+ * aside. */
+static gboolean
+apply_later (AtSqlConn *conn, GHashTable *cache, Counts *n, GError **error)
+{
+  g_autoptr(GPtrArray) waiting = g_ptr_array_copy (n->later, NULL, NULL);
+  guint before;
+
+  do
+    {
+      g_autoptr(GPtrArray) tried = g_steal_pointer (&waiting);
+
+      before = tried->len;
+      waiting = g_ptr_array_new ();
+      n->later = waiting;
+      for (guint i = 0; i < tried->len; i++)
+        if (!_at_sync_apply_field (conn, cache, tried->pdata[i], n, error))
+          return FALSE;
+    }
+  while (waiting->len > 0 && waiting->len < before);
+  n->later = NULL;
+  for (guint i = 0; i < waiting->len; i++)
+    if (!_at_sync_apply_field (conn, cache, waiting->pdata[i], n, error))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 at_sync_apply_page (AtSqlConn   *conn,
                     GPtrArray   *cells,
@@ -506,7 +572,8 @@ at_sync_apply_page (AtSqlConn   *conn,
                     guint       *conflicts,
                     GError     **error)
 {
-  Counts counts = { 0, 0 }, *n = &counts;
+  g_autoptr(GPtrArray) later = g_ptr_array_new ();
+  Counts counts = { 0, 0, later }, *n = &counts;
   g_autoptr(GHashTable) cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, _at_sync_table_free);
   g_autofree gboolean *done = g_new0 (gboolean, cells->len);
   gboolean rows_came = FALSE;
@@ -541,7 +608,8 @@ at_sync_apply_page (AtSqlConn   *conn,
     }
   /* rows that waited for a parent this page brought; then this page's rows
    * whose parent is not here wait in turn */
-  if (!_at_sync_retry_orphans (conn, cache, rows_came, n, error) || !_at_sync_set_aside_orphans (conn, cache, error))
+  if (!_at_sync_retry_orphans (conn, cache, rows_came, n, error) ||
+      (later->len > 0 && !apply_later (conn, cache, n, error)) || !_at_sync_set_aside_orphans (conn, cache, error))
     return FALSE;
   *applied += counts.applied;
   *conflicts += counts.conflicts;

@@ -1,6 +1,7 @@
 /* at-sync-conflicts.c — pulled values kept aside because they clash with a
  * row here on a unique key (two workstations gave two projects one
- * number). They are tried again after every sync, so that settling the
+ * number), or with the rest of their row on a rule across its columns (an
+ * end set earlier there, a start later here). They are tried again after every sync, so that settling the
  * clash on either side lets them in: a number changed here, or there (a
  * whole row goes again with the newer fields that wait for it laid over
  * it). Until then they are told, for a person to settle. */
@@ -165,15 +166,34 @@ at_sync_list_conflicts (AtCatalog *catalog, GError **error)
     {
       g_autofree char *kind = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       g_autofree char *column = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      g_autofree char *key = key_of ((const char *) sqlite3_column_text (stmt, 2));
+      const char *problem = (const char *) sqlite3_column_text (stmt, 2);
+      g_autofree char *key = key_of (problem);
       const char *name = (const char *) sqlite3_column_text (stmt, 3);
+      /* (SQLite's "CHECK constraint failed: end_at > start_at": a rule, not a key) */
+      const char *rule = strstr (problem, "CHECK constraint failed: ");
 
       /* "projects" -> "project" (a table's name as a noun, near enough) */
       if (g_str_has_suffix (kind, "s"))
         kind[strlen (kind) - 1] = '\0';
       g_strdelimit (kind, "_", ' ');
       g_strdelimit (column, "_", ' ');
-      if (g_str_equal (column, "*"))
+      if (rule != NULL)
+        {
+          g_autofree char *words = g_strdelimit (g_strdup (rule + strlen ("CHECK constraint failed: ")), "_", ' ');
+
+          if (g_str_equal (column, "*"))
+            /* Translators: "A shooting schedule from another workstation, “…”, breaks a rule of this catalog (end at > start at)..." */
+            g_ptr_array_add (said, g_strdup_printf (_("A %s from another workstation, “%s”, breaks a rule of this catalog "
+                                                      "(%s): change it on one side, and it comes in at the next sync."),
+                                                    kind, name, words));
+          else
+            /* Translators: "A change from another workstation, a shooting schedule’s end at set to “…”, does not fit..." */
+            g_ptr_array_add (said, g_strdup_printf (_("A change from another workstation, a %s’s %s set to “%s”, does not "
+                                                      "fit the rest of it here (%s): change one or the other, and it comes "
+                                                      "in at the next sync."),
+                                                    kind, column, name, words));
+        }
+      else if (g_str_equal (column, "*"))
         /* Translators: "A project from another workstation, “Berg wedding”, has the same project number as one here..." */
         g_ptr_array_add (said, g_strdup_printf (_("A %s from another workstation, “%s”, has the same %s as one here: change "
                                                   "it on one side, and it comes in at the next sync."),
