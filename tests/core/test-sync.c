@@ -378,6 +378,51 @@ test_cli (Fixture *f, gconstpointer data)
   }
 }
 
+static gboolean
+write_page_limit (AtSqlConn *conn, gpointer data, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA max_page_count = %d", GPOINTER_TO_INT (data));
+
+  return at_sql_conn_exec (conn, sql, error);
+}
+
+/* The desk's disk fills up during its first pull (SQLite's page limit on
+ * its writer stands for it): the sync fails and says so, and nothing of the
+ * page stays half done: once there is room, the next sync brings it all.
+ * (The bulk apply now fails the page at such an error; it took any failure
+ * for a row in the way and went on row by row, which after an error that
+ * undoes the transaction would write the rest outside it.) */
+static void
+test_disk_full_mid_pull (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  AtSyncReport r;
+  int pages;
+
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  at_test_sql_exec (f->a, "UPDATE photos SET rating = 5, color_label = 'green', picked = 1");
+  at_test_sql_exec (f->a, "INSERT INTO photo_keywords (id, photo_id, keyword) "
+                          "SELECT 'kw-' || id, id, 'Full disk ' || printf('%05000d', 0) FROM photos");
+  at_test_sync_ok (f->a, url_a1);
+
+  pages = at_test_sql_int (f->b, "PRAGMA page_count");
+  g_assert_true (at_catalog_write_sync (f->b, "photos", write_page_limit, GINT_TO_POINTER (pages), &error));
+  g_assert_no_error (error);
+  g_assert_false (at_sync_once (f->b, url_a2, &r, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "full"));
+  g_clear_error (&error);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photo_keywords"), ==, 0);
+
+  g_assert_true (at_catalog_write_sync (f->b, "photos", write_page_limit, GINT_TO_POINTER (1073741823), &error));
+  g_assert_no_error (error);
+  at_test_sync_ok (f->b, url_a2);
+  at_test_sync_assert_same (f->a, f->b);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photo_keywords"), ==, 6);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_outbox"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -401,6 +446,7 @@ main (int argc, char **argv)
   ADD ("/sync/login-of-no-studio", test_login_of_no_studio);
   ADD ("/sync/other-studio", test_other_studio);
   ADD ("/sync/cli", test_cli);
+  ADD ("/sync/disk-full-mid-pull", test_disk_full_mid_pull);
   status = g_test_run ();
   at_test_sync_server_stop (server);
   return status;

@@ -18,6 +18,18 @@
 #include "at-sync-consent.h"
 #include "at-sync-page.h"
 
+/* Whether a bulk statement's failure is a row in the way (a unique key, a
+ * rule): the cells go one by one. Anything else (a full disk, an I/O
+ * error) may have undone the page's whole transaction, and fails it. */
+static gboolean
+in_the_way (AtSqlConn *conn, GError **clash, GError **error)
+{
+  if ((sqlite3_extended_errcode (at_sql_conn_get_db (conn)) & 0xff) == SQLITE_CONSTRAINT)
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (clash));
+  return FALSE;
+}
+
 /* Marks the cells the SELECT @mark returns (their idx) with @as. */
 static gboolean
 mark_cells (AtSqlConn *conn, AtSyncPage *page, const char *mark, guint8 as, GError **error)
@@ -72,8 +84,11 @@ insert_new_rows (AtSqlConn *conn, AtSyncPage *page, Table *t, const char *tbl, g
   if (ok && !at_sql_conn_exec (conn, insert, &clash))
     {
       /* a unique key in the way: this table's rows go one by one, conflicts parked */
-      g_debug ("bulk insert into %s refused (%s): row by row", tbl, clash->message);
-      at_sync_page_unmark (page, tbl, "*");
+      if ((ok = in_the_way (conn, &clash, error)))
+        {
+          g_debug ("bulk insert into %s refused (%s): row by row", tbl, clash->message);
+          at_sync_page_unmark (page, tbl, "*");
+        }
     }
   else if (ok)
     *inserted += sqlite3_changes (at_sql_conn_get_db (conn));
@@ -110,8 +125,11 @@ update_fields (AtSqlConn *conn, AtSyncPage *page, Table *t, const char *tbl, con
   t0 = g_get_monotonic_time ();
   if (ok && !at_sql_conn_exec (conn, update, &clash))
     {
-      g_debug ("bulk update of %s.%s refused (%s): one by one", tbl, col, clash->message);
-      at_sync_page_unmark (page, tbl, col);
+      if ((ok = in_the_way (conn, &clash, error)))
+        {
+          g_debug ("bulk update of %s.%s refused (%s): one by one", tbl, col, clash->message);
+          at_sync_page_unmark (page, tbl, col);
+        }
     }
   else if (ok)
     *updated += sqlite3_changes (at_sql_conn_get_db (conn));
