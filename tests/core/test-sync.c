@@ -423,6 +423,30 @@ test_disk_full_mid_pull (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_outbox"), ==, 0);
 }
 
+/* Whole rows written on the server by hand that are no rows (no JSON
+ * object, or an empty one): the desk's pull leaves them out and goes on,
+ * where one crashed the app and another failed every pull after. */
+static void
+test_row_that_is_no_row (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p = at_test_photo_id (f->a, 1);
+  AtSyncReport r;
+
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  g_free (at_test_pg_psql (pg, "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) "
+                               "SELECT studio_id, 'photos', 'no-row-' || n, '*', v, hlc, node, bucket "
+                               "FROM sync_cell, (VALUES (1, NULL), (2, 'null'::jsonb), (3, '[1, 2]'), (4, '\"text\"'), "
+                               "(5, '{}')) AS bad (n, v) WHERE tbl = 'photos' AND col = '*' ORDER BY pk LIMIT 5"));
+  at_test_set_rating (f->a, p, 1);
+  at_test_sync_ok (f->a, url_a1);
+  r = at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpuint (r.pulled, >=, 6);
+  g_assert_cmpint (at_test_photo_rating (f->b, p), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos WHERE id LIKE 'no-row-%'"), ==, 0);
+  at_test_sync_ok (f->b, url_a2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -447,6 +471,7 @@ main (int argc, char **argv)
   ADD ("/sync/other-studio", test_other_studio);
   ADD ("/sync/cli", test_cli);
   ADD ("/sync/disk-full-mid-pull", test_disk_full_mid_pull);
+  ADD ("/sync/row-that-is-no-row", test_row_that_is_no_row);
   status = g_test_run ();
   at_test_sync_server_stop (server);
   return status;

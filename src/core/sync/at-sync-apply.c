@@ -333,6 +333,14 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
   Clock field, row, deleted;
   int exists;
 
+  /* (Atelier writes a row as a JSON object with its columns; anything else,
+   * written on the server by a script, is no row: left out, or it would
+   * fail this page at every pull) */
+  if (c->val == NULL || c->val[0] != '{' || g_str_equal (c->val, "{}"))
+    {
+      g_message ("%s %s: the server's whole row is no row (%.40s), left out", c->tbl, c->pk, c->val ? c->val : "NULL");
+      return TRUE;
+    }
   if (t == NULL)
     return note_unknown (conn, c, TRUE, error);
   if (!clocks_of (conn, c->tbl, c->pk, "*", &field, &row, &deleted, error))
