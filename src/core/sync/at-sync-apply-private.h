@@ -15,6 +15,20 @@ typedef struct
                        * the page's end; NULL: kept aside at once */
 } Counts;
 
+typedef struct
+{
+  gint64 hlc, node;
+} Clock;
+
+/* Last writer wins: (hlc, node) strictly newer. */
+static inline gboolean
+_at_sync_newer (gint64 hlc, gint64 node, gint64 than_hlc, gint64 than_node)
+{
+  return hlc > than_hlc || (hlc == than_hlc && node > than_node);
+}
+
+#define NEWER(c, clock) _at_sync_newer ((c)->hlc, (c)->node, (clock).hlc, (clock).node)
+
 /* What a page needs of one table, built once per page: its synced columns
  * and the statements' text (cached prepared statements are found by text). */
 typedef struct
@@ -45,7 +59,7 @@ gboolean _at_sync_apply_bulk  (AtSqlConn  *conn,
                                Counts     *n,
                                GError    **error);
 
-/* (at-sync-apply.c) A whole-row cell, cell by cell. */
+/* (at-sync-apply-row.c) A whole-row cell, cell by cell. */
 gboolean _at_sync_apply_row   (AtSqlConn  *conn,
                                GHashTable *cache,
                                const AtSyncCell *c,
@@ -60,6 +74,49 @@ int      _at_sync_row_exists  (AtSqlConn  *conn,
 gboolean _at_sync_apply_field (AtSqlConn  *conn,
                                GHashTable *cache,
                                const AtSyncCell *c,
+                               Counts     *n,
+                               GError    **error);
+/* (at-sync-apply.c) The clocks of a field, its row ('*') and the row's
+ * deletion; zero where there is none. */
+gboolean _at_sync_clocks_of   (AtSqlConn  *conn,
+                               const char *tbl,
+                               const char *pk,
+                               const char *col,
+                               Clock      *field,
+                               Clock      *row,
+                               Clock      *deleted,
+                               GError    **error);
+/* (at-sync-apply.c) The field clock of every column of one row. */
+GHashTable *_at_sync_field_clocks (AtSqlConn  *conn,
+                                   const char *tbl,
+                                   const char *pk,
+                                   GError    **error);
+/* (at-sync-apply.c) @c's clock, as the one of its field here. */
+gboolean _at_sync_set_clock   (AtSqlConn  *conn,
+                               const AtSyncCell *c,
+                               GError    **error);
+/* (at-sync-apply.c) @c of a table or column this catalog does not have. */
+gboolean _at_sync_note_unknown (AtSqlConn  *conn,
+                                const AtSyncCell *c,
+                                gboolean    table,
+                                GError    **error);
+/* (at-sync-apply.c) @c, refused with SQLite's extended @code for a row in
+ * the way, kept aside (sync_conflicts); FALSE, @error kept, for any other. */
+gboolean _at_sync_park_clash  (AtSqlConn  *conn,
+                               const AtSyncCell *c,
+                               Counts     *n,
+                               int         code,
+                               GError    **error);
+/* (at-sync-apply.c) The same with the connection's last error. */
+gboolean _at_sync_park_if_clash (AtSqlConn  *conn,
+                                 const AtSyncCell *c,
+                                 Counts     *n,
+                                 GError    **error);
+/* (at-sync-apply.c) The field edits that waited for row @pk go in. */
+gboolean _at_sync_drain_inbox (AtSqlConn  *conn,
+                               GHashTable *cache,
+                               const char *tbl,
+                               const char *pk,
                                Counts     *n,
                                GError    **error);
 /* (at-sync-apply-orphans.c) TRUE if every parent cell @c (a row or a field)
