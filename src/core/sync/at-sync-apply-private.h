@@ -100,6 +100,9 @@ gboolean _at_sync_note_unknown (AtSqlConn  *conn,
                                 const AtSyncCell *c,
                                 gboolean    table,
                                 GError    **error);
+/* (at-sync-apply.c) Whether SQLite's extended @code refuses a value for
+ * what is here (a key, a rule, a needed column), not for a fault. */
+gboolean _at_sync_is_clash    (int         code);
 /* (at-sync-apply.c) @c, refused with SQLite's extended @code for a row in
  * the way, kept aside (sync_conflicts); FALSE, @error kept, for any other. */
 gboolean _at_sync_park_clash  (AtSqlConn  *conn,

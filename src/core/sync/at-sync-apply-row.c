@@ -201,7 +201,7 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
                   g_propagate_error (&refused, g_steal_pointer (error));
                   g_ptr_array_add (columns, (gpointer) col);
                 }
-              else if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+              else if (_at_sync_is_clash (code))
                 return at_sql_conn_exec (conn, "ROLLBACK TO at_sync_row; RELEASE at_sync_row", NULL) &&
                        _at_sync_park_clash (conn, c, n, code, error);
               else if (!ok)

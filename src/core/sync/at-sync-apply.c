@@ -123,17 +123,25 @@ _at_sync_note_unknown (AtSqlConn *conn, const AtSyncCell *c, gboolean table, GEr
                             table ? "*" : c->col);
 }
 
-/* A statement refused for a unique key, or a rule across columns that the
+/* A statement refused for a unique key, a rule across columns that the
  * row here and the value do not keep together (CHECK end_at > start_at:
- * an edit made here and another made elsewhere, each right alone): SQLite
+ * an edit made here and another made elsewhere, each right alone), or a
+ * column this catalog needs left empty (a row written by a script): SQLite
  * has undone that statement (and its triggers) alone; the cell is parked
  * and the page goes on. Else that page would fail every pull after. */
+gboolean
+_at_sync_is_clash (int code)
+{
+  return code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLITE_CONSTRAINT_CHECK ||
+         code == SQLITE_CONSTRAINT_NOTNULL;
+}
+
 gboolean
 _at_sync_park_clash (AtSqlConn *conn, const AtSyncCell *c, Counts *n, int code, GError **error)
 {
   g_autofree char *problem = NULL;
 
-  if (code != SQLITE_CONSTRAINT_UNIQUE && code != SQLITE_CONSTRAINT_PRIMARYKEY && code != SQLITE_CONSTRAINT_CHECK)
+  if (!_at_sync_is_clash (code))
     return FALSE;
   problem = g_strdup ((*error)->message);
   g_clear_error (error);

@@ -1,10 +1,12 @@
 /* at-sync-conflicts.c — pulled values kept aside because they clash with a
  * row here on a unique key (two workstations gave two projects one
- * number), or with the rest of their row on a rule across its columns (an
- * end set earlier there, a start later here). They are tried again after every sync, so that settling the
- * clash on either side lets them in: a number changed here, or there (a
- * whole row goes again with the newer fields that wait for it laid over
- * it). Until then they are told, for a person to settle. */
+ * number), with the rest of their row on a rule across its columns (an
+ * end set earlier there, a start later here), or leave empty a column this
+ * catalog needs (a row written on the server by a script). They are tried
+ * again after every sync, so that settling the clash on either side lets
+ * them in: a number changed here, or there (a whole row goes again with
+ * the newer fields that wait for it laid over it). Until then they are
+ * told, for a person to settle. */
 #define G_LOG_DOMAIN "atelier-sync"
 
 #include "config.h"
@@ -171,6 +173,7 @@ at_sync_list_conflicts (AtCatalog *catalog, GError **error)
       const char *name = (const char *) sqlite3_column_text (stmt, 3);
       /* (SQLite's "CHECK constraint failed: end_at > start_at": a rule, not a key) */
       const char *rule = strstr (problem, "CHECK constraint failed: ");
+      gboolean needed = strstr (problem, "NOT NULL constraint failed: ") != NULL;
 
       /* "projects" -> "project" (a table's name as a noun, near enough) */
       if (g_str_has_suffix (kind, "s"))
@@ -193,6 +196,17 @@ at_sync_list_conflicts (AtCatalog *catalog, GError **error)
                                                       "in at the next sync."),
                                                     kind, column, name, words));
         }
+      else if (needed && g_str_equal (column, "*"))
+        /* Translators: "A project from another workstation, “…”, has no name, which this catalog needs..." */
+        g_ptr_array_add (said, g_strdup_printf (_("A %s from another workstation, “%s”, has no %s, which this catalog "
+                                                  "needs: give it one on the other side, and it comes in at the next sync."),
+                                                kind, name, key));
+      else if (needed)
+        /* Translators: "A change from another workstation empties a project’s name, which this catalog needs: it keeps..." */
+        g_ptr_array_add (said, g_strdup_printf (_("A change from another workstation empties a %s’s %s, which this "
+                                                  "catalog needs: it keeps the one it has here until a new one is given "
+                                                  "on either side."),
+                                                kind, key));
       else if (g_str_equal (column, "*"))
         /* Translators: "A project from another workstation, “Berg wedding”, has the same project number as one here..." */
         g_ptr_array_add (said, g_strdup_printf (_("A %s from another workstation, “%s”, has the same %s as one here: change "
