@@ -131,6 +131,19 @@ at_sql_step_done (AtSqlConn    *conn,
   return TRUE;
 }
 
+/* After a loop of sqlite3_step() while SQLITE_ROW, with its last @rc:
+ * whether the rows were all read. A read cut short (an I/O error, no
+ * memory) is an error, never the end of the rows. */
+gboolean
+at_sql_rows_done (AtSqlConn  *conn,
+                  int         rc,
+                  GError    **error)
+{
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  return at_sql_set_error (conn->db, rc, _("Could not read the catalog"), error);
+}
+
 gint64
 at_sql_query_int (AtSqlConn   *conn,
                   const char  *sql,

@@ -27,6 +27,9 @@ gboolean      at_sql_conn_exec     (AtSqlConn   *conn,
 gboolean      at_sql_step_done     (AtSqlConn   *conn,
                                     sqlite3_stmt *stmt,
                                     GError     **error);
+gboolean      at_sql_rows_done     (AtSqlConn   *conn,
+                                    int          rc,
+                                    GError     **error);
 gint64        at_sql_query_int     (AtSqlConn   *conn,
                                     const char  *sql,
                                     GError     **error);

@@ -41,15 +41,18 @@ parents_here (AtSqlConn *conn, const char *tbl, const char *val, GError **error)
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT \"from\", \"table\", coalesce(\"to\", 'id') "
                                                   "FROM pragma_foreign_key_list(?1)", error);
+  int rc;
 
   if (stmt == NULL)
     return FALSE;
   /* read whole first: the statements below are prepared on the same connection */
   at_sql_bind_text (stmt, 1, tbl);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     for (int c = 0; c < 3; c++)
       g_ptr_array_add (keys, g_strdup ((const char *) sqlite3_column_text (stmt, c)));
   at_sql_stmt_release (stmt);
+  if (!at_sql_rows_done (conn, rc, error))
+    return FALSE;
   for (guint i = 0; i + 2 < keys->len; i += 3)
     {
       g_autofree char *path = g_strdup_printf ("$.\"%s\"", (const char *) keys->pdata[i]);
@@ -136,14 +139,15 @@ retry_pass (AtSqlConn *conn, GHashTable *cache, gboolean rows_came, Counts *n, g
                                               "FROM pragma_foreign_key_list(i.tbl) k WHERE k.\"from\" = i.col)"
                                             : "SELECT tbl, pk, col, val, hlc, node, bucket FROM sync_inbox WHERE col = '*'",
                                             error);
+  int rc;
 
   if (stmt == NULL)
     return FALSE;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      g_ptr_array_add (waiting, at_sync_cell_from_row (stmt));
-    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (waiting, at_sync_cell_from_row (stmt));
   at_sql_stmt_release (stmt);
+  if (!at_sql_rows_done (conn, rc, error))
+    return FALSE;
   for (guint i = 0; i < waiting->len; i++)
     {
       AtSyncCell *c = waiting->pdata[i];
@@ -206,16 +210,19 @@ children_of (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
                                                   "k.on_delete = 'SET NULL' FROM sqlite_master m, "
                                                   "pragma_foreign_key_list(m.name) k WHERE m.type = 'table' "
                                                   "AND k.\"table\" = ?1", error);
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   /* read whole first: the statements below are prepared on the same connection */
   at_sql_bind_text (stmt, 1, tbl);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     if (at_sync_table_is_synced ((const char *) sqlite3_column_text (stmt, 0)))
       for (int c = 0; c < 4; c++)
         g_ptr_array_add (keys, g_strdup ((const char *) sqlite3_column_text (stmt, c)));
   at_sql_stmt_release (stmt);
+  if (!at_sql_rows_done (conn, rc, error))
+    return NULL;
   for (guint i = 0; i + 3 < keys->len; i += 4)
     {
       char *sql = sqlite3_mprintf ("SELECT c.id FROM \"%w\" c JOIN \"%w\" p ON c.\"%w\" = p.\"%w\" WHERE p.id = ?1",
@@ -228,13 +235,15 @@ children_of (AtSqlConn *conn, const char *tbl, const char *pk, GError **error)
       if (stmt == NULL)
         return NULL;
       at_sql_bind_text (stmt, 1, pk);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           g_ptr_array_add (children, g_strdup (keys->pdata[i]));
           g_ptr_array_add (children, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
           g_ptr_array_add (children, set_null ? g_strdup (keys->pdata[i + 1]) : NULL);
         }
       at_sql_stmt_release (stmt);
+      if (!at_sql_rows_done (conn, rc, error))
+        return NULL;
     }
   return g_steal_pointer (&children);
 }
@@ -327,7 +336,7 @@ _at_sync_set_aside_orphans (AtSqlConn *conn, GHashTable *cache, GError **error)
   for (int round = 0; round < 4; round++)
     {
       g_autoptr(GPtrArray) orphans = g_ptr_array_new_with_free_func (g_free);
-      int pending = 0, highest = 0;
+      int pending = 0, highest = 0, rc;
       sqlite3_stmt *stmt;
 
       /* nothing waits on a foreign key: the common case, at no cost */
@@ -335,12 +344,14 @@ _at_sync_set_aside_orphans (AtSqlConn *conn, GHashTable *cache, GError **error)
         return TRUE;
       if ((stmt = at_sql_conn_prepare (conn, "SELECT DISTINCT \"table\", \"rowid\" FROM pragma_foreign_key_check", error)) == NULL)
         return FALSE;
-      while (sqlite3_step (stmt) == SQLITE_ROW)
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           g_ptr_array_add (orphans, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
           g_ptr_array_add (orphans, g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 1)));
         }
       at_sql_stmt_release (stmt);
+      if (!at_sql_rows_done (conn, rc, error))
+        return FALSE;
       for (guint i = 0; i + 1 < orphans->len; i += 2)
         {
           char *sql = sqlite3_mprintf ("SELECT id FROM \"%w\" WHERE rowid = ?1", (const char *) orphans->pdata[i]);

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "at-sync-apply-private.h"
 
 /* The tables or columns a pull met unknown that are here now: pairs of
@@ -20,16 +22,22 @@ now_known (AtSqlConn *conn, GHashTable *cache, const char *sql, GError **error)
 {
   g_autoptr(GPtrArray) known = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, sql, error);
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   /* read whole first: the statements below are prepared on the same connection */
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       g_ptr_array_add (known, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
       g_ptr_array_add (known, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
     }
   at_sql_stmt_release (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read what a newer Atelier sent"), error);
+      return NULL;
+    }
   for (guint i = 0; i + 1 < known->len;)
     {
       Table *t = _at_sync_table_of (conn, cache, known->pdata[i]);
@@ -50,14 +58,18 @@ take_values (AtSqlConn *conn, GHashTable *cache, const char *tbl, const char *co
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT tbl, pk, col, val, hlc, node FROM sync_unknown_values "
                                                   "WHERE tbl = ?1 AND col = ?2", error);
   Counts n = { 0 };
+  int rc;
 
   if (stmt == NULL)
     return FALSE;
   at_sql_bind_text (stmt, 1, tbl);
   at_sql_bind_text (stmt, 2, col);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (cells, at_sync_cell_from_row (stmt));
   at_sql_stmt_release (stmt);
+  /* (the values are deleted below once in: all of them must have been read) */
+  if (rc != SQLITE_DONE)
+    return at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read what a newer Atelier sent"), error);
   g_debug ("%s.%s is here now: %u values kept for it go in", tbl, col, cells->len);
   for (guint i = 0; i < cells->len; i++)
     {

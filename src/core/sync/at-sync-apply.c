@@ -169,12 +169,13 @@ _at_sync_drain_inbox (AtSqlConn *conn, GHashTable *cache, const char *tbl, const
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT col, val, hlc, node, bucket FROM sync_inbox WHERE tbl = ?1 AND pk = ?2 "
                                             "AND col <> '*'",
                                             error);
+  int rc;
 
   if (stmt == NULL)
     return FALSE;
   at_sql_bind_text (stmt, 1, tbl);
   at_sql_bind_text (stmt, 2, pk);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       AtSyncCell *c = g_new0 (AtSyncCell, 1);
       c->tbl = g_strdup (tbl);
@@ -187,6 +188,9 @@ _at_sync_drain_inbox (AtSqlConn *conn, GHashTable *cache, const char *tbl, const
       g_ptr_array_add (waiting, c);
     }
   at_sql_stmt_release (stmt);
+  /* (a read cut short must not delete what it did not read) */
+  if (rc != SQLITE_DONE)
+    return at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the changes waiting for their row"), error);
   if (waiting->len == 0)
     return TRUE;
   if (!at_sql_exec_bound (conn, error, "DELETE FROM sync_inbox WHERE tbl = ?1 AND pk = ?2 AND col <> '*'", "tt", tbl, pk))
@@ -204,6 +208,7 @@ _at_sync_field_clocks (AtSqlConn *conn, const char *tbl, const char *pk, GError 
 {
   GHashTable *clocks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT col, hlc, node FROM sync_clock WHERE tbl = ?1 AND pk = ?2", error);
+  int rc;
 
   if (stmt == NULL)
     {
@@ -212,7 +217,7 @@ _at_sync_field_clocks (AtSqlConn *conn, const char *tbl, const char *pk, GError 
     }
   at_sql_bind_text (stmt, 1, tbl);
   at_sql_bind_text (stmt, 2, pk);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       Clock *c = g_new (Clock, 1);
       c->hlc = sqlite3_column_int64 (stmt, 1);
@@ -220,6 +225,13 @@ _at_sync_field_clocks (AtSqlConn *conn, const char *tbl, const char *pk, GError 
       g_hash_table_insert (clocks, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), c);
     }
   at_sql_stmt_release (stmt);
+  /* (a clock not read would let an older value over a newer one here) */
+  if (rc != SQLITE_DONE)
+    {
+      at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the sync clock"), error);
+      g_hash_table_unref (clocks);
+      return NULL;
+    }
   return clocks;
 }
 
