@@ -485,6 +485,65 @@ test_needed_column_missing (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_conflicts"), ==, 0);
 }
 
+/* A row value that lacks a column (sent again by an Atelier older than the
+ * column, or written by a script) says nothing of it: a venue set before
+ * stays everywhere, on a workstation that pulls it all anew too, and in the
+ * server's reports; a row value that holds the column still wins over an
+ * older edit of it. */
+static void
+test_row_value_lacking_a_column (Fixture *f, gconstpointer data)
+{
+  g_autofree char *project = at_test_sql_text (f->a, "SELECT min(id) FROM projects");
+  const char *venue = "SELECT coalesce(venue, 'none') FROM projects WHERE id = (SELECT min(id) FROM projects)";
+  /* clocks 1, 2 and 3 s ahead of now */
+#define AHEAD(s) "((extract(epoch FROM clock_timestamp()) * 1000)::bigint + " #s "000) << 16"
+  const char *later = AHEAD (1), *between = AHEAD (2), *latest = AHEAD (3);
+#undef AHEAD
+  char *sql;
+
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM projects"), ==, 0);
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sql_exec (f->a, "UPDATE projects SET venue = 'Hall' WHERE id = (SELECT min(id) FROM projects)");
+  at_test_sync_ok (f->a, url_a1);
+  sql = g_strdup_printf ("UPDATE sync_cell SET val = val - 'venue', hlc = %s, node = 99, xid = pg_current_xact_id (), "
+                         "seq = nextval ('sync_seq') WHERE tbl = 'projects' AND col = '*' AND pk = '%s'", later, project);
+  g_free (at_test_pg_psql (pg, sql));
+  g_free (sql);
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  {
+    g_autofree char *on_a = at_test_sql_text (f->a, venue);
+    g_autofree char *on_b = at_test_sql_text (f->b, venue);
+    g_autofree char *reported = NULL;
+
+    sql = g_strdup_printf ("SELECT coalesce(venue, 'none') FROM atelier_projects WHERE id = '%s'", project);
+    reported = at_test_pg_psql (pg, sql);
+    g_free (sql);
+    g_assert_cmpstr (on_a, ==, "Hall");
+    g_assert_cmpstr (on_b, ==, "Hall");
+    g_assert_cmpstr (g_strstrip (reported), ==, "Hall");
+  }
+
+  /* a row value that holds it, newer; then an edit older than it, late */
+  sql = g_strdup_printf ("UPDATE sync_cell SET val = val || '{\"venue\": \"Barn\"}', hlc = %s, node = 99, "
+                         "xid = pg_current_xact_id (), seq = nextval ('sync_seq') "
+                         "WHERE tbl = 'projects' AND col = '*' AND pk = '%s'", latest, project);
+  g_free (at_test_pg_psql (pg, sql));
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE sync_cell SET val = '\"Tent\"', hlc = %s, node = 98, xid = pg_current_xact_id (), "
+                         "seq = nextval ('sync_seq') WHERE tbl = 'projects' AND col = 'venue' AND pk = '%s'", between, project);
+  g_free (at_test_pg_psql (pg, sql));
+  g_free (sql);
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  {
+    g_autofree char *on_a = at_test_sql_text (f->a, venue);
+    g_autofree char *on_b = at_test_sql_text (f->b, venue);
+    g_assert_cmpstr (on_a, ==, "Barn");
+    g_assert_cmpstr (on_b, ==, "Barn");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -506,6 +565,7 @@ main (int argc, char **argv)
   ADD ("/sync/unique-clash", test_unique_clash);
   ADD ("/sync/check-across-columns", test_check_across_columns);
   ADD ("/sync/needed-column-missing", test_needed_column_missing);
+  ADD ("/sync/row-value-lacking-a-column", test_row_value_lacking_a_column);
   status = g_test_run ();
   at_test_sync_server_stop (server);
   return status;

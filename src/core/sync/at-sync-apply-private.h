@@ -38,6 +38,7 @@ typedef struct
   char      *exists;
   char      *remove;
   char      *keep_unknown; /* a row value's keys that are no column here, into sync_unknown_values */
+  char      *mark_lacked;  /* a row value's clock, as '~col', for each column here it lacks */
   GHashTable *index;       /* column name -> its parameter number in insert_bound */
   GHashTable *keys;        /* the columns that name a parent (foreign keys) */
   gboolean   has_updated_at;
@@ -77,7 +78,9 @@ gboolean _at_sync_apply_field (AtSqlConn  *conn,
                                Counts     *n,
                                GError    **error);
 /* (at-sync-apply.c) The clocks of a field, its row ('*') and the row's
- * deletion; zero where there is none. */
+ * deletion; zero where there is none. The row's counts only if its value
+ * held the column: not for a column its JSON lacked (marked '~col' with the
+ * row's clock, at-sync-apply-row.c) nor for an embedding. */
 gboolean _at_sync_clocks_of   (AtSqlConn  *conn,
                                const char *tbl,
                                const char *pk,

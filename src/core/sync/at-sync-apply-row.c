@@ -218,7 +218,9 @@ _at_sync_apply_row (AtSqlConn *conn, GHashTable *cache, const AtSyncCell *c, Cou
         return FALSE;
     }
   n->applied++;
-  /* (a newer Atelier's columns in it wait for an upgrade) */
+  /* (a newer Atelier's columns in it wait for an upgrade; the columns an
+   * older one did not have are not of this value, whatever its clock) */
   return at_sql_exec_bound (conn, error, t->keep_unknown, "tttll", c->tbl, c->pk, c->val, c->hlc, c->node) &&
+         at_sql_exec_bound (conn, error, t->mark_lacked, "tttll", c->tbl, c->pk, c->val, c->hlc, c->node) &&
          _at_sync_set_clock (conn, c, error) && _at_sync_drain_inbox (conn, cache, c->tbl, c->pk, n, error);
 }

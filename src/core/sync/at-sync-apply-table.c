@@ -23,6 +23,7 @@ _at_sync_table_free (gpointer data)
   g_free (t->exists);
   g_free (t->remove);
   g_free (t->keep_unknown);
+  g_free (t->mark_lacked);
   g_free (t);
 }
 
@@ -97,17 +98,22 @@ _at_sync_table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
   if (columns != NULL)
     {
       GString *names = g_string_new (NULL), *params = g_string_new (NULL);
+      g_autoptr(GString) listed = g_string_new (NULL);   /* VALUES ('a'), ... of the columns a row value holds */
 
       for (guint i = 0; i < columns->len; i++)
         {
           const char *col = columns->pdata[i];
           char *name = sqlite3_mprintf ("%s\"%w\"", i ? ", " : "", col);
+          char *value = sqlite3_mprintf ("%s(%Q)", listed->len ? ", " : "VALUES ", col);
           g_autofree char *param = g_strdup_printf ("?%u", i + 1);
           g_autofree char *bound = at_sync_decode_expr (tbl, col, param);
 
           g_string_append (names, name);
           g_string_append_printf (params, "%s%s", i ? ", " : "", bound);
+          if (!at_sync_column_is_gated (tbl, col))
+            g_string_append (listed, value);
           sqlite3_free (name);
+          sqlite3_free (value);
         }
       t = g_new0 (Table, 1);
       t->columns = columns;
@@ -134,6 +140,10 @@ _at_sync_table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
         "ON CONFLICT (tbl, col, pk) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, node = excluded.node "
         "WHERE (excluded.hlc, excluded.node) > (hlc, node)", all->str));
       g_string_free (names, TRUE);
+      t->mark_lacked = mprintf_dup (sqlite3_mprintf (
+        "INSERT INTO sync_clock (tbl, pk, col, hlc, node) SELECT ?1, ?2, '~' || j.column1, ?4, ?5 FROM (%s) j "
+        "WHERE json_type(?3, printf('$.\"%%w\"', j.column1)) IS NULL "
+        "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, node = excluded.node", listed->str));
       /* (a parent column not known as one would not wait for its parent) */
       if (keys_read != SQLITE_DONE)
         {

@@ -66,7 +66,8 @@ _at_sync_clocks_of (AtSqlConn   *conn,
            GError     **error)
 {
   sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT col, hlc, node FROM sync_clock WHERE tbl = ?1 AND pk = ?2 "
-                                                  "AND col IN (?3, '*', '_deleted')", error);
+                                                  "AND col IN (?3, '*', '_deleted', '~' || ?3)", error);
+  Clock lacked = { 0, 0 };
   int rc;
 
   *field = *row = *deleted = (Clock) { 0, 0 };
@@ -78,13 +79,17 @@ _at_sync_clocks_of (AtSqlConn   *conn,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *c = (const char *) sqlite3_column_text (stmt, 0);
-      Clock *to = g_str_equal (c, "*") ? row : g_str_equal (c, "_deleted") ? deleted : field;
+      Clock *to = g_str_equal (c, "*") ? row : g_str_equal (c, "_deleted") ? deleted : c[0] == '~' ? &lacked : field;
       to->hlc = sqlite3_column_int64 (stmt, 1);
       to->node = sqlite3_column_int64 (stmt, 2);
     }
   at_sql_stmt_release (stmt);
   if (rc != SQLITE_DONE)
     return at_sql_set_error (at_sql_conn_get_db (conn), rc, _("Could not read the sync clock"), error);
+  /* a row value says nothing of a column it lacks (a column newer than its
+   * writer, an embedding): that column's own edits alone decide it */
+  if ((lacked.hlc == row->hlc && lacked.node == row->node) || at_sync_column_is_gated (tbl, col))
+    *row = (Clock) { 0, 0 };
   return TRUE;
 }
 
@@ -238,8 +243,8 @@ _at_sync_field_clocks (AtSqlConn *conn, const char *tbl, const char *pk, GError 
 /* The fields of a row about to be deleted that have clocks of their own
  * (edited since it was written whole) wait in the inbox as they are, with
  * their clocks: a restore made elsewhere brings the row back as its writer
- * had it, and those of them newer than it come back over it (as on the
- * server). */
+ * had it, and those of them newer than it, or that it lacks, come back
+ * over it (as on the server). */
 static gboolean
 keep_fields (AtSqlConn *conn, Table *t, const AtSyncCell *deletion, GError **error)
 {

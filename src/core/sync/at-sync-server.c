@@ -18,7 +18,7 @@
 /* Each version's script, then, if it dropped something an earlier version
  * made (a column's type cannot change under a view), that version's script
  * once more, so that the definition stays in one place. (The typed views
- * are 0002's, with their casts made safe by 0008's, over 0009's atelier_rows.) */
+ * are 0002's, with their casts made safe by 0008's, over 0010's atelier_rows.) */
 static const struct
 {
   const char *name;
@@ -33,6 +33,7 @@ static const struct
   { "0007-cell-rules.sql", NULL },
   { "0008-report-casts.sql", NULL },
   { "0009-report-rows-once.sql", NULL },
+  { "0010-report-lacked-columns.sql", NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_SYNC_SERVER_SCHEMA_VERSION);

@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 /* The version this Atelier's server schema reaches, and the oldest a client accepts. */
-#define AT_SYNC_SERVER_SCHEMA_VERSION 9
+#define AT_SYNC_SERVER_SCHEMA_VERSION 10
 /* (3: cells carry their bucket, which the pull reads by) */
 #define AT_SYNC_SERVER_SCHEMA_MIN     3
 
