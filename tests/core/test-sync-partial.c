@@ -467,6 +467,37 @@ test_cli (Fixture *f, gconstpointer data)
   at_test_run_clear (&r);
 }
 
+/* A row value never holds an embedding, so a face's row sent again later
+ * (a workstation that sends everything again) does not make the embedding
+ * before it older than the row: a workstation that pulls anew takes it. */
+static void
+test_embedding_under_a_row_sent_again (Fixture *f, gconstpointer data)
+{
+  g_autofree char *desk_face = NULL;
+  g_autofree char *laptop_face = NULL;
+
+  at_test_sql_exec (f->desk,
+    "INSERT INTO people (id, studio_id, project_id, display_name) SELECT 'person-1', studio_id, id, 'Ana' FROM projects "
+    "WHERE project_number = 'P-2026-001';"
+    "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h, embedding) "
+    "SELECT 'face-1', id, 0.1, 0.1, 0.2, 0.2, randomblob(512) FROM photos ORDER BY id LIMIT 1;"
+    "INSERT INTO face_tags (id, face_id, person_id, source, review_state) "
+    "VALUES ('tag-1', 'face-1', 'person-1', 'auto', 'confirmed');"
+    "INSERT INTO consents (id, person_id, consent_type, consent_version, given_at) "
+    "VALUES ('consent-1', 'person-1', 'biometric_processing', 'v1', '2026-11-29T10:00:00Z')");
+  at_test_sync_ok (f->desk, url_desk);
+  g_free (at_test_pg_psql (pg, "UPDATE sync_cell SET hlc = ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 1000) "
+                               "<< 16, xid = pg_current_xact_id (), seq = nextval ('sync_seq') "
+                               "WHERE pk = 'face-1' AND col = '*'"));
+  at_test_sync_ok (f->laptop, url_laptop);
+  at_test_sync_ok (f->desk, url_desk);
+  desk_face = embedding_of (f->desk, "faces");
+  laptop_face = embedding_of (f->laptop, "faces");
+  g_assert_cmpuint (strlen (desk_face), ==, 1024);
+  g_assert_cmpstr (laptop_face, !=, "none");
+  g_assert_cmpstr (laptop_face, ==, desk_face);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -487,6 +518,7 @@ main (int argc, char **argv)
   ADD ("/sync/partial/cli", test_cli);
   ADD ("/sync/min-client", test_min_client);
   ADD ("/sync/embeddings-need-consent", test_embeddings_need_consent);
+  ADD ("/sync/embedding-under-a-row-sent-again", test_embedding_under_a_row_sent_again);
   status = g_test_run ();
   at_test_sync_server_stop (server);
   return status;
