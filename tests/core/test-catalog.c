@@ -306,6 +306,96 @@ test_writer_batches (Fixture *f, gconstpointer data)
   g_assert_cmpuint (st.changed, <, n);
 }
 
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean started, released;
+} Gate;
+
+/* Holds the writer until the test has queued what follows: one batch. */
+static gboolean
+hold_writer (AtSqlConn *conn, gpointer data, GError **error)
+{
+  Gate *gate = data;
+
+  g_mutex_lock (&gate->lock);
+  gate->started = TRUE;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->released)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+  return TRUE;
+}
+
+static gboolean
+run_sql (AtSqlConn *conn, gpointer data, GError **error)
+{
+  return at_sql_conn_exec (conn, data, error);
+}
+
+/* A write that meets a refused row and goes on without it. */
+static gboolean
+add_staff_else_studio (AtSqlConn *conn, gpointer data, GError **error)
+{
+  g_autoptr(GError) refused = NULL;
+
+  if (at_sql_conn_exec (conn, "INSERT INTO staff (id, studio_id, full_name, role) VALUES ('x3', 'none', 'No', 'editor')",
+                        &refused))
+    return TRUE;
+  return at_sql_conn_exec (conn, "INSERT INTO studios (id, name) VALUES ('s3', 'Three')", error);
+}
+
+/* A write that defers its foreign keys (a pulled page does) leaves the next
+ * write in its batch checked at once, and one that leaves a row without
+ * its parent fails alone: the batch's other writes still commit. */
+static void
+test_writer_foreign_keys_per_write (Fixture *f, gconstpointer data)
+{
+  g_autoptr(AtCatalog) catalog = create_catalog (f);
+  static const char *const writes[] = {
+    "PRAGMA defer_foreign_keys = ON; INSERT INTO studios (id, name) VALUES ('s1', 'One')",
+    "INSERT INTO staff (id, studio_id, full_name, role) VALUES ('x1', 'none', 'Nobody', 'editor')",
+    "PRAGMA defer_foreign_keys = ON; INSERT INTO staff (id, studio_id, full_name, role) VALUES ('x2', 'none', 'No', 'editor')",
+    "INSERT INTO studios (id, name) VALUES ('s2', 'Two')",
+  };
+  gboolean expected[] = { TRUE, FALSE, FALSE, TRUE };
+  AsyncState st[G_N_ELEMENTS (writes)] = { { 0 } };
+  AsyncState held = { 0 }, fallback = { 0 };
+  Gate gate = { 0 };
+
+  g_mutex_init (&gate.lock);
+  g_cond_init (&gate.cond);
+  at_catalog_write_async (catalog, "studios", hold_writer, &gate, NULL, NULL, write_done_cb, &held);
+  g_mutex_lock (&gate.lock);
+  while (!gate.started)
+    g_cond_wait (&gate.cond, &gate.lock);
+  g_mutex_unlock (&gate.lock);
+  for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
+    {
+      at_catalog_write_async (catalog, "studios", run_sql, (gpointer) writes[i], NULL, NULL, write_done_cb, &st[i]);
+      if (i == 0)
+        at_catalog_write_async (catalog, "studios", add_staff_else_studio, NULL, NULL, NULL, write_done_cb, &fallback);
+    }
+  g_mutex_lock (&gate.lock);
+  gate.released = TRUE;
+  g_cond_broadcast (&gate.cond);
+  g_mutex_unlock (&gate.lock);
+  for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
+    {
+      while (st[i].done == 0)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpuint (st[i].failed, ==, expected[i] ? 0 : 1);
+    }
+  while (fallback.done == 0 || held.done == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (fallback.failed, ==, 0);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM studios"), ==, 3);
+  g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM staff"), ==, 0);
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+}
+
 static void
 test_cancelled_write (Fixture *f, gconstpointer data)
 {
@@ -532,6 +622,7 @@ main (int argc, char **argv)
   ADD ("/catalog/migrate-forward", test_migrate_forward);
   ADD ("/catalog/constraints-and-touch", test_constraints_and_touch);
   ADD ("/catalog/writer-batches", test_writer_batches);
+  ADD ("/catalog/writer-foreign-keys-per-write", test_writer_foreign_keys_per_write);
   ADD ("/catalog/cancelled-write", test_cancelled_write);
   ADD ("/catalog/reader-per-thread", test_reader_per_thread);
   g_test_add ("/catalog/wal-checkpointed/pausing", Fixture, GINT_TO_POINTER (1), fixture_setup, test_wal_checkpointed,

@@ -93,6 +93,23 @@ write_op_complete (AtCatalogWriter *self,
   g_mutex_unlock (op->mutex);
 }
 
+/* A write that deferred its foreign keys (PRAGMA defer_foreign_keys, as a
+ * pulled page does) must leave none broken: else COMMIT would refuse the
+ * whole batch, the other writes in it with this one. */
+static gboolean
+foreign_keys_hold (AtSqlConn *conn,
+                   GError   **error)
+{
+  int pending = 0, highest = 0;
+
+  if (sqlite3_db_status (at_sql_conn_get_db (conn), SQLITE_DBSTATUS_DEFERRED_FKS, &pending, &highest, 0) != SQLITE_OK ||
+      pending == 0)
+    return TRUE;
+  g_set_error_literal (error, AT_CATALOG_ERROR, AT_CATALOG_ERROR_CONSTRAINT,
+                       _("A catalog write would leave a row without the row it refers to (FOREIGN KEY constraint failed)"));
+  return FALSE;
+}
+
 static void
 run_batch (AtCatalogWriter *self,
            GPtrArray       *batch)
@@ -122,7 +139,7 @@ run_batch (AtCatalogWriter *self,
         continue;
       if (!at_sql_conn_exec (self->conn, "SAVEPOINT at_write", &op->error))
         continue;
-      op->ok = op->func (self->conn, op->user_data, &op->error);
+      op->ok = op->func (self->conn, op->user_data, &op->error) && foreign_keys_hold (self->conn, &op->error);
       if (op->ok)
         {
           at_sql_conn_exec (self->conn, "RELEASE at_write", NULL);
@@ -136,6 +153,9 @@ run_batch (AtCatalogWriter *self,
           at_sql_conn_exec (self->conn, "ROLLBACK TO at_write", NULL);
           at_sql_conn_exec (self->conn, "RELEASE at_write", NULL);
         }
+      /* (a write that deferred its foreign keys, a pulled page, does not
+       * defer the next one's: nothing is pending here, so nothing is lost) */
+      at_sql_conn_exec (self->conn, "PRAGMA defer_foreign_keys = OFF", NULL);
     }
 
   if (any_ok)
