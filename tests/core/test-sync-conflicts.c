@@ -485,6 +485,17 @@ test_needed_column_missing (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_conflicts"), ==, 0);
 }
 
+/* Rewrites a cell on the server as a script would: a new value and clock,
+ * at the feed's end. */
+static void
+rewrite_cell (const char *pk, const char *col, const char *val, const char *hlc, int node)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE sync_cell SET val = %s, hlc = %s, node = %d, xid = pg_current_xact_id (), "
+                                          "seq = nextval ('sync_seq') WHERE tbl = 'projects' AND col = '%s' AND pk = '%s'",
+                                          val, hlc, node, col, pk);
+  g_free (at_test_pg_psql (pg, sql));
+}
+
 /* A row value that lacks a column (sent again by an Atelier older than the
  * column, or written by a script) says nothing of it: a venue set before
  * stays everywhere, on a workstation that pulls it all anew too, and in the
@@ -499,41 +510,28 @@ test_row_value_lacking_a_column (Fixture *f, gconstpointer data)
 #define AHEAD(s) "((extract(epoch FROM clock_timestamp()) * 1000)::bigint + " #s "000) << 16"
   const char *later = AHEAD (1), *between = AHEAD (2), *latest = AHEAD (3);
 #undef AHEAD
-  char *sql;
 
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM projects"), ==, 0);
   at_test_sync_ok (f->a, url_a1);
   at_test_sql_exec (f->a, "UPDATE projects SET venue = 'Hall' WHERE id = (SELECT min(id) FROM projects)");
   at_test_sync_ok (f->a, url_a1);
-  sql = g_strdup_printf ("UPDATE sync_cell SET val = val - 'venue', hlc = %s, node = 99, xid = pg_current_xact_id (), "
-                         "seq = nextval ('sync_seq') WHERE tbl = 'projects' AND col = '*' AND pk = '%s'", later, project);
-  g_free (at_test_pg_psql (pg, sql));
-  g_free (sql);
+  rewrite_cell (project, "*", "val - 'venue'", later, 99);
   at_test_sync_ok (f->a, url_a1);
   at_test_sync_ok (f->b, url_a2);
   {
     g_autofree char *on_a = at_test_sql_text (f->a, venue);
     g_autofree char *on_b = at_test_sql_text (f->b, venue);
-    g_autofree char *reported = NULL;
+    g_autofree char *sql = g_strdup_printf ("SELECT coalesce(venue, 'none') FROM atelier_projects WHERE id = '%s'", project);
+    g_autofree char *reported = at_test_pg_psql (pg, sql);
 
-    sql = g_strdup_printf ("SELECT coalesce(venue, 'none') FROM atelier_projects WHERE id = '%s'", project);
-    reported = at_test_pg_psql (pg, sql);
-    g_free (sql);
     g_assert_cmpstr (on_a, ==, "Hall");
     g_assert_cmpstr (on_b, ==, "Hall");
     g_assert_cmpstr (g_strstrip (reported), ==, "Hall");
   }
 
   /* a row value that holds it, newer; then an edit older than it, late */
-  sql = g_strdup_printf ("UPDATE sync_cell SET val = val || '{\"venue\": \"Barn\"}', hlc = %s, node = 99, "
-                         "xid = pg_current_xact_id (), seq = nextval ('sync_seq') "
-                         "WHERE tbl = 'projects' AND col = '*' AND pk = '%s'", latest, project);
-  g_free (at_test_pg_psql (pg, sql));
-  g_free (sql);
-  sql = g_strdup_printf ("UPDATE sync_cell SET val = '\"Tent\"', hlc = %s, node = 98, xid = pg_current_xact_id (), "
-                         "seq = nextval ('sync_seq') WHERE tbl = 'projects' AND col = 'venue' AND pk = '%s'", between, project);
-  g_free (at_test_pg_psql (pg, sql));
-  g_free (sql);
+  rewrite_cell (project, "*", "val || '{\"venue\": \"Barn\"}'", latest, 99);
+  rewrite_cell (project, "venue", "'\"Tent\"'", between, 98);
   at_test_sync_ok (f->a, url_a1);
   at_test_sync_ok (f->b, url_a2);
   {

@@ -323,6 +323,13 @@ assert_no_embedding (AtCatalog *catalog, const char *table)
   g_assert_cmpstr (have, ==, "none");
 }
 
+/* Ana, of project P-2026-001, and a face with an embedding on a photo */
+#define PERSON_AND_FACE \
+  "INSERT INTO people (id, studio_id, project_id, display_name) SELECT 'person-1', studio_id, id, 'Ana' FROM projects " \
+  "WHERE project_number = 'P-2026-001';" \
+  "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h, embedding) " \
+  "SELECT 'face-1', id, 0.1, 0.1, 0.2, 0.2, randomblob(512) FROM photos ORDER BY id LIMIT 1;"
+
 static gint64
 server_embeddings (void)
 {
@@ -342,11 +349,7 @@ test_embeddings_need_consent (Fixture *f, gconstpointer data)
   g_autofree char *laptop_face = NULL;
   g_autofree char *laptop_selfie = NULL;
 
-  at_test_sql_exec (f->desk,
-    "INSERT INTO people (id, studio_id, project_id, display_name) SELECT 'person-1', studio_id, id, 'Ana' FROM projects "
-    "WHERE project_number = 'P-2026-001';"
-    "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h, embedding) "
-    "SELECT 'face-1', id, 0.1, 0.1, 0.2, 0.2, randomblob(512) FROM photos ORDER BY id LIMIT 1;"
+  at_test_sql_exec (f->desk, PERSON_AND_FACE
     "INSERT INTO face_tags (id, face_id, person_id, source) VALUES ('tag-1', 'face-1', 'person-1', 'auto');"
     "INSERT INTO reference_faces (id, person_id, embedding) VALUES ('selfie-1', 'person-1', randomblob(512));");
   at_test_sync_ok (f->desk, url_desk);
@@ -476,11 +479,7 @@ test_embedding_under_a_row_sent_again (Fixture *f, gconstpointer data)
   g_autofree char *desk_face = NULL;
   g_autofree char *laptop_face = NULL;
 
-  at_test_sql_exec (f->desk,
-    "INSERT INTO people (id, studio_id, project_id, display_name) SELECT 'person-1', studio_id, id, 'Ana' FROM projects "
-    "WHERE project_number = 'P-2026-001';"
-    "INSERT INTO faces (id, photo_id, box_x, box_y, box_w, box_h, embedding) "
-    "SELECT 'face-1', id, 0.1, 0.1, 0.2, 0.2, randomblob(512) FROM photos ORDER BY id LIMIT 1;"
+  at_test_sql_exec (f->desk, PERSON_AND_FACE
     "INSERT INTO face_tags (id, face_id, person_id, source, review_state) "
     "VALUES ('tag-1', 'face-1', 'person-1', 'auto', 'confirmed');"
     "INSERT INTO consents (id, person_id, consent_type, consent_version, given_at) "
