@@ -171,9 +171,9 @@ sync_and_print (AtCatalog *catalog, GError **error)
   }
   if (r.conflicts > 0)
     g_print (g_dngettext (GETTEXT_PACKAGE,
-                          "%u pulled value clashes with a row here on a unique key (a project number, say): kept aside, "
+                          "%u pulled value does not fit with what is here (a project number taken, say): kept aside, "
                           "not applied.\n",
-                          "%u pulled values clash with rows here on a unique key (a project number, say): kept aside, "
+                          "%u pulled values do not fit with what is here (a project number taken, say): kept aside, "
                           "not applied.\n", r.conflicts), r.conflicts);
   if (r.settled > 0)
     g_print (g_dngettext (GETTEXT_PACKAGE, "%u value kept aside before came in: its clash was settled.\n",
