@@ -41,6 +41,8 @@ typedef struct
   char      *mark_lacked;  /* a row value's clock, as '~col', for each column here it lacks */
   GHashTable *index;       /* column name -> its parameter number in insert_bound */
   GHashTable *keys;        /* the columns that name a parent (foreign keys) */
+  GHashTable *watched;     /* the columns an update trigger of its own watches (a search index) */
+  gboolean   watched_all;  /* one fires on any update */
   gboolean   has_updated_at;
 } Table;
 
@@ -52,6 +54,10 @@ Table   *_at_sync_table_of    (AtSqlConn  *conn,
                                const char *tbl);
 gboolean _at_sync_has_column  (GPtrArray  *columns,
                                const char *col);
+/* Whether updating @col of @t needs none of its triggers but capture and
+ * touch (off while a page is applied, and updated_at set by the update). */
+gboolean _at_sync_update_is_quiet (Table   *t,
+                                   const char *col);
 /* Applies what it can of @cells set-wise; sets @done[i] for each cell it took. */
 gboolean _at_sync_apply_bulk  (AtSqlConn  *conn,
                                GHashTable *cache,

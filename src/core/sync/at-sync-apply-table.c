@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "at-sync-apply-private.h"
 #include "at-sync-consent.h"
 
@@ -20,11 +22,66 @@ _at_sync_table_free (gpointer data)
   g_free (t->insert_bound);
   g_hash_table_unref (t->index);
   g_hash_table_unref (t->keys);
+  g_clear_pointer (&t->watched, g_hash_table_unref);
   g_free (t->exists);
   g_free (t->remove);
   g_free (t->keep_unknown);
   g_free (t->mark_lacked);
   g_free (t);
+}
+
+/* The columns whose update fires one of @tbl's triggers other than its
+ * capture and touch triggers (photos_search_update: AFTER UPDATE OF
+ * file_name, original_name), read from their SQL; *@all if one fires on
+ * any update (or the triggers could not be read). */
+static GHashTable *
+watched_columns (AtSqlConn *conn, const char *tbl, gboolean *all)
+{
+  GHashTable *watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *capture = g_strdup_printf ("sync_%s_", tbl);
+  g_autofree char *touch = g_strdup_printf ("%s_touch", tbl);
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT name, lower(sql) FROM sqlite_master WHERE type = 'trigger' "
+                                                  "AND tbl_name = ?1", NULL);
+  int rc = SQLITE_ERROR;
+
+  *all = FALSE;
+  if (stmt != NULL)
+    {
+      at_sql_bind_text (stmt, 1, tbl);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          const char *name = (const char *) sqlite3_column_text (stmt, 0);
+          g_autofree char *sql = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          char *body = sql ? strstr (sql, " begin") : NULL, *of, *on;
+
+          if (body == NULL || g_str_has_prefix (name, capture) || g_str_equal (name, touch))
+            continue;
+          *body = '\0';   /* the head: "create trigger ... after update of a, b on t" */
+          if ((of = strstr (sql, " update of ")) != NULL && (on = strstr (of, " on ")) != NULL)
+            {
+              g_auto(GStrv) names = NULL;
+
+              *on = '\0';
+              names = g_strsplit (of + strlen (" update of "), ",", -1);
+              for (guint i = 0; names[i] != NULL; i++)
+                g_hash_table_add (watched, g_strdup (g_strstrip (g_strdelimit (names[i], "\"`[]", ' '))));
+            }
+          else if (strstr (sql, " update on ") != NULL)
+            *all = TRUE;
+        }
+      at_sql_stmt_release (stmt);
+    }
+  *all |= rc != SQLITE_DONE;
+  return watched;
+}
+
+gboolean
+_at_sync_update_is_quiet (Table *t, const char *col)
+{
+  /* (the names in trigger SQL are read lower-cased) */
+  g_autofree char *lower = g_ascii_strdown (col, -1);
+
+  return !t->watched_all && !g_hash_table_contains (t->watched, lower);
 }
 
 static char *
@@ -131,6 +188,7 @@ _at_sync_table_of (AtSqlConn *conn, GHashTable *cache, const char *tbl)
             g_hash_table_add (t->keys, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
           at_sql_stmt_release (stmt);
         }
+      t->watched = watched_columns (conn, tbl, &t->watched_all);
       t->exists = mprintf_dup (sqlite3_mprintf ("SELECT count(*) FROM \"%w\" WHERE id = ?1", tbl));
       t->remove = mprintf_dup (sqlite3_mprintf ("DELETE FROM \"%w\" WHERE id = ?1", tbl));
       /* (each value as its JSON came: a float to its last digit) */
