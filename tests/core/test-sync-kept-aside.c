@@ -164,6 +164,22 @@ test_check_across_columns (Fixture *f, gconstpointer data)
   }
 }
 
+/* A cell of project @pk written on the server as a script would, a second
+ * ahead of now (newer than anything here), filed as project @from is:
+ * @val is SQL over @from's whole-row cell (its val, its pk). */
+static void
+script_writes (const char *from, const char *pk, const char *col, const char *val)
+{
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) "
+                                          "SELECT studio_id, tbl, '%s', '%s', %s, "
+                                          "((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 1000) << 16, 99, bucket "
+                                          "FROM sync_cell WHERE tbl = 'projects' AND col = '*' AND pk = '%s' "
+                                          "ON CONFLICT (studio_id, tbl, pk, col) DO UPDATE SET val = excluded.val, "
+                                          "hlc = excluded.hlc, node = 99, xid = pg_current_xact_id (), "
+                                          "seq = nextval ('sync_seq')", pk, col, val, from);
+  g_free (at_test_pg_psql (pg, sql));
+}
+
 /* A value that leaves a column the catalog needs empty (a row or a field
  * written on the server by a script) is kept aside and said, not the end
  * of every pull after; a later edit that fills it in lets it come. */
@@ -175,29 +191,14 @@ test_needed_column_missing (Fixture *f, gconstpointer data)
   g_autofree char *other = at_test_sql_text (f->a, "SELECT max(id) FROM projects");
   g_autofree char *other_name = at_test_sql_text (f->a, "SELECT name FROM projects WHERE id = (SELECT max(id) FROM projects)");
   AtSyncReport r;
-  /* a clock a second ahead of now: newer than anything here */
-  const char *now = "((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 1000) << 16";
-  char *sql;
 
   g_assert_cmpstr (project, !=, other);
   at_test_sync_ok (f->a, url_a1);
   at_test_sync_ok (f->b, url_a2);
   /* a new row without a name, a field emptied, a row here emptied of it */
-  sql = g_strdup_printf ("UPDATE sync_cell SET val = val || '{\"name\": null}', hlc = %s, node = 99, "
-                         "xid = pg_current_xact_id (), seq = nextval ('sync_seq') "
-                         "WHERE tbl = 'projects' AND col = '*' AND pk = '%s'; "
-                         "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) "
-                         "SELECT studio_id, tbl, 'by-script', '*', (val - 'name') || "
-                         "'{\"id\": \"by-script\", \"project_number\": \"S-0001\"}', %s, 99, bucket "
-                         "FROM sync_cell WHERE tbl = 'projects' AND col = '*' AND pk = '%s'; "
-                         "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) "
-                         "SELECT studio_id, tbl, pk, 'name', 'null', %s, 99, bucket "
-                         "FROM sync_cell WHERE tbl = 'projects' AND col = '*' AND pk = '%s' "
-                         "ON CONFLICT (studio_id, tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, "
-                         "node = 99, xid = pg_current_xact_id (), seq = nextval ('sync_seq')",
-                         now, other, now, project, now, project);
-  g_free (at_test_pg_psql (pg, sql));
-  g_free (sql);
+  script_writes (other, other, "*", "val || '{\"name\": null}'");
+  script_writes (project, "by-script", "*", "(val - 'name') || '{\"id\": \"by-script\", \"project_number\": \"S-0001\"}'");
+  script_writes (project, project, "name", "'null'");
   at_test_set_rating (f->a, p, 5);
   at_test_sync_ok (f->a, url_a1);
   r = at_test_sync_ok (f->b, url_a2);
@@ -223,20 +224,9 @@ test_needed_column_missing (Fixture *f, gconstpointer data)
   at_test_sync_ok (f->b, url_a2);
 
   /* the names given on the server, later: all come in */
-  sql = g_strdup_printf ("UPDATE sync_cell SET val = to_jsonb (pk || ' named'), hlc = %s, node = 99, "
-                         "xid = pg_current_xact_id (), seq = nextval ('sync_seq') "
-                         "WHERE tbl = 'projects' AND col = 'name' AND pk = '%s'; "
-                         "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) "
-                         "SELECT studio_id, tbl, pk, 'name', '\"Named again\"', %s, 99, bucket "
-                         "FROM sync_cell WHERE tbl = 'projects' AND col = '*' AND pk = '%s' "
-                         "ON CONFLICT (studio_id, tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, "
-                         "node = 99, xid = pg_current_xact_id (), seq = nextval ('sync_seq'); "
-                         "INSERT INTO sync_cell (studio_id, tbl, pk, col, val, hlc, node, bucket) "
-                         "SELECT studio_id, tbl, 'by-script', 'name', '\"Named later\"', %s, 99, bucket "
-                         "FROM sync_cell WHERE tbl = 'projects' AND col = '*' AND pk = '%s'",
-                         now, project, now, other, now, project);
-  g_free (at_test_pg_psql (pg, sql));
-  g_free (sql);
+  script_writes (project, project, "name", "to_jsonb (pk || ' named')");
+  script_writes (other, other, "name", "'\"Named again\"'");
+  script_writes (project, "by-script", "name", "'\"Named later\"'");
   r = at_test_sync_ok (f->b, url_a2);
   g_assert_cmpuint (r.conflicts, ==, 0);
   {
