@@ -449,8 +449,9 @@ test_row_that_is_no_row (Fixture *f, gconstpointer data)
 
 /* A page of fields is written in bulk, with the triggers a column needs
  * and without those it does not: a photo renamed elsewhere is found here
- * by its new name (photo_search), its rating and label come too, nothing
- * of it is sent back, and an edit made here after is captured again. */
+ * by its new name (photo_search), its rating and label come too and fire
+ * a trigger on any update, nothing of it is sent back, and an edit made
+ * here after is captured again. */
 static void
 test_pulled_in_bulk (Fixture *f, gconstpointer data)
 {
@@ -458,12 +459,16 @@ test_pulled_in_bulk (Fixture *f, gconstpointer data)
 
   at_test_sync_ok (f->a, url_a1);
   at_test_sync_ok (f->b, url_a2);
+  /* a trigger of the desk's own on any update, written over lines */
+  at_test_sql_exec (f->b, "CREATE TABLE seen (id TEXT); CREATE TRIGGER seen_update AFTER\n  UPDATE\n  ON photos "
+                          "BEGIN INSERT INTO seen VALUES (NEW.id); END");
   at_test_sql_exec (f->a, "UPDATE photos SET file_name = 'renamed-' || rowid || '.jpg', rating = 2, color_label = 'red'");
   at_test_sync_ok (f->a, url_a1);
   r = at_test_sync_ok (f->b, url_a2);
   g_assert_cmpuint (r.applied, >=, 18);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photo_search WHERE photo_search MATCH 'renamed'"), ==, 6);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos WHERE rating = 2 AND color_label = 'red'"), ==, 6);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM seen"), >=, 18);
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_outbox"), ==, 0);
   at_test_sql_exec (f->b, "UPDATE photos SET rating = 4");
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_outbox WHERE col = 'rating'"), ==, 6);

@@ -33,14 +33,20 @@ _at_sync_table_free (gpointer data)
 /* The columns whose update fires one of @tbl's triggers other than its
  * capture and touch triggers (photos_search_update: AFTER UPDATE OF
  * file_name, original_name), read from their SQL; *@all if one fires on
- * any update (or the triggers could not be read). */
+ * any update, or a trigger or the list could not be read. */
 static GHashTable *
 watched_columns (AtSqlConn *conn, const char *tbl, gboolean *all)
 {
+  /* CREATE TRIGGER name [BEFORE|AFTER|INSTEAD OF] event [OF columns] ON */
+  static const char head[] =
+    "^\\s*create\\s+(?:temp(?:orary)?\\s+)?trigger\\s+(?:if\\s+not\\s+exists\\s+)?"
+    "(?:\"(?:[^\"]|\"\")*\"|\\[[^\\]]*\\]|`[^`]*`|\\S+)\\s+(?:before\\s+|after\\s+|instead\\s+of\\s+)?"
+    "(insert|delete|update)(?:\\s+of\\s+(.+?))?\\s+on\\s";
+  g_autoptr(GRegex) regex = g_regex_new (head, G_REGEX_CASELESS | G_REGEX_DOTALL, 0, NULL);
   GHashTable *watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *capture = g_strdup_printf ("sync_%s_", tbl);
   g_autofree char *touch = g_strdup_printf ("%s_touch", tbl);
-  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT name, lower(sql) FROM sqlite_master WHERE type = 'trigger' "
+  sqlite3_stmt *stmt = at_sql_conn_prepare (conn, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
                                                   "AND tbl_name = ?1", NULL);
   int rc = SQLITE_ERROR;
 
@@ -51,27 +57,34 @@ watched_columns (AtSqlConn *conn, const char *tbl, gboolean *all)
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           const char *name = (const char *) sqlite3_column_text (stmt, 0);
-          g_autofree char *sql = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-          char *body = sql ? strstr (sql, " begin") : NULL, *of, *on;
+          const char *sql = (const char *) sqlite3_column_text (stmt, 1);
+          g_autoptr(GMatchInfo) match = NULL;
+          g_autofree char *event = NULL, *columns = NULL;
 
-          if (body == NULL || g_str_has_prefix (name, capture) || g_str_equal (name, touch))
+          if (g_str_has_prefix (name, capture) || g_str_equal (name, touch))
             continue;
-          *body = '\0';   /* the head: "create trigger ... after update of a, b on t" */
-          if ((of = strstr (sql, " update of ")) != NULL && (on = strstr (of, " on ")) != NULL)
+          if (sql == NULL || !g_regex_match (regex, sql, 0, &match))
             {
-              g_auto(GStrv) names = NULL;
-
-              *on = '\0';
-              names = g_strsplit (of + strlen (" update of "), ",", -1);
-              for (guint i = 0; names[i] != NULL; i++)
-                g_hash_table_add (watched, g_strdup (g_strstrip (g_strdelimit (names[i], "\"`[]", ' '))));
+              *all = TRUE;
+              continue;
             }
-          else if (strstr (sql, " update on ") != NULL)
+          event = g_match_info_fetch (match, 1);
+          columns = g_match_info_fetch (match, 2);
+          if (g_ascii_strcasecmp (event, "update") != 0)
+            continue;
+          if (columns == NULL || *columns == '\0')
             *all = TRUE;
+          else
+            {
+              g_auto(GStrv) names = g_strsplit (columns, ",", -1);
+
+              for (guint i = 0; names[i] != NULL; i++)
+                g_hash_table_add (watched, g_ascii_strdown (g_strstrip (g_strdelimit (names[i], "\"`[]", ' ')), -1));
+            }
         }
       at_sql_stmt_release (stmt);
     }
-  *all |= rc != SQLITE_DONE;
+  *all |= regex == NULL || rc != SQLITE_DONE;
   return watched;
 }
 
