@@ -326,7 +326,7 @@ test_cli (Fixture *f, gconstpointer data)
   at_test_run_clear (&r);
   r = at_test_cli ("sync", "--catalog", at_catalog_get_path (f->a), "--server", wrong, NULL);
   g_assert_cmpint (r.status, ==, 1);
-  g_assert_nonnull (strstr (r.err, "refused the login"));
+  g_assert_nonnull (strstr (r.err, "refused the login (password authentication failed for user \"laptop\"): check"));
   g_assert_null (strstr (r.err, "wrong-password"));
   at_test_run_clear (&r);
   r = at_test_cli ("server", "migrate", "--server", pg->admin, NULL);

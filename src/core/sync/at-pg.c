@@ -42,6 +42,22 @@ first_line (const char *message)
   return g_strstrip (line);
 }
 
+/* The server's own words in libpq's message on a refused connection,
+ * without "connection to server at …, port … failed: FATAL:" (where it
+ * is, the Sync page and the CLI say already). */
+static const char *
+server_words (const char *message)
+{
+  const char *fatal = strstr (message, "FATAL:");
+
+  if (fatal == NULL)
+    return message;
+  fatal += strlen ("FATAL:");
+  while (g_ascii_isspace (*fatal))
+    fatal++;
+  return fatal;
+}
+
 gboolean
 at_pg_set_error (PGconn      *conn,
                  PGresult    *result,
@@ -141,14 +157,16 @@ at_pg_connect (const char  *url,
   /* libpq gives no SQLSTATE for a refused login: its words are all there is */
   if (strstr (message, "password authentication failed") != NULL || strstr (message, "no password supplied") != NULL ||
       strstr (message, "role \"") != NULL)
-    g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH, _("The server refused the login: %s"), message);
+    g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH,
+                 _("The server refused the login (%s): check this workstation’s user name and password"),
+                 server_words (message));
   /* reached, but set up wrong: a person must change the setting, waiting
    * does not help (not "offline", which is normal and retried; an SSL
    * link cut short is offline) */
   else if (strstr (message, "database \"") != NULL || strstr (message, "pg_hba.conf") != NULL ||
            strstr (message, "does not support SSL") != NULL || strstr (message, "certificate") != NULL)
     g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH, _("The server refused this workstation’s setting: %s"),
-                 message);
+                 server_words (message));
   else
     g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_OFFLINE, _("The server cannot be reached: %s"), message);
   PQfinish (conn);
