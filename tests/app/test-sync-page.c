@@ -295,6 +295,15 @@ at_least (gpointer data)
   return *(guint *) pair[0] >= GPOINTER_TO_UINT (pair[1]);
 }
 
+/* pair: the page, and how many rows its history shows */
+static gboolean
+history_rows (gpointer data)
+{
+  gpointer *pair = data;
+
+  return at_sync_page_get_n_history (pair[0]) == GPOINTER_TO_UINT (pair[1]);
+}
+
 /* (on the sync's thread) */
 static gboolean
 slow_commit (const char *point, gpointer data)
@@ -341,6 +350,8 @@ test_sync_page (void)
   at_test_wait_until (nothing_pending, sync, 30);
   g_assert_cmpuint (at_sync_service_get_last_report (sync)->pushed, >, 10);
   g_assert_cmpstr (at_sync_indicator_get_text (indicator), ==, "Synced");
+  /* (what the catalog recorded, read back after the sync) */
+  at_test_wait_until (history_rows, (gpointer[]) { page, GUINT_TO_POINTER (at_test_sql_int (catalog, "SELECT count(*) FROM sync_history")) }, 10);
   g_assert_cmpuint (at_sync_page_get_n_history (page), >=, 1);
   at_test_run_main_loop (600);   /* past the section's crossfade */
   at_test_save_screenshot (GTK_WIDGET (window), "sync-synced.png");
@@ -364,7 +375,24 @@ test_sync_page (void)
         at_test_wait_until (at_least, (gpointer[]) { &finished, GUINT_TO_POINTER (i + 1) }, 20);
       }
     g_signal_handlers_disconnect_by_func (sync, count_up, &finished);
-    g_assert_cmpuint (at_sync_page_get_n_history (page), ==, before + 1);
+    g_assert_cmpint (at_test_sql_int (catalog, "SELECT times FROM sync_history ORDER BY id DESC LIMIT 1"), ==, 3);
+    at_test_wait_until (history_rows, (gpointer[]) { page, GUINT_TO_POINTER (before + 1) }, 10);
+    {
+      GtkWidget *scrolled = NULL;
+      GtkAdjustment *v;
+
+      /* (the page's own, not the one inside the hidden empty state) */
+      for (guint n = 0; (scrolled = at_test_find_widget_nth (GTK_WIDGET (page), GTK_TYPE_SCROLLED_WINDOW, n)) != NULL; n++)
+        if (gtk_widget_get_mapped (scrolled))
+          break;
+      g_assert_nonnull (scrolled);
+      v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+      at_test_run_main_loop (300);
+      gtk_adjustment_set_value (v, gtk_adjustment_get_upper (v));
+      at_test_run_main_loop (300);
+      at_test_save_screenshot (GTK_WIDGET (window), "sync-history.png");
+      gtk_adjustment_set_value (v, 0);
+    }
   }
 
   /* a password saved in Preferences for the server set: looked up again
@@ -516,6 +544,17 @@ test_sync_page (void)
     at_test_wait_until (has_last_sync, later, 10);
     g_assert_cmpuint (strlen (at_sync_service_get_last_sync (later)), ==, strlen ("2026-11-30 15:06:32"));
     g_assert_cmpint (at_sync_service_get_state (later), ==, AT_SYNC_STATE_NOT_CONFIGURED);
+    /* and what the syncs before it did */
+    {
+      AtSyncPage *again = g_object_ref_sink (g_object_new (AT_TYPE_SYNC_PAGE, NULL));
+      guint rows = (guint) at_test_sql_int (catalog, "SELECT count(*) FROM sync_history");
+
+      g_assert_cmpuint (rows, >=, 3);
+      at_sync_page_set_service (again, later);
+      at_test_wait_until (history_rows, (gpointer[]) { again, GUINT_TO_POINTER (rows) }, 10);
+      at_sync_page_set_service (again, NULL);
+      g_object_unref (again);
+    }
   }
 
   /* a login the server refuses: a problem (not offline), its reason shown */

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "at-sync-history.h"
 #include "at-test-cli.h"
 #include "at-test-pg.h"
 #include "at-test-sync.h"
@@ -311,6 +312,53 @@ test_other_studio (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM photos"), ==, 0);
 }
 
+/* Each sync's end is kept in the catalog: what it sent and received, or
+ * why it failed. Syncs in a row that end alike share a row; the newest
+ * 200 rows are kept. */
+static void
+test_history (Fixture *f, gconstpointer data)
+{
+  g_autofree char *wrong = at_test_pg_conninfo (pg, "laptop", "wrong-password");
+  g_autofree char *first = NULL;
+  g_autoptr(GPtrArray) h = NULL;
+  g_autoptr(GError) error = NULL;
+  AtSyncHistoryEntry *e;
+  AtSyncReport r = at_test_sync_ok (f->a, url_a1);
+
+  first = g_strdup_printf ("%u fields sent, %u received, %u written here", r.pushed, r.pulled, r.applied);
+  g_assert_cmpuint (r.pushed, >, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GError) refused = NULL;
+      g_assert_false (at_sync_once (f->a, wrong, &r, NULL, &refused));
+    }
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->a, url_a1);
+  h = at_sync_list_history (f->a, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (h->len, ==, 3);
+  e = h->pdata[0];
+  g_assert_cmpstr (e->what, ==, "Nothing to send, nothing new");
+  g_assert_cmpuint (e->times, ==, 2);
+  g_assert_false (e->failed);
+  g_assert_cmpint (g_date_time_compare (e->first, e->last), <=, 0);
+  e = h->pdata[1];
+  g_assert_true (e->failed);
+  g_assert_cmpuint (e->times, ==, 2);
+  g_assert_nonnull (strstr (e->what, "refused the login"));
+  e = h->pdata[2];
+  g_assert_cmpstr (e->what, ==, first);
+  g_assert_cmpuint (e->times, ==, 1);
+
+  at_test_sql_exec (f->a, "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
+                          "INSERT INTO sync_history (first_at, last_at, error) "
+                          "SELECT '2026-01-01T10:00:00Z', '2026-01-01T10:00:00Z', 'old ' || i FROM n");
+  at_test_sync_ok (f->a, url_a1);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_history"), ==, 200);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_history WHERE error IS NULL"), ==, 1);
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT min(CAST(substr(error, 5) AS INTEGER)) FROM sync_history"), ==, 102);
+}
+
 /* The command line: what it prints, and its exit status on a refused login. */
 static void
 test_cli (Fixture *f, gconstpointer data)
@@ -328,6 +376,8 @@ test_cli (Fixture *f, gconstpointer data)
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "refused the login (password authentication failed for user \"laptop\"): check"));
   g_assert_null (strstr (r.err, "wrong-password"));
+  /* (the command line's syncs are in the history the Sync page shows) */
+  g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_history WHERE error LIKE '%refused the login%'"), ==, 1);
   at_test_run_clear (&r);
   r = at_test_cli ("server", "migrate", "--server", pg->admin, NULL);
   g_assert_cmpint (r.status, ==, 0);
@@ -497,6 +547,7 @@ main (int argc, char **argv)
   ADD ("/sync/login-of-no-studio", test_login_of_no_studio);
   ADD ("/sync/other-studio", test_other_studio);
   ADD ("/sync/cli", test_cli);
+  ADD ("/sync/history", test_history);
   ADD ("/sync/disk-full-mid-pull", test_disk_full_mid_pull);
   ADD ("/sync/row-that-is-no-row", test_row_that_is_no_row);
   ADD ("/sync/pulled-in-bulk", test_pulled_in_bulk);

@@ -1,5 +1,5 @@
 /* at-sync-page.c — AtSyncPage: rows that follow an AtSyncService, and a
- * history of this session's syncs, newest first. Offline reads as a state
+ * history of the catalog's syncs, newest first. Offline reads as a state
  * ("will sync when the server can be reached"), a refusal as a problem
  * with the server's own words, a clock far behind as what it costs; pulled
  * changes kept aside for a clash are listed with what to do. */
@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "at-sync-history.h"
 #include "at-sync-page.h"
 #include "at-sync-projects.h"
 
@@ -26,10 +27,10 @@ struct _AtSyncPage
   GtkWidget     *problem_group;
   GtkLabel      *problem_label;
   GtkListBox    *history;
+  guint          n_history;
   GtkWidget     *kept_group;
   GtkListBox    *kept;
   AtSyncProjects *projects;
-  guint          n_history;
   AtSyncService *service;
   GCancellable  *cancellable;
 };
@@ -138,37 +139,78 @@ update (AtSyncPage *self)
                           clock != NULL || held > 0 || (error != NULL && state != AT_SYNC_STATE_SYNCING));
 }
 
-/* A sync said as the last one was (nothing new, offline again) makes no
- * row of its own: the last row says when, and how often since; and the
- * history keeps its last HISTORY_MAX rows (a minute's timer runs for days). */
-static void
-add_to_history (AtSyncPage *self, const char *when, const char *what)
+/* A time in the history: the hour alone today. */
+static char *
+when_of (GDateTime *t)
 {
-  GtkListBoxRow *last = gtk_list_box_get_row_at_index (self->history, 0);
-  AdwActionRow *row;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
-  if (last != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (last), "what"), what) == 0)
+  return g_date_time_format (t, g_date_time_get_year (t) == g_date_time_get_year (now) &&
+                                g_date_time_get_day_of_year (t) == g_date_time_get_day_of_year (now)
+                                ? "%H:%M:%S" : "%Y-%m-%d %H:%M:%S");
+}
+
+/* The syncs the catalog recorded (this launch's, earlier ones', the
+ * CLI's), read on a worker as the kept-aside values are. A sync that
+ * ended as the one before it (nothing new, offline again) is no row of its
+ * own: the row says when the last was, and how often since the first. */
+static void
+history_thread (GTask *task, gpointer source, gpointer catalog, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *entries = at_sync_list_history (catalog, HISTORY_MAX, &error);
+
+  if (entries == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+history_read (GObject *object, GAsyncResult *result, gpointer data)
+{
+  AtSyncPage *self = AT_SYNC_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = g_task_propagate_pointer (G_TASK (result), &error);
+  GtkWidget *row;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (entries == NULL)
     {
-      guint times = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (last), "times")) + 1;
-      g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%u time since %s)",
-                                                             "%s (%u times since %s)", times),
-                                                when, times, (const char *) g_object_get_data (G_OBJECT (last), "first"));
-
-      g_object_set_data (G_OBJECT (last), "times", GUINT_TO_POINTER (times));
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (last), title);
+      g_warning ("sync history not read: %s", error->message);
       return;
     }
-  row = ADW_ACTION_ROW (adw_action_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), when);
-  adw_action_row_set_subtitle (row, what);
-  g_object_set_data_full (G_OBJECT (row), "what", g_strdup (what), g_free);
-  g_object_set_data_full (G_OBJECT (row), "first", g_strdup (when), g_free);
-  g_object_set_data (G_OBJECT (row), "times", GUINT_TO_POINTER (1));
-  gtk_list_box_prepend (self->history, GTK_WIDGET (row));
-  if (self->n_history == HISTORY_MAX)
-    gtk_list_box_remove (self->history, GTK_WIDGET (gtk_list_box_get_row_at_index (self->history, HISTORY_MAX)));
-  else
-    self->n_history++;
+  while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->history, 0))) != NULL)
+    gtk_list_box_remove (self->history, row);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      AtSyncHistoryEntry *e = entries->pdata[i];
+      g_autofree char *last = when_of (e->last);
+      g_autofree char *first = when_of (e->first);
+      g_autofree char *title = e->times > 1 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%u time since %s)",
+                                                                            "%s (%u times since %s)", e->times),
+                                                               last, e->times, first)
+                                            : g_strdup (last);
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), e->what);
+      gtk_list_box_append (self->history, row);
+    }
+  self->n_history = entries->len;
+}
+
+static void
+reload_history (AtSyncPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->service == NULL)
+    return;
+  task = g_task_new (self, self->cancellable, history_read, NULL);
+  g_task_set_task_data (task, g_object_ref (at_sync_service_get_catalog (self->service)), g_object_unref);
+  g_task_run_in_thread (task, history_thread);
 }
 
 /* The pulled values kept aside for a clash on a unique key, each said with
@@ -226,51 +268,8 @@ static void
 finished_cb (AtSyncPage *self)
 {
   const AtSyncReport *r = at_sync_service_get_last_report (self->service);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *when = g_date_time_format (now, "%H:%M:%S");
-  g_autofree char *what = NULL;
 
-  if (at_sync_service_get_last_error (self->service) != NULL)
-    what = g_strdup (at_sync_service_get_last_error (self->service));
-  else
-    {
-      /* Translators: the first part of "N fields sent, M received, K written here" */
-      g_autofree char *sent = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u field sent", "%u fields sent", r->pushed),
-                                               r->pushed);
-      what = g_strdup_printf (_("%s, %u received, %u written here"), sent, r->pulled, r->applied);
-      if (r->settled > 0)
-        {
-          g_autofree char *with = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                "%s; %u kept aside before came in",
-                                                                "%s; %u kept aside before came in",
-                                                                r->settled), what, r->settled);
-          g_free (what);
-          what = g_steal_pointer (&with);
-        }
-      if (r->conflicts > 0)
-        {
-          g_autofree char *with = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                "%s; %u clashed with a row here and was kept aside",
-                                                                "%s; %u clashed with rows here and were kept aside",
-                                                                r->conflicts), what, r->conflicts);
-          g_free (what);
-          what = g_steal_pointer (&with);
-        }
-      /* the rare syncs that repaired something say what */
-      if (r->resent_all || r->read_again || r->reregistered)
-        {
-          g_autofree char *with = g_strdup_printf ("%s. %s", what,
-                                                   r->resent_all ? _("The server was restored or moved: "
-                                                                     "everything here was sent again")
-                                                   : r->read_again ? _("The server’s feed was behind: all of it was "
-                                                                       "read again")
-                                                   : _("This catalog was restored or copied: it syncs under a new "
-                                                       "identity"));
-          g_free (what);
-          what = g_steal_pointer (&with);
-        }
-    }
-  add_to_history (self, when, what);
+  reload_history (self);
   reload_kept (self);
   /* a sync may have brought projects, or sent a project's last changes */
   if (r->pushed > 0 || r->pulled > 0 || r->reregistered)
@@ -293,6 +292,7 @@ at_sync_page_set_service (AtSyncPage    *self,
   g_signal_connect_swapped (service, "notify::state", G_CALLBACK (update), self);
   g_signal_connect_swapped (service, "notify::pending", G_CALLBACK (update), self);
   g_signal_connect_swapped (service, "finished", G_CALLBACK (finished_cb), self);
+  reload_history (self);
   reload_kept (self);
   update (self);
 }

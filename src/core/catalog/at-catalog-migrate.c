@@ -33,6 +33,7 @@ static const char *const migrations[] = {
   "0014-upload-audits.sql",
   "0015-unknown-values.sql",
   "0016-waiting-bucket.sql",
+  "0017-sync-history.sql",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AT_CATALOG_SCHEMA_VERSION);

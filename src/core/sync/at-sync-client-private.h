@@ -42,6 +42,12 @@ gboolean _at_sync_restamp_if_ahead (PGconn    *pg,
 gboolean _at_sync_retry_conflicts (AtSqlConn *conn,
                                    gpointer   data,
                                    GError   **error);
+/* (at-sync-history.c) Records how a sync ended (@problem: why it failed,
+ * or NULL) in sync_history, in the catalog write that records the sync. */
+gboolean _at_sync_history_record (AtSqlConn          *conn,
+                                  const AtSyncReport *report,
+                                  const char         *problem,
+                                  GError            **error);
 /* (at-sync-stage.c) Copies batch @batch of the outbox into the temporary
  * table sync_stage, in @pg's open transaction: @staged, how many fields. */
 gboolean _at_sync_stage_batch  (PGconn        *pg,

@@ -99,6 +99,7 @@ typedef struct
   const char *server_id;  /* the server as it is, once known */
   const char *server;
   const char *problem;
+  const AtSyncReport *report;  /* how the sync ended, for its history */
   GPtrArray  *moved;      /* cursors the pull moved to the fence, to write */
 } Write;
 
@@ -164,7 +165,8 @@ write_done (AtSqlConn *conn, gpointer data, GError **error)
 {
   Write *w = data;
 
-  if (w->moved != NULL && !_at_sync_write_moved (conn, w->moved, error))
+  if ((w->moved != NULL && !_at_sync_write_moved (conn, w->moved, error)) ||
+      !_at_sync_history_record (conn, w->report, w->problem, error))
     return FALSE;
   return at_sql_exec_bound (conn, error, "UPDATE sync_state SET server = ?1, last_error = ?2, last_sync = CASE WHEN ?2 IS NULL "
                                          "THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') ELSE last_sync END, "
@@ -469,6 +471,7 @@ at_sync_once (AtCatalog     *catalog,
       (*s.server_id == '\0' || (!at_pg_identity_differs (s.server_id, s.server_now) && strchr (s.server_now, '?') == NULL)))
     done.server_id = s.server_now;
   done.problem = failure ? failure->message : NULL;
+  done.report = report;
   done.moved = ok ? moved : NULL;
   /* (a cancel is no sync and no problem: the record stays as it was) */
   if (!g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED))
