@@ -13,7 +13,7 @@ static const char *const expected_tables[] = {
   "editing_jobs", "editing_items", "export_recipes", "deliverables", "delivery_items",
   "backup_records", "uploads", "jobs", "audit_log", "schedule_assistants", "schema_migrations",
   "previews", "photo_keywords", "sync_state", "sync_clock", "sync_outbox", "sync_inbox", "sync_conflicts", "sync_unknown", "sync_unknown_values",
-  "sync_buckets", "upload_parts", "upload_audits", "face_scans", "face_clusters",
+  "sync_buckets", "sync_history", "upload_parts", "upload_audits", "face_scans", "face_clusters",
 };
 
 typedef struct
@@ -139,7 +139,7 @@ test_migrate_forward (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
   {
     sqlite3_stmt *stmt;
-    g_autoptr(GString) drop = g_string_new ("DROP TABLE sync_state; DROP TABLE sync_clock; DROP TABLE sync_outbox; DROP TABLE sync_inbox; DROP TABLE sync_conflicts; DROP TABLE sync_buckets; DROP TABLE sync_unknown; DROP TABLE sync_unknown_values; DROP TABLE upload_parts;");
+    g_autoptr(GString) drop = g_string_new ("DROP TABLE sync_state; DROP TABLE sync_clock; DROP TABLE sync_outbox; DROP TABLE sync_inbox; DROP TABLE sync_conflicts; DROP TABLE sync_buckets; DROP TABLE sync_unknown; DROP TABLE sync_unknown_values; DROP TABLE sync_history; DROP TABLE upload_parts;");
     g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync_%'",
                                          -1, &stmt, NULL), ==, SQLITE_OK);
     while (sqlite3_step (stmt) == SQLITE_ROW)

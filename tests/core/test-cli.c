@@ -46,7 +46,7 @@ test_init_info_json (void)
   g_assert_cmpint (json_object_get_int_member (root, "schema_version"), ==, AT_CATALOG_SCHEMA_VERSION);
   tables = json_object_get_object_member (root, "tables");
   /* the data model, the catalog's own bookkeeping and the sync tables */
-  g_assert_cmpuint (json_object_get_size (tables), ==, 49);
+  g_assert_cmpuint (json_object_get_size (tables), ==, 50);
   g_assert_true (json_object_has_member (tables, "photos"));
   g_assert_true (json_object_has_member (tables, "audit_log"));
   g_assert_cmpint (json_object_get_int_member (tables, "photos"), ==, 0);

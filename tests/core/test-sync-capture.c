@@ -228,7 +228,7 @@ test_outbox_from_v7 (Fixture *f, gconstpointer data)
                                      "CREATE UNIQUE INDEX sync_outbox_unsent ON sync_outbox (tbl, pk, col) WHERE batch IS NULL; "
                                      "CREATE INDEX sync_outbox_batch ON sync_outbox (batch); "
                                      "DROP TABLE sync_unknown; DROP TABLE sync_unknown_values; DROP INDEX sync_inbox_rows; ALTER TABLE sync_state DROP COLUMN batch_token; ALTER TABLE sync_state DROP COLUMN server_id; ALTER TABLE uploads DROP COLUMN part_checksums; ALTER TABLE uploads DROP COLUMN file_identity; DROP INDEX uploads_key; DROP INDEX photo_files_path; ALTER TABLE uploads DROP COLUMN endpoint; ALTER TABLE uploads DROP COLUMN check_first; DROP TABLE upload_audits; ALTER TABLE upload_parts DROP COLUMN sha256; ALTER TABLE sync_outbox DROP COLUMN node; "
-                                     "ALTER TABLE sync_inbox DROP COLUMN bucket; ALTER TABLE sync_conflicts DROP COLUMN bucket; "
+                                     "ALTER TABLE sync_inbox DROP COLUMN bucket; ALTER TABLE sync_conflicts DROP COLUMN bucket; DROP TABLE sync_history; "
                                      /* a photo waiting for its parent, a keyword for its photo */
                                      "INSERT INTO sync_inbox VALUES ('photos', 'p-w', '*', '{\"id\": \"p-w\", "
                                      "\"project_id\": \"proj-w\"}', 1, 1), ('photo_keywords', 'k-w', '*', "
