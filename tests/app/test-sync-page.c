@@ -9,6 +9,7 @@
 #include "at-sync-page.h"
 #include "at-sync-projects.h"
 #include "at-test-app.h"
+#include "at-test-sync.h"
 #include "at-test-pg.h"
 #include "at-test-util.h"
 
@@ -332,7 +333,7 @@ test_sync_page (void)
   g_free (at_sync_server_add_studio (pg->admin, "Studio", &error));
   g_assert_true (at_sync_server_add_workstation (pg->admin, "Studio", "laptop", "pw-laptop", &error));
   g_assert_no_error (error);
-  /* the password is not in the setting: no keyring here, so the environment */
+  /* the password is not in the setting nor in the keyring: the environment's */
   server = g_strdup_printf ("host=127.0.0.1 port=%d dbname=postgres user=laptop connect_timeout=5", pg->port);
   g_setenv ("ATELIER_SERVER_PASSWORD", "pw-laptop", TRUE);
   g_settings_set_string (settings, "sync-server", server);
@@ -610,6 +611,67 @@ test_sync_page (void)
   at_test_rm_rf (dir);
 }
 
+/* The password saved in Preferences goes to the keyring (the test's own
+ * Secret Service, at-test-app.c) and the sync finds it there, with no
+ * fallback in the environment. */
+static void
+test_keyring (void)
+{
+  AtTestSyncServer *studio = at_test_sync_server_start ();
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autoptr(AtCatalog) catalog = at_test_demo_catalog (dir, 3);
+  GSettings *settings = at_application_get_settings (app);
+  g_autofree char *server = g_strdup_printf ("host=127.0.0.1 port=%d dbname=postgres user=laptop connect_timeout=5",
+                                             studio->pg->port);
+  AtWindow *window;
+  AtSyncService *sync;
+  GtkWidget *prefs;
+  AdwEntryRow *password;
+
+  g_unsetenv ("ATELIER_SERVER_PASSWORD");
+  window = at_test_new_window (app, catalog);
+  at_window_set_section (window, "sync");
+  sync = at_window_get_sync_service (window);
+  at_sync_service_set_interval (sync, 3600);
+
+  /* no password anywhere: refused, and said so */
+  g_settings_set_string (settings, "sync-server", server);
+  wait_state (sync, AT_SYNC_STATE_ERROR);
+  g_assert_nonnull (strstr (at_sync_service_get_last_error (sync), "refused the login (no password supplied)"));
+
+  /* saved in Preferences: into the keyring, and from there to the sync */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  at_test_run_main_loop (500);
+  prefs = at_test_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (prefs);
+  password = at_test_find_entry_row (prefs, "_Password (kept in the keyring)");
+  g_assert_nonnull (password);
+  gtk_editable_set_text (GTK_EDITABLE (password), "pw-laptop");
+  g_signal_emit_by_name (password, "apply");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password)), ==, "");
+  at_test_wait_until (nothing_pending, sync, 30);
+  g_assert_null (at_sync_service_get_last_error (sync));
+  g_assert_cmpint (at_sync_service_get_last_report (sync)->pushed, >, 0);
+  at_test_run_main_loop (300);
+  at_test_save_screenshot (prefs, "preferences-sync-password.png");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* and again at the next launch: the keyring keeps it */
+  {
+    GtkWidget *second = GTK_WIDGET (at_test_new_window (app, catalog));
+    AtSyncService *again = at_window_get_sync_service (AT_WINDOW (second));
+
+    at_test_wait_until (in_state, (gpointer[]) { again, GINT_TO_POINTER (AT_SYNC_STATE_SYNCED) }, 30);
+    gtk_window_destroy (GTK_WINDOW (second));
+  }
+
+  g_settings_reset (settings, "sync-server");
+  gtk_window_destroy (GTK_WINDOW (window));
+  at_test_run_main_loop (100);
+  at_test_sync_server_stop (studio);
+  at_test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -617,6 +679,7 @@ main (int argc, char **argv)
 
   app = at_test_app_init (&argc, &argv);
   g_test_add_func ("/app/sync-page", test_sync_page);
+  g_test_add_func ("/app/sync-page/keyring", test_keyring);
   status = g_test_run ();
   g_clear_object (&app);
   return status;

@@ -18,21 +18,6 @@
 
 static AtApplication *app;
 
-/* The entry row titled @title. */
-static AdwEntryRow *
-entry_row (GtkWidget *root, const char *title)
-{
-  if (ADW_IS_ENTRY_ROW (root) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-    return ADW_ENTRY_ROW (root);
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      AdwEntryRow *found = entry_row (c, title);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 queue_exists (gpointer button)
 {
@@ -284,7 +269,7 @@ test_transfers (void)
       g_assert_cmpuint (at_upload_queue_get_concurrency (at_transfers_button_get_queue (button)), ==, 3);
     }
     {
-      AdwEntryRow *region = entry_row (prefs, "_Region");
+      AdwEntryRow *region = at_test_find_entry_row (prefs, "_Region");
       g_autofree char *applied = NULL;
       g_assert_nonnull (region);
       gtk_editable_set_text (GTK_EDITABLE (region), " eu-central-1 ");

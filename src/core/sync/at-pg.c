@@ -42,20 +42,23 @@ first_line (const char *message)
   return g_strstrip (line);
 }
 
-/* The server's own words in libpq's message on a refused connection,
- * without "connection to server at …, port … failed: FATAL:" (where it
- * is, the Sync page and the CLI say already). */
+/* The reason in libpq's message on a refused connection, without its
+ * "connection to server at …, port … failed:" and "FATAL:" or
+ * "fe_sendauth:" (where the server is, the Sync page and the CLI say
+ * already). */
 static const char *
 server_words (const char *message)
 {
-  const char *fatal = strstr (message, "FATAL:");
+  static const char *const prefixes[] = { "FATAL:", "fe_sendauth:" };
+  const char *failed = strstr (message, " failed: ");
+  const char *words = failed != NULL ? failed + strlen (" failed: ") : message;
 
-  if (fatal == NULL)
-    return message;
-  fatal += strlen ("FATAL:");
-  while (g_ascii_isspace (*fatal))
-    fatal++;
-  return fatal;
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    if (g_str_has_prefix (words, prefixes[i]))
+      words += strlen (prefixes[i]);
+  while (g_ascii_isspace (*words))
+    words++;
+  return *words != '\0' ? words : message;
 }
 
 gboolean
