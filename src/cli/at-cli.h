@@ -33,6 +33,7 @@ int  at_cli_sync          (int argc, char **argv);
 int  at_cli_sync_projects (int argc, char **argv);
 int  at_cli_sync_follow   (int argc, char **argv);
 int  at_cli_sync_unfollow (int argc, char **argv);
+int  at_cli_sync_history  (int argc, char **argv);
 int  at_cli_server_min_client (int argc, char **argv);
 int  at_cli_upload        (int argc, char **argv);
 int  at_cli_s3_put        (int argc, char **argv);

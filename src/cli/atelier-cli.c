@@ -44,6 +44,7 @@ static const Command commands[] = {
   { "sync",    "projects", at_cli_sync_projects, N_("List the studio’s projects and which this workstation follows") },
   { "sync",    "follow", at_cli_sync_follow,  N_("Follow projects (or --all): their photos and work sync here") },
   { "sync",    "unfollow", at_cli_sync_unfollow, N_("Stop following projects: their rows leave this catalog") },
+  { "sync",    "history", at_cli_sync_history, N_("What this catalog’s syncs sent and received, or why they failed") },
   { NULL,      "sync",  at_cli_sync,          N_("Push this catalog’s changes to the central server and pull the others’") },
   { "server",  "migrate", at_cli_server_migrate, N_("Create or upgrade the schema on the central server") },
   { "server",  "add-studio", at_cli_server_add_studio, N_("Add a studio to the central server") },

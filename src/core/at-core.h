@@ -48,5 +48,6 @@
 #include "at-sync-buckets.h"
 #include "at-sync-capture.h"
 #include "at-sync-client.h"
+#include "at-sync-history.h"
 #include "at-sync-server.h"
 #include "at-sync-service.h"

@@ -379,6 +379,20 @@ test_cli (Fixture *f, gconstpointer data)
   /* (the command line's syncs are in the history the Sync page shows) */
   g_assert_cmpint (at_test_sql_int (f->a, "SELECT count(*) FROM sync_history WHERE error LIKE '%refused the login%'"), ==, 1);
   at_test_run_clear (&r);
+  r = at_test_cli ("sync", "history", "--catalog", at_catalog_get_path (f->a), NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  {
+    /* oldest first: the sync that went through, then the refused one */
+    const char *sent = strstr (r.out, "✓ ");
+    const char *refused = strstr (r.out, "✗ ");
+
+    g_assert_nonnull (sent);
+    g_assert_nonnull (refused);
+    g_assert_true (sent < refused);
+    g_assert_nonnull (strstr (sent, "fields sent"));
+    g_assert_nonnull (strstr (refused, "refused the login"));
+  }
+  at_test_run_clear (&r);
   r = at_test_cli ("server", "migrate", "--server", pg->admin, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "nothing to do"));

@@ -59,7 +59,7 @@ describe (guint pushed, guint pulled, guint applied, guint conflicts, guint sett
                                            pushed);
   GString *what = g_string_new (NULL);
 
-  if (pushed == 0 && pulled == 0 && repaired == NULL)
+  if (pushed == 0 && pulled == 0 && settled == 0 && repaired == NULL)
     return g_strdup (_("Nothing to send, nothing new"));
   g_string_printf (what, _("%s, %u received, %u written here"), sent, pulled, applied);
   if (settled > 0)
