@@ -150,20 +150,69 @@ when_of (GDateTime *t)
                                 ? "%H:%M:%S" : "%Y-%m-%d %H:%M:%S");
 }
 
-/* The syncs the catalog recorded (this launch's, earlier ones', the
- * CLI's), read on a worker as the kept-aside values are. A sync that
- * ended as the one before it (nothing new, offline again) is no row of its
- * own: the row says when the last was, and how often since the first. */
-static void
-history_thread (GTask *task, gpointer source, gpointer catalog, GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GPtrArray *entries = at_sync_list_history (catalog, HISTORY_MAX, &error);
+/* The page's lists (the history, the values kept aside) are read after
+ * each sync on a worker: the catalog's readers are per thread. */
+typedef GPtrArray *(*ListReader) (AtCatalog *catalog, GError **error);
 
-  if (entries == NULL)
+typedef struct
+{
+  AtCatalog  *catalog;
+  ListReader  read;
+} ListRead;
+
+static void
+list_read_free (ListRead *r)
+{
+  g_object_unref (r->catalog);
+  g_free (r);
+}
+
+static void
+list_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ListRead *r = data;
+  GError *error = NULL;
+  GPtrArray *list = r->read (r->catalog, &error);
+
+  if (list == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
+    g_task_return_pointer (task, list, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+read_list (AtSyncPage *self, ListReader read, GAsyncReadyCallback done)
+{
+  g_autoptr(GTask) task = NULL;
+  ListRead *r;
+
+  if (self->service == NULL)
+    return;
+  r = g_new0 (ListRead, 1);
+  r->catalog = g_object_ref (at_sync_service_get_catalog (self->service));
+  r->read = read;
+  task = g_task_new (self, self->cancellable, done, NULL);
+  g_task_set_task_data (task, r, (GDestroyNotify) list_read_free);
+  g_task_run_in_thread (task, list_thread);
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *row;
+
+  while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0))) != NULL)
+    gtk_list_box_remove (list, row);
+}
+
+/* The syncs the catalog recorded (this launch's, earlier ones', the
+ * CLI's). A sync that ended as the one before it (nothing new, offline
+ * again) is no row of its own: the row says when the last was, and how
+ * often since the first. */
+static GPtrArray *
+history_of (AtCatalog *catalog, GError **error)
+{
+  return at_sync_list_history (catalog, HISTORY_MAX, error);
 }
 
 static void
@@ -172,7 +221,6 @@ history_read (GObject *object, GAsyncResult *result, gpointer data)
   AtSyncPage *self = AT_SYNC_PAGE (object);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) entries = g_task_propagate_pointer (G_TASK (result), &error);
-  GtkWidget *row;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -181,8 +229,7 @@ history_read (GObject *object, GAsyncResult *result, gpointer data)
       g_warning ("sync history not read: %s", error->message);
       return;
     }
-  while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->history, 0))) != NULL)
-    gtk_list_box_remove (self->history, row);
+  clear_list (self->history);
   for (guint i = 0; i < entries->len; i++)
     {
       AtSyncHistoryEntry *e = entries->pdata[i];
@@ -192,8 +239,8 @@ history_read (GObject *object, GAsyncResult *result, gpointer data)
                                                                             "%s (%u times since %s)", e->times),
                                                                last, e->times, first)
                                             : g_strdup (last);
+      GtkWidget *row = adw_action_row_new ();
 
-      row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), e->what);
       gtk_list_box_append (self->history, row);
@@ -204,45 +251,25 @@ history_read (GObject *object, GAsyncResult *result, gpointer data)
 static void
 reload_history (AtSyncPage *self)
 {
-  g_autoptr(GTask) task = NULL;
-
-  if (self->service == NULL)
-    return;
-  task = g_task_new (self, self->cancellable, history_read, NULL);
-  g_task_set_task_data (task, g_object_ref (at_sync_service_get_catalog (self->service)), g_object_unref);
-  g_task_run_in_thread (task, history_thread);
+  read_list (self, history_of, history_read);
 }
 
 /* The pulled values kept aside for a clash on a unique key, each said with
- * what to do: read after each sync, on a worker (the catalog's readers are
- * per thread). */
-static void
-kept_thread (GTask *task, gpointer source, gpointer catalog, GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GPtrArray *kept = at_sync_list_conflicts (catalog, &error);
-
-  if (kept == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, kept, (GDestroyNotify) g_ptr_array_unref);
-}
-
+ * what to do. */
 static void
 kept_read (GObject *object, GAsyncResult *result, gpointer data)
 {
   AtSyncPage *self = AT_SYNC_PAGE (object);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) kept = g_task_propagate_pointer (G_TASK (result), &error);
-  GtkWidget *row;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->kept, 0))) != NULL)
-    gtk_list_box_remove (self->kept, row);
+  clear_list (self->kept);
   for (guint i = 0; kept != NULL && i < kept->len; i++)
     {
-      row = adw_action_row_new ();
+      GtkWidget *row = adw_action_row_new ();
+
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kept->pdata[i]);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
@@ -255,13 +282,7 @@ kept_read (GObject *object, GAsyncResult *result, gpointer data)
 static void
 reload_kept (AtSyncPage *self)
 {
-  g_autoptr(GTask) task = NULL;
-
-  if (self->service == NULL)
-    return;
-  task = g_task_new (self, self->cancellable, kept_read, NULL);
-  g_task_set_task_data (task, g_object_ref (at_sync_service_get_catalog (self->service)), g_object_unref);
-  g_task_run_in_thread (task, kept_thread);
+  read_list (self, at_sync_list_conflicts, kept_read);
 }
 
 static void
