@@ -306,28 +306,6 @@ test_writer_batches (Fixture *f, gconstpointer data)
   g_assert_cmpuint (st.changed, <, n);
 }
 
-typedef struct
-{
-  GMutex lock;
-  GCond cond;
-  gboolean started, released;
-} Gate;
-
-/* Holds the writer until the test has queued what follows: one batch. */
-static gboolean
-hold_writer (AtSqlConn *conn, gpointer data, GError **error)
-{
-  Gate *gate = data;
-
-  g_mutex_lock (&gate->lock);
-  gate->started = TRUE;
-  g_cond_broadcast (&gate->cond);
-  while (!gate->released)
-    g_cond_wait (&gate->cond, &gate->lock);
-  g_mutex_unlock (&gate->lock);
-  return TRUE;
-}
-
 static gboolean
 run_sql (AtSqlConn *conn, gpointer data, GError **error)
 {
@@ -361,39 +339,28 @@ test_writer_foreign_keys_per_write (Fixture *f, gconstpointer data)
   };
   gboolean expected[] = { TRUE, FALSE, FALSE, TRUE };
   AsyncState st[G_N_ELEMENTS (writes)] = { { 0 } };
-  AsyncState held = { 0 }, fallback = { 0 };
-  Gate gate = { 0 };
+  AsyncState fallback = { 0 };
+  /* held until the test has queued what follows: one batch */
+  AtTestWriterHold *hold = at_test_hold_writer (catalog);
 
-  g_mutex_init (&gate.lock);
-  g_cond_init (&gate.cond);
-  at_catalog_write_async (catalog, "studios", hold_writer, &gate, NULL, NULL, write_done_cb, &held);
-  g_mutex_lock (&gate.lock);
-  while (!gate.started)
-    g_cond_wait (&gate.cond, &gate.lock);
-  g_mutex_unlock (&gate.lock);
   for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
     {
       at_catalog_write_async (catalog, "studios", run_sql, (gpointer) writes[i], NULL, NULL, write_done_cb, &st[i]);
       if (i == 0)
         at_catalog_write_async (catalog, "studios", add_staff_else_studio, NULL, NULL, NULL, write_done_cb, &fallback);
     }
-  g_mutex_lock (&gate.lock);
-  gate.released = TRUE;
-  g_cond_broadcast (&gate.cond);
-  g_mutex_unlock (&gate.lock);
+  at_test_release_writer (hold);
   for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
     {
       while (st[i].done == 0)
         g_main_context_iteration (NULL, TRUE);
       g_assert_cmpuint (st[i].failed, ==, expected[i] ? 0 : 1);
     }
-  while (fallback.done == 0 || held.done == 0)
+  while (fallback.done == 0)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (fallback.failed, ==, 0);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM studios"), ==, 3);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM staff"), ==, 0);
-  g_mutex_clear (&gate.lock);
-  g_cond_clear (&gate.cond);
 }
 
 static void

@@ -12,6 +12,8 @@ typedef struct
   AtCulling   *culling;
   guint        items_changed;
   char        *stored;   /* what stored() last read */
+  guint        written;  /* "written" signals seen */
+  GError      *write_error;   /* the last one's */
 } Fixture;
 
 static void
@@ -27,6 +29,15 @@ culling_changed_cb (AtCulling *culling, char **ids, AtCullState *states, Fixture
 }
 
 static void
+culling_written_cb (AtCulling *culling, char **ids, const GError *error, Fixture *f)
+{
+  at_photo_list_states_written (f->list, (const char *const *) ids, error == NULL);
+  f->written++;
+  g_clear_error (&f->write_error);
+  f->write_error = error ? g_error_copy (error) : NULL;
+}
+
+static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   f->dir = at_test_make_tmpdir ();
@@ -35,6 +46,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->culling = at_culling_new (f->catalog);
   g_signal_connect (f->list, "items-changed", G_CALLBACK (items_changed_cb), f);
   g_signal_connect (f->culling, "changed", G_CALLBACK (culling_changed_cb), f);
+  g_signal_connect (f->culling, "written", G_CALLBACK (culling_written_cb), f);
   /* a clean slate: no stars, labels or picks */
   {
     g_autoptr(GError) error = NULL;
@@ -64,6 +76,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   at_test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->stored);
+  g_clear_error (&f->write_error);
 }
 
 static AtPhoto *
@@ -220,6 +233,64 @@ test_other_process (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->items_changed, ==, 0);
 }
 
+static gboolean
+written_once (gpointer data)
+{
+  return ((Fixture *) data)->written > 0;
+}
+
+/* The list read again while a decision is still on its way to the catalog
+ * (after another write's commit, or a sync's) shows the decision, not the
+ * stored value: culling with auto-advance must not flicker back. */
+static void
+test_reread_keeps_unwritten (Fixture *f, gconstpointer data)
+{
+  AtPhoto *a = item (f, 3);
+  AtTestWriterHold *hold = at_test_hold_writer (f->catalog);
+
+  apply (f, AT_CULL_RATING | AT_CULL_LABEL, 4, AT_LABEL_GREEN, 0, 3, 1);
+  at_photo_list_reload (f->list);
+  g_assert_cmpstr (stored (f, a), ==, "0 none 0");
+  g_assert_cmpint (at_photo_get_rating (a), ==, 4);
+  g_assert_cmpstr (at_photo_get_color_label (a), ==, "green");
+  /* a page read fresh (scrolled back to) shows it too */
+  at_photo_list_set_sort (f->list, AT_PHOTO_SORT_NAME);
+  at_photo_list_set_sort (f->list, AT_PHOTO_SORT_CAPTURE_TIME);
+  g_assert_cmpint (at_photo_get_rating (item (f, 3)), ==, 4);
+  g_assert_cmpuint (f->written, ==, 0);
+
+  at_test_release_writer (hold);
+  at_test_wait_until (written_once, f, 10);
+  g_assert_no_error (f->write_error);
+  settle (f);
+  g_assert_cmpstr (stored (f, item (f, 3)), ==, "4 green 0");
+  g_assert_cmpint (at_photo_get_rating (item (f, 3)), ==, 4);
+}
+
+/* A decision the catalog could not take is reported, and the list shows
+ * what the catalog holds again instead of the decision. */
+static void
+test_write_fails (Fixture *f, gconstpointer data)
+{
+  AtPhoto *a = item (f, 6);
+
+  at_test_refuse_photo_updates (f->catalog, "NEW.rating = 5");
+  apply (f, AT_CULL_RATING, 2, 0, 0, 6, 1);
+  at_test_wait_until (written_once, f, 10);
+  g_assert_no_error (f->write_error);
+  settle (f);   /* its "changed" too, which would read the list again */
+  f->written = 0;
+
+  apply (f, AT_CULL_RATING, 5, 0, 0, 6, 1);
+  g_assert_cmpint (at_photo_get_rating (a), ==, 5);
+  at_test_wait_until (written_once, f, 10);
+  g_assert_nonnull (f->write_error);
+  g_assert_nonnull (strstr (f->write_error->message, "disk is full"));
+  settle (f);
+  g_assert_cmpstr (stored (f, a), ==, "2 none 0");
+  g_assert_cmpint (at_photo_get_rating (item (f, 6)), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -229,6 +300,8 @@ main (int argc, char **argv)
   ADD ("/culling/apply-undo-redo", test_apply_undo_redo);
   ADD ("/culling/outside-change", test_outside_change);
   ADD ("/culling/other-process", test_other_process);
+  ADD ("/culling/reread-keeps-unwritten", test_reread_keeps_unwritten);
+  ADD ("/culling/write-fails", test_write_fails);
 #undef ADD
   return g_test_run ();
 }

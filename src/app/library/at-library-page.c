@@ -215,6 +215,22 @@ culling_changed_cb (AtCulling     *culling,
     at_xmp_writer_queue (self->xmp_writer, (const char *const *) ids);
 }
 
+/* A write that failed (a full disk) is said, and the grid goes back to
+ * what the catalog holds. */
+static void
+culling_written_cb (AtCulling     *culling,
+                    char         **ids,
+                    const GError  *error,
+                    AtLibraryPage *self)
+{
+  at_photo_list_states_written (self->photos, (const char *const *) ids, error == NULL);
+  if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Ratings, labels and picks were not saved: %s"), error->message);
+      at_toast_show (GTK_WIDGET (self), text);
+    }
+}
+
 /* Culling decisions reach sidecars through @writer from now on. */
 void
 at_library_page_set_xmp_writer (AtLibraryPage *self,
@@ -265,6 +281,7 @@ at_library_page_set_catalog (AtLibraryPage *self,
   self->culling = at_culling_new (catalog);
   g_signal_connect_swapped (self->photos, "notify::n-items", G_CALLBACK (_at_library_page_update_stack), self);
   g_signal_connect (self->culling, "changed", G_CALLBACK (culling_changed_cb), self);
+  g_signal_connect (self->culling, "written", G_CALLBACK (culling_written_cb), self);
   g_signal_connect_swapped (self->culling, "notify::can-undo", G_CALLBACK (history_changed_cb), self);
   g_signal_connect_swapped (self->culling, "notify::can-redo", G_CALLBACK (history_changed_cb), self);
   self->selection = GTK_SELECTION_MODEL (gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->photos))));

@@ -1,12 +1,14 @@
 /* at-culling.c — AtCulling: culling decisions, shown at once, written behind.
  *
  * A decision changes the AtPhoto objects the grid holds immediately (they
- * notify, the cells redraw) and goes to the catalog's writer thread as a
- * detached write, batched with whatever else is queued: a keypress never
- * waits for SQLite. Each decision is one step of the undo history, holding
- * every photo's state before and after; "changed" tells other holders of
- * the same photos (the list model's other pages, the XMP writer) what the
- * photos are now.
+ * notify, the cells redraw) and goes to the catalog's writer thread,
+ * batched with whatever else is queued: a keypress never waits for SQLite.
+ * Each decision is one step of the undo history, holding every photo's
+ * state before and after; "changed" tells other holders of the same photos
+ * (the list model's other pages) what the photos are now, and "written"
+ * when the catalog has it (or could not take it): until then a list read
+ * again from the catalog must keep the decision, and a sidecar written
+ * from the catalog would miss it.
  */
 #define G_LOG_DOMAIN "atelier-library"
 
@@ -37,7 +39,7 @@ G_DEFINE_FINAL_TYPE (AtCulling, at_culling, G_TYPE_OBJECT)
 enum { PROP_0, PROP_CAN_UNDO, PROP_CAN_REDO, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { CHANGED, N_SIGNALS };
+enum { CHANGED, WRITTEN, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static const char *const flag_names[] = { "none", "picked", "rejected" };
@@ -171,14 +173,40 @@ step_free (Step *step)
   g_free (step);
 }
 
+typedef struct
+{
+  AtCulling  *self;
+  char      **ids;
+} Written;
+
+static void
+written_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Written *written = data;
+  g_autoptr(GError) error = NULL;
+
+  at_catalog_write_finish (AT_CATALOG (source), result, &error);
+  g_signal_emit (written->self, signals[WRITTEN], 0, written->ids, error);
+  g_object_unref (written->self);
+  g_strfreev (written->ids);
+  g_free (written);
+}
+
 static void
 publish (AtCulling         *self,
          char             **ids,
          const AtCullState *states,
          guint              n)
 {
-  at_catalog_write_detached (self->catalog, "photos", write_states,
-                             write_new ((const char *const *) ids, states, n), (GDestroyNotify) write_free);
+  Written *written = g_new0 (Written, 1);
+
+  written->self = g_object_ref (self);
+  written->ids = g_strdupv (ids);
+  at_catalog_write_async (self->catalog, "photos", write_states,
+                          write_new ((const char *const *) ids, states, n), (GDestroyNotify) write_free,
+                          NULL, written_cb, written);
   g_signal_emit (self, signals[CHANGED], 0, ids, states);
 }
 
@@ -341,6 +369,15 @@ at_culling_class_init (AtCullingClass *klass)
    */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 2, G_TYPE_STRV, G_TYPE_POINTER);
+  /**
+   * AtCulling::written:
+   * @ids: (array zero-terminated=1): the photos of one "changed"
+   * @error: (nullable): why the catalog does not have their states, or %NULL
+   *
+   * Once for each "changed", when its write has committed or failed.
+   */
+  signals[WRITTEN] = g_signal_new ("written", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 2, G_TYPE_STRV, G_TYPE_ERROR);
 }
 
 static void

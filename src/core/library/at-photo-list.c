@@ -3,31 +3,18 @@
  * Only the count is known up front; get_item() reads the page holding the
  * position (one indexed query) and keeps a bounded set of recent pages, so a
  * 100 000-photo library costs the memory of the screens actually visited.
+ * Reading the cached pages again in place, and culling decisions shown
+ * before the catalog has them: at-photo-list-refresh.c.
  * Lives on one thread (the one that made it) and uses that thread's reader.
  */
 #define G_LOG_DOMAIN "atelier-catalog"
 
 #include "config.h"
 
-#include "at-photo.h"
-#include "at-photo-list.h"
-
-#include <json-glib/json-glib.h>
+#include "at-photo-list-private.h"
 
 /* Pages kept: enough for fast scrolling back and forth over a few screens. */
 #define MAX_PAGES 16
-
-struct _AtPhotoList
-{
-  GObject     parent_instance;
-  AtCatalog  *catalog;
-  AtPhotoFilter filter;
-  AtPhotoSort sort;
-  char       *where;       /* from the filter; its parameters start at ?3 */
-  guint       n_items;
-  GHashTable *pages;   /* page index -> GPtrArray of AtPhoto */
-  GQueue      lru;     /* page indexes, most recent first */
-};
 
 static void at_photo_list_model_init (GListModelInterface *iface);
 
@@ -85,9 +72,9 @@ drop_pages (AtPhotoList *self)
   g_queue_clear (&self->lru);
 }
 
-static GPtrArray *
-load_page (AtPhotoList *self,
-           guint        page)
+GPtrArray *
+_at_photo_list_load_page (AtPhotoList *self,
+                          guint        page)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
@@ -106,7 +93,7 @@ load_page (AtPhotoList *self,
   sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) page * AT_PHOTO_LIST_PAGE_SIZE);
   at_photo_filter_bind (&self->filter, stmt, 3);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (items, at_photo_new_from_stmt (stmt));
+    g_ptr_array_add (items, _at_photo_list_photo_from_row (self, stmt));
   at_sql_stmt_release (stmt);
   if (rc != SQLITE_DONE)
     g_warning ("Reading photos stopped: %s", sqlite3_errmsg (at_sql_conn_get_db (conn)));
@@ -145,7 +132,7 @@ at_photo_list_get_item (GListModel *model,
     }
   else
     {
-      if ((items = load_page (self, page)) == NULL)
+      if ((items = _at_photo_list_load_page (self, page)) == NULL)
         return NULL;
       g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), items);
       g_queue_push_head (&self->lru, GUINT_TO_POINTER (page));
@@ -165,119 +152,6 @@ at_photo_list_model_init (GListModelInterface *iface)
   iface->get_item_type = at_photo_list_get_item_type;
   iface->get_n_items = at_photo_list_get_n_items;
   iface->get_item = at_photo_list_get_item;
-}
-
-/* The same rows again, by id: a lookup per row, where re-running the page
- * query costs an OFFSET scan (30 ms per page a million rows deep, on the
- * main thread, after every keypress). Only when the order cannot have
- * changed (a culling change moves rows when sorted by rating) and every
- * row is still there; otherwise the page query. */
-static GPtrArray *
-reread_page (AtPhotoList *self,
-             guint        page,
-             GPtrArray   *items)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *ids = NULL;
-  g_autofree char *sql = NULL;
-  AtSqlConn *conn;
-  sqlite3_stmt *stmt;
-  GPtrArray *fresh;
-
-  if (self->sort == AT_PHOTO_SORT_RATING || (conn = at_catalog_get_reader (self->catalog, &error)) == NULL)
-    return load_page (self, page);
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < items->len; i++)
-    json_builder_add_string_value (builder, at_photo_get_id (g_ptr_array_index (items, i)));
-  json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-  ids = json_to_string (root, FALSE);
-  sql = g_strdup_printf ("SELECT " AT_PHOTO_COLUMNS " FROM photos p %s AND p.id IN (SELECT value FROM json_each (?1))",
-                         self->where);
-  if ((stmt = at_sql_conn_prepare (conn, sql, &error)) == NULL)
-    return load_page (self, page);
-  at_sql_bind_text (stmt, 1, ids);
-  at_photo_filter_bind (&self->filter, stmt, 3);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      AtPhoto *photo = at_photo_new_from_stmt (stmt);
-      g_hash_table_insert (by_id, (gpointer) at_photo_get_id (photo), photo);
-    }
-  at_sql_stmt_release (stmt);
-
-  fresh = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < items->len; i++)
-    {
-      AtPhoto *photo = g_hash_table_lookup (by_id, at_photo_get_id (g_ptr_array_index (items, i)));
-      if (photo == NULL)
-        {
-          /* gone or filtered out: the page has moved */
-          g_ptr_array_unref (fresh);
-          return load_page (self, page);
-        }
-      g_ptr_array_add (fresh, g_object_ref (photo));
-    }
-  return fresh;
-}
-
-/* Re-reads the cached pages in place: an object whose row is the same
- * photo takes the row's culling state (and notifies); any other position
- * is replaced and announced. Views keep their selection and scroll, which
- * a reset of the whole list would lose at every keypress. */
-static void
-refresh_pages (AtPhotoList *self)
-{
-  g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint));
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, self->pages);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      guint page = GPOINTER_TO_UINT (key);
-      GPtrArray *items = value;
-      g_autoptr(GPtrArray) fresh = reread_page (self, page, items);
-
-      if (fresh == NULL)
-        continue;
-      for (guint i = 0; i < MAX (items->len, fresh->len); i++)
-        {
-          AtPhoto *old = i < items->len ? g_ptr_array_index (items, i) : NULL;
-          AtPhoto *now = i < fresh->len ? g_ptr_array_index (fresh, i) : NULL;
-          guint position = page * AT_PHOTO_LIST_PAGE_SIZE + i;
-
-          if (old != NULL && now != NULL && at_photo_same_row (old, now))
-            {
-              AtCullState state = at_photo_get_cull_state (now);
-              at_photo_set_cull_state (old, &state);
-            }
-          else
-            g_array_append_val (changed, position);
-        }
-      /* positions that changed take the fresh objects */
-      for (guint i = 0; i < fresh->len; i++)
-        if (i >= items->len || !at_photo_same_row (g_ptr_array_index (items, i), g_ptr_array_index (fresh, i)))
-          {
-            if (i < items->len)
-              {
-                g_object_unref (g_ptr_array_index (items, i));
-                items->pdata[i] = g_object_ref (g_ptr_array_index (fresh, i));
-              }
-            else
-              g_ptr_array_add (items, g_object_ref (g_ptr_array_index (fresh, i)));
-          }
-      if (items->len > fresh->len)
-        g_ptr_array_set_size (items, fresh->len);
-    }
-  for (guint i = 0; i < changed->len; i++)
-    {
-      guint position = g_array_index (changed, guint, i);
-      if (position < self->n_items)
-        g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
-    }
 }
 
 /* Everything views hold is stale: forget it and say so. */
@@ -312,7 +186,7 @@ at_photo_list_reload (AtPhotoList *self)
   new_n = count_photos (self);
   if (old_n == new_n)
     {
-      refresh_pages (self);
+      _at_photo_list_refresh_pages (self);
       return;
     }
   reset_to (self, new_n);
@@ -363,38 +237,6 @@ at_photo_list_set_sort (AtPhotoList *self,
   reset_to (self, count_photos (self));
 }
 
-/**
- * at_photo_list_apply_states:
- * @ids: (array zero-terminated=1): photos
- * @states: one per id
- *
- * Shows culling decisions on the cached objects before the catalog has them.
- */
-void
-at_photo_list_apply_states (AtPhotoList       *self,
-                            const char *const *ids,
-                            const AtCullState *states)
-{
-  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  gpointer value;
-
-  g_return_if_fail (AT_IS_PHOTO_LIST (self));
-  for (guint i = 0; ids[i] != NULL; i++)
-    g_hash_table_insert (by_id, (gpointer) ids[i], (gpointer) &states[i]);
-  g_hash_table_iter_init (&iter, self->pages);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      GPtrArray *items = value;
-      for (guint i = 0; i < items->len; i++)
-        {
-          const AtCullState *state = g_hash_table_lookup (by_id, at_photo_get_id (g_ptr_array_index (items, i)));
-          if (state != NULL)
-            at_photo_set_cull_state (g_ptr_array_index (items, i), state);
-        }
-    }
-}
-
 static void
 photos_changed_cb (AtCatalog   *catalog,
                    const char  *table,
@@ -431,6 +273,7 @@ at_photo_list_finalize (GObject *object)
 
   drop_pages (self);
   g_hash_table_unref (self->pages);
+  g_hash_table_unref (self->unwritten);
   at_photo_filter_clear (&self->filter);
   g_free (self->where);
   g_clear_object (&self->catalog);
@@ -491,6 +334,7 @@ static void
 at_photo_list_init (AtPhotoList *self)
 {
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->unwritten = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_queue_init (&self->lru);
 }
 

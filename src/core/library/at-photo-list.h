@@ -30,6 +30,9 @@ void         at_photo_list_set_sort       (AtPhotoList *self,
 void         at_photo_list_apply_states   (AtPhotoList       *self,
                                            const char *const *ids,
                                            const AtCullState *states);
+void         at_photo_list_states_written (AtPhotoList       *self,
+                                           const char *const *ids,
+                                           gboolean           written);
 guint        at_photo_list_get_n_cached_pages (AtPhotoList *self);
 
 G_END_DECLS
