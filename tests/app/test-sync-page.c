@@ -153,6 +153,15 @@ kept_aside (gpointer catalog)
   return at_test_sql_int (catalog, "SELECT count(*) FROM sync_conflicts") == 1;
 }
 
+/* { AtSyncIndicator *, const char *text } */
+static gboolean
+indicator_says (gpointer data)
+{
+  gpointer *args = data;
+
+  return g_strcmp0 (at_sync_indicator_get_text (args[0]), args[1]) == 0;
+}
+
 static gboolean
 not_kept_aside (gpointer catalog)
 {
@@ -530,6 +539,8 @@ test_sync_page (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
   at_test_wait_until (kept_aside, catalog, 30);
   at_test_wait_until (group_shown, group_titled (GTK_WIDGET (window), "Kept Aside"), 10);
+  /* the header says so too: synced, but not everything came in */
+  at_test_wait_until (indicator_says, (gpointer[]) { indicator, "Synced · 1 change kept aside" }, 10);
   at_test_run_main_loop (300);
   at_test_save_screenshot (GTK_WIDGET (window), "sync-kept-aside.png");
   at_test_sql_exec (catalog, "UPDATE projects SET project_number = 'P-2026-002b' WHERE project_number = 'P-2026-002'");
@@ -538,6 +549,7 @@ test_sync_page (void)
   at_test_wait_until (not_kept_aside, catalog, 30);
   at_test_wait_until (group_hidden, group_titled (GTK_WIDGET (window), "Kept Aside"), 10);
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM projects WHERE id = 'clash-1'"), ==, 1);
+  at_test_wait_until (indicator_says, (gpointer[]) { indicator, "Synced" }, 10);
 
   /* the next launch says when the last sync was before it syncs again */
   {

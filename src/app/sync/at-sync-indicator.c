@@ -28,7 +28,11 @@ update (AtSyncIndicator *self)
 
   gtk_image_set_from_icon_name (self->icon, icon);
   gtk_label_set_label (self->label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), at_sync_service_get_last_error (self->service));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), at_sync_service_get_last_error (self->service)
+                                                  ? at_sync_service_get_last_error (self->service)
+                                                  : at_sync_service_get_kept_aside (self->service) > 0
+                                                  ? _("The Sync page says what clashes, and what to do")
+                                                  : NULL);
   if (state == AT_SYNC_STATE_ERROR)
     gtk_widget_add_css_class (GTK_WIDGET (self), "error");
   else
@@ -49,6 +53,7 @@ at_sync_indicator_set_service (AtSyncIndicator *self,
     return;
   g_signal_connect_swapped (service, "notify::state", G_CALLBACK (update), self);
   g_signal_connect_swapped (service, "notify::pending", G_CALLBACK (update), self);
+  g_signal_connect_swapped (service, "notify::kept-aside", G_CALLBACK (update), self);
   g_signal_connect_swapped (service, "finished", G_CALLBACK (update), self);
   update (self);
 }

@@ -64,10 +64,20 @@ at_sync_state_describe (AtSyncService *service,
                                                           "Sync waiting · %u changes to send", pending), pending)
                          : g_strdup (_("Sync waiting"));
     case AT_SYNC_STATE_SYNCED:
-      *icon_name = pending > 0 ? "emblem-synchronizing-symbolic" : "emblem-ok-symbolic";
-      return pending > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change to send", "%u changes to send", pending),
-                                            pending)
-                         : g_strdup (_("Synced"));
+      {
+        guint kept = at_sync_service_get_kept_aside (service);
+        g_autofree char *synced = pending > 0
+          ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change to send", "%u changes to send", pending), pending)
+          : g_strdup (_("Synced"));
+
+        *icon_name = pending > 0 ? "emblem-synchronizing-symbolic" : "emblem-ok-symbolic";
+        if (kept == 0)
+          return g_steal_pointer (&synced);
+        /* synced, but something from elsewhere waits for someone here */
+        *icon_name = "dialog-warning-symbolic";
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u change kept aside", "%s · %u changes kept aside",
+                                             kept), synced, kept);
+      }
     case AT_SYNC_STATE_NOT_CONFIGURED:
     default:
       *icon_name = "computer-symbolic";
@@ -312,6 +322,7 @@ at_sync_page_set_service (AtSyncPage    *self,
     return;
   g_signal_connect_swapped (service, "notify::state", G_CALLBACK (update), self);
   g_signal_connect_swapped (service, "notify::pending", G_CALLBACK (update), self);
+  g_signal_connect_swapped (service, "notify::kept-aside", G_CALLBACK (update), self);
   g_signal_connect_swapped (service, "finished", G_CALLBACK (finished_cb), self);
   reload_history (self);
   reload_kept (self);

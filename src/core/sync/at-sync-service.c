@@ -25,6 +25,7 @@ struct _AtSyncService
   char         *server;        /* the URL without its password */
   AtSyncState   state;
   guint         pending;
+  guint         kept_aside;    /* pulled values kept aside (sync_conflicts) */
   char         *last_sync;
   char         *last_error;
   AtSyncReport  report;
@@ -44,7 +45,7 @@ struct _AtSyncService
   gpointer      stopped_data;
 };
 
-enum { PROP_0, PROP_STATE, PROP_PENDING, N_PROPS };
+enum { PROP_0, PROP_STATE, PROP_PENDING, PROP_KEPT_ASIDE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 enum { FINISHED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -82,6 +83,7 @@ set_state (AtSyncService *self, AtSyncState state)
 typedef struct
 {
   gint64  pending;
+  gint64  kept_aside;
   char   *last_sync;   /* as the catalog keeps it (UTC, ISO 8601), or NULL */
 } Count;
 
@@ -90,6 +92,24 @@ count_free (Count *c)
 {
   g_free (c->last_sync);
   g_free (c);
+}
+
+/* Pulled values kept aside for a clash (sync_conflicts); -1 if unknown. */
+static gint64
+count_kept_aside (AtCatalog *catalog)
+{
+  AtSqlConn *conn = at_catalog_get_reader (catalog, NULL);
+
+  return conn ? at_sql_query_int (conn, "SELECT count(*) FROM sync_conflicts", NULL) : -1;
+}
+
+static void
+set_kept_aside (AtSyncService *self, gint64 n)
+{
+  if (n < 0 || (guint) n == self->kept_aside)
+    return;
+  self->kept_aside = (guint) n;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEPT_ASIDE]);
 }
 
 /* (with the last sync the catalog recorded: the page says when it was, not
@@ -103,6 +123,7 @@ count_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
   Count *c = g_new0 (Count, 1);
 
   c->pending = conn ? at_sql_query_int (conn, "SELECT count(*) FROM sync_outbox", &error) : -1;
+  c->kept_aside = c->pending >= 0 ? count_kept_aside (self->catalog) : -1;
   if (c->pending >= 0 && data != NULL)
     {
       g_autoptr(AtSqlStmt) stmt = at_sql_conn_prepare (conn, "SELECT last_sync FROM sync_state", NULL);
@@ -158,6 +179,8 @@ counted_cb (GObject *object, GAsyncResult *result, gpointer data)
     }
   if (told)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+  if (c != NULL)
+    set_kept_aside (self, c->kept_aside);
   g_clear_pointer (&c, count_free);
   if (self->recount)
     {
@@ -198,6 +221,7 @@ typedef struct
   char         *url;
   guint         generation;
   AtSyncReport  report;
+  gint64        kept_aside;  /* after it */
 } Job;
 
 static void
@@ -214,7 +238,10 @@ sync_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   Job *job = data;
   GError *error = NULL;
 
-  if (at_sync_once (self->catalog, job->url, &job->report, cancellable, &error))
+  gboolean ok = at_sync_once (self->catalog, job->url, &job->report, cancellable, &error);
+
+  job->kept_aside = count_kept_aside (self->catalog);
+  if (ok)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -270,6 +297,7 @@ sync_done_cb (GObject *object, GAsyncResult *result, gpointer data)
     }
   self->pending = job->report.pending;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+  set_kept_aside (self, job->kept_aside);
   g_signal_emit (self, signals[FINISHED], 0);
   if (self->again)
     {
@@ -425,6 +453,13 @@ guint at_sync_service_get_pending (AtSyncService *self) { g_return_val_if_fail (
 const char *at_sync_service_get_server (AtSyncService *self) { g_return_val_if_fail (AT_IS_SYNC_SERVICE (self), NULL); return self->server; }
 const char *at_sync_service_get_last_sync (AtSyncService *self) { g_return_val_if_fail (AT_IS_SYNC_SERVICE (self), NULL); return self->last_sync; }
 guint
+at_sync_service_get_kept_aside (AtSyncService *self)
+{
+  g_return_val_if_fail (AT_IS_SYNC_SERVICE (self), 0);
+  return self->kept_aside;
+}
+
+guint
 at_sync_service_get_held_back (AtSyncService *self)
 {
   g_return_val_if_fail (AT_IS_SYNC_SERVICE (self), 0);
@@ -443,6 +478,7 @@ at_sync_service_get_property (GObject *object, guint prop_id, GValue *value, GPa
     {
     case PROP_STATE: g_value_set_int (value, self->state); break;
     case PROP_PENDING: g_value_set_uint (value, self->pending); break;
+    case PROP_KEPT_ASIDE: g_value_set_uint (value, self->kept_aside); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -504,6 +540,8 @@ at_sync_service_class_init (AtSyncServiceClass *klass)
                                              AT_SYNC_STATE_NOT_CONFIGURED, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_PENDING] = g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0,
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KEPT_ASIDE] = g_param_spec_uint ("kept-aside", NULL, NULL, 0, G_MAXUINT, 0,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   /**
    * AtSyncService::finished:

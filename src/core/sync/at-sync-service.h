@@ -41,6 +41,10 @@ const char    *at_sync_service_get_server   (AtSyncService *self);
 const char    *at_sync_service_get_last_sync (AtSyncService *self);
 const char    *at_sync_service_get_last_error (AtSyncService *self);
 const AtSyncReport *at_sync_service_get_last_report (AtSyncService *self);
+/* Values pulled from other workstations and kept aside, each for a clash
+ * with what is here (the Sync page says what to do): counted after each
+ * sync and each local change. */
+guint          at_sync_service_get_kept_aside (AtSyncService *self);
 /* Others' changes the server has taken that wait behind a transaction left
  * open there (seen at the same place two syncs running); 0 if none. */
 guint          at_sync_service_get_held_back (AtSyncService *self);
