@@ -12,52 +12,19 @@
 #include <glib/gi18n-lib.h>
 
 #include "at-sync-capture.h"
-#include "at-sync-service.h"
+#include "at-sync-service-private.h"
 
-#define DEBOUNCE_SECONDS 3
-
-struct _AtSyncService
-{
-  GObject       parent_instance;
-  AtCatalog    *catalog;
-  char         *url;
-  char         *password;
-  char         *server;        /* the URL without its password */
-  AtSyncState   state;
-  guint         pending;
-  guint         kept_aside;    /* pulled values kept aside (sync_conflicts) */
-  char         *last_sync;
-  char         *last_error;
-  AtSyncReport  report;
-  gboolean      held;          /* the feed held back at the same place two syncs running */
-  gboolean      running;
-  gboolean      again;
-  guint         debounce_id;
-  guint         timer_id;
-  guint         interval;
-  GCancellable *cancellable;
-  gboolean      counting;
-  gboolean      recount;
-  gboolean      push_soon;     /* once counted, schedule a push if anything waits */
-  guint         generation;    /* of the server setting: a sync's answer is for the one it began with */
-  gboolean      stopped;       /* at_sync_service_stop: nothing starts any more */
-  GDestroyNotify stopped_done; /* ...and this runs once no worker is left */
-  gpointer      stopped_data;
-};
-
-enum { PROP_0, PROP_STATE, PROP_PENDING, PROP_KEPT_ASIDE, N_PROPS };
-static GParamSpec *properties[N_PROPS];
+GParamSpec *_at_sync_service_properties[AT_SYNC_SERVICE_N_PROPS];
 enum { FINISHED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (AtSyncService, at_sync_service, G_TYPE_OBJECT)
 
 static void start (AtSyncService *self);
-static gboolean debounced (gpointer data);
 
 /* Stopped, once the last worker is done: said (once). */
-static void
-maybe_stopped (AtSyncService *self)
+void
+_at_sync_service_maybe_stopped (AtSyncService *self)
 {
   GDestroyNotify done = self->stopped_done;
 
@@ -73,147 +40,7 @@ set_state (AtSyncService *self, AtSyncState state)
   if (self->state == state)
     return;
   self->state = state;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-}
-
-/* ---- how many changes wait: counted on a worker (a count over the
- * outbox is a scan, and a culling session changes the catalog on every
- * key), one count at a time, again if something changed meanwhile ---- */
-
-typedef struct
-{
-  gint64  pending;
-  gint64  kept_aside;
-  char   *last_sync;   /* as the catalog keeps it (UTC, ISO 8601), or NULL */
-} Count;
-
-static void
-count_free (Count *c)
-{
-  g_free (c->last_sync);
-  g_free (c);
-}
-
-/* Pulled values kept aside for a clash (sync_conflicts); -1 if unknown. */
-static gint64
-count_kept_aside (AtCatalog *catalog)
-{
-  AtSqlConn *conn = at_catalog_get_reader (catalog, NULL);
-
-  return conn ? at_sql_query_int (conn, "SELECT count(*) FROM sync_conflicts", NULL) : -1;
-}
-
-static void
-set_kept_aside (AtSyncService *self, gint64 n)
-{
-  if (n < 0 || (guint) n == self->kept_aside)
-    return;
-  self->kept_aside = (guint) n;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEPT_ASIDE]);
-}
-
-/* (with the last sync the catalog recorded: the page says when it was, not
- * "Not yet", from the launch on, and offline at a venue that is all it has) */
-static void
-count_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  AtSyncService *self = source;
-  GError *error = NULL;
-  AtSqlConn *conn = at_catalog_get_reader (self->catalog, &error);
-  Count *c = g_new0 (Count, 1);
-
-  c->pending = conn ? at_sql_query_int (conn, "SELECT count(*) FROM sync_outbox", &error) : -1;
-  c->kept_aside = c->pending >= 0 ? count_kept_aside (self->catalog) : -1;
-  if (c->pending >= 0 && data != NULL)
-    {
-      g_autoptr(AtSqlStmt) stmt = at_sql_conn_prepare (conn, "SELECT last_sync FROM sync_state", NULL);
-      if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-        c->last_sync = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-    }
-  if (c->pending < 0)
-    {
-      count_free (c);
-      g_task_return_error (task, error);
-    }
-  else
-    g_task_return_pointer (task, c, (GDestroyNotify) count_free);
-}
-
-/* "2026-11-30T15:06:32.123Z" as a sync just done is said: local time, to the second */
-static char *
-local_time_of (const char *iso)
-{
-  g_autoptr(GDateTime) utc = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-
-  return local ? g_date_time_format (local, "%Y-%m-%d %H:%M:%S") : NULL;
-}
-
-static void count_pending (AtSyncService *self);
-
-static void
-counted_cb (GObject *object, GAsyncResult *result, gpointer data)
-{
-  AtSyncService *self = AT_SYNC_SERVICE (object);
-  g_autoptr(GError) error = NULL;
-  Count *c = g_task_propagate_pointer (G_TASK (result), &error);
-  gboolean told = FALSE;
-
-  self->counting = FALSE;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->stopped)
-    {
-      g_clear_pointer (&c, count_free);
-      maybe_stopped (self);
-      return;
-    }
-  /* (a sync of this session already said when) */
-  if (c != NULL && c->last_sync != NULL && self->last_sync == NULL)
-    {
-      self->last_sync = local_time_of (c->last_sync);
-      told = self->last_sync != NULL;
-    }
-  if (c != NULL && (guint) c->pending != self->pending)
-    {
-      self->pending = (guint) c->pending;
-      told = TRUE;
-    }
-  if (told)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
-  if (c != NULL)
-    set_kept_aside (self, c->kept_aside);
-  g_clear_pointer (&c, count_free);
-  if (self->recount)
-    {
-      self->recount = FALSE;
-      count_pending (self);
-      return;
-    }
-  /* local edits to send: a moment later, so a burst of keys is one sync
-   * (not after a refusal: a login refused again at each burst of edits;
-   * the timer, "Sync now" or a new setting try again) */
-  if (self->push_soon && self->pending > 0 && self->url != NULL && !self->running && self->debounce_id == 0 &&
-      self->state != AT_SYNC_STATE_ERROR)
-    self->debounce_id = g_timeout_add_seconds (DEBOUNCE_SECONDS, debounced, self);
-  self->push_soon = FALSE;
-}
-
-static void
-count_pending (AtSyncService *self)
-{
-  g_autoptr(GTask) task = NULL;
-
-  if (self->stopped)
-    return;
-  if (self->counting)
-    {
-      self->recount = TRUE;
-      return;
-    }
-  self->counting = TRUE;
-  task = g_task_new (self, self->cancellable, counted_cb, NULL);
-  /* (task data: whether to read the last sync too) */
-  g_task_set_task_data (task, GINT_TO_POINTER (self->last_sync == NULL), NULL);
-  g_task_run_in_thread (task, count_thread);
+  g_object_notify_by_pspec (G_OBJECT (self), _at_sync_service_properties[PROP_STATE]);
 }
 
 typedef struct
@@ -240,7 +67,7 @@ sync_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
 
   gboolean ok = at_sync_once (self->catalog, job->url, &job->report, cancellable, &error);
 
-  job->kept_aside = count_kept_aside (self->catalog);
+  job->kept_aside = _at_sync_service_count_kept_aside (self->catalog);
   if (ok)
     g_task_return_boolean (task, TRUE);
   else
@@ -261,7 +88,7 @@ sync_done_cb (GObject *object, GAsyncResult *result, gpointer data)
   ok = g_task_propagate_boolean (G_TASK (result), &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->stopped)
     {
-      maybe_stopped (self);
+      _at_sync_service_maybe_stopped (self);
       return;
     }
   if (job->generation != self->generation)
@@ -296,8 +123,8 @@ sync_done_cb (GObject *object, GAsyncResult *result, gpointer data)
                        : AT_SYNC_STATE_ERROR);
     }
   self->pending = job->report.pending;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
-  set_kept_aside (self, job->kept_aside);
+  g_object_notify_by_pspec (G_OBJECT (self), _at_sync_service_properties[PROP_PENDING]);
+  _at_sync_service_set_kept_aside (self, job->kept_aside);
   g_signal_emit (self, signals[FINISHED], 0);
   if (self->again)
     {
@@ -306,13 +133,13 @@ sync_done_cb (GObject *object, GAsyncResult *result, gpointer data)
     }
   else if (self->state == AT_SYNC_STATE_SYNCED && self->pending > 0 && self->debounce_id == 0)
     /* edits made while it ran: they go a moment later, not at the next tick */
-    self->debounce_id = g_timeout_add_seconds (DEBOUNCE_SECONDS, debounced, self);
+    self->debounce_id = g_timeout_add_seconds (DEBOUNCE_SECONDS, _at_sync_service_debounced, self);
   else
     {
       /* the run's count may be older than an edit counted while it ran:
        * counted again (and, synced, what it finds goes a moment later) */
       self->push_soon = self->state == AT_SYNC_STATE_SYNCED;
-      count_pending (self);
+      _at_sync_service_count_pending (self);
     }
 }
 
@@ -381,8 +208,8 @@ at_sync_service_sync_now (AtSyncService *self)
   start (self);
 }
 
-static gboolean
-debounced (gpointer data)
+gboolean
+_at_sync_service_debounced (gpointer data)
 {
   AtSyncService *self = data;
 
@@ -406,7 +233,7 @@ catalog_changed_cb (AtCatalog *catalog, const char *table, AtSyncService *self)
     return;
   /* a sync's own writes (pulled rows) leave nothing to push: the count says */
   self->push_soon = TRUE;
-  count_pending (self);
+  _at_sync_service_count_pending (self);
 }
 
 static void
@@ -497,7 +324,7 @@ at_sync_service_stop (AtSyncService  *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   g_clear_handle_id (&self->timer_id, g_source_remove);
-  maybe_stopped (self);
+  _at_sync_service_maybe_stopped (self);
 }
 
 static void
@@ -532,17 +359,18 @@ static void
 at_sync_service_class_init (AtSyncServiceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamSpec **props = _at_sync_service_properties;
 
   object_class->get_property = at_sync_service_get_property;
   object_class->dispose = at_sync_service_dispose;
   object_class->finalize = at_sync_service_finalize;
-  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, AT_SYNC_STATE_NOT_CONFIGURED, AT_SYNC_STATE_WAITING,
-                                             AT_SYNC_STATE_NOT_CONFIGURED, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PENDING] = g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0,
-                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_KEPT_ASIDE] = g_param_spec_uint ("kept-aside", NULL, NULL, 0, G_MAXUINT, 0,
-                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  props[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, AT_SYNC_STATE_NOT_CONFIGURED, AT_SYNC_STATE_WAITING,
+                                        AT_SYNC_STATE_NOT_CONFIGURED, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_PENDING] = g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_KEPT_ASIDE] = g_param_spec_uint ("kept-aside", NULL, NULL, 0, G_MAXUINT, 0,
+                                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, AT_SYNC_SERVICE_N_PROPS, props);
   /**
    * AtSyncService::finished:
    *
@@ -575,6 +403,6 @@ at_sync_service_new (AtCatalog *catalog)
   self = g_object_new (AT_TYPE_SYNC_SERVICE, NULL);
   self->catalog = g_object_ref (catalog);
   g_signal_connect (catalog, "changed", G_CALLBACK (catalog_changed_cb), self);
-  count_pending (self);
+  _at_sync_service_count_pending (self);
   return self;
 }
