@@ -152,6 +152,26 @@ write_verdicts (AtSqlConn *conn, gpointer data, GError **error)
 static void audit_next (Audit *a);
 
 static void
+audit_done (Audit *a, const GError *error)
+{
+  _at_upload_queue_audited (a->self, error);
+  audit_free (a);
+}
+
+static void
+verdicts_written (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Audit *a = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!at_catalog_write_finish (AT_CATALOG (source), result, &error))
+    g_warning ("upload queue: %s", error->message);
+  else if (a->requeued > 0)
+    g_debug ("audit: %u files not in the bucket go again", a->requeued);
+  audit_done (a, error);
+}
+
+static void
 listed (GObject *source, GAsyncResult *result, gpointer data)
 {
   Audit *a = data;
@@ -190,12 +210,15 @@ audit_next (Audit *a)
   /* (a listing that failed: nothing judged, all left for the next start) */
   if (a->failure != NULL)
     error = g_steal_pointer (&a->failure);
-  else if (a->prefixes->len > 0 && !at_catalog_write_sync (self->catalog, "uploads", write_verdicts, a, &error))
-    g_warning ("upload queue: %s", error->message);
-  else if (a->requeued > 0)
-    g_debug ("audit: %u files not in the bucket go again", a->requeued);
-  _at_upload_queue_audited (self, error);
-  audit_free (a);
+  else if (a->prefixes->len > 0)
+    {
+      /* (on the writer's thread: a studio's years of uploads judged, and
+       * the writer perhaps busy with a sync's page, while the window waits
+       * for nothing) */
+      at_catalog_write_async (self->catalog, "uploads", write_verdicts, a, NULL, NULL, verdicts_written, a);
+      return;
+    }
+  audit_done (a, error);
 }
 
 /* Starts the audit; its end calls _at_upload_queue_audited(). */
