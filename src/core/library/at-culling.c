@@ -5,10 +5,9 @@
  * batched with whatever else is queued: a keypress never waits for SQLite.
  * Each decision is one step of the undo history, holding every photo's
  * state before and after; "changed" tells other holders of the same photos
- * (the list model's other pages) what the photos are now, and "written"
- * when the catalog has it (or could not take it): until then a list read
- * again from the catalog must keep the decision, and a sidecar written
- * from the catalog would miss it.
+ * (the list model's other pages, the XMP writer) what the photos are now,
+ * and "written" when the catalog has it (or could not take it): until
+ * then a list read again from the catalog must keep the decision.
  */
 #define G_LOG_DOMAIN "atelier-library"
 
