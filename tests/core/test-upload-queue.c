@@ -463,6 +463,24 @@ release_later (gpointer hold)
   return NULL;
 }
 
+/* Runs @queue to its end with the catalog's writer held for its first
+ * 1.5 s (a sync's page, an ingest's writes): the main loop must not stop
+ * for it. */
+static void
+run_while_writer_held (AtUploadQueue *queue, AtCatalog *catalog)
+{
+  AtTestWriterHold *hold = at_test_hold_writer (catalog);
+  Ticks ticks = { g_get_monotonic_time (), 0 };
+  guint id = g_timeout_add (20, tick, &ticks);
+  g_autoptr(GThread) releaser = g_thread_new ("release", release_later, hold);
+
+  run_to_the_end (queue);
+  tick (&ticks);   /* (a stop before the run's end is a gap too) */
+  g_source_remove (id);
+  g_test_message ("longest stop of the main loop: %" G_GINT64_FORMAT " ms", ticks.longest / 1000);
+  g_assert_cmpint (ticks.longest, <, 1000 * 1000);
+}
+
 /* The audit over several projects (listed at once): an object gone from
  * each goes again, and nothing else. */
 static void
@@ -507,17 +525,7 @@ test_audit_projects (void)
   puts = at_test_s3_stat (s3, "puts");
   /* the catalog's writer busy a while (a sync's page) as the audit ends:
    * its verdicts wait for the writer, the main loop does not */
-  {
-    AtTestWriterHold *hold = at_test_hold_writer (catalog);
-    Ticks ticks = { g_get_monotonic_time (), 0 };
-    guint id = g_timeout_add (20, tick, &ticks);
-    g_autoptr(GThread) releaser = g_thread_new ("release", release_later, hold);
-
-    run_to_the_end (queue);
-    g_source_remove (id);
-    g_test_message ("longest stop of the main loop: %" G_GINT64_FORMAT " ms", ticks.longest / 1000);
-    g_assert_cmpint (ticks.longest, <, 1000 * 1000);
-  }
+  run_while_writer_held (queue, catalog);
   g_assert_cmpint (at_test_s3_stat (s3, "puts") - puts, ==, 2);
   g_assert_true (at_catalog_flush (catalog, NULL));
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, files);
@@ -537,7 +545,8 @@ test_audit_projects (void)
     g_clear_object (&queue);
     queue = at_upload_queue_new (catalog, c, library);
     puts = at_test_s3_stat (s3, "puts");
-    run_to_the_end (queue);
+    /* (and the run's start, nothing to audit, does not wait on a busy writer either) */
+    run_while_writer_held (queue, catalog);
     g_assert_cmpint (at_test_s3_stat (s3, "puts") - puts, ==, 0);
 
     at_test_sql_exec (catalog, back);

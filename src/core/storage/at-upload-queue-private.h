@@ -17,6 +17,7 @@ struct _AtUploadQueue
   char             *root;        /* the library ending in "/": a file's local_path is it and its library_path */
   guint             concurrency;
   gboolean          running;
+  gboolean          unpausing;   /* a run's start: what a pause left waits to be queued again */
   GCancellable     *pause;
   GHashTable       *busy;        /* upload id -> Job, under way */
   GHashTable       *ended;       /* upload ids this run is done with (their records may lag) */

@@ -324,7 +324,9 @@ fill (AtUploadQueue *self)
 {
   Job *j;
 
-  if (!self->running)
+  /* (nor while a run's start queues again what a pause left: a run with
+   * nothing queued yet would end there) */
+  if (!self->running || self->unpausing)
     return;
   while (!g_cancellable_is_cancelled (self->pause) && g_hash_table_size (self->busy) < self->concurrency &&
          ((j = g_steal_pointer (&self->ahead)) != NULL || (j = next_job (self)) != NULL))
@@ -479,15 +481,28 @@ _at_upload_queue_audited (AtUploadQueue *self,
     }
 }
 
-/* A run from rest. */
+static void
+unpaused (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AtUploadQueue *self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!at_catalog_write_finish (AT_CATALOG (source), result, &error))
+    g_warning ("upload queue: %s", error->message);
+  self->unpausing = FALSE;
+  fill (self);
+  g_object_unref (self);
+}
+
+/* A run from rest. What a pause left goes again, queued on the catalog's
+ * writer thread (the window does not wait for it behind an ingest's or a
+ * sync's writes); the files are taken once that is done. */
 static void
 begin_run (AtUploadQueue *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!at_catalog_write_sync (self->catalog, "uploads", write_unpause, (gpointer) at_s3_client_get_bucket (self->client),
-                              &error))
-    g_warning ("upload queue: %s", error->message);
+  self->unpausing = TRUE;
+  at_catalog_write_async (self->catalog, "uploads", write_unpause, (gpointer) at_s3_client_get_bucket (self->client),
+                          NULL, NULL, unpaused, g_object_ref (self));
   g_clear_object (&self->pause);
   self->pause = g_cancellable_new ();
   g_hash_table_remove_all (self->ended);
@@ -501,7 +516,6 @@ begin_run (AtUploadQueue *self)
   self->rate_bytes = 0;
   self->running = TRUE;
   g_signal_emit (self, signals[CHANGED], 0);
-  fill (self);
 }
 
 const char *
