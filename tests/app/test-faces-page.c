@@ -138,6 +138,28 @@ test_review (void)
   g_assert_cmpuint (at_faces_page_get_n_rows (page, TRUE), ==, 2);
   at_test_save_screenshot (GTK_WIDGET (window), "faces-reviewed.png");
 
+  /* the project's switch, off then on, while the catalog's writer is busy
+   * (a sync's page, an ingest): the window does not wait for it */
+  {
+    GtkSwitch *processing = GTK_SWITCH (at_test_find_widget (GTK_WIDGET (page), GTK_TYPE_SWITCH));
+    gint64 t0;
+
+    g_assert_nonnull (processing);
+    g_assert_true (gtk_switch_get_active (processing));
+    at_test_hold_writer_for (catalog, 1500);
+    t0 = g_get_monotonic_time ();
+    gtk_switch_set_active (processing, FALSE);
+    g_assert_cmpint (g_get_monotonic_time () - t0, <, 500 * 1000);
+    g_assert_cmpint (count (catalog, "SELECT count(*) FROM projects WHERE face_processing = 0"), ==, 1);
+    at_test_hold_writer_for (catalog, 1500);
+    t0 = g_get_monotonic_time ();
+    gtk_switch_set_active (processing, TRUE);
+    g_assert_cmpint (g_get_monotonic_time () - t0, <, 500 * 1000);
+    g_assert_cmpint (count (catalog, "SELECT count(*) FROM projects WHERE face_processing = 0"), ==, 0);
+    at_test_run_main_loop (200);
+    at_test_wait_until (idle, page, 60);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   at_test_run_main_loop (200);
   g_settings_reset (settings, "library-folder");

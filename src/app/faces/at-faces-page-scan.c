@@ -187,22 +187,34 @@ _at_faces_page_project_selected (AtFacesPage *self)
   self->updating = FALSE;
 }
 
+static void
+switched (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(AtFacesPage) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!at_face_scan_set_processing_finish (AT_CATALOG (source), result, &error))
+    {
+      at_toast_show (GTK_WIDGET (self), error->message);
+      /* (the switch shows what the catalog holds) */
+      _at_faces_page_project_selected (self);
+      return;
+    }
+  if (self->catalog == AT_CATALOG (source) && gtk_switch_get_active (self->processing_switch))
+    at_faces_page_scan (self);
+}
+
+/* (written on the catalog's writer thread: the window does not wait for it
+ * behind an ingest's or a sync's writes) */
 void
 _at_faces_page_processing (AtFacesPage *self)
 {
   guint i = gtk_drop_down_get_selected (self->project_dropdown);
-  gboolean on = gtk_switch_get_active (self->processing_switch);
-  g_autoptr(GError) error = NULL;
 
   if (self->updating || self->catalog == NULL || i >= self->project_ids->len)
     return;
-  if (!at_face_scan_set_processing (self->catalog, self->project_ids->pdata[i], on, &error))
-    {
-      at_toast_show (GTK_WIDGET (self), error->message);
-      return;
-    }
-  if (on)
-    at_faces_page_scan (self);
+  at_face_scan_set_processing_async (self->catalog, self->project_ids->pdata[i], gtk_switch_get_active (self->processing_switch),
+                                     NULL, switched, g_object_ref (self));
 }
 
 /* ---- the engine ---- */

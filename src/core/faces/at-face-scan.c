@@ -99,9 +99,18 @@ at_face_scan_get_last_error (AtFaceScan *self)
 
 typedef struct
 {
-  const char *project;
-  gboolean    on;
+  char     *project;
+  gboolean  on;
 } Switch;
+
+static void
+switch_free (gpointer data)
+{
+  Switch *s = data;
+
+  g_free (s->project);
+  g_free (s);
+}
 
 static gboolean
 write_switch (AtSqlConn *conn, gpointer data, GError **error)
@@ -119,9 +128,32 @@ at_face_scan_set_processing (AtCatalog   *catalog,
                              gboolean     on,
                              GError     **error)
 {
-  Switch s = { project, on };
+  Switch s = { (char *) project, on };
 
   return at_catalog_write_sync (catalog, "projects", write_switch, &s, error);
+}
+
+void
+at_face_scan_set_processing_async (AtCatalog           *catalog,
+                                   const char          *project,
+                                   gboolean             on,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  Switch *s = g_new0 (Switch, 1);
+
+  s->project = g_strdup (project);
+  s->on = on;
+  at_catalog_write_async (catalog, "projects", write_switch, s, switch_free, cancellable, callback, user_data);
+}
+
+gboolean
+at_face_scan_set_processing_finish (AtCatalog     *catalog,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return at_catalog_write_finish (catalog, result, error);
 }
 
 gboolean

@@ -53,6 +53,17 @@ gboolean    at_face_scan_set_processing (AtCatalog            *catalog,
                                          gboolean              on,
                                          GError              **error);
 
+/* The same on the catalog's writer thread, for the window: it does not
+ * wait behind an ingest's or a sync's writes. */
+void        at_face_scan_set_processing_async  (AtCatalog           *catalog,
+                                                const char          *project,
+                                                gboolean             on,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean    at_face_scan_set_processing_finish (AtCatalog           *catalog,
+                                                GAsyncResult        *result,
+                                                GError             **error);
 gboolean    at_face_scan_get_processing (AtCatalog            *catalog,
                                          const char           *project_id);
 
