@@ -76,6 +76,29 @@ at_rest (gpointer button)
   return !at_upload_queue_is_running (queue) && !at_upload_queue_is_checking (queue);
 }
 
+/* Clicks @widget (a button, a check) while the catalog's writer is held
+ * 1.5 s: the click must not wait for it. */
+static void
+click_while_writer_held (AtCatalog *catalog, gpointer widget)
+{
+  gint64 t0;
+
+  g_assert_nonnull (widget);
+  at_test_hold_writer_for (catalog, 1500);
+  t0 = g_get_monotonic_time ();
+  if (GTK_IS_CHECK_BUTTON (widget))
+    gtk_check_button_set_active (widget, !gtk_check_button_get_active (widget));
+  else
+    g_signal_emit_by_name (widget, "clicked");
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 500 * 1000);
+}
+
+static gboolean
+under_way (gpointer button)
+{
+  return !at_rest (button);
+}
+
 static void
 test_transfers (void)
 {
@@ -134,7 +157,9 @@ test_transfers (void)
   at_test_run_main_loop (300);
   popover = at_test_find_widget (GTK_WIDGET (button), GTK_TYPE_POPOVER);
   g_assert_nonnull (popover);
-  g_signal_emit_by_name (at_test_find_button (popover, "_Back Up"), "clicked");
+  /* (the catalog's writer busy meanwhile, as with a sync's page: the
+   * click does not wait for it) */
+  click_while_writer_held (catalog, at_test_find_button (popover, "_Back Up"));
   at_test_wait_until (some_sent, button, 30);
   at_test_run_main_loop (400);
   /* the totals say how fast and how long: "… · 1.2 MB/s · 9 s left" */
@@ -168,13 +193,29 @@ test_transfers (void)
 
   /* back: tried again, sent */
   g_assert_cmpint (g_rename (away, missing), ==, 0);
-  g_signal_emit_by_name (at_test_find_button (popover, "_Try the Failed Files Again"), "clicked");
-  at_test_run_main_loop (200);
+  click_while_writer_held (catalog, at_test_find_button (popover, "_Try the Failed Files Again"));
+  at_test_wait_until (under_way, button, 30);
   at_test_wait_until (at_rest, button, 30);
   g_assert_true (at_catalog_flush (catalog, NULL));
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, files);
   at_test_run_main_loop (300);
   at_test_save_screenshot (popover, "transfers-done.png");
+
+  /* the project kept backed up, then not: its switch in the catalog */
+  {
+    GtkCheckButton *keep = GTK_CHECK_BUTTON (at_test_find_widget (popover, GTK_TYPE_CHECK_BUTTON));
+
+    g_assert_nonnull (keep);
+    g_assert_false (gtk_check_button_get_active (keep));
+    click_while_writer_held (catalog, GTK_WIDGET (keep));
+    g_assert_true (gtk_check_button_get_active (keep));
+    g_assert_true (at_catalog_flush (catalog, NULL));
+    g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM projects WHERE backup_originals = 1"), ==, 1);
+    click_while_writer_held (catalog, GTK_WIDGET (keep));
+    g_assert_true (at_catalog_flush (catalog, NULL));
+    g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM projects WHERE backup_originals = 1"), ==, 0);
+    at_test_wait_until (at_rest, button, 30);
+  }
 
   /* storage set anew: the first run looks in the bucket for what the
    * catalog has as backed up there, and says so */

@@ -34,6 +34,90 @@ pause_once_a_part_is_stored (AtUploadQueue *queue, gpointer data)
     at_upload_queue_pause (queue);
 }
 
+/* How long the main loop stops at most, from ticks_begin() to ticks_end(). */
+typedef struct
+{
+  gint64 last;     /* µs, the last tick */
+  gint64 longest;  /* µs between two */
+  guint  id;
+} Ticks;
+
+static gboolean
+tick (gpointer data)
+{
+  Ticks *t = data;
+  gint64 now = g_get_monotonic_time ();
+
+  t->longest = MAX (t->longest, now - t->last);
+  t->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+ticks_begin (Ticks *t)
+{
+  t->last = g_get_monotonic_time ();
+  t->longest = 0;
+  t->id = g_timeout_add (20, tick, t);
+}
+
+/* The catalog's writer was held 1.5 s meanwhile: the main loop must not
+ * have stopped for it. */
+static void
+ticks_end (Ticks *t)
+{
+  tick (t);   /* (a stop before the end is a gap too) */
+  g_source_remove (t->id);
+  g_test_message ("longest stop of the main loop: %" G_GINT64_FORMAT " ms", t->longest / 1000);
+  g_assert_cmpint (t->longest, <, 1000 * 1000);
+}
+
+/* What an _async call of the queue answered. */
+typedef struct
+{
+  gboolean answered;
+  gboolean ok;
+  guint    queued;
+  GError  *error;
+} Answer;
+
+static void
+added_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Answer *a = data;
+
+  a->ok = at_upload_queue_add_project_finish (AT_UPLOAD_QUEUE (source), result, &a->queued, &a->error);
+  a->answered = TRUE;
+}
+
+static void
+switched_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Answer *a = data;
+
+  a->ok = at_upload_queue_set_project_backup_finish (AT_UPLOAD_QUEUE (source), result, &a->queued, &a->error);
+  a->answered = TRUE;
+}
+
+static void
+retried_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Answer *a = data;
+
+  a->ok = at_upload_queue_retry_failed_finish (AT_UPLOAD_QUEUE (source), result, &a->error);
+  a->answered = TRUE;
+}
+
+/* Waits for @a, with the writer held meanwhile (see ticks_end). */
+static void
+wait_for_answer (Answer *a, Ticks *ticks)
+{
+  at_test_wait_until (at_test_flag_is_set, &a->answered, 30);
+  ticks_end (ticks);
+  g_assert_no_error (a->error);
+  g_assert_true (a->ok);
+}
+
 /* A project's originals through the queue: all of them, under
  * studios/{studio}/projects/{project}/originals/; paused halfway, the
  * queue goes on where it stopped (only the parts not yet there are sent);
@@ -166,9 +250,19 @@ test_keep_backed_up (void)
 
   at_test_s3_make_bucket (c);
   g_signal_connect (queue, "drained", G_CALLBACK (drained_cb), &done);
-  g_assert_true (at_upload_queue_set_project_backup (queue, "P-2026-001", TRUE, &queued, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (queued, ==, 4);
+  /* switched on from the window while the catalog's writer is busy (a
+   * sync's page): the window goes on, the originals are queued once the
+   * writer is free, and go */
+  {
+    Answer answer = { 0 };
+    Ticks ticks;
+
+    at_test_hold_writer_for (catalog, 1500);
+    ticks_begin (&ticks);
+    at_upload_queue_set_project_backup_async (queue, "P-2026-001", TRUE, NULL, switched_cb, &answer);
+    wait_for_answer (&answer, &ticks);
+    g_assert_cmpuint (answer.queued, ==, 4);
+  }
   at_test_wait_until (at_test_flag_is_set, &done, 30);
   g_assert_true (at_catalog_flush (catalog, NULL));
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 4);
@@ -437,48 +531,18 @@ project_key (AtCatalog *catalog, const char *number)
   return at_test_sql_text (catalog, sql);
 }
 
-typedef struct
-{
-  gint64 last;     /* µs, the last tick */
-  gint64 longest;  /* µs between two */
-} Ticks;
-
-static gboolean
-tick (gpointer data)
-{
-  Ticks *t = data;
-  gint64 now = g_get_monotonic_time ();
-
-  t->longest = MAX (t->longest, now - t->last);
-  t->last = now;
-  return G_SOURCE_CONTINUE;
-}
-
-/* Lets the catalog's writer go after 1.5 s, whatever the main thread does. */
-static gpointer
-release_later (gpointer hold)
-{
-  g_usleep (1500 * 1000);
-  at_test_release_writer (hold);
-  return NULL;
-}
-
 /* Runs @queue to its end with the catalog's writer held for its first
  * 1.5 s (a sync's page, an ingest's writes): the main loop must not stop
  * for it. */
 static void
 run_while_writer_held (AtUploadQueue *queue, AtCatalog *catalog)
 {
-  AtTestWriterHold *hold = at_test_hold_writer (catalog);
-  Ticks ticks = { g_get_monotonic_time (), 0 };
-  guint id = g_timeout_add (20, tick, &ticks);
-  g_autoptr(GThread) releaser = g_thread_new ("release", release_later, hold);
+  Ticks ticks;
 
+  at_test_hold_writer_for (catalog, 1500);
+  ticks_begin (&ticks);
   run_to_the_end (queue);
-  tick (&ticks);   /* (a stop before the run's end is a gap too) */
-  g_source_remove (id);
-  g_test_message ("longest stop of the main loop: %" G_GINT64_FORMAT " ms", ticks.longest / 1000);
-  g_assert_cmpint (ticks.longest, <, 1000 * 1000);
+  ticks_end (&ticks);
 }
 
 /* The audit over several projects (listed at once): an object gone from
@@ -758,9 +822,16 @@ test_failed_waits_for_retry (void)
 
   add_original (catalog, "P-2026-001", "late.jpg", 2000);
   done = FALSE;
-  g_assert_true (at_upload_queue_add_project (queue, "P-2026-001", &queued, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (queued, ==, 1);
+  {
+    Answer answer = { 0 };
+    Ticks ticks;
+
+    at_test_hold_writer_for (catalog, 1500);
+    ticks_begin (&ticks);
+    at_upload_queue_add_project_async (queue, "P-2026-001", NULL, added_cb, &answer);
+    wait_for_answer (&answer, &ticks);
+    g_assert_cmpuint (answer.queued, ==, 1);
+  }
   at_upload_queue_start (queue);
   at_test_wait_until (at_test_flag_is_set, &done, 30);
   g_assert_true (at_catalog_flush (catalog, NULL));
@@ -770,8 +841,17 @@ test_failed_waits_for_retry (void)
 
   back = at_test_random_file (missing, 5000);
   done = FALSE;
-  g_assert_true (at_upload_queue_retry_failed (queue, &error));
-  g_assert_no_error (error);
+  {
+    Answer answer = { 0 };
+    Ticks ticks;
+
+    at_test_hold_writer_for (catalog, 1500);
+    ticks_begin (&ticks);
+    at_upload_queue_retry_failed_async (queue, NULL, retried_cb, &answer);
+    wait_for_answer (&answer, &ticks);
+    /* (the file's error goes with it) */
+    g_assert_null (at_upload_queue_get_last_error (queue));
+  }
   at_test_wait_until (at_test_flag_is_set, &done, 30);
   g_assert_true (at_catalog_flush (catalog, NULL));
   g_assert_cmpint (at_test_sql_int (catalog, "SELECT count(*) FROM uploads WHERE status = 'completed'"), ==, 4);
@@ -970,15 +1050,24 @@ test_speed_after_resume (void)
   at_test_rm_rf (dir);
 }
 
+typedef struct
+{
+  AtTestS3  *proxy;
+  AtCatalog *catalog;   /* its writer held as the link goes */
+} Cut;
+
 static void
 cut_link_once_sending (AtUploadQueue *queue, gpointer data)
 {
-  AtTestS3 **proxy = data;
+  Cut *cut = data;
   AtUploadProgress p;
 
   at_upload_queue_get_progress (queue, &p);
-  if (*proxy != NULL && p.bytes_done > 0)
-    at_test_s3_stop (g_steal_pointer (proxy));
+  if (cut->proxy != NULL && p.bytes_done > 0)
+    {
+      at_test_hold_writer_for (cut->catalog, 1500);
+      at_test_s3_stop (g_steal_pointer (&cut->proxy));
+    }
 }
 
 /* The link, the server or the setup stopping a queue is not the files'
@@ -996,12 +1085,14 @@ test_waits_for_the_link (void)
   g_autofree char *library = g_build_filename (dir, "library", NULL);
   g_autoptr(AtUploadQueue) queue = at_upload_queue_new (catalog, c, library);
   AtTestS3 *slow = at_test_s3_proxy (s3, 0, 0, 300);
-  g_autoptr(AtS3Client) cut = at_test_s3_client (slow->endpoint, "cut", AT_TEST_S3_SECRET);
+  g_autoptr(AtS3Client) cut_client = at_test_s3_client (slow->endpoint, "cut", AT_TEST_S3_SECRET);
   g_autoptr(AtS3Client) direct = at_test_s3_client (s3->endpoint, "cut", AT_TEST_S3_SECRET);
   g_autoptr(AtCatalog) other = NULL;
   g_autoptr(AtUploadQueue) cut_queue = NULL;
   g_autofree char *other_dir = at_test_make_tmpdir ();
   g_autofree char *other_library = g_build_filename (other_dir, "library", NULL);
+  Cut cut = { slow, NULL };
+  Ticks ticks;
   AtUploadProgress p;
   gboolean done = FALSE;
   gint64 seconds = 0;
@@ -1041,21 +1132,26 @@ test_waits_for_the_link (void)
 
   /* the link cut while a file goes in parts: paused, not failed, and why */
   other = at_test_demo_catalog (other_dir, 3);
+  cut.catalog = other;
   {
     g_autofree char *rel = at_test_sql_text (other, "SELECT library_path FROM photo_files ORDER BY library_path LIMIT 1");
     g_autofree char *big = g_build_filename (other_library, rel, NULL);
     g_bytes_unref (at_test_random_file (big, 20 * MIB));
   }
   at_test_s3_make_bucket (direct);
-  at_s3_client_set_retries (cut, 2, 10);
-  cut_queue = at_upload_queue_new (other, cut, other_library);
+  at_s3_client_set_retries (cut_client, 2, 10);
+  cut_queue = at_upload_queue_new (other, cut_client, other_library);
   g_signal_connect (cut_queue, "drained", G_CALLBACK (drained_cb), &done);
-  g_signal_connect (cut_queue, "changed", G_CALLBACK (cut_link_once_sending), &slow);
+  g_signal_connect (cut_queue, "changed", G_CALLBACK (cut_link_once_sending), &cut);
   g_assert_true (at_upload_queue_add_project (cut_queue, "P-2026-001", NULL, &error));
   done = FALSE;
+  /* the catalog's writer busy as the link goes (a sync's page): the file
+   * goes to the back of the line without the main loop waiting for it */
+  ticks_begin (&ticks);
   at_upload_queue_start (cut_queue);
   at_test_wait_until (at_test_flag_is_set, &done, 60);
-  g_assert_null (slow);
+  ticks_end (&ticks);
+  g_assert_null (cut.proxy);
   g_assert_nonnull (strstr (at_upload_queue_get_waiting (cut_queue, &seconds), "cannot be reached"));
   g_assert_cmpint (seconds, ==, -1);
   at_upload_queue_get_progress (cut_queue, &p);

@@ -219,19 +219,38 @@ project_selected_cb (AtTransfersButton *self)
   self->updating = FALSE;
 }
 
+/* The end of a change to the queue made on the catalog's writer thread
+ * (the window does not wait for it behind an ingest's or a sync's writes).
+ * @ok FALSE: @error says why. */
+static void
+queue_changed (AtTransfersButton *self, gboolean ok, const GError *error)
+{
+  if (!ok)
+    gtk_label_set_label (self->status_label, error->message);
+  remember_pause (self);
+  update (self);
+}
+
+static void
+switched_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(AtTransfersButton) self = data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = at_upload_queue_set_project_backup_finish (AT_UPLOAD_QUEUE (source), result, NULL, &error);
+
+  queue_changed (self, ok, error);
+}
+
 static void
 keep_toggled_cb (AtTransfersButton *self)
 {
   guint i = gtk_drop_down_get_selected (self->project_drop);
-  g_autoptr(GError) error = NULL;
 
   if (self->updating || self->queue == NULL || i >= self->project_ids->len)
     return;
-  if (!at_upload_queue_set_project_backup (self->queue, self->project_ids->pdata[i],
-                                           gtk_check_button_get_active (self->keep_check), NULL, &error))
-    gtk_label_set_label (self->status_label, error->message);
-  remember_pause (self);
-  update (self);
+  at_upload_queue_set_project_backup_async (self->queue, self->project_ids->pdata[i],
+                                            gtk_check_button_get_active (self->keep_check), NULL, switched_cb,
+                                            g_object_ref (self));
 }
 
 static void
@@ -368,52 +387,63 @@ at_transfers_button_get_queue (AtTransfersButton *self)
   return self->queue;
 }
 
-gboolean
-at_transfers_button_back_up (AtTransfersButton  *self,
-                             const char         *project,
-                             GError            **error)
+static void
+added_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
-  guint queued = 0;
+  g_autoptr(AtTransfersButton) self = data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = at_upload_queue_add_project_finish (AT_UPLOAD_QUEUE (source), result, NULL, &error);
 
+  if (ok)
+    at_upload_queue_start (AT_UPLOAD_QUEUE (source));
+  queue_changed (self, ok, error);
+}
+
+void
+at_transfers_button_back_up (AtTransfersButton *self,
+                             const char        *project)
+{
+  g_return_if_fail (AT_IS_TRANSFERS_BUTTON (self));
   if (self->queue == NULL)
     {
-      g_set_error (error, AT_S3_ERROR, AT_S3_ERROR_CONFIG, _("The studio’s storage is not set"));
-      return FALSE;
+      gtk_label_set_label (self->status_label, _("The studio’s storage is not set"));
+      return;
     }
-  if (!at_upload_queue_add_project (self->queue, project, &queued, error))
-    return FALSE;
-  at_upload_queue_start (self->queue);
-  remember_pause (self);
-  update (self);
-  return TRUE;
+  at_upload_queue_add_project_async (self->queue, project, NULL, added_cb, g_object_ref (self));
 }
 
 static void
 backup_clicked_cb (AtTransfersButton *self)
 {
   guint i = gtk_drop_down_get_selected (self->project_drop);
-  g_autoptr(GError) error = NULL;
 
-  if (i >= self->project_ids->len)
-    return;
-  if (!at_transfers_button_back_up (self, self->project_ids->pdata[i], &error))
-    gtk_label_set_label (self->status_label, error->message);
+  if (i < self->project_ids->len)
+    at_transfers_button_back_up (self, self->project_ids->pdata[i]);
+}
+
+static void
+retried_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(AtTransfersButton) self = data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = at_upload_queue_retry_failed_finish (AT_UPLOAD_QUEUE (source), result, &error);
+
+  queue_changed (self, ok, error);
 }
 
 /* "Try Now" while the queue waits on the link; else the failed files go again. */
 static void
 retry_clicked_cb (AtTransfersButton *self)
 {
-  g_autoptr(GError) error = NULL;
-
   if (self->queue == NULL)
     return;
   if (at_upload_queue_get_waiting (self->queue, NULL) != NULL)
-    at_upload_queue_start (self->queue);
-  else if (!at_upload_queue_retry_failed (self->queue, &error))
-    gtk_label_set_label (self->status_label, error->message);
-  remember_pause (self);
-  update (self);
+    {
+      at_upload_queue_start (self->queue);
+      queue_changed (self, TRUE, NULL);
+    }
+  else
+    at_upload_queue_retry_failed_async (self->queue, NULL, retried_cb, g_object_ref (self));
 }
 
 static void

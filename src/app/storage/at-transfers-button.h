@@ -19,9 +19,9 @@ void           at_transfers_button_setup     (AtTransfersButton  *self,
                                               const char         *library);
 /* NULL while the storage is not set (or its secret not found yet). */
 AtUploadQueue *at_transfers_button_get_queue (AtTransfersButton  *self);
-/* Queues @project's originals (id, name or number) and sends them. */
-gboolean       at_transfers_button_back_up   (AtTransfersButton  *self,
-                                              const char         *project,
-                                              GError            **error);
+/* Queues @project's originals (id, name or number) and sends them; the
+ * popover says what went wrong. */
+void           at_transfers_button_back_up   (AtTransfersButton  *self,
+                                              const char         *project);
 
 G_END_DECLS

@@ -108,6 +108,95 @@ at_upload_queue_set_project_backup (AtUploadQueue  *self,
   return TRUE;
 }
 
+/* ---- the same, on the catalog's writer thread ---- */
+
+static void
+added (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  Add *a = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!at_catalog_write_finish (AT_CATALOG (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (a->set && a->queued > 0)
+    at_upload_queue_start (a->self);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+add_async (AtUploadQueue       *self,
+           const char          *project,
+           gboolean             set,
+           gboolean             on,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Add *a = g_new0 (Add, 1);
+
+  a->self = g_object_ref (self);
+  a->project = g_strdup (project);
+  a->set = set;
+  a->on = on;
+  g_task_set_task_data (task, a, add_free);
+  at_catalog_write_async (self->catalog, set ? "projects,uploads" : "uploads", write_add, a, NULL, cancellable, added, task);
+}
+
+static gboolean
+add_finish (AtUploadQueue *self, GAsyncResult *result, guint *queued, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (queued != NULL)
+    *queued = ((Add *) g_task_get_task_data (G_TASK (result)))->queued;
+  return TRUE;
+}
+
+void
+at_upload_queue_add_project_async (AtUploadQueue       *self,
+                                   const char          *project,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  add_async (self, project, FALSE, FALSE, cancellable, callback, user_data);
+}
+
+gboolean
+at_upload_queue_add_project_finish (AtUploadQueue  *self,
+                                    GAsyncResult   *result,
+                                    guint          *queued,
+                                    GError        **error)
+{
+  return add_finish (self, result, queued, error);
+}
+
+void
+at_upload_queue_set_project_backup_async (AtUploadQueue       *self,
+                                          const char          *project,
+                                          gboolean             on,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  add_async (self, project, TRUE, on, cancellable, callback, user_data);
+}
+
+gboolean
+at_upload_queue_set_project_backup_finish (AtUploadQueue  *self,
+                                           GAsyncResult   *result,
+                                           guint          *queued,
+                                           GError        **error)
+{
+  return add_finish (self, result, queued, error);
+}
+
 gboolean
 at_upload_queue_get_project_backup (AtUploadQueue *self,
                                     const char    *project_id)

@@ -186,6 +186,17 @@ write_to_back (AtSqlConn *conn, gpointer id, GError **error)
                             "t", (const char *) id);
 }
 
+/* (on the writer's thread, after what was queued before: the next run's
+ * start, which reads the line, comes after it) */
+static void
+sent_to_back (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!at_catalog_write_finish (AT_CATALOG (source), result, &error))
+    g_warning ("upload queue: %s", error->message);
+}
+
 static void
 job_done (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -193,7 +204,6 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
   /* (the job's own hold on the queue goes with it below) */
   g_autoptr(AtUploadQueue) self = g_object_ref (j->self);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GError) unsaved = NULL;
   gboolean again = FALSE;
 
   if (at_s3_upload_run_finish (AT_S3_UPLOAD (source), result, &error))
@@ -230,8 +240,7 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
       self->progress.bytes_done -= j->counted;
       /* to the back of the line: a refusal of this file alone (a policy on
        * its key, say) does not stop the others at every try */
-      if (!at_catalog_write_sync (self->catalog, "uploads", write_to_back, j->id, &unsaved))
-        g_warning ("upload queue: %s", unsaved->message);
+      at_catalog_write_async (self->catalog, "uploads", write_to_back, g_strdup (j->id), g_free, NULL, sent_to_back, NULL);
       g_cancellable_cancel (self->pause);
       g_clear_pointer (&self->ahead, job_free);
     }
@@ -563,6 +572,45 @@ at_upload_queue_retry_failed (AtUploadQueue  *self,
   g_clear_pointer (&self->last_error, g_free);
   at_upload_queue_start (self);
   return TRUE;
+}
+
+static void
+retried (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  AtUploadQueue *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!at_catalog_write_finish (AT_CATALOG (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_clear_pointer (&self->last_error, g_free);
+  at_upload_queue_start (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+at_upload_queue_retry_failed_async (AtUploadQueue       *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  /* (the bucket's name lives as long as the client, which the task's hold on the queue keeps) */
+  at_catalog_write_async (self->catalog, "uploads", write_retry, (gpointer) at_s3_client_get_bucket (self->client), NULL,
+                          cancellable, retried, task);
+}
+
+gboolean
+at_upload_queue_retry_failed_finish (AtUploadQueue  *self,
+                                     GAsyncResult   *result,
+                                     GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void

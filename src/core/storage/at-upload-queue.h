@@ -41,6 +41,17 @@ gboolean       at_upload_queue_add_project     (AtUploadQueue *self,
                                                 const char    *project,
                                                 guint         *queued,
                                                 GError       **error);
+/* The same on the catalog's writer thread, for the window: it does not
+ * wait behind an ingest's or a sync's writes. */
+void           at_upload_queue_add_project_async  (AtUploadQueue       *self,
+                                                   const char          *project,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean       at_upload_queue_add_project_finish (AtUploadQueue  *self,
+                                                   GAsyncResult   *result,
+                                                   guint          *queued,
+                                                   GError        **error);
 /* The project's switch: on, its originals are queued now (and started) and,
  * with at_upload_queue_watch(), as they arrive. It is the studio's choice:
  * it syncs. */
@@ -49,6 +60,16 @@ gboolean       at_upload_queue_set_project_backup (AtUploadQueue *self,
                                                 gboolean       on,
                                                 guint         *queued,
                                                 GError       **error);
+void           at_upload_queue_set_project_backup_async  (AtUploadQueue       *self,
+                                                          const char          *project,
+                                                          gboolean             on,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean       at_upload_queue_set_project_backup_finish (AtUploadQueue  *self,
+                                                          GAsyncResult   *result,
+                                                          guint          *queued,
+                                                          GError        **error);
 gboolean       at_upload_queue_get_project_backup (AtUploadQueue *self,
                                                 const char    *project_id);
 /* From now on, originals of switched-on projects that arrive in the catalog
@@ -76,6 +97,13 @@ void           at_upload_queue_set_retry       (AtUploadQueue *self,
 /* The files that failed go in the queue again (a drive reconnected, say). */
 gboolean       at_upload_queue_retry_failed    (AtUploadQueue *self,
                                                 GError       **error);
+void           at_upload_queue_retry_failed_async  (AtUploadQueue       *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean       at_upload_queue_retry_failed_finish (AtUploadQueue  *self,
+                                                    GAsyncResult   *result,
+                                                    GError        **error);
 gboolean       at_upload_queue_is_running      (AtUploadQueue *self);
 /* Paused by at_upload_queue_pause(), until a start. */
 gboolean       at_upload_queue_is_held         (AtUploadQueue *self);
