@@ -413,6 +413,21 @@ test_cli (Fixture *f, gconstpointer data)
     at_test_run_clear (&r);
   }
 
+  /* a malformed address: said, without the password it holds; a setting
+   * libpq does not know is named */
+  r = at_test_cli ("sync", "--catalog", at_catalog_get_path (f->a), "--server",
+                   "postgresql://laptop:se%zzcret@127.0.0.1/postgres", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "malformed"));
+  g_assert_null (strstr (r.err, "se%zzcret"));
+  at_test_run_clear (&r);
+  r = at_test_cli ("sync", "--catalog", at_catalog_get_path (f->a), "--server",
+                   "host=127.0.0.1 sslmod=require password=secret", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "“sslmod”"));
+  g_assert_null (strstr (r.err, "secret"));
+  at_test_run_clear (&r);
+
   /* a studio and its workstation made from the command line, and in use */
   r = at_test_cli ("server", "add-studio", "--server", pg->admin, "--name", "Command Line Studio", NULL);
   g_assert_cmpint (r.status, ==, 0);

@@ -96,6 +96,24 @@ at_pg_set_error (PGconn      *conn,
   return FALSE;
 }
 
+/* The setting named in libpq's 'invalid connection option "sslmod"' (a
+ * name, never a value: safe to say), or NULL for any other complaint. */
+static char *
+unknown_option (const char *parse_error)
+{
+  static const char *const starts[] = { "invalid connection option \"", "invalid URI query parameter: \"" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (starts); i++)
+    if (g_str_has_prefix (parse_error, starts[i]))
+      {
+        const char *name = parse_error + strlen (starts[i]);
+        const char *end = strchr (name, '"');
+
+        return end != NULL ? g_strndup (name, end - name) : NULL;
+      }
+  return NULL;
+}
+
 PGconn *
 at_pg_connect (const char  *url,
                GError     **error)
@@ -113,8 +131,16 @@ at_pg_connect (const char  *url,
      * is not passed on */
     char *parse_error = NULL;
     PQconninfoOption *parsed = PQconninfoParse (url, &parse_error);
+    g_autofree char *unknown = parse_error != NULL ? unknown_option (parse_error) : NULL;
 
     PQfreemem (parse_error);
+    if (parsed == NULL && unknown != NULL)
+      {
+        g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH,
+                     _("The server’s address has “%s”, which is no connection setting PostgreSQL knows: check the "
+                       "setting"), unknown);
+        return NULL;
+      }
     if (parsed == NULL)
       {
         g_set_error (error, AT_SYNC_ERROR, AT_SYNC_ERROR_AUTH,
