@@ -1,7 +1,8 @@
 /* at-upload-queue-private.h — AtUploadQueue's parts: running the queue
  * (at-upload-queue.c), queueing projects' originals into it
- * (at-upload-queue-projects.c), and checking the bucket holds what was
- * backed up (at-upload-queue-audit.c). */
+ * (at-upload-queue-projects.c), checking the bucket holds what was backed
+ * up (at-upload-queue-audit.c), and trying again after a stop or a failure
+ * (at-upload-queue-retry.c). */
 #pragma once
 
 #include "at-upload-queue.h"
@@ -49,5 +50,8 @@ struct _AtUploadQueue
 void _at_upload_queue_audit   (AtUploadQueue *self);
 void _at_upload_queue_audited (AtUploadQueue *self,
                                const GError  *error);
+/* (at-upload-queue-retry.c) After a stop of the run, tries again by itself
+ * a while later. */
+void _at_upload_queue_try_later (AtUploadQueue *self);
 
 G_END_DECLS
