@@ -146,47 +146,88 @@ check_toggled_cb (GtkCheckButton *check, AtSyncProjects *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static GtkWidget *
-project_row (AtSyncProjects *self, AtSyncProject *p, gboolean all)
+/* Sets @row (made by project_row) from @p. */
+static void
+row_set (GtkWidget *row, AtSyncProject *p, gboolean all)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *check = gtk_check_button_new ();
+  GtkWidget *check = g_object_get_data (G_OBJECT (row), "check");
   g_autofree char *subtitle = NULL;
 
   if (p->pending > 0)
     subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u change to send", "%s · %u changes to send",
                                              p->pending), p->number, p->pending);
-  /* (plain text first: a couple's "&" is no markup) */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), p->name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle ? subtitle : p->number);
-  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), all || p->followed);
   gtk_widget_set_sensitive (check, !all);
   gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, p->name, -1);
-  g_object_set_data_full (G_OBJECT (check), "project-id", g_strdup (p->id), g_free);
   g_object_set_data_full (G_OBJECT (check), "project-name", g_strdup (p->name), g_free);
-  g_signal_connect (check, "toggled", G_CALLBACK (check_toggled_cb), self);
+}
+
+static GtkWidget *
+project_row (AtSyncProjects *self, AtSyncProject *p, gboolean all)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *check = gtk_check_button_new ();
+
+  /* (plain text: a couple's "&" is no markup) */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  g_object_set_data_full (G_OBJECT (check), "project-id", g_strdup (p->id), g_free);
+  g_object_set_data (G_OBJECT (row), "check", check);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), check);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+  row_set (row, p, all);
+  g_signal_connect (check, "toggled", G_CALLBACK (check_toggled_cb), self);
   return row;
 }
 
+static const char *
+row_id (GtkWidget *row)
+{
+  return g_object_get_data (g_object_get_data (G_OBJECT (row), "check"), "project-id");
+}
+
+/* The list is read again after every sync that sent or brought anything:
+ * the rows shown are set anew in place, not made again (a studio's years of
+ * projects are a thousand rows, seconds of a stopped window each time).
+ * Only when a project came in among them (not after them) is it all made
+ * again. */
 static void
 show (AtSyncProjects *self, Job *job)
 {
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean in_order = TRUE;
+
   self->updating = TRUE;
   gtk_switch_set_active (self->all_switch, job->all);
-  for (guint i = 0; i < self->rows->len; i++)
-    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), self->rows->pdata[i]);
-  g_ptr_array_set_size (self->rows, 0);
   for (guint i = 0; i < job->projects->len; i++)
+    g_hash_table_add (ids, ((AtSyncProject *) job->projects->pdata[i])->id);
+  /* (the rows of projects gone go, from the end: the array shifts) */
+  for (guint i = self->rows->len; i-- > 0;)
+    if (!g_hash_table_contains (ids, row_id (self->rows->pdata[i])))
+      {
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), self->rows->pdata[i]);
+        g_ptr_array_remove_index (self->rows, i);
+      }
+  for (guint i = 0; i < self->rows->len && in_order; i++)
+    in_order = g_str_equal (row_id (self->rows->pdata[i]), ((AtSyncProject *) job->projects->pdata[i])->id);
+  if (!in_order)
     {
-      GtkWidget *row = project_row (self, job->projects->pdata[i], job->all);
-
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
-      g_ptr_array_add (self->rows, row);
+      for (guint i = 0; i < self->rows->len; i++)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), self->rows->pdata[i]);
+      g_ptr_array_set_size (self->rows, 0);
     }
+  for (guint i = 0; i < job->projects->len; i++)
+    if (i < self->rows->len)
+      row_set (self->rows->pdata[i], job->projects->pdata[i], job->all);
+    else
+      {
+        GtkWidget *row = project_row (self, job->projects->pdata[i], job->all);
+
+        adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
+        g_ptr_array_add (self->rows, row);
+      }
   gtk_widget_set_visible (GTK_WIDGET (self->empty_row), job->projects->len == 0);
   self->updating = FALSE;
 }
