@@ -169,6 +169,31 @@ count_up (guint *n)
   (*n)++;
 }
 
+/* pair: a row, and what its title holds */
+static gboolean
+title_has (gpointer data)
+{
+  gpointer *pair = data;
+
+  return strstr (adw_preferences_row_get_title (pair[0]), pair[1]) != NULL;
+}
+
+/* The first AdwActionRow under @root whose subtitle holds @part. */
+static GtkWidget *
+row_saying (GtkWidget *root, const char *part)
+{
+  if (ADW_IS_ACTION_ROW (root) && adw_action_row_get_subtitle (ADW_ACTION_ROW (root)) != NULL &&
+      strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (root)), part) != NULL)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = row_saying (c, part);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 check_projects (AtWindow *window, AtCatalog *catalog, AtTestPg *pg)
 {
@@ -377,6 +402,8 @@ test_sync_page (void)
    * saying how often (a timer runs every minute for days) */
   {
     guint finished = 0, before = at_sync_page_get_n_history (page);
+    GtkListBox *history = GTK_LIST_BOX (gtk_widget_get_parent (row_saying (GTK_WIDGET (page), " received")));
+    GtkListBoxRow *top = gtk_list_box_get_row_at_index (history, 0);
 
     g_signal_connect_swapped (sync, "finished", G_CALLBACK (count_up), &finished);
     for (guint i = 0; i < 3; i++)
@@ -387,6 +414,9 @@ test_sync_page (void)
     g_signal_handlers_disconnect_by_func (sync, count_up, &finished);
     g_assert_cmpint (at_test_sql_int (catalog, "SELECT times FROM sync_history ORDER BY id DESC LIMIT 1"), ==, 3);
     at_test_wait_until (history_rows, (gpointer[]) { page, GUINT_TO_POINTER (before + 1) }, 10);
+    /* (its rows set anew in place, not made again at every sync) */
+    at_test_wait_until (title_has, (gpointer[]) { top, "3 times since" }, 10);
+    g_assert_true (gtk_list_box_get_row_at_index (history, 0) == top);
     {
       GtkWidget *scrolled = NULL;
       GtkAdjustment *v;

@@ -206,13 +206,47 @@ read_list (AtSyncPage *self, ListReader read, GAsyncReadyCallback done)
   g_task_run_in_thread (task, list_thread);
 }
 
+/* Row @i of @list, made by @make if the list has fewer. The lists are read
+ * again after every sync: their rows are set anew in place, not made again
+ * (that stopped the window a moment per few dozen rows each time). */
+static GtkWidget *
+nth_row (GtkListBox *list, guint i, GtkWidget *(*make) (void))
+{
+  GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, (int) i));
+
+  if (row == NULL)
+    {
+      row = make ();
+      gtk_list_box_append (list, row);
+    }
+  return row;
+}
+
+/* Leaves @list its first @n rows. */
 static void
-clear_list (GtkListBox *list)
+trim_list (GtkListBox *list, guint n)
 {
   GtkWidget *row;
 
-  while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0))) != NULL)
+  while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, (int) n))) != NULL)
     gtk_list_box_remove (list, row);
+}
+
+static GtkWidget *
+history_row (void)
+{
+  return adw_action_row_new ();
+}
+
+static GtkWidget *
+kept_row (void)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+  return row;
 }
 
 /* The syncs the catalog recorded (this launch's, earlier ones', the
@@ -239,7 +273,7 @@ history_read (GObject *object, GAsyncResult *result, gpointer data)
       g_warning ("sync history not read: %s", error->message);
       return;
     }
-  clear_list (self->history);
+  trim_list (self->history, entries->len);
   for (guint i = 0; i < entries->len; i++)
     {
       AtSyncHistoryEntry *e = entries->pdata[i];
@@ -249,11 +283,10 @@ history_read (GObject *object, GAsyncResult *result, gpointer data)
                                                                             "%s (%u times since %s)", e->times),
                                                                last, e->times, first)
                                             : g_strdup (last);
-      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *row = nth_row (self->history, i, history_row);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), e->what);
-      gtk_list_box_append (self->history, row);
     }
   self->n_history = entries->len;
 }
@@ -275,17 +308,9 @@ kept_read (GObject *object, GAsyncResult *result, gpointer data)
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  clear_list (self->kept);
+  trim_list (self->kept, kept != NULL ? kept->len : 0);
   for (guint i = 0; kept != NULL && i < kept->len; i++)
-    {
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kept->pdata[i]);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
-      gtk_list_box_append (self->kept, row);
-    }
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (nth_row (self->kept, i, kept_row)), kept->pdata[i]);
   gtk_widget_set_visible (self->kept_group, kept != NULL && kept->len > 0);
 }
 
