@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "at-face-group-row.h"
 #include "at-faces-page.h"
 #include "at-test-app.h"
 #include "at-test-faces.h"
@@ -41,6 +42,30 @@ names_him (gpointer sidecar)
 
   return g_file_get_contents (sidecar, &text, NULL, NULL) && strstr (text, "Vin Diesel") != NULL &&
          strstr (text, "mwg-rs:RegionList") != NULL;
+}
+
+/* Every face crop under @page is on screen (they are cut on a worker). */
+static gboolean
+crops_shown (gpointer page)
+{
+  GtkWidget *picture;
+
+  for (guint n = 0; (picture = at_test_find_widget_nth (page, GTK_TYPE_PICTURE, n)) != NULL; n++)
+    if (gtk_picture_get_paintable (GTK_PICTURE (picture)) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* How many crops the rows of @page had to cut when they were made. */
+static guint
+crops_cut (AtFacesPage *page)
+{
+  GtkWidget *row;
+  guint cut = 0;
+
+  for (guint n = 0; (row = at_test_find_widget_nth (GTK_WIDGET (page), AT_TYPE_FACE_GROUP_ROW, n)) != NULL; n++)
+    cut += at_face_group_row_get_n_cut (AT_FACE_GROUP_ROW (row));
+  return cut;
 }
 
 static gint64
@@ -89,12 +114,16 @@ test_review (void)
   g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_tags WHERE review_state = 'pending'"), ==, 6);
   at_test_save_screenshot (GTK_WIDGET (window), "faces-review.png");
 
-  /* the first face is picked: Enter confirms it */
+  /* the first face is picked: Enter confirms it. The rows made again
+   * show the crops they had: none is cut again */
+  at_test_wait_until (crops_shown, page, 30);
   at_faces_page_focus_queue (page);
   at_test_type_keys ("Return");
   at_test_wait_until (idle, page, 20);
   at_test_run_main_loop (300);
   g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_tags WHERE review_state = 'confirmed'"), ==, 1);
+  g_assert_cmpuint (crops_cut (page), ==, 0);
+  g_assert_true (crops_shown (page));
   /* Delete rejects the next; Ctrl+Z takes it back; Delete again */
   at_test_type_keys ("Delete");
   at_test_wait_until (idle, page, 20);

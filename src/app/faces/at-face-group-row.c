@@ -1,7 +1,8 @@
 /* at-face-group-row.c — AtFaceGroupRow: a title (the person, or "Unnamed
  * group"), what to do, and the faces as 96-pixel crops. The crops are cut
  * on a worker thread from the cached previews; until then a face shows an
- * empty frame. */
+ * empty frame. The page keeps the crops of the faces it shows: the rows
+ * it makes again after each decision cut only the faces new to it. */
 #define G_LOG_DOMAIN "atelier"
 
 #include "config.h"
@@ -26,6 +27,8 @@ struct _AtFaceGroupRow
   GPtrArray     *pictures;
   char          *cache_dir;
   char          *library;
+  GHashTable    *crops;       /* face id -> GdkTexture, the page's */
+  GArray        *to_cut;      /* indexes of the items not in it */
   GCancellable  *cancellable;
 };
 
@@ -116,9 +119,9 @@ crops_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
   AtFaceGroupRow *self = source;
   GPtrArray *crops = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 
-  for (guint i = 0; i < self->items->len && !g_cancellable_is_cancelled (cancellable); i++)
+  for (guint i = 0; i < self->to_cut->len && !g_cancellable_is_cancelled (cancellable); i++)
     {
-      AtFaceItem *item = self->items->pdata[i];
+      AtFaceItem *item = self->items->pdata[g_array_index (self->to_cut, guint, i)];
       g_autofree char *preview = at_preview_path (self->cache_dir, item->content_hash, AT_PREVIEW_LARGE);
       g_autofree char *original = g_build_filename (self->library, item->library_path, NULL);
       g_autoptr(GError) error = NULL;
@@ -142,22 +145,31 @@ crops_done (GObject *source, GAsyncResult *result, gpointer data)
   if (crops == NULL)
     return;
   self = AT_FACE_GROUP_ROW (source);
-  for (guint i = 0; i < crops->len && i < self->pictures->len; i++)
+  for (guint i = 0; i < crops->len && i < self->to_cut->len; i++)
     {
+      guint at = g_array_index (self->to_cut, guint, i);
       GBytes *bytes = crops->pdata[i];
-      g_autoptr(GdkTexture) texture = NULL;
+      GdkTexture *texture;
 
       if (g_bytes_get_size (bytes) != CROP * CROP * 3)
         continue;
       texture = gdk_memory_texture_new (CROP, CROP, GDK_MEMORY_R8G8B8, bytes, CROP * 3);
-      gtk_picture_set_paintable (self->pictures->pdata[i], GDK_PAINTABLE (texture));
+      gtk_picture_set_paintable (self->pictures->pdata[at], GDK_PAINTABLE (texture));
+      g_hash_table_replace (self->crops, g_strdup (((AtFaceItem *) self->items->pdata[at])->face_id), texture);
     }
+}
+
+guint
+at_face_group_row_get_n_cut (AtFaceGroupRow *self)
+{
+  return self->to_cut->len;
 }
 
 AtFaceGroupRow *
 at_face_group_row_new (GPtrArray  *items,
                        const char *cache_dir,
-                       const char *library)
+                       const char *library,
+                       GHashTable *crops)
 {
   AtFaceGroupRow *self = g_object_new (AT_TYPE_FACE_GROUP_ROW, NULL);
   AtFaceItem *first = items->pdata[0];
@@ -166,6 +178,7 @@ at_face_group_row_new (GPtrArray  *items,
   self->items = g_ptr_array_ref (items);
   self->cache_dir = g_strdup (cache_dir);
   self->library = g_strdup (library);
+  self->crops = g_hash_table_ref (crops);
   if (first->cluster_id != NULL)
     {
       gtk_label_set_label (self->title_label, _("Unnamed group"));
@@ -200,10 +213,17 @@ at_face_group_row_new (GPtrArray  *items,
         }
       gtk_flow_box_append (self->flow, frame);
       g_ptr_array_add (self->pictures, picture);
+      if (g_hash_table_contains (crops, item->face_id))
+        gtk_picture_set_paintable (GTK_PICTURE (picture), g_hash_table_lookup (crops, item->face_id));
+      else
+        g_array_append_val (self->to_cut, i);
     }
   self->cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->cancellable, crops_done, NULL);
-  g_task_run_in_thread (task, crops_thread);
+  if (self->to_cut->len > 0)
+    {
+      task = g_task_new (self, self->cancellable, crops_done, NULL);
+      g_task_run_in_thread (task, crops_thread);
+    }
   return self;
 }
 
@@ -226,6 +246,8 @@ at_face_group_row_finalize (GObject *object)
   g_ptr_array_unref (self->pictures);
   g_free (self->cache_dir);
   g_free (self->library);
+  g_hash_table_unref (self->crops);
+  g_array_unref (self->to_cut);
   G_OBJECT_CLASS (at_face_group_row_parent_class)->finalize (object);
 }
 
@@ -263,4 +285,5 @@ at_face_group_row_init (AtFaceGroupRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->pictures = g_ptr_array_new ();
+  self->to_cut = g_array_new (FALSE, FALSE, sizeof (guint));
 }

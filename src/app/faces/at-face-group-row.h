@@ -12,11 +12,15 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AtFaceGroupRow, at_face_group_row, AT, FACE_GROUP_ROW, GtkListBoxRow)
 
 /* @items: AtFaceItem of one person's suggestions or one group (kept);
- * the crops are cut from the previews in @cache_dir (else the originals
- * in @library) on a worker. */
+ * the crops are taken from @crops (face id -> GdkTexture), else cut from
+ * the previews in @cache_dir (else the originals in @library) on a worker
+ * and added to it. */
 AtFaceGroupRow *at_face_group_row_new          (GPtrArray      *items,
                                                 const char     *cache_dir,
-                                                const char     *library);
+                                                const char     *library,
+                                                GHashTable     *crops);
+/* How many of its faces it had to cut (not in @crops). */
+guint           at_face_group_row_get_n_cut    (AtFaceGroupRow *self);
 gboolean        at_face_group_row_is_group     (AtFaceGroupRow *self);
 GPtrArray      *at_face_group_row_get_items    (AtFaceGroupRow *self);
 /* The face picked in the row (the first if none is), or NULL. */

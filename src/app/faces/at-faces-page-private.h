@@ -35,6 +35,7 @@ struct _AtFacesPage
   GPtrArray      *undo_photos;   /* sidecars get the confirmed names; NULL: none written */
   GPtrArray      *project_ids;
   GCancellable   *cancellable;
+  GHashTable     *crops;        /* face id -> GdkTexture, of the faces shown */
   AtFaceGroupRow *current;      /* the row last picked in */
   gboolean        busy;
   gboolean        updating;

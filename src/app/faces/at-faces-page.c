@@ -324,9 +324,10 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, child);
 }
 
-/* One row per run of items with the same person (or group). */
+/* One row per run of items with the same person (or group); their face
+ * ids go in @shown. */
 static guint
-fill (AtFacesPage *self, GtkListBox *list, GPtrArray *items)
+fill (AtFacesPage *self, GtkListBox *list, GPtrArray *items, GHashTable *shown)
 {
   guint rows = 0;
 
@@ -341,11 +342,12 @@ fill (AtFacesPage *self, GtkListBox *list, GPtrArray *items)
           AtFaceItem *item = items->pdata[i];
           if (g_strcmp0 (item->person_id, first->person_id) != 0 || g_strcmp0 (item->cluster_id, first->cluster_id) != 0)
             break;
+          g_hash_table_add (shown, item->face_id);
           /* (moved: the array below owns it now) */
           g_ptr_array_add (run, items->pdata[i]);
           items->pdata[i++] = NULL;
         }
-      row = at_face_group_row_new (run, self->cache_dir, self->library);
+      row = at_face_group_row_new (run, self->cache_dir, self->library, self->crops);
       g_signal_connect_object (row, "named", G_CALLBACK (row_named_cb), self, 0);
       g_signal_connect_object (row, "picked", G_CALLBACK (row_picked_cb), self, 0);
       g_signal_connect_object (row, "activated", G_CALLBACK (row_activated_cb), self, 0);
@@ -354,6 +356,12 @@ fill (AtFacesPage *self, GtkListBox *list, GPtrArray *items)
       rows++;
     }
   return rows;
+}
+
+static gboolean
+not_in (gpointer key, gpointer value, gpointer set)
+{
+  return !g_hash_table_contains (set, key);
 }
 
 void
@@ -379,8 +387,14 @@ _at_faces_page_reload (AtFacesPage *self)
   g_ptr_array_set_free_func (suggestions, NULL);
   g_ptr_array_set_free_func (groups, NULL);
   self->n_waiting = suggestions->len;
-  self->n_rows[0] = fill (self, self->suggestions_list, suggestions);
-  self->n_rows[1] = fill (self, self->groups_list, groups);
+  {
+    /* (the crops of faces no longer shown go) */
+    g_autoptr(GHashTable) shown = g_hash_table_new (g_str_hash, g_str_equal);
+
+    self->n_rows[0] = fill (self, self->suggestions_list, suggestions, shown);
+    self->n_rows[1] = fill (self, self->groups_list, groups, shown);
+    g_hash_table_foreach_remove (self->crops, not_in, shown);
+  }
   gtk_widget_set_visible (self->suggestions_title, self->n_rows[0] > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->suggestions_list), self->n_rows[0] > 0);
   gtk_widget_set_visible (self->groups_title, self->n_rows[1] > 0);
@@ -472,6 +486,7 @@ at_faces_page_finalize (GObject *object)
   g_free (self->library);
   g_free (self->cache_dir);
   g_free (self->models);
+  g_hash_table_unref (self->crops);
   G_OBJECT_CLASS (at_faces_page_parent_class)->finalize (object);
 }
 
@@ -519,5 +534,6 @@ at_faces_page_init (AtFacesPage *self)
   self->project_ids = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
   self->cache_dir = at_preview_default_cache_dir ();
+  self->crops = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   gtk_widget_set_sensitive (self->scan_button, FALSE);
 }
