@@ -225,10 +225,11 @@ project_selected_cb (AtTransfersButton *self)
 static void
 queue_changed (AtTransfersButton *self, gboolean ok, const GError *error)
 {
-  if (!ok)
-    gtk_label_set_label (self->status_label, error->message);
   remember_pause (self);
   update (self);
+  /* (after the status: it would say over it) */
+  if (!ok)
+    gtk_label_set_label (self->status_label, error->message);
 }
 
 static void
@@ -394,8 +395,9 @@ added_cb (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(GError) error = NULL;
   gboolean ok = at_upload_queue_add_project_finish (AT_UPLOAD_QUEUE (source), result, NULL, &error);
 
-  if (ok)
-    at_upload_queue_start (AT_UPLOAD_QUEUE (source));
+  /* (not a queue given up meanwhile, the storage set anew) */
+  if (ok && AT_UPLOAD_QUEUE (source) == self->queue)
+    at_upload_queue_start (self->queue);
   queue_changed (self, ok, error);
 }
 
