@@ -56,16 +56,16 @@ crops_shown (gpointer page)
   return TRUE;
 }
 
-/* How many crops the rows of @page had to cut when they were made. */
-static guint
-crops_cut (AtFacesPage *page)
+/* The rows of @page, in order. */
+static GPtrArray *
+rows_of (AtFacesPage *page)
 {
+  GPtrArray *rows = g_ptr_array_new ();
   GtkWidget *row;
-  guint cut = 0;
 
   for (guint n = 0; (row = at_test_find_widget_nth (GTK_WIDGET (page), AT_TYPE_FACE_GROUP_ROW, n)) != NULL; n++)
-    cut += at_face_group_row_get_n_cut (AT_FACE_GROUP_ROW (row));
-  return cut;
+    g_ptr_array_add (rows, row);
+  return rows;
 }
 
 static gint64
@@ -114,16 +114,33 @@ test_review (void)
   g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_tags WHERE review_state = 'pending'"), ==, 6);
   at_test_save_screenshot (GTK_WIDGET (window), "faces-review.png");
 
-  /* the first face is picked: Enter confirms it. The rows made again
-   * show the crops they had: none is cut again */
+  /* the first face is picked: Enter confirms it. Only his row is made
+   * again, with the crops it had (none is cut again); the groups' rows,
+   * unchanged, are kept as they were */
   at_test_wait_until (crops_shown, page, 30);
-  at_faces_page_focus_queue (page);
-  at_test_type_keys ("Return");
-  at_test_wait_until (idle, page, 20);
-  at_test_run_main_loop (300);
-  g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_tags WHERE review_state = 'confirmed'"), ==, 1);
-  g_assert_cmpuint (crops_cut (page), ==, 0);
-  g_assert_true (crops_shown (page));
+  {
+    g_autoptr(GPtrArray) before = rows_of (page);
+    g_autoptr(GPtrArray) after = NULL;
+    guint kept = 0;
+
+    at_faces_page_focus_queue (page);
+    at_test_type_keys ("Return");
+    at_test_wait_until (idle, page, 20);
+    at_test_run_main_loop (300);
+    g_assert_cmpint (count (catalog, "SELECT count(*) FROM face_tags WHERE review_state = 'confirmed'"), ==, 1);
+    after = rows_of (page);
+    g_assert_cmpuint (after->len, ==, 4);
+    for (guint i = 0; i < after->len; i++)
+      if (g_ptr_array_find (before, after->pdata[i], NULL))
+        {
+          g_assert_true (at_face_group_row_is_group (after->pdata[i]));
+          kept++;
+        }
+      else
+        g_assert_cmpuint (at_face_group_row_get_n_cut (after->pdata[i]), ==, 0);
+    g_assert_cmpuint (kept, ==, 3);
+    g_assert_true (crops_shown (page));
+  }
   /* Delete rejects the next; Ctrl+Z takes it back; Delete again */
   at_test_type_keys ("Delete");
   at_test_wait_until (idle, page, 20);

@@ -1,6 +1,8 @@
 /* at-faces-page.c — AtFacesPage (see at-faces-page.h): the review queue and
  * the verdicts. Every verdict is a catalog write on a worker; the queue is
- * read again after it, and the photos' sidecars get the names. (Scanning,
+ * read again after it (a row showing the same faces as before is kept,
+ * and the crops of the faces shown are reused), and the photos' sidecars
+ * get the names. (Scanning,
  * the engine and the project switch: at-faces-page-scan.c.) */
 #define G_LOG_DOMAIN "atelier"
 
@@ -315,19 +317,43 @@ row_activated_cb (AtFaceGroupRow *row, AtFacesPage *self)
 
 /* ---- the queue ---- */
 
+/* What a row shows: the same key, the same row. */
+static char *
+run_key (GPtrArray *items)
+{
+  GString *key = g_string_new (NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      AtFaceItem *item = items->pdata[i];
+
+      g_string_append_printf (key, "%s\x1f%s\x1f%s\x1f%s\x1f%.4f\x1e", item->face_id, item->person_id ? item->person_id : "",
+                              item->person_name ? item->person_name : "", item->cluster_id ? item->cluster_id : "",
+                              item->distance);
+    }
+  return g_string_free (key, FALSE);
+}
+
+/* The rows of @list leave it, into @rows (their key -> the row). */
 static void
-clear_list (GtkListBox *list)
+take_rows (GtkListBox *list, GHashTable *rows)
 {
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
+    {
+      if (AT_IS_FACE_GROUP_ROW (child))
+        g_hash_table_replace (rows, run_key (at_face_group_row_get_items (AT_FACE_GROUP_ROW (child))), g_object_ref (child));
+      gtk_list_box_remove (list, child);
+    }
 }
 
 /* One row per run of items with the same person (or group); their face
- * ids go in @shown. */
+ * ids go in @shown. A row of @old that shows the same faces comes back
+ * as it was (a decision changes one row or two: making them all again, a
+ * thousand faces' worth, stopped the window at every key). */
 static guint
-fill (AtFacesPage *self, GtkListBox *list, GPtrArray *items, GHashTable *shown)
+fill (AtFacesPage *self, GtkListBox *list, GPtrArray *items, GHashTable *shown, GHashTable *old)
 {
   guint rows = 0;
 
@@ -335,24 +361,37 @@ fill (AtFacesPage *self, GtkListBox *list, GPtrArray *items, GHashTable *shown)
     {
       AtFaceItem *first = items->pdata[i];
       g_autoptr(GPtrArray) run = g_ptr_array_new_with_free_func ((GDestroyNotify) at_face_item_free);
-      AtFaceGroupRow *row;
+      g_autofree char *key = NULL;
+      g_autofree char *was_key = NULL;
+      AtFaceGroupRow *row = NULL;
 
       while (i < items->len)
         {
           AtFaceItem *item = items->pdata[i];
           if (g_strcmp0 (item->person_id, first->person_id) != 0 || g_strcmp0 (item->cluster_id, first->cluster_id) != 0)
             break;
-          g_hash_table_add (shown, item->face_id);
           /* (moved: the array below owns it now) */
           g_ptr_array_add (run, items->pdata[i]);
           items->pdata[i++] = NULL;
         }
-      row = at_face_group_row_new (run, self->cache_dir, self->library, self->crops);
-      g_signal_connect_object (row, "named", G_CALLBACK (row_named_cb), self, 0);
-      g_signal_connect_object (row, "picked", G_CALLBACK (row_picked_cb), self, 0);
-      g_signal_connect_object (row, "activated", G_CALLBACK (row_activated_cb), self, 0);
-      g_signal_connect_object (row, "confirm-all", G_CALLBACK (confirm_all), self, G_CONNECT_SWAPPED);
-      gtk_list_box_append (list, GTK_WIDGET (row));
+      key = run_key (run);
+      if (g_hash_table_steal_extended (old, key, (gpointer *) &was_key, (gpointer *) &row))
+        {
+          gtk_list_box_append (list, GTK_WIDGET (row));
+          g_object_unref (row);
+        }
+      else
+        {
+          row = at_face_group_row_new (run, self->cache_dir, self->library, self->crops);
+          g_signal_connect_object (row, "named", G_CALLBACK (row_named_cb), self, 0);
+          g_signal_connect_object (row, "picked", G_CALLBACK (row_picked_cb), self, 0);
+          g_signal_connect_object (row, "activated", G_CALLBACK (row_activated_cb), self, 0);
+          g_signal_connect_object (row, "confirm-all", G_CALLBACK (confirm_all), self, G_CONNECT_SWAPPED);
+          gtk_list_box_append (list, GTK_WIDGET (row));
+        }
+      /* (the row's own items: a row kept has its own, the same as these) */
+      for (guint k = 0; k < at_face_group_row_get_items (row)->len; k++)
+        g_hash_table_add (shown, ((AtFaceItem *) g_ptr_array_index (at_face_group_row_get_items (row), k))->face_id);
       rows++;
     }
   return rows;
@@ -374,10 +413,12 @@ _at_faces_page_reload (AtFacesPage *self)
   GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
   /* (the keyboard stays where it was unless it was here) */
   gboolean had_focus = focus != NULL && (focus == GTK_WIDGET (self) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self)));
+  /* (the rows shown: those not kept go at the end) */
+  g_autoptr(GHashTable) old = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   self->current = NULL;
-  clear_list (self->suggestions_list);
-  clear_list (self->groups_list);
+  take_rows (self->suggestions_list, old);
+  take_rows (self->groups_list, old);
   if (groups == NULL)
     {
       at_toast_show (GTK_WIDGET (self), error->message);
@@ -391,8 +432,8 @@ _at_faces_page_reload (AtFacesPage *self)
     /* (the crops of faces no longer shown go) */
     g_autoptr(GHashTable) shown = g_hash_table_new (g_str_hash, g_str_equal);
 
-    self->n_rows[0] = fill (self, self->suggestions_list, suggestions, shown);
-    self->n_rows[1] = fill (self, self->groups_list, groups, shown);
+    self->n_rows[0] = fill (self, self->suggestions_list, suggestions, shown, old);
+    self->n_rows[1] = fill (self, self->groups_list, groups, shown, old);
     g_hash_table_foreach_remove (self->crops, not_in, shown);
   }
   gtk_widget_set_visible (self->suggestions_title, self->n_rows[0] > 0);
