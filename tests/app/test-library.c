@@ -58,19 +58,17 @@ stored (AtCatalog *catalog, AtPhoto *p)
 }
 
 static void
-count_thumbnails (GtkWidget *widget, guint *n)
+count_thumbnail (gpointer widget, gpointer n)
 {
   if (AT_IS_PHOTO_CELL (widget) && gtk_widget_get_mapped (widget) && at_photo_cell_has_thumbnail (AT_PHOTO_CELL (widget)))
-    (*n)++;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    count_thumbnails (c, n);
+    (*(guint *) n)++;
 }
 
 static gboolean
 thumbnails_shown (gpointer grid)
 {
   guint n = 0;
-  count_thumbnails (grid, &n);
+  at_test_foreach_widget (grid, count_thumbnail, &n);
   return n >= 8;
 }
 
@@ -81,35 +79,29 @@ typedef struct
 } MissingProbe;
 
 static gboolean
-find_missing (GtkWidget *widget, const char *name)
+is_missing_cell (GtkWidget *widget, gconstpointer name)
 {
-  if (AT_IS_PHOTO_CELL (widget) && g_strcmp0 (at_photo_cell_get_name (AT_PHOTO_CELL (widget)), name) == 0)
-    return at_photo_cell_shows_missing_original (AT_PHOTO_CELL (widget));
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    if (find_missing (c, name))
-      return TRUE;
-  return FALSE;
+  return AT_IS_PHOTO_CELL (widget) && g_strcmp0 (at_photo_cell_get_name (AT_PHOTO_CELL (widget)), name) == 0 &&
+         at_photo_cell_shows_missing_original (AT_PHOTO_CELL (widget));
 }
 
 static gboolean
 missing_shown (gpointer data)
 {
   MissingProbe *probe = data;
-  return find_missing (GTK_WIDGET (probe->grid), probe->name);
+  return at_test_find_widget_by (GTK_WIDGET (probe->grid), is_missing_cell, probe->name) != NULL;
+}
+
+static gboolean
+has_css (GtkWidget *widget, gconstpointer css)
+{
+  return gtk_widget_has_css_class (widget, css);
 }
 
 static GtkWidget *
 find_css (GtkWidget *widget, const char *css)
 {
-  if (gtk_widget_has_css_class (widget, css))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_css (c, css);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return at_test_find_widget_by (widget, has_css, css);
 }
 
 /* Whether a click 40 px into ((gpointer *) data)[1] lands on it in the
@@ -215,18 +207,16 @@ picture_click (AtLoupe *loupe)
   return NULL;
 }
 
+static gboolean
+is_keywords_button (GtkWidget *widget, gconstpointer unused)
+{
+  return GTK_IS_MENU_BUTTON (widget) && g_strcmp0 (gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)), "_Keywords") == 0;
+}
+
 static GtkMenuButton *
 keywords_button (GtkWidget *widget)
 {
-  if (GTK_IS_MENU_BUTTON (widget) && g_strcmp0 (gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)), "_Keywords") == 0)
-    return GTK_MENU_BUTTON (widget);
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkMenuButton *found = keywords_button (c);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_MENU_BUTTON (at_test_find_widget_by (widget, is_keywords_button, NULL));
 }
 
 typedef struct

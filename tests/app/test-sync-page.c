@@ -49,35 +49,33 @@ nothing_held (gpointer sync)
   return at_sync_service_get_state (sync) == AT_SYNC_STATE_SYNCED && at_sync_service_get_held_back (sync) == 0;
 }
 
+static gboolean
+is_row_titled (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_ACTION_ROW (widget) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
 /* The check of the project row titled @name. */
 static GtkCheckButton *
 project_check (GtkWidget *root, const char *name)
 {
-  if (ADW_IS_ACTION_ROW (root) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), name) == 0)
-    return GTK_CHECK_BUTTON (at_test_find_widget (root, GTK_TYPE_CHECK_BUTTON));
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkCheckButton *found = project_check (c, name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  GtkWidget *row = at_test_find_widget_by (root, is_row_titled, name);
+
+  return row != NULL ? GTK_CHECK_BUTTON (at_test_find_widget (row, GTK_TYPE_CHECK_BUTTON)) : NULL;
+}
+
+static gboolean
+is_group_titled (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_PREFERENCES_GROUP (widget) &&
+         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), title) == 0;
 }
 
 /* The preferences group under @root headed @title. */
 static GtkWidget *
 group_titled (GtkWidget *root, const char *title)
 {
-  if (ADW_IS_PREFERENCES_GROUP (root) &&
-      g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (root)), title) == 0)
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = group_titled (c, title);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return at_test_find_widget_by (root, is_group_titled, title);
 }
 
 /* The group headed @title is there and shown. */
@@ -178,20 +176,18 @@ title_has (gpointer data)
   return strstr (adw_preferences_row_get_title (pair[0]), pair[1]) != NULL;
 }
 
-/* The first AdwActionRow under @root whose subtitle holds @part. */
+static gboolean
+is_row_saying (GtkWidget *widget, gconstpointer part)
+{
+  return ADW_IS_ACTION_ROW (widget) && adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)) != NULL &&
+         strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)), part) != NULL;
+}
+
+/* The first action row under @root whose subtitle holds @part. */
 static GtkWidget *
 row_saying (GtkWidget *root, const char *part)
 {
-  if (ADW_IS_ACTION_ROW (root) && adw_action_row_get_subtitle (ADW_ACTION_ROW (root)) != NULL &&
-      strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (root)), part) != NULL)
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = row_saying (c, part);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return at_test_find_widget_by (root, is_row_saying, part);
 }
 
 static void

@@ -50,19 +50,17 @@ some_sent (gpointer button)
   return p.bytes_done >= 5 * MIB && p.bytes_per_second > 0 && p.seconds_left >= 0;
 }
 
+static gboolean
+is_label_with (GtkWidget *widget, gconstpointer part)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), part) != NULL;
+}
+
 /* A label under @root whose text holds @part. */
 static GtkLabel *
 label_with (GtkWidget *root, const char *part)
 {
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), part) != NULL)
-    return GTK_LABEL (root);
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkLabel *found = label_with (c, part);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_LABEL (at_test_find_widget_by (root, is_label_with, part));
 }
 
 /* Neither sending nor looking in the bucket: a queue's first start looks

@@ -19,13 +19,10 @@
 static AtApplication *app;
 
 static void
-collect_cells (GtkWidget *widget,
-               GPtrArray *names)
+collect_cell (gpointer widget, gpointer names)
 {
   if (AT_IS_PHOTO_CELL (widget) && gtk_widget_get_mapped (widget))
     g_ptr_array_add (names, g_strdup (at_photo_cell_get_name (AT_PHOTO_CELL (widget))));
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    collect_cells (c, names);
 }
 
 static void
@@ -92,7 +89,7 @@ test_sections (void)
     at_test_run_main_loop (400);
     model = G_LIST_MODEL (gtk_grid_view_get_model (at_library_page_get_grid (library)));
     g_assert_cmpuint (g_list_model_get_n_items (model), ==, N_PHOTOS);
-    collect_cells (GTK_WIDGET (library), names);
+    at_test_foreach_widget (GTK_WIDGET (library), collect_cell, names);
     g_assert_cmpuint (names->len, >=, 8);
     g_assert_true (g_ptr_array_find_with_equal_func (names, first, g_str_equal, NULL));
     at_test_save_screenshot (GTK_WIDGET (window), "library-grid.png");
@@ -205,19 +202,17 @@ test_dialogs (void)
   at_test_rm_rf (dir);
 }
 
+static gboolean
+is_clock (GtkWidget *widget, gconstpointer serial)
+{
+  return GTK_IS_SPIN_BUTTON (widget) && g_strcmp0 (g_object_get_data (G_OBJECT (widget), "serial"), serial) == 0;
+}
+
 static GtkSpinButton *
 find_clock (GtkWidget  *widget,
             const char *serial)
 {
-  if (GTK_IS_SPIN_BUTTON (widget) && g_strcmp0 (g_object_get_data (G_OBJECT (widget), "serial"), serial) == 0)
-    return GTK_SPIN_BUTTON (widget);
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkSpinButton *found = find_clock (c, serial);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_SPIN_BUTTON (at_test_find_widget_by (widget, is_clock, serial));
 }
 
 /* A card folder imported from the Ingest page, watched while it lands. */
