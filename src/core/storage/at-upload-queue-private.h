@@ -1,8 +1,9 @@
 /* at-upload-queue-private.h — AtUploadQueue's parts: running the queue
  * (at-upload-queue.c), queueing projects' originals into it
  * (at-upload-queue-projects.c), checking the bucket holds what was backed
- * up (at-upload-queue-audit.c), and trying again after a stop or a failure
- * (at-upload-queue-retry.c). */
+ * up (at-upload-queue-audit.c), trying again after a stop or a failure
+ * (at-upload-queue-retry.c), and the writes a person's choice makes
+ * (at-upload-queue-write.c). */
 #pragma once
 
 #include "at-upload-queue.h"
@@ -44,6 +45,31 @@ struct _AtUploadQueue
   gboolean          audited;     /* done: what the catalog says is backed up is there */
   char             *unchecked;   /* why it could not be done, said at the run's end */
 };
+
+/* (at-upload-queue-write.c) A write that changes the queue: @func on the
+ * catalog's writer thread, then @then (if not NULL) on the caller's
+ * context. The sync one waits (the CLI); the async one keeps @data until
+ * the task goes (_finish gives it back, to read what the write found). */
+typedef void (*AtUploadQueueThen) (AtUploadQueue *self, gpointer data);
+gboolean _at_upload_queue_write_sync   (AtUploadQueue       *self,
+                                        const char          *tables,
+                                        AtCatalogWriteFunc   func,
+                                        gpointer             data,
+                                        AtUploadQueueThen    then,
+                                        GError             **error);
+void     _at_upload_queue_write_async  (AtUploadQueue       *self,
+                                        const char          *tables,
+                                        AtCatalogWriteFunc   func,
+                                        gpointer             data,
+                                        GDestroyNotify       destroy,
+                                        AtUploadQueueThen    then,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean _at_upload_queue_write_finish (AtUploadQueue       *self,
+                                        GAsyncResult        *result,
+                                        gpointer            *data,
+                                        GError             **error);
 
 /* (at-upload-queue-audit.c) Looks in the bucket for what the catalog says
  * is backed up there, queueing again what is not; then calls: */

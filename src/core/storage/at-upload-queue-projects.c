@@ -75,6 +75,16 @@ write_add (AtSqlConn *conn, gpointer data, GError **error)
   return TRUE;
 }
 
+/* (a switch turned on: what it queued goes now) */
+static void
+switched (AtUploadQueue *self, gpointer data)
+{
+  Add *a = data;
+
+  if (a->set && a->queued > 0)
+    at_upload_queue_start (self);
+}
+
 gboolean
 at_upload_queue_add_project (AtUploadQueue  *self,
                              const char     *project,
@@ -83,7 +93,7 @@ at_upload_queue_add_project (AtUploadQueue  *self,
 {
   Add a = { self, (char *) project, FALSE, FALSE, 0 };
 
-  if (!at_catalog_write_sync (self->catalog, "uploads", write_add, &a, error))
+  if (!_at_upload_queue_write_sync (self, "uploads", write_add, &a, NULL, error))
     return FALSE;
   if (queued != NULL)
     *queued = a.queued;
@@ -99,33 +109,14 @@ at_upload_queue_set_project_backup (AtUploadQueue  *self,
 {
   Add a = { self, (char *) project, TRUE, on, 0 };
 
-  if (!at_catalog_write_sync (self->catalog, "projects,uploads", write_add, &a, error))
+  if (!_at_upload_queue_write_sync (self, "projects,uploads", write_add, &a, switched, error))
     return FALSE;
   if (queued != NULL)
     *queued = a.queued;
-  if (a.queued > 0)
-    at_upload_queue_start (self);
   return TRUE;
 }
 
 /* ---- the same, on the catalog's writer thread ---- */
-
-static void
-added (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(GTask) task = data;
-  Add *a = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (!at_catalog_write_finish (AT_CATALOG (source), result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (a->set && a->queued > 0)
-    at_upload_queue_start (a->self);
-  g_task_return_boolean (task, TRUE);
-}
 
 static void
 add_async (AtUploadQueue       *self,
@@ -136,25 +127,25 @@ add_async (AtUploadQueue       *self,
            GAsyncReadyCallback  callback,
            gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
   Add *a = g_new0 (Add, 1);
 
   a->self = g_object_ref (self);
   a->project = g_strdup (project);
   a->set = set;
   a->on = on;
-  g_task_set_task_data (task, a, add_free);
-  at_catalog_write_async (self->catalog, set ? "projects,uploads" : "uploads", write_add, a, NULL, cancellable, added, task);
+  _at_upload_queue_write_async (self, set ? "projects,uploads" : "uploads", write_add, a, add_free, switched, cancellable,
+                                callback, user_data);
 }
 
 static gboolean
 add_finish (AtUploadQueue *self, GAsyncResult *result, guint *queued, GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  if (!g_task_propagate_boolean (G_TASK (result), error))
+  Add *a;
+
+  if (!_at_upload_queue_write_finish (self, result, (gpointer *) &a, error))
     return FALSE;
   if (queued != NULL)
-    *queued = ((Add *) g_task_get_task_data (G_TASK (result)))->queued;
+    *queued = a->queued;
   return TRUE;
 }
 

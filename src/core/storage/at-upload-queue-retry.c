@@ -74,33 +74,21 @@ write_retry (AtSqlConn *conn, gpointer data, GError **error)
                                          "WHERE status = 'failed' AND bucket = ?1", "t", (const char *) data);
 }
 
+/* (what a pause or a failure said of them goes with them) */
+static void
+retried (AtUploadQueue *self, gpointer data)
+{
+  g_clear_pointer (&self->last_error, g_free);
+  at_upload_queue_start (self);
+}
+
+/* (the bucket's name lives as long as the client, and so the queue) */
 gboolean
 at_upload_queue_retry_failed (AtUploadQueue  *self,
                               GError        **error)
 {
-  if (!at_catalog_write_sync (self->catalog, "uploads", write_retry, (gpointer) at_s3_client_get_bucket (self->client),
-                              error))
-    return FALSE;
-  g_clear_pointer (&self->last_error, g_free);
-  at_upload_queue_start (self);
-  return TRUE;
-}
-
-static void
-retried (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(GTask) task = data;
-  AtUploadQueue *self = g_task_get_source_object (task);
-  GError *error = NULL;
-
-  if (!at_catalog_write_finish (AT_CATALOG (source), result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_clear_pointer (&self->last_error, g_free);
-  at_upload_queue_start (self);
-  g_task_return_boolean (task, TRUE);
+  return _at_upload_queue_write_sync (self, "uploads", write_retry, (gpointer) at_s3_client_get_bucket (self->client),
+                                      retried, error);
 }
 
 void
@@ -109,11 +97,8 @@ at_upload_queue_retry_failed_async (AtUploadQueue       *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  /* (the bucket's name lives as long as the client, which the task's hold on the queue keeps) */
-  at_catalog_write_async (self->catalog, "uploads", write_retry, (gpointer) at_s3_client_get_bucket (self->client), NULL,
-                          cancellable, retried, task);
+  _at_upload_queue_write_async (self, "uploads", write_retry, (gpointer) at_s3_client_get_bucket (self->client), NULL,
+                                retried, cancellable, callback, user_data);
 }
 
 gboolean
@@ -121,6 +106,5 @@ at_upload_queue_retry_failed_finish (AtUploadQueue  *self,
                                      GAsyncResult   *result,
                                      GError        **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return _at_upload_queue_write_finish (self, result, NULL, error);
 }
