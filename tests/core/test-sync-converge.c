@@ -432,6 +432,16 @@ run_seed (guint32 seed, gboolean plain, GString *why)
   return ok;
 }
 
+/* Under AddressSanitizer (scripts/test's second pass) the first ten
+ * seeds: it looks for memory misuse on the paths they take, four times
+ * slower, and the same run has passed all 20 and the control in the plain
+ * build (all 25 took 1,252 s there of the CI's 90 minutes). */
+#ifdef __SANITIZE_ADDRESS__
+#define ALL_SEEDS FALSE
+#else
+#define ALL_SEEDS TRUE
+#endif
+
 /* Each fault the issue names happened at least once over the 20 seeds:
  * else a change that stopped one (a point renamed, a chance set to 0)
  * would leave the convergence tests passing without it. (Checked once
@@ -513,9 +523,12 @@ main (int argc, char **argv)
   /* 20 seeds, in four tests so each prints its own progress */
   g_test_add_data_func ("/sync/converge/seeds-1-5", GUINT_TO_POINTER (1), test_converge);
   g_test_add_data_func ("/sync/converge/seeds-6-10", GUINT_TO_POINTER (6), test_converge);
-  g_test_add_data_func ("/sync/converge/seeds-11-15", GUINT_TO_POINTER (11), test_converge);
-  g_test_add_data_func ("/sync/converge/seeds-16-20", GUINT_TO_POINTER (16), test_converge);
-  g_test_add_func ("/sync/converge/plain-cursor-diverges", test_plain_cursor_diverges);
+  if (ALL_SEEDS)
+    {
+      g_test_add_data_func ("/sync/converge/seeds-11-15", GUINT_TO_POINTER (11), test_converge);
+      g_test_add_data_func ("/sync/converge/seeds-16-20", GUINT_TO_POINTER (16), test_converge);
+      g_test_add_func ("/sync/converge/plain-cursor-diverges", test_plain_cursor_diverges);
+    }
   status = g_test_run ();
   at_test_pg_stop (pg);
   return status;
