@@ -37,13 +37,17 @@ struct _AtFacesPage
   GCancellable   *cancellable;
   GHashTable     *crops;        /* face id -> GdkTexture, of the faces shown */
   AtFaceGroupRow *current;      /* the row last picked in */
-  gboolean        busy;
+  gboolean        busy;          /* a verdict on its way */
+  guint           reading;       /* queue reads on their way */
+  guint           last_read;     /* the newest read's number: an older one's lists are stale */
+  gboolean        tell_left;     /* the next read's lists say in the status what is left */
   gboolean        updating;
   guint           look_id;
   guint           n_rows[2];
   guint           n_waiting;     /* suggestions shown */
 };
 
+/* Reads the queue again, on a worker; the rows follow when it is read. */
 void _at_faces_page_reload           (AtFacesPage *self);
 void _at_faces_page_load_projects    (AtFacesPage *self);
 void _at_faces_page_project_selected (AtFacesPage *self);

@@ -17,10 +17,12 @@
 
 G_DEFINE_FINAL_TYPE (AtFacesPage, at_faces_page, ADW_TYPE_BIN)
 
+/* (a verdict on its way, or the queue being read after one: the rows
+ * shown may still hold a face already decided on) */
 gboolean
 at_faces_page_is_busy (AtFacesPage *self)
 {
-  return self->busy;
+  return self->busy || self->reading > 0;
 }
 
 guint
@@ -156,18 +158,9 @@ op_done (GObject *source, GAsyncResult *result, gpointer data)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
   else
     g_object_unref (toast);
-  _at_faces_page_reload (self);
   /* (the last scan's summary gives way to what is left) */
-  {
-    g_autofree char *review = self->n_waiting == 0 ? g_strdup (_("Nothing to review"))
-                              : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face to review", "%u faces to review",
-                                                              self->n_waiting), self->n_waiting);
-    g_autofree char *groups = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u group of faces alike",
-                                                            "%u groups of faces alike", self->n_rows[1]), self->n_rows[1]);
-    g_autofree char *left = self->n_rows[1] > 0 ? g_strdup_printf ("%s · %s", review, groups) : g_strdup (review);
-
-    gtk_label_set_label (self->status_label, left);
-  }
+  self->tell_left = TRUE;
+  _at_faces_page_reload (self);
 }
 
 /* @row: where the faces are, for their photos */
@@ -201,7 +194,7 @@ undo_last (AtFacesPage *self)
   g_autoptr(GTask) task = NULL;
   Op *op;
 
-  if (self->busy || self->undo == NULL)
+  if (at_faces_page_is_busy (self) || self->undo == NULL)
     return;
   op = g_new0 (Op, 1);
   op->kind = OP_UNDO;
@@ -235,7 +228,7 @@ confirm_action (GtkWidget *widget, const char *name, GVariant *parameter)
   AtFacesPage *self = AT_FACES_PAGE (widget);
   AtFaceItem *item;
 
-  if (self->busy || self->current == NULL || (item = at_face_group_row_get_selected (self->current)) == NULL)
+  if (at_faces_page_is_busy (self) || self->current == NULL || (item = at_face_group_row_get_selected (self->current)) == NULL)
     return;
   if (at_face_group_row_is_group (self->current))
     at_face_group_row_ask_name (self->current);
@@ -249,7 +242,7 @@ reject_action (GtkWidget *widget, const char *name, GVariant *parameter)
   AtFacesPage *self = AT_FACES_PAGE (widget);
   AtFaceItem *item;
 
-  if (self->busy || self->current == NULL || at_face_group_row_is_group (self->current) ||
+  if (at_faces_page_is_busy (self) || self->current == NULL || at_face_group_row_is_group (self->current) ||
       (item = at_face_group_row_get_selected (self->current)) == NULL)
     return;
   run_op (self, self->current, OP_REJECT, one_face (item->face_id), NULL, NULL);
@@ -261,7 +254,7 @@ confirm_all (AtFacesPage *self, AtFaceGroupRow *row)
   GPtrArray *items = at_face_group_row_get_items (row);
   GPtrArray *faces = g_ptr_array_new_with_free_func (g_free);
 
-  if (self->busy || at_face_group_row_is_group (row))
+  if (at_faces_page_is_busy (self) || at_face_group_row_is_group (row))
     {
       g_ptr_array_unref (faces);
       return;
@@ -294,7 +287,7 @@ row_named_cb (AtFaceGroupRow *row, const char *person, AtFacesPage *self)
 {
   AtFaceItem *item = at_face_group_row_get_selected (row);
 
-  if (self->busy || item == NULL)
+  if (at_faces_page_is_busy (self) || item == NULL)
     return;
   if (at_face_group_row_is_group (row))
     run_op (self, row, OP_NAME_GROUP, g_ptr_array_new (), person, item->cluster_id);
@@ -403,12 +396,23 @@ not_in (gpointer key, gpointer value, gpointer set)
   return !g_hash_table_contains (set, key);
 }
 
-void
-_at_faces_page_reload (AtFacesPage *self)
+static void
+tell_left (AtFacesPage *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) suggestions = at_face_queue_suggestions (self->catalog, &error);
-  g_autoptr(GPtrArray) groups = suggestions ? at_face_queue_groups (self->catalog, &error) : NULL;
+  g_autofree char *review = self->n_waiting == 0 ? g_strdup (_("Nothing to review"))
+                            : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face to review", "%u faces to review",
+                                                            self->n_waiting), self->n_waiting);
+  g_autofree char *groups = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u group of faces alike",
+                                                          "%u groups of faces alike", self->n_rows[1]), self->n_rows[1]);
+  g_autofree char *left = self->n_rows[1] > 0 ? g_strdup_printf ("%s · %s", review, groups) : g_strdup (review);
+
+  gtk_label_set_label (self->status_label, left);
+}
+
+/* The rows as @suggestions and @groups say (taken). */
+static void
+show_queue (AtFacesPage *self, GPtrArray *suggestions, GPtrArray *groups)
+{
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
   /* (the keyboard stays where it was unless it was here) */
@@ -419,11 +423,6 @@ _at_faces_page_reload (AtFacesPage *self)
   self->current = NULL;
   take_rows (self->suggestions_list, old);
   take_rows (self->groups_list, old);
-  if (groups == NULL)
-    {
-      at_toast_show (GTK_WIDGET (self), error->message);
-      return;
-    }
   /* fill() takes the items it shows */
   g_ptr_array_set_free_func (suggestions, NULL);
   g_ptr_array_set_free_func (groups, NULL);
@@ -451,6 +450,49 @@ _at_faces_page_reload (AtFacesPage *self)
         at_face_group_row_select_first (self->current, had_focus);
       }
   }
+  if (self->tell_left)
+    tell_left (self);
+  self->tell_left = FALSE;
+}
+
+typedef struct
+{
+  AtFacesPage *page;   /* (owned) */
+  guint        number;
+} Read;
+
+static void
+queue_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Read *read = data;
+  g_autoptr(AtFacesPage) self = read->page;
+  g_autoptr(GPtrArray) suggestions = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = at_face_queue_read_finish (result, &suggestions, &groups, &error);
+  gboolean newest = read->number == self->last_read;
+
+  g_free (read);
+  self->reading--;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !newest)
+    return;
+  if (!ok)
+    {
+      at_toast_show (GTK_WIDGET (self), error->message);
+      return;
+    }
+  show_queue (self, suggestions, groups);
+}
+
+void
+_at_faces_page_reload (AtFacesPage *self)
+{
+  Read *read = g_new0 (Read, 1);
+
+  read->page = g_object_ref (self);
+  read->number = ++self->last_read;
+  self->reading++;
+  at_face_queue_read_async (self->catalog, self->cancellable, queue_read, read);
 }
 
 const char *

@@ -93,6 +93,68 @@ at_face_queue_groups (AtCatalog  *catalog,
                          "c.cluster_id, f.id", error);
 }
 
+typedef struct
+{
+  GPtrArray *suggestions;
+  GPtrArray *groups;
+} Lists;
+
+static void
+lists_free (gpointer data)
+{
+  Lists *lists = data;
+
+  g_clear_pointer (&lists->suggestions, g_ptr_array_unref);
+  g_clear_pointer (&lists->groups, g_ptr_array_unref);
+  g_free (lists);
+}
+
+static void
+read_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  Lists *lists = g_new0 (Lists, 1);
+
+  if ((lists->suggestions = at_face_queue_suggestions (source, &error)) == NULL ||
+      (lists->groups = at_face_queue_groups (source, &error)) == NULL)
+    {
+      lists_free (lists);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, lists, lists_free);
+}
+
+/* @callback gets the catalog as its source object. */
+void
+at_face_queue_read_async (AtCatalog           *catalog,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (catalog, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, at_face_queue_read_async);
+  g_task_run_in_thread (task, read_thread);
+}
+
+/* A cancelled read reports G_IO_ERROR_CANCELLED even if it had finished. */
+gboolean
+at_face_queue_read_finish (GAsyncResult  *result,
+                           GPtrArray    **suggestions,
+                           GPtrArray    **groups,
+                           GError       **error)
+{
+  Lists *lists = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (lists == NULL)
+    return FALSE;
+  *suggestions = g_steal_pointer (&lists->suggestions);
+  *groups = g_steal_pointer (&lists->groups);
+  lists_free (lists);
+  return TRUE;
+}
+
 gint64
 at_face_queue_unscanned (AtCatalog *catalog)
 {

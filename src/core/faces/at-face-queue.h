@@ -30,6 +30,16 @@ GPtrArray  *at_face_queue_suggestions (AtCatalog   *catalog,
 /* Faces in groups, largest group first. */
 GPtrArray  *at_face_queue_groups      (AtCatalog   *catalog,
                                        GError     **error);
+/* Both lists, read on a worker thread with its own reader: a queue of
+ * thousands of faces is not read on the window's thread. */
+void        at_face_queue_read_async  (AtCatalog            *catalog,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+gboolean    at_face_queue_read_finish (GAsyncResult         *result,
+                                       GPtrArray           **suggestions,
+                                       GPtrArray           **groups,
+                                       GError              **error);
 /* How many photos of projects with face processing on are not scanned. */
 gint64      at_face_queue_unscanned   (AtCatalog   *catalog);
 
