@@ -365,6 +365,50 @@ test_cluster_catalog (Crops *c, gconstpointer data)
     g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM face_clusters WHERE cluster_id = '%s'", group);
     size = at_test_sql_int (c->catalog, sql);
   }
+  /* the Faces page's read of its queue, on a worker: every grouped face,
+   * the largest group first and each group's faces together; no
+   * suggestions (no one enrolled); a read cancelled says so */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GAsyncResult) dropped = NULL;
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(GPtrArray) suggestions = NULL;
+    g_autoptr(GPtrArray) groups = NULL;
+    g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+    at_face_queue_read_async (c->catalog, NULL, at_test_async_done, &result);
+    g_assert_true (at_face_queue_read_finish (at_test_async_wait (&result), &suggestions, &groups, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (suggestions->len, ==, 0);
+    g_assert_cmpuint (groups->len, ==, grouped);
+    g_assert_cmpuint (groups->len, ==, at_test_sql_int (c->catalog, "SELECT count(*) FROM face_clusters"));
+    g_assert_cmpint (at_test_sql_int (c->catalog, "SELECT count(*) FROM face_clusters WHERE cluster_id = (SELECT cluster_id "
+                                                  "FROM face_clusters GROUP BY cluster_id ORDER BY count(*) DESC, cluster_id)"),
+                     ==, size);
+    for (guint i = 0, run = 0, last = G_MAXUINT; i <= groups->len; i++, run++)
+      {
+        AtFaceItem *item = i < groups->len ? groups->pdata[i] : NULL;
+
+        g_assert_true (item == NULL || item->library_path != NULL);
+        if (i > 0 && (item == NULL || g_strcmp0 (item->cluster_id, ((AtFaceItem *) groups->pdata[i - 1])->cluster_id) != 0))
+          {
+            /* a group's faces together, no larger than the one before */
+            g_assert_true (g_hash_table_add (seen, ((AtFaceItem *) groups->pdata[i - 1])->cluster_id));
+            g_assert_cmpuint (run, <=, last);
+            last = run;
+            run = 0;
+          }
+      }
+    g_assert_cmpuint (g_hash_table_size (seen), ==, 4);
+    g_clear_pointer (&suggestions, g_ptr_array_unref);
+    g_clear_pointer (&groups, g_ptr_array_unref);
+    at_face_queue_read_async (c->catalog, cancellable, at_test_async_done, &dropped);
+    g_cancellable_cancel (cancellable);
+    g_assert_false (at_face_queue_read_finish (at_test_async_wait (&dropped), &suggestions, &groups, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_null (groups);
+    g_clear_error (&error);
+  }
   g_assert_true (at_face_review_cluster (c->catalog, group, "Somebody", TRUE, &tagged, &error));
   g_assert_no_error (error);
   g_assert_cmpint (tagged, ==, size);
