@@ -7,7 +7,10 @@
  * the queue before and after; and of the page when the models are missing. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "at-face-group-row.h"
 #include "at-faces-page.h"
@@ -248,6 +251,107 @@ test_models_missing (void)
   at_test_rm_rf (dir);
 }
 
+/* Keeps opening @fifo for writing and closing it at once, until told to
+ * stop: whatever waits to read it reads an empty file. */
+typedef struct
+{
+  const char *fifo;
+  gint        stop;
+} Feeder;
+
+static gpointer
+feed_fifo (gpointer data)
+{
+  Feeder *f = data;
+
+  while (!g_atomic_int_get (&f->stop))
+    {
+      int fd = open (f->fifo, O_WRONLY | O_NONBLOCK);
+
+      if (fd >= 0)
+        close (fd);
+      g_usleep (5000);
+    }
+  return NULL;
+}
+
+static gboolean
+n_crops_shown (AtFaceGroupRow *row, guint n)
+{
+  GtkWidget *picture;
+  guint shown = 0;
+
+  for (guint i = 0; (picture = at_test_find_widget_nth (GTK_WIDGET (row), GTK_TYPE_PICTURE, i)) != NULL; i++)
+    shown += gtk_picture_get_paintable (GTK_PICTURE (picture)) != NULL;
+  return shown == n;
+}
+
+static gboolean
+first_three_shown (gpointer row)
+{
+  return n_crops_shown (row, 3);
+}
+
+static gboolean
+pointer_cleared (gpointer slot)
+{
+  return *(gpointer *) slot == NULL;
+}
+
+/* A group row shows each face as soon as it is cut, not all of them once
+ * the last is: here the last face's photo is a pipe no one writes to, and
+ * the first three show while its cut waits. Fed an empty file, that one
+ * stays an empty frame; the row goes once its cutting ends. */
+static void
+test_crops_as_cut (void)
+{
+  g_autofree char *dir = at_test_make_tmpdir ();
+  g_autofree char *collage = at_test_faces_collage ();
+  g_autofree char *fifo = g_build_filename (dir, "stuck.jpg", NULL);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) at_face_item_free);
+  g_autoptr(GHashTable) crops = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  Feeder feeder = { fifo, 0 };
+  GThread *thread;
+  AtFaceGroupRow *row;
+
+  g_autofree char *photo = g_build_filename (dir, "collage.jpg", NULL);
+  g_autofree char *bytes = NULL;
+  gsize size = 0;
+
+  g_assert_true (g_file_get_contents (collage, &bytes, &size, NULL));
+  g_assert_true (g_file_set_contents (photo, bytes, (gssize) size, NULL));
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  for (guint i = 0; i < 4; i++)
+    {
+      AtFaceItem *item = g_new0 (AtFaceItem, 1);
+
+      item->face_id = g_strdup_printf ("face-%u", i);
+      item->photo_id = g_strdup_printf ("photo-%u", i);
+      item->content_hash = g_strdup_printf ("%064u", i);
+      item->library_path = g_strdup (i < 3 ? "collage.jpg" : "stuck.jpg");
+      item->box[0] = 0.1 + 0.2 * (i % 3);
+      item->box[1] = 0.2;
+      item->box[2] = item->box[3] = 0.15;
+      item->cluster_id = g_strdup ("group");
+      g_ptr_array_add (items, item);
+    }
+  row = g_object_ref_sink (at_face_group_row_new (items, dir, dir, crops));
+  g_assert_cmpuint (at_face_group_row_get_n_cut (row), ==, 4);
+  at_test_wait_until (first_three_shown, row, 60);
+  at_test_run_main_loop (300);
+  g_assert_true (n_crops_shown (row, 3));
+  g_assert_cmpuint (g_hash_table_size (crops), ==, 3);
+
+  thread = g_thread_new ("feeder", feed_fifo, &feeder);
+  g_object_add_weak_pointer (G_OBJECT (row), (gpointer *) &row);
+  g_object_unref (row);
+  at_test_wait_until (pointer_cleared, &row, 60);
+  g_atomic_int_set (&feeder.stop, 1);
+  g_thread_join (thread);
+  g_assert_cmpuint (g_hash_table_size (crops), ==, 3);
+  at_test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -257,6 +361,7 @@ main (int argc, char **argv)
   g_assert_true (at_vips_init (NULL));
   g_test_add_func ("/app/faces/review", test_review);
   g_test_add_func ("/app/faces/models-missing", test_models_missing);
+  g_test_add_func ("/app/faces/crops-as-cut", test_crops_as_cut);
   status = g_test_run ();
   g_clear_object (&app);
   return status;

@@ -1,7 +1,7 @@
 /* at-face-group-row.c — AtFaceGroupRow: a title (the person, or "Unnamed
  * group"), what to do, and the faces as 96-pixel crops. The crops are cut
- * on a worker thread from the cached previews; until then a face shows an
- * empty frame. The page keeps the crops of the faces it shows: the rows
+ * on a worker thread from the cached previews, each shown as soon as it is
+ * cut; until then a face shows an empty frame. The page keeps the crops of the faces it shows: the rows
  * it makes again after each decision cut only the faces new to it. */
 #define G_LOG_DOMAIN "atelier"
 
@@ -113,50 +113,69 @@ activated_cb (AtFaceGroupRow *self, GtkFlowBoxChild *child)
 
 /* ---- crops ---- */
 
+/* One face's crop, on its way to the window. */
+typedef struct
+{
+  AtFaceGroupRow *row;
+  guint           at;      /* the item's index */
+  GBytes         *crop;
+} Cut;
+
+static void
+cut_free (gpointer data)
+{
+  Cut *cut = data;
+
+  g_object_unref (cut->row);
+  g_bytes_unref (cut->crop);
+  g_free (cut);
+}
+
+static gboolean
+show_cut (gpointer data)
+{
+  Cut *cut = data;
+  AtFaceGroupRow *self = cut->row;
+  GdkTexture *texture;
+
+  if (g_cancellable_is_cancelled (self->cancellable) || g_bytes_get_size (cut->crop) != CROP * CROP * 3)
+    return G_SOURCE_REMOVE;
+  texture = gdk_memory_texture_new (CROP, CROP, GDK_MEMORY_R8G8B8, cut->crop, CROP * 3);
+  gtk_picture_set_paintable (self->pictures->pdata[cut->at], GDK_PAINTABLE (texture));
+  g_hash_table_replace (self->crops, g_strdup (((AtFaceItem *) self->items->pdata[cut->at])->face_id), texture);
+  return G_SOURCE_REMOVE;
+}
+
+/* Each crop goes to the window as soon as it is cut: a group of hundreds
+ * of faces shows its first ones at once, not all of them after the last. */
 static void
 crops_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   AtFaceGroupRow *self = source;
-  GPtrArray *crops = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 
   for (guint i = 0; i < self->to_cut->len && !g_cancellable_is_cancelled (cancellable); i++)
     {
-      AtFaceItem *item = self->items->pdata[g_array_index (self->to_cut, guint, i)];
+      guint at = g_array_index (self->to_cut, guint, i);
+      AtFaceItem *item = self->items->pdata[at];
       g_autofree char *preview = at_preview_path (self->cache_dir, item->content_hash, AT_PREVIEW_LARGE);
       g_autofree char *original = g_build_filename (self->library, item->library_path, NULL);
       g_autoptr(GError) error = NULL;
       GBytes *crop = at_face_crop (g_file_test (preview, G_FILE_TEST_IS_REGULAR) ? preview : original, item->box, CROP,
                                    &error);
+      Cut *cut;
 
       if (crop == NULL)
-        g_debug ("no crop of face %s: %s", item->face_id, error->message);
-      /* (an empty one keeps the order) */
-      g_ptr_array_add (crops, crop ? crop : g_bytes_new (NULL, 0));
+        {
+          g_debug ("no crop of face %s: %s", item->face_id, error->message);
+          continue;
+        }
+      cut = g_new0 (Cut, 1);
+      cut->row = g_object_ref (self);
+      cut->at = at;
+      cut->crop = crop;
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, show_cut, cut, cut_free);
     }
-  g_task_return_pointer (task, crops, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
-crops_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(GPtrArray) crops = g_task_propagate_pointer (G_TASK (result), NULL);
-  AtFaceGroupRow *self;
-
-  if (crops == NULL)
-    return;
-  self = AT_FACE_GROUP_ROW (source);
-  for (guint i = 0; i < crops->len && i < self->to_cut->len; i++)
-    {
-      guint at = g_array_index (self->to_cut, guint, i);
-      GBytes *bytes = crops->pdata[i];
-      GdkTexture *texture;
-
-      if (g_bytes_get_size (bytes) != CROP * CROP * 3)
-        continue;
-      texture = gdk_memory_texture_new (CROP, CROP, GDK_MEMORY_R8G8B8, bytes, CROP * 3);
-      gtk_picture_set_paintable (self->pictures->pdata[at], GDK_PAINTABLE (texture));
-      g_hash_table_replace (self->crops, g_strdup (((AtFaceItem *) self->items->pdata[at])->face_id), texture);
-    }
+  g_task_return_boolean (task, TRUE);
 }
 
 guint
@@ -221,7 +240,7 @@ at_face_group_row_new (GPtrArray  *items,
   self->cancellable = g_cancellable_new ();
   if (self->to_cut->len > 0)
     {
-      task = g_task_new (self, self->cancellable, crops_done, NULL);
+      task = g_task_new (self, self->cancellable, NULL, NULL);
       g_task_run_in_thread (task, crops_thread);
     }
   return self;
