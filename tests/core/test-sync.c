@@ -553,6 +553,49 @@ test_pulled_in_bulk (Fixture *f, gconstpointer data)
   g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_outbox WHERE col = 'rating'"), ==, 6);
 }
 
+/* A server transaction larger than a page (24,000 customers in one push):
+ * the desk applies it whole, the rest read in chunks while the page is
+ * written. A link cut while the rest is read, or a write that fails after
+ * some chunks, leaves none of it here; the next sync brings it all. */
+static void
+test_transaction_larger_than_a_page (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  AtSyncReport r;
+  const char *const faults[] = { "mid-rest", "mid-transaction" };
+  gint64 before;
+
+  at_test_sync_ok (f->a, url_a1);
+  at_test_sync_ok (f->b, url_a2);
+  before = at_test_sql_int (f->a, "SELECT count(*) FROM customers");
+  at_test_sql_exec (f->a, "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 24000) "
+                          "INSERT INTO customers (id, studio_id, primary_name) SELECT printf ('cu-%05d', i), "
+                          "(SELECT id FROM studios), 'Customer ' || i FROM n");
+  r = at_test_sync_ok (f->a, url_a1);
+  g_assert_cmpuint (r.pushed, >=, 24000);
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      at_sync_set_fault_func (at_test_sync_fail_at, (gpointer) faults[i]);
+      g_assert_false (at_sync_once (f->b, url_a2, &r, NULL, &error));
+      at_sync_set_fault_func (NULL, NULL);
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, faults[i]));
+      g_clear_error (&error);
+      g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM customers"), ==, before);
+      g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_clock WHERE pk LIKE 'cu-%'"), ==, 0);
+    }
+  r = at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpuint (r.pulled, ==, 24000);
+  g_assert_cmpuint (r.applied, ==, 24000);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM customers"), ==, before + 24000);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM customers c WHERE primary_name = 'Customer ' || "
+                                          "CAST (substr (id, 4) AS INTEGER)"), ==, 24000);
+  at_test_sync_assert_same (f->a, f->b);
+  r = at_test_sync_ok (f->b, url_a2);
+  g_assert_cmpuint (r.pulled, ==, 0);
+  g_assert_cmpint (at_test_sql_int (f->b, "SELECT count(*) FROM sync_outbox"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -580,6 +623,7 @@ main (int argc, char **argv)
   ADD ("/sync/disk-full-mid-pull", test_disk_full_mid_pull);
   ADD ("/sync/row-that-is-no-row", test_row_that_is_no_row);
   ADD ("/sync/pulled-in-bulk", test_pulled_in_bulk);
+  ADD ("/sync/transaction-larger-than-a-page", test_transaction_larger_than_a_page);
   status = g_test_run ();
   at_test_sync_server_stop (server);
   return status;

@@ -5,8 +5,10 @@
  * reads the next page of every bucket (LATERAL over the cursors), below the
  * oldest transaction still running, so a transaction that commits late
  * holds its bucket back instead of being skipped. A page that ends inside a
- * server transaction is read to that transaction's end. The pages and their
- * cursors are written in one SQLite transaction. What this workstation
+ * server transaction is read to that transaction's end, in chunks that the
+ * catalog's writer applies as they come (a first sync's 100,000 rows are
+ * read while they are written, not before). The pages and their cursors
+ * are written in one SQLite transaction. What this workstation
  * wrote is left out, except while a bucket is read from its start: then
  * until every transaction that was on the server when the reading began is
  * below the fence and read (a late commit would otherwise hide own cells
@@ -47,8 +49,11 @@ static const char plain_sql[] =
   "WHERE c.bucket = b.bucket AND c.seq > b.seq AND (c.node <> $4::bigint OR b.with_own) ORDER BY c.seq LIMIT " PAGE ") s "
   "ORDER BY b.ord, s.seq";
 
+/* The rest of a server transaction that a page ended inside, read in
+ * chunks while the ones before are applied (see read_rest). */
+#define CHUNK_ROWS 10000
 static const char rest_sql[] =
-  "SELECT 0, " CELL ", c.xid::text, c.seq FROM sync_cell c "
+  "DECLARE rest NO SCROLL CURSOR FOR SELECT 0, " CELL ", c.xid::text, c.seq FROM sync_cell c "
   "WHERE c.bucket = $1 AND c.xid = $2::xid8 AND c.seq > $3::bigint AND (c.node <> $4::bigint OR $5::bool) ORDER BY c.seq";
 
 typedef struct
@@ -62,7 +67,6 @@ typedef struct
   char    *own_until;   /* xid8: own cells lie below it */
   gboolean read;   /* this round read its page (it may have had none) */
   guint   rows;    /* rows read this round */
-  guint   first;   /* the first of them in the round's cells */
   gboolean moved;  /* moved past the feed read, to the fence (see pass_fence) */
   gboolean own_after;   /* with_own, after this round (still_with_own) */
 } Cursor;
@@ -132,16 +136,45 @@ typedef struct
 {
   GPtrArray    *cells;    /* of AtSyncCell, each freed with g_free */
   GStringChunk *strings;
+  GPtrArray    *rest;     /* the cursors whose page ended inside a server transaction */
 } Round;
+
+static void
+round_init (Round *r)
+{
+  r->cells = g_ptr_array_new_with_free_func (g_free);
+  r->strings = g_string_chunk_new (1 << 20);
+  r->rest = g_ptr_array_new ();
+}
 
 static void
 round_clear (Round *r)
 {
   g_clear_pointer (&r->cells, g_ptr_array_unref);
   g_clear_pointer (&r->strings, g_string_chunk_free);
+  g_clear_pointer (&r->rest, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Round, round_clear)
+
+/* What the rest's reader hands the writer: cells, or the end (with the
+ * reader's error, if it failed). */
+typedef struct
+{
+  Round    round;
+  gboolean last;
+  GError  *error;
+} Chunk;
+
+static void
+chunk_free (gpointer data)
+{
+  Chunk *k = data;
+
+  round_clear (&k->round);
+  g_clear_error (&k->error);
+  g_free (k);
+}
 
 static AtSyncCell *
 cell_from (Round *round, PGresult *r, int row, const char *bucket)
@@ -163,8 +196,6 @@ cell_from (Round *round, PGresult *r, int row, const char *bucket)
 static void
 take_rows (PGresult *r, int from, int to, Round *round, Cursor *cursor)
 {
-  if (cursor->rows == 0)
-    cursor->first = round->cells->len;
   for (int i = from; i < to; i++)
     g_ptr_array_add (round->cells, cell_from (round, r, i, cursor->bucket));
   if (to > from)
@@ -178,11 +209,14 @@ take_rows (PGresult *r, int from, int to, Round *round, Cursor *cursor)
 
 typedef struct
 {
-  GPtrArray *cells;
-  GPtrArray *cursors;
-  guint64    fence;      /* the oldest transaction running before the page was read */
-  guint      applied;
-  guint      conflicts;
+  GPtrArray   *cells;
+  GPtrArray   *cursors;
+  guint64      fence;      /* the oldest transaction running before the page was read */
+  GAsyncQueue *more;       /* of Chunk: the rest, while it is read; NULL: none */
+  gint         stop;       /* (atomic) the writer failed: the reader stops */
+  guint        pulled;
+  guint        applied;
+  guint        conflicts;
 } Page;
 
 /* Whether @c still needs what this workstation wrote, after this round. */
@@ -255,44 +289,140 @@ still_as_read (AtSqlConn *conn, Cursor *c, GError **error)
   return -1;
 }
 
-/* The page without the cells of a project that stopped being followed
- * while it was read (the Sync page's switch, during a background sync):
- * they would bring its rows back, unfollowed. */
-static GPtrArray *
-cells_still_followed (AtSqlConn *conn, Page *p, GError **error)
+/* The buckets of @p that stopped being followed while it was read (the
+ * Sync page's switch, during a background sync): their cells would bring
+ * their rows back, unfollowed. NULL on error. */
+static GHashTable *
+buckets_dropped (AtSqlConn *conn, Page *p, GError **error)
 {
-  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
-  g_autofree gboolean *dropped = g_new0 (gboolean, p->cells->len);
+  g_autoptr(GHashTable) dropped = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < p->cursors->len; i++)
     {
       Cursor *c = p->cursors->pdata[i];
-      int still = c->rows > 0 ? still_as_read (conn, c, error) : 1;
+      int still = still_as_read (conn, c, error);
 
       if (still < 0)
         return NULL;
-      if (still)
-        continue;
-      g_debug ("bucket %s changed while its page was read: %u fields left", c->bucket, c->rows);
-      for (guint k = c->first; k < c->first + c->rows && k < p->cells->len; k++)
-        dropped[k] = TRUE;
+      if (!still)
+        {
+          g_debug ("bucket %s changed while its page was read: its fields are left", c->bucket);
+          g_hash_table_add (dropped, c->bucket);
+        }
     }
-  for (guint k = 0; k < p->cells->len; k++)
-    if (!dropped[k])
-      g_ptr_array_add (kept, p->cells->pdata[k]);
-  return g_steal_pointer (&kept);
+  return g_steal_pointer (&dropped);
 }
 
+/* Applies @cells but those of @dropped buckets. */
+static gboolean
+apply_cells (AtSqlConn *conn, Page *p, GPtrArray *cells, GHashTable *dropped, GError **error)
+{
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+  for (guint k = 0; k < cells->len; k++)
+    if (!g_hash_table_contains (dropped, ((AtSyncCell *) cells->pdata[k])->bucket))
+      g_ptr_array_add (kept, cells->pdata[k]);
+  p->pulled += cells->len;
+  return at_sync_apply_page (conn, kept, &p->applied, &p->conflicts, error);
+}
+
+/* The page, then the rest as read_rest hands it over: every chunk in this
+ * one transaction (a server transaction is applied whole). */
 static gboolean
 write_page (AtSqlConn *conn, gpointer data, GError **error)
 {
   Page *p = data;
-  g_autoptr(GPtrArray) cells = cells_still_followed (conn, p, error);
+  g_autoptr(GHashTable) dropped = buckets_dropped (conn, p, error);
+  gboolean ok = dropped != NULL && apply_cells (conn, p, p->cells, dropped, error);
 
+  while (p->more != NULL)
+    {
+      Chunk *k;
+
+      if (!ok)
+        {
+          g_atomic_int_set (&p->stop, 1);
+          break;
+        }
+      k = g_async_queue_pop (p->more);
+      if (k->last)
+        {
+          if (k->error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&k->error));
+              ok = FALSE;
+            }
+          chunk_free (k);
+          break;
+        }
+      ok = apply_cells (conn, p, k->round.cells, dropped, error) && !_at_sync_fault ("mid-transaction", NULL, error);
+      chunk_free (k);
+    }
   /* (mid-apply: the tests' SIGKILL with the page written and not committed) */
-  return cells != NULL && at_sync_apply_page (conn, cells, &p->applied, &p->conflicts, error) &&
-         !_at_sync_fault ("mid-apply", NULL, error) && write_cursors (conn, p->cursors, error) &&
+  return ok && !_at_sync_fault ("mid-apply", NULL, error) && write_cursors (conn, p->cursors, error) &&
          follow_new_projects (conn, error);
+}
+
+/* The rest of each cursor of @rest, in chunks into p->more, then a last
+ * chunk; each chunk moves its cursor. Runs while write_page applies what
+ * came before (the server's reading and this parsing on one core, the
+ * catalog's writing on the other). */
+static void
+read_rest (PGconn *pg, Page *p, GPtrArray *rest, const char *node, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  gboolean ok = at_pg_exec (pg, "BEGIN READ ONLY", &error);
+  Chunk *last;
+
+  for (guint i = 0; ok && i < rest->len; i++)
+    {
+      Cursor *c = rest->pdata[i];
+      g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, c->seq);
+      g_autoptr(PGresult) declared = at_pg_query (pg, rest_sql, 5,
+                                                  (const char *const []) { c->bucket, c->xid, seq, node,
+                                                                           c->with_own ? "t" : "f" }, &error);
+
+      ok = declared != NULL;
+      while (ok && !g_atomic_int_get (&p->stop) && !g_cancellable_set_error_if_cancelled (cancellable, &error))
+        {
+          g_autoptr(PGresult) rows = at_pg_query (pg, "FETCH " G_STRINGIFY (CHUNK_ROWS) " FROM rest", 0, NULL, &error);
+          Chunk *k;
+          int n;
+
+          if (rows == NULL || (n = PQntuples (rows)) == 0)
+            break;
+          k = g_new0 (Chunk, 1);
+          round_init (&k->round);
+          take_rows (rows, 0, n, &k->round, c);
+          g_async_queue_push (p->more, k);
+          if (n < CHUNK_ROWS || _at_sync_fault ("mid-rest", pg, &error))
+            break;
+        }
+      ok = error == NULL && at_pg_exec (pg, "CLOSE rest", &error);
+    }
+  if (ok)
+    at_pg_exec (pg, "COMMIT", &error);
+  else
+    at_pg_exec (pg, "ROLLBACK", NULL);
+  last = g_new0 (Chunk, 1);
+  last->last = TRUE;
+  last->error = error;
+  g_async_queue_push (p->more, last);
+}
+
+typedef struct
+{
+  AtCatalog *catalog;
+  Page      *page;
+  GError    *error;
+} Writing;
+
+static gpointer
+write_thread (gpointer data)
+{
+  Writing *w = data;
+
+  return GINT_TO_POINTER (at_catalog_write_sync (w->catalog, "photos", write_page, w->page, &w->error));
 }
 
 /* One round: the next page of every bucket, into @round, with the cursors
@@ -325,8 +455,7 @@ read_round (PGconn *pg, GPtrArray *cursors, const char *node, Round *round, GErr
                       (const char *const []) { buckets->str, xids->str, seqs->str, node, own->str }, error);
   if (page == NULL)
     return FALSE;
-  round->cells = g_ptr_array_new_with_free_func (g_free);
-  round->strings = g_string_chunk_new (1 << 20);
+  round_init (round);
   n = PQntuples (page);
   while (start < n)
     {
@@ -336,17 +465,9 @@ read_round (PGconn *pg, GPtrArray *cursors, const char *node, Round *round, GErr
       while (end < n && atoi (PQgetvalue (page, end, 0)) == ord)
         end++;
       take_rows (page, start, end, round, c);
+      /* a server transaction is applied whole: its rest is read while the page is applied */
       if (end - start == PAGE_ROWS && !_at_sync_plain_cursor ())
-        {
-          /* a server transaction is applied whole */
-          g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, c->seq);
-          g_autoptr(PGresult) rest = at_pg_query (pg, rest_sql, 5,
-                                                  (const char *const []) { c->bucket, c->xid, seq, node,
-                                                                           c->with_own ? "t" : "f" }, error);
-          if (rest == NULL)
-            return FALSE;
-          take_rows (rest, 0, PQntuples (rest), round, c);
-        }
+        g_ptr_array_add (round->rest, c);
       /* more studio data to come: it goes first, alone */
       if (end - start == PAGE_ROWS && *c->bucket == '\0')
         {
@@ -477,14 +598,36 @@ _at_sync_pull (PGconn        *pg,
           *moved_out = g_steal_pointer (&cursors);
           return TRUE;
         }
-      g_debug ("page of %u fields read in %.1f ms", cells->len, (g_get_monotonic_time () - t0) / 1e3);
+      g_debug ("page of %u fields read in %.1f ms%s", cells->len, (g_get_monotonic_time () - t0) / 1e3,
+               round.rest->len > 0 ? ", the rest of its transaction to come" : "");
       t0 = g_get_monotonic_time ();
       p.cells = cells;
       p.cursors = cursors;
-      if (!at_catalog_write_sync (catalog, cells->len > 0 ? "photos" : "sync_buckets", write_page, &p, error))
-        return FALSE;
-      g_debug ("page applied in %.1f ms (%u written)", (g_get_monotonic_time () - t0) / 1e3, p.applied);
-      report->pulled += cells->len;
+      if (round.rest->len == 0)
+        {
+          if (!at_catalog_write_sync (catalog, cells->len > 0 ? "photos" : "sync_buckets", write_page, &p, error))
+            return FALSE;
+        }
+      else
+        {
+          /* the page is applied on the writer while the rest is read here */
+          Writing w = { catalog, &p, NULL };
+          g_autoptr(GAsyncQueue) more = g_async_queue_new_full (chunk_free);
+          GThread *writing;
+          gboolean written;
+
+          p.more = more;
+          writing = g_thread_new ("atelier-pull-write", write_thread, &w);
+          read_rest (pg, &p, round.rest, me, cancellable);
+          written = GPOINTER_TO_INT (g_thread_join (writing));
+          if (!written)
+            {
+              g_propagate_error (error, w.error);
+              return FALSE;
+            }
+        }
+      g_debug ("page applied in %.1f ms (%u of %u written)", (g_get_monotonic_time () - t0) / 1e3, p.applied, p.pulled);
+      report->pulled += p.pulled;
       report->applied += p.applied;
       report->conflicts += p.conflicts;
       if (cells->len == 0)
